@@ -1,0 +1,89 @@
+#!/bin/bash
+# Installs what is missing, builds weft, runs every test: cmocka unit tests (meson test),
+# every pcap case (tests/pcap/run-all) and every system test (tests/system/*.sh).
+# Ends with one line "N passed, N failed"; exits non-zero on any failure.
+#   BUILD=build   build directory      ONLY=unit|pcap|system   run one class
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TOP=$PWD
+BUILD=${BUILD:-build}
+ONLY=${ONLY:-}
+pass=0
+fail=0
+failed=()
+
+./scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+if [ ! -d "$BUILD" ]; then
+  meson setup "$BUILD" >/dev/null || { echo "meson setup failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+if ! ninja -C "$BUILD" >"$BUILD.log" 2>&1; then
+  tail -n 40 "$BUILD.log"
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export WEFT_BUILD=$TOP/$BUILD PATH=$TOP/$BUILD/cli:$TOP/$BUILD/dataplane:$TOP/$BUILD/ovsdb-lite:$TOP/$BUILD/control:$PATH
+
+count_meson() { # reads meson's testlog.json of the last run
+  local r
+  r=$(/usr/bin/python3 - "$BUILD/meson-logs/testlog.json" <<'PY'
+import json, sys
+p = f = 0
+names = []
+try:
+    for line in open(sys.argv[1]):
+        t = json.loads(line)
+        if t.get("result") in ("OK", "EXPECTEDFAIL"):
+            p += 1
+        elif t.get("result") == "SKIP":
+            f += 1; names.append(t["name"] + "(skipped)")
+        else:
+            f += 1; names.append(t["name"])
+except FileNotFoundError:
+    pass
+print(p, f, " ".join(names))
+PY
+)
+  set -- $r
+  pass=$((pass + $1)); fail=$((fail + $2)); shift 2; failed+=("$@")
+}
+
+if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then
+  echo "== unit tests"
+  rm -f "$BUILD/meson-logs/testlog.json"
+  meson test -C "$BUILD" --no-rebuild --suite unit --print-errorlogs >"$BUILD/unit.log" 2>&1
+  grep -E '^ *[0-9]+/[0-9]+ ' "$BUILD/unit.log" || true
+  count_meson
+fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = pcap ]; then
+  echo "== pcap cases"
+  if [ -x tests/pcap/run-all ]; then
+    out=$(tests/pcap/run-all 2>&1); echo "$out"
+    p=$(grep -c '^PASS ' <<<"$out" || true); f=$(grep -c '^FAIL ' <<<"$out" || true)
+    pass=$((pass + p)); fail=$((fail + f))
+    failed+=($(grep '^FAIL ' <<<"$out" | awk '{print "pcap:"$2}'))
+  fi
+fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = system ]; then
+  echo "== system tests"
+  mkdir -p "$BUILD/system-logs"
+  for t in tests/system/*.sh; do
+    [ -x "$t" ] || continue
+    n=$(basename "$t" .sh)
+    t0=$(date +%s)
+    if timeout -k 10 600 "$t" >"$BUILD/system-logs/$n.log" 2>&1; then
+      echo "PASS $n ($(( $(date +%s) - t0 ))s)"; pass=$((pass + 1))
+    else
+      echo "FAIL $n ($(( $(date +%s) - t0 ))s), last lines of $BUILD/system-logs/$n.log:"
+      tail -n 25 "$BUILD/system-logs/$n.log" | sed 's/^/    /'
+      fail=$((fail + 1)); failed+=("system:$n")
+    fi
+  done
+fi
+
+[ $fail -gt 0 ] && echo "failed: ${failed[*]}"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ] && [ $pass -gt 0 ]
