@@ -1,0 +1,73 @@
+/* ovsdb-lite database core: schema, rows, RFC 7047 transactions, durable journal.
+ *
+ * This header is the contract between the core (schema.c, datum.c, txn.c, journal.c, ...)
+ * and the server (server.c, rpc.c, monitor.c, main.c). The core knows nothing of sockets or
+ * clients; the server knows nothing of how rows are stored.
+ *
+ * Threading: single-threaded; every function is called from the server's event loop.
+ * Ownership: functions that return json_t * return a new reference unless marked "borrowed".
+ * Errors: functions returning int return 0 or -errno and, when 'errp' is non-NULL, store a
+ * malloc'd human-readable message in *errp on failure (caller frees).
+ */
+#ifndef OVSDB_LITE_DB_H
+#define OVSDB_LITE_DB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+struct odb;
+
+/* Creates 'db_path' holding the schema read from 'schema_path' and no rows (like
+ * `ovsdb-tool create`). Fails with -EEXIST if 'db_path' exists, -EINVAL on a bad schema. */
+int odb_create_file(const char *db_path, const char *schema_path, char **errp);
+
+/* Opens 'db_path': loads the snapshot, replays the journal, drops (and logs to stderr) a torn
+ * or corrupt tail record. On success *dbp owns the database. */
+int odb_open(const char *db_path, struct odb **dbp, char **errp);
+void odb_close(struct odb *);
+
+/* Database name from the schema ("Open_vSwitch"). Borrowed. */
+const char *odb_name(const struct odb *);
+/* The schema as RFC 7047 JSON, exactly as get_schema must return it. Borrowed. */
+const json_t *odb_schema(const struct odb *);
+
+enum odb_txn_status {
+	ODB_TXN_DONE,    /* *resultp holds the RFC 7047 §4.1.3 result array */
+	ODB_TXN_BLOCKED, /* a "wait" op is unsatisfied and not timed out: nothing applied */
+};
+
+/* Executes one "transact" request. 'ops' is the request's params array WITHOUT the leading
+ * database name (an array of operation objects). 'started_ms' is when the request first
+ * arrived and 'now_ms' the current monotonic time, both in milliseconds: "wait" timeouts count
+ * from 'started_ms'.
+ *
+ * ODB_TXN_DONE: *resultp = result array (new ref); errors are reported inside it as RFC 7047
+ *   error objects and nothing is applied. If the transaction committed and changed rows,
+ *   *changesp = change set (new ref), else NULL. A committed change is appended to the journal
+ *   and fsync'ed BEFORE this returns, so the caller may acknowledge it at once. The journal is
+ *   compacted (snapshot written, fsync'ed, renamed) when it grows past a threshold.
+ * ODB_TXN_BLOCKED: *resultp and *changesp are NULL; *deadline_ms is when the earliest "wait"
+ *   times out (or -1 for never). The caller retries the same request after the next commit
+ *   that changed something, or at *deadline_ms.
+ *
+ * Change set format (what monitors need), including rows removed by garbage collection:
+ *   { "<table>": { "<uuid>": { "old": <row>, "new": <row> } } }
+ * "old" is absent for an insert, "new" absent for a delete; <row> holds every column
+ * (including "_version", excluding "_uuid") in RFC 7047 <row> notation. */
+enum odb_txn_status odb_transact(struct odb *, const json_t *ops, long long started_ms,
+				 long long now_ms, json_t **resultp, json_t **changesp,
+				 long long *deadline_ms);
+
+/* Every row of 'table' as { "<uuid>": <row> } (same <row> notation as above), or NULL if the
+ * table does not exist. New ref. */
+json_t *odb_table_rows(const struct odb *, const char *table);
+
+/* Counters for tests and `ovsdb-lite` logging. */
+struct odb_stats {
+	unsigned long long n_commits;
+	unsigned long long n_compactions;
+	unsigned long long journal_bytes;
+};
+void odb_get_stats(const struct odb *, struct odb_stats *);
+
+#endif
