@@ -58,6 +58,26 @@ enum odb_txn_status odb_transact(struct odb *, const json_t *ops, long long star
 				 long long now_ms, json_t **resultp, json_t **changesp,
 				 long long *deadline_ms);
 
+/* Like odb_transact(), for a client that may hold locks: an "assert" operation on lock 'name'
+ * succeeds only if 'lock_held'(name, 'aux') returns true (otherwise the RFC 7047 "not owner"
+ * error). odb_transact() is this with 'lock_held' NULL, i.e. no lock held. 'lock_held' is
+ * called synchronously and never retained. */
+enum odb_txn_status odb_transact_locked(struct odb *, const json_t *ops, long long started_ms,
+					long long now_ms,
+					bool (*lock_held)(const char *name, void *aux), void *aux,
+					json_t **resultp, json_t **changesp,
+					long long *deadline_ms);
+
+/* Rewrites the database file as one snapshot record (tmp file, fsync, rename, fsync dir).
+ * Done automatically by odb_transact() once the journal exceeds the threshold; may also be
+ * called explicitly. Returns 0 or -errno. */
+int odb_compact(struct odb *, char **errp);
+
+/* Journal size in bytes past which a commit triggers compaction. The default is taken from
+ * the environment variable OVSDB_LITE_COMPACT_BYTES at odb_open() time, else 16 MiB.
+ * 0 restores that default. */
+void odb_set_compact_threshold(struct odb *, unsigned long long bytes);
+
 /* Every row of 'table' as { "<uuid>": <row> } (same <row> notation as above), or NULL if the
  * table does not exist. New ref. */
 json_t *odb_table_rows(const struct odb *, const char *table);

@@ -1,0 +1,2 @@
+/* ovsdb-lite core: datum (in progress). */
+#include "db.h"

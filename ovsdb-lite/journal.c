@@ -1,0 +1,2 @@
+/* ovsdb-lite core: journal (in progress). */
+#include "db.h"

@@ -1,0 +1,2 @@
+/* ovsdb-lite core: schema (in progress). */
+#include "db.h"

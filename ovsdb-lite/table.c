@@ -1,0 +1,2 @@
+/* ovsdb-lite core: table (in progress). */
+#include "db.h"

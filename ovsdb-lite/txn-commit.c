@@ -1,0 +1,2 @@
+/* ovsdb-lite core: txn-commit (in progress). */
+#include "db.h"

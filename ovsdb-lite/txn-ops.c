@@ -1,0 +1,2 @@
+/* ovsdb-lite core: txn-ops (in progress). */
+#include "db.h"

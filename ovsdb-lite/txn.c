@@ -1,0 +1,2 @@
+/* ovsdb-lite core: txn (in progress). */
+#include "db.h"

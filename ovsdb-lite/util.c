@@ -1,0 +1,2 @@
+/* ovsdb-lite core: util (in progress). */
+#include "db.h"
