@@ -41,6 +41,8 @@ enum wf_fdb_learn_result {
 	WF_FDB_MOVED,       /* known at another port; now at this one */
 	WF_FDB_STATIC_KEPT, /* a static entry exists for another port: not changed */
 	WF_FDB_FULL,        /* table limit reached: not learned */
+	WF_FDB_INVALID,     /* vlan > 4095, port WF_FDB_PORT_NONE or a group (multicast) source
+	                     * MAC: not learned, nothing changed */
 };
 
 /* One entry, as seen by wf_fdb_walk(). */
@@ -66,7 +68,7 @@ struct wf_fdb_stats {
 struct wf_fdb *wf_fdb_create(const struct wf_fdb_params *params);
 void wf_fdb_destroy(struct wf_fdb *);
 void wf_fdb_get_params(const struct wf_fdb *, struct wf_fdb_params *);
-/* Changes the aging time in place (control thread). */
+/* Changes the aging time in place (control thread). 0 is out of range and ignored. */
 void wf_fdb_set_aging(struct wf_fdb *, uint32_t aging_s);
 
 /* --- PMD side ------------------------------------------------------------------------- */
@@ -85,7 +87,8 @@ enum wf_fdb_learn_result wf_fdb_learn(struct wf_fdb *, uint16_t vlan, const uint
 
 /* --- control side ------------------------------------------------------------------------ */
 
-/* Adds or replaces a static entry (never ages, never moves). 0, -ENOSPC when full. */
+/* Adds or replaces a static entry (never ages, never moves). 0, -ENOSPC when full, -EINVAL if
+ * vlan > 4095 or port is WF_FDB_PORT_NONE. */
 int wf_fdb_add_static(struct wf_fdb *, uint16_t vlan, const uint8_t mac[6], uint16_t port);
 /* Removes one entry (static or dynamic). 0 or -ENOENT. */
 int wf_fdb_del(struct wf_fdb *, uint16_t vlan, const uint8_t mac[6]);
