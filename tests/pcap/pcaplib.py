@@ -1,0 +1,472 @@
+"""pcaplib: shared code of the pcap cases' gen.py scripts and of the harness.
+
+A case directory (pcaps/<case>/) holds a hand-written `setup` (weftctl command lines) and a
+gen.py that describes the frames offered on each port and, for every frame, where it must go
+(`to=`) or why it must be dropped (`drop=`). Case.write() then:
+  1. runs every frame through a reference model of the dataplane (OVS NORMAL learning switch
+     with VLANs, configured by parsing `setup`), in replay order: by timestamp, ties by port
+     name, then by the order of send() calls for the same port;
+  2. checks that the model agrees with the declared fate of every frame (so each expectation
+     is stated twice: by hand in gen.py and by the rules in the model; a disagreement aborts);
+  3. writes <port>.in.pcap, <port>.out.pcap (only for ports that must send something) and
+     `counters` (every modelled counter of every port and bridge, minus `skip_counters`).
+
+Nothing here ever looks at the dataplane's output: expected outputs come from the rules.
+The rules are those of the issue (see tests/pcap/README.md). Use /usr/bin/python3.
+"""
+
+import os
+import shlex
+import struct
+import sys
+
+ETH_P_8021Q = 0x8100
+DEFAULT_AGING = 300
+DEFAULT_TABLE_SIZE = 65536
+
+PORT_COUNTERS = ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_dropped", "tx_dropped")
+DROP_REASONS = ("runt", "vlan_truncated", "vlan_not_allowed", "src_multicast", "same_port",
+                "no_output")
+BRIDGE_COUNTERS = ("fdb_entries", "fdb_learned", "fdb_moved", "fdb_aged", "fdb_full", "flooded",
+                   "forwarded")
+
+
+# --- pcap files ---------------------------------------------------------------------------
+
+def write_pcap(path, records):
+    """Writes a classic little-endian pcap (usec, LINKTYPE_ETHERNET) of (time_us, bytes)."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for t_us, data in records:
+            f.write(struct.pack("<IIII", t_us // 1000000, t_us % 1000000, len(data), len(data)))
+            f.write(data)
+
+
+def read_pcap(path):
+    """Returns [(time_us, bytes)] of a classic pcap file (either byte order, usec or nsec).
+    Raises ValueError on anything else (pcapng, truncated record)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        raise ValueError("%s: %d bytes, too short for a pcap header" % (path, len(data)))
+    magic = data[:4]
+    table = {b"\xd4\xc3\xb2\xa1": ("<", 1), b"\xa1\xb2\xc3\xd4": (">", 1),
+             b"\x4d\x3c\xb2\xa1": ("<", 1000), b"\xa1\xb2\x3c\x4d": (">", 1000)}
+    if magic not in table:
+        raise ValueError("%s: not a classic pcap file (magic %s)" % (path, magic.hex()))
+    endian, div = table[magic]
+    linktype = struct.unpack(endian + "I", data[20:24])[0]
+    if linktype != 1:
+        raise ValueError("%s: link type %d, not Ethernet" % (path, linktype))
+    out = []
+    off = 24
+    while off < len(data):
+        if off + 16 > len(data):
+            raise ValueError("%s: truncated record header at offset %d" % (path, off))
+        sec, frac, caplen, wirelen = struct.unpack(endian + "IIII", data[off:off + 16])
+        off += 16
+        if off + caplen > len(data):
+            raise ValueError("%s: truncated record at offset %d" % (path, off))
+        if caplen != wirelen:
+            raise ValueError("%s: record %d captured %d of %d bytes" %
+                             (path, len(out), caplen, wirelen))
+        out.append((sec * 1000000 + frac // div, data[off:off + caplen]))
+        off += caplen
+    return out
+
+
+# --- frames -------------------------------------------------------------------------------
+
+def mac(s):
+    """'00:00:00:00:00:01' -> 6 bytes."""
+    b = bytes(int(x, 16) for x in s.split(":"))
+    assert len(b) == 6, s
+    return b
+
+
+def mac_str(b):
+    return ":".join("%02x" % x for x in b)
+
+
+def is_multicast(m):
+    return bool(m[0] & 1)
+
+
+def eth(dst, src, payload=None, vid=None, pcp=0, size=60, ethertype=0x88B5):
+    """An Ethernet frame dst<-src, optionally with an 802.1Q tag (vid, pcp).
+    payload: a scapy packet (its bytes follow the MAC header; its type sets the ethertype) or
+    raw bytes; None = a filler payload of local experimental ethertype 0x88b5.
+    size: pad the untagged frame with zeros to this many bytes (no FCS); the tag adds 4.
+    This is how a guest's virtio-net would hand the frame over (already padded)."""
+    from scapy.layers.l2 import Ether  # deferred: read_pcap users need no scapy
+
+    if isinstance(dst, str):
+        dst = mac(dst)
+    if isinstance(src, str):
+        src = mac(src)
+    if payload is None:
+        inner = struct.pack("!H", ethertype) + b"weft pcap case"
+    elif isinstance(payload, (bytes, bytearray)):
+        inner = struct.pack("!H", ethertype) + bytes(payload)
+    else:
+        # Let scapy choose the ethertype from the payload's layer.
+        hdr = bytes(Ether(dst=mac_str(dst), src=mac_str(src)) / payload)
+        inner = hdr[12:]
+    frame = dst + src + inner
+    if len(frame) < size:
+        frame += b"\x00" * (size - len(frame))
+    if vid is not None:
+        frame = push_tag(frame, vid, pcp)
+    return frame
+
+
+def push_tag(frame, vid, pcp=0):
+    return frame[:12] + struct.pack("!HH", ETH_P_8021Q, (pcp << 13) | vid) + frame[12:]
+
+
+def pop_tag(frame):
+    return frame[:12] + frame[16:]
+
+
+# --- setup parsing --------------------------------------------------------------------------
+
+def setup_lines(text):
+    """Command lines of a setup file: '#' starts a comment (at line start or after a blank)."""
+    out = []
+    for raw in text.splitlines():
+        line = raw
+        for i, c in enumerate(raw):
+            if c == "#" and (i == 0 or raw[i - 1].isspace()):
+                line = raw[:i]
+                break
+        line = line.strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def setup_ports(text):
+    """{port: type or ''} of every add-port in a setup text (type from a merged
+    'set Interface P type=X'). Replay ports are those whose type is ''."""
+    ports = {}
+    for line in setup_lines(text):
+        cmds = _split_commands(shlex.split(line))
+        for argv in cmds:
+            if argv[0] == "add-port" and len(argv) >= 3:
+                ports.setdefault(argv[2], "")
+            if argv[0] == "set" and len(argv) >= 3 and argv[1] == "Interface":
+                for kv in argv[3:]:
+                    if kv.startswith("type="):
+                        ports[argv[2]] = kv[5:]
+    return ports
+
+
+def _split_commands(argv):
+    cmds, cur = [], []
+    for a in argv:
+        if a == "--":
+            if cur:
+                cmds.append(cur)
+            cur = []
+        else:
+            cur.append(a)
+    if cur:
+        cmds.append(cur)
+    return cmds
+
+
+def _int_list(v):
+    v = v.strip()
+    if v.startswith("[") and v.endswith("]"):
+        v = v[1:-1]
+    return sorted({int(x) for x in v.replace(" ", "").split(",") if x != ""})
+
+
+# --- reference model --------------------------------------------------------------------------
+
+class Port:
+    def __init__(self, name, bridge):
+        self.name = name
+        self.bridge = bridge
+        self.tag = None
+        self.trunks = []
+        self.vlan_mode = None
+        self.c = {k: 0 for k in PORT_COUNTERS}
+        self.c.update({"drop_" + r: 0 for r in DROP_REASONS})
+
+    def mode(self):
+        return self.vlan_mode or ("access" if self.tag is not None else "trunk")
+
+    def ingress_vlan(self, tagged, vid):
+        """VLAN of a frame received here, or None if not allowed."""
+        m = self.mode()
+        if m == "access":
+            return self.tag if (not tagged or vid == 0) else None
+        if m == "trunk":
+            if not tagged:
+                return 0
+            return vid if (not self.trunks or vid in self.trunks) else None
+        # native-tagged / native-untagged
+        if not tagged:
+            return self.tag
+        return vid if (vid == self.tag or not self.trunks or vid in self.trunks) else None
+
+    def member(self, v):
+        m = self.mode()
+        if m == "access":
+            return v == self.tag
+        if m == "trunk":
+            return not self.trunks or v in self.trunks
+        return v == self.tag or not self.trunks or v in self.trunks
+
+    def egress_tagged(self, v):
+        m = self.mode()
+        if m == "access":
+            return False
+        if m == "native-untagged":
+            return v != self.tag
+        return v != 0  # trunk, native-tagged
+
+
+class Bridge:
+    def __init__(self, name):
+        self.name = name
+        self.ports = []  # names, in add order
+        self.aging = DEFAULT_AGING
+        self.size = DEFAULT_TABLE_SIZE
+        self.fdb = {}  # (vlan, mac) -> [port, last_seen_s, static]
+        self.c = {k: 0 for k in BRIDGE_COUNTERS}
+
+    def set_other_config(self, key, val):
+        if key == "mac-aging-time":
+            self.aging = int(val)
+        elif key == "mac-table-size":
+            self.size = int(val)
+
+    def age(self, now):
+        for key in [k for k, e in self.fdb.items() if not e[2] and now - e[1] > self.aging]:
+            del self.fdb[key]
+            self.c["fdb_aged"] += 1
+
+    def learn(self, vlan, src, port, now):
+        e = self.fdb.get((vlan, src))
+        if e is not None:
+            if e[2]:
+                return "static"
+            if e[0] != port:
+                e[0] = port
+                self.c["fdb_moved"] += 1
+            e[1] = now
+            return "refreshed"
+        if len(self.fdb) >= self.size:
+            self.c["fdb_full"] += 1
+            return "full"
+        self.fdb[(vlan, src)] = [port, now, False]
+        self.c["fdb_learned"] += 1
+        return "learned"
+
+
+class Model:
+    """The dataplane's forwarding rules, configured from setup command lines."""
+
+    def __init__(self, setup_text):
+        self.bridges = {}
+        self.ports = {}
+        for line in setup_lines(setup_text):
+            for argv in _split_commands(shlex.split(line)):
+                self._command(argv, line)
+
+    def _command(self, argv, line):
+        verb = argv[0]
+        if verb == "add-br":
+            self.bridges[argv[1]] = Bridge(argv[1])
+        elif verb == "add-port":
+            br = self.bridges[argv[1]]
+            p = Port(argv[2], br.name)
+            self.ports[p.name] = p
+            br.ports.append(p.name)
+            self._set_port(p, argv[3:], line)
+        elif verb == "set" and argv[1] == "Port":
+            self._set_port(self.ports[argv[2]], argv[3:], line)
+        elif verb == "set" and argv[1] == "Interface":
+            pass  # type/options: not modelled (replay ports have none)
+        elif verb == "set" and argv[1] == "Bridge":
+            br = self.bridges[argv[2]]
+            for kv in argv[3:]:
+                k, v = kv.split("=", 1)
+                if not k.startswith("other_config:"):
+                    raise ValueError("setup: unmodelled Bridge column in %r" % line)
+                br.set_other_config(k.split(":", 1)[1], v)
+        elif verb == "fdb/add":
+            br = self.bridges[argv[1]]
+            br.fdb[(int(argv[3]), mac(argv[4]))] = [argv[2], 0, True]
+        else:
+            raise ValueError("setup: command not modelled: %r" % line)
+
+    def _set_port(self, p, kvs, line):
+        for kv in kvs:
+            k, v = kv.split("=", 1)
+            if k == "tag":
+                p.tag = int(v)
+            elif k == "trunks":
+                p.trunks = _int_list(v)
+            elif k == "vlan_mode":
+                p.vlan_mode = v
+            else:
+                raise ValueError("setup: unmodelled Port column in %r" % line)
+
+    def _drop(self, port, reason):
+        port.c["drop_" + reason] += 1
+        port.c["rx_dropped"] += 1
+        return {"drop": reason, "out": {}}
+
+    def process(self, pname, now_s, frame):
+        """Processes one frame received on pname at time now_s (whole seconds).
+        Returns {"drop": reason or None, "out": {port: bytes}, "vlan": v}."""
+        port = self.ports[pname]
+        br = self.bridges[port.bridge]
+        for b in self.bridges.values():
+            b.age(now_s)
+        port.c["rx_packets"] += 1
+        port.c["rx_bytes"] += len(frame)
+        if len(frame) < 14:
+            return self._drop(port, "runt")
+        tagged = struct.unpack("!H", frame[12:14])[0] == ETH_P_8021Q
+        if tagged and len(frame) < 18:
+            return self._drop(port, "vlan_truncated")
+        vid = pcp = 0
+        inner = frame
+        if tagged:
+            tci = struct.unpack("!H", frame[14:16])[0]
+            vid, pcp = tci & 0xFFF, tci >> 13
+            inner = pop_tag(frame)
+        vlan = port.ingress_vlan(tagged, vid)
+        if vlan is None:
+            return self._drop(port, "vlan_not_allowed")
+        dst, src = frame[0:6], frame[6:12]
+        if is_multicast(src):
+            return self._drop(port, "src_multicast")
+        br.learn(vlan, src, pname, now_s)
+        targets = None
+        if not is_multicast(dst):
+            e = br.fdb.get((vlan, dst))
+            if e is not None and (e[2] or now_s - e[1] <= br.aging):
+                if e[0] == pname:
+                    return self._drop(port, "same_port")
+                targets = [e[0]]
+                br.c["forwarded"] += 1
+        if targets is None:
+            targets = [n for n in br.ports if n != pname and self.ports[n].member(vlan)]
+            if not targets:
+                return self._drop(port, "no_output")
+            br.c["flooded"] += 1
+        out = {}
+        for n in targets:
+            op = self.ports[n]
+            data = push_tag(inner, vlan, pcp) if op.egress_tagged(vlan) else inner
+            op.c["tx_packets"] += 1
+            op.c["tx_bytes"] += len(data)
+            out[n] = data
+        return {"drop": None, "out": out, "vlan": vlan}
+
+    def counters(self):
+        """[(name, counter, value)] of every port and bridge, ports first, sorted."""
+        rows = []
+        for n in sorted(self.ports):
+            for k, v in self.ports[n].c.items():
+                rows.append((n, k, v))
+        for n in sorted(self.bridges):
+            b = self.bridges[n]
+            b.c["fdb_entries"] = len(b.fdb)
+            for k, v in b.c.items():
+                rows.append((n, k, v))
+        return rows
+
+
+# --- a case -----------------------------------------------------------------------------------
+
+class Case:
+    """Collects the frames of one case and writes its files. Usage (in pcaps/<case>/gen.py):
+
+        case = Case(__file__)                  # reads ./setup
+        case.send(1.0, "p1", frame, to=["p2", "p3"])
+        case.send(2.0, "p2", frame, to={"p1": None})     # dict: port -> expected VLAN tag or None
+        case.send(3.0, "p1", frame, drop="runt")
+        case.write()
+    """
+
+    def __init__(self, gen_file, skip_counters=()):
+        self.dir = os.path.dirname(os.path.abspath(gen_file))
+        self.name = os.path.basename(self.dir)
+        with open(os.path.join(self.dir, "setup")) as f:
+            self.setup = f.read()
+        self.model = Model(self.setup)
+        self.frames = []  # (t_us, port, seq, frame, expectation, where)
+        self.skip_counters = set(skip_counters)
+
+    def send(self, t, port, frame, to=None, drop=None):
+        if (to is None) == (drop is None):
+            raise ValueError("send(): give exactly one of to= and drop=")
+        if port not in self.model.ports:
+            raise ValueError("send(): port %r not in setup" % port)
+        f = sys._getframe(1)
+        where = "%s:%d" % (os.path.basename(f.f_code.co_filename), f.f_lineno)
+        t_us = int(round(t * 1000000))
+        self.frames.append((t_us, port, len(self.frames), bytes(frame), (to, drop), where))
+
+    def _check(self, res, exp, where, port, t_us):
+        to, drop = exp
+        pre = "%s: frame on %s at t=%.6f: " % (where, port, t_us / 1e6)
+        if drop is not None:
+            if res["drop"] != drop:
+                raise AssertionError(pre + "declared drop=%s, model: %s" %
+                                     (drop, res["drop"] or "sent to %s" % sorted(res["out"])))
+            return
+        if res["drop"] is not None:
+            raise AssertionError(pre + "declared to=%s, model drops it (%s)" % (to, res["drop"]))
+        if sorted(to) != sorted(res["out"]):
+            raise AssertionError(pre + "declared to=%s, model sends to %s" %
+                                 (sorted(to), sorted(res["out"])))
+        if isinstance(to, dict):
+            for p, want in to.items():
+                data = res["out"][p]
+                got = None
+                if struct.unpack("!H", data[12:14])[0] == ETH_P_8021Q:
+                    got = struct.unpack("!H", data[14:16])[0] & 0xFFF
+                if got != want:
+                    raise AssertionError(pre + "declared %s leaves with tag %s, model: %s" %
+                                         (p, want, got))
+
+    def write(self):
+        ins, outs = {}, {}
+        # Replay order: timestamp, then port name, then order within the port's file.
+        for t_us, port, seq, frame, exp, where in sorted(self.frames,
+                                                         key=lambda x: (x[0], x[1], x[2])):
+            ins.setdefault(port, []).append((t_us, frame))
+            res = self.model.process(port, t_us // 1000000, frame)
+            self._check(res, exp, where, port, t_us)
+            for p, data in res["out"].items():
+                outs.setdefault(p, []).append((t_us, data))
+        for p in self.model.ports:
+            for kind, table in (("in", ins), ("out", outs)):
+                path = os.path.join(self.dir, "%s.%s.pcap" % (p, kind))
+                if p in table:
+                    write_pcap(path, table[p])
+                elif os.path.exists(path):
+                    os.unlink(path)
+        rows = [r for r in self.model.counters()
+                if (r[0], r[1]) not in self.skip_counters and r[1] not in self.skip_counters]
+        with open(os.path.join(self.dir, "counters"), "w") as f:
+            f.write("# generated by gen.py from the reference model; do not edit\n")
+            for n, k, v in rows:
+                f.write("%s %s %d\n" % (n, k, v))
+        n_out = sum(len(v) for v in outs.values())
+        print("%s: %d frames in, %d frames out, %d counters" %
+              (self.name, len(self.frames), n_out, len(rows)))
+
+    def counter(self, name, key):
+        """A modelled counter after write() (for extra asserts in gen.py)."""
+        for n, k, v in self.model.counters():
+            if n == name and k == key:
+                return v
+        raise KeyError((name, key))
