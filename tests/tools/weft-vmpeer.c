@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * weft-vmpeer: a tiny DPDK "VM" for system tests. One ethdev (normally a net_virtio_user vdev on
+ * a vhost-user socket of the switch) sends or receives numbered test frames.
+ *
+ *   weft-vmpeer [EAL args] -- --send N --src MAC --dst MAC [--size B] [--rate PPS]
+ *                             [--seq-start K] [--announce] [--hold] [--timeout S]
+ *   weft-vmpeer [EAL args] -- --recv N [--src MAC --announce] [--src-filter MAC]
+ *                             [--timeout S] [--grace MS]
+ *
+ * Test frame: Ethernet (type 0x88b5, IEEE local experimental) + magic + sequence number, padded
+ * to --size bytes (no FCS). An announce frame is a broadcast from --src without the magic; it
+ * is sent every time the link comes up, so a learning switch learns --src.
+ *
+ * Send: waits for link up, sends exactly N frames (seq K..K+N-1) at --rate (0: as fast as the
+ * ring takes them), prints "sent=N", lingers 1 s so the switch drains the ring, exits 0. With
+ * --hold it keeps running; SIGUSR1 sends N more (sequence continues, waits for link up first);
+ * SIGTERM/SIGINT exit.
+ * Recv: counts every frame; matching = has the magic (and comes from --src-filter). Stops at N
+ * matching frames (+ --grace ms to catch extras) or at --timeout, prints
+ * "received=R matching=M out_of_order=O duplicates=D missing=X unexpected=U", exits 0 only if
+ * every seq 0..N-1 arrived exactly once and nothing else matching (seq >= N) arrived.
+ *
+ * Progress lines on stdout (flushed): "link up", "link down", "ready" (link up + announce sent).
+ * A virtio_user client whose socket does not exist yet fails to probe: before EAL init, the tool
+ * waits up to 30 s for every non-server virtio_user path= socket named in the EAL args.
+ * Exit codes: 0 pass, 1 counts wrong or timeout, 2 usage/setup error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#define VMP_ETHERTYPE 0x88b5
+#define VMP_MAGIC     0x57454654u /* "WEFT" */
+#define VMP_BURST     32
+#define VMP_MAX_N     (1u << 26)
+
+struct vmp_payload {
+	uint32_t magic;
+	uint32_t reserved;
+	uint64_t seq;
+} __rte_packed;
+
+/* The one context of the process. */
+struct vmp_ctx {
+	uint16_t port;
+	struct rte_mempool *pool;
+	struct rte_ether_addr src, dst, src_filter;
+	bool has_src, has_dst, has_filter, announce, hold;
+	uint64_t n_send, n_recv, seq_start, rate;
+	unsigned int size, timeout_s, grace_ms;
+	bool link_up;
+	unsigned int n_link_down; /* up->down transitions seen */
+	/* receive accounting */
+	uint8_t *seen; /* one byte per expected seq */
+	uint64_t n_rx, n_match, n_ooo, n_dup, n_unexpected, n_distinct, max_seq;
+	bool any_seq;
+};
+
+static volatile sig_atomic_t vmp_quit;
+static volatile sig_atomic_t vmp_more;
+
+static void vmp_on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		vmp_more = 1;
+	else
+		vmp_quit = 1;
+}
+
+static double vmp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void vmp_usage(void)
+{
+	fprintf(stderr, "usage: weft-vmpeer [EAL args] -- --send N --src MAC --dst MAC [--size B] "
+	                "[--rate PPS] [--seq-start K] [--announce] [--hold] [--timeout S]\n"
+	                "       weft-vmpeer [EAL args] -- --recv N [--src MAC --announce] "
+	                "[--src-filter MAC] [--timeout S] [--grace MS]\n");
+}
+
+static int vmp_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Parses the application arguments (after "--"); returns 0 or -EINVAL with a message. */
+static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"send", 1, 0, 's'},
+	    {"recv", 1, 0, 'r'},
+	    {"src", 1, 0, 'S'},
+	    {"dst", 1, 0, 'D'},
+	    {"size", 1, 0, 'z'},
+	    {"rate", 1, 0, 'R'},
+	    {"seq-start", 1, 0, 'k'},
+	    {"announce", 0, 0, 'a'},
+	    {"hold", 0, 0, 'h'},
+	    {"timeout", 1, 0, 't'},
+	    {"grace", 1, 0, 'g'},
+	    {"src-filter", 1, 0, 'f'},
+	    {0, 0, 0, 0},
+	};
+	uint64_t v;
+	int o, idx;
+
+	c->size = 64;
+	c->timeout_s = 30;
+	c->grace_ms = 1000;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", opts, &idx)) != -1) {
+		int bad = 0;
+
+		switch (o) {
+		case 's':
+			bad = vmp_parse_u64(optarg, VMP_MAX_N, &c->n_send) || c->n_send == 0;
+			break;
+		case 'r':
+			bad = vmp_parse_u64(optarg, VMP_MAX_N, &c->n_recv) || c->n_recv == 0;
+			break;
+		case 'S':
+			bad = rte_ether_unformat_addr(optarg, &c->src) != 0;
+			c->has_src = true;
+			break;
+		case 'D':
+			bad = rte_ether_unformat_addr(optarg, &c->dst) != 0;
+			c->has_dst = true;
+			break;
+		case 'f':
+			bad = rte_ether_unformat_addr(optarg, &c->src_filter) != 0;
+			c->has_filter = true;
+			break;
+		case 'z':
+			bad = vmp_parse_u64(optarg, RTE_ETHER_MAX_LEN - RTE_ETHER_CRC_LEN, &v) ||
+			      v < RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
+			c->size = v;
+			break;
+		case 'R':
+			bad = vmp_parse_u64(optarg, 100000000, &c->rate);
+			break;
+		case 'k':
+			bad = vmp_parse_u64(optarg, UINT64_MAX / 2, &c->seq_start);
+			break;
+		case 't':
+			bad = vmp_parse_u64(optarg, 86400, &v) || v == 0;
+			c->timeout_s = v;
+			break;
+		case 'g':
+			bad = vmp_parse_u64(optarg, 600000, &v);
+			c->grace_ms = v;
+			break;
+		case 'a':
+			c->announce = true;
+			break;
+		case 'h':
+			c->hold = true;
+			break;
+		default:
+			vmp_usage();
+			return -EINVAL;
+		}
+		if (bad) {
+			fprintf(stderr, "weft-vmpeer: invalid value for --%s: '%s'\n",
+			        opts[idx].name, optarg);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc || !!c->n_send == !!c->n_recv) {
+		fprintf(stderr, "weft-vmpeer: exactly one of --send N or --recv N is required\n");
+		vmp_usage();
+		return -EINVAL;
+	}
+	if (c->n_send && (!c->has_src || !c->has_dst)) {
+		fprintf(stderr, "weft-vmpeer: --send needs --src and --dst\n");
+		return -EINVAL;
+	}
+	if (c->announce && !c->has_src) {
+		fprintf(stderr, "weft-vmpeer: --announce needs --src\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Waits up to 30 s for the socket of each client-mode virtio_user vdev in the EAL args. */
+static int vmp_wait_sockets(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *p;
+		char path[256];
+		size_t len;
+
+		if (strncmp(a, "--vdev=", 7) == 0)
+			a += 7;
+		else if (strcmp(a, "--vdev") == 0 && i + 1 < argc)
+			a = argv[++i];
+		else
+			continue;
+		if (strstr(a, "virtio_user") == NULL || strstr(a, "server=1") != NULL)
+			continue;
+		p = strstr(a, "path=");
+		if (p == NULL)
+			continue;
+		p += 5;
+		len = strcspn(p, ",");
+		if (len >= sizeof(path))
+			return -ENAMETOOLONG;
+		memcpy(path, p, len);
+		path[len] = '\0';
+		for (int t = 0;; t++) {
+			struct stat st;
+
+			if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+				break;
+			if (t == 300 || vmp_quit) {
+				fprintf(stderr, "weft-vmpeer: no vhost-user socket %s\n", path);
+				return -ENOENT;
+			}
+			usleep(100000);
+		}
+	}
+	return 0;
+}
+
+static int vmp_port_init(struct vmp_ctx *c)
+{
+	struct rte_eth_conf conf = {0};
+	int ret;
+
+	if (rte_eth_dev_count_avail() != 1) {
+		fprintf(stderr, "weft-vmpeer: need exactly one port, have %u\n",
+		        rte_eth_dev_count_avail());
+		return -ENODEV;
+	}
+	c->port = rte_eth_find_next(0);
+	c->pool = rte_pktmbuf_pool_create("vmp", 4095, 128, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	                                  rte_socket_id());
+	if (c->pool == NULL)
+		return -rte_errno;
+	ret = rte_eth_dev_configure(c->port, 1, 1, &conf);
+	if (ret == 0)
+		ret = rte_eth_rx_queue_setup(c->port, 0, 256, rte_socket_id(), NULL, c->pool);
+	if (ret == 0)
+		ret = rte_eth_tx_queue_setup(c->port, 0, 256, rte_socket_id(), NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(c->port);
+	return ret;
+}
+
+static struct rte_mbuf *vmp_frame(struct vmp_ctx *c, bool announce, uint64_t seq)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(c->pool);
+	struct rte_ether_hdr *eh;
+	struct vmp_payload *pl;
+
+	if (m == NULL)
+		return NULL;
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, c->size);
+	memset(eh, 0, c->size);
+	eh->src_addr = c->src;
+	if (announce)
+		memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
+	else
+		eh->dst_addr = c->dst;
+	eh->ether_type = rte_cpu_to_be_16(VMP_ETHERTYPE);
+	pl = (struct vmp_payload *)(eh + 1);
+	pl->magic = announce ? 0 : rte_cpu_to_be_32(VMP_MAGIC);
+	pl->seq = rte_cpu_to_be_64(seq);
+	return m;
+}
+
+/* Updates c->link_up; on a down->up transition sends the announce frame (if asked). */
+static void vmp_poll_link(struct vmp_ctx *c)
+{
+	struct rte_eth_link link;
+	struct rte_mbuf *m;
+	bool up;
+
+	if (rte_eth_link_get_nowait(c->port, &link) != 0)
+		return;
+	up = link.link_status == RTE_ETH_LINK_UP;
+	if (up == c->link_up)
+		return;
+	c->link_up = up;
+	c->n_link_down += !up;
+	printf("link %s\n", up ? "up" : "down");
+	if (up && c->announce) {
+		m = vmp_frame(c, true, 0);
+		for (int i = 0; m != NULL && i < 1000; i++) {
+			if (rte_eth_tx_burst(c->port, 0, &m, 1) == 1) {
+				m = NULL;
+				break;
+			}
+			rte_delay_us_sleep(1000);
+		}
+		if (m != NULL) {
+			rte_pktmbuf_free(m);
+			fprintf(stderr, "weft-vmpeer: announce not sent\n");
+		}
+	}
+	if (up)
+		printf("ready\n");
+	fflush(stdout);
+}
+
+static void vmp_account(struct vmp_ctx *c, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eh;
+	const struct vmp_payload *pl;
+	uint64_t seq;
+
+	c->n_rx++;
+	if (rte_pktmbuf_data_len(m) < sizeof(*eh) + sizeof(*pl))
+		return;
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	pl = (const struct vmp_payload *)(eh + 1);
+	if (eh->ether_type != rte_cpu_to_be_16(VMP_ETHERTYPE) ||
+	    pl->magic != rte_cpu_to_be_32(VMP_MAGIC))
+		return;
+	if (c->has_filter && !rte_is_same_ether_addr(&eh->src_addr, &c->src_filter))
+		return;
+	c->n_match++;
+	seq = rte_be_to_cpu_64(pl->seq);
+	if (c->seen == NULL || seq >= c->n_recv) {
+		c->n_unexpected++;
+		return;
+	}
+	if (c->seen[seq]) {
+		c->n_dup++;
+		return;
+	}
+	c->seen[seq] = 1;
+	c->n_distinct++;
+	if (c->any_seq && seq < c->max_seq)
+		c->n_ooo++;
+	if (!c->any_seq || seq > c->max_seq)
+		c->max_seq = seq;
+	c->any_seq = true;
+}
+
+/* Receives and accounts (recv mode) or frees (send mode) one burst; returns the count. */
+static uint16_t vmp_drain(struct vmp_ctx *c)
+{
+	struct rte_mbuf *pkts[VMP_BURST];
+	uint16_t n = rte_eth_rx_burst(c->port, 0, pkts, VMP_BURST);
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (c->n_recv)
+			vmp_account(c, pkts[i]);
+		else
+			c->n_rx++;
+		rte_pktmbuf_free(pkts[i]);
+	}
+	return n;
+}
+
+/* Idle step: drain rx, watch the link, sleep a little when nothing arrived. */
+static void vmp_idle(struct vmp_ctx *c, double *last_link)
+{
+	double t = vmp_now();
+
+	if (t - *last_link > 0.1) {
+		vmp_poll_link(c);
+		*last_link = t;
+	}
+	if (vmp_drain(c) == 0)
+		rte_delay_us_sleep(100);
+}
+
+/* Sends n frames from *seq; returns 0, or -ETIMEDOUT/-EINTR with *seq at the next unsent seq. */
+static int vmp_send_batch(struct vmp_ctx *c, uint64_t n, uint64_t *seq)
+{
+	struct rte_mbuf *pend[VMP_BURST];
+	uint16_t n_pend = 0;
+	uint64_t sent = 0, built = 0;
+	double t_link = 0, t0, deadline = vmp_now() + c->timeout_s;
+
+	while (!c->link_up) {
+		if (vmp_quit || vmp_now() > deadline)
+			return vmp_quit ? -EINTR : -ETIMEDOUT;
+		vmp_idle(c, &t_link);
+	}
+	t0 = vmp_now();
+	while (sent < n) {
+		uint64_t due = n;
+		uint16_t k;
+
+		if (vmp_quit)
+			return -EINTR;
+		if (c->rate) {
+			double want = (vmp_now() - t0) * (double)c->rate + 1;
+			due = want < (double)n ? (uint64_t)want : n;
+		}
+		while (n_pend < VMP_BURST && built < due) {
+			pend[n_pend] = vmp_frame(c, false, *seq + built);
+			if (pend[n_pend] == NULL)
+				break;
+			n_pend++;
+			built++;
+		}
+		k = n_pend ? rte_eth_tx_burst(c->port, 0, pend, n_pend) : 0;
+		memmove(pend, pend + k, (n_pend - k) * sizeof(pend[0]));
+		n_pend -= k;
+		sent += k;
+		if (k == 0)
+			vmp_idle(c, &t_link);
+		else
+			vmp_drain(c);
+		if (k == 0 && vmp_now() > deadline + 1) {
+			rte_pktmbuf_free_bulk(pend, n_pend);
+			*seq += sent;
+			return -ETIMEDOUT;
+		}
+	}
+	*seq += sent;
+	return 0;
+}
+
+static int vmp_run_send(struct vmp_ctx *c)
+{
+	uint64_t seq = c->seq_start, first;
+	double t_link = 0, until;
+	int ret;
+
+	do {
+		vmp_more = 0;
+		first = seq;
+		ret = vmp_send_batch(c, c->n_send, &seq);
+		printf("sent=%" PRIu64 " total=%" PRIu64 "\n", seq - first, seq - c->seq_start);
+		fflush(stdout);
+		if (ret < 0) {
+			fprintf(stderr, "weft-vmpeer: send stopped: %s\n", strerror(-ret));
+			return ret == -EINTR ? 0 : 1;
+		}
+		/* Linger so the switch dequeues what is still in the ring. */
+		until = vmp_now() + 1.0;
+		while (!vmp_quit && !vmp_more && (c->hold || vmp_now() < until))
+			vmp_idle(c, &t_link);
+	} while (vmp_more && !vmp_quit);
+	return 0;
+}
+
+static int vmp_run_recv(struct vmp_ctx *c)
+{
+	double deadline = vmp_now() + c->timeout_s, done_at = 0, t_link = 0;
+	uint64_t missing;
+
+	c->seen = calloc(c->n_recv, 1);
+	if (c->seen == NULL)
+		return 2;
+	while (!vmp_quit) {
+		double t = vmp_now();
+
+		if (done_at == 0 && c->n_distinct == c->n_recv)
+			done_at = t;
+		if (done_at ? t - done_at > c->grace_ms / 1000.0 : t > deadline)
+			break;
+		vmp_idle(c, &t_link);
+	}
+	missing = c->n_recv - c->n_distinct;
+	printf("received=%" PRIu64 " matching=%" PRIu64 " out_of_order=%" PRIu64
+	       " duplicates=%" PRIu64 " missing=%" PRIu64 " unexpected=%" PRIu64 "\n",
+	       c->n_rx, c->n_match, c->n_ooo, c->n_dup, missing, c->n_unexpected);
+	fflush(stdout);
+	free(c->seen);
+	return missing == 0 && c->n_dup == 0 && c->n_unexpected == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct vmp_ctx ctx = {0};
+	int n_eal = argc, ret;
+
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			n_eal = i;
+			break;
+		}
+	signal(SIGINT, vmp_on_signal);
+	signal(SIGTERM, vmp_on_signal);
+	signal(SIGUSR1, vmp_on_signal);
+	signal(SIGPIPE, SIG_IGN); /* a vhost backend that went away must not kill us */
+	/* argv[n_eal] ("--") stands in as argv[0] for getopt. */
+	if (n_eal >= argc || vmp_parse_args(&ctx, argc - n_eal, argv + n_eal) < 0) {
+		if (n_eal >= argc)
+			vmp_usage();
+		return 2;
+	}
+	if (vmp_wait_sockets(n_eal, argv) < 0)
+		return 2;
+	if (rte_eal_init(n_eal, argv) < 0) {
+		fprintf(stderr, "weft-vmpeer: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return 2;
+	}
+	ret = vmp_port_init(&ctx);
+	if (ret < 0) {
+		fprintf(stderr, "weft-vmpeer: port setup failed: %s\n", rte_strerror(-ret));
+		ret = 2;
+	} else {
+		ret = ctx.n_send ? vmp_run_send(&ctx) : vmp_run_recv(&ctx);
+		rte_eth_dev_stop(ctx.port);
+		rte_eth_dev_close(ctx.port);
+	}
+	/* DPDK 22.11: after a virtio_user server-mode reconnect, rte_eal_cleanup() panics in the
+	 * interrupt thread (epoll_ctl on a closed fd). Skip it then: nothing outlives the process.
+	 */
+	if (ctx.n_link_down == 0)
+		rte_eal_cleanup();
+	return ret;
+}
