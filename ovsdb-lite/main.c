@@ -1,0 +1,302 @@
+/* ovsdb-lite: a small RFC 7047 database server for weft.
+ *
+ *   ovsdb-lite [--remote=punix:PATH]... [--remote=ptcp:PORT[:IP]]... [--pidfile[=FILE]]
+ *              [--detach] [--log-file=FILE] [--probe-interval=MS]
+ *              [--max-message-size=BYTES] [--max-backlog=BYTES] DBFILE
+ *   ovsdb-lite create DBFILE SCHEMAFILE
+ *
+ * Exit status: 0 on a clean exit (SIGTERM/SIGINT/SIGHUP), 1 on a runtime error, 2 on a usage
+ * error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "server.h"
+
+#define DEFAULT_MAX_MSG     (16u << 20)
+#define DEFAULT_MAX_BACKLOG (64u << 20)
+
+struct main_opts {
+	struct server_config cfg;
+	const char *pidfile;
+	const char *log_file;
+	bool detach;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: ovsdb-lite [OPTIONS] DBFILE\n"
+	        "       ovsdb-lite create DBFILE SCHEMAFILE\n"
+	        "\n"
+	        "Serves the database in DBFILE over RFC 7047 JSON-RPC.\n"
+	        "  --remote=punix:PATH        listen on a unix socket (repeatable)\n"
+	        "  --remote=ptcp:PORT[:IP]    listen on TCP, default IP 0.0.0.0 (repeatable)\n"
+	        "  --pidfile[=FILE]           write the pid (default ovsdb-lite.pid)\n"
+	        "  --detach                   run in the background once listening\n"
+	        "  --log-file=FILE            log there instead of stderr\n"
+	        "  --probe-interval=MS        echo idle clients after MS ms, drop them after\n"
+	        "                             2*MS (0 = off; default 5000 for tcp, off for unix)\n"
+	        "  --max-message-size=BYTES   largest request accepted (default %u)\n"
+	        "  --max-backlog=BYTES        largest output backlog per client (default %u)\n"
+	        "  -h, --help                 this help\n"
+	        "The create command writes a new empty database from a schema, like\n"
+	        "`ovsdb-tool create`.\n",
+	        DEFAULT_MAX_MSG, DEFAULT_MAX_BACKLOG);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "ovsdb-lite: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(use --help for help)\n");
+	return 2;
+}
+
+static bool parse_size(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int parse_args(int argc, char **argv, struct main_opts *o)
+{
+	enum {
+		OPT_REMOTE = 256,
+		OPT_PIDFILE,
+		OPT_DETACH,
+		OPT_LOG,
+		OPT_PROBE,
+		OPT_MAXMSG,
+		OPT_BACKLOG
+	};
+	static const struct option longopts[] = {
+	    {"remote", required_argument, NULL, OPT_REMOTE},
+	    {"pidfile", optional_argument, NULL, OPT_PIDFILE},
+	    {"detach", no_argument, NULL, OPT_DETACH},
+	    {"log-file", required_argument, NULL, OPT_LOG},
+	    {"probe-interval", required_argument, NULL, OPT_PROBE},
+	    {"max-message-size", required_argument, NULL, OPT_MAXMSG},
+	    {"max-backlog", required_argument, NULL, OPT_BACKLOG},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	long long v;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->cfg.max_msg = DEFAULT_MAX_MSG;
+	o->cfg.max_backlog = DEFAULT_MAX_BACKLOG;
+	o->cfg.probe_ms = -1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_REMOTE:
+			if (strncmp(optarg, "punix:", 6) && strncmp(optarg, "ptcp:", 5))
+				return usage_error("--remote=%s: expected punix:PATH or "
+				                   "ptcp:PORT[:IP]",
+				                   optarg);
+			if (o->cfg.n_remotes == SERVER_MAX_REMOTES)
+				return usage_error("too many --remote options (max %s)", "16");
+			o->cfg.remotes[o->cfg.n_remotes++] = optarg;
+			break;
+		case OPT_PIDFILE:
+			o->pidfile = optarg ? optarg : "ovsdb-lite.pid";
+			break;
+		case OPT_DETACH:
+			o->detach = true;
+			break;
+		case OPT_LOG:
+			o->log_file = optarg;
+			break;
+		case OPT_PROBE:
+			if (!parse_size(optarg, 0, INT_MAX, &v))
+				return usage_error(
+				    "--probe-interval=%s: expected milliseconds >= 0", optarg);
+			o->cfg.probe_ms = v;
+			break;
+		case OPT_MAXMSG:
+			if (!parse_size(optarg, 64, 1LL << 30, &v))
+				return usage_error("--max-message-size=%s: expected 64..2^30 bytes",
+				                   optarg);
+			o->cfg.max_msg = v;
+			break;
+		case OPT_BACKLOG:
+			if (!parse_size(optarg, 4096, 1LL << 32, &v))
+				return usage_error("--max-backlog=%s: expected 4096..2^32 bytes",
+				                   optarg);
+			o->cfg.max_backlog = v;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return usage_error("unknown or malformed option '%s'", argv[optind - 1]);
+		}
+	}
+	return 0;
+}
+
+/* Locks and writes the pidfile; returns its fd (kept open) or -1. */
+static int write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int n;
+
+	if (fd < 0) {
+		fprintf(stderr, "ovsdb-lite: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (lockf(fd, F_TLOCK, 0) < 0) {
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		fprintf(stderr, "ovsdb-lite: %s: already locked by a running ovsdb-lite (pid %s)\n",
+		        path, strtok(buf, "\n") ? buf : "?");
+		close(fd);
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, n, 0) != n) {
+		fprintf(stderr, "ovsdb-lite: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Forks; the parent waits for the child's readiness byte and exits with its status. Returns
+ * the write end of the readiness pipe in the child, -1 on error. */
+static int daemonize(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p) < 0) {
+		perror("ovsdb-lite: pipe");
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		perror("ovsdb-lite: fork");
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	return p[1];
+}
+
+static int run_create(int argc, char **argv)
+{
+	char *err = NULL;
+	int r;
+
+	if (argc != 4)
+		return usage_error("%s", "create needs exactly DBFILE SCHEMAFILE");
+	r = odb_create_file(argv[2], argv[3], &err);
+	if (r) {
+		fprintf(stderr, "ovsdb-lite: create %s: %s\n", argv[2], err ? err : strerror(-r));
+		free(err);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct main_opts o;
+	struct server srv;
+	struct odb *db = NULL;
+	struct odb_stats st;
+	FILE *log = stderr;
+	char *err = NULL;
+	int ready_fd = -1, pid_fd = -1, r;
+
+	if (argc >= 2 && !strcmp(argv[1], "create"))
+		return run_create(argc, argv);
+	r = parse_args(argc, argv, &o);
+	if (r)
+		return r;
+	if (optind != argc - 1)
+		return usage_error("%s", optind == argc ? "missing DBFILE"
+		                                        : "exactly one DBFILE expected");
+	if (!o.cfg.n_remotes)
+		return usage_error("%s", "at least one --remote=punix:PATH or "
+		                         "--remote=ptcp:PORT[:IP] is needed");
+	if (o.log_file) {
+		log = fopen(o.log_file, "a");
+		if (!log) {
+			fprintf(stderr, "ovsdb-lite: %s: %s\n", o.log_file, strerror(errno));
+			return 1;
+		}
+	}
+	if (o.detach && (ready_fd = daemonize()) < 0)
+		return 1;
+	r = odb_open(argv[optind], &db, &err);
+	if (r) {
+		fprintf(stderr, "ovsdb-lite: %s: %s\n", argv[optind], err ? err : strerror(-r));
+		free(err);
+		return 1;
+	}
+	r = server_init(&srv, db, &o.cfg, log, &err);
+	if (r) {
+		fprintf(stderr, "ovsdb-lite: %s\n", err ? err : strerror(-r));
+		free(err);
+		odb_close(db);
+		return 1;
+	}
+	if (o.pidfile && (pid_fd = write_pidfile(o.pidfile)) < 0) {
+		server_destroy(&srv);
+		odb_close(db);
+		return 1;
+	}
+	if (ready_fd >= 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			if (!o.log_file)
+				srv.log = NULL;
+			dup2(null, STDERR_FILENO);
+			close(null);
+		}
+		if (write(ready_fd, "1", 1) != 1)
+			return 1;
+		close(ready_fd);
+	}
+	r = server_run(&srv);
+	odb_get_stats(db, &st);
+	server_log(
+	    &srv, "exiting: %llu connections, %llu requests, %llu transactions, %llu commits",
+	    srv.stats.n_connections, srv.stats.n_requests, srv.stats.n_transactions, st.n_commits);
+	server_destroy(&srv);
+	odb_close(db);
+	if (pid_fd >= 0) {
+		unlink(o.pidfile);
+		close(pid_fd);
+	}
+	if (log && log != stderr)
+		fclose(log);
+	return r ? 1 : 0;
+}
