@@ -1,2 +1,566 @@
-/* ovsdb-lite core: datum (in progress). */
-#include "db.h"
+/* ovsdb-lite atoms and datums. See datum.h. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "datum.h"
+
+/* Element arrays always have room for cap_for(n) elements (see datum_append()). */
+static unsigned cap_for(unsigned n)
+{
+	unsigned c = 1;
+
+	while (c < n)
+		c <<= 1;
+	return c;
+}
+
+int atom_compare(enum odb_atype t, const union odb_atom *a, const union odb_atom *b)
+{
+	switch (t) {
+	case ODB_INTEGER:
+		return a->i < b->i ? -1 : a->i > b->i;
+	case ODB_REAL:
+		return a->r < b->r ? -1 : a->r > b->r;
+	case ODB_BOOLEAN:
+		return (int)a->b - (int)b->b;
+	case ODB_STRING:
+		return strcmp(a->s, b->s);
+	case ODB_UUID:
+		return uuid_compare(&a->u, &b->u);
+	case ODB_VOID:
+		break;
+	}
+	return 0;
+}
+
+uint32_t atom_hash(enum odb_atype t, const union odb_atom *a, uint32_t basis)
+{
+	switch (t) {
+	case ODB_INTEGER:
+		return hash_add64(basis, (uint64_t)a->i);
+	case ODB_REAL: {
+		uint64_t v;
+		double r = a->r == 0 ? 0 : a->r; /* -0.0 == 0.0 */
+		memcpy(&v, &r, sizeof v);
+		return hash_add64(basis, v);
+	}
+	case ODB_BOOLEAN:
+		return hash_add64(basis, a->b);
+	case ODB_STRING:
+		return hash_bytes(a->s, strlen(a->s), basis);
+	case ODB_UUID:
+		return hash_bytes(a->u.b, 16, basis);
+	case ODB_VOID:
+		break;
+	}
+	return basis;
+}
+
+void atom_clone(enum odb_atype t, union odb_atom *dst, const union odb_atom *src)
+{
+	*dst = *src;
+	if (t == ODB_STRING)
+		dst->s = xstrdup(src->s);
+}
+
+void atom_destroy(enum odb_atype t, union odb_atom *a)
+{
+	if (t == ODB_STRING)
+		free(a->s);
+}
+
+void atom_init_default(enum odb_atype t, union odb_atom *a)
+{
+	memset(a, 0, sizeof *a);
+	if (t == ODB_STRING)
+		a->s = xstrdup("");
+}
+
+json_t *atom_to_json(enum odb_atype t, const union odb_atom *a)
+{
+	char buf[UUID_LEN + 1];
+
+	switch (t) {
+	case ODB_INTEGER:
+		return json_integer(a->i);
+	case ODB_REAL:
+		return json_real(a->r);
+	case ODB_BOOLEAN:
+		return json_boolean(a->b);
+	case ODB_STRING:
+		return json_string(a->s);
+	case ODB_UUID:
+		uuid_to_string(&a->u, buf);
+		return json_pack("[ss]", "uuid", buf);
+	case ODB_VOID:
+		break;
+	}
+	return json_null();
+}
+
+void datum_init_empty(struct odb_datum *d)
+{
+	d->n = 0;
+	d->keys = d->values = NULL;
+}
+
+void datum_init_default(struct odb_datum *d, const struct odb_type *t)
+{
+	datum_init_empty(d);
+	if (t->min == 0)
+		return;
+	d->n = 1;
+	d->keys = xmalloc(sizeof *d->keys);
+	atom_init_default(t->key.type, &d->keys[0]);
+	if (type_is_map(t)) {
+		d->values = xmalloc(sizeof *d->values);
+		atom_init_default(t->value.type, &d->values[0]);
+	}
+}
+
+void datum_clone(struct odb_datum *dst, const struct odb_datum *src, const struct odb_type *t)
+{
+	dst->n = src->n;
+	dst->keys = dst->values = NULL;
+	if (!src->n)
+		return;
+	dst->keys = xmalloc(cap_for(src->n) * sizeof *dst->keys);
+	for (unsigned i = 0; i < src->n; i++)
+		atom_clone(t->key.type, &dst->keys[i], &src->keys[i]);
+	if (type_is_map(t)) {
+		dst->values = xmalloc(cap_for(src->n) * sizeof *dst->values);
+		for (unsigned i = 0; i < src->n; i++)
+			atom_clone(t->value.type, &dst->values[i], &src->values[i]);
+	}
+}
+
+void datum_destroy(struct odb_datum *d, const struct odb_type *t)
+{
+	for (unsigned i = 0; i < d->n; i++) {
+		atom_destroy(t->key.type, &d->keys[i]);
+		if (d->values)
+			atom_destroy(t->value.type, &d->values[i]);
+	}
+	free(d->keys);
+	free(d->values);
+	datum_init_empty(d);
+}
+
+int datum_compare(const struct odb_datum *a, const struct odb_datum *b, const struct odb_type *t)
+{
+	for (unsigned i = 0; i < a->n && i < b->n; i++) {
+		int c = atom_compare(t->key.type, &a->keys[i], &b->keys[i]);
+		if (!c && type_is_map(t))
+			c = atom_compare(t->value.type, &a->values[i], &b->values[i]);
+		if (c)
+			return c;
+	}
+	return a->n < b->n ? -1 : a->n > b->n;
+}
+
+bool datum_equals(const struct odb_datum *a, const struct odb_datum *b, const struct odb_type *t)
+{
+	return a->n == b->n && !datum_compare(a, b, t);
+}
+
+uint32_t datum_hash(const struct odb_datum *d, const struct odb_type *t, uint32_t basis)
+{
+	uint32_t h = hash_add64(basis, d->n);
+
+	for (unsigned i = 0; i < d->n; i++) {
+		h = atom_hash(t->key.type, &d->keys[i], h);
+		if (type_is_map(t))
+			h = atom_hash(t->value.type, &d->values[i], h);
+	}
+	return h;
+}
+
+long datum_find_key(const struct odb_datum *d, const struct odb_type *t, const union odb_atom *key)
+{
+	unsigned lo = 0, hi = d->n;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		int c = atom_compare(t->key.type, key, &d->keys[mid]);
+		if (!c)
+			return mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+void datum_append(struct odb_datum *d, const struct odb_type *t, union odb_atom *key,
+                  union odb_atom *value)
+{
+	if (d->n == 0 || d->n == cap_for(d->n)) {
+		unsigned cap = cap_for(d->n + 1);
+		d->keys = xrealloc(d->keys, cap * sizeof *d->keys);
+		if (type_is_map(t))
+			d->values = xrealloc(d->values, cap * sizeof *d->values);
+	}
+	d->keys[d->n] = *key;
+	if (type_is_map(t))
+		d->values[d->n] = *value;
+	d->n++;
+}
+
+void datum_remove_at(struct odb_datum *d, const struct odb_type *t, unsigned i)
+{
+	atom_destroy(t->key.type, &d->keys[i]);
+	memmove(&d->keys[i], &d->keys[i + 1], (d->n - i - 1) * sizeof *d->keys);
+	if (type_is_map(t)) {
+		atom_destroy(t->value.type, &d->values[i]);
+		memmove(&d->values[i], &d->values[i + 1], (d->n - i - 1) * sizeof *d->values);
+	}
+	d->n--;
+}
+
+struct sort_ctx {
+	const struct odb_datum *d;
+	enum odb_atype kt;
+};
+
+static int cmp_idx(const void *a, const void *b, void *aux)
+{
+	const struct sort_ctx *c = aux;
+	unsigned ia = *(const unsigned *)a, ib = *(const unsigned *)b;
+	int r = atom_compare(c->kt, &c->d->keys[ia], &c->d->keys[ib]);
+
+	return r ? r : (ia < ib ? -1 : ia > ib); /* stable */
+}
+
+bool datum_sort(struct odb_datum *d, const struct odb_type *t)
+{
+	bool sorted = true, unique = true;
+
+	for (unsigned i = 1; i < d->n; i++) {
+		int c = atom_compare(t->key.type, &d->keys[i - 1], &d->keys[i]);
+		if (c > 0)
+			sorted = false;
+		else if (!c)
+			unique = false;
+	}
+	if (!sorted) {
+		struct sort_ctx c = {d, t->key.type};
+		unsigned *idx = xmalloc(d->n * sizeof *idx);
+		union odb_atom *k = xmalloc(cap_for(d->n) * sizeof *k);
+		union odb_atom *v = type_is_map(t) ? xmalloc(cap_for(d->n) * sizeof *v) : NULL;
+		for (unsigned i = 0; i < d->n; i++)
+			idx[i] = i;
+		qsort_r(idx, d->n, sizeof *idx, cmp_idx, &c);
+		for (unsigned i = 0; i < d->n; i++) {
+			k[i] = d->keys[idx[i]];
+			if (v)
+				v[i] = d->values[idx[i]];
+		}
+		free(idx);
+		free(d->keys);
+		free(d->values);
+		d->keys = k;
+		d->values = v;
+		unique = true;
+		for (unsigned i = 1; i < d->n; i++)
+			if (!atom_compare(t->key.type, &d->keys[i - 1], &d->keys[i]))
+				unique = false;
+	}
+	return unique;
+}
+
+void datum_sort_unique(struct odb_datum *d, const struct odb_type *t)
+{
+	unsigned o = 0;
+
+	if (datum_sort(d, t))
+		return;
+	for (unsigned i = 0; i < d->n; i++) {
+		if (o && !atom_compare(t->key.type, &d->keys[o - 1], &d->keys[i])) {
+			atom_destroy(t->key.type, &d->keys[i]);
+			if (d->values)
+				atom_destroy(t->value.type, &d->values[i]);
+			continue;
+		}
+		d->keys[o] = d->keys[i];
+		if (d->values)
+			d->values[o] = d->values[i];
+		o++;
+	}
+	d->n = o;
+}
+
+static unsigned long utf8_len(const char *s)
+{
+	unsigned long n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static char *atom_text(enum odb_atype t, const union odb_atom *a)
+{
+	json_t *j = atom_to_json(t, a);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	json_decref(j);
+	return s ? s : xstrdup("?");
+}
+
+json_t *atom_check_constraints(const union odb_atom *a, const struct odb_base *b)
+{
+	if (b->enum_vals) {
+		struct odb_type et = {.key = *b, .min = 0, .max = ODB_UNLIMITED};
+		et.value.type = ODB_VOID;
+		if (datum_find_key(b->enum_vals, &et, a) < 0) {
+			char *s = atom_text(b->type, a);
+			json_t *ej = datum_to_json(b->enum_vals, &et);
+			char *es = json_dumps(ej, JSON_COMPACT | JSON_ENCODE_ANY);
+			json_t *err =
+			    odb_error("constraint violation", NULL,
+			              "%s is not one of the allowed values (%s).", s, es ? es : "");
+			free(s);
+			free(es);
+			json_decref(ej);
+			return err;
+		}
+	}
+	switch (b->type) {
+	case ODB_INTEGER:
+		if (a->i >= b->min_int && a->i <= b->max_int)
+			return NULL;
+		if (b->min_int != INT64_MIN && b->max_int != INT64_MAX)
+			return odb_error("constraint violation", NULL,
+			                 "%" PRId64 " is not in the valid range %" PRId64
+			                 " to %" PRId64 " (inclusive)",
+			                 a->i, b->min_int, b->max_int);
+		if (a->i < b->min_int)
+			return odb_error("constraint violation", NULL,
+			                 "%" PRId64 " is less than minimum allowed value %" PRId64,
+			                 a->i, b->min_int);
+		return odb_error("constraint violation", NULL,
+		                 "%" PRId64 " is greater than maximum allowed value %" PRId64, a->i,
+		                 b->max_int);
+	case ODB_REAL:
+		if (a->r >= b->min_real && a->r <= b->max_real)
+			return NULL;
+		if (isfinite(b->min_real) && isfinite(b->max_real))
+			return odb_error(
+			    "constraint violation", NULL,
+			    "%.17g is not in the valid range %.17g to %.17g (inclusive)", a->r,
+			    b->min_real, b->max_real);
+		if (a->r < b->min_real)
+			return odb_error("constraint violation", NULL,
+			                 "%.17g is less than minimum allowed value %.17g", a->r,
+			                 b->min_real);
+		return odb_error("constraint violation", NULL,
+		                 "%.17g is greater than maximum allowed value %.17g", a->r,
+		                 b->max_real);
+	case ODB_STRING: {
+		unsigned long n = utf8_len(a->s);
+		if (n < b->min_len)
+			return odb_error(
+			    "constraint violation", NULL,
+			    "\"%s\" length %lu is less than minimum allowed length %lu", a->s, n,
+			    b->min_len);
+		if (n > b->max_len)
+			return odb_error(
+			    "constraint violation", NULL,
+			    "\"%s\" length %lu is greater than maximum allowed length %lu", a->s, n,
+			    b->max_len);
+		return NULL;
+	}
+	default:
+		return NULL;
+	}
+}
+
+json_t *datum_check_constraints(const struct odb_datum *d, const struct odb_type *t)
+{
+	for (unsigned i = 0; i < d->n; i++) {
+		json_t *err = atom_check_constraints(&d->keys[i], &t->key);
+		if (!err && type_is_map(t))
+			err = atom_check_constraints(&d->values[i], &t->value);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+json_t *datum_check_size(const struct odb_datum *d, const struct odb_type *t, const char *what)
+{
+	if (d->n >= t->min && d->n <= t->max)
+		return NULL;
+	if (t->max == ODB_UNLIMITED)
+		return odb_error("constraint violation", NULL,
+		                 "%s must have at least %u member(s) but %u are present", what,
+		                 t->min, d->n);
+	return odb_error("constraint violation", NULL,
+	                 "%s must have %u to %u member(s) but %u are present", what, t->min, t->max,
+	                 d->n);
+}
+
+static json_t *atom_from_json(union odb_atom *a, const struct odb_base *b, const json_t *j,
+                              const struct odb_symtab_ops *symtab, bool check)
+{
+	switch (b->type) {
+	case ODB_INTEGER:
+		if (!json_is_integer(j))
+			return odb_error("syntax error", j, "expected integer");
+		a->i = json_integer_value(j);
+		break;
+	case ODB_REAL:
+		if (!json_is_number(j))
+			return odb_error("syntax error", j, "expected real");
+		a->r = json_number_value(j);
+		break;
+	case ODB_BOOLEAN:
+		if (!json_is_boolean(j))
+			return odb_error("syntax error", j, "expected boolean");
+		a->b = json_is_true(j);
+		break;
+	case ODB_STRING:
+		if (!json_is_string(j))
+			return odb_error("syntax error", j, "expected string");
+		a->s = xstrdup(json_string_value(j));
+		break;
+	case ODB_UUID: {
+		const char *tag = json_string_value(json_array_get(j, 0));
+		const char *val = json_string_value(json_array_get(j, 1));
+		if (!json_is_array(j) || json_array_size(j) != 2 || !tag || !val)
+			return odb_error("syntax error", j, "expected [\"uuid\", <uuid>]");
+		if (!strcmp(tag, "uuid")) {
+			if (!uuid_from_string(&a->u, val))
+				return odb_error("syntax error", j, "\"%s\" is not a valid UUID",
+				                 val);
+		} else if (!strcmp(tag, "named-uuid")) {
+			if (!symtab || !symtab->resolve(symtab->aux, val, &a->u))
+				return odb_error("syntax error", j,
+				                 "named-uuid \"%s\" is not allowed here", val);
+		} else {
+			return odb_error("syntax error", j, "expected [\"uuid\", <uuid>]");
+		}
+		break;
+	}
+	case ODB_VOID:
+		return odb_error("syntax error", j, "void type");
+	}
+	if (check) {
+		json_t *err = atom_check_constraints(a, b);
+		if (err) {
+			atom_destroy(b->type, a);
+			return err;
+		}
+	}
+	return NULL;
+}
+
+static bool is_tagged(const json_t *j, const char *tag)
+{
+	return json_is_array(j) && json_array_size(j) == 2 &&
+	       json_is_string(json_array_get(j, 0)) &&
+	       !strcmp(json_string_value(json_array_get(j, 0)), tag);
+}
+
+json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const json_t *j,
+                        const struct odb_symtab_ops *symtab, bool check)
+{
+	bool map = type_is_map(t);
+	const json_t *elems;
+	json_t *err = NULL;
+	size_t i;
+
+	datum_init_empty(d);
+	if (map) {
+		if (!is_tagged(j, "map") || !json_is_array(json_array_get(j, 1)))
+			return odb_error("syntax error", j,
+			                 "expected [\"map\", [[key, value], ...]]");
+	} else if (!is_tagged(j, "set")) {
+		union odb_atom a;
+		err = atom_from_json(&a, &t->key, j, symtab, check);
+		if (err)
+			return err;
+		d->n = 1;
+		d->keys = xmalloc(sizeof *d->keys);
+		d->keys[0] = a;
+		goto size;
+	} else if (!json_is_array(json_array_get(j, 1))) {
+		return odb_error("syntax error", j, "expected [\"set\", [atom, ...]]");
+	}
+	elems = json_array_get(j, 1);
+	if (json_array_size(elems) > UINT_MAX / 4)
+		return odb_error("syntax error", j, "too many elements");
+	if (json_array_size(elems)) {
+		d->keys = xmalloc(cap_for(json_array_size(elems)) * sizeof *d->keys);
+		if (map)
+			d->values = xmalloc(cap_for(json_array_size(elems)) * sizeof *d->values);
+	}
+	for (i = 0; i < json_array_size(elems); i++) {
+		const json_t *e = json_array_get(elems, i);
+		if (map) {
+			if (!json_is_array(e) || json_array_size(e) != 2) {
+				err = odb_error("syntax error", e, "expected [key, value]");
+				goto fail;
+			}
+			err = atom_from_json(&d->keys[d->n], &t->key, json_array_get(e, 0), symtab,
+			                     check);
+			if (err)
+				goto fail;
+			err = atom_from_json(&d->values[d->n], &t->value, json_array_get(e, 1),
+			                     symtab, check);
+			if (err) {
+				atom_destroy(t->key.type, &d->keys[d->n]);
+				goto fail;
+			}
+		} else {
+			err = atom_from_json(&d->keys[d->n], &t->key, e, symtab, check);
+			if (err)
+				goto fail;
+		}
+		d->n++;
+	}
+	if (!datum_sort(d, t)) {
+		err =
+		    odb_error("constraint violation", j,
+		              map ? "map contains duplicate key" : "set contains duplicate value");
+		goto fail;
+	}
+size:
+	if (check && (d->n < t->min || d->n > t->max)) {
+		if (t->max == ODB_UNLIMITED)
+			err = odb_error("syntax error", j,
+			                "%s must have at least %u member(s) but %u are present",
+			                map ? "map" : "set", t->min, d->n);
+		else
+			err = odb_error("syntax error", j,
+			                "%s must have %u to %u members but %u are present",
+			                map ? "map" : "set", t->min, t->max, d->n);
+		goto fail;
+	}
+	return NULL;
+fail:
+	datum_destroy(d, t);
+	return err;
+}
+
+json_t *datum_to_json(const struct odb_datum *d, const struct odb_type *t)
+{
+	json_t *arr;
+
+	if (!type_is_map(t) && d->n == 1)
+		return atom_to_json(t->key.type, &d->keys[0]);
+	arr = json_array();
+	for (unsigned i = 0; i < d->n; i++) {
+		if (type_is_map(t))
+			json_array_append_new(
+			    arr, json_pack("[oo]", atom_to_json(t->key.type, &d->keys[i]),
+			                   atom_to_json(t->value.type, &d->values[i])));
+		else
+			json_array_append_new(arr, atom_to_json(t->key.type, &d->keys[i]));
+	}
+	return json_pack("[so]", type_is_map(t) ? "map" : "set", arr);
+}

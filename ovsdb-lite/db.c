@@ -1,87 +1,247 @@
-/* ovsdb-lite core: database open/close/create (in progress: temporary bodies). */
+/* ovsdb-lite database: create/open/close, snapshot and replay, compaction, accessors. */
 #include <errno.h>
-#include <stddef.h>
-#include "db.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "odb-private.h"
+
+static int set_err(char **errp, int err, char *msg)
+{
+	if (errp)
+		*errp = msg;
+	else
+		free(msg);
+	return err;
+}
+
+json_t *db_snapshot_json(const struct odb *db)
+{
+	json_t *data = json_object();
+	char buf[UUID_LEN + 1];
+
+	for (unsigned t = 0; t < db->schema->n_tables; t++) {
+		const struct odb_tbl *tbl = &db->tables[t];
+		struct hmap_iter it;
+		json_t *rows = json_object();
+		for (struct hmap_node *n = hmap_iter_first(&tbl->rows, &it); n;
+		     n = hmap_iter_next(&tbl->rows, &it)) {
+			const struct odb_row *row = CONTAINER_OF(n, struct odb_row, node);
+			uuid_to_string(row_uuid(row), buf);
+			json_object_set_new(rows, buf, row_to_json(row));
+		}
+		if (json_object_size(rows))
+			json_object_set_new(data, db->schema->tables[t].name, rows);
+		else
+			json_decref(rows);
+	}
+	return json_pack("{s:O,s:o}", "schema", db->schema->json, "data", data);
+}
 
 int odb_create_file(const char *db_path, const char *schema_path, char **errp)
 {
-	(void)db_path;
-	(void)schema_path;
-	(void)errp;
-	return -ENOSYS;
+	struct odb_schema *s = schema_from_file(schema_path, errp);
+	json_t *snap;
+	int err;
+
+	if (!s)
+		return -EINVAL;
+	snap = json_pack("{s:O,s:{}}", "schema", s->json, "data");
+	err = journal_create(db_path, snap, errp);
+	json_decref(snap);
+	schema_destroy(s);
+	return err;
+}
+
+/* Applies {table: {uuid: row|null}} to the committed tables (replay). */
+static int apply_rows(struct odb *db, const json_t *tables, bool allow_delete, char **errp)
+{
+	const char *tname, *ustr;
+	json_t *rows, *rj;
+
+	if (!json_is_object(tables))
+		return set_err(errp, -EINVAL, xstrdup("record: table set is not an object"));
+	json_object_foreach((json_t *)tables, tname, rows)
+	{
+		const struct odb_table_schema *ts = schema_find_table(db->schema, tname);
+		if (!ts || !json_is_object(rows))
+			return set_err(errp, -EINVAL, xasprintf("record: bad table %s", tname));
+		struct odb_tbl *tbl = &db->tables[ts->index];
+		json_object_foreach(rows, ustr, rj)
+		{
+			struct odb_uuid u;
+			struct odb_row *old, *row;
+			if (!uuid_from_string(&u, ustr))
+				return set_err(errp, -EINVAL,
+				               xasprintf("record: bad uuid %s", ustr));
+			old = tbl_find(tbl, &u);
+			if (old) {
+				tbl_remove(tbl, old);
+				row_destroy(old);
+			}
+			if (json_is_null(rj) && allow_delete)
+				continue;
+			row = row_from_json(ts, &u, rj, errp);
+			if (!row)
+				return -EINVAL;
+			tbl_insert(tbl, row);
+		}
+	}
+	return 0;
+}
+
+struct open_ctx {
+	struct odb *db;
+	const char *path;
+};
+
+static void count_strong(struct odb *db)
+{
+	for (unsigned t = 0; t < db->schema->n_tables; t++) {
+		struct hmap_iter it;
+		for (struct hmap_node *n = hmap_iter_first(&db->tables[t].rows, &it); n;
+		     n = hmap_iter_next(&db->tables[t].rows, &it))
+			CONTAINER_OF(n, struct odb_row, node)->n_refs = 0;
+	}
+	for (unsigned t = 0; t < db->schema->n_tables; t++) {
+		const struct odb_table_schema *ts = &db->schema->tables[t];
+		struct hmap_iter it;
+		if (!ts->has_strong_refs)
+			continue;
+		for (struct hmap_node *n = hmap_iter_first(&db->tables[t].rows, &it); n;
+		     n = hmap_iter_next(&db->tables[t].rows, &it)) {
+			const struct odb_row *row = CONTAINER_OF(n, struct odb_row, node);
+			for (unsigned c = 2; c < ts->n_columns; c++) {
+				const struct odb_type *ty = &ts->columns[c].type;
+				const struct odb_datum *d = &row->fields[c];
+				for (unsigned i = 0; i < d->n; i++) {
+					struct odb_row *target;
+					if (ty->key.ref_type == ODB_REF_STRONG &&
+					    (target = tbl_find(&db->tables[ty->key.ref_table],
+					                       &d->keys[i].u)))
+						target->n_refs++;
+					if (ty->value.ref_type == ODB_REF_STRONG &&
+					    (target = tbl_find(&db->tables[ty->value.ref_table],
+					                       &d->values[i].u)))
+						target->n_refs++;
+				}
+			}
+		}
+	}
+}
+
+static int open_cb(void *aux, const json_t *rec, bool first, char **errp)
+{
+	struct open_ctx *c = aux;
+	struct odb *db = c->db;
+
+	if (first) {
+		db->schema = schema_from_json(json_object_get(rec, "schema"), errp);
+		if (!db->schema)
+			return -EINVAL;
+		db->tables = xcalloc(db->schema->n_tables, sizeof *db->tables);
+		for (unsigned t = 0; t < db->schema->n_tables; t++)
+			tbl_init(&db->tables[t], &db->schema->tables[t]);
+		return apply_rows(db, json_object_get(rec, "data"), false, errp);
+	}
+	return apply_rows(db, json_object_get(rec, "txn"), true, errp);
+}
+
+static unsigned long long env_threshold(void)
+{
+	const char *s = getenv("OVSDB_LITE_COMPACT_BYTES");
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s)
+		return ODB_DEFAULT_COMPACT_BYTES;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || !v)
+		return ODB_DEFAULT_COMPACT_BYTES;
+	return v;
 }
 
 int odb_open(const char *db_path, struct odb **dbp, char **errp)
 {
-	(void)db_path;
-	(void)errp;
+	struct odb *db = xcalloc(1, sizeof *db);
+	struct open_ctx c = {db, db_path};
+	int err;
+
 	*dbp = NULL;
-	return -ENOSYS;
+	err = journal_open(&db->journal, db_path, open_cb, &c, errp);
+	if (err) {
+		odb_close(db);
+		return err;
+	}
+	uuid_gen_init(&db->gen);
+	count_strong(db);
+	db->default_threshold = db->compact_threshold = env_threshold();
+	db->stats.journal_bytes = db->journal.journal_bytes;
+	*dbp = db;
+	return 0;
 }
 
 void odb_close(struct odb *db)
 {
-	(void)db;
+	if (!db)
+		return;
+	if (db->tables)
+		for (unsigned t = 0; t < db->schema->n_tables; t++)
+			tbl_destroy(&db->tables[t]);
+	free(db->tables);
+	schema_destroy(db->schema);
+	journal_close(&db->journal);
+	free(db);
 }
 
 const char *odb_name(const struct odb *db)
 {
-	(void)db;
-	return NULL;
+	return db->schema->name;
 }
 
 const json_t *odb_schema(const struct odb *db)
 {
-	(void)db;
-	return NULL;
-}
-
-enum odb_txn_status odb_transact(struct odb *db, const json_t *ops, long long started_ms,
-				 long long now_ms, json_t **resultp, json_t **changesp,
-				 long long *deadline_ms)
-{
-	(void)db;
-	(void)ops;
-	(void)started_ms;
-	(void)now_ms;
-	*resultp = json_array();
-	*changesp = NULL;
-	*deadline_ms = -1;
-	return ODB_TXN_DONE;
+	return db->schema->json;
 }
 
 json_t *odb_table_rows(const struct odb *db, const char *table)
 {
-	(void)db;
-	(void)table;
-	return NULL;
+	const struct odb_table_schema *ts = schema_find_table(db->schema, table);
+	char buf[UUID_LEN + 1];
+	struct hmap_iter it;
+	json_t *rows;
+
+	if (!ts)
+		return NULL;
+	rows = json_object();
+	for (struct hmap_node *n = hmap_iter_first(&db->tables[ts->index].rows, &it); n;
+	     n = hmap_iter_next(&db->tables[ts->index].rows, &it)) {
+		const struct odb_row *row = CONTAINER_OF(n, struct odb_row, node);
+		uuid_to_string(row_uuid(row), buf);
+		json_object_set_new(rows, buf, row_to_json(row));
+	}
+	return rows;
 }
 
 void odb_get_stats(const struct odb *db, struct odb_stats *s)
 {
-	(void)db;
-	s->n_commits = s->n_compactions = s->journal_bytes = 0;
-}
-
-enum odb_txn_status odb_transact_locked(struct odb *db, const json_t *ops, long long started_ms,
-					long long now_ms,
-					bool (*lock_held)(const char *name, void *aux), void *aux,
-					json_t **resultp, json_t **changesp, long long *deadline_ms)
-{
-	(void)lock_held;
-	(void)aux;
-	return odb_transact(db, ops, started_ms, now_ms, resultp, changesp, deadline_ms);
+	*s = db->stats;
+	s->journal_bytes = db->journal.journal_bytes;
 }
 
 int odb_compact(struct odb *db, char **errp)
 {
-	(void)db;
-	(void)errp;
-	return -ENOSYS;
+	json_t *snap = db_snapshot_json(db);
+	int err = journal_rewrite(&db->journal, snap, errp);
+
+	json_decref(snap);
+	if (!err)
+		db->stats.n_compactions++;
+	db->stats.journal_bytes = db->journal.journal_bytes;
+	return err;
 }
 
 void odb_set_compact_threshold(struct odb *db, unsigned long long bytes)
 {
-	(void)db;
-	(void)bytes;
+	db->compact_threshold = bytes ? bytes : db->default_threshold;
 }

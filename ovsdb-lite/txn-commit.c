@@ -1,2 +1,526 @@
-/* ovsdb-lite core: txn-commit (in progress). */
-#include "db.h"
+/* ovsdb-lite commit: reference counting, garbage collection, referential integrity, weak
+ * references, maxRows and index checks, then journal record, change set and apply. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "odb-private.h"
+
+static struct ref_delta *delta_find(const struct txn *txn, const struct odb_uuid *u)
+{
+	for (struct hmap_node *n = hmap_first_with_hash(&txn->ref_delta, uuid_hash(u)); n;
+	     n = hmap_next_with_hash(n)) {
+		struct ref_delta *rd = CONTAINER_OF(n, struct ref_delta, node);
+		if (uuid_equals(&rd->uuid, u))
+			return rd;
+	}
+	return NULL;
+}
+
+static struct ref_delta *delta_add(struct txn *txn, unsigned table, const struct odb_uuid *u,
+                                   long d)
+{
+	struct ref_delta *rd = delta_find(txn, u);
+
+	if (!rd) {
+		rd = xcalloc(1, sizeof *rd);
+		rd->uuid = *u;
+		rd->table = table;
+		hmap_insert(&txn->ref_delta, &rd->node, uuid_hash(u));
+	}
+	rd->delta += d;
+	return rd;
+}
+
+/* Calls 'fn' for each reference of kind 'kind' held by 'row'. */
+static void for_each_ref(const struct odb_row *row, enum odb_reftype kind,
+                         void (*fn)(void *aux, const struct odb_column *, unsigned table,
+                                    const struct odb_uuid *),
+                         void *aux)
+{
+	const struct odb_table_schema *ts = row->ts;
+
+	for (unsigned c = 2; c < ts->n_columns; c++) {
+		const struct odb_type *t = &ts->columns[c].type;
+		const struct odb_datum *d = &row->fields[c];
+		if (t->key.ref_type == kind)
+			for (unsigned i = 0; i < d->n; i++)
+				fn(aux, &ts->columns[c], (unsigned)t->key.ref_table, &d->keys[i].u);
+		if (t->value.ref_type == kind)
+			for (unsigned i = 0; i < d->n; i++)
+				fn(aux, &ts->columns[c], (unsigned)t->value.ref_table,
+				   &d->values[i].u);
+	}
+}
+
+struct gc_ctx {
+	struct txn *txn;
+	long sign;
+	bool gc; /* queue rows of non-root tables that lose references */
+	struct ref_delta **work;
+	size_t n_work, cap;
+};
+
+static void push_work(struct gc_ctx *g, struct ref_delta *rd)
+{
+	if (g->n_work == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 16;
+		g->work = xrealloc(g->work, g->cap * sizeof *g->work);
+	}
+	g->work[g->n_work++] = rd;
+}
+
+static void count_ref(void *aux, const struct odb_column *col, unsigned table,
+                      const struct odb_uuid *u)
+{
+	struct gc_ctx *g = aux;
+	struct ref_delta *rd = delta_add(g->txn, table, u, g->sign);
+
+	(void)col;
+	if (g->gc && g->sign < 0 && !g->txn->db->schema->tables[table].is_root)
+		push_work(g, rd);
+}
+
+static void mark_changes(struct txn *txn)
+{
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+		tr->changed =
+		    tr->old && tr->new ? !row_equals(tr->old, tr->new) : tr->old != tr->new;
+}
+
+static long final_refs(const struct txn *txn, unsigned table, const struct odb_uuid *u)
+{
+	const struct odb_row *old = tbl_find(&txn->db->tables[table], u);
+	const struct ref_delta *rd = delta_find(txn, u);
+
+	return (long)(old ? old->n_refs : 0) + (rd ? rd->delta : 0);
+}
+
+/* Deletes unreferenced rows of non-root tables, transitively. */
+static void collect_garbage(struct txn *txn)
+{
+	struct gc_ctx g = {txn, -1, true, NULL, 0, 0};
+	struct hmap_iter it;
+
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+		if (!tr->old && tr->new && !txn->db->schema->tables[tr->table].is_root)
+			push_work(&g, delta_add(txn, tr->table, &tr->uuid, 0));
+	for (struct hmap_node *n = hmap_iter_first(&txn->ref_delta, &it); n;
+	     n = hmap_iter_next(&txn->ref_delta, &it)) {
+		struct ref_delta *rd = CONTAINER_OF(n, struct ref_delta, node);
+		if (rd->delta < 0 && !txn->db->schema->tables[rd->table].is_root)
+			push_work(&g, rd);
+	}
+	while (g.n_work) {
+		struct ref_delta *rd = g.work[--g.n_work];
+		const struct odb_row *row = txn_get(txn, rd->table, &rd->uuid);
+		if (!row || final_refs(txn, rd->table, &rd->uuid) > 0)
+			continue;
+		for_each_ref(row, ODB_REF_STRONG, count_ref, &g);
+		txn_delete(txn, rd->table, &rd->uuid);
+	}
+	free(g.work);
+}
+
+struct check_ctx {
+	struct txn *txn;
+	const struct odb_row *row;
+	json_t *err;
+};
+
+static void check_strong(void *aux, const struct odb_column *col, unsigned table,
+                         const struct odb_uuid *u)
+{
+	struct check_ctx *c = aux;
+	char a[UUID_LEN + 1], b[UUID_LEN + 1];
+
+	if (c->err || txn_get(c->txn, table, u))
+		return;
+	uuid_to_string(row_uuid(c->row), a);
+	uuid_to_string(u, b);
+	c->err =
+	    odb_error("referential integrity violation", NULL,
+	              "Table %s column %s row %s references nonexistent row %s in table %s.",
+	              c->row->ts->name, col->name, a, b, c->txn->db->schema->tables[table].name);
+}
+
+static json_t *check_integrity(struct txn *txn)
+{
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+		char buf[UUID_LEN + 1];
+		if (!tr->changed)
+			continue;
+		if (tr->new) {
+			struct check_ctx c = {txn, tr->new, NULL};
+			if (tr->new->ts->has_strong_refs)
+				for_each_ref(tr->new, ODB_REF_STRONG, check_strong, &c);
+			if (c.err)
+				return c.err;
+		} else {
+			long refs = final_refs(txn, tr->table, &tr->uuid);
+			if (refs > 0) {
+				uuid_to_string(&tr->uuid, buf);
+				return odb_error("referential integrity violation", NULL,
+				                 "cannot delete %s row %s because of %ld remaining "
+				                 "reference(s)",
+				                 txn->db->schema->tables[tr->table].name, buf,
+				                 refs);
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Drops weak references to rows that do not exist at the end of 'txn' from 'row' (a
+ * writable row). Returns the number dropped. */
+static unsigned drop_weak_refs(struct txn *txn, struct odb_row *row)
+{
+	const struct odb_table_schema *ts = row->ts;
+	unsigned dropped = 0;
+
+	for (unsigned c = 2; c < ts->n_columns; c++) {
+		const struct odb_type *t = &ts->columns[c].type;
+		struct odb_datum *d = &row->fields[c];
+		if (t->key.ref_type != ODB_REF_WEAK && t->value.ref_type != ODB_REF_WEAK)
+			continue;
+		for (unsigned i = d->n; i-- > 0;) {
+			bool gone = (t->key.ref_type == ODB_REF_WEAK &&
+			             !txn_get(txn, (unsigned)t->key.ref_table, &d->keys[i].u)) ||
+			            (t->value.ref_type == ODB_REF_WEAK &&
+			             !txn_get(txn, (unsigned)t->value.ref_table, &d->values[i].u));
+			if (gone) {
+				datum_remove_at(d, t, i);
+				dropped++;
+			}
+		}
+	}
+	return dropped;
+}
+
+static bool has_dangling_weak(struct txn *txn, const struct odb_row *row)
+{
+	struct odb_row *copy = row_clone(row);
+	bool r = drop_weak_refs(txn, copy) > 0;
+
+	row_destroy(copy);
+	return r;
+}
+
+struct weak_scan {
+	struct odb_uuid *uuids;
+	size_t n, cap;
+};
+
+static bool weak_scan_cb(struct txn *txn, const struct odb_row *row, void *aux)
+{
+	struct weak_scan *w = aux;
+
+	if (has_dangling_weak(txn, row)) {
+		if (w->n == w->cap) {
+			w->cap = w->cap ? 2 * w->cap : 8;
+			w->uuids = xrealloc(w->uuids, w->cap * sizeof *w->uuids);
+		}
+		w->uuids[w->n++] = *row_uuid(row);
+	}
+	return true;
+}
+
+static json_t *check_size_after_weak(const struct odb_row *row)
+{
+	for (unsigned c = 2; c < row->ts->n_columns; c++) {
+		const struct odb_column *col = &row->ts->columns[c];
+		if (row->fields[c].n < col->type.min) {
+			char buf[UUID_LEN + 1];
+			uuid_to_string(row_uuid(row), buf);
+			return odb_error(
+			    "constraint violation", NULL,
+			    "Deletion of weak reference(s) to deleted (or never-existing) "
+			    "rows from column \"%s\" in \"%s\" row %s caused this column "
+			    "to become empty, but constraints on this column disallow an "
+			    "empty column.",
+			    col->name, row->ts->name, buf);
+		}
+	}
+	return NULL;
+}
+
+static json_t *update_weak_refs(struct txn *txn)
+{
+	const struct odb_schema *s = txn->db->schema;
+	bool *deleted = xcalloc(s->n_tables, sizeof *deleted);
+	json_t *err = NULL;
+
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+		if (tr->changed && tr->new &&
+		    tr->new->ts->has_weak_refs &&drop_weak_refs(txn, tr->new) && !err)
+			err = check_size_after_weak(tr->new);
+		if (tr->old && !tr->new)
+			deleted[tr->table] = true;
+	}
+	for (unsigned t = 0; t < s->n_tables && !err; t++) {
+		const struct odb_table_schema *ts = &s->tables[t];
+		bool scan = false;
+		if (!ts->has_weak_refs)
+			continue;
+		for (unsigned c = 2; c < ts->n_columns; c++) {
+			const struct odb_type *ty = &ts->columns[c].type;
+			if ((ty->key.ref_type == ODB_REF_WEAK && deleted[ty->key.ref_table]) ||
+			    (ty->value.ref_type == ODB_REF_WEAK && deleted[ty->value.ref_table]))
+				scan = true;
+		}
+		if (!scan)
+			continue;
+		struct weak_scan w = {NULL, 0, 0};
+		txn_for_each(txn, t, weak_scan_cb, &w);
+		for (size_t k = 0; k < w.n && !err; k++) {
+			struct odb_row *row = txn_modify(txn, t, &w.uuids[k]);
+			drop_weak_refs(txn, row);
+			err = check_size_after_weak(row);
+		}
+		free(w.uuids);
+	}
+	free(deleted);
+	return err;
+}
+
+static json_t *check_max_rows(struct txn *txn)
+{
+	for (unsigned t = 0; t < txn->db->schema->n_tables; t++) {
+		const struct odb_table_schema *ts = &txn->db->schema->tables[t];
+		long n = (long)txn->db->tables[t].rows.n + txn->n_rows_delta[t];
+		if (ts->max_rows != ODB_UNLIMITED && txn->n_rows_delta[t] > 0 &&
+		    n > (long)ts->max_rows)
+			return odb_error("resources exhausted", NULL,
+			                 "Transaction causes \"%s\" table to contain %ld rows, "
+			                 "greater than the schema-defined limit of %u row(s).",
+			                 ts->name, n, ts->max_rows);
+	}
+	return NULL;
+}
+
+struct idx_entry {
+	struct hmap_node node;
+	const struct odb_row *row;
+};
+
+struct idx_cb_ctx {
+	const struct txn *txn;
+	const struct odb_row *row;
+};
+
+/* A committed row with the same key still has it unless the txn touched it. */
+static bool committed_conflict(struct odb_row *other, void *aux)
+{
+	const struct idx_cb_ctx *c = aux;
+	if (uuid_equals(row_uuid(other), row_uuid(c->row)))
+		return false;
+	for (struct hmap_node *n =
+	         hmap_first_with_hash(&c->txn->rows[other->ts->index], uuid_hash(row_uuid(other)));
+	     n; n = hmap_next_with_hash(n)) {
+		const struct txn_row *tr = CONTAINER_OF(n, struct txn_row, node);
+		if (uuid_equals(&tr->uuid, row_uuid(other)))
+			return false; /* touched: its final value is checked in-transaction */
+	}
+	return true;
+}
+
+static json_t *index_error(const struct odb_table_schema *ts, unsigned idx, const struct odb_row *a,
+                           const struct odb_row *b)
+{
+	const struct odb_index_def *def = &ts->indexes[idx];
+	char ua[UUID_LEN + 1], ub[UUID_LEN + 1];
+	json_t *vals = json_array(), *cols = json_array();
+	char *vs, *cs;
+	json_t *err;
+
+	for (unsigned i = 0; i < def->n_columns; i++) {
+		const struct odb_column *col = &ts->columns[def->columns[i]];
+		json_array_append_new(vals, datum_to_json(&a->fields[col->index], &col->type));
+		json_array_append_new(cols, json_string(col->name));
+	}
+	vs = json_dumps(vals, JSON_COMPACT);
+	cs = json_dumps(cols, JSON_COMPACT);
+	uuid_to_string(row_uuid(a), ua);
+	uuid_to_string(row_uuid(b), ub);
+	err = odb_error("constraint violation", NULL,
+	                "Transaction causes multiple rows in \"%s\" table to have identical values "
+	                "%s for index on columns %s.  First row, with UUID %s, and second row, "
+	                "with UUID %s.",
+	                ts->name, vs ? vs : "", cs ? cs : "", ua, ub);
+	free(vs);
+	free(cs);
+	json_decref(vals);
+	json_decref(cols);
+	return err;
+}
+
+static json_t *check_indexes(struct txn *txn)
+{
+	json_t *err = NULL;
+
+	for (unsigned t = 0; t < txn->db->schema->n_tables && !err; t++) {
+		const struct odb_table_schema *ts = &txn->db->schema->tables[t];
+		for (unsigned idx = 0; idx < ts->n_indexes && !err; idx++) {
+			struct hmap seen;
+			struct hmap_iter it;
+			hmap_init(&seen);
+			for (struct txn_row *tr = txn->head; tr && !err; tr = tr->next) {
+				if (tr->table != t || !tr->new)
+					continue;
+				uint32_t h = index_hash(ts, idx, tr->new);
+				for (struct hmap_node *n = hmap_first_with_hash(&seen, h); n;
+				     n = hmap_next_with_hash(n)) {
+					struct idx_entry *e =
+					    CONTAINER_OF(n, struct idx_entry, node);
+					if (index_equal(ts, idx, e->row, tr->new)) {
+						err = index_error(ts, idx, e->row, tr->new);
+						break;
+					}
+				}
+				if (err)
+					break;
+				struct idx_cb_ctx cc = {txn, tr->new};
+				struct odb_row *other = index_find(
+				    &txn->db->tables[t], idx, tr->new, h, committed_conflict, &cc);
+				if (other) {
+					err = index_error(ts, idx, other, tr->new);
+					break;
+				}
+				struct idx_entry *e = xmalloc(sizeof *e);
+				e->row = tr->new;
+				hmap_insert(&seen, &e->node, h);
+			}
+			for (struct hmap_node *n = hmap_iter_first(&seen, &it); n;
+			     n = hmap_iter_next(&seen, &it))
+				free(CONTAINER_OF(n, struct idx_entry, node));
+			hmap_destroy(&seen);
+		}
+	}
+	return err;
+}
+
+json_t *txn_precommit(struct txn *txn)
+{
+	struct gc_ctx g = {txn, 0, false, NULL, 0, 0};
+	json_t *err;
+
+	mark_changes(txn);
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+		if (!tr->changed)
+			continue;
+		if (tr->old && tr->old->ts->has_strong_refs) {
+			g.sign = -1;
+			for_each_ref(tr->old, ODB_REF_STRONG, count_ref, &g);
+		}
+		if (tr->new && tr->new->ts->has_strong_refs) {
+			g.sign = 1;
+			for_each_ref(tr->new, ODB_REF_STRONG, count_ref, &g);
+		}
+	}
+	collect_garbage(txn);
+	mark_changes(txn);
+	err = check_integrity(txn);
+	if (!err)
+		err = update_weak_refs(txn);
+	if (err)
+		return err;
+	mark_changes(txn);
+	err = check_max_rows(txn);
+	if (!err)
+		err = check_indexes(txn);
+	if (err)
+		return err;
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+		if (tr->changed && tr->new)
+			uuid_generate(&txn->db->gen, &tr->new->fields[1].keys[0].u);
+	return NULL;
+}
+
+json_t *txn_journal_record(const struct txn *txn)
+{
+	json_t *tables = json_object();
+	char buf[UUID_LEN + 1];
+
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+		const char *tname = txn->db->schema->tables[tr->table].name;
+		json_t *t;
+		if (!tr->changed)
+			continue;
+		t = json_object_get(tables, tname);
+		if (!t) {
+			t = json_object();
+			json_object_set_new(tables, tname, t);
+		}
+		uuid_to_string(&tr->uuid, buf);
+		json_object_set_new(t, buf, tr->new ? row_to_json(tr->new) : json_null());
+	}
+	if (!json_object_size(tables)) {
+		json_decref(tables);
+		return NULL;
+	}
+	json_t *rec = json_pack("{s:o}", "txn", tables);
+	if (json_array_size(txn->comment)) {
+		json_t *c = json_array_get(txn->comment, 0);
+		json_object_set(rec, "comment", c);
+	}
+	return rec;
+}
+
+json_t *txn_change_set(const struct txn *txn)
+{
+	json_t *tables = json_object();
+	char buf[UUID_LEN + 1];
+
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+		const char *tname = txn->db->schema->tables[tr->table].name;
+		json_t *t, *ch = json_object();
+		if (!tr->changed) {
+			json_decref(ch);
+			continue;
+		}
+		t = json_object_get(tables, tname);
+		if (!t) {
+			t = json_object();
+			json_object_set_new(tables, tname, t);
+		}
+		if (tr->old)
+			json_object_set_new(ch, "old", row_to_json(tr->old));
+		if (tr->new)
+			json_object_set_new(ch, "new", row_to_json(tr->new));
+		uuid_to_string(&tr->uuid, buf);
+		json_object_set_new(t, buf, ch);
+	}
+	if (!json_object_size(tables)) {
+		json_decref(tables);
+		return NULL;
+	}
+	return tables;
+}
+
+void txn_apply(struct txn *txn)
+{
+	struct hmap_iter it;
+
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+		struct odb_tbl *t = &txn->db->tables[tr->table];
+		if (!tr->changed)
+			continue;
+		if (tr->old) {
+			if (tr->new)
+				tr->new->n_refs = tr->old->n_refs;
+			tbl_remove(t, tr->old);
+			row_destroy(tr->old);
+			tr->old = NULL;
+		}
+		if (tr->new) {
+			tbl_insert(t, tr->new);
+			tr->new = NULL; /* now owned by the table */
+		}
+	}
+	for (struct hmap_node *n = hmap_iter_first(&txn->ref_delta, &it); n;
+	     n = hmap_iter_next(&txn->ref_delta, &it)) {
+		struct ref_delta *rd = CONTAINER_OF(n, struct ref_delta, node);
+		struct odb_row *row = tbl_find(&txn->db->tables[rd->table], &rd->uuid);
+		if (row && rd->delta)
+			row->n_refs = (unsigned long)((long)row->n_refs + rd->delta);
+	}
+}

@@ -1,2 +1,597 @@
-/* ovsdb-lite core: txn-ops (in progress). */
-#include "db.h"
+/* ovsdb-lite transaction operations (RFC 7047 5.2): insert, select, update, mutate, delete,
+ * wait, commit, abort, comment, assert. Each runs against the transaction's view. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "odb-private.h"
+
+struct op_ctx {
+	struct txn *txn;
+	const json_t *op;
+	size_t i, n;
+	const struct odb_table_schema *ts;
+};
+
+static json_t *parse_error(const struct op_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static json_t *parse_error(const struct op_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	json_t *err;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	err = odb_error("syntax error", c->op, "Parsing ovsdb operation %zu of %zu failed: %s",
+	                c->i + 1, c->n, msg);
+	free(msg);
+	return err;
+}
+
+enum member_kind { M_ANY, M_STRING, M_OBJECT, M_ARRAY, M_INTEGER, M_BOOLEAN };
+
+struct member {
+	const char *name;
+	enum member_kind kind;
+	bool required;
+};
+
+/* Checks the op's members against 'members' (plus "op" and the implicit "table"). */
+static json_t *check_members(const struct op_ctx *c, const struct member *members)
+{
+	const char *k;
+	json_t *v;
+
+	for (const struct member *m = members; m->name; m++) {
+		const json_t *j = json_object_get(c->op, m->name);
+		bool ok;
+		if (!j) {
+			if (m->required)
+				return parse_error(c, "Required '%s' member is missing.", m->name);
+			continue;
+		}
+		switch (m->kind) {
+		case M_STRING:
+			ok = json_is_string(j);
+			break;
+		case M_OBJECT:
+			ok = json_is_object(j);
+			break;
+		case M_ARRAY:
+			ok = json_is_array(j);
+			break;
+		case M_INTEGER:
+			ok = json_is_integer(j);
+			break;
+		case M_BOOLEAN:
+			ok = json_is_boolean(j);
+			break;
+		default:
+			ok = true;
+		}
+		if (!ok)
+			return parse_error(c, "Type mismatch for member '%s'.", m->name);
+	}
+	json_object_foreach((json_t *)c->op, k, v)
+	{
+		const struct member *m;
+		if (!strcmp(k, "op"))
+			continue;
+		for (m = members; m->name && strcmp(m->name, k); m++)
+			;
+		if (!m->name)
+			return parse_error(c, "Member '%s' is present but not allowed here.", k);
+	}
+	if (json_object_get(c->op, "table")) {
+		const char *t = json_string_value(json_object_get(c->op, "table"));
+		const struct odb_table_schema *ts = schema_find_table(c->txn->db->schema, t);
+		if (!ts)
+			return parse_error(c, "No table named %s.", t);
+		((struct op_ctx *)c)->ts = ts;
+	}
+	return NULL;
+}
+
+/* Parses a <row> for insert/update/wait into 'row' (which holds defaults or current
+ * values). 'for_update' rejects immutable columns. */
+static json_t *parse_row(const struct op_ctx *c, const json_t *rj, struct odb_row *row,
+                         bool for_update, bool check)
+{
+	const char *name;
+	json_t *v;
+
+	json_object_foreach((json_t *)rj, name, v)
+	{
+		const struct odb_column *col = schema_find_column(c->ts, name);
+		struct odb_datum d;
+		json_t *err;
+		if (!col)
+			return odb_error("unknown column", rj, "No column %s in table %s.", name,
+			                 c->ts->name);
+		if (col->index < 2 && check)
+			return odb_error("constraint violation", rj,
+			                 "Cannot set column %s in table %s.", name, c->ts->name);
+		if (for_update && !col->mutable_)
+			return odb_error("constraint violation", rj,
+			                 "Cannot update immutable column %s in table %s.", name,
+			                 c->ts->name);
+		err = datum_from_json(&d, &col->type, v, &c->txn->symtab, check);
+		if (err)
+			return err;
+		datum_destroy(&row->fields[col->index], &col->type);
+		row->fields[col->index] = d;
+	}
+	return NULL;
+}
+
+/* Parses "columns" (or all columns if absent) into a malloc'd array. */
+static json_t *parse_columns(const struct op_ctx *c, const json_t *cj, unsigned **colsp,
+                             unsigned *np)
+{
+	size_t i;
+	json_t *e;
+
+	if (!cj) {
+		*colsp = xmalloc(c->ts->n_columns * sizeof **colsp);
+		for (unsigned k = 0; k < c->ts->n_columns; k++)
+			(*colsp)[k] = k;
+		*np = c->ts->n_columns;
+		return NULL;
+	}
+	*colsp = xmalloc((json_array_size(cj) + 1) * sizeof **colsp);
+	*np = 0;
+	json_array_foreach(cj, i, e)
+	{
+		const struct odb_column *col =
+		    json_is_string(e) ? schema_find_column(c->ts, json_string_value(e)) : NULL;
+		if (!col) {
+			free(*colsp);
+			*colsp = NULL;
+			if (!json_is_string(e))
+				return odb_error("syntax error", cj,
+				                 "array of column names expected");
+			return odb_error("syntax error", cj, "%s is not a valid column name",
+			                 json_string_value(e));
+		}
+		(*colsp)[(*np)++] = col->index;
+	}
+	return NULL;
+}
+
+static json_t *op_insert(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {{"table", M_STRING, true},
+	                                  {"row", M_OBJECT, false},
+	                                  {"uuid-name", M_STRING, false},
+	                                  {"uuid", M_ANY, false},
+	                                  {NULL, 0, false}};
+	json_t *err = check_members(c, m);
+	const json_t *name_j, *uuid_j;
+	struct odb_uuid uuid;
+	struct odb_row *row;
+	char buf[UUID_LEN + 1];
+
+	if (err)
+		return err;
+	name_j = json_object_get(c->op, "uuid-name");
+	uuid_j = json_object_get(c->op, "uuid");
+	if (uuid_j) {
+		const char *s = json_string_value(json_array_get(uuid_j, 1));
+		if (!json_is_array(uuid_j) || json_array_size(uuid_j) != 2 ||
+		    !json_is_string(json_array_get(uuid_j, 0)) ||
+		    strcmp(json_string_value(json_array_get(uuid_j, 0)), "uuid") || !s ||
+		    !uuid_from_string(&uuid, s))
+			return parse_error(c, "Type mismatch for member 'uuid'.");
+		if (txn_uuid_used(c->txn, &uuid))
+			return odb_error("duplicate uuid", uuid_j,
+			                 "This UUID would duplicate a UUID already present within "
+			                 "the table or deleted within the same transaction.");
+	}
+	if (name_j) {
+		const char *name = json_string_value(name_j);
+		uint32_t h = hash_bytes(name, strlen(name), 0);
+		struct txn_sym *sym = NULL;
+		for (struct hmap_node *n = hmap_first_with_hash(&c->txn->syms, h); n;
+		     n = hmap_next_with_hash(n)) {
+			struct txn_sym *s = CONTAINER_OF(n, struct txn_sym, node);
+			if (!strcmp(s->name, name))
+				sym = s;
+		}
+		if (sym && sym->created)
+			return odb_error("duplicate uuid-name", name_j,
+			                 "This \"uuid-name\" appeared on an earlier \"insert\" "
+			                 "operation.");
+		if (!sym) {
+			struct odb_uuid tmp;
+			c->txn->symtab.resolve(c->txn, name, &tmp);
+			for (struct hmap_node *n = hmap_first_with_hash(&c->txn->syms, h); n;
+			     n = hmap_next_with_hash(n)) {
+				struct txn_sym *s = CONTAINER_OF(n, struct txn_sym, node);
+				if (!strcmp(s->name, name))
+					sym = s;
+			}
+			if (uuid_j)
+				sym->uuid = uuid;
+		} else if (uuid_j && !uuid_equals(&sym->uuid, &uuid)) {
+			return odb_error("syntax error", c->op,
+			                 "uuid-name %s was referenced before this insert, which "
+			                 "gives it a different \"uuid\".",
+			                 name);
+		}
+		sym->created = true;
+		uuid = sym->uuid;
+	} else if (!uuid_j) {
+		uuid_generate(&c->txn->db->gen, &uuid);
+	}
+	row = row_create(c->ts, &uuid);
+	if (json_object_get(c->op, "row")) {
+		err = parse_row(c, json_object_get(c->op, "row"), row, false, true);
+		if (err) {
+			row_destroy(row);
+			return err;
+		}
+	}
+	txn_insert(c->txn, row);
+	uuid_to_string(&uuid, buf);
+	*resultp = json_pack("{s:[ss]}", "uuid", "uuid", buf);
+	return NULL;
+}
+
+/* Collects the rows matching "where" into a malloc'd array of UUIDs. */
+struct match_ctx {
+	const struct cond_set *cs;
+	struct odb_uuid *uuids;
+	size_t n, cap;
+};
+
+static bool collect_cb(struct txn *txn, const struct odb_row *row, void *aux)
+{
+	struct match_ctx *m = aux;
+
+	(void)txn;
+	if (!cond_set_eval(m->cs, row))
+		return true;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 8;
+		m->uuids = xrealloc(m->uuids, m->cap * sizeof *m->uuids);
+	}
+	m->uuids[m->n++] = *row_uuid(row);
+	return true;
+}
+
+static json_t *match_rows(struct op_ctx *c, struct cond_set **csp, struct match_ctx *m)
+{
+	const json_t *where = json_object_get(c->op, "where");
+	struct odb_uuid u;
+	json_t *err;
+
+	memset(m, 0, sizeof *m);
+	err = cond_set_parse(c->ts, where, &c->txn->symtab, csp);
+	if (err)
+		return err;
+	m->cs = *csp;
+	if (cond_set_uuid(*csp, &u)) { /* fast path: _uuid == X */
+		const struct odb_row *row = txn_get(c->txn, c->ts->index, &u);
+		if (row)
+			collect_cb(c->txn, row, m);
+	} else {
+		txn_for_each(c->txn, c->ts->index, collect_cb, m);
+	}
+	return NULL;
+}
+
+static json_t *row_select_json(const struct odb_row *row, const unsigned *cols, unsigned n)
+{
+	json_t *j = json_object();
+
+	for (unsigned k = 0; k < n; k++) {
+		const struct odb_column *col = &row->ts->columns[cols[k]];
+		json_object_set_new(j, col->name, datum_to_json(&row->fields[cols[k]], &col->type));
+	}
+	return j;
+}
+
+static json_t *op_select(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {{"table", M_STRING, true},
+	                                  {"where", M_ARRAY, true},
+	                                  {"columns", M_ARRAY, false},
+	                                  {NULL, 0, false}};
+	json_t *err = check_members(c, m), *rows;
+	struct cond_set *cs = NULL;
+	struct match_ctx mc;
+	unsigned *cols = NULL, n_cols;
+
+	if (err)
+		return err;
+	err = match_rows(c, &cs, &mc);
+	if (!err)
+		err = parse_columns(c, json_object_get(c->op, "columns"), &cols, &n_cols);
+	if (err)
+		goto out;
+	rows = json_array();
+	for (size_t k = 0; k < mc.n; k++)
+		json_array_append_new(
+		    rows,
+		    row_select_json(txn_get(c->txn, c->ts->index, &mc.uuids[k]), cols, n_cols));
+	*resultp = json_pack("{s:o}", "rows", rows);
+out:
+	free(cols);
+	free(mc.uuids);
+	cond_set_destroy(cs);
+	return err;
+}
+
+static json_t *op_update(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {{"table", M_STRING, true},
+	                                  {"where", M_ARRAY, true},
+	                                  {"row", M_OBJECT, true},
+	                                  {NULL, 0, false}};
+	json_t *err = check_members(c, m);
+	struct cond_set *cs = NULL;
+	struct odb_row *tmpl = NULL;
+	struct match_ctx mc = {0};
+	const json_t *rj = json_object_get(c->op, "row");
+
+	if (err)
+		return err;
+	/* Parse the row once into a template, remembering which columns it sets. */
+	tmpl = row_create(c->ts, &(struct odb_uuid){{0}});
+	err = parse_row(c, rj, tmpl, true, true);
+	if (!err)
+		err = match_rows(c, &cs, &mc);
+	if (err)
+		goto out;
+	for (size_t k = 0; k < mc.n; k++) {
+		struct odb_row *row = txn_modify(c->txn, c->ts->index, &mc.uuids[k]);
+		const char *name;
+		json_t *v;
+		json_object_foreach((json_t *)rj, name, v)
+		{
+			const struct odb_column *col = schema_find_column(c->ts, name);
+			(void)v;
+			datum_destroy(&row->fields[col->index], &col->type);
+			datum_clone(&row->fields[col->index], &tmpl->fields[col->index],
+			            &col->type);
+		}
+	}
+	*resultp = json_pack("{s:I}", "count", (json_int_t)mc.n);
+out:
+	row_destroy(tmpl);
+	free(mc.uuids);
+	cond_set_destroy(cs);
+	return err;
+}
+
+static json_t *op_mutate(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {{"table", M_STRING, true},
+	                                  {"where", M_ARRAY, true},
+	                                  {"mutations", M_ARRAY, true},
+	                                  {NULL, 0, false}};
+	json_t *err = check_members(c, m);
+	struct cond_set *cs = NULL;
+	struct mutation_set *ms = NULL;
+	struct match_ctx mc = {0};
+
+	if (err)
+		return err;
+	err = mutation_set_parse(c->ts, json_object_get(c->op, "mutations"), &c->txn->symtab, &ms);
+	if (!err)
+		err = match_rows(c, &cs, &mc);
+	for (size_t k = 0; !err && k < mc.n; k++)
+		err = mutation_set_apply(ms, txn_modify(c->txn, c->ts->index, &mc.uuids[k]));
+	if (!err)
+		*resultp = json_pack("{s:I}", "count", (json_int_t)mc.n);
+	free(mc.uuids);
+	cond_set_destroy(cs);
+	mutation_set_destroy(ms);
+	return err;
+}
+
+static json_t *op_delete(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {
+	    {"table", M_STRING, true}, {"where", M_ARRAY, true}, {NULL, 0, false}};
+	json_t *err = check_members(c, m);
+	struct cond_set *cs = NULL;
+	struct match_ctx mc = {0};
+
+	if (err)
+		return err;
+	err = match_rows(c, &cs, &mc);
+	if (!err) {
+		for (size_t k = 0; k < mc.n; k++)
+			txn_delete(c->txn, c->ts->index, &mc.uuids[k]);
+		*resultp = json_pack("{s:I}", "count", (json_int_t)mc.n);
+	}
+	free(mc.uuids);
+	cond_set_destroy(cs);
+	return err;
+}
+
+static uint32_t project_hash(const struct odb_row *row, const unsigned *cols, unsigned n)
+{
+	uint32_t h = 0;
+
+	for (unsigned k = 0; k < n; k++)
+		h = datum_hash(&row->fields[cols[k]], &row->ts->columns[cols[k]].type, h);
+	return h;
+}
+
+static bool project_equal(const struct odb_row *a, const struct odb_row *b, const unsigned *cols,
+                          unsigned n)
+{
+	for (unsigned k = 0; k < n; k++)
+		if (!datum_equals(&a->fields[cols[k]], &b->fields[cols[k]],
+		                  &a->ts->columns[cols[k]].type))
+			return false;
+	return true;
+}
+
+static json_t *op_wait(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {
+	    {"table", M_STRING, true}, {"where", M_ARRAY, true}, {"columns", M_ARRAY, false},
+	    {"until", M_STRING, true}, {"rows", M_ARRAY, true},  {"timeout", M_INTEGER, false},
+	    {NULL, 0, false}};
+	json_t *err = check_members(c, m);
+	struct cond_set *cs = NULL;
+	struct match_ctx mc = {0};
+	unsigned *cols = NULL, n_cols = 0;
+	const json_t *rows_j, *timeout_j;
+	struct odb_row **expected = NULL;
+	uint32_t *hashes = NULL;
+	bool *used = NULL, equal;
+	size_t n_exp = 0;
+	const char *until;
+
+	if (err)
+		return err;
+	until = json_string_value(json_object_get(c->op, "until"));
+	rows_j = json_object_get(c->op, "rows");
+	timeout_j = json_object_get(c->op, "timeout");
+	err = cond_set_parse(c->ts, json_object_get(c->op, "where"), &c->txn->symtab, &cs);
+	if (err)
+		goto out;
+	err = parse_columns(c, json_object_get(c->op, "columns"), &cols, &n_cols);
+	if (err)
+		goto out;
+	if (strcmp(until, "==") && strcmp(until, "!=")) {
+		err = odb_error("syntax error", json_object_get(c->op, "until"),
+		                "\"until\" must be \"==\" or \"!=\"");
+		goto out;
+	}
+	if (timeout_j && json_integer_value(timeout_j) < 0) {
+		err = parse_error(c, "\"timeout\" must not be negative.");
+		goto out;
+	}
+	expected = xcalloc(json_array_size(rows_j) + 1, sizeof *expected);
+	hashes = xcalloc(json_array_size(rows_j) + 1, sizeof *hashes);
+	used = xcalloc(json_array_size(rows_j) + 1, sizeof *used);
+	for (size_t k = 0; k < json_array_size(rows_j); k++) {
+		const json_t *rj = json_array_get(rows_j, k);
+		if (!json_is_object(rj)) {
+			err = odb_error("syntax error", rj, "<row> object expected");
+			goto out;
+		}
+		expected[n_exp] = row_create(c->ts, &(struct odb_uuid){{0}});
+		err = parse_row(c, rj, expected[n_exp], false, false);
+		n_exp++;
+		if (err)
+			goto out;
+		hashes[n_exp - 1] = project_hash(expected[n_exp - 1], cols, n_cols);
+	}
+	mc.cs = cs;
+	txn_for_each(c->txn, c->ts->index, collect_cb, &mc);
+	equal = mc.n == n_exp;
+	for (size_t k = 0; equal && k < mc.n; k++) {
+		const struct odb_row *row = txn_get(c->txn, c->ts->index, &mc.uuids[k]);
+		uint32_t h = project_hash(row, cols, n_cols);
+		bool found = false;
+		for (size_t e = 0; e < n_exp && !found; e++) {
+			if (!used[e] && hashes[e] == h &&
+			    project_equal(row, expected[e], cols, n_cols))
+				used[e] = found = true;
+		}
+		equal = found;
+	}
+	if (equal == !strcmp(until, "==")) {
+		*resultp = json_object();
+	} else if (!timeout_j ||
+	           c->txn->now_ms < c->txn->started_ms + json_integer_value(timeout_j)) {
+		c->txn->blocked = true;
+		c->txn->deadline_ms =
+		    timeout_j ? c->txn->started_ms + json_integer_value(timeout_j) : -1;
+	} else {
+		err = odb_error("timed out", NULL, "\"wait\" timed out");
+	}
+out:
+	for (size_t k = 0; k < n_exp; k++)
+		row_destroy(expected[k]);
+	free(expected);
+	free(hashes);
+	free(used);
+	free(cols);
+	free(mc.uuids);
+	cond_set_destroy(cs);
+	return err;
+}
+
+static json_t *op_commit(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {{"durable", M_BOOLEAN, true}, {NULL, 0, false}};
+	json_t *err = check_members(c, m);
+
+	if (!err)
+		*resultp = json_object(); /* every commit is durable (fsync'ed) */
+	return err;
+}
+
+static json_t *op_abort(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {{NULL, 0, false}};
+	json_t *err = check_members(c, m);
+
+	(void)resultp;
+	return err ? err : odb_error("aborted", NULL, "aborted by request");
+}
+
+static json_t *op_comment(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {{"comment", M_STRING, true}, {NULL, 0, false}};
+	json_t *err = check_members(c, m);
+
+	if (err)
+		return err;
+	json_array_append(c->txn->comment, json_object_get(c->op, "comment"));
+	*resultp = json_object();
+	return NULL;
+}
+
+static json_t *op_assert(struct op_ctx *c, json_t **resultp)
+{
+	static const struct member m[] = {{"lock", M_STRING, true}, {NULL, 0, false}};
+	json_t *err = check_members(c, m);
+	const char *lock;
+
+	if (err)
+		return err;
+	lock = json_string_value(json_object_get(c->op, "lock"));
+	if (!c->txn->lock_held || !c->txn->lock_held(lock, c->txn->lock_aux))
+		return odb_error("not owner", NULL, "Asserted lock %s not acquired.", lock);
+	*resultp = json_object();
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	json_t *(*fn)(struct op_ctx *, json_t **);
+} ops[] = {
+    {"insert", op_insert},   {"select", op_select}, {"update", op_update}, {"mutate", op_mutate},
+    {"delete", op_delete},   {"wait", op_wait},     {"commit", op_commit}, {"abort", op_abort},
+    {"comment", op_comment}, {"assert", op_assert},
+};
+
+json_t *txn_execute_op(struct txn *txn, const json_t *op, size_t i, size_t n, json_t **resultp)
+{
+	struct op_ctx c = {txn, op, i, n, NULL};
+	const char *name;
+
+	*resultp = NULL;
+	if (!json_is_object(op))
+		return parse_error(&c, "Object expected.");
+	if (!json_object_get(op, "op"))
+		return parse_error(&c, "Required 'op' member is missing.");
+	name = json_string_value(json_object_get(op, "op"));
+	if (!name)
+		return parse_error(&c, "Type mismatch for member 'op'.");
+	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
+		if (!strcmp(ops[k].name, name))
+			return ops[k].fn(&c, resultp);
+	return odb_error("unknown operation", op, "No operation \"%s\".", name);
+}

@@ -1,0 +1,41 @@
+/* ovsdb-lite journal: the database file, a sequence of checksummed JSON records.
+ *
+ * Record: "ODBL1 <len> <crc32>\n" + <len> bytes of compact JSON + "\n", where <len> is
+ * decimal and <crc32> the 8-hex-digit CRC-32 (IEEE) of the JSON bytes. The first record is a
+ * snapshot {"schema": <schema>, "data": {...}}; each later one is a committed transaction
+ * {"txn": {...}}. Appends are fsync'ed before journal_append() returns. A torn or corrupt
+ * record (bad header, short data, CRC mismatch, unparsable JSON) ends the readable log: it
+ * and everything after it are truncated away on open, with a line on stderr. Compaction
+ * writes a new file holding one snapshot record (<path>.tmp, fsync, rename, fsync dir), so the
+ * file is always readable whatever the moment of a crash. */
+#ifndef OVSDB_LITE_JOURNAL_H
+#define OVSDB_LITE_JOURNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+struct journal {
+	int fd; /* O_WRONLY|O_APPEND, or -1 */
+	char *path;
+	unsigned long long size;          /* bytes of valid records in the file */
+	unsigned long long journal_bytes; /* bytes after the snapshot record */
+	bool broken; /* a failed append could not be rolled back: only compaction helps */
+};
+
+/* Creates 'path' (must not exist: -EEXIST) holding the single record 'snapshot'. */
+int journal_create(const char *path, const json_t *snapshot, char **errp);
+
+/* Opens 'path', calling 'cb' for each valid record in order ('first' for the snapshot;
+ * 'rec' borrowed). A non-zero return from 'cb' aborts the open with that error. */
+int journal_open(struct journal *, const char *path,
+                 int (*cb)(void *aux, const json_t *rec, bool first, char **errp), void *aux,
+                 char **errp);
+void journal_close(struct journal *);
+
+/* Appends one record and fsyncs it. On failure the file is rolled back to its previous size. */
+int journal_append(struct journal *, const json_t *rec, char **errp);
+
+/* Replaces the whole file atomically by one snapshot record. */
+int journal_rewrite(struct journal *, const json_t *snapshot, char **errp);
+
+#endif
