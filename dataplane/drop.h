@@ -1,0 +1,31 @@
+/* Drop reasons of the dataplane: one X-macro list, one counter each per port.
+ * Ingress reasons are counted on the port a frame arrived on, egress reasons on the port it
+ * was to leave by. The stats names are "drop_<name>". */
+#ifndef WF_DROP_H
+#define WF_DROP_H
+
+#define WF_DROP_REASONS(_)                                                                         \
+	_(RUNT, runt, "frame shorter than an Ethernet header (14 bytes)", 1)                       \
+	_(VLAN_TRUNCATED, vlan_truncated, "802.1Q ethertype but no room for the tag (18 bytes)",   \
+	  1)                                                                                       \
+	_(VLAN_NOT_ALLOWED, vlan_not_allowed, "VLAN not allowed on the ingress port", 1)           \
+	_(SRC_MULTICAST, src_multicast, "multicast or broadcast source MAC", 1)                    \
+	_(SAME_PORT, same_port, "destination learned on the ingress port (no hairpin)", 1)         \
+	_(NO_OUTPUT, no_output, "flood found no other port in the VLAN", 1)                        \
+	_(NO_MBUF, no_mbuf, "no buffer to copy a flooded frame", 0)                                \
+	_(TX_QUEUE_FULL, tx_queue_full, "transmit queue full", 0)                                  \
+	_(LINK_DOWN, link_down, "output port link is down", 0)
+
+enum wf_drop {
+#define WF_DROP_ENUM(sym, name, descr, ingress) WF_DROP_##sym,
+	WF_DROP_REASONS(WF_DROP_ENUM)
+#undef WF_DROP_ENUM
+	    WF_DROP_MAX
+};
+
+/* "runt", "vlan_truncated", ... */
+const char *wf_drop_name(enum wf_drop);
+/* True for reasons counted on the ingress port (they add to rx_dropped, others to tx_dropped). */
+int wf_drop_is_ingress(enum wf_drop);
+
+#endif

@@ -1,0 +1,244 @@
+/* Ports that are DPDK ethdevs: "dpdk" (any devargs), "dpdkvhostuser" (server socket in the run
+ * directory) and "dpdkvhostuserclient" (connects to options:vhost-server-path, reconnecting
+ * when the peer restarts). Devices are hot-plugged with rte_dev_probe() and removed with
+ * rte_dev_remove(), so traffic on other ports is never disturbed. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+
+#include "config.h"
+#include "log.h"
+#include "port.h"
+
+#define WF_RX_DESC 1024
+#define WF_TX_DESC 1024
+
+const char *wf_port_option(const struct wf_port *port, const char *key)
+{
+	return json_string_value(json_object_get(port->options, key));
+}
+
+static void eth_release(uint16_t pid)
+{
+	struct rte_eth_dev_info info;
+	struct rte_device *dev = NULL;
+
+	if (rte_eth_dev_info_get(pid, &info) == 0)
+		dev = (struct rte_device *)info.device;
+	rte_eth_dev_stop(pid);
+	rte_eth_dev_close(pid);
+	if (dev)
+		rte_dev_remove(dev);
+}
+
+/* Creates the device described by 'devargs', configures one rx queue (or options:n_rxq) and
+ * one tx queue per forwarding thread, and starts it. */
+static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devargs, char *err,
+                    size_t errlen)
+{
+	struct rte_dev_iterator it;
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	uint16_t pid = RTE_MAX_ETHPORTS, nrx = WF_RX_DESC, ntx = WF_TX_DESC;
+	unsigned n_threads = ctx->replay || ctx->n_pmds == 0 ? 1 : ctx->n_pmds;
+	int ret;
+
+	ret = rte_dev_probe(devargs);
+	if (ret < 0) {
+		snprintf(err, errlen, "port %s: cannot create device '%s': %s", port->name, devargs,
+		         rte_strerror(-ret));
+		return ret == -EEXIST ? -EEXIST : -ENODEV;
+	}
+	if (rte_eth_iterator_init(&it, devargs) == 0) {
+		pid = rte_eth_iterator_next(&it);
+		rte_eth_iterator_cleanup(&it);
+	}
+	if (pid >= RTE_MAX_ETHPORTS) {
+		char name[128];
+		snprintf(name, sizeof(name), "%s", devargs);
+		name[strcspn(name, ",")] = 0;
+		if (rte_eth_dev_get_port_by_name(name, &pid) < 0) {
+			snprintf(err, errlen, "port %s: device '%s' has no ethdev", port->name,
+			         devargs);
+			rte_eal_hotplug_remove("vdev", name);
+			return -ENODEV;
+		}
+	}
+	port->eth_port = pid;
+	if ((ret = rte_eth_dev_info_get(pid, &info)) < 0)
+		goto fail;
+	const char *nq = wf_port_option(port, "n_rxq");
+	unsigned n_rxq = nq ? (unsigned)atoi(nq) : 1;
+	if (n_rxq < 1 || n_rxq > info.max_rx_queues || n_rxq > 64) {
+		snprintf(err, errlen, "port %s: options:n_rxq must be 1..%u", port->name,
+		         RTE_MIN(info.max_rx_queues, 64));
+		eth_release(pid);
+		return -EINVAL;
+	}
+	port->n_rxq = ctx->replay ? 0 : n_rxq;
+	port->n_txq = RTE_MIN(n_threads, info.max_tx_queues);
+	port->tx_shared = port->n_txq < n_threads;
+	memset(&conf, 0, sizeof(conf));
+	if ((ret = rte_eth_dev_configure(pid, RTE_MAX(n_rxq, 1u), port->n_txq, &conf)) < 0)
+		goto fail;
+	rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);
+	for (unsigned q = 0; q < n_rxq; q++)
+		if ((ret = rte_eth_rx_queue_setup(pid, q, nrx, rte_eth_dev_socket_id(pid), NULL,
+		                                  ctx->pool)) < 0)
+			goto fail;
+	for (unsigned q = 0; q < port->n_txq; q++)
+		if ((ret = rte_eth_tx_queue_setup(pid, q, ntx, rte_eth_dev_socket_id(pid), NULL)) <
+		    0)
+			goto fail;
+	rte_eth_promiscuous_enable(pid);
+	if ((ret = rte_eth_dev_start(pid)) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "port %s: cannot set up device '%s': %s", port->name, devargs,
+	         rte_strerror(-ret));
+	eth_release(pid);
+	return ret < 0 ? ret : -ENODEV;
+}
+
+static void eth_close(struct wf_ctx *ctx, struct wf_port *port)
+{
+	(void)ctx;
+	eth_release(port->eth_port);
+	if (port->cls == &wf_port_vhostuser) {
+		char path[PATH_MAX + WF_NAME_MAX + 16];
+		snprintf(path, sizeof(path), "%s/%s.sock", ctx->rundir, port->name);
+		unlink(path);
+	}
+}
+
+static uint16_t eth_rx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rte_eth_rx_burst(port->eth_port, q, pkts, n);
+}
+
+static uint16_t eth_tx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rte_eth_tx_burst(port->eth_port, q, pkts, n);
+}
+
+static bool eth_link_up(struct wf_port *port)
+{
+	struct rte_eth_link link;
+	if (rte_eth_link_get_nowait(port->eth_port, &link) < 0)
+		return false;
+	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+static int dpdk_open(struct wf_ctx *ctx, struct wf_port *port, char *err, size_t errlen)
+{
+	const char *devargs = wf_port_option(port, "dpdk-devargs");
+	if (!devargs || !devargs[0]) {
+		snprintf(err, errlen, "port %s: type dpdk needs options:dpdk-devargs", port->name);
+		return -EINVAL;
+	}
+	snprintf(port->devname, sizeof(port->devname), "%.*s", (int)strcspn(devargs, ","), devargs);
+	return eth_open(ctx, port, devargs, err, errlen);
+}
+
+static int vhost_open(struct wf_ctx *ctx, struct wf_port *port, const char *path, int client,
+                      char *err, size_t errlen)
+{
+	char devargs[PATH_MAX + 128];
+	struct stat st;
+
+	if (strchr(path, ',')) {
+		snprintf(err, errlen, "port %s: socket path '%s' must not contain ','", port->name,
+		         path);
+		return -EINVAL;
+	}
+	/* A stale server socket left by a crash would make the bind fail. */
+	if (!client && stat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "port %s: '%s' exists and is not a socket",
+			         port->name, path);
+			return -EEXIST;
+		}
+		unlink(path);
+	}
+	snprintf(port->devname, sizeof(port->devname), "net_vhost%u", ctx->n_vdevs++);
+	snprintf(devargs, sizeof(devargs), "%s,iface=%s,client=%d,queues=1", port->devname, path,
+	         client);
+	return eth_open(ctx, port, devargs, err, errlen);
+}
+
+static int vhostuser_open(struct wf_ctx *ctx, struct wf_port *port, char *err, size_t errlen)
+{
+	char path[PATH_MAX + WF_NAME_MAX + 16];
+	int n = snprintf(path, sizeof(path), "%s/%s.sock", ctx->rundir, port->name);
+	if (n >= (int)sizeof(path) || n > 107) {
+		snprintf(err, errlen, "port %s: socket path '%s' is too long for a unix socket",
+		         port->name, path);
+		return -ENAMETOOLONG;
+	}
+	return vhost_open(ctx, port, path, 0, err, errlen);
+}
+
+static int vhostuserclient_open(struct wf_ctx *ctx, struct wf_port *port, char *err, size_t errlen)
+{
+	const char *path = wf_port_option(port, "vhost-server-path");
+	if (!path || !path[0]) {
+		snprintf(err, errlen,
+		         "port %s: type dpdkvhostuserclient needs options:vhost-server-path",
+		         port->name);
+		return -EINVAL;
+	}
+	if (strlen(path) > 107) {
+		snprintf(err, errlen, "port %s: vhost-server-path is too long for a unix socket",
+		         port->name);
+		return -ENAMETOOLONG;
+	}
+	return vhost_open(ctx, port, path, 1, err, errlen);
+}
+
+const struct wf_port_class wf_port_dpdk = {
+    .type = "dpdk",
+    .open = dpdk_open,
+    .close = eth_close,
+    .rx = eth_rx,
+    .tx = eth_tx,
+    .link_up = eth_link_up,
+};
+
+const struct wf_port_class wf_port_vhostuser = {
+    .type = "dpdkvhostuser",
+    .open = vhostuser_open,
+    .close = eth_close,
+    .rx = eth_rx,
+    .tx = eth_tx,
+    .link_up = eth_link_up,
+};
+
+const struct wf_port_class wf_port_vhostuserclient = {
+    .type = "dpdkvhostuserclient",
+    .open = vhostuserclient_open,
+    .close = eth_close,
+    .rx = eth_rx,
+    .tx = eth_tx,
+    .link_up = eth_link_up,
+};
+
+const struct wf_port_class *wf_port_class_find(const char *type)
+{
+	static const struct wf_port_class *const classes[] = {
+	    &wf_port_dpdk,
+	    &wf_port_vhostuser,
+	    &wf_port_vhostuserclient,
+	    &wf_port_replay,
+	};
+	for (unsigned i = 0; i < RTE_DIM(classes); i++)
+		if (strcmp(classes[i]->type, type) == 0)
+			return classes[i];
+	return NULL;
+}
