@@ -1,0 +1,101 @@
+/* weftctl commands: ownership helpers. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "command.h"
+
+void cmd_cols_free(struct cmd_cols *cols)
+{
+	free(cols->trunks);
+	free(cols->vlan_mode);
+	free(cols->type);
+	json_decref(cols->options);
+	json_decref(cols->other_config);
+	*cols = (struct cmd_cols){0};
+}
+
+void cmd_free(struct cmd *cmd)
+{
+	free(cmd->bridge);
+	free(cmd->name);
+	cmd_cols_free(&cmd->cols);
+}
+
+void cmd_list_free(struct cmd_list *list)
+{
+	for (size_t i = 0; i < list->n_cmds; i++) {
+		cmd_free(&list->cmds[i]);
+	}
+	free(list->cmds);
+	list->cmds = NULL;
+	list->n_cmds = 0;
+}
+
+static int merge_map(json_t **dst, json_t **src)
+{
+	if (!*src) {
+		return 0;
+	}
+	if (!*dst) {
+		*dst = *src;
+		*src = NULL;
+		return 0;
+	}
+	if (json_object_update(*dst, *src) < 0) {
+		return -ENOMEM;
+	}
+	json_decref(*src);
+	*src = NULL;
+	return 0;
+}
+
+int cmd_cols_merge(struct cmd_cols *dst, struct cmd_cols *src)
+{
+	int ret;
+
+	if (src->tag_state != CMD_COL_UNSET) {
+		dst->tag_state = src->tag_state;
+		dst->tag = src->tag;
+	}
+	if (src->trunks_state != CMD_COL_UNSET) {
+		free(dst->trunks);
+		dst->trunks_state = src->trunks_state;
+		dst->trunks = src->trunks;
+		dst->n_trunks = src->n_trunks;
+		src->trunks = NULL;
+		src->n_trunks = 0;
+	}
+	if (src->vlan_mode_state != CMD_COL_UNSET) {
+		free(dst->vlan_mode);
+		dst->vlan_mode_state = src->vlan_mode_state;
+		dst->vlan_mode = src->vlan_mode;
+		src->vlan_mode = NULL;
+	}
+	if (src->type) {
+		free(dst->type);
+		dst->type = src->type;
+		src->type = NULL;
+	}
+	ret = merge_map(&dst->options, &src->options);
+	if (!ret) {
+		ret = merge_map(&dst->other_config, &src->other_config);
+	}
+	cmd_cols_free(src);
+	return ret;
+}
+
+int cli_error(char **errp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errp) {
+		va_start(ap, fmt);
+		if (vasprintf(errp, fmt, ap) < 0) {
+			*errp = NULL;
+		}
+		va_end(ap);
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,355 @@
+/* weftctl output: tables and JSON. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+
+void output_ovs_string(FILE *f, const char *s)
+{
+	bool bare = isalpha((unsigned char)s[0]) || s[0] == '_';
+
+	for (const char *p = s; *p && bare; p++) {
+		bare = isalnum((unsigned char)*p) || strchr("_.-", *p);
+	}
+	if (bare) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			fputc('\\', f);
+		}
+		fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static const char *str_of(const json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? s : "?";
+}
+
+/* Prints {k=v, ...} of a string map; non-string values are printed as JSON. */
+static void print_map(FILE *f, const json_t *map)
+{
+	const char *key;
+	json_t *value;
+	bool first = true;
+
+	fputc('{', f);
+	json_object_foreach((json_t *)map, key, value)
+	{
+		if (!first) {
+			fputs(", ", f);
+		}
+		first = false;
+		output_ovs_string(f, key);
+		fputc('=', f);
+		if (json_is_string(value)) {
+			output_ovs_string(f, json_string_value(value));
+		} else {
+			char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+
+			fputs(text ? text : "?", f);
+			free(text);
+		}
+	}
+	fputs("}\n", f);
+}
+
+static int cmp_by_name(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+
+	return strcmp(str_of(x, "name"), str_of(y, "name"));
+}
+
+/* Returns the elements of array 'arr' sorted by their "name" (malloc'd, *n set), or NULL. */
+static json_t **sorted_by_name(const json_t *arr, size_t *n)
+{
+	json_t **v;
+
+	*n = json_array_size(arr);
+	v = calloc(*n + 1, sizeof(*v));
+	if (!v) {
+		*n = 0;
+		return NULL;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		v[i] = json_array_get(arr, i);
+	}
+	qsort(v, *n, sizeof(*v), cmp_by_name);
+	return v;
+}
+
+static void show_port(FILE *f, const json_t *port)
+{
+	const char *name = str_of(port, "name");
+	const json_t *tag = json_object_get(port, "tag");
+	const json_t *trunks = json_object_get(port, "trunks");
+	const json_t *mode = json_object_get(port, "vlan_mode");
+	const json_t *options = json_object_get(port, "options");
+	const char *type = json_string_value(json_object_get(port, "type"));
+	const char *link = json_string_value(json_object_get(port, "link"));
+
+	fputs("        Port ", f);
+	output_ovs_string(f, name);
+	fputc('\n', f);
+	if (json_is_integer(tag)) {
+		fprintf(f, "            tag: %lld\n", (long long)json_integer_value(tag));
+	}
+	if (json_array_size(trunks) > 0) {
+		fputs("            trunks: [", f);
+		for (size_t i = 0; i < json_array_size(trunks); i++) {
+			fprintf(f, "%s%lld", i ? ", " : "",
+			        (long long)json_integer_value(json_array_get(trunks, i)));
+		}
+		fputs("]\n", f);
+	}
+	if (json_is_string(mode)) {
+		fprintf(f, "            vlan_mode: %s\n", json_string_value(mode));
+	}
+	fputs("            Interface ", f);
+	output_ovs_string(f, name);
+	fputc('\n', f);
+	if (type && type[0]) {
+		fprintf(f, "                type: %s\n", type);
+	}
+	if (json_object_size(options) > 0) {
+		fputs("                options: ", f);
+		print_map(f, options);
+	}
+	if (link) {
+		fprintf(f, "                link_state: %s\n", link);
+	}
+}
+
+void output_show(FILE *f, const json_t *result)
+{
+	size_t n_bridges, n_ports;
+	json_t **bridges = sorted_by_name(json_object_get(result, "bridges"), &n_bridges);
+
+	for (size_t i = 0; i < n_bridges; i++) {
+		const json_t *br = bridges[i];
+		const json_t *oc = json_object_get(br, "other_config");
+		json_t **ports = sorted_by_name(json_object_get(br, "ports"), &n_ports);
+
+		fputs("    Bridge ", f);
+		output_ovs_string(f, str_of(br, "name"));
+		fputc('\n', f);
+		if (json_object_size(oc) > 0) {
+			fputs("        other_config: ", f);
+			print_map(f, oc);
+		}
+		for (size_t j = 0; j < n_ports; j++) {
+			show_port(f, ports[j]);
+		}
+		free(ports);
+	}
+	free(bridges);
+}
+
+void output_fdb(FILE *f, const json_t *result)
+{
+	const json_t *entries = json_object_get(result, "entries");
+	int width = 5;
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(entries, i, e)
+	{
+		int len = (int)strlen(str_of(e, "port"));
+
+		width = len > width ? len : width;
+	}
+	fprintf(f, "%*s  VLAN  MAC                Age\n", width, "port");
+	json_array_foreach(entries, i, e)
+	{
+		fprintf(f, "%*s  %4lld  %-17s  ", width, str_of(e, "port"),
+		        (long long)json_integer_value(json_object_get(e, "vlan")),
+		        str_of(e, "mac"));
+		if (json_is_true(json_object_get(e, "static"))) {
+			fputs("static\n", f);
+		} else {
+			fprintf(f, "%3lld\n",
+			        (long long)json_integer_value(json_object_get(e, "age")));
+		}
+	}
+}
+
+/* One stats row to print. */
+struct stat_row {
+	const char *name;
+	const char *counter;
+	char value[24];
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends the rows of one group ("ports" or "bridges"), names sorted, counters in server
+ * order. 'rows' has room for every counter. */
+static void stats_group(const json_t *group, bool all, struct stat_row *rows, size_t *n_rows)
+{
+	size_t n = json_object_size(group), k = 0;
+	const char **names = calloc(n + 1, sizeof(*names));
+	const char *key;
+	json_t *counters;
+
+	if (!names) {
+		return;
+	}
+	json_object_foreach((json_t *)group, key, counters)
+	{
+		names[k++] = key;
+	}
+	qsort(names, k, sizeof(*names), cmp_key);
+	for (size_t i = 0; i < k; i++) {
+		const char *counter;
+		json_t *value;
+
+		counters = json_object_get(group, names[i]);
+		json_object_foreach(counters, counter, value)
+		{
+			struct stat_row *r = &rows[*n_rows];
+
+			if (json_is_integer(value)) {
+				if (!all && json_integer_value(value) == 0) {
+					continue;
+				}
+				snprintf(r->value, sizeof(r->value), "%lld",
+				         (long long)json_integer_value(value));
+			} else {
+				snprintf(r->value, sizeof(r->value), "?");
+			}
+			r->name = names[i];
+			r->counter = counter;
+			(*n_rows)++;
+		}
+	}
+	free(names);
+}
+
+static size_t count_counters(const json_t *group)
+{
+	const char *key;
+	json_t *counters;
+	size_t n = 0;
+
+	json_object_foreach((json_t *)group, key, counters)
+	{
+		n += json_object_size(counters);
+	}
+	return n;
+}
+
+void output_stats(FILE *f, const json_t *result, bool all)
+{
+	const json_t *ports = json_object_get(result, "ports");
+	const json_t *bridges = json_object_get(result, "bridges");
+	struct stat_row *rows =
+	    calloc(count_counters(ports) + count_counters(bridges) + 1, sizeof(*rows));
+	int w_name = 4, w_counter = 7, w_value = 5;
+	size_t n_rows = 0;
+
+	if (!rows) {
+		return;
+	}
+	stats_group(ports, all, rows, &n_rows);
+	stats_group(bridges, all, rows, &n_rows);
+	for (size_t i = 0; i < n_rows; i++) {
+		int l;
+
+		l = (int)strlen(rows[i].name);
+		w_name = l > w_name ? l : w_name;
+		l = (int)strlen(rows[i].counter);
+		w_counter = l > w_counter ? l : w_counter;
+		l = (int)strlen(rows[i].value);
+		w_value = l > w_value ? l : w_value;
+	}
+	fprintf(f, "%-*s  %-*s  %*s\n", w_name, "name", w_counter, "counter", w_value, "value");
+	for (size_t i = 0; i < n_rows; i++) {
+		fprintf(f, "%-*s  %-*s  %*s\n", w_name, rows[i].name, w_counter, rows[i].counter,
+		        w_value, rows[i].value);
+	}
+	free(rows);
+}
+
+static long long int_of(const json_t *obj, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(obj, key));
+}
+
+void output_dp_show(FILE *f, const json_t *result)
+{
+	const json_t *pmds = json_object_get(result, "pmds");
+	size_t i;
+	json_t *pmd;
+
+	fprintf(f, "pid: %lld\n", int_of(result, "pid"));
+	fprintf(f, "rundir: %s\n", str_of(result, "rundir"));
+	fprintf(f, "mode: %s\n", str_of(result, "mode"));
+	fprintf(f, "bridges: %lld\n", int_of(result, "n_bridges"));
+	fprintf(f, "ports: %lld\n", int_of(result, "n_ports"));
+	fprintf(f, "pmd_sleep_max_us: %lld\n", int_of(result, "pmd_sleep_max_us"));
+	json_array_foreach(pmds, i, pmd)
+	{
+		const json_t *rxqs = json_object_get(pmd, "rxqs");
+		long long busy = int_of(pmd, "busy_cycles"), idle = int_of(pmd, "idle_cycles");
+		size_t j;
+		json_t *q;
+
+		fprintf(f, "pmd thread lcore %lld:\n", int_of(pmd, "lcore"));
+		fputs("  rx queues:", f);
+		json_array_foreach(rxqs, j, q)
+		{
+			fprintf(f, " %s", json_is_string(q) ? json_string_value(q) : "?");
+		}
+		fprintf(f, "%s\n", json_array_size(rxqs) ? "" : " (none)");
+		fprintf(f, "  packets: %lld\n", int_of(pmd, "packets"));
+		fprintf(f, "  busy cycles: %lld (%.1f%%)\n", busy,
+		        busy + idle > 0 ? 100.0 * (double)busy / (double)(busy + idle) : 0.0);
+		fprintf(f, "  idle cycles: %lld\n", idle);
+	}
+}
+
+int output_result(FILE *f, const struct cmd *cmd, const json_t *result, enum weftctl_format fmt)
+{
+	switch (cmd->verb) {
+	case CMD_SHOW:
+	case CMD_FDB_SHOW:
+	case CMD_STATS:
+	case CMD_DP_SHOW:
+	case CMD_FDB_FLUSH:
+	case CMD_REPLAY_RUN:
+		break;
+	default:
+		return 0; /* nothing to print */
+	}
+	if (fmt == WEFTCTL_FMT_JSON) {
+		if (json_dumpf(result, f, JSON_INDENT(2) | JSON_ENCODE_ANY) < 0) {
+			return -EIO;
+		}
+		fputc('\n', f);
+	} else if (cmd->verb == CMD_SHOW) {
+		output_show(f, result);
+	} else if (cmd->verb == CMD_FDB_SHOW) {
+		output_fdb(f, result);
+	} else if (cmd->verb == CMD_STATS) {
+		output_stats(f, result, cmd->all);
+	} else if (cmd->verb == CMD_DP_SHOW) {
+		output_dp_show(f, result);
+	} else if (cmd->verb == CMD_FDB_FLUSH) {
+		fprintf(f, "flushed %lld entries\n", int_of(result, "flushed"));
+	} else {
+		fprintf(f, "processed %lld frames\n", int_of(result, "frames"));
+	}
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,31 @@
+/* weftctl output: renders the result of a command as a table or as JSON.
+ *
+ * Results come from the server; missing or mistyped fields are shown as "?" (or skipped) so
+ * a newer server never crashes the client. Writes only to 'f'. No global state.
+ */
+#ifndef WEFTCTL_OUTPUT_H
+#define WEFTCTL_OUTPUT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "command.h"
+#include "parse.h"
+
+/* Writes 'result' (borrowed) of 'cmd' to 'f': with WEFTCTL_FMT_JSON the JSON value (verbs
+ * that print something only), else the verb's table. Verbs without output print nothing.
+ * Returns 0 or -EIO when writing fails. */
+int output_result(FILE *f, const struct cmd *cmd, const json_t *result, enum weftctl_format fmt);
+
+/* Individual renderers (exposed for the unit tests). 'all' (stats): zero counters too. */
+void output_show(FILE *f, const json_t *result);
+void output_fdb(FILE *f, const json_t *result);
+void output_stats(FILE *f, const json_t *result, bool all);
+void output_dp_show(FILE *f, const json_t *result);
+
+/* Writes 's' as an OVSDB string: bare when it is an identifier-like word
+ * ([A-Za-z_][A-Za-z0-9_.-]*), else double-quoted with '"' and '\' escaped. */
+void output_ovs_string(FILE *f, const char *s);
+
+#endif /* WEFTCTL_OUTPUT_H */

@@ -1,0 +1,444 @@
+/* weftctl command-line parsing: argv -> global options + list of commands. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "columns.h"
+#include "parse.h"
+
+int parse_uint(const char *s, long long min, long long max, const char *what, long long *out,
+               char **errp)
+{
+	long long v = 0;
+
+	if (s[0] == '\0' || strspn(s, "0123456789") != strlen(s)) {
+		return cli_error(errp, "invalid %s '%s' (expected an integer %lld..%lld)", what, s,
+		                 min, max);
+	}
+	for (const char *p = s; *p; p++) {
+		if (v > max) {
+			break; /* already out of range: stop before overflowing */
+		}
+		v = v * 10 + (*p - '0');
+	}
+	if (v < min || v > max) {
+		return cli_error(errp, "%s %s out of range %lld..%lld", what, s, min, max);
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_vlan(const char *s, const char *what, int *vlan, char **errp)
+{
+	long long v;
+	int ret = parse_uint(s, 0, 4095, what, &v, errp);
+
+	if (ret == 0) {
+		*vlan = (int)v;
+	}
+	return ret;
+}
+
+int parse_mac(const char *s, char out[18], char **errp)
+{
+	unsigned int bytes[6];
+	const char *p = s;
+
+	for (int i = 0; i < 6; i++) {
+		size_t n = strspn(p, "0123456789abcdefABCDEF");
+
+		if (n < 1 || n > 2 || (i < 5 && p[n] != ':') || (i == 5 && p[n] != '\0')) {
+			return cli_error(errp, "invalid MAC '%s' (expected xx:xx:xx:xx:xx:xx)", s);
+		}
+		bytes[i] = (unsigned int)strtoul(p, NULL, 16);
+		p += n + 1;
+	}
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", bytes[0], bytes[1], bytes[2], bytes[3],
+	         bytes[4], bytes[5]);
+	return 0;
+}
+
+int parse_name(const char *s, const char *what, char **errp)
+{
+	if (s[0] == '\0') {
+		return cli_error(errp, "empty %s name", what);
+	}
+	for (const char *p = s; *p; p++) {
+		if (*p == '/' || isspace((unsigned char)*p) || iscntrl((unsigned char)*p)) {
+			return cli_error(errp,
+			                 "invalid %s name '%s' (no '/', space or control "
+			                 "character allowed)",
+			                 what, s);
+		}
+	}
+	return 0;
+}
+
+/* One command as split from argv, before validation. */
+struct raw_cmd {
+	const struct verb_info *vi;
+	char **args; /* borrowed from argv */
+	int n_args;
+	bool help;
+	bool all;
+};
+
+/* Handles global option argv[*i] (advancing *i past a separate value). */
+static int parse_global_option(int argc, char **argv, int *i, struct weftctl_opts *opts,
+                               char **errp)
+{
+	static const char *const names[] = {"--rundir", "--timeout", "--format"};
+	const char *arg = argv[*i];
+	const char *value = NULL;
+	size_t k;
+
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		size_t len = strlen(names[k]);
+
+		if (!strncmp(arg, names[k], len) && (arg[len] == '=' || arg[len] == '\0')) {
+			break;
+		}
+	}
+	if (k == sizeof(names) / sizeof(names[0])) {
+		return cli_error(errp, "unknown option '%s' (try --help)", arg);
+	}
+	value = strchr(arg, '=');
+	if (value) {
+		value++;
+	} else if (*i + 1 < argc) {
+		value = argv[++*i];
+	} else {
+		return cli_error(errp, "option %s needs a value", arg);
+	}
+	if (k == 0) {
+		if (value[0] == '\0') {
+			return cli_error(errp, "option --rundir: empty directory");
+		}
+		opts->rundir = value;
+	} else if (k == 1) {
+		long long t;
+		int ret = parse_uint(value, 0, 86400, "--timeout", &t, errp);
+
+		if (ret < 0) {
+			return ret;
+		}
+		opts->timeout_s = (int)t;
+	} else if (!strcmp(value, "json")) {
+		opts->format = WEFTCTL_FMT_JSON;
+	} else if (!strcmp(value, "table")) {
+		opts->format = WEFTCTL_FMT_TABLE;
+	} else {
+		return cli_error(errp, "invalid --format '%s' (expected table or json)", value);
+	}
+	return 0;
+}
+
+/* Splits argv into raw commands at "--" and handles options. 'raws' and 'argbuf' have room
+ * for argc entries; each command's arguments are a contiguous slice of 'argbuf'. */
+static int split_argv(int argc, char **argv, struct weftctl_opts *opts, struct raw_cmd *raws,
+                      size_t *n_raws, char **argbuf, char **errp)
+{
+	struct raw_cmd *cur = NULL;
+	bool after_sep = false;
+	size_t n_argbuf = 0;
+	int ret;
+
+	*n_raws = 0;
+	for (int i = 1; i < argc; i++) {
+		char *arg = argv[i];
+
+		if (!strcmp(arg, "--")) {
+			if (!cur && (*n_raws > 0 || after_sep)) {
+				return cli_error(errp, "missing command between '--' separators");
+			}
+			cur = NULL;
+			after_sep = true;
+		} else if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			if (cur) {
+				cur->help = true;
+			} else {
+				opts->help = true;
+			}
+		} else if (!strcmp(arg, "--all")) {
+			if (!cur || !cur->vi->allow_all) {
+				return cli_error(errp, "option --all is only valid after 'stats'");
+			}
+			cur->all = true;
+		} else if (!strncmp(arg, "--", 2) || (!cur && arg[0] == '-' && arg[1] != '\0')) {
+			ret = parse_global_option(argc, argv, &i, opts, errp);
+			if (ret < 0) {
+				return ret;
+			}
+		} else if (!cur) {
+			const struct verb_info *vi = verb_find(arg);
+
+			if (!vi) {
+				return cli_error(errp, "unknown command '%s' (try --help)", arg);
+			}
+			cur = &raws[(*n_raws)++];
+			*cur = (struct raw_cmd){.vi = vi, .args = &argbuf[n_argbuf]};
+			after_sep = false;
+		} else {
+			argbuf[n_argbuf++] = arg;
+			cur->n_args++;
+		}
+	}
+	if (after_sep && !cur && !opts->help) {
+		return cli_error(errp, "missing command after '--'");
+	}
+	return 0;
+}
+
+static int check_name(const struct raw_cmd *raw, const char *s, const char *what, char **dst,
+                      char **errp)
+{
+	int ret = parse_name(s, what, errp);
+
+	if (ret < 0) {
+		return ret;
+	}
+	*dst = strdup(s);
+	return *dst ? 0 : cli_error(errp, "%s: out of memory", raw->vi->name);
+}
+
+static int build_set(const struct raw_cmd *raw, struct cmd *cmd, char **errp)
+{
+	int ret = columns_table(raw->args[0], &cmd->verb, errp);
+
+	if (ret < 0) {
+		return ret;
+	}
+	if (cmd->verb == CMD_SET_BRIDGE) {
+		ret = check_name(raw, raw->args[1], "bridge", &cmd->bridge, errp);
+	} else {
+		ret = check_name(raw, raw->args[1], "port", &cmd->name, errp);
+	}
+	for (int i = 2; i < raw->n_args && ret == 0; i++) {
+		ret = columns_parse(cmd->verb, raw->args[i], &cmd->cols, errp);
+	}
+	return ret;
+}
+
+/* Validates 'raw' and fills 'cmd' (verb already set). */
+static int build_cmd(const struct raw_cmd *raw, struct cmd *cmd, char **errp)
+{
+	char **a = raw->args;
+	int n = raw->n_args;
+	int ret = 0;
+
+	cmd->all = raw->all;
+	switch (cmd->verb) {
+	case CMD_ADD_BR:
+	case CMD_DEL_BR:
+	case CMD_FDB_SHOW:
+		return check_name(raw, a[0], "bridge", &cmd->bridge, errp);
+	case CMD_FDB_FLUSH:
+		return n ? check_name(raw, a[0], "bridge", &cmd->bridge, errp) : 0;
+	case CMD_ADD_PORT:
+		ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
+		return ret ? ret : check_name(raw, a[1], "port", &cmd->name, errp);
+	case CMD_DEL_PORT:
+		if (n == 2) {
+			ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
+		}
+		return ret ? ret : check_name(raw, a[n - 1], "port", &cmd->name, errp);
+	case CMD_SET_PORT:
+	case CMD_SET_IFACE:
+	case CMD_SET_BRIDGE:
+		return build_set(raw, cmd, errp);
+	case CMD_FDB_ADD:
+		ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
+		if (!ret) {
+			ret = check_name(raw, a[1], "port", &cmd->name, errp);
+		}
+		if (!ret) {
+			ret = parse_vlan(a[2], "VLAN", &cmd->vlan, errp);
+		}
+		return ret ? ret : parse_mac(a[3], cmd->mac, errp);
+	case CMD_FDB_DEL:
+		ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
+		if (!ret) {
+			ret = parse_vlan(a[1], "VLAN", &cmd->vlan, errp);
+		}
+		return ret ? ret : parse_mac(a[2], cmd->mac, errp);
+	case CMD_STATS:
+		return n ? check_name(raw, a[0], "port or bridge", &cmd->name, errp) : 0;
+	default:
+		return 0;
+	}
+}
+
+/* Does 'cmd' (between an add and a later set) end the life of the added record? */
+static bool ends_record(const struct cmd *add, const struct cmd *cmd)
+{
+	if (cmd->verb == CMD_DEL_BR && add->bridge && !strcmp(cmd->bridge, add->bridge)) {
+		return true;
+	}
+	if (add->verb == CMD_ADD_PORT && (cmd->verb == CMD_DEL_PORT || cmd->verb == CMD_ADD_PORT) &&
+	    !strcmp(cmd->name, add->name)) {
+		return true;
+	}
+	return add->verb == CMD_ADD_BR && cmd->verb == CMD_ADD_BR &&
+	       !strcmp(cmd->bridge, add->bridge);
+}
+
+/* Index of the add-port/add-br that set command 'i' can be merged into, or -1. */
+static long merge_target(const struct cmd_list *list, size_t i)
+{
+	const struct cmd *set = &list->cmds[i];
+	enum cmd_verb want = set->verb == CMD_SET_BRIDGE ? CMD_ADD_BR : CMD_ADD_PORT;
+
+	for (size_t j = i; j-- > 0;) {
+		const struct cmd *add = &list->cmds[j];
+
+		if (add->verb != want) {
+			continue;
+		}
+		if (want == CMD_ADD_BR ? strcmp(add->bridge, set->bridge)
+		                       : strcmp(add->name, set->name)) {
+			continue;
+		}
+		for (size_t k = j + 1; k < i; k++) {
+			if (ends_record(add, &list->cmds[k])) {
+				return -1;
+			}
+		}
+		return (long)j;
+	}
+	return -1;
+}
+
+/* Folds "set" commands into the add-br/add-port that created their record, then checks the
+ * sets that remain. */
+static int merge_sets(struct cmd_list *list, char **errp)
+{
+	bool *merged = calloc(list->n_cmds + 1, sizeof(*merged));
+	size_t out = 0;
+
+	if (!merged) {
+		return cli_error(errp, "out of memory");
+	}
+	for (size_t i = 0; i < list->n_cmds; i++) {
+		struct cmd *cmd = &list->cmds[i];
+		long j;
+
+		if (cmd->verb != CMD_SET_PORT && cmd->verb != CMD_SET_IFACE &&
+		    cmd->verb != CMD_SET_BRIDGE) {
+			continue;
+		}
+		j = merge_target(list, i);
+		if (j >= 0) {
+			/* 'cmd' keeps its verb and names, its columns move to the add. */
+			if (cmd_cols_merge(&list->cmds[j].cols, &cmd->cols) < 0) {
+				free(merged);
+				return cli_error(errp, "out of memory");
+			}
+			merged[i] = true;
+		}
+	}
+	for (size_t i = 0; i < list->n_cmds; i++) {
+		if (merged[i]) {
+			cmd_free(&list->cmds[i]);
+		} else {
+			list->cmds[out++] = list->cmds[i];
+		}
+	}
+	list->n_cmds = out;
+	free(merged);
+	for (size_t i = 0; i < list->n_cmds; i++) {
+		const struct cmd *cmd = &list->cmds[i];
+
+		if (cmd->verb == CMD_SET_IFACE && cmd->cols.type) {
+			return cli_error(errp,
+			                 "set Interface %s: type can only be set when the port is "
+			                 "added (add-port BR %s -- set Interface %s type=%s)",
+			                 cmd->name, cmd->name, cmd->name, cmd->cols.type);
+		}
+	}
+	return 0;
+}
+
+/* Sets the "wrong number of arguments" error for 'raw'. */
+static int arg_count_error(const struct raw_cmd *raw, char **errp)
+{
+	const struct verb_info *vi = raw->vi;
+	const char *bound = "";
+	int want = vi->min_args;
+
+	if (vi->min_args != vi->max_args) {
+		if (raw->n_args < vi->min_args) {
+			bound = "at least ";
+		} else {
+			bound = "at most ";
+			want = vi->max_args;
+		}
+	}
+	return cli_error(errp, "%s: expected %s%d argument%s (%s), got %d", vi->name, bound, want,
+	                 want == 1 ? "" : "s", vi->synopsis, raw->n_args);
+}
+
+int parse_argv(int argc, char **argv, struct weftctl_opts *opts, struct cmd_list *list, char **errp)
+{
+	struct raw_cmd *raws;
+	char **argbuf;
+	size_t n_raws;
+	int ret;
+
+	*opts = (struct weftctl_opts){.timeout_s = 10, .format = WEFTCTL_FMT_TABLE};
+	*list = (struct cmd_list){0};
+	raws = calloc((size_t)argc + 1, sizeof(*raws));
+	argbuf = calloc((size_t)argc + 1, sizeof(*argbuf));
+	if (!raws || !argbuf) {
+		free(raws);
+		free(argbuf);
+		return cli_error(errp, "out of memory");
+	}
+	ret = split_argv(argc, argv, opts, raws, &n_raws, argbuf, errp);
+	if (ret < 0 || opts->help) {
+		goto out;
+	}
+	for (size_t i = 0; i < n_raws; i++) {
+		if (raws[i].help) {
+			opts->help_verb = raws[i].vi;
+			goto out;
+		}
+	}
+	if (n_raws == 0) {
+		ret = cli_error(errp, "missing command (try --help)");
+		goto out;
+	}
+	list->cmds = calloc(n_raws, sizeof(*list->cmds));
+	if (!list->cmds) {
+		ret = cli_error(errp, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n_raws; i++) {
+		const struct raw_cmd *raw = &raws[i];
+		const struct verb_info *vi = raw->vi;
+		struct cmd *cmd = &list->cmds[list->n_cmds++];
+		char *msg = NULL;
+
+		cmd->verb = vi->verb;
+		if (raw->n_args < vi->min_args ||
+		    (vi->max_args >= 0 && raw->n_args > vi->max_args)) {
+			ret = arg_count_error(raw, errp);
+			goto out;
+		}
+		ret = build_cmd(raw, cmd, &msg);
+		if (ret < 0) {
+			cli_error(errp, "%s: %s", vi->name, msg ? msg : "invalid argument");
+			free(msg);
+			goto out;
+		}
+	}
+	ret = merge_sets(list, errp);
+out:
+	if (ret < 0) {
+		cmd_list_free(list);
+	}
+	free(raws);
+	free(argbuf);
+	return ret;
+}

@@ -1,0 +1,206 @@
+/* Unit tests of cli/output.c: exact table and JSON renderings of server results. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "output.h"
+
+/* Renders 'result_text' (JSON) for a command of verb 'verb' and compares with 'expected'. */
+static void check(enum cmd_verb verb, bool all, enum weftctl_format fmt, const char *result_text,
+                  const char *expected)
+{
+	struct cmd cmd = {.verb = verb, .all = all};
+	json_error_t jerr;
+	json_t *result = json_loads(result_text, JSON_DECODE_ANY, &jerr);
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+
+	if (!result) {
+		fail_msg("bad test JSON: %s", jerr.text);
+	}
+	assert_int_equal(output_result(f, &cmd, result, fmt), 0);
+	fclose(f);
+	assert_string_equal(out, expected);
+	free(out);
+	json_decref(result);
+}
+
+static const char show_result[] =
+    "{\"bridges\": ["
+    " {\"name\": \"br1\", \"other_config\": {}, \"ports\": []},"
+    " {\"name\": \"br0\", \"other_config\": {\"mac-aging-time\": \"10\", \"x\": \"a b\"},"
+    "  \"ports\": ["
+    "   {\"name\": \"vh0\", \"type\": \"dpdkvhostuser\", \"options\": {}, \"tag\": 10,"
+    "    \"trunks\": [], \"vlan_mode\": \"access\", \"link\": \"down\", \"port_index\": 1},"
+    "   {\"name\": \"p0\", \"type\": \"dpdk\","
+    "    \"options\": {\"dpdk-devargs\": \"net_pcap0,iface=lo\"}, \"tag\": null,"
+    "    \"trunks\": [1, 2], \"vlan_mode\": null, \"link\": \"up\", \"port_index\": 0},"
+    "   {\"name\": \"r0\", \"type\": \"\", \"options\": {}, \"tag\": null,"
+    "    \"trunks\": [], \"vlan_mode\": null, \"link\": \"up\", \"port_index\": 2}"
+    "  ]}"
+    "]}";
+
+static void test_show(void **state)
+{
+	(void)state;
+	check(CMD_SHOW, false, WEFTCTL_FMT_TABLE, show_result,
+	      "    Bridge br0\n"
+	      "        other_config: {mac-aging-time=\"10\", x=\"a b\"}\n"
+	      "        Port p0\n"
+	      "            trunks: [1, 2]\n"
+	      "            Interface p0\n"
+	      "                type: dpdk\n"
+	      "                options: {dpdk-devargs=\"net_pcap0,iface=lo\"}\n"
+	      "                link_state: up\n"
+	      "        Port r0\n"
+	      "            Interface r0\n"
+	      "                link_state: up\n"
+	      "        Port vh0\n"
+	      "            tag: 10\n"
+	      "            vlan_mode: access\n"
+	      "            Interface vh0\n"
+	      "                type: dpdkvhostuser\n"
+	      "                link_state: down\n"
+	      "    Bridge br1\n");
+	check(CMD_SHOW, false, WEFTCTL_FMT_TABLE, "{\"bridges\": []}", "");
+	/* A malformed result does not crash: unknown fields are shown as "?". */
+	check(CMD_SHOW, false, WEFTCTL_FMT_TABLE, "{\"bridges\": [{\"ports\": [{}]}]}",
+	      "    Bridge \"?\"\n        Port \"?\"\n            Interface \"?\"\n");
+}
+
+static void test_fdb(void **state)
+{
+	(void)state;
+	check(CMD_FDB_SHOW, false, WEFTCTL_FMT_TABLE,
+	      "{\"entries\": ["
+	      "{\"port\": \"p1\", \"vlan\": 0, \"mac\": \"02:00:00:00:00:01\", \"age\": 5,"
+	      " \"static\": false},"
+	      "{\"port\": \"p2\", \"vlan\": 4095, \"mac\": \"02:00:00:00:00:02\", \"age\": 0,"
+	      " \"static\": true}]}",
+	      " port  VLAN  MAC                Age\n"
+	      "   p1     0  02:00:00:00:00:01    5\n"
+	      "   p2  4095  02:00:00:00:00:02  static\n");
+	/* Long port names widen the first column. */
+	check(CMD_FDB_SHOW, false, WEFTCTL_FMT_TABLE,
+	      "{\"entries\": [{\"port\": \"vhost-user-1\", \"vlan\": 10,"
+	      " \"mac\": \"02:00:00:00:00:01\", \"age\": 300, \"static\": false}]}",
+	      "        port  VLAN  MAC                Age\n"
+	      "vhost-user-1    10  02:00:00:00:00:01  300\n");
+	check(CMD_FDB_SHOW, false, WEFTCTL_FMT_TABLE, "{\"entries\": []}",
+	      " port  VLAN  MAC                Age\n");
+}
+
+static const char stats_result[] =
+    "{\"ports\": {"
+    " \"p2\": {\"rx_packets\": 0, \"tx_packets\": 7},"
+    " \"p1\": {\"rx_packets\": 12, \"rx_bytes\": 1234567890123, \"drop_runt\": 0}},"
+    " \"bridges\": {\"br0\": {\"fdb_entries\": 2, \"flooded\": 0}}}";
+
+static void test_stats(void **state)
+{
+	(void)state;
+	check(CMD_STATS, false, WEFTCTL_FMT_TABLE, stats_result,
+	      "name  counter              value\n"
+	      "p1    rx_packets              12\n"
+	      "p1    rx_bytes     1234567890123\n"
+	      "p2    tx_packets               7\n"
+	      "br0   fdb_entries              2\n");
+	check(CMD_STATS, true, WEFTCTL_FMT_TABLE, stats_result,
+	      "name  counter              value\n"
+	      "p1    rx_packets              12\n"
+	      "p1    rx_bytes     1234567890123\n"
+	      "p1    drop_runt                0\n"
+	      "p2    rx_packets               0\n"
+	      "p2    tx_packets               7\n"
+	      "br0   fdb_entries              2\n"
+	      "br0   flooded                  0\n");
+	check(CMD_STATS, false, WEFTCTL_FMT_TABLE, "{\"ports\": {}, \"bridges\": {}}",
+	      "name  counter  value\n");
+}
+
+static void test_dp_show(void **state)
+{
+	(void)state;
+	check(CMD_DP_SHOW, false, WEFTCTL_FMT_TABLE,
+	      "{\"pid\": 42, \"rundir\": \"/run/weft\", \"mode\": \"live\","
+	      " \"pmds\": [{\"lcore\": 1, \"rxqs\": [\"p0/0\", \"p1/0\"], \"busy_cycles\": 25,"
+	      " \"idle_cycles\": 75, \"packets\": 9},"
+	      " {\"lcore\": 2, \"rxqs\": [], \"busy_cycles\": 0, \"idle_cycles\": 0,"
+	      " \"packets\": 0}],"
+	      " \"n_ports\": 2, \"n_bridges\": 1, \"pmd_sleep_max_us\": 1000}",
+	      "pid: 42\n"
+	      "rundir: /run/weft\n"
+	      "mode: live\n"
+	      "bridges: 1\n"
+	      "ports: 2\n"
+	      "pmd_sleep_max_us: 1000\n"
+	      "pmd thread lcore 1:\n"
+	      "  rx queues: p0/0 p1/0\n"
+	      "  packets: 9\n"
+	      "  busy cycles: 25 (25.0%)\n"
+	      "  idle cycles: 75\n"
+	      "pmd thread lcore 2:\n"
+	      "  rx queues: (none)\n"
+	      "  packets: 0\n"
+	      "  busy cycles: 0 (0.0%)\n"
+	      "  idle cycles: 0\n");
+}
+
+static void test_misc_and_json(void **state)
+{
+	(void)state;
+	check(CMD_FDB_FLUSH, false, WEFTCTL_FMT_TABLE, "{\"flushed\": 3}", "flushed 3 entries\n");
+	check(CMD_REPLAY_RUN, false, WEFTCTL_FMT_TABLE, "{\"frames\": 12}",
+	      "processed 12 frames\n");
+	/* Verbs without output print nothing, in either format. */
+	check(CMD_ADD_BR, false, WEFTCTL_FMT_TABLE, "{}", "");
+	check(CMD_ADD_PORT, false, WEFTCTL_FMT_JSON, "{}", "");
+	check(CMD_DP_EXIT, false, WEFTCTL_FMT_JSON, "{}", "");
+	/* JSON: the result as is, keys in server order. */
+	check(CMD_FDB_SHOW, false, WEFTCTL_FMT_JSON,
+	      "{\"entries\": [{\"port\": \"p1\", \"vlan\": 1}]}",
+	      "{\n  \"entries\": [\n    {\n      \"port\": \"p1\",\n      \"vlan\": 1\n    }\n"
+	      "  ]\n}\n");
+	check(CMD_STATS, false, WEFTCTL_FMT_JSON, "{\"ports\": {}, \"bridges\": {}}",
+	      "{\n  \"ports\": {},\n  \"bridges\": {}\n}\n");
+}
+
+static void test_ovs_string(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"net_null0", "net_null0"}, {"a-b.c_d", "a-b.c_d"},
+	    {"10", "\"10\""},           {"", "\"\""},
+	    {"/tmp/x", "\"/tmp/x\""},   {"a\"b\\c", "\"a\\\"b\\\\c\""},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = NULL;
+		size_t size = 0;
+		FILE *f = open_memstream(&out, &size);
+
+		output_ovs_string(f, cases[i].in);
+		fclose(f);
+		assert_string_equal(out, cases[i].out);
+		free(out);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_show),          cmocka_unit_test(test_fdb),
+	    cmocka_unit_test(test_stats),         cmocka_unit_test(test_dp_show),
+	    cmocka_unit_test(test_misc_and_json), cmocka_unit_test(test_ovs_string),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

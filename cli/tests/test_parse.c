@@ -1,0 +1,439 @@
+/* Unit tests of cli/parse.c (with columns.c, verbs.c): argv -> commands -> the exact
+ * dataplane requests, and the exact error of every kind of bad input. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dp-request.h"
+#include "parse.h"
+
+#define ARGV(...) ((const char *[]){"weftctl", __VA_ARGS__, NULL})
+
+static int argc_of(const char **argv)
+{
+	int n = 0;
+
+	while (argv[n]) {
+		n++;
+	}
+	return n;
+}
+
+/* Parses 'argv' and returns the requests, one compact sorted-keys JSON per line, each
+ * {"method": ..., "params": ...}. */
+static char *requests_of(const char **argv, struct weftctl_opts *opts)
+{
+	struct cmd_list list;
+	char *err = NULL, *out = NULL;
+	size_t size = 0;
+	FILE *f;
+	int ret = parse_argv(argc_of(argv), (char **)argv, opts, &list, &err);
+
+	if (ret < 0) {
+		fail_msg("unexpected parse error: %s", err ? err : "(none)");
+	}
+	assert_null(err);
+	f = open_memstream(&out, &size);
+	assert_non_null(f);
+	for (size_t i = 0; i < list.n_cmds; i++) {
+		const char *method;
+		json_t *params, *req;
+		char *text;
+
+		assert_int_equal(dp_request(&list.cmds[i], &method, &params), 0);
+		req = json_pack("{s:s, s:o}", "method", method, "params", params);
+		text = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
+		fprintf(f, "%s%s", i ? "\n" : "", text);
+		free(text);
+		json_decref(req);
+	}
+	fclose(f);
+	cmd_list_free(&list);
+	return out;
+}
+
+static void check_req(const char **argv, const char *expected)
+{
+	struct weftctl_opts opts;
+	char *got = requests_of(argv, &opts);
+
+	assert_string_equal(got, expected);
+	free(got);
+}
+
+static void check_err(const char **argv, const char *expected)
+{
+	struct weftctl_opts opts;
+	struct cmd_list list;
+	char *err = NULL;
+
+	assert_int_equal(parse_argv(argc_of(argv), (char **)argv, &opts, &list, &err), -EINVAL);
+	assert_non_null(err);
+	assert_string_equal(err, expected);
+	assert_int_equal(list.n_cmds, 0);
+	assert_null(list.cmds);
+	free(err);
+}
+
+static void test_bridge_verbs(void **state)
+{
+	(void)state;
+	check_req(ARGV("add-br", "br0"),
+	          "{\"method\":\"bridge-add\",\"params\":{\"name\":\"br0\"}}");
+	check_req(ARGV("del-br", "br0"),
+	          "{\"method\":\"bridge-del\",\"params\":{\"name\":\"br0\"}}");
+	check_req(ARGV("set", "Bridge", "br0", "other_config:mac-aging-time=10",
+	               "other_config:foo=\"a b\""),
+	          "{\"method\":\"bridge-set\",\"params\":{\"name\":\"br0\",\"other_config\":"
+	          "{\"foo\":\"a b\",\"mac-aging-time\":\"10\"}}}");
+	check_req(ARGV("set", "bridge", "br0", "other_config:mac-table-size=4194304"),
+	          "{\"method\":\"bridge-set\",\"params\":{\"name\":\"br0\",\"other_config\":"
+	          "{\"mac-table-size\":\"4194304\"}}}");
+}
+
+static void test_port_verbs(void **state)
+{
+	(void)state;
+	check_req(ARGV("add-port", "br0", "p1"),
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\"}}");
+	check_req(ARGV("del-port", "p1"), "{\"method\":\"port-del\",\"params\":{\"name\":\"p1\"}}");
+	check_req(ARGV("del-port", "br0", "p1"),
+	          "{\"method\":\"port-del\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\"}}");
+	check_req(ARGV("set", "Port", "p1", "tag=10", "trunks=[3,1,2,1]", "vlan_mode=trunk"),
+	          "{\"method\":\"port-set\",\"params\":{\"name\":\"p1\",\"tag\":10,"
+	          "\"trunks\":[1,2,3],\"vlan_mode\":\"trunk\"}}");
+	check_req(ARGV("set", "Port", "p1", "trunks=5, 4", "tag=[]", "vlan_mode=[]"),
+	          "{\"method\":\"port-set\",\"params\":{\"name\":\"p1\",\"tag\":null,"
+	          "\"trunks\":[4,5],\"vlan_mode\":null}}");
+	check_req(ARGV("set", "Port", "p1", "trunks=[]", "vlan_mode=native-untagged"),
+	          "{\"method\":\"port-set\",\"params\":{\"name\":\"p1\",\"trunks\":[],"
+	          "\"vlan_mode\":\"native-untagged\"}}");
+	check_req(ARGV("set", "Port", "p1", "tag=1", "tag=4095"),
+	          "{\"method\":\"port-set\",\"params\":{\"name\":\"p1\",\"tag\":4095}}");
+	check_req(ARGV("set", "Interface", "p1", "options:vhost-server-path=/tmp/x.sock"),
+	          "{\"method\":\"port-set\",\"params\":{\"name\":\"p1\",\"options\":"
+	          "{\"vhost-server-path\":\"/tmp/x.sock\"}}}");
+}
+
+static void test_appctl_verbs(void **state)
+{
+	(void)state;
+	check_req(ARGV("show"), "{\"method\":\"show\",\"params\":{}}");
+	check_req(ARGV("fdb/show", "br0"),
+	          "{\"method\":\"fdb-show\",\"params\":{\"bridge\":\"br0\"}}");
+	check_req(ARGV("fdb/flush"), "{\"method\":\"fdb-flush\",\"params\":{}}");
+	check_req(ARGV("fdb/flush", "br0"),
+	          "{\"method\":\"fdb-flush\",\"params\":{\"bridge\":\"br0\"}}");
+	check_req(ARGV("fdb/add", "br0", "p1", "10", "0A:0:00:de:Ad:bE"),
+	          "{\"method\":\"fdb-add\",\"params\":{\"bridge\":\"br0\","
+	          "\"mac\":\"0a:00:00:de:ad:be\",\"port\":\"p1\",\"vlan\":10}}");
+	check_req(ARGV("fdb/del", "br0", "0", "02:00:00:00:00:01"),
+	          "{\"method\":\"fdb-del\",\"params\":{\"bridge\":\"br0\","
+	          "\"mac\":\"02:00:00:00:00:01\",\"vlan\":0}}");
+	check_req(ARGV("dp/show"), "{\"method\":\"dp-show\",\"params\":{}}");
+	check_req(ARGV("stats"), "{\"method\":\"stats\",\"params\":{}}");
+	check_req(ARGV("stats", "--all", "p1"),
+	          "{\"method\":\"stats\",\"params\":{\"name\":\"p1\"}}");
+	check_req(ARGV("replay/run"), "{\"method\":\"replay-run\",\"params\":{}}");
+	check_req(ARGV("dp/exit"), "{\"method\":\"exit\",\"params\":{}}");
+}
+
+static void test_merge_add_port(void **state)
+{
+	(void)state;
+	/* add-port + set Interface + set Port on the same port: one port-add. */
+	check_req(ARGV("add-port", "br0", "p1", "--", "set", "Interface", "p1", "type=dpdk",
+	               "options:dpdk-devargs=net_null0", "--", "set", "Port", "p1", "tag=5",
+	               "trunks=1,2", "vlan_mode=native-tagged"),
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\","
+	          "\"options\":{\"dpdk-devargs\":\"net_null0\"},\"tag\":5,\"trunks\":[1,2],"
+	          "\"type\":\"dpdk\",\"vlan_mode\":\"native-tagged\"}}");
+	/* A set on another port stays separate and keeps its place; a later set on p1
+	 * still merges, and later values win. */
+	check_req(ARGV("add-port", "br0", "p1", "--", "add-port", "br0", "p2", "--", "set", "Port",
+	               "p2", "tag=7", "--", "set", "Interface", "p1", "type=dpdk", "options:a=1",
+	               "--", "set", "Interface", "p1", "options:a=2", "options:b=3"),
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\","
+	          "\"options\":{\"a\":\"2\",\"b\":\"3\"},\"type\":\"dpdk\"}}\n"
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p2\","
+	          "\"tag\":7}}");
+	/* A tag cleared after being set at creation: omitted from port-add. */
+	check_req(ARGV("add-port", "br0", "p1", "--", "set", "Port", "p1", "tag=5", "--", "set",
+	               "Port", "p1", "tag=[]"),
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\"}}");
+	/* Empty type: no type (replay port). */
+	check_req(ARGV("add-port", "br0", "p1", "--", "set", "Interface", "p1", "type="),
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\"}}");
+	/* A set after del-port of that port does not merge into the earlier add. */
+	check_req(ARGV("add-port", "br0", "p1", "--", "del-port", "p1", "--", "set", "Port", "p1",
+	               "tag=3"),
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\"}}\n"
+	          "{\"method\":\"port-del\",\"params\":{\"name\":\"p1\"}}\n"
+	          "{\"method\":\"port-set\",\"params\":{\"name\":\"p1\",\"tag\":3}}");
+	/* ...nor after del-br of its bridge. */
+	check_req(ARGV("add-port", "br0", "p1", "--", "del-br", "br0", "--", "set", "Port", "p1",
+	               "tag=3"),
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\"}}\n"
+	          "{\"method\":\"bridge-del\",\"params\":{\"name\":\"br0\"}}\n"
+	          "{\"method\":\"port-set\",\"params\":{\"name\":\"p1\",\"tag\":3}}");
+	/* A set before the add is not merged. */
+	check_req(ARGV("set", "Port", "p1", "tag=3", "--", "add-port", "br0", "p1"),
+	          "{\"method\":\"port-set\",\"params\":{\"name\":\"p1\",\"tag\":3}}\n"
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\"}}");
+}
+
+static void test_merge_add_br(void **state)
+{
+	(void)state;
+	check_req(ARGV("add-br", "br0", "--", "set", "Bridge", "br0",
+	               "other_config:mac-aging-time=30", "--", "add-port", "br0", "p1", "--", "set",
+	               "Bridge", "br0", "other_config:mac-table-size=16"),
+	          "{\"method\":\"bridge-add\",\"params\":{\"name\":\"br0\",\"other_config\":"
+	          "{\"mac-aging-time\":\"30\",\"mac-table-size\":\"16\"}}}\n"
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"p1\"}}");
+	check_req(ARGV("add-br", "br0", "--", "set", "Bridge", "br1", "other_config:x=y"),
+	          "{\"method\":\"bridge-add\",\"params\":{\"name\":\"br0\"}}\n"
+	          "{\"method\":\"bridge-set\",\"params\":{\"name\":\"br1\",\"other_config\":"
+	          "{\"x\":\"y\"}}}");
+	check_req(ARGV("add-br", "br0", "--", "del-br", "br0", "--", "set", "Bridge", "br0",
+	               "other_config:x=y"),
+	          "{\"method\":\"bridge-add\",\"params\":{\"name\":\"br0\"}}\n"
+	          "{\"method\":\"bridge-del\",\"params\":{\"name\":\"br0\"}}\n"
+	          "{\"method\":\"bridge-set\",\"params\":{\"name\":\"br0\",\"other_config\":"
+	          "{\"x\":\"y\"}}}");
+}
+
+static void test_options(void **state)
+{
+	struct weftctl_opts opts;
+	char *got;
+
+	(void)state;
+	got = requests_of(ARGV("show"), &opts);
+	assert_null(opts.rundir);
+	assert_int_equal(opts.timeout_s, 10);
+	assert_int_equal(opts.format, WEFTCTL_FMT_TABLE);
+	free(got);
+
+	got =
+	    requests_of(ARGV("--rundir", "/tmp/r", "--timeout=3", "--format=json", "show"), &opts);
+	assert_string_equal(opts.rundir, "/tmp/r");
+	assert_int_equal(opts.timeout_s, 3);
+	assert_int_equal(opts.format, WEFTCTL_FMT_JSON);
+	free(got);
+
+	/* Global options are also accepted among a command's arguments. */
+	got = requests_of(
+	    ARGV("fdb/show", "--format", "json", "br0", "--rundir=/x", "--timeout", "0"), &opts);
+	assert_string_equal(got, "{\"method\":\"fdb-show\",\"params\":{\"bridge\":\"br0\"}}");
+	assert_string_equal(opts.rundir, "/x");
+	assert_int_equal(opts.timeout_s, 0);
+	assert_int_equal(opts.format, WEFTCTL_FMT_JSON);
+	free(got);
+
+	/* A leading "--" is allowed (getopt style). */
+	check_req(ARGV("--", "show"), "{\"method\":\"show\",\"params\":{}}");
+}
+
+static void test_help(void **state)
+{
+	struct weftctl_opts opts;
+	struct cmd_list list;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(parse_argv(2, (char **)ARGV("--help"), &opts, &list, &err), 0);
+	assert_true(opts.help);
+	assert_int_equal(list.n_cmds, 0);
+
+	/* Verb help wins over missing arguments. */
+	assert_int_equal(parse_argv(3, (char **)ARGV("add-port", "--help"), &opts, &list, &err), 0);
+	assert_false(opts.help);
+	assert_non_null(opts.help_verb);
+	assert_string_equal(opts.help_verb->name, "add-port");
+	assert_int_equal(list.n_cmds, 0);
+
+	assert_int_equal(
+	    parse_argv(5, (char **)ARGV("show", "--", "fdb/show", "-h"), &opts, &list, &err), 0);
+	assert_string_equal(opts.help_verb->name, "fdb/show");
+	assert_null(err);
+}
+
+static void test_errors_commands(void **state)
+{
+	(void)state;
+	check_err(ARGV("frobnicate"), "unknown command 'frobnicate' (try --help)");
+	check_err((const char *[]){"weftctl", NULL}, "missing command (try --help)");
+	check_err(ARGV("show", "--"), "missing command after '--'");
+	check_err(ARGV("show", "--", "--", "show"), "missing command between '--' separators");
+	check_err(ARGV("add-br"), "add-br: expected 1 argument (BR), got 0");
+	check_err(ARGV("add-br", "a", "b"), "add-br: expected 1 argument (BR), got 2");
+	check_err(ARGV("add-port", "br0"), "add-port: expected 2 arguments (BR PORT), got 1");
+	check_err(ARGV("del-port"), "del-port: expected at least 1 argument ([BR] PORT), got 0");
+	check_err(ARGV("del-port", "a", "b", "c"),
+	          "del-port: expected at most 2 arguments ([BR] PORT), got 3");
+	check_err(ARGV("set", "Port", "p1"),
+	          "set: expected at least 3 arguments (TABLE RECORD COLUMN[:KEY]=VALUE...), got 2");
+	check_err(ARGV("show", "x"), "show: expected 0 arguments (), got 1");
+	check_err(ARGV("fdb/add", "br0", "p1", "1"),
+	          "fdb/add: expected 4 arguments (BR PORT VLAN MAC), got 3");
+	check_err(ARGV("fdb/del", "br0", "1"),
+	          "fdb/del: expected 3 arguments (BR VLAN MAC), got 2");
+	check_err(ARGV("stats", "a", "b"),
+	          "stats: expected at most 1 argument ([--all] [NAME]), got 2");
+	/* The first error stops parsing: the second command is never looked at. */
+	check_err(ARGV("add-br", "", "--", "nope"), "unknown command 'nope' (try --help)");
+	check_err(ARGV("add-br", "", "--", "show"), "add-br: empty bridge name");
+}
+
+static void test_errors_options(void **state)
+{
+	(void)state;
+	check_err(ARGV("--bogus", "show"), "unknown option '--bogus' (try --help)");
+	check_err(ARGV("-x", "show"), "unknown option '-x' (try --help)");
+	check_err(ARGV("--timeout=abc", "show"),
+	          "invalid --timeout 'abc' (expected an integer 0..86400)");
+	check_err(ARGV("--timeout=-1", "show"),
+	          "invalid --timeout '-1' (expected an integer 0..86400)");
+	check_err(ARGV("--format=xml", "show"), "invalid --format 'xml' (expected table or json)");
+	check_err(ARGV("show", "--rundir"), "option --rundir needs a value");
+	check_err(ARGV("--rundir=", "show"), "option --rundir: empty directory");
+	check_err(ARGV("show", "--all"), "option --all is only valid after 'stats'");
+	check_err(ARGV("--all", "stats"), "option --all is only valid after 'stats'");
+}
+
+static void test_errors_values(void **state)
+{
+	(void)state;
+	check_err(ARGV("fdb/add", "br0", "p1", "4096", "02:00:00:00:00:01"),
+	          "fdb/add: VLAN 4096 out of range 0..4095");
+	check_err(ARGV("fdb/add", "br0", "p1", "x1", "02:00:00:00:00:01"),
+	          "fdb/add: invalid VLAN 'x1' (expected an integer 0..4095)");
+	check_err(ARGV("fdb/add", "br0", "p1", "99999999999999999999999", "02:00:00:00:00:01"),
+	          "fdb/add: VLAN 99999999999999999999999 out of range 0..4095");
+	check_err(ARGV("fdb/add", "br0", "p1", "1", "02:00:00:00:00"),
+	          "fdb/add: invalid MAC '02:00:00:00:00' (expected xx:xx:xx:xx:xx:xx)");
+	check_err(ARGV("fdb/del", "br0", "1", "02:00:00:00:00:01:02"),
+	          "fdb/del: invalid MAC '02:00:00:00:00:01:02' (expected xx:xx:xx:xx:xx:xx)");
+	check_err(ARGV("fdb/del", "br0", "1", "02:00:00:00:00:g1"),
+	          "fdb/del: invalid MAC '02:00:00:00:00:g1' (expected xx:xx:xx:xx:xx:xx)");
+	check_err(ARGV("fdb/del", "br0", "1", "002:00:00:00:00:01"),
+	          "fdb/del: invalid MAC '002:00:00:00:00:01' (expected xx:xx:xx:xx:xx:xx)");
+	check_err(ARGV("fdb/del", "br0", "-1", "02:00:00:00:00:01"),
+	          "fdb/del: invalid VLAN '-1' (expected an integer 0..4095)");
+	check_err(ARGV("add-port", "br0", "a/b"),
+	          "add-port: invalid port name 'a/b' (no '/', space or control character "
+	          "allowed)");
+	check_err(ARGV("del-br", "b r"),
+	          "del-br: invalid bridge name 'b r' (no '/', space or control character "
+	          "allowed)");
+	check_err(ARGV("stats", ""), "stats: empty port or bridge name");
+}
+
+static void test_errors_set(void **state)
+{
+	(void)state;
+	check_err(ARGV("set", "Mirror", "m", "x=1"),
+	          "set: unknown table 'Mirror' (known: Bridge, Port, Interface)");
+	check_err(ARGV("set", "Port", "p1", "mtu=1500"),
+	          "set: unknown column 'mtu' in table Port (known: tag, trunks, vlan_mode)");
+	check_err(ARGV("set", "Interface", "p1", "tag=1"),
+	          "set: unknown column 'tag' in table Interface (known: type, options)");
+	check_err(ARGV("set", "Bridge", "br0", "options:x=1"),
+	          "set: unknown column 'options' in table Bridge (known: other_config)");
+	check_err(ARGV("set", "Port", "p1", "tag"),
+	          "set: 'tag' is not COLUMN=VALUE or COLUMN:KEY=VALUE (table Port)");
+	check_err(ARGV("set", "Port", "p1", "=5"),
+	          "set: '=5' is not COLUMN=VALUE or COLUMN:KEY=VALUE (table Port)");
+	check_err(ARGV("set", "Port", "p1", "tag=4096"), "set: tag 4096 out of range 0..4095");
+	check_err(ARGV("set", "Port", "p1", "tag=ten"),
+	          "set: invalid tag 'ten' (expected an integer 0..4095)");
+	check_err(ARGV("set", "Port", "p1", "tag:x=1"),
+	          "set: column 'tag' of table Port is not a map: 'tag:x=1' is invalid");
+	check_err(ARGV("set", "Port", "p1", "trunks=1,5000"),
+	          "set: trunks VLAN 5000 out of range 0..4095");
+	check_err(ARGV("set", "Port", "p1", "trunks=1,,2"), "set: empty VLAN in trunks '1,,2'");
+	check_err(ARGV("set", "Port", "p1", "trunks=[1,]"), "set: empty VLAN in trunks '1,'");
+	check_err(ARGV("set", "Port", "p1", "trunks=[,]"), "set: invalid trunks ','");
+	check_err(ARGV("set", "Port", "p1", "trunks="),
+	          "set: empty trunks value (use trunks=[] to allow every VLAN)");
+	check_err(ARGV("set", "Port", "p1", "vlan_mode=dot1q"),
+	          "set: invalid vlan_mode 'dot1q' (expected access, trunk, native-tagged or "
+	          "native-untagged)");
+	check_err(ARGV("set", "Interface", "p1", "options=x"),
+	          "set: column 'options' of table Interface is a map: use options:KEY=VALUE");
+	check_err(ARGV("set", "Interface", "p1", "options:=x"),
+	          "set: empty key in 'options:=x' (table Interface)");
+	check_err(ARGV("set", "Interface", "p1", "options:a=\"x"),
+	          "set: options: unterminated quoted string '\"x'");
+	check_err(ARGV("add-port", "b", "p1", "--", "set", "Interface", "p1", "type=internal"),
+	          "set: unknown interface type 'internal' (expected dpdk, dpdkvhostuser, "
+	          "dpdkvhostuserclient, vxlan or \"\")");
+	check_err(ARGV("set", "Interface", "p1", "type=dpdk"),
+	          "set Interface p1: type can only be set when the port is added (add-port BR p1 "
+	          "-- set Interface p1 type=dpdk)");
+	check_err(ARGV("set", "Bridge", "br0", "other_config:mac-aging-time=0"),
+	          "set: other_config:mac-aging-time 0 out of range 1..86400");
+	check_err(
+	    ARGV("add-br", "br0", "--", "set", "Bridge", "br0", "other_config:mac-table-size=big"),
+	    "set: invalid other_config:mac-table-size 'big' (expected an integer "
+	    "1..4194304)");
+	check_err(ARGV("set", "Bridge", "br0", "other_config:mac-table-size=4194305"),
+	          "set: other_config:mac-table-size 4194305 out of range 1..4194304");
+	check_err(ARGV("set", "Port", "", "tag=1"), "set: empty port name");
+}
+
+static void test_value_parsers(void **state)
+{
+	char mac[18], *err = NULL;
+	long long v;
+	int vlan;
+
+	(void)state;
+	assert_int_equal(parse_uint("0", 0, 5, "n", &v, &err), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_uint("007", 0, 7, "n", &v, &err), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_uint("", 0, 7, "n", &v, &err), -EINVAL);
+	assert_string_equal(err, "invalid n '' (expected an integer 0..7)");
+	free(err);
+	err = NULL;
+	assert_int_equal(parse_uint("+1", 0, 7, "n", &v, &err), -EINVAL);
+	free(err);
+	err = NULL;
+	assert_int_equal(parse_uint(" 1", 0, 7, "n", &v, &err), -EINVAL);
+	free(err);
+	err = NULL;
+	assert_int_equal(parse_vlan("4095", "VLAN", &vlan, &err), 0);
+	assert_int_equal(vlan, 4095);
+	assert_int_equal(parse_mac("ff:FF:0:1:a:B", mac, &err), 0);
+	assert_string_equal(mac, "ff:ff:00:01:0a:0b");
+	assert_int_equal(parse_mac("ff-ff-00-01-0a-0b", mac, &err), -EINVAL);
+	free(err);
+	err = NULL;
+	assert_int_equal(parse_mac("", mac, &err), -EINVAL);
+	free(err);
+	err = NULL;
+	assert_int_equal(parse_name("vhost-1.a_b", "port", &err), 0);
+	assert_null(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_bridge_verbs),   cmocka_unit_test(test_port_verbs),
+	    cmocka_unit_test(test_appctl_verbs),   cmocka_unit_test(test_merge_add_port),
+	    cmocka_unit_test(test_merge_add_br),   cmocka_unit_test(test_options),
+	    cmocka_unit_test(test_help),           cmocka_unit_test(test_errors_commands),
+	    cmocka_unit_test(test_errors_options), cmocka_unit_test(test_errors_values),
+	    cmocka_unit_test(test_errors_set),     cmocka_unit_test(test_value_parsers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,214 @@
+/* weftctl verb table and help text. */
+#include <string.h>
+
+#include "verbs.h"
+
+static const struct verb_info verbs[] = {
+    {
+        .name = "add-br",
+        .verb = CMD_ADD_BR,
+        .synopsis = "BR",
+        .min_args = 1,
+        .max_args = 1,
+        .summary = "create bridge BR",
+        .help = "Settings for the new bridge may follow as\n"
+                "  -- set Bridge BR other_config:KEY=VALUE ...\n"
+                "they are sent with the creation request.\n"
+                "Keys: mac-aging-time (seconds, 1..86400), mac-table-size (1..4194304).",
+    },
+    {
+        .name = "del-br",
+        .verb = CMD_DEL_BR,
+        .synopsis = "BR",
+        .min_args = 1,
+        .max_args = 1,
+        .summary = "delete bridge BR and all of its ports",
+    },
+    {
+        .name = "add-port",
+        .verb = CMD_ADD_PORT,
+        .synopsis = "BR PORT",
+        .min_args = 2,
+        .max_args = 2,
+        .summary = "add port PORT to bridge BR",
+        .help = "Settings for the new port may follow; they are sent with the creation\n"
+                "request (the type is needed at creation):\n"
+                "  -- set Interface PORT type=TYPE options:KEY=VALUE ...\n"
+                "  -- set Port PORT tag=N trunks=1,2 vlan_mode=MODE\n"
+                "Types: dpdk (options:dpdk-devargs=DEVARGS), dpdkvhostuser,\n"
+                "dpdkvhostuserclient (options:vhost-server-path=PATH), vxlan,\n"
+                "none (replay mode: a pcap replay port).",
+    },
+    {
+        .name = "del-port",
+        .verb = CMD_DEL_PORT,
+        .synopsis = "[BR] PORT",
+        .min_args = 1,
+        .max_args = 2,
+        .summary = "delete PORT (from bridge BR, if given)",
+    },
+    {
+        .name = "set",
+        .verb = CMD_SET_PORT,
+        .synopsis = "TABLE RECORD COLUMN[:KEY]=VALUE...",
+        .min_args = 3,
+        .max_args = -1,
+        .summary = "set columns of a Port, Interface or Bridge",
+        .help = "Tables and columns:\n"
+                "  Port PORT       tag=0..4095|[]  trunks=[1,2]|1,2|[]  vlan_mode=MODE|[]\n"
+                "                  MODE: access, trunk, native-tagged, native-untagged\n"
+                "  Interface PORT  options:KEY=VALUE  (type=TYPE only right after add-port)\n"
+                "  Bridge BR       other_config:KEY=VALUE\n"
+                "                  mac-aging-time=1..86400, mac-table-size=1..4194304\n"
+                "A value of [] clears tag or vlan_mode; trunks=[] allows every VLAN.",
+    },
+    {
+        .name = "show",
+        .verb = CMD_SHOW,
+        .synopsis = "",
+        .min_args = 0,
+        .max_args = 0,
+        .has_output = true,
+        .summary = "print an overview of bridges and ports",
+    },
+    {
+        .name = "fdb/show",
+        .verb = CMD_FDB_SHOW,
+        .synopsis = "BR",
+        .min_args = 1,
+        .max_args = 1,
+        .has_output = true,
+        .summary = "print the MAC learning table of bridge BR",
+    },
+    {
+        .name = "fdb/flush",
+        .verb = CMD_FDB_FLUSH,
+        .synopsis = "[BR]",
+        .min_args = 0,
+        .max_args = 1,
+        .has_output = true,
+        .summary = "flush the MAC table of BR (default: every bridge)",
+    },
+    {
+        .name = "fdb/add",
+        .verb = CMD_FDB_ADD,
+        .synopsis = "BR PORT VLAN MAC",
+        .min_args = 4,
+        .max_args = 4,
+        .summary = "add a static MAC table entry",
+    },
+    {
+        .name = "fdb/del",
+        .verb = CMD_FDB_DEL,
+        .synopsis = "BR VLAN MAC",
+        .min_args = 3,
+        .max_args = 3,
+        .summary = "delete a MAC table entry",
+    },
+    {
+        .name = "dp/show",
+        .verb = CMD_DP_SHOW,
+        .synopsis = "",
+        .min_args = 0,
+        .max_args = 0,
+        .has_output = true,
+        .summary = "print the dataplane state (mode, PMD threads, queues)",
+    },
+    {
+        .name = "stats",
+        .verb = CMD_STATS,
+        .synopsis = "[--all] [NAME]",
+        .min_args = 0,
+        .max_args = 1,
+        .allow_all = true,
+        .has_output = true,
+        .summary = "print port and bridge counters (NAME: one port or bridge)",
+        .help = "Only non-zero counters are printed unless --all is given.",
+    },
+    {
+        .name = "replay/run",
+        .verb = CMD_REPLAY_RUN,
+        .synopsis = "",
+        .min_args = 0,
+        .max_args = 0,
+        .has_output = true,
+        .summary = "replay mode: process every input frame, flush outputs",
+    },
+    {
+        .name = "dp/exit",
+        .verb = CMD_DP_EXIT,
+        .synopsis = "",
+        .min_args = 0,
+        .max_args = 0,
+        .summary = "stop the dataplane cleanly",
+    },
+};
+
+#define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+const struct verb_info *verb_find(const char *name)
+{
+	for (size_t i = 0; i < N_VERBS; i++) {
+		if (!strcmp(verbs[i].name, name)) {
+			return &verbs[i];
+		}
+	}
+	return NULL;
+}
+
+const struct verb_info *verb_of_cmd(enum cmd_verb verb)
+{
+	if (verb == CMD_SET_IFACE || verb == CMD_SET_BRIDGE) {
+		verb = CMD_SET_PORT;
+	}
+	for (size_t i = 0; i < N_VERBS; i++) {
+		if (verbs[i].verb == verb) {
+			return &verbs[i];
+		}
+	}
+	return &verbs[0]; /* unreachable: every verb has an entry */
+}
+
+void verb_print_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+	        "%s: weft switch control utility\n"
+	        "usage: %s [OPTIONS] COMMAND [ARG...] [-- COMMAND [ARG...]]...\n\n"
+	        "Commands:\n",
+	        prog, prog);
+	for (size_t i = 0; i < N_VERBS; i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s %s", verbs[i].name, verbs[i].synopsis);
+		if (strlen(left) > 30) {
+			fprintf(f, "  %s\n  %-30s %s\n", left, "", verbs[i].summary);
+		} else {
+			fprintf(f, "  %-30s %s\n", left, verbs[i].summary);
+		}
+	}
+	fprintf(
+	    f,
+	    "\nCommands chained with -- run in order and stop at the first error;\n"
+	    "`add-br`/`add-port` absorb later `set` commands on the same record.\n"
+	    "\nOptions:\n"
+	    "  --rundir=DIR      run directory holding dataplane.sock\n"
+	    "                    (default: $WEFT_RUNDIR, else /run/weft)\n"
+	    "  --timeout=SECS    give up after SECS seconds per request (default 10, 0 = never)\n"
+	    "  --format=FMT      output of show, fdb/show, stats, dp/show...: table or json\n"
+	    "  -h, --help        this help; `%s COMMAND --help` for one command\n"
+	    "\nExit status: 0 success, 1 error from the dataplane or connection failure,\n"
+	    "2 bad command line.\n",
+	    prog);
+}
+
+void verb_print_help(FILE *f, const char *prog, const struct verb_info *vi)
+{
+	fprintf(f, "usage: %s [OPTIONS] %s%s%s\n  %s\n", prog, vi->name, *vi->synopsis ? " " : "",
+	        vi->synopsis, vi->summary);
+	if (vi->help) {
+		fprintf(f, "\n%s\n", vi->help);
+	}
+	if (vi->has_output) {
+		fprintf(f, "\nWith --format=json the result is printed as JSON.\n");
+	}
+}
