@@ -1,18 +1,710 @@
+/* Unit tests of ovsdb-lite transactions (txn.c, txn-ops.c, txn-where.c, txn-commit.c):
+ * every operation and mutator, conditions, references, GC, indexes, maxRows, wait. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include "db.h"
+#include "test_helpers.h"
 
-static void test_placeholder(void **state)
+static json_t *runf(struct odb *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static json_t *runf(struct odb *db, const char *fmt, ...)
 {
+	va_list ap;
+	char *s;
+	json_t *r;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&s, fmt, ap) >= 0);
+	va_end(ap);
+	r = run(db, s);
+	free(s);
+	return r;
+}
+
+static void assert_ok(json_t *res)
+{
+	if (res_error(res)) {
+		char *s = dump(res);
+		fprintf(stderr, "unexpected error: %s\n", s);
+		free(s);
+	}
+	assert_null(res_error(res));
+}
+
+static void assert_err(json_t *res, const char *error, const char *details)
+{
+	const char *e = res_error(res);
+	if (!e || strcmp(e, error)) {
+		char *s = dump(res);
+		fprintf(stderr, "expected %s, got: %s\n", error, s);
+		free(s);
+	}
+	assert_non_null(e);
+	assert_string_equal(e, error);
+	if (details)
+		assert_string_equal(res_details(res), details);
+}
+
+/* Selects column 'col' of the Parent named 'name' as compact JSON (caller frees). */
+static char *parent_col(struct odb *db, const char *name, const char *col)
+{
+	json_t *r =
+	    runf(db,
+	         "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[\"name\",\"==\",\"%s\"]],"
+	         "\"columns\":[\"%s\"]}]",
+	         name, col);
+	json_t *rows = json_object_get(json_array_get(r, 0), "rows");
+	char *s;
+
+	assert_int_equal(json_array_size(rows), 1);
+	s = dump(json_object_get(json_array_get(rows, 0), col));
+	json_decref(r);
+	return s;
+}
+
+static void assert_col(struct odb *db, const char *name, const char *col, const char *expect)
+{
+	char *s = parent_col(db, name, col);
+	if (strcmp(s, expect))
+		fprintf(stderr, "%s.%s: got %s want %s\n", name, col, s, expect);
+	assert_string_equal(s, expect);
+	free(s);
+}
+
+static void insert_parent(struct odb *db, const char *name)
+{
+	json_t *r =
+	    runf(db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"%s\"}}]", name);
+	assert_ok(r);
+	json_decref(r);
+}
+
+static void test_insert_select(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r;
 	(void)state;
-	assert_int_equal(odb_create_file("/nonexistent-dir/x.db", "/nonexistent", NULL) < 0, 1);
+
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"a\",\"n\":7,"
+	               "\"r\":1.5,\"flag\":true,\"color\":\"red\",\"tags\":[\"set\",[\"y\",\"x\"]],"
+	               "\"opts\":[\"map\",[[\"k\",\"v\"]]],\"fixed\":\"f\"}}]");
+	assert_ok(r);
+	assert_int_equal(json_array_size(r), 1);
+	assert_non_null(res_uuid(r, 0));
+	json_decref(r);
+	assert_col(e->db, "a", "n", "7");
+	assert_col(e->db, "a", "r", "1.5");
+	assert_col(e->db, "a", "flag", "true");
+	assert_col(e->db, "a", "color", "\"red\"");
+	assert_col(e->db, "a", "tags", "[\"set\",[\"x\",\"y\"]]");
+	assert_col(e->db, "a", "opts", "[\"map\",[[\"k\",\"v\"]]]");
+	assert_col(e->db, "a", "nums", "[\"set\",[]]");
+	assert_col(e->db, "a", "fixed", "\"f\"");
+
+	/* All columns (with _uuid and _version) when "columns" is absent. */
+	r = run(e->db, "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[]}]");
+	json_t *row = json_array_get(json_object_get(json_array_get(r, 0), "rows"), 0);
+	assert_non_null(json_object_get(row, "_uuid"));
+	assert_non_null(json_object_get(row, "_version"));
+	assert_int_equal(json_object_size(row), 14);
+	json_decref(r);
+
+	/* Insert with an explicit "uuid". */
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Other\",\"uuid\":[\"uuid\","
+	               "\"11111111-2222-4333-8444-555555555555\"],\"row\":{\"v\":1}}]");
+	assert_ok(r);
+	assert_string_equal(res_uuid(r, 0), "11111111-2222-4333-8444-555555555555");
+	json_decref(r);
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Other\",\"uuid\":[\"uuid\","
+	               "\"11111111-2222-4333-8444-555555555555\"],\"row\":{\"v\":1}}]");
+	assert_err(r, "duplicate uuid", NULL);
+	json_decref(r);
+	tenv_free(e);
+}
+
+static void test_insert_errors(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r;
+	(void)state;
+
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Nope\",\"row\":{}},{\"op\":\"comment\","
+	               "\"comment\":\"x\"}]");
+	assert_err(r, "syntax error",
+	           "Parsing ovsdb operation 1 of 2 failed: No table named Nope.");
+	assert_int_equal(json_array_size(r), 2);
+	assert_true(json_is_null(json_array_get(r, 1)));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(r, 0), "syntax")),
+	                    "{\"op\":\"insert\",\"row\":{},\"table\":\"Nope\"}");
+	json_decref(r);
+
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"zz\":true}}]");
+	assert_err(r, "unknown column", "No column zz in table Parent.");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(r, 0), "syntax")),
+	                    "{\"zz\":true}");
+	json_decref(r);
+
+	static const char *const bad[][2] = {
+	    {"{\"n\":2000}", "constraint violation"},
+	    {"{\"n\":-101}", "constraint violation"},
+	    {"{\"color\":\"blue\"}", "constraint violation"},
+	    {"{\"tags\":\"toolong\"}", "constraint violation"},
+	    {"{\"tags\":[\"set\",[\"a\",\"b\",\"c\",\"d\"]]}", "syntax error"},
+	    {"{\"tags\":[\"set\",[\"a\",\"a\"]]}", "constraint violation"},
+	    {"{\"n\":\"x\"}", "syntax error"},
+	    {"{\"n\":1.5}", "syntax error"},
+	    {"{\"flag\":1}", "syntax error"},
+	    {"{\"r\":\"1\"}", "syntax error"},
+	    {"{\"kids\":[\"uuid\",\"not-a-uuid\"]}", "syntax error"},
+	    {"{\"opts\":[\"set\",[]]}", "syntax error"},
+	    {"{\"opts\":[\"map\",[[\"k\"]]]}", "syntax error"},
+	    {"{\"_uuid\":[\"uuid\",\"11111111-2222-4333-8444-555555555555\"]}",
+	     "constraint violation"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r = runf(e->db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":%s}]", bad[i][0]);
+		assert_err(r, bad[i][1], NULL);
+		json_decref(r);
+	}
+	assert_int_equal(table_size(e->db, "Parent"), 0);
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"n\":1000,\"r\":-1}}]");
+	assert_ok(r);
+	json_decref(r);
+	tenv_free(e);
+}
+
+static void test_update_delete(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r;
+	char *v1, *v2;
+	(void)state;
+
+	insert_parent(e->db, "a");
+	insert_parent(e->db, "b");
+	v1 = parent_col(e->db, "a", "_version");
+	r = run(e->db, "[{\"op\":\"update\",\"table\":\"Parent\",\"where\":[],\"row\":{\"n\":5}}]");
+	assert_ok(r);
+	assert_int_equal(res_count(r, 0), 2);
+	json_decref(r);
+	assert_col(e->db, "a", "n", "5");
+	v2 = parent_col(e->db, "a", "_version");
+	assert_string_not_equal(v1, v2);
+	free(v1);
+	/* Same value again: counted, but no change, so _version stays. */
+	r = run(e->db,
+	        "[{\"op\":\"update\",\"table\":\"Parent\",\"where\":[[\"name\",\"==\",\"a\"]],"
+	        "\"row\":{\"n\":5}}]");
+	assert_int_equal(res_count(r, 0), 1);
+	json_decref(r);
+	v1 = parent_col(e->db, "a", "_version");
+	assert_string_equal(v1, v2);
+	free(v1);
+	free(v2);
+
+	r = run(
+	    e->db,
+	    "[{\"op\":\"update\",\"table\":\"Parent\",\"where\":[],\"row\":{\"fixed\":\"x\"}}]");
+	assert_err(r, "constraint violation",
+	           "Cannot update immutable column fixed in table Parent.");
+	json_decref(r);
+	r = run(e->db,
+	        "[{\"op\":\"update\",\"table\":\"Parent\",\"where\":[],\"row\":{\"nope\":1}}]");
+	assert_err(r, "unknown column", "No column nope in table Parent.");
+	json_decref(r);
+
+	r = run(e->db,
+	        "[{\"op\":\"delete\",\"table\":\"Parent\",\"where\":[[\"name\",\"==\",\"zz\"]]},"
+	        "{\"op\":\"delete\",\"table\":\"Parent\",\"where\":[[\"name\",\"==\",\"a\"]]}]");
+	assert_ok(r);
+	assert_int_equal(res_count(r, 0), 0);
+	assert_int_equal(res_count(r, 1), 1);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Parent"), 1);
+	tenv_free(e);
+}
+
+static void test_mutate(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r;
+	(void)state;
+
+	r = run(e->db,
+	        "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"a\",\"n\":10,"
+	        "\"r\":2.5,\"nums\":[\"set\",[1,2]],\"reals\":[\"set\",[1.0]],"
+	        "\"tags\":[\"set\",[\"x\"]],\"opts\":[\"map\",[[\"a\",\"1\"],[\"b\",\"2\"]]]}}]");
+	assert_ok(r);
+	json_decref(r);
+	static const char *const ok[][3] = {
+	    {"[\"n\",\"+=\",5]", "n", "15"},
+	    {"[\"n\",\"-=\",3]", "n", "12"},
+	    {"[\"n\",\"*=\",4]", "n", "48"},
+	    {"[\"n\",\"/=\",5]", "n", "9"},
+	    {"[\"n\",\"%=\",4]", "n", "1"},
+	    {"[\"r\",\"+=\",0.5]", "r", "3.0"},
+	    {"[\"r\",\"-=\",1]", "r", "2.0"},
+	    {"[\"r\",\"*=\",3]", "r", "6.0"},
+	    {"[\"r\",\"/=\",4]", "r", "1.5"},
+	    {"[\"nums\",\"+=\",10]", "nums", "[\"set\",[11,12]]"},
+	    {"[\"reals\",\"*=\",2]", "reals", "2.0"},
+	    {"[\"nums\",\"insert\",[\"set\",[5,11]]]", "nums", "[\"set\",[5,11,12]]"},
+	    {"[\"nums\",\"delete\",11]", "nums", "[\"set\",[5,12]]"},
+	    {"[\"tags\",\"insert\",\"y\"]", "tags", "[\"set\",[\"x\",\"y\"]]"},
+	    {"[\"tags\",\"delete\",[\"set\",[\"x\",\"zz\"]]]", "tags", "\"y\""},
+	    {"[\"opts\",\"insert\",[\"map\",[[\"a\",\"9\"],[\"c\",\"3\"]]]]", "opts",
+	     "[\"map\",[[\"a\",\"1\"],[\"b\",\"2\"],[\"c\",\"3\"]]]"},
+	    {"[\"opts\",\"delete\",[\"map\",[[\"a\",\"9\"],[\"b\",\"2\"]]]]", "opts",
+	     "[\"map\",[[\"a\",\"1\"],[\"c\",\"3\"]]]"},
+	    {"[\"opts\",\"delete\",[\"set\",[\"a\"]]]", "opts", "[\"map\",[[\"c\",\"3\"]]]"},
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		r = runf(
+		    e->db,
+		    "[{\"op\":\"mutate\",\"table\":\"Parent\",\"where\":[],\"mutations\":[%s]}]",
+		    ok[i][0]);
+		assert_ok(r);
+		assert_int_equal(res_count(r, 0), 1);
+		json_decref(r);
+		assert_col(e->db, "a", ok[i][1], ok[i][2]);
+	}
+	static const char *const bad[][2] = {
+	    {"[\"n\",\"/=\",0]", "domain error"},
+	    {"[\"n\",\"%=\",0]", "domain error"},
+	    {"[\"r\",\"/=\",0]", "domain error"},
+	    {"[\"nums\",\"+=\",9223372036854775807]", "range error"},
+	    {"[\"n\",\"+=\",5000]", "constraint violation"},
+	    {"[\"tags\",\"insert\",[\"set\",[\"a\",\"b\",\"c\"]]]", "constraint violation"},
+	    {"[\"tags\",\"insert\",\"toolong\"]", "constraint violation"},
+	    {"[\"fixed\",\"insert\",\"x\"]", "constraint violation"},
+	    {"[\"r\",\"%=\",2]", "syntax error"},
+	    {"[\"name\",\"+=\",1]", "syntax error"},
+	    {"[\"n\",\"insert\",1]", "syntax error"},
+	    {"[\"opts\",\"+=\",1]", "syntax error"},
+	    {"[\"n\",\"^=\",1]", "syntax error"},
+	    {"[\"nope\",\"+=\",1]", "unknown column"},
+	    {"[\"n\",\"+=\"]", "syntax error"},
+	    {"[\"n\",\"+=\",\"x\"]", "syntax error"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r = runf(
+		    e->db,
+		    "[{\"op\":\"mutate\",\"table\":\"Parent\",\"where\":[],\"mutations\":[%s]}]",
+		    bad[i][0]);
+		assert_err(r, bad[i][1], NULL);
+		json_decref(r);
+	}
+	assert_col(e->db, "a", "n", "1");
+	/* Atomicity: the first mutation is undone when the second fails. */
+	r = run(e->db, "[{\"op\":\"mutate\",\"table\":\"Parent\",\"where\":[],\"mutations\":"
+	               "[[\"n\",\"+=\",1]]},{\"op\":\"mutate\",\"table\":\"Parent\",\"where\":[],"
+	               "\"mutations\":[[\"n\",\"/=\",0]]}]");
+	assert_err(r, "domain error", "Division by zero.");
+	assert_int_equal(res_count(r, 0), 1);
+	json_decref(r);
+	assert_col(e->db, "a", "n", "1");
+	tenv_free(e);
+}
+
+static void test_conditions(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r;
+	(void)state;
+
+	for (int i = 0; i < 5; i++) {
+		r = runf(
+		    e->db,
+		    "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"p%d\",\"n\":%d,"
+		    "\"tags\":[\"set\",[\"t%d\",\"all\"]],\"opts\":[\"map\",[[\"k\",\"%d\"]]]}}]",
+		    i, i, i, i % 2);
+		assert_ok(r);
+		json_decref(r);
+	}
+	static const struct {
+		const char *cond;
+		size_t n;
+	} cases[] = {
+	    {"[\"n\",\"<\",2]", 2},
+	    {"[\"n\",\"<=\",2]", 3},
+	    {"[\"n\",\"==\",2]", 1},
+	    {"[\"n\",\"!=\",2]", 4},
+	    {"[\"n\",\">=\",2]", 3},
+	    {"[\"n\",\">\",2]", 2},
+	    {"[\"tags\",\"includes\",\"all\"]", 5},
+	    {"[\"tags\",\"includes\",[\"set\",[\"all\",\"t1\"]]]", 1},
+	    {"[\"tags\",\"excludes\",\"t1\"]", 4},
+	    {"[\"tags\",\"==\",[\"set\",[\"all\",\"t3\"]]]", 1},
+	    {"[\"opts\",\"includes\",[\"map\",[[\"k\",\"1\"]]]]", 2},
+	    {"[\"opts\",\"excludes\",[\"map\",[[\"k\",\"1\"]]]]", 3},
+	    {"[\"name\",\"==\",\"p4\"],[\"n\",\"==\",4]", 1},
+	    {"[\"name\",\"==\",\"p4\"],[\"n\",\"==\",3]", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		r = runf(e->db, "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[%s]}]",
+		         cases[i].cond);
+		assert_ok(r);
+		assert_int_equal(json_array_size(json_object_get(json_array_get(r, 0), "rows")),
+		                 cases[i].n);
+		json_decref(r);
+	}
+	r = run(e->db, "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[\"tags\",\"<\",1]]}]");
+	assert_err(r, "syntax error", NULL);
+	json_decref(r);
+	r = run(e->db, "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[\"n\",\"~\",1]]}]");
+	assert_err(r, "unknown function", NULL);
+	json_decref(r);
+	r = run(e->db, "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[\"x\",\"==\",1]]}]");
+	assert_err(r, "unknown column", "No column x in table Parent.");
+	json_decref(r);
+	r = run(e->db,
+	        "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[],\"columns\":[\"q\"]}]");
+	assert_err(r, "syntax error", "q is not a valid column name");
+	json_decref(r);
+	tenv_free(e);
+}
+
+static void test_references_gc(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r;
+	(void)state;
+
+	/* Named UUIDs, referenced before the insert that defines them. */
+	r = run(
+	    e->db,
+	    "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"a\",\"kids\":"
+	    "[\"set\",[[\"named-uuid\",\"c1\"],[\"named-uuid\",\"c2\"]]]}},"
+	    "{\"op\":\"insert\",\"table\":\"Child\",\"uuid-name\":\"c1\",\"row\":{\"name\":"
+	    "\"one\",\"sub\":[\"named-uuid\",\"g\"]}},"
+	    "{\"op\":\"insert\",\"table\":\"Grandchild\",\"uuid-name\":\"g\",\"row\":{\"v\":1}},"
+	    "{\"op\":\"insert\",\"table\":\"Child\",\"uuid-name\":\"c2\",\"row\":{\"name\":"
+	    "\"two\"}}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Child"), 2);
+	assert_int_equal(table_size(e->db, "Grandchild"), 1);
+
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Child\",\"uuid-name\":\"x\",\"row\":{}},"
+	               "{\"op\":\"insert\",\"table\":\"Child\",\"uuid-name\":\"x\",\"row\":{}}]");
+	assert_err(r, "duplicate uuid-name", NULL);
+	json_decref(r);
+
+	/* Strong reference to a missing row. */
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"b\",\"kids\":"
+	               "[\"uuid\",\"11111111-2222-4333-8444-555555555555\"]}}]");
+	assert_err(r, "referential integrity violation", NULL);
+	assert_int_equal(json_array_size(r), 2); /* one result, then the commit error */
+	assert_non_null(res_uuid(r, 0));
+	json_decref(r);
+	/* A named-uuid never inserted is a reference to a missing row too. */
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"b\",\"kids\":"
+	               "[\"named-uuid\",\"ghost\"]}}]");
+	assert_err(r, "referential integrity violation", NULL);
+	json_decref(r);
+
+	/* Deleting a referenced row of a root table fails... */
+	r = run(e->db,
+	        "[{\"op\":\"select\",\"table\":\"Child\",\"where\":[[\"name\",\"==\",\"one\"]],"
+	        "\"columns\":[\"_uuid\"]}]");
+	char *one = dump(json_object_get(
+	    json_array_get(json_object_get(json_array_get(r, 0), "rows"), 0), "_uuid"));
+	json_decref(r);
+	r = runf(e->db,
+	         "[{\"op\":\"delete\",\"table\":\"Child\",\"where\":[[\"_uuid\",\"==\",%s]]}]",
+	         one);
+	assert_err(r, "referential integrity violation", NULL);
+	json_decref(r);
+
+	/* ...while dropping the reference garbage-collects the child and its grandchild. */
+	json_t *changes = NULL;
+	char *ops = NULL;
+	assert_true(asprintf(&ops,
+	                     "[{\"op\":\"mutate\",\"table\":\"Parent\",\"where\":[],\"mutations\":"
+	                     "[[\"kids\",\"delete\",%s]]}]",
+	                     one) > 0);
+	r = run_at(e->db, ops, 0, 0, &changes, NULL);
+	free(ops);
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Child"), 1);
+	assert_int_equal(table_size(e->db, "Grandchild"), 0);
+	assert_int_equal(json_object_size(json_object_get(changes, "Child")), 1);
+	assert_int_equal(json_object_size(json_object_get(changes, "Grandchild")), 1);
+	json_t *ch = json_object_iter_value(json_object_iter(json_object_get(changes, "Child")));
+	assert_non_null(json_object_get(ch, "old"));
+	assert_null(json_object_get(ch, "new"));
+	json_decref(changes);
+	free(one);
+
+	/* An inserted non-root row nobody references disappears at commit. */
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Child\",\"row\":{\"name\":\"orphan\"}}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Child"), 1);
+
+	/* Deleting the root parent collects the remaining child. */
+	r = run(e->db, "[{\"op\":\"delete\",\"table\":\"Parent\",\"where\":[]}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Child"), 0);
+	tenv_free(e);
+}
+
+static void test_weak_refs(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r, *changes = NULL;
+	(void)state;
+
+	r = run(e->db,
+	        "[{\"op\":\"insert\",\"table\":\"Other\",\"uuid-name\":\"o1\",\"row\":{\"v\":1}},"
+	        "{\"op\":\"insert\",\"table\":\"Other\",\"uuid-name\":\"o2\",\"row\":{\"v\":2}},"
+	        "{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"a\",\"friends\":"
+	        "[\"set\",[[\"named-uuid\",\"o1\"],[\"named-uuid\",\"o2\"],[\"uuid\","
+	        "\"11111111-2222-4333-8444-555555555555\"]]]}}]");
+	assert_ok(r);
+	json_decref(r);
+	/* The dangling weak reference was dropped at commit. */
+	char *f = parent_col(e->db, "a", "friends");
+	assert_non_null(strstr(f, "\"set\""));
+	assert_null(strstr(f, "11111111"));
+	free(f);
+	r = run_at(e->db, "[{\"op\":\"delete\",\"table\":\"Other\",\"where\":[[\"v\",\"==\",1]]}]",
+	           0, 0, &changes, NULL);
+	assert_ok(r);
+	json_decref(r);
+	f = parent_col(e->db, "a", "friends");
+	assert_null(strstr(f, "\"set\"")); /* one element left */
+	free(f);
+	assert_non_null(json_object_get(changes, "Parent"));
+	json_decref(changes);
+	tenv_free(e);
+}
+
+static void test_index_maxrows(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r;
+	(void)state;
+
+	insert_parent(e->db, "a");
+	insert_parent(e->db, "b");
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"a\"}}]");
+	assert_err(r, "constraint violation", NULL);
+	json_decref(r);
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"c\"}},"
+	               "{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"c\"}}]");
+	assert_err(r, "constraint violation", NULL);
+	json_decref(r);
+	/* Swapping two names in one transaction is fine. */
+	r = run(e->db,
+	        "[{\"op\":\"update\",\"table\":\"Parent\",\"where\":[[\"name\",\"==\",\"a\"]],"
+	        "\"row\":{\"name\":\"tmp\"}},{\"op\":\"update\",\"table\":\"Parent\",\"where\":"
+	        "[[\"name\",\"==\",\"b\"]],\"row\":{\"name\":\"a\"}},{\"op\":\"update\",\"table\":"
+	        "\"Parent\",\"where\":[[\"name\",\"==\",\"tmp\"]],\"row\":{\"name\":\"b\"}}]");
+	assert_ok(r);
+	json_decref(r);
+	/* Delete + re-insert of the same key in one transaction is fine too. */
+	r = run(e->db,
+	        "[{\"op\":\"delete\",\"table\":\"Parent\",\"where\":[[\"name\",\"==\",\"a\"]]},"
+	        "{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"a\"}}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Parent"), 2);
+
+	/* maxRows 3 on Child. */
+	r = run(e->db,
+	        "[{\"op\":\"insert\",\"table\":\"Child\",\"uuid-name\":\"a\",\"row\":{}},"
+	        "{\"op\":\"insert\",\"table\":\"Child\",\"uuid-name\":\"b\",\"row\":{}},"
+	        "{\"op\":\"insert\",\"table\":\"Child\",\"uuid-name\":\"c\",\"row\":{}},"
+	        "{\"op\":\"insert\",\"table\":\"Child\",\"uuid-name\":\"d\",\"row\":{}},"
+	        "{\"op\":\"update\",\"table\":\"Parent\",\"where\":[],\"row\":{\"kids\":[\"set\","
+	        "[[\"named-uuid\",\"a\"],[\"named-uuid\",\"b\"],[\"named-uuid\",\"c\"],"
+	        "[\"named-uuid\",\"d\"]]]}}]");
+	assert_err(r, "resources exhausted", NULL);
+	assert_int_equal(json_array_size(r), 6);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Child"), 0);
+	tenv_free(e);
+}
+
+static void test_wait(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r;
+	long long deadline = 0;
+	(void)state;
+
+	insert_parent(e->db, "a");
+	static const char eq[] = "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"columns\":"
+	                         "[\"name\"],\"until\":\"==\",\"rows\":[{\"name\":\"a\"}],"
+	                         "\"timeout\":0}]";
+	r = run(e->db, eq);
+	assert_ok(r);
+	assert_string_equal(dump(r), "[{}]");
+	json_decref(r);
+	r = run(e->db, "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"columns\":[\"name\"],"
+	               "\"until\":\"!=\",\"rows\":[{\"name\":\"a\"}],\"timeout\":0},"
+	               "{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"z\"}}]");
+	assert_err(r, "timed out", NULL);
+	assert_int_equal(json_array_size(r), 2);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Parent"), 1);
+
+	/* Blocked until a deadline, then timed out. */
+	static const char neq[] = "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"columns\":"
+	                          "[\"name\"],\"until\":\"==\",\"rows\":[{\"name\":\"b\"}],"
+	                          "\"timeout\":1000}]";
+	r = run_at(e->db, neq, 5000, 5500, NULL, &deadline);
+	assert_null(r);
+	assert_int_equal(deadline, 6000);
+	r = run_at(e->db, neq, 5000, 6000, NULL, &deadline);
+	assert_err(r, "timed out", NULL);
+	json_decref(r);
+	/* No timeout: blocked forever. */
+	r = run_at(
+	    e->db,
+	    "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"until\":\"==\",\"rows\":[]}]", 0,
+	    999999, NULL, &deadline);
+	assert_null(r);
+	assert_int_equal(deadline, -1);
+	/* Empty table, empty rows, "==" holds (what "ovs-vsctl init" sends). */
+	r = run(e->db, "[{\"op\":\"wait\",\"table\":\"Other\",\"where\":[],\"until\":\"==\","
+	               "\"rows\":[],\"timeout\":0}]");
+	assert_ok(r);
+	json_decref(r);
+	r = run(e->db,
+	        "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"columns\":[\"bogus\"],"
+	        "\"until\":\"==\",\"rows\":[],\"timeout\":0}]");
+	assert_err(r, "syntax error", "bogus is not a valid column name");
+	json_decref(r);
+	tenv_free(e);
+}
+
+static bool lock_cb(const char *name, void *aux)
+{
+	return !strcmp(name, (const char *)aux);
+}
+
+static void test_misc_ops(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r, *ops, *ch = NULL;
+	long long dl;
+	(void)state;
+
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Other\",\"row\":{}},{\"op\":\"abort\"}]");
+	assert_err(r, "aborted", "aborted by request");
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Other"), 0);
+	r = run(e->db,
+	        "[{\"op\":\"comment\",\"comment\":\"hi\"},{\"op\":\"commit\",\"durable\":true}]");
+	assert_ok(r);
+	char *s = dump(r);
+	assert_string_equal(s, "[{},{}]");
+	free(s);
+	json_decref(r);
+	r = run(e->db, "[{\"op\":\"commit\"}]");
+	assert_err(r, "syntax error",
+	           "Parsing ovsdb operation 1 of 1 failed: Required 'durable' "
+	           "member is missing.");
+	json_decref(r);
+
+	ops = json_loads("[{\"op\":\"assert\",\"lock\":\"L\"}]", 0, NULL);
+	assert_int_equal(odb_transact_locked(e->db, ops, 0, 0, lock_cb, "L", &r, &ch, &dl),
+	                 ODB_TXN_DONE);
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(odb_transact_locked(e->db, ops, 0, 0, lock_cb, "M", &r, &ch, &dl),
+	                 ODB_TXN_DONE);
+	assert_err(r, "not owner", NULL);
+	json_decref(r);
+	odb_transact(e->db, ops, 0, 0, &r, &ch, &dl);
+	assert_err(r, "not owner", NULL);
+	json_decref(r);
+	json_decref(ops);
+	tenv_free(e);
+}
+
+static void test_hostile(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	json_t *r;
+	(void)state;
+
+	static const char *const junk[] = {
+	    "[1]",
+	    "[[]]",
+	    "[{}]",
+	    "[{\"op\":5}]",
+	    "[{\"op\":\"frob\"}]",
+	    "[{\"op\":\"insert\"}]",
+	    "[{\"op\":\"insert\",\"table\":5}]",
+	    "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":[]}]",
+	    "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{},\"extra\":1}]",
+	    "[{\"op\":\"insert\",\"table\":\"Parent\",\"uuid\":\"x\"}]",
+	    "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"n\":[\"set\",[[[[[[1]]]]]]]}}]",
+	    "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"n\":[\"set\",1]}}]",
+	    "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"opts\":[\"map\",[1,2]]}}]",
+	    "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"kids\":[\"named-uuid\",5]}}]",
+	    "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"kids\":[\"uuid\"]}}]",
+	    "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":{}}]",
+	    "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[1]}]",
+	    "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[1,2,3]]}]",
+	    "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[],\"columns\":[1]}]",
+	    "[{\"op\":\"update\",\"table\":\"Parent\",\"where\":[]}]",
+	    "[{\"op\":\"mutate\",\"table\":\"Parent\",\"where\":[],\"mutations\":{}}]",
+	    "[{\"op\":\"mutate\",\"table\":\"Parent\",\"where\":[],\"mutations\":[[1,2,3]]}]",
+	    "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"until\":\"<\",\"rows\":[]}]",
+	    "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"until\":\"==\",\"rows\":[1]}]",
+	    "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"until\":\"==\",\"rows\":[],"
+	    "\"timeout\":-5}]",
+	    "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"until\":\"==\",\"rows\":[],"
+	    "\"timeout\":\"x\"}]",
+	    "[{\"op\":\"comment\",\"comment\":7}]",
+	    "[{\"op\":\"assert\"}]",
+	};
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		r = run(e->db, junk[i]);
+		if (!res_error(r))
+			fprintf(stderr, "no error for %s\n", junk[i]);
+		assert_non_null(res_error(r));
+		json_decref(r);
+	}
+	/* Not an array at all. */
+	json_t *ops = json_object(), *ch;
+	long long dl;
+	odb_transact(e->db, ops, 0, 0, &r, &ch, &dl);
+	assert_string_equal(res_error(r), "syntax error");
+	json_decref(r);
+	json_decref(ops);
+	/* Deeply nested junk as a value. */
+	char deep[4200];
+	size_t k = 0;
+	k += (size_t)sprintf(deep, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"n\":");
+	for (int i = 0; i < 1000; i++)
+		deep[k++] = '[';
+	for (int i = 0; i < 1000; i++)
+		deep[k++] = ']';
+	strcpy(deep + k, "}}]");
+	r = run(e->db, deep);
+	assert_string_equal(res_error(r), "syntax error");
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "Parent"), 0);
+	tenv_free(e);
 }
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_placeholder)};
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_insert_select), cmocka_unit_test(test_insert_errors),
+	    cmocka_unit_test(test_update_delete), cmocka_unit_test(test_mutate),
+	    cmocka_unit_test(test_conditions),    cmocka_unit_test(test_references_gc),
+	    cmocka_unit_test(test_weak_refs),     cmocka_unit_test(test_index_maxrows),
+	    cmocka_unit_test(test_wait),          cmocka_unit_test(test_misc_ops),
+	    cmocka_unit_test(test_hostile),
+	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
