@@ -543,7 +543,9 @@ static void test_wait(void **state)
 	                         "\"timeout\":0}]";
 	r = run(e->db, eq);
 	assert_ok(r);
-	assert_string_equal(dump(r), "[{}]");
+	char *text = dump(r);
+	assert_string_equal(text, "[{}]");
+	free(text);
 	json_decref(r);
 	r = run(e->db, "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"columns\":[\"name\"],"
 	               "\"until\":\"!=\",\"rows\":[{\"name\":\"a\"}],\"timeout\":0},"
