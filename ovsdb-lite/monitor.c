@@ -340,8 +340,10 @@ static json_t *parse_request(enum monitor_version v, const json_t *cols, const j
 			if (!cn || !json_object_get(cols, cn))
 				return syntax_error(columns, "%s is not a valid column name",
 				                    cn ? cn : "(non-string)");
-			column_from_schema(json_string_value(x), json_object_get(cols, cn),
-			                   &r->columns[r->n_columns++]);
+			/* Keep the schema's copy of the name: the request is freed. */
+			column_from_schema(
+			    json_object_iter_key(json_object_iter_at((json_t *)cols, cn)),
+			    json_object_get(cols, cn), &r->columns[r->n_columns++]);
 		}
 	} else {
 		json_object_foreach((json_t *)cols, name, x)
