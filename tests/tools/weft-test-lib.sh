@@ -51,7 +51,7 @@ wt_cleanup() {
 			sleep 0.1
 		done
 		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
+		{ wait "$p"; } 2>/dev/null
 	done
 	if [ "$rc" != 0 ] && [ -n "$T" ]; then
 		for f in "$T"/*.log; do
@@ -95,7 +95,7 @@ wt_stop() {
 		sleep 0.1
 	done
 	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null || rc=$?
+	{ wait "$pid"; } 2>/dev/null || rc=$?
 	wt_forget "$pid"
 	return $rc
 }
@@ -114,7 +114,7 @@ wt_join() {
 		[ "$(date +%s)" -lt "$end" ] || wt_fail "timeout (${2}s) waiting for pid $pid to exit"
 		sleep 0.2
 	done
-	wait "$pid" 2>/dev/null || rc=$?
+	{ wait "$pid"; } 2>/dev/null || rc=$?
 	wt_forget "$pid"
 	return $rc
 }
@@ -179,7 +179,7 @@ wt_vmpeer() {
 		--file-prefix="$WT_TAG-vm$WT_N_DPDK" --vdev "$dev" -- "$@"
 }
 
-# True when log $1 has a line matching the extended regex $2.
+# True when log $1 has a line matching the extended regex $2 ($3 times at least, default 1).
 wt_log_has() {
-	grep -qaE "$2" "$T/$1.log" 2>/dev/null
+	[ "$(grep -caE "$2" "$T/$1.log" 2>/dev/null)" -ge "${3:-1}" ]
 }

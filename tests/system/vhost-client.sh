@@ -1,0 +1,86 @@
+#!/bin/bash
+# System test: weft-dataplane with two dpdkvhostuserclient ports; the weft-vmpeer "VMs" own the
+# sockets (virtio_user server=1), weft connects to them. Checks, exactly:
+#   1. N frames A -> B arrive once each, in order; weft's counters: vhu0 rx_packets = N,
+#      vhu1 tx_packets = N; links up while connected.
+#   2. weft-dataplane is killed (SIGKILL) while both VMs keep running; both VMs see their link
+#      go down. A new weft-dataplane on the same rundir gets the same config again, reconnects
+#      to the waiting VMs; A sends N more (seq N..2N-1): B gets all 2N exactly once, in order,
+#      and the new weft counts N on vhu0 rx and vhu1 tx.
+#   3. when VM B quits, vhu1's link goes down; SIGTERM stops weft with status 0.
+# Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
+set -uo pipefail
+source "$(dirname "$0")/../tools/weft-test-lib.sh"
+wt_setup vhost-client
+
+N=5000
+RATE=25000
+MAC_A=02:00:00:00:0a:02
+MAC_B=02:00:00:00:0b:02
+RD=$T/run
+SOCK_A=$T/vmA.sock
+SOCK_B=$T/vmB.sock
+
+# The VMs start first and wait (server=1) for the switch to connect.
+wt_vmpeer vmB "$SOCK_B" 1 --recv $((2 * N)) --timeout 150 --grace 1500 \
+	--src $MAC_B --announce --src-filter $MAC_A
+B_PID=$WT_PID
+wt_vmpeer vmA "$SOCK_A" 1 --send $N --src $MAC_A --dst $MAC_B --rate $RATE --hold --timeout 120
+A_PID=$WT_PID
+wt_wait "VM sockets" 30 test -S "$SOCK_A" -a -S "$SOCK_B"
+
+# Adds the bridge and ports: vhu1 (receiver) first and up, so A's first frames find it.
+configure() {
+	wctl add-br br0 || wt_fail "add-br"
+	wctl add-port br0 vhu1 -- set Interface vhu1 type=dpdkvhostuserclient \
+		options:vhost-server-path="$SOCK_B" || wt_fail "add-port vhu1"
+	wt_wait "vhu1 link up" 20 wt_link_is vhu1 up
+	wctl add-port br0 vhu0 -- set Interface vhu0 type=dpdkvhostuserclient \
+		options:vhost-server-path="$SOCK_A" || wt_fail "add-port vhu0"
+	wt_wait "vhu0 link up" 20 wt_link_is vhu0 up
+}
+
+# Waits until vhu1 has sent $1 frames, then checks both counters are exactly $1.
+check_counts() {
+	local rx tx
+	tx_done() { [ "$(wt_stat vhu1 tx_packets)" -ge "$1" ]; }
+	wt_wait "vhu1 tx_packets >= $1" 30 tx_done "$1"
+	sleep 1 # nothing more may come
+	rx=$(wt_stat vhu0 rx_packets)
+	tx=$(wt_stat vhu1 tx_packets)
+	wt_log "$2: vhu0 rx_packets=$rx vhu1 tx_packets=$tx (want $1 each)"
+	[ "$rx" = "$1" ] || wt_fail "$2: vhu0 rx_packets=$rx, want $1"
+	[ "$tx" = "$1" ] || wt_fail "$2: vhu1 tx_packets=$tx, want $1"
+}
+
+# Phase 1.
+wt_dp_start "$RD" dataplane1
+configure
+wt_log "weft connected to both VMs"
+wt_wait "vmA sent $N" 30 wt_log_has vmA "^sent=$N total=$N\$"
+check_counts $N "phase 1"
+wt_fdb_has br0 vhu1 $MAC_B || wt_fail "fdb: $MAC_B not learned on vhu1"
+
+# Phase 2: the dataplane crashes and comes back; the VMs keep running.
+wt_stop "$WT_DP_PID" KILL
+wt_wait "vmA to see its link down" 15 wt_log_has vmA '^link down'
+wt_wait "vmB to see its link down" 15 wt_log_has vmB '^link down'
+wt_log "weft-dataplane killed; both VMs saw link down"
+wt_dp_start "$RD" dataplane2
+configure
+wt_wait "vmA link up again" 20 wt_log_has vmA '^ready' 2
+wt_log "new weft-dataplane reconnected to both VMs"
+kill -USR1 "$A_PID" # A: send N more, seq N..2N-1
+wt_wait "vmA sent $N more" 30 wt_log_has vmA "^sent=$N total=$((2 * N))\$"
+check_counts $N "phase 2 (new dataplane)"
+wt_join "$B_PID" 60 || wt_fail "vmB exited with status $? (lost, duplicated or extra frames)"
+want="matching=$((2 * N)) out_of_order=0 duplicates=0 missing=0 unexpected=0"
+wt_log_has vmB " $want\$" || wt_fail "vmB: $(grep -a '^received=' "$T/vmB.log"), want $want"
+wt_log "vmB: $(grep -a '^received=' "$T/vmB.log")"
+
+# Phase 3: B quit: its link goes down (weft keeps trying to reconnect); clean stop.
+wt_wait "vhu1 link down after vmB quit" 15 wt_link_is vhu1 down
+[ "$(wt_link vhu0)" = up ] || wt_fail "vhu0 link went down while vmA is still connected"
+wt_stop "$WT_DP_PID" TERM || wt_fail "weft-dataplane exited with status $? on SIGTERM"
+wt_wait "vmA to see its link down again" 15 wt_log_has vmA '^link down' 2
+wt_log "PASS"
