@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """vlan-access-trunk: VLAN membership, isolation, tag push/pop. Regenerate: ./gen.py"""
 import os
+import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/pcap"))
@@ -15,6 +16,11 @@ U = None  # leaves untagged
 
 def ip(n):
     return IP(src="10.7.0.%d" % n, dst="10.7.0.255", id=n) / UDP(sport=4000 + n, dport=9)
+
+
+def inner_tagged(vid, pcp, pkt):
+    """Payload after an (inner) 0x8100 ethertype: TCI, 0x0800, the IP packet."""
+    return struct.pack("!HH", (pcp << 13) | vid, 0x0800) + bytes(pkt)
 
 
 case = Case(__file__)
@@ -61,6 +67,16 @@ case.send(17, "t2", eth(N2, B, ip(19), vid=10, pcp=7), to={"n2": 10})
 case.send(18, "n2", eth(B, N2, ip(20), size=1514), to={"t2": 10})
 # Access VLAN 20 to A1 (known only in VLAN 10): flood in VLAN 20.
 case.send(19, "a20", eth(A1, A2, ip(21)), to={"t1": 20, "n1": U, "n2": 20})
+# A1 (known in VLAN 10 on a10) speaks in VLAN 20 on a20: a new entry, not a move.
+case.send(20, "a20", eth(BCAST, A1, ip(22)), to={"t1": 20, "n1": U, "n2": 20})
+case.send(21, "t1", eth(A1, T1, ip(23), vid=10), to={"a10": U})
+case.send(22, "t1", eth(A1, T1, ip(24), vid=20), to={"a20": U})
+# Double-tagged (outer VID 10, inner VID 100): only the outer tag counts and is popped.
+case.send(23, "t1", eth(A1, T1, inner_tagged(100, 4, ip(25)), vid=10, pcp=2, ethertype=0x8100),
+          to={"a10": U})
+case.send(24, "t2", eth(BCAST, B, inner_tagged(200, 0, ip(26)), vid=10, ethertype=0x8100),
+          to={"a10": U, "a10b": U, "t1": 10, "n1": 10, "n2": 10})
 case.write()
 assert case.counter("a20", "drop_vlan_not_allowed") == 1
-assert case.counter("t1", "drop_no_output") == 1
+assert case.counter("t1", "drop_no_output") == 1 and case.counter("br0", "fdb_moved") == 1  # B: a10b -> t2 at 17
+assert case.counter("a30", "tx_packets") == 0

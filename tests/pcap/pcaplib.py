@@ -414,7 +414,7 @@ class Case:
         t_us = int(round(t * 1000000))
         self.frames.append((t_us, port, len(self.frames), bytes(frame), (to, drop), where))
 
-    def _check(self, res, exp, where, port, t_us):
+    def _check(self, res, exp, where, port, t_us, frame):
         to, drop = exp
         pre = "%s: frame on %s at t=%.6f: " % (where, port, t_us / 1e6)
         if drop is not None:
@@ -428,12 +428,18 @@ class Case:
             raise AssertionError(pre + "declared to=%s, model sends to %s" %
                                  (sorted(to), sorted(res["out"])))
         if isinstance(to, dict):
+            # The frame without its outer tag (if it came tagged) is what leaves, with a tag
+            # of VID 'want' in front of it, or as it is for want None.
+            inner = pop_tag(frame) if struct.unpack("!H", frame[12:14])[0] == ETH_P_8021Q \
+                else frame
             for p, want in to.items():
                 data = res["out"][p]
-                got = None
-                if struct.unpack("!H", data[12:14])[0] == ETH_P_8021Q:
+                if want is None:
+                    ok, got = data == inner, "untagged" if data == inner else data.hex()
+                else:
                     got = struct.unpack("!H", data[14:16])[0] & 0xFFF
-                if got != want:
+                    ok = data[12:14] == b"\x81\x00" and got == want and pop_tag(data) == inner
+                if not ok:
                     raise AssertionError(pre + "declared %s leaves with tag %s, model: %s" %
                                          (p, want, got))
 
@@ -444,7 +450,7 @@ class Case:
                                                          key=lambda x: (x[0], x[1], x[2])):
             ins.setdefault(port, []).append((t_us, frame))
             res = self.model.process(port, t_us // 1000000, frame)
-            self._check(res, exp, where, port, t_us)
+            self._check(res, exp, where, port, t_us, frame)
             for p, data in res["out"].items():
                 outs.setdefault(p, []).append((t_us, data))
         for p in self.model.ports:
