@@ -17,7 +17,8 @@ enum vx_reason vx_arp_parse(const uint8_t *frame, uint32_t len, struct vx_arp *o
 	    a->plen != 4)
 		return VX_R_BAD_ARP;
 	op = ntohs(a->op);
-	if ((op != VX_ARP_OP_REQUEST && op != VX_ARP_OP_REPLY) || (a->sha[0] & 1))
+	if ((op != VX_ARP_OP_REQUEST && op != VX_ARP_OP_REPLY) || (a->sha[0] & 1) ||
+	    vx_mac_is_zero(a->sha))
 		return VX_R_BAD_ARP;
 	out->op = op;
 	memcpy(out->sha, a->sha, VX_ETH_ALEN);

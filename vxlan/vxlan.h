@@ -258,7 +258,8 @@ struct vx_arp {
 
 /* Decodes an ARP frame (Ethernet header included; len >= 42, trailing padding ignored).
  * VX_R_OK, or VX_R_BAD_ARP if truncated, not ethertype 0x0806, not Ethernet/IPv4
- * (htype 1, ptype 0x0800, hlen 6, plen 4), op not request/reply, or sender MAC multicast.
+ * (htype 1, ptype 0x0800, hlen 6, plen 4), op not request/reply, or sender MAC multicast or
+ * zero. A request that parses and targets v->ip always gets a reply from vx_arp_build_reply().
  * Fills '*out' only on VX_R_OK. */
 enum vx_reason vx_arp_parse(const uint8_t *frame, uint32_t len, struct vx_arp *out);
 

@@ -69,7 +69,8 @@ static void test_parse_bad(void **state)
 	BAD(f[19] = 16);             /* plen */
 	BAD(t_wr16(f + 20, 3));      /* RARP request */
 	BAD(t_wr16(f + 20, 0));
-	BAD(f[22] = 0x01); /* multicast sender MAC */
+	BAD(f[22] = 0x01);         /* multicast sender MAC */
+	BAD(memset(f + 22, 0, 6)); /* zero sender MAC */
 #undef BAD
 }
 
