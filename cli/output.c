@@ -170,9 +170,15 @@ void output_fdb(FILE *f, const json_t *result)
 	fprintf(f, "%*s  VLAN  MAC                Age\n", width, "port");
 	json_array_foreach(entries, i, e)
 	{
+		char mac[18];
+
+		/* Lower case, as MACs are written everywhere else. */
+		snprintf(mac, sizeof(mac), "%s", str_of(e, "mac"));
+		for (char *p = mac; *p; p++) {
+			*p = (char)tolower((unsigned char)*p);
+		}
 		fprintf(f, "%*s  %4lld  %-17s  ", width, str_of(e, "port"),
-		        (long long)json_integer_value(json_object_get(e, "vlan")),
-		        str_of(e, "mac"));
+		        (long long)json_integer_value(json_object_get(e, "vlan")), mac);
 		if (json_is_true(json_object_get(e, "static"))) {
 			fputs("static\n", f);
 		} else {

@@ -81,11 +81,11 @@ static void test_fdb(void **state)
 	      "{\"entries\": ["
 	      "{\"port\": \"p1\", \"vlan\": 0, \"mac\": \"02:00:00:00:00:01\", \"age\": 5,"
 	      " \"static\": false},"
-	      "{\"port\": \"p2\", \"vlan\": 4095, \"mac\": \"02:00:00:00:00:02\", \"age\": 0,"
+	      "{\"port\": \"p2\", \"vlan\": 4095, \"mac\": \"02:00:00:00:00:AB\", \"age\": 0,"
 	      " \"static\": true}]}",
 	      " port  VLAN  MAC                Age\n"
 	      "   p1     0  02:00:00:00:00:01    5\n"
-	      "   p2  4095  02:00:00:00:00:02  static\n");
+	      "   p2  4095  02:00:00:00:00:ab  static\n");
 	/* Long port names widen the first column. */
 	check(CMD_FDB_SHOW, false, WEFTCTL_FMT_TABLE,
 	      "{\"entries\": [{\"port\": \"vhost-user-1\", \"vlan\": 10,"
