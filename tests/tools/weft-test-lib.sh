@@ -69,7 +69,7 @@ wt_setup() {
 	local b
 	WT_NAME=$1
 	WT_TAG=wt$$
-	for b in "$WT_DP" "$WT_CTL" "$WT_VMPEER"; do
+	for b in "$WT_DP" "$WT_CTL"; do
 		[ -x "$b" ] || wt_fail "missing binary $b (build with ninja -C $WEFT_BUILD)"
 	done
 	[ "$(id -u)" = 0 ] || wt_fail "must run as root (vhost-user, /var/run/dpdk)"
@@ -173,6 +173,7 @@ wt_vmpeer() {
 	local log=$1 sock=$2 server=$3 dev
 	shift 3
 	WT_N_DPDK=$((WT_N_DPDK + 1))
+	[ -x "$WT_VMPEER" ] || wt_fail "missing binary $WT_VMPEER (build with ninja -C $WEFT_BUILD)"
 	dev="net_virtio_user0,path=$sock,queues=1"
 	[ "$server" = 1 ] && dev="$dev,server=1"
 	wt_spawn "$log" "$WT_VMPEER" --no-huge -m 512 --no-pci -l 1 --log-level='*:notice' \
