@@ -76,7 +76,10 @@ case.send(23, "t1", eth(A1, T1, inner_tagged(100, 4, ip(25)), vid=10, pcp=2, eth
           to={"a10": U})
 case.send(24, "t2", eth(BCAST, B, inner_tagged(200, 0, ip(26)), vid=10, ethertype=0x8100),
           to={"a10": U, "a10b": U, "t1": 10, "n1": 10, "n2": 10})
+# VLAN 30 (in t2's trunks list, a30's tag): only t1 and a30 are members.
+case.send(25, "t2", eth(BCAST, B, ip(27), vid=30, pcp=1), to={"t1": 30, "a30": U})
+case.send(26, "a30", eth(B, A1, ip(28)), to={"t2": 30})
 case.write()
 assert case.counter("a20", "drop_vlan_not_allowed") == 1
 assert case.counter("t1", "drop_no_output") == 1 and case.counter("br0", "fdb_moved") == 1  # B: a10b -> t2 at 17
-assert case.counter("a30", "tx_packets") == 0
+assert case.counter("a40", "tx_packets") == 0 and case.counter("a30", "tx_packets") == 1
