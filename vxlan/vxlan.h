@@ -192,7 +192,8 @@ struct vx_vni_table;
  * (RFC 7348), a non-zero one is verified (unless VX_RX_F_L4_CKSUM_GOOD) and a wrong one is
  * VX_R_BAD_UDP_CKSUM; VXLAN header present, I flag set (reserved bits and bytes are ignored as
  * RFC 7348 says); inner frame >= 14 bytes; VNI present in 'vnis' (NULL = empty table).
- * Source address and port are not checked (any remote VTEP may send).
+ * Source address and port are not checked (any remote VTEP may send), nor is the Ethernet
+ * destination (vx_classify() does that).
  * 'frame' must hold the whole frame contiguously (the UDP checksum covers all of it); never
  * reads past frame + len; never writes to the frame. Fills '*out' only on VX_R_OK.
  * With an mbuf: rte_pktmbuf_adj(m, out->inner_off), then trim to out->inner_len. */
