@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,9 +68,20 @@ int dpc_connect(const char *path, int timeout_s, struct dpc **dpcp, char **errp)
 		err = errno;
 		return dpc_err(errp, err, "cannot create socket: %s", strerror(err));
 	}
+	if (timeout_s > 0) {
+		/* Bounds a connect that blocks on a full listen backlog. */
+		struct timeval tv = {.tv_sec = timeout_s};
+
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		err = errno;
 		close(fd);
+		if (err == EAGAIN || err == EINPROGRESS) {
+			return dpc_err(errp, ETIMEDOUT,
+			               "cannot connect to %s: no answer within %d s", path,
+			               timeout_s);
+		}
 		return dpc_err(errp, err, "cannot connect to %s: %s", path, strerror(err));
 	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {

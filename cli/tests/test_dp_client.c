@@ -245,6 +245,37 @@ static void test_connect_errors(void **state)
 	free(err);
 }
 
+/* A server that never accepts: once its backlog is full, connecting times out. */
+static void test_connect_timeout(void **state)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct dpc *dpcs[8] = {0};
+	char dir[] = "/tmp/weftctl-test-XXXXXX";
+	char *path, *err = NULL;
+	int lfd, ret = 0, i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = dpc_socket_path(dir);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(lfd, 0), 0);
+	for (i = 0; i < 8 && ret == 0; i++) {
+		ret = dpc_connect(path, 1, &dpcs[i], &err);
+	}
+	assert_int_equal(ret, -ETIMEDOUT);
+	assert_non_null(strstr(err, "no answer within 1 s"));
+	free(err);
+	for (int j = 0; j < 8; j++) {
+		dpc_close(dpcs[j]);
+	}
+	close(lfd);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +283,7 @@ int main(void)
 	    cmocka_unit_test(test_server_error),
 	    cmocka_unit_test(test_failures),
 	    cmocka_unit_test(test_connect_errors),
+	    cmocka_unit_test(test_connect_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
