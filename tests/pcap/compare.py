@@ -57,7 +57,8 @@ def hexdiff(exp, got):
                         for i in range(max(len(e), len(g))))
         lines.append("  %04x expected %s" % (row, " ".join("%02x" % b for b in e) or "(ended)"))
         lines.append("  %04x got      %s" % (row, " ".join("%02x" % b for b in g) or "(ended)"))
-        lines.append("                %s" % marks.rstrip())
+        if marks.strip():
+            lines.append("                %s" % marks.rstrip())
     return lines
 
 
