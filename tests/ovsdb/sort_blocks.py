@@ -19,14 +19,16 @@ def parse(lines, i, indent):
     return out, i
 
 
-def render(nodes):
-    text = []
-    for line, kids in sorted(nodes, key=lambda n: render([n])):
-        text.append(line)
-        text.extend(render(kids))
-    return text
+def render_node(node):
+    line, kids = node
+    return [line] + render_children(kids)
+
+
+def render_children(nodes):
+    blocks = sorted(("\n".join(render_node(n)) for n in nodes))
+    return [line for b in blocks for line in b.split("\n")]
 
 
 lines = sys.stdin.read().splitlines()
 nodes, _ = parse(lines, 0, -1)
-print("\n".join(render(nodes)))
+print("\n".join(render_children(nodes)))
