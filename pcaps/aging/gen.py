@@ -7,9 +7,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../
 from pcaplib import Case, eth  # noqa: E402
 
 A, B, C = "02:00:00:00:03:0a", "02:00:00:00:03:0b", "02:00:00:00:03:0c"
+Y, Z = "02:00:00:00:03:01", "02:00:00:00:03:02"
 BCAST = "ff:ff:ff:ff:ff:ff"
 
 case = Case(__file__)
+# The issue's example: a MAC seen at t=0 (a valid time, not "never") is unknown at t=400.
+case.send(0, "p1", eth(BCAST, Z), to=["p2", "p3"])
+case.send(100, "p2", eth(Z, Y), to=["p1"])
+case.send(400, "p2", eth(Z, Y), to=["p1", "p3"])
 case.send(1000, "p1", eth(BCAST, A), to=["p2", "p3"])  # A on p1, seen at 1000
 case.send(1001, "p2", eth(A, B), to=["p1"])  # B on p2, seen at 1001
 case.send(1200, "p3", eth(A, C), to=["p1"])  # A idle 200 s: known
@@ -27,5 +32,6 @@ case.send(1700.5, "p2", eth(A, B), to=["p1"])
 case.send(1701, "p2", eth(A, B), to=["p1", "p3"])  # A idle 301 s: aged out
 case.send(1800, "p2", eth(A, B), to=["p1", "p3"])
 case.write()
-assert case.counter("br0", "fdb_aged") == 4 and case.counter("br0", "fdb_learned") == 5
+# Aged: Z (at 400), Y (seen 400, gone before 1000), then A, B, C, A.
+assert case.counter("br0", "fdb_aged") == 6 and case.counter("br0", "fdb_learned") == 7
 assert case.counter("br0", "fdb_entries") == 1 and case.counter("br0", "fdb_moved") == 0
