@@ -302,13 +302,83 @@ static unsigned long utf8_len(const char *s)
 	return n;
 }
 
-static char *atom_text(enum odb_atype t, const union odb_atom *a)
+static bool string_is_bare(const char *s)
 {
-	json_t *j = atom_to_json(t, a);
-	char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	if (!strcmp(s, "true") || !strcmp(s, "false"))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
 
-	json_decref(j);
-	return s ? s : xstrdup("?");
+char *atom_to_string(enum odb_atype t, const union odb_atom *a)
+{
+	char buf[UUID_LEN + 1];
+	json_t *j;
+	char *s;
+
+	switch (t) {
+	case ODB_INTEGER:
+		return xasprintf("%" PRId64, a->i);
+	case ODB_REAL:
+		return xasprintf("%.17g", a->r);
+	case ODB_BOOLEAN:
+		return xstrdup(a->b ? "true" : "false");
+	case ODB_UUID:
+		uuid_to_string(&a->u, buf);
+		return xstrdup(buf);
+	case ODB_STRING:
+		if (string_is_bare(a->s))
+			return xstrdup(a->s);
+		j = json_string(a->s);
+		s = json_dumps(j, JSON_ENCODE_ANY);
+		json_decref(j);
+		return s ? s : xstrdup("\"\"");
+	case ODB_VOID:
+		break;
+	}
+	return xstrdup("");
+}
+
+char *datum_to_string(const struct odb_datum *d, const struct odb_type *t)
+{
+	bool map = type_is_map(t), scalar = type_is_scalar(t);
+	size_t len = 0, cap = 64;
+	char *out = xmalloc(cap);
+
+#define PUT(str)                                                                                   \
+	do {                                                                                       \
+		const char *s_ = (str);                                                            \
+		size_t n_ = strlen(s_);                                                            \
+		while (len + n_ + 1 > cap)                                                         \
+			out = xrealloc(out, cap *= 2);                                             \
+		memcpy(out + len, s_, n_);                                                         \
+		len += n_;                                                                         \
+	} while (0)
+	if (!scalar)
+		PUT(map ? "{" : "[");
+	for (unsigned i = 0; i < d->n; i++) {
+		char *k = atom_to_string(t->key.type, &d->keys[i]);
+		if (i)
+			PUT(", ");
+		PUT(k);
+		free(k);
+		if (map) {
+			char *v = atom_to_string(t->value.type, &d->values[i]);
+			PUT("=");
+			PUT(v);
+			free(v);
+		}
+	}
+	if (!scalar)
+		PUT(map ? "}" : "]");
+#undef PUT
+	out[len] = '\0';
+	return out;
 }
 
 json_t *atom_check_constraints(const union odb_atom *a, const struct odb_base *b)
@@ -317,15 +387,12 @@ json_t *atom_check_constraints(const union odb_atom *a, const struct odb_base *b
 		struct odb_type et = {.key = *b, .min = 0, .max = ODB_UNLIMITED};
 		et.value.type = ODB_VOID;
 		if (datum_find_key(b->enum_vals, &et, a) < 0) {
-			char *s = atom_text(b->type, a);
-			json_t *ej = datum_to_json(b->enum_vals, &et);
-			char *es = json_dumps(ej, JSON_COMPACT | JSON_ENCODE_ANY);
-			json_t *err =
-			    odb_error("constraint violation", NULL,
-			              "%s is not one of the allowed values (%s).", s, es ? es : "");
+			char *s = atom_to_string(b->type, a);
+			char *es = datum_to_string(b->enum_vals, &et);
+			json_t *err = odb_error("constraint violation", NULL,
+			                        "%s is not one of the allowed values (%s)", s, es);
 			free(s);
 			free(es);
-			json_decref(ej);
 			return err;
 		}
 	}
@@ -477,8 +544,7 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 	datum_init_empty(d);
 	if (map) {
 		if (!is_tagged(j, "map") || !json_is_array(json_array_get(j, 1)))
-			return odb_error("syntax error", j,
-			                 "expected [\"map\", [[key, value], ...]]");
+			return odb_error("syntax error", j, "expected [\"map\", <array>]");
 	} else if (!is_tagged(j, "set")) {
 		union odb_atom a;
 		err = atom_from_json(&a, &t->key, j, symtab, check);
@@ -489,7 +555,7 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 		d->keys[0] = a;
 		goto size;
 	} else if (!json_is_array(json_array_get(j, 1))) {
-		return odb_error("syntax error", j, "expected [\"set\", [atom, ...]]");
+		return odb_error("syntax error", j, "expected [\"set\", <array>]");
 	}
 	elems = json_array_get(j, 1);
 	if (json_array_size(elems) > UINT_MAX / 4)
@@ -503,7 +569,7 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 		const json_t *e = json_array_get(elems, i);
 		if (map) {
 			if (!json_is_array(e) || json_array_size(e) != 2) {
-				err = odb_error("syntax error", e, "expected [key, value]");
+				err = odb_error("syntax error", e, "expected 2-element array");
 				goto fail;
 			}
 			err = atom_from_json(&d->keys[d->n], &t->key, json_array_get(e, 0), symtab,
@@ -524,9 +590,8 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 		d->n++;
 	}
 	if (!datum_sort(d, t)) {
-		err =
-		    odb_error("constraint violation", j,
-		              map ? "map contains duplicate key" : "set contains duplicate value");
+		err = odb_error("ovsdb error", NULL,
+		                map ? "map contains duplicate key" : "set contains duplicate");
 		goto fail;
 	}
 size:

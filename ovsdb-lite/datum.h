@@ -69,6 +69,10 @@ void datum_sort_unique(struct odb_datum *, const struct odb_type *);
 json_t *datum_from_json(struct odb_datum *d, const struct odb_type *, const json_t *,
                         const struct odb_symtab_ops *symtab, bool check);
 json_t *datum_to_json(const struct odb_datum *, const struct odb_type *);
+/* Human-readable text as ovsdb-server prints values in messages: bare or quoted strings,
+ * "[a, b]" for sets, "{k=v}" for maps. Caller frees. */
+char *datum_to_string(const struct odb_datum *, const struct odb_type *);
+char *atom_to_string(enum odb_atype, const union odb_atom *);
 
 /* Checks every atom's constraints (not references). NULL or a "constraint violation" error. */
 json_t *datum_check_constraints(const struct odb_datum *, const struct odb_type *);

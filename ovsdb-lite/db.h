@@ -55,18 +55,18 @@ enum odb_txn_status {
  * "old" is absent for an insert, "new" absent for a delete; <row> holds every column
  * (including "_version", excluding "_uuid") in RFC 7047 <row> notation. */
 enum odb_txn_status odb_transact(struct odb *, const json_t *ops, long long started_ms,
-				 long long now_ms, json_t **resultp, json_t **changesp,
-				 long long *deadline_ms);
+                                 long long now_ms, json_t **resultp, json_t **changesp,
+                                 long long *deadline_ms);
 
 /* Like odb_transact(), for a client that may hold locks: an "assert" operation on lock 'name'
  * succeeds only if 'lock_held'(name, 'aux') returns true (otherwise the RFC 7047 "not owner"
  * error). odb_transact() is this with 'lock_held' NULL, i.e. no lock held. 'lock_held' is
  * called synchronously and never retained. */
 enum odb_txn_status odb_transact_locked(struct odb *, const json_t *ops, long long started_ms,
-					long long now_ms,
-					bool (*lock_held)(const char *name, void *aux), void *aux,
-					json_t **resultp, json_t **changesp,
-					long long *deadline_ms);
+                                        long long now_ms,
+                                        bool (*lock_held)(const char *name, void *aux), void *aux,
+                                        json_t **resultp, json_t **changesp,
+                                        long long *deadline_ms);
 
 /* Rewrites the database file as one snapshot record (tmp file, fsync, rename, fsync dir).
  * Done automatically by odb_transact() once the journal exceeds the threshold; may also be

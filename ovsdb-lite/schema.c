@@ -57,14 +57,26 @@ static enum odb_atype atype_from_name(const char *s)
 
 char *type_to_string(const struct odb_type *t)
 {
-	if (type_is_map(t))
-		return xasprintf("map of %s to %s", atype_name(t->key.type),
-		                 atype_name(t->value.type));
+	char *elems, *r;
+
 	if (type_is_scalar(t))
 		return xstrdup(atype_name(t->key.type));
-	if (t->max == ODB_UNLIMITED)
-		return xasprintf("set of %u or more %ss", t->min, atype_name(t->key.type));
-	return xasprintf("set of %u to %u %ss", t->min, t->max, atype_name(t->key.type));
+	if (type_is_map(t))
+		elems =
+		    xasprintf("(%s, %s) pairs", atype_name(t->key.type), atype_name(t->value.type));
+	else
+		elems = xasprintf("%ss", atype_name(t->key.type));
+	const char *what = type_is_map(t) ? "map" : "set";
+	if (t->min == 0 && t->max == ODB_UNLIMITED)
+		r = xasprintf("%s of %s", what, elems);
+	else if (t->min == 0)
+		r = xasprintf("%s of up to %u %s", what, t->max, elems);
+	else if (t->max == ODB_UNLIMITED)
+		r = xasprintf("%s of %u or more %s", what, t->min, elems);
+	else
+		r = xasprintf("%s of %u to %u %s", what, t->min, t->max, elems);
+	free(elems);
+	return r;
 }
 
 static bool is_id(const char *s)

@@ -289,9 +289,9 @@ static json_t *check_max_rows(struct txn *txn)
 		long n = (long)txn->db->tables[t].rows.n + txn->n_rows_delta[t];
 		if (ts->max_rows != ODB_UNLIMITED && txn->n_rows_delta[t] > 0 &&
 		    n > (long)ts->max_rows)
-			return odb_error("resources exhausted", NULL,
-			                 "Transaction causes \"%s\" table to contain %ld rows, "
-			                 "greater than the schema-defined limit of %u row(s).",
+			return odb_error("constraint violation", NULL,
+			                 "transaction causes \"%s\" table to contain %ld rows, "
+			                 "greater than the schema-defined limit of %u row(s)",
 			                 ts->name, n, ts->max_rows);
 	}
 	return NULL;
@@ -323,33 +323,52 @@ static bool committed_conflict(struct odb_row *other, void *aux)
 	return true;
 }
 
-static json_t *index_error(const struct odb_table_schema *ts, unsigned idx, const struct odb_row *a,
-                           const struct odb_row *b)
+static const char *row_origin(const struct txn *txn, const struct odb_row *row)
+{
+	const struct odb_uuid *u = row_uuid(row);
+
+	for (struct hmap_node *n = hmap_first_with_hash(&txn->rows[row->ts->index], uuid_hash(u));
+	     n; n = hmap_next_with_hash(n)) {
+		const struct txn_row *tr = CONTAINER_OF(n, struct txn_row, node);
+		if (uuid_equals(&tr->uuid, u))
+			return tr->old ? "existed in the database before this transaction and was "
+			                 "modified by the transaction"
+			               : "was inserted by this transaction";
+	}
+	return "existed in the database before this transaction and was not modified by the "
+	       "transaction";
+}
+
+/* Like ovsdb-server: values as "(v1, v2)", columns as 'column "a"' or 'columns "a", "b"'. */
+static json_t *index_error(const struct txn *txn, const struct odb_table_schema *ts, unsigned idx,
+                           const struct odb_row *a, const struct odb_row *b)
 {
 	const struct odb_index_def *def = &ts->indexes[idx];
 	char ua[UUID_LEN + 1], ub[UUID_LEN + 1];
-	json_t *vals = json_array(), *cols = json_array();
-	char *vs, *cs;
+	char *vals = xstrdup(""), *cols = xstrdup(""), *tmp;
 	json_t *err;
 
 	for (unsigned i = 0; i < def->n_columns; i++) {
 		const struct odb_column *col = &ts->columns[def->columns[i]];
-		json_array_append_new(vals, datum_to_json(&a->fields[col->index], &col->type));
-		json_array_append_new(cols, json_string(col->name));
+		char *v = datum_to_string(&a->fields[col->index], &col->type);
+		tmp = xasprintf("%s%s%s", vals, i ? ", " : "", v);
+		free(vals);
+		free(v);
+		vals = tmp;
+		tmp = xasprintf("%s%s\"%s\"", cols, i ? ", " : "", col->name);
+		free(cols);
+		cols = tmp;
 	}
-	vs = json_dumps(vals, JSON_COMPACT);
-	cs = json_dumps(cols, JSON_COMPACT);
 	uuid_to_string(row_uuid(a), ua);
 	uuid_to_string(row_uuid(b), ub);
 	err = odb_error("constraint violation", NULL,
 	                "Transaction causes multiple rows in \"%s\" table to have identical values "
-	                "%s for index on columns %s.  First row, with UUID %s, and second row, "
-	                "with UUID %s.",
-	                ts->name, vs ? vs : "", cs ? cs : "", ua, ub);
-	free(vs);
-	free(cs);
-	json_decref(vals);
-	json_decref(cols);
+	                "(%s) for index on column%s %s.  First row, with UUID %s, %s.  Second row, "
+	                "with UUID %s, %s.",
+	                ts->name, vals, def->n_columns > 1 ? "s" : "", cols, ua, row_origin(txn, a),
+	                ub, row_origin(txn, b));
+	free(vals);
+	free(cols);
 	return err;
 }
 
@@ -372,7 +391,7 @@ static json_t *check_indexes(struct txn *txn)
 					struct idx_entry *e =
 					    CONTAINER_OF(n, struct idx_entry, node);
 					if (index_equal(ts, idx, e->row, tr->new)) {
-						err = index_error(ts, idx, e->row, tr->new);
+						err = index_error(txn, ts, idx, e->row, tr->new);
 						break;
 					}
 				}
@@ -382,7 +401,7 @@ static json_t *check_indexes(struct txn *txn)
 				struct odb_row *other = index_find(
 				    &txn->db->tables[t], idx, tr->new, h, committed_conflict, &cc);
 				if (other) {
-					err = index_error(ts, idx, other, tr->new);
+					err = index_error(txn, ts, idx, other, tr->new);
 					break;
 				}
 				struct idx_entry *e = xmalloc(sizeof *e);

@@ -111,13 +111,12 @@ static json_t *parse_row(const struct op_ctx *c, const json_t *rj, struct odb_ro
 		if (!col)
 			return odb_error("unknown column", rj, "No column %s in table %s.", name,
 			                 c->ts->name);
-		if (col->index < 2 && check)
-			return odb_error("constraint violation", rj,
-			                 "Cannot set column %s in table %s.", name, c->ts->name);
 		if (for_update && !col->mutable_)
-			return odb_error("constraint violation", rj,
+			return odb_error("constraint violation", c->op,
 			                 "Cannot update immutable column %s in table %s.", name,
 			                 c->ts->name);
+		if (col->index < 2 && check)
+			continue; /* insert: like ovsdb-server, _uuid and _version are ignored */
 		err = datum_from_json(&d, &col->type, v, &c->txn->symtab, check);
 		if (err)
 			return err;
@@ -476,7 +475,7 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 	for (size_t k = 0; k < json_array_size(rows_j); k++) {
 		const json_t *rj = json_array_get(rows_j, k);
 		if (!json_is_object(rj)) {
-			err = odb_error("syntax error", rj, "<row> object expected");
+			err = odb_error("syntax error", rj, "row must be JSON object");
 			goto out;
 		}
 		expected[n_exp] = row_create(c->ts, &(struct odb_uuid){{0}});
@@ -563,7 +562,7 @@ static json_t *op_assert(struct op_ctx *c, json_t **resultp)
 		return err;
 	lock = json_string_value(json_object_get(c->op, "lock"));
 	if (!c->txn->lock_held || !c->txn->lock_held(lock, c->txn->lock_aux))
-		return odb_error("not owner", NULL, "Asserted lock %s not acquired.", lock);
+		return odb_error("not owner", NULL, "Asserted lock %s not held.", lock);
 	*resultp = json_object();
 	return NULL;
 }
@@ -584,7 +583,9 @@ json_t *txn_execute_op(struct txn *txn, const json_t *op, size_t i, size_t n, js
 
 	*resultp = NULL;
 	if (!json_is_object(op))
-		return parse_error(&c, "Object expected.");
+		return odb_error("syntax error", NULL,
+		                 "Parsing ovsdb operation %zu of %zu failed: Object expected.",
+		                 i + 1, n);
 	if (!json_object_get(op, "op"))
 		return parse_error(&c, "Required 'op' member is missing.");
 	name = json_string_value(json_object_get(op, "op"));
@@ -593,5 +594,5 @@ json_t *txn_execute_op(struct txn *txn, const json_t *op, size_t i, size_t n, js
 	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
 		if (!strcmp(ops[k].name, name))
 			return ops[k].fn(&c, resultp);
-	return odb_error("unknown operation", op, "No operation \"%s\".", name);
+	return parse_error(&c, "No operation \"%s\"", name);
 }

@@ -68,9 +68,7 @@ json_t *cond_set_parse(const struct odb_table_schema *ts, const json_t *where,
 
 		if (!json_is_array(cj) || json_array_size(cj) != 3 || !cname || !fname) {
 			cond_set_destroy(cs);
-			return odb_error("syntax error", cj,
-			                 "Parse error in condition: expected [column, function, "
-			                 "value].");
+			return odb_error("syntax error", cj, "Parse error in condition.");
 		}
 		c->col = schema_find_column(ts, cname);
 		if (!c->col) {
@@ -82,7 +80,7 @@ json_t *cond_set_parse(const struct odb_table_schema *ts, const json_t *where,
 			;
 		if (f > F_EXCLUDES) {
 			cond_set_destroy(cs);
-			return odb_error("unknown function", cj, "No function named %s.", fname);
+			return odb_error("unknown function", NULL, "No function named %s.", fname);
 		}
 		c->func = (enum cond_func)f;
 		if (f <= F_GT && f != F_EQ && f != F_NE &&
@@ -250,9 +248,7 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 		int k;
 
 		if (!json_is_array(mj) || json_array_size(mj) != 3 || !cname || !mname) {
-			err = odb_error("syntax error", mj,
-			                "Parse error in mutation: expected [column, mutator, "
-			                "value].");
+			err = odb_error("syntax error", mj, "Parse error in mutation.");
 			goto fail;
 		}
 		m->col = schema_find_column(ts, cname);
@@ -264,7 +260,7 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 		for (k = 0; k <= M_DELETE && strcmp(mut_names[k], mname); k++)
 			;
 		if (k > M_DELETE) {
-			err = odb_error("syntax error", mj, "Unknown mutator \"%s\".", mname);
+			err = odb_error("unknown mutator", NULL, "No mutator named %s.", mname);
 			goto fail;
 		}
 		m->op = (enum mutator)k;
@@ -393,11 +389,9 @@ static json_t *apply_one(const struct mutation *m, struct odb_datum *d)
 				err = arith_real(m->op, &d->keys[i].r, m->arg.keys[0].r);
 		}
 		if (!err && !datum_sort(d, ct))
-			err =
-			    odb_error("constraint violation", NULL,
-			              "Result of \"%s\" operation on column %s contains duplicate "
-			              "values.",
-			              mut_names[m->op], m->col->name);
+			err = odb_error("constraint violation", NULL,
+			                "Result of \"%s\" operation contains duplicates.",
+			                mut_names[m->op]);
 	} else if (m->op == M_INSERT) {
 		unsigned n0 = d->n;
 		for (unsigned i = 0; i < m->arg.n; i++) {
@@ -425,14 +419,13 @@ static json_t *apply_one(const struct mutation *m, struct odb_datum *d)
 	}
 	if (err)
 		return err;
-	if (d->n > ct->max)
-		return odb_error("constraint violation", NULL,
-		                 "Attempted to store %u elements in column %s with maximum %u.",
-		                 d->n, m->col->name, ct->max);
-	if (d->n < ct->min)
-		return odb_error("constraint violation", NULL,
-		                 "Attempted to store %u elements in column %s with minimum %u.",
-		                 d->n, m->col->name, ct->min);
+	if (d->n > ct->max || d->n < ct->min) {
+		char *tn = type_to_string(ct);
+		err = odb_error("constraint violation", NULL,
+		                "Attempted to store %u elements in %s.", d->n, tn);
+		free(tn);
+		return err;
+	}
 	return datum_check_constraints(d, ct);
 }
 

@@ -101,12 +101,11 @@ static void test_json_notation(void **state)
 	assert_string_equal(parse_error(&tu, "[\"uuid\",\"zz\"]", true), "syntax error");
 	assert_string_equal(parse_error(&tu, "[\"named-uuid\",\"a\"]", true), "syntax error");
 	assert_string_equal(parse_error(&tu, "[\"uuid\"]", true), "syntax error");
-	assert_string_equal(parse_error(&ts, "[\"set\",[\"a\",\"a\"]]", true),
-	                    "constraint violation");
+	assert_string_equal(parse_error(&ts, "[\"set\",[\"a\",\"a\"]]", true), "ovsdb error");
 	assert_string_equal(parse_error(&ts, "[\"set\",\"a\"]", true), "syntax error");
 	assert_string_equal(parse_error(&ts, "[\"map\",[]]", true), "syntax error");
 	assert_string_equal(parse_error(&tm, "[\"map\",[[\"a\",1],[\"a\",2]]]", true),
-	                    "constraint violation");
+	                    "ovsdb error");
 	assert_string_equal(parse_error(&tm, "[\"map\",[[\"a\"]]]", true), "syntax error");
 	assert_string_equal(parse_error(&tm, "[\"map\",[[\"a\",\"b\"]]]", true), "syntax error");
 	assert_string_equal(parse_error(&tm, "\"a\"", true), "syntax error");
