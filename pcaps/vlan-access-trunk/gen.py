@@ -79,6 +79,10 @@ case.send(24, "t2", eth(BCAST, B, inner_tagged(200, 0, ip(26)), vid=10, ethertyp
 # VLAN 30 (in t2's trunks list, a30's tag): only t1 and a30 are members.
 case.send(25, "t2", eth(BCAST, B, ip(27), vid=30, pcp=1), to={"t1": 30, "a30": U})
 case.send(26, "a30", eth(B, A1, ip(28)), to={"t2": 30})
+# native-untagged n1, tagged with its own VID 20 (PCP 4): VLAN 20, like untagged; N1 (known in
+# VLAN 20 on n1) is the source; to A2 (VLAN 20, a20): popped.
+case.send(27, "n1", eth(A2, N1, ip(29), vid=20, pcp=4), to={"a20": U})
+case.send(28, "n1", eth(BCAST, N1, ip(30), vid=20, pcp=4), to={"a20": U, "t1": 20, "n2": 20})
 case.write()
 assert case.counter("a20", "drop_vlan_not_allowed") == 1
 assert case.counter("t1", "drop_no_output") == 1 and case.counter("br0", "fdb_moved") == 1  # B: a10b -> t2 at 17
