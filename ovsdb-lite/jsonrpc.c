@@ -105,6 +105,7 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 			framer_consume(f, f->scan); /* whitespace before the text */
 			f->start = 0;
 			f->depth = 1;
+			f->open[0] = ch;
 			f->scan++;
 			continue;
 		}
@@ -125,7 +126,16 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 					                     JRPC_MAX_DEPTH);
 				return -ELOOP;
 			}
+			f->open[f->depth - 1] = ch;
 		} else if (ch == '}' || ch == ']') {
+			/* Catch "[}" at once: waiting for balance would stall on it. */
+			if (f->open[f->depth - 1] != (ch == '}' ? '{' : '[')) {
+				if (errp)
+					*errp = jrpc_strdupf(
+					    "syntax error: '%c' closes '%c' (at byte %zu)", ch,
+					    f->open[f->depth - 1], f->scan - f->start - 1);
+				return -EPROTO;
+			}
 			if (--f->depth == 0) {
 				json_error_t jerr;
 				size_t n = f->scan - f->start;

@@ -30,8 +30,9 @@ struct jrpc_framer {
 	size_t start;   /* offset where the current text starts (valid when 'depth' > 0) */
 	size_t max_msg; /* largest text accepted, in bytes */
 	int depth;      /* current nesting depth, 0 between texts */
-	bool in_string; /* scanner is inside a string literal */
-	bool escape;    /* previous byte was a backslash inside a string */
+	char open[JRPC_MAX_DEPTH]; /* '{' or '[' for each open level */
+	bool in_string;            /* scanner is inside a string literal */
+	bool escape;               /* previous byte was a backslash inside a string */
 };
 
 /* Initializes 'f' for texts up to 'max_msg' bytes. */

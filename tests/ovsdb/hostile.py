@@ -69,7 +69,7 @@ def check(name, ok, detail=""):
         failures.append(name)
 
 
-def raw(data, name, expect_close=False, send_timeout=20.0):
+def raw(data, name, expect_close=False, send_timeout=20.0, expect_result=None):
     s = ovsdb_rpc.connect_sock(REMOTE)
     s.settimeout(send_timeout)
     try:
@@ -78,7 +78,12 @@ def raw(data, name, expect_close=False, send_timeout=20.0):
         pass  # the server may close before reading everything
     kind, msg = outcome(s)
     s.close()
-    ok = kind == "closed" if expect_close else is_error_reply(kind, msg)
+    if expect_result is not None:
+        ok = kind == "reply" and isinstance(msg, dict) and msg.get("result") == expect_result
+    elif expect_close:
+        ok = kind == "closed"
+    else:
+        ok = is_error_reply(kind, msg)
     check(name, ok, "-> %s %s" % (kind, json.dumps(msg)[:110] if msg is not None else ""))
 
 
@@ -127,14 +132,18 @@ def main():
     stall = ovsdb_rpc.connect_sock(REMOTE)
     stall.sendall(b'{"id":1,"method":"transact","params":["Open_vSwitch",{"op":"sel')
 
-    raw(b'{"id":1,"method":"echo","params":[}', "invalid JSON")
+    raw(b'{"id":1,"method":"echo","params":[}', "invalid JSON (crossed brackets)")
+    raw(b'{"id":1,"method":"echo","params":[1,]}', "invalid JSON (trailing comma)")
     raw(b"hello world\n", "leading garbage")
     raw(b'[1,2,3]', "array instead of request object")
     raw(b'{"id":1,"method":"echo","params":["a"]]', "unbalanced brackets")
     raw(b'{"id":1,"method":"echo","params":["\xff\xfe"]}', "invalid UTF-8")
     raw(b"[" * 200000, "deeply nested (200000 levels)")
-    raw(b'{"id":1,"method":"echo","params":' + b"[" * 100 + b"]" * 100 + b"}",
-        "nested 100 levels (within limit)")
+    nested = [[]]
+    for _ in range(98):
+        nested = [nested]
+    raw(b'{"id":1,"method":"echo","params":' + json.dumps(nested).encode() + b"}",
+        "nested 100 levels (within limit): answered", expect_result=nested)
     raw(b'{"id":1,"method":"echo","params":["' + b"a" * (50 << 20) + b'"]}',
         "50 MB message", expect_close=False)
     raw(b'{"id":1,"method":5,"params":[]}', "method not a string")

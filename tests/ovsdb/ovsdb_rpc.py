@@ -14,8 +14,10 @@ def connect_sock(remote, timeout=10.0):
     """remote: 'unix:PATH' or 'tcp:IP:PORT'."""
     if remote.startswith("unix:"):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(timeout)
+        # Blocking connect: a non-blocking one fails with EAGAIN while the listen backlog
+        # is full instead of waiting for the server to accept.
         s.connect(remote[5:])
+        s.settimeout(timeout)
     elif remote.startswith("tcp:"):
         _, ip, port = remote.split(":")
         s = socket.create_connection((ip, int(port)), timeout=timeout)
