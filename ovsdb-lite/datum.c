@@ -596,14 +596,9 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 	}
 size:
 	if (check && (d->n < t->min || d->n > t->max)) {
-		if (t->max == ODB_UNLIMITED)
-			err = odb_error("syntax error", j,
-			                "%s must have at least %u member(s) but %u are present",
-			                map ? "map" : "set", t->min, d->n);
-		else
-			err = odb_error("syntax error", j,
-			                "%s must have %u to %u members but %u are present",
-			                map ? "map" : "set", t->min, t->max, d->n);
+		err =
+		    odb_error("syntax error", j, "%s must have %u to %u members but %u are present",
+		              map ? "map" : "set", t->min, t->max, d->n);
 		goto fail;
 	}
 	return NULL;

@@ -323,20 +323,42 @@ static bool committed_conflict(struct odb_row *other, void *aux)
 	return true;
 }
 
-static const char *row_origin(const struct txn *txn, const struct odb_row *row)
+static char *index_values(const struct odb_table_schema *ts, unsigned idx,
+                          const struct odb_row *row)
+{
+	const struct odb_index_def *def = &ts->indexes[idx];
+	char *vals = xstrdup(""), *tmp;
+
+	for (unsigned i = 0; i < def->n_columns; i++) {
+		const struct odb_column *col = &ts->columns[def->columns[i]];
+		char *v = datum_to_string(&row->fields[col->index], &col->type);
+		tmp = xasprintf("%s%s%s", vals, i ? ", " : "", v);
+		free(vals);
+		free(v);
+		vals = tmp;
+	}
+	return vals;
+}
+
+/* How 'row' came to be, in ovsdb-server's words (malloc'd). */
+static char *row_origin(const struct txn *txn, unsigned idx, const struct odb_row *row)
 {
 	const struct odb_uuid *u = row_uuid(row);
 
 	for (struct hmap_node *n = hmap_first_with_hash(&txn->rows[row->ts->index], uuid_hash(u));
 	     n; n = hmap_next_with_hash(n)) {
 		const struct txn_row *tr = CONTAINER_OF(n, struct txn_row, node);
-		if (uuid_equals(&tr->uuid, u))
-			return tr->old ? "existed in the database before this transaction and was "
-			                 "modified by the transaction"
-			               : "was inserted by this transaction";
+		if (!uuid_equals(&tr->uuid, u))
+			continue;
+		if (!tr->old)
+			return xstrdup("was inserted by this transaction");
+		char *v = index_values(row->ts, idx, tr->old);
+		char *r = xasprintf("had the following index values before the transaction: %s", v);
+		free(v);
+		return r;
 	}
-	return "existed in the database before this transaction and was not modified by the "
-	       "transaction";
+	return xstrdup("existed in the database before this transaction and was not modified by "
+	               "the transaction");
 }
 
 /* Like ovsdb-server: values as "(v1, v2)", columns as 'column "a"' or 'columns "a", "b"'. */
@@ -345,28 +367,24 @@ static json_t *index_error(const struct txn *txn, const struct odb_table_schema 
 {
 	const struct odb_index_def *def = &ts->indexes[idx];
 	char ua[UUID_LEN + 1], ub[UUID_LEN + 1];
-	char *vals = xstrdup(""), *cols = xstrdup(""), *tmp;
-	json_t *err;
+	char *vals = index_values(ts, idx, a), *cols = xstrdup(""), *tmp;
+	char *oa = row_origin(txn, idx, a), *ob = row_origin(txn, idx, b);
 
 	for (unsigned i = 0; i < def->n_columns; i++) {
-		const struct odb_column *col = &ts->columns[def->columns[i]];
-		char *v = datum_to_string(&a->fields[col->index], &col->type);
-		tmp = xasprintf("%s%s%s", vals, i ? ", " : "", v);
-		free(vals);
-		free(v);
-		vals = tmp;
-		tmp = xasprintf("%s%s\"%s\"", cols, i ? ", " : "", col->name);
+		tmp =
+		    xasprintf("%s%s\"%s\"", cols, i ? ", " : "", ts->columns[def->columns[i]].name);
 		free(cols);
 		cols = tmp;
 	}
 	uuid_to_string(row_uuid(a), ua);
 	uuid_to_string(row_uuid(b), ub);
-	err = odb_error("constraint violation", NULL,
-	                "Transaction causes multiple rows in \"%s\" table to have identical values "
-	                "(%s) for index on column%s %s.  First row, with UUID %s, %s.  Second row, "
-	                "with UUID %s, %s.",
-	                ts->name, vals, def->n_columns > 1 ? "s" : "", cols, ua, row_origin(txn, a),
-	                ub, row_origin(txn, b));
+	json_t *err = odb_error(
+	    "constraint violation", NULL,
+	    "Transaction causes multiple rows in \"%s\" table to have identical values (%s) for "
+	    "index on column%s %s.  First row, with UUID %s, %s.  Second row, with UUID %s, %s.",
+	    ts->name, vals, def->n_columns > 1 ? "s" : "", cols, ua, oa, ub, ob);
+	free(oa);
+	free(ob);
 	free(vals);
 	free(cols);
 	return err;
@@ -401,7 +419,7 @@ static json_t *check_indexes(struct txn *txn)
 				struct odb_row *other = index_find(
 				    &txn->db->tables[t], idx, tr->new, h, committed_conflict, &cc);
 				if (other) {
-					err = index_error(txn, ts, idx, other, tr->new);
+					err = index_error(txn, ts, idx, tr->new, other);
 					break;
 				}
 				struct idx_entry *e = xmalloc(sizeof *e);

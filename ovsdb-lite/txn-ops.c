@@ -178,12 +178,11 @@ static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 	name_j = json_object_get(c->op, "uuid-name");
 	uuid_j = json_object_get(c->op, "uuid");
 	if (uuid_j) {
-		const char *s = json_string_value(json_array_get(uuid_j, 1));
-		if (!json_is_array(uuid_j) || json_array_size(uuid_j) != 2 ||
-		    !json_is_string(json_array_get(uuid_j, 0)) ||
-		    strcmp(json_string_value(json_array_get(uuid_j, 0)), "uuid") || !s ||
-		    !uuid_from_string(&uuid, s))
+		/* Like ovsdb-server: a plain UUID string. */
+		if (!json_is_string(uuid_j))
 			return parse_error(c, "Type mismatch for member 'uuid'.");
+		if (!uuid_from_string(&uuid, json_string_value(uuid_j)))
+			return odb_error("syntax error", uuid_j, "bad uuid");
 		if (txn_uuid_used(c->txn, &uuid))
 			return odb_error("duplicate uuid", uuid_j,
 			                 "This UUID would duplicate a UUID already present within "
@@ -487,18 +486,20 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 	}
 	mc.cs = cs;
 	txn_for_each(c->txn, c->ts->index, collect_cb, &mc);
-	equal = mc.n == n_exp;
+	/* Like ovsdb-server, compare as sets of projected rows (duplicates collapse). */
+	equal = true;
 	for (size_t k = 0; equal && k < mc.n; k++) {
 		const struct odb_row *row = txn_get(c->txn, c->ts->index, &mc.uuids[k]);
 		uint32_t h = project_hash(row, cols, n_cols);
 		bool found = false;
-		for (size_t e = 0; e < n_exp && !found; e++) {
-			if (!used[e] && hashes[e] == h &&
-			    project_equal(row, expected[e], cols, n_cols))
+		for (size_t e = 0; e < n_exp; e++) {
+			if (hashes[e] == h && project_equal(row, expected[e], cols, n_cols))
 				used[e] = found = true;
 		}
 		equal = found;
 	}
+	for (size_t e = 0; equal && e < n_exp; e++)
+		equal = used[e];
 	if (equal == !strcmp(until, "==")) {
 		*resultp = json_object();
 	} else if (!timeout_j ||
@@ -507,7 +508,7 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 		c->txn->deadline_ms =
 		    timeout_j ? c->txn->started_ms + json_integer_value(timeout_j) : -1;
 	} else {
-		err = odb_error("timed out", NULL, "\"wait\" timed out");
+		err = odb_error("timed out", NULL, "\"where\" clause test failed");
 	}
 out:
 	for (size_t k = 0; k < n_exp; k++)

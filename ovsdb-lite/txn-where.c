@@ -286,6 +286,7 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 				goto fail;
 			}
 			m->type = arg_type(ct, true);
+			m->type.max = ct->max; /* like ovsdb-server: at most the column's size */
 			/* "delete" on a map also accepts a set of keys. */
 			const json_t *v = json_array_get(mj, 2);
 			if (m->op == M_DELETE && type_is_map(ct) && json_is_array(v) &&
@@ -297,6 +298,14 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 		                      m->op == M_INSERT);
 		if (err)
 			goto fail;
+		if (m->op == M_DELETE && m->arg.n > m->type.max) {
+			err =
+			    odb_error("syntax error", json_array_get(mj, 2),
+			              "%s must have 0 to %u members but %u are present",
+			              type_is_map(&m->type) ? "map" : "set", m->type.max, m->arg.n);
+			datum_destroy(&m->arg, &m->type);
+			goto fail;
+		}
 		ms->n++;
 	}
 	*msp = ms;

@@ -111,13 +111,13 @@ static void test_insert_select(void **state)
 	json_decref(r);
 
 	/* Insert with an explicit "uuid". */
-	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Other\",\"uuid\":[\"uuid\","
-	               "\"11111111-2222-4333-8444-555555555555\"],\"row\":{\"v\":1}}]");
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Other\",\"uuid\":"
+	               "\"11111111-2222-4333-8444-555555555555\",\"row\":{\"v\":1}}]");
 	assert_ok(r);
 	assert_string_equal(res_uuid(r, 0), "11111111-2222-4333-8444-555555555555");
 	json_decref(r);
-	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Other\",\"uuid\":[\"uuid\","
-	               "\"11111111-2222-4333-8444-555555555555\"],\"row\":{\"v\":1}}]");
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"Other\",\"uuid\":"
+	               "\"11111111-2222-4333-8444-555555555555\",\"row\":{\"v\":1}}]");
 	assert_err(r, "duplicate uuid", NULL);
 	json_decref(r);
 	tenv_free(e);
