@@ -62,11 +62,13 @@ struct cmd_cols {
 
 struct cmd {
 	enum cmd_verb verb;
-	char *bridge; /* BR argument, NULL when absent (del-port/fdb-flush without BR) */
-	char *name;   /* PORT argument, or NAME of stats; NULL when absent */
-	int vlan;     /* fdb/add, fdb/del: 0..4095 */
-	char mac[18]; /* fdb/add, fdb/del: "xx:xx:xx:xx:xx:xx", lower case */
-	bool all;     /* stats --all: show zero counters too */
+	char *bridge;   /* BR argument, NULL when absent (del-port/fdb-flush without BR) */
+	char *name;     /* PORT argument, or NAME of stats; NULL when absent */
+	int vlan;       /* fdb/add, fdb/del: 0..4095 */
+	char mac[18];   /* fdb/add, fdb/del: "xx:xx:xx:xx:xx:xx", lower case */
+	bool all;       /* stats --all: show zero counters too */
+	bool may_exist; /* --may-exist add-br/add-port: an existing record is not an error */
+	bool if_exists; /* --if-exists del-br/del-port: a missing record is not an error */
 	struct cmd_cols cols;
 };
 

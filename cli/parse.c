@@ -83,7 +83,27 @@ struct raw_cmd {
 	int n_args;
 	bool help;
 	bool all;
+	bool may_exist;
+	bool if_exists;
 };
+
+/* Applies --may-exist / --if-exists ('opt') to the command 'cur'. */
+static int apply_exist_option(struct raw_cmd *cur, const char *opt, char **errp)
+{
+	bool may = !strcmp(opt, "--may-exist");
+	enum cmd_verb v = cur->vi->verb;
+
+	if (may ? (v != CMD_ADD_BR && v != CMD_ADD_PORT) : (v != CMD_DEL_BR && v != CMD_DEL_PORT)) {
+		return cli_error(errp, "option %s is not valid for '%s' (only %s)", opt,
+		                 cur->vi->name, may ? "add-br, add-port" : "del-br, del-port");
+	}
+	if (may) {
+		cur->may_exist = true;
+	} else {
+		cur->if_exists = true;
+	}
+	return 0;
+}
 
 /* Handles global option argv[*i] (advancing *i past a separate value). */
 static int parse_global_option(int argc, char **argv, int *i, struct weftctl_opts *opts,
@@ -141,6 +161,7 @@ static int split_argv(int argc, char **argv, struct weftctl_opts *opts, struct r
                       size_t *n_raws, char **argbuf, char **errp)
 {
 	struct raw_cmd *cur = NULL;
+	const char *pending = NULL; /* --may-exist/--if-exists before its command */
 	bool after_sep = false;
 	size_t n_argbuf = 0;
 	int ret;
@@ -166,6 +187,15 @@ static int split_argv(int argc, char **argv, struct weftctl_opts *opts, struct r
 				return cli_error(errp, "option --all is only valid after 'stats'");
 			}
 			cur->all = true;
+		} else if (!strcmp(arg, "--may-exist") || !strcmp(arg, "--if-exists")) {
+			if (cur) {
+				ret = apply_exist_option(cur, arg, errp);
+				if (ret < 0) {
+					return ret;
+				}
+			} else {
+				pending = arg;
+			}
 		} else if (!strncmp(arg, "--", 2) || (!cur && arg[0] == '-' && arg[1] != '\0')) {
 			ret = parse_global_option(argc, argv, &i, opts, errp);
 			if (ret < 0) {
@@ -180,10 +210,21 @@ static int split_argv(int argc, char **argv, struct weftctl_opts *opts, struct r
 			cur = &raws[(*n_raws)++];
 			*cur = (struct raw_cmd){.vi = vi, .args = &argbuf[n_argbuf]};
 			after_sep = false;
+			if (pending) {
+				ret = apply_exist_option(cur, pending, errp);
+				pending = NULL;
+				if (ret < 0) {
+					return ret;
+				}
+			}
 		} else {
 			argbuf[n_argbuf++] = arg;
 			cur->n_args++;
 		}
+	}
+	if (pending && !opts->help) {
+		return cli_error(
+		    errp, "option %s must precede add-br, add-port, del-br or del-port", pending);
 	}
 	if (after_sep && !cur && !opts->help) {
 		return cli_error(errp, "missing command after '--'");
@@ -229,6 +270,8 @@ static int build_cmd(const struct raw_cmd *raw, struct cmd *cmd, char **errp)
 	int ret = 0;
 
 	cmd->all = raw->all;
+	cmd->may_exist = raw->may_exist;
+	cmd->if_exists = raw->if_exists;
 	switch (cmd->verb) {
 	case CMD_ADD_BR:
 	case CMD_DEL_BR:

@@ -14,7 +14,9 @@ static const struct verb_info verbs[] = {
         .help = "Settings for the new bridge may follow as\n"
                 "  -- set Bridge BR other_config:KEY=VALUE ...\n"
                 "they are sent with the creation request.\n"
-                "Keys: mac-aging-time (seconds, 1..86400), mac-table-size (1..4194304).",
+                "Keys: mac-aging-time (seconds, 1..86400), mac-table-size (1..4194304).\n"
+                "With --may-exist (before add-br), an existing bridge BR is not an error;\n"
+                "the settings are then applied to it.",
     },
     {
         .name = "del-br",
@@ -37,7 +39,9 @@ static const struct verb_info verbs[] = {
                 "  -- set Port PORT tag=N trunks=1,2 vlan_mode=MODE\n"
                 "Types: dpdk (options:dpdk-devargs=DEVARGS), dpdkvhostuser,\n"
                 "dpdkvhostuserclient (options:vhost-server-path=PATH), vxlan,\n"
-                "none (replay mode: a pcap replay port).",
+                "none (replay mode: a pcap replay port).\n"
+                "With --may-exist (before add-port), an existing port PORT on BR is not an\n"
+                "error (same type required); the other settings are then applied to it.",
     },
     {
         .name = "del-port",
@@ -196,6 +200,8 @@ void verb_print_usage(FILE *f, const char *prog)
 	    "  --timeout=SECS    give up after SECS seconds per request (default 10, 0 = never)\n"
 	    "  --format=FMT      output of show, fdb/show, stats, dp/show...: table or json\n"
 	    "  -h, --help        this help; `%s COMMAND --help` for one command\n"
+	    "  --may-exist       before add-br/add-port: an existing record is not an error\n"
+	    "  --if-exists       before del-br/del-port: a missing record is not an error\n"
 	    "\nExit status: 0 success, 1 error from the dataplane or connection failure,\n"
 	    "2 bad command line.\n",
 	    prog);

@@ -265,6 +265,41 @@ static void test_help(void **state)
 	assert_null(err);
 }
 
+static void test_exist_options(void **state)
+{
+	const char **argv =
+	    ARGV("--may-exist", "add-br", "br0", "--", "set", "Bridge", "br0", "other_config:x=y",
+	         "--", "add-port", "br0", "p1", "--may-exist", "--", "--if-exists", "del-port",
+	         "p2", "--", "del-br", "b", "--if-exists", "--", "del-br", "c");
+	struct weftctl_opts opts;
+	struct cmd_list list;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(parse_argv(argc_of(argv), (char **)argv, &opts, &list, &err), 0);
+	assert_int_equal(list.n_cmds, 5);
+	assert_int_equal(list.cmds[0].verb, CMD_ADD_BR);
+	assert_true(list.cmds[0].may_exist);
+	assert_non_null(list.cmds[0].cols.other_config); /* the set was merged */
+	assert_int_equal(list.cmds[1].verb, CMD_ADD_PORT);
+	assert_true(list.cmds[1].may_exist);
+	assert_true(list.cmds[2].if_exists);
+	assert_false(list.cmds[2].may_exist);
+	assert_true(list.cmds[3].if_exists);
+	assert_false(list.cmds[4].if_exists);
+	assert_false(list.cmds[4].may_exist);
+	cmd_list_free(&list);
+
+	check_err(ARGV("--may-exist", "del-br", "b"),
+	          "option --may-exist is not valid for 'del-br' (only add-br, add-port)");
+	check_err(ARGV("add-port", "b", "p", "--if-exists"),
+	          "option --if-exists is not valid for 'add-port' (only del-br, del-port)");
+	check_err(ARGV("--if-exists", "show"),
+	          "option --if-exists is not valid for 'show' (only del-br, del-port)");
+	check_err(ARGV("show", "--", "--may-exist"),
+	          "option --may-exist must precede add-br, add-port, del-br or del-port");
+}
+
 static void test_errors_commands(void **state)
 {
 	(void)state;
@@ -427,12 +462,19 @@ static void test_value_parsers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_bridge_verbs),   cmocka_unit_test(test_port_verbs),
-	    cmocka_unit_test(test_appctl_verbs),   cmocka_unit_test(test_merge_add_port),
-	    cmocka_unit_test(test_merge_add_br),   cmocka_unit_test(test_options),
-	    cmocka_unit_test(test_help),           cmocka_unit_test(test_errors_commands),
-	    cmocka_unit_test(test_errors_options), cmocka_unit_test(test_errors_values),
-	    cmocka_unit_test(test_errors_set),     cmocka_unit_test(test_value_parsers),
+	    cmocka_unit_test(test_bridge_verbs),
+	    cmocka_unit_test(test_port_verbs),
+	    cmocka_unit_test(test_appctl_verbs),
+	    cmocka_unit_test(test_merge_add_port),
+	    cmocka_unit_test(test_merge_add_br),
+	    cmocka_unit_test(test_options),
+	    cmocka_unit_test(test_help),
+	    cmocka_unit_test(test_exist_options),
+	    cmocka_unit_test(test_errors_commands),
+	    cmocka_unit_test(test_errors_options),
+	    cmocka_unit_test(test_errors_values),
+	    cmocka_unit_test(test_errors_set),
+	    cmocka_unit_test(test_value_parsers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,8 @@ docs/control-rpc.md), appends every request line it receives to LOG, and answers
     {"errno": "ENOENT", "message": "no such record '<value>'"};
   - a value starting with "hang-": no answer (the client must time out);
   - a value starting with "garbage-": a line that is not JSON;
+  - bridge-add / port-add of a bridge / port present in the fixed `show` result (br0; p0,
+    vh1): an error {"errno": "EEXIST", ...};
   - exit: {} then the server stops;
   - anything else: {}.
 Connections are served one at a time; several requests per connection are answered in order.
@@ -55,6 +57,18 @@ def special(params):
     return None, None
 
 
+def existing(method, params):
+    """The EEXIST message for adding a record that the fixed `show` result holds, or None."""
+    name = params.get("name") if isinstance(params, dict) else None
+    for br in SHOW["bridges"]:
+        if method == "bridge-add" and br["name"] == name:
+            return "bridge '%s' already exists" % name
+        for port in br["ports"]:
+            if method == "port-add" and port["name"] == name:
+                return "port name '%s' is already in use" % name
+    return None
+
+
 def serve(conn, log):
     """Answers the requests of one connection. Returns False when asked to exit."""
     buf = b""
@@ -75,7 +89,11 @@ def serve(conn, log):
             if prefix == "garbage-":
                 conn.sendall(b"this is not json\n")
                 continue
-            if prefix == "err-":
+            exists = existing(method, req.get("params"))
+            if exists:
+                rep = {"id": rid, "result": None,
+                       "error": {"errno": "EEXIST", "message": exists}}
+            elif prefix == "err-":
                 rep = {"id": rid, "result": None,
                        "error": {"errno": "ENOENT",
                                  "message": "no such record '%s'" % value}}

@@ -220,6 +220,28 @@ run set Port p0 vlan_mode=dot1q
 expect_rc 2
 unchanged before
 
+# --may-exist / --if-exists
+ok --may-exist add-br br0
+ok --may-exist add-port br0 p0 -- set Interface p0 type=dpdk -- set Port p0 tag=11
+run show --format=json
+/usr/bin/python3 -c '
+import json, sys
+ports = json.load(open(sys.argv[1]))["bridges"][0]["ports"]
+p0 = [p for p in ports if p["name"] == "p0"][0]
+assert p0["tag"] == 11 and p0["type"] == "dpdk", p0
+' "$D/out" || fail "--may-exist add-port did not apply tag=11"
+snapshot before
+run --may-exist add-port br0 p0 -- set Interface p0 type=dpdkvhostuser
+expect_rc 1
+expect_err "weftctl: add-port: --may-exist: port 'p0' has type 'dpdk', not 'dpdkvhostuser' (a type cannot change)"
+run add-br brx -- --may-exist add-port brx p0 -- set Port p0 tag=12
+expect_rc 1
+expect_err "weftctl: add-port: --may-exist: port 'p0' exists on bridge 'br0', not 'brx'"
+ok del-br brx
+unchanged before
+ok --if-exists del-br nobr -- --if-exists del-port nope -- --if-exists del-port br0 nope
+unchanged before
+
 # deletions
 ok del-port br0 vh1
 [ -e "$RUNDIR/vh1.sock" ] && fail "vhost-user socket left after del-port"

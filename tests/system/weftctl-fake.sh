@@ -72,14 +72,43 @@ expect_rc 0; expect_nreq 0
 grep -q '^usage: weftctl \[OPTIONS\] add-port BR PORT$' "$D/out" || fail "no add-port usage"
 
 # --- configuration verbs: exact requests, merged adds, nothing printed
-run add-br br0 -- set Bridge br0 other_config:mac-aging-time=10
+run add-br br5 -- set Bridge br5 other_config:mac-aging-time=10
 expect_rc 0; expect_out ""; expect_nreq 1
-expect_reqs '{"id":1,"method":"bridge-add","params":{"name":"br0","other_config":{"mac-aging-time":"10"}}}'
+expect_reqs '{"id":1,"method":"bridge-add","params":{"name":"br5","other_config":{"mac-aging-time":"10"}}}'
 
-run add-port br0 p0 -- set Interface p0 type=dpdk options:dpdk-devargs=net_null0 \
-	-- set Port p0 trunks=20,10 vlan_mode=trunk
+run add-port br5 p5 -- set Interface p5 type=dpdk options:dpdk-devargs=net_null0 \
+	-- set Port p5 trunks=20,10 vlan_mode=trunk
 expect_rc 0; expect_out ""; expect_nreq 1
-expect_reqs '{"id":1,"method":"port-add","params":{"bridge":"br0","name":"p0","type":"dpdk","options":{"dpdk-devargs":"net_null0"},"trunks":[10,20],"vlan_mode":"trunk"}}'
+expect_reqs '{"id":1,"method":"port-add","params":{"bridge":"br5","name":"p5","type":"dpdk","options":{"dpdk-devargs":"net_null0"},"trunks":[10,20],"vlan_mode":"trunk"}}'
+
+# --may-exist: EEXIST accepted once `show` confirms the record, merged settings applied
+run add-br br0
+expect_rc 1; expect_nreq 1
+expect_err "weftctl: add-br: bridge 'br0' already exists (EEXIST)"
+run --may-exist add-br br0
+expect_rc 0; expect_out ""; expect_nreq 2
+expect_reqs '{"id":1,"method":"bridge-add","params":{"name":"br0"}}' \
+	'{"id":2,"method":"show","params":{}}'
+run --may-exist add-br br0 -- set Bridge br0 other_config:mac-table-size=64
+expect_rc 0; expect_nreq 3
+expect_reqs '{"id":3,"method":"bridge-set","params":{"name":"br0","other_config":{"mac-table-size":"64"}}}'
+run --may-exist add-port br0 p0 -- set Interface p0 type=dpdk -- set Port p0 tag=3
+expect_rc 0; expect_out ""; expect_nreq 3
+expect_reqs '{"id":1,"method":"port-add","params":{"bridge":"br0","name":"p0","type":"dpdk","tag":3}}' \
+	'{"id":2,"method":"show","params":{}}' \
+	'{"id":3,"method":"port-set","params":{"name":"p0","tag":3}}'
+run --may-exist add-port br1 p0 -- add-br never
+expect_rc 1; expect_nreq 2
+expect_err "weftctl: add-port: --may-exist: port 'p0' exists on bridge 'br0', not 'br1'"
+run add-br x -- --may-exist add-port br0 vh1 -- set Interface vh1 type=dpdk
+expect_rc 1; expect_nreq 3
+expect_err "weftctl: add-port: --may-exist: port 'vh1' has type 'dpdkvhostuser', not 'dpdk' (a type cannot change)"
+# --if-exists: ENOENT accepted
+run --if-exists del-br err-nobr -- del-port br0 x -- --if-exists del-port err-p
+expect_rc 0; expect_nreq 3
+run del-port err-p
+expect_rc 1
+expect_err "weftctl: del-port: no such record 'err-p' (ENOENT)"
 
 run set Port p0 tag=5 -- set Port p0 tag=[] vlan_mode=[] -- set Interface p0 options:x=y \
 	-- set Bridge br0 other_config:mac-table-size=100 -- del-port br0 p0 -- del-br br0
@@ -206,6 +235,8 @@ bad "set Interface p0: type can only be set when the port is added (add-port BR 
 	set Interface p0 type=dpdk
 bad "invalid --timeout 'soon' (expected an integer 0..86400)" --timeout=soon show
 bad "unknown option '--verbose' (try --help)" --verbose show
+bad "option --may-exist is not valid for 'del-br' (only add-br, add-port)" --may-exist del-br b
+bad "option --if-exists must precede add-br, add-port, del-br or del-port" show -- --if-exists
 
 # --- transport failures
 t0=$(date +%s)
