@@ -1,0 +1,248 @@
+#!/usr/bin/python3
+"""Turns bench/run's raw records into <out>/<stamp>.json, <stamp>.md and <stamp>.png
+(gnuplot), and refreshes <out>/latest.{json,md,png}.
+
+  report.py --raw RAW.jsonl --meta META.jsonl --env ENV-JSON --out DIR --stamp STAMP [--quick=0|1]
+
+RAW: one record per (workload, system, round): value (Mpps or the workload's unit) or error,
+cycles_per_pkt / pmd_busy_pct (weft's PMD counters), ovs_cycles_per_pkt, rss_kb (VmHWM).
+Ratios are taken pair by pair (same round, consecutive runs), then their median is reported:
+the machine's speed drifts, consecutive runs see nearly the same machine.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+SYSTEMS = ["weft", "ovs", "testpmd"]
+LABEL = {"weft": "weft", "ovs": "OVS-DPDK", "testpmd": "testpmd"}
+
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+def fmt(v, nd=2):
+    if v is None:
+        return "-"
+    if abs(v) >= 1000:
+        return "%.0f" % v
+    return ("%%.%df" % nd) % v
+
+
+def summarize(meta, recs):
+    out = {"name": meta["name"], "desc": meta["desc"], "kind": meta["kind"],
+           "unit": meta["unit"], "group": meta["group"],
+           "x": float(meta["x"]) if meta.get("x") else None, "systems": {}, "ratios": {}}
+    per = {}
+    for s in meta["systems"].split():
+        rs = sorted((r for r in recs if r["system"] == s), key=lambda r: r["round"])
+        vals = [r["value"] for r in rs if r.get("value") is not None]
+        errs = sorted({r["error"] for r in rs if r.get("error")})
+        d = {"values": vals, "errors": errs}
+        if vals:
+            m = med(vals)
+            d.update(median=m, min=min(vals), max=max(vals),
+                     spread_pct=(100.0 * (max(vals) - min(vals)) / m) if m else None)
+        for k in ("cycles_per_pkt", "pmd_busy_pct", "ovs_cycles_per_pkt"):
+            xs = [r[k] for r in rs if r.get(k) is not None]
+            if xs:
+                d[k] = med(xs)
+        rss = [r["rss_kb"] for r in rs if r.get("rss_kb") is not None]
+        if rss:
+            d["peak_rss_kb"] = max(rss)
+        d["available"] = bool(vals)
+        out["systems"][s] = d
+        per[s] = {r["round"]: r.get("value") for r in rs}
+    for other in ("ovs", "testpmd"):
+        if "weft" not in per or other not in per:
+            continue
+        pairs = [per["weft"][k] / per[other][k] for k in sorted(per["weft"])
+                 if per["weft"].get(k) and per[other].get(k)]
+        if pairs:
+            out["ratios"]["weft/" + other] = {"pairs": pairs, "median": med(pairs),
+                                              "min": min(pairs), "max": max(pairs)}
+    return out
+
+
+def cell(d):
+    if not d.get("available"):
+        return "not available" if any("not available" in e for e in d.get("errors", [])) else "failed"
+    s = fmt(d["median"])
+    if len(d["values"]) > 1:
+        s += " ±%.0f%%" % (d["spread_pct"] / 2)
+    return s
+
+
+def markdown(res):
+    env = res["env"]
+    L = []
+    L.append("# weft benchmark %s%s" % (res["stamp"], " (quick: 1 short round, smoke only)" if env["quick"] else ""))
+    L.append("")
+    L.append("%s, %d CPUs, kernel %s; weft %s, Open vSwitch %s, DPDK %s. %d round(s) of %d s "
+             "(after %d s warm-up) per system, interleaved; %s. Total %d s." % (
+                 env["cpu"], env["n_cpus"], env["kernel"], env["weft_commit"], env["ovs"],
+                 env["dpdk"], env["rounds"], env["secs"], env["warmup"], env["pinning"],
+                 env["duration_s"]))
+    L.append("")
+    L.append("Value: median over rounds (± half the min..max spread, in % of the median). "
+             "Ratios: median of pair-by-pair ratios (same round). cyc/pkt: weft PMD busy cycles "
+             "per packet (dp-show); OVS: its pmd-stats-show 'avg processing cycles per packet'. "
+             "RSS: peak VmHWM of the switch process.")
+    L.append("")
+    L.append("| workload | unit | weft | OVS-DPDK | testpmd | weft/OVS | weft/testpmd | weft cyc/pkt | weft PMD busy | OVS cyc/pkt | weft RSS MB | OVS RSS MB | testpmd RSS MB |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for w in res["workloads"]:
+        S = w["systems"]
+
+        def g(s):
+            return cell(S[s]) if s in S else "n/a"
+
+        def ratio(k):
+            r = w["ratios"].get(k)
+            if not r:
+                return "-"
+            return fmt(r["median"]) + ("" if len(r["pairs"]) < 2 else " (%s..%s)" % (fmt(r["min"]), fmt(r["max"])))
+
+        def rss(s):
+            v = S.get(s, {}).get("peak_rss_kb")
+            return "-" if v is None else "%.0f" % (v / 1024)
+        wf = S.get("weft", {})
+        busy = wf.get("pmd_busy_pct")
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            w["name"], w["unit"], g("weft"), g("ovs"), g("testpmd"), ratio("weft/ovs"),
+            ratio("weft/testpmd"), fmt(wf.get("cycles_per_pkt"), 0),
+            "-" if busy is None else "%.0f%%" % busy,
+            fmt(S.get("ovs", {}).get("ovs_cycles_per_pkt"), 0), rss("weft"), rss("ovs"), rss("testpmd")))
+    L.append("")
+    notes = []
+    for w in res["workloads"]:
+        for s, d in w["systems"].items():
+            for e in d.get("errors", []):
+                notes.append("- %s, %s: %s" % (w["name"], LABEL.get(s, s), e))
+    if notes:
+        L.append("Runs without a number:")
+        L.append("")
+        L.extend(sorted(set(notes)))
+        L.append("")
+    L.append("Workloads:")
+    L.append("")
+    for w in res["workloads"]:
+        L.append("- `%s`: %s" % (w["name"], w["desc"]))
+    L.append("")
+    return "\n".join(L)
+
+
+def plot(res, png, tmpdir):
+    """Bar chart (Mpps by workload, per system) + scaling curves (MACs, frame size)."""
+    if not shutil.which("gnuplot"):
+        return "gnuplot not installed"
+    rate = [w for w in res["workloads"] if w["unit"] == "Mpps"]
+    bars = os.path.join(tmpdir, "bars.dat")
+    with open(bars, "w") as f:
+        for w in rate:
+            row = [w["name"].replace("_", "-")]
+            for s in SYSTEMS:
+                m = w["systems"].get(s, {}).get("median")
+                row.append("%.4f" % m if m is not None else "NaN")
+            f.write('"%s" %s\n' % (row[0], " ".join(row[1:])))
+
+    def curve(group, base_x, fname):
+        pts = []
+        for w in rate:
+            x = None
+            if w["group"] == group:
+                x = w["x"]
+            elif w["group"] == "vm2vm":
+                x = base_x
+            if x is None:
+                continue
+            pts.append((x, [w["systems"].get(s, {}).get("median") for s in SYSTEMS]))
+        pts.sort()
+        with open(os.path.join(tmpdir, fname), "w") as f:
+            for x, ms in pts:
+                f.write("%g %s\n" % (x, " ".join("%.4f" % m if m is not None else "NaN" for m in ms)))
+        return len(pts)
+    n_macs = curve("macs", 1, "macs.dat")
+    n_size = curve("size", 64, "size.dat")
+    gp = os.path.join(tmpdir, "plot.gp")
+    with open(gp, "w") as f:
+        f.write("""set terminal pngcairo size 1400,1000 font ",10" noenhanced
+set output "%s"
+set multiplot layout 2,2 title "weft vs OVS-DPDK vs testpmd, one PMD core (%s)"
+set datafile missing "NaN"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set key top right
+set ylabel "Mpps"
+set xtics rotate by -35 scale 0
+set grid ytics
+set title "Forwarding rate by workload (median of rounds)"
+plot "%s" using 2:xtic(1) title "weft", "" using 3 title "OVS-DPDK", "" using 4 title "testpmd (ceiling)"
+unset xtics
+set xtics
+set style data linespoints
+set logscale x
+set xlabel "distinct destination MACs (pre-learned)"
+set title "VM->VM scaling with the number of MACs, 64-byte frames"
+plot "%s" using 1:2 title "weft" lw 2, "" using 1:3 title "OVS-DPDK" lw 2, "" using 1:4 title "testpmd (no lookup)" lw 2
+set xlabel "frame size (bytes)"
+set title "VM->VM frame size sweep, one MAC"
+plot "%s" using 1:2 title "weft" lw 2, "" using 1:3 title "OVS-DPDK" lw 2, "" using 1:4 title "testpmd" lw 2
+unset logscale x
+set xlabel "frame size (bytes)"
+set ylabel "Gbit/s (frame bytes)"
+set title "VM->VM frame size sweep, throughput"
+plot "%s" using 1:($2*$1*8/1000) title "weft" lw 2, "" using 1:($3*$1*8/1000) title "OVS-DPDK" lw 2, "" using 1:($4*$1*8/1000) title "testpmd" lw 2
+unset multiplot
+""" % (png, res["stamp"], bars, os.path.join(tmpdir, "macs.dat"), os.path.join(tmpdir, "size.dat"),
+            os.path.join(tmpdir, "size.dat")))
+    if not rate or n_macs < 2 or n_size < 2:
+        # Still plot what there is; gnuplot warns about empty files but writes the PNG.
+        pass
+    p = subprocess.run(["gnuplot", gp], capture_output=True, text=True)
+    if p.returncode != 0:
+        return "gnuplot failed: " + p.stderr.strip()[-300:]
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--meta", required=True)
+    ap.add_argument("--env", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--stamp", required=True)
+    ap.add_argument("--quick", default="0")
+    a = ap.parse_args()
+    recs = [json.loads(l) for l in open(a.raw) if l.strip()]
+    metas = [json.loads(l) for l in open(a.meta) if l.strip()]
+    res = {"stamp": a.stamp, "env": json.loads(a.env), "workloads": [], "records": recs}
+    for m in metas:
+        res["workloads"].append(summarize(m, [r for r in recs if r["workload"] == m["name"]]))
+    os.makedirs(a.out, exist_ok=True)
+    base = os.path.join(a.out, a.stamp)
+    tmpdir = os.path.dirname(os.path.abspath(a.raw))
+    err = plot(res, base + ".png", tmpdir)
+    res["plot"] = None if err else os.path.basename(base + ".png")
+    md = markdown(res)
+    if err:
+        md += "\nPlot: %s\n" % err
+    else:
+        md += "\n![plot](%s)\n" % os.path.basename(base + ".png")
+    with open(base + ".json", "w") as f:
+        json.dump(res, f, indent=1)
+        f.write("\n")
+    with open(base + ".md", "w") as f:
+        f.write(md)
+    print(md)
+    print("wrote %s.json, %s.md%s" % (base, base, "" if err else ", %s.png" % base))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * macgen: the benchmark's traffic generator and sink (one DPDK process, one lcore).
+ *
+ *   macgen [EAL args] -- [--tx-port P] [--rx-port P] [--macs N] [--size B] [--stats FILE]
+ *
+ * Transmits UDP/IPv4 frames of B bytes (default 64, no FCS; 60..2000) on ethdev P (default 0)
+ * as fast as the port takes them. Frame k goes to destination MAC 02:01:xx:xx:xx:xx where the
+ * low 32 bits are (k mod N) (N default 1, so every frame goes to 02:01:00:00:00:00); the source
+ * is 02:00:00:00:03:01. With --rx-port, every frame arriving on that port is counted and freed
+ * (a "VM" sink). --tx-port -1 disables transmission (sink only).
+ *
+ * Counters are written, after every burst, to FILE (mmap'd, created/truncated): four native
+ * little-endian uint64: tx_packets, tx_retries (bursts the port did not take whole), rx_packets,
+ * rx_bytes. Readers (bench/lib.sh: `od -An -t u8 FILE`) may see a value one burst old.
+ *
+ * Frames the port did not take are kept and offered again (no alloc/free churn while the
+ * switch is the bottleneck). Runs until SIGINT/SIGTERM; prints a summary line and exits 0.
+ * Exit 2: usage or set-up error (message on stderr).
+ *
+ * Thread-safety: single-threaded; the signal handler only sets the context's quit flag.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#define MG_BURST     32
+#define MG_HDR_LEN   (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + 8)
+#define MG_MIN_SIZE  60
+#define MG_MAX_SIZE  2000
+#define MG_RING_SIZE 1024
+
+/* Shared counters (the --stats file). */
+struct mg_stats {
+	uint64_t tx_packets;
+	uint64_t tx_retries;
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+};
+
+/* The one context of the process. */
+struct mg_ctx {
+	int tx_port; /* -1: none */
+	int rx_port; /* -1: none */
+	uint32_t n_macs;
+	uint16_t size;
+	const char *stats_path;
+	struct mg_stats *stats; /* mmap'd file, or &local */
+	struct mg_stats local;
+	struct rte_mempool *pool;
+	uint8_t hdr[MG_HDR_LEN]; /* template: Ethernet + IPv4 + UDP */
+	volatile sig_atomic_t quit;
+};
+
+static struct mg_ctx *mg_the_ctx; /* for the signal handler only */
+
+static void mg_on_signal(int sig)
+{
+	(void)sig;
+	if (mg_the_ctx)
+		mg_the_ctx->quit = 1;
+}
+
+static void mg_usage(void)
+{
+	fprintf(stderr, "usage: macgen [EAL args] -- [--tx-port P|-1] [--rx-port P] [--macs N]\n"
+	                "              [--size BYTES] [--stats FILE]\n");
+}
+
+/* Parses a decimal number in [lo, hi] into *out; 0 or -EINVAL. */
+static int mg_parse_num(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int mg_parse_args(struct mg_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"tx-port", required_argument, NULL, 't'}, {"rx-port", required_argument, NULL, 'r'},
+	    {"macs", required_argument, NULL, 'm'},    {"size", required_argument, NULL, 's'},
+	    {"stats", required_argument, NULL, 'S'},   {NULL, 0, NULL, 0},
+	};
+	long v;
+	int c;
+
+	ctx->tx_port = 0;
+	ctx->rx_port = -1;
+	ctx->n_macs = 1;
+	ctx->size = 64;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (mg_parse_num(optarg, -1, RTE_MAX_ETHPORTS - 1, &v) < 0)
+				goto bad;
+			ctx->tx_port = (int)v;
+			break;
+		case 'r':
+			if (mg_parse_num(optarg, 0, RTE_MAX_ETHPORTS - 1, &v) < 0)
+				goto bad;
+			ctx->rx_port = (int)v;
+			break;
+		case 'm':
+			if (mg_parse_num(optarg, 1, UINT32_MAX, &v) < 0)
+				goto bad;
+			ctx->n_macs = (uint32_t)v;
+			break;
+		case 's':
+			if (mg_parse_num(optarg, MG_MIN_SIZE, MG_MAX_SIZE, &v) < 0)
+				goto bad;
+			ctx->size = (uint16_t)v;
+			break;
+		case 'S':
+			ctx->stats_path = optarg;
+			break;
+		default:
+			mg_usage();
+			return -EINVAL;
+		}
+	}
+	if (optind != argc) {
+		mg_usage();
+		return -EINVAL;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "macgen: bad option value '%s'\n", optarg);
+	mg_usage();
+	return -EINVAL;
+}
+
+/* Maps the counters file; 0 or -errno. */
+static int mg_stats_open(struct mg_ctx *ctx)
+{
+	ctx->stats = &ctx->local;
+	if (!ctx->stats_path)
+		return 0;
+	int fd = open(ctx->stats_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, sizeof(struct mg_stats)) < 0) {
+		int e = errno;
+		fprintf(stderr, "macgen: %s: %s\n", ctx->stats_path, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	void *p = mmap(NULL, sizeof(struct mg_stats), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "macgen: mmap %s: %s\n", ctx->stats_path, strerror(errno));
+		return -errno;
+	}
+	ctx->stats = p;
+	memset(ctx->stats, 0, sizeof(*ctx->stats));
+	return 0;
+}
+
+/* Builds the header template for ctx->size byte frames. */
+static void mg_build_template(struct mg_ctx *ctx)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)ctx->hdr;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	static const struct rte_ether_addr src = {{0x02, 0x00, 0x00, 0x00, 0x03, 0x01}};
+	static const struct rte_ether_addr dst = {{0x02, 0x01, 0x00, 0x00, 0x00, 0x00}};
+
+	memset(ctx->hdr, 0, sizeof(ctx->hdr));
+	rte_ether_addr_copy(&dst, &eth->dst_addr);
+	rte_ether_addr_copy(&src, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(ctx->size - sizeof(*eth));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1));
+	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 1, 1));
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = rte_cpu_to_be_16(1000);
+	udp->dst_port = rte_cpu_to_be_16(2000);
+	udp->dgram_len = rte_cpu_to_be_16(ctx->size - sizeof(*eth) - sizeof(*ip));
+}
+
+/* Sets up 'port' with one rx and one tx queue and starts it; 0 or -errno. */
+static int mg_port_init(struct mg_ctx *ctx, uint16_t port)
+{
+	struct rte_eth_conf conf;
+	uint16_t nrx = MG_RING_SIZE, ntx = MG_RING_SIZE;
+	int ret;
+
+	if (!rte_eth_dev_is_valid_port(port)) {
+		fprintf(stderr, "macgen: no ethdev %u (give one --vdev per port)\n", port);
+		return -ENODEV;
+	}
+	memset(&conf, 0, sizeof(conf));
+	if ((ret = rte_eth_dev_configure(port, 1, 1, &conf)) < 0 ||
+	    (ret = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nrx, &ntx)) < 0 ||
+	    (ret = rte_eth_rx_queue_setup(port, 0, nrx, rte_eth_dev_socket_id(port), NULL,
+	                                  ctx->pool)) < 0 ||
+	    (ret = rte_eth_tx_queue_setup(port, 0, ntx, rte_eth_dev_socket_id(port), NULL)) < 0 ||
+	    (ret = rte_eth_dev_start(port)) < 0) {
+		fprintf(stderr, "macgen: port %u set-up failed: %s\n", port, rte_strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* Fills 'n' fresh mbufs with frames for the next destination MACs; returns the next k. */
+static uint64_t mg_fill(const struct mg_ctx *ctx, struct rte_mbuf **pkts, unsigned n, uint64_t k)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+		uint32_t mac = ctx->n_macs == 1 ? 0 : (uint32_t)(k % ctx->n_macs);
+
+		memcpy(p, ctx->hdr, MG_HDR_LEN);
+		p[2] = mac >> 24;
+		p[3] = mac >> 16;
+		p[4] = mac >> 8;
+		p[5] = mac;
+		m->data_len = ctx->size;
+		m->pkt_len = ctx->size;
+		k++;
+	}
+	return k;
+}
+
+/* Generator/sink loop until SIGINT/SIGTERM. */
+static void mg_loop(struct mg_ctx *ctx)
+{
+	struct rte_mbuf *tx[MG_BURST], *rx[MG_BURST];
+	unsigned n_pending = 0;
+	uint64_t k = 0;
+
+	while (!ctx->quit) {
+		if (ctx->tx_port >= 0) {
+			if (n_pending < MG_BURST &&
+			    rte_pktmbuf_alloc_bulk(ctx->pool, tx + n_pending, MG_BURST - n_pending) ==
+			        0) {
+				k = mg_fill(ctx, tx + n_pending, MG_BURST - n_pending, k);
+				n_pending = MG_BURST;
+			}
+			if (n_pending) {
+				uint16_t sent = rte_eth_tx_burst(ctx->tx_port, 0, tx, n_pending);
+				if (sent < n_pending) {
+					memmove(tx, tx + sent, (n_pending - sent) * sizeof(tx[0]));
+					ctx->stats->tx_retries++;
+				}
+				n_pending -= sent;
+				ctx->stats->tx_packets += sent;
+			}
+		}
+		if (ctx->rx_port >= 0) {
+			/* Drain up to four bursts per transmitted burst: the sink never lags. */
+			for (int b = 0; b < 4; b++) {
+				uint16_t n = rte_eth_rx_burst(ctx->rx_port, 0, rx, MG_BURST);
+				if (!n)
+					break;
+				uint64_t bytes = 0;
+				for (uint16_t i = 0; i < n; i++)
+					bytes += rx[i]->pkt_len;
+				rte_pktmbuf_free_bulk(rx, n);
+				ctx->stats->rx_packets += n;
+				ctx->stats->rx_bytes += bytes;
+				if (n < MG_BURST)
+					break;
+			}
+		}
+	}
+	if (n_pending)
+		rte_pktmbuf_free_bulk(tx, n_pending);
+}
+
+int main(int argc, char **argv)
+{
+	static struct mg_ctx ctx;
+	int n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "macgen: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return 2;
+	}
+	argc -= n;
+	argv += n;
+	mg_the_ctx = &ctx;
+	if (mg_parse_args(&ctx, argc, argv) < 0 || mg_stats_open(&ctx) < 0)
+		goto fail;
+	if (ctx.tx_port < 0 && ctx.rx_port < 0) {
+		fprintf(stderr, "macgen: nothing to do (--tx-port -1 and no --rx-port)\n");
+		goto fail;
+	}
+	ctx.pool = rte_pktmbuf_pool_create("macgen", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	                                   rte_socket_id());
+	if (!ctx.pool) {
+		fprintf(stderr, "macgen: mbuf pool: %s\n", rte_strerror(rte_errno));
+		goto fail;
+	}
+	mg_build_template(&ctx);
+	if ((ctx.tx_port >= 0 && mg_port_init(&ctx, ctx.tx_port) < 0) ||
+	    (ctx.rx_port >= 0 && ctx.rx_port != ctx.tx_port && mg_port_init(&ctx, ctx.rx_port) < 0))
+		goto fail;
+	signal(SIGINT, mg_on_signal);
+	signal(SIGTERM, mg_on_signal);
+	printf("macgen: tx port %d, rx port %d, %u dst MACs, %u-byte frames\n", ctx.tx_port,
+	       ctx.rx_port, ctx.n_macs, ctx.size);
+	fflush(stdout);
+
+	uint64_t t0 = rte_get_timer_cycles();
+	mg_loop(&ctx);
+	double secs = (double)(rte_get_timer_cycles() - t0) / rte_get_timer_hz();
+	printf("macgen: %.1f s: tx %" PRIu64 " (%" PRIu64 " retried bursts), rx %" PRIu64 "\n",
+	       secs, ctx.stats->tx_packets, ctx.stats->tx_retries, ctx.stats->rx_packets);
+	uint16_t pid;
+	RTE_ETH_FOREACH_DEV(pid)
+	{
+		rte_eth_dev_stop(pid);
+		rte_eth_dev_close(pid);
+	}
+	rte_eal_cleanup();
+	return 0;
+fail:
+	rte_eal_cleanup();
+	return 2;
+}

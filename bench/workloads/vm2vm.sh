@@ -1,0 +1,62 @@
+# VM->VM through the learning switch (workloads 1, 2 and 4).
+#   vm2vm              64-byte frames, one destination MAC
+#   vm2vm:macs=N       64-byte frames cycling over N destination MACs, all pre-learned (static)
+#   vm2vm:size=B       B-byte frames (no FCS), one destination MAC
+# Path: macgen virtio_user port 0 (vm0.sock) -> vhu0 -> switch -> vhu1 -> macgen port 1 (vm1.sock),
+# drained and counted by the generator (the same counter for every system). Both vhost-user
+# ports are "client" on the switch side (the generator owns the sockets, like QEMU in server
+# mode). testpmd: io forwarding vhu0 -> vhu1, no lookup: the ceiling of the path.
+MACS=1 SIZE=64
+case $WL_ARG in
+"") ;;
+macs=*) MACS=${WL_ARG#macs=} ;;
+size=*) SIZE=${WL_ARG#size=} ;;
+*) die "vm2vm: bad argument '$WL_ARG' (macs=N or size=B)" ;;
+esac
+WL_DESC="VM->VM, $SIZE-byte frames, $MACS destination MAC(s)"
+WL_GROUP=vm2vm
+[ "$MACS" != 1 ] && WL_GROUP=macs WL_X=$MACS
+[ "$SIZE" != 64 ] && WL_GROUP=size WL_X=$SIZE
+# MAC table sized for the test (both systems default to smaller tables).
+TABLE=$((MACS * 2 + 1000))
+
+setup_weft() {
+	gen_start --macs "$MACS" --size "$SIZE"
+	weft_start
+	weft_vm2vm "{\"mac-table-size\":\"$TABLE\"}"
+	weft_fdb_prelearn br0 vhu1 "$MACS" >&2
+	gen_wait_rx || die "weft: no frames reached the sink"
+}
+count_weft() { gen_rx; }
+teardown_weft() { weft_stop; gen_stop; }
+
+setup_ovs() {
+	gen_start --macs "$MACS" --size "$SIZE"
+	ovs_start
+	ovs_vm2vm "mac-table-size=$TABLE"
+	ovs_fdb_prelearn br0 vhu1 "$MACS" >&2
+	gen_wait_rx 10000 60 || die "ovs: no frames reached the sink"
+	if [ "$MACS" -gt 1 ]; then
+		# One megaflow per destination MAC: give the revalidators time to install them
+		# (OVS's dynamic flow limit starts low), at most ~40 s.
+		local i f
+		for i in $(seq 1 40); do
+			f=$(ovs-appctl upcall/show | sed -n 's/.*flows *: (current \([0-9]*\)).*/\1/p' | head -1)
+			[ "${f:-0}" -ge "$MACS" ] && break
+			sleep 1
+		done
+		log "  ovs: $(ovs-appctl upcall/show | grep -m1 flows | xargs) after ${i}s"
+	fi
+}
+count_ovs() { gen_rx; }
+teardown_ovs() { ovs_stop; gen_stop; }
+
+setup_testpmd() {
+	gen_start --macs "$MACS" --size "$SIZE"
+	tp_start "net_vhost0,iface=$W/vm0.sock,client=1,queues=1" \
+		"net_vhost1,iface=$W/vm1.sock,client=1,queues=1" -- --forward-mode=io
+	tp_cmd start
+	gen_wait_rx || die "testpmd: no frames reached the sink"
+}
+count_testpmd() { gen_rx; }
+teardown_testpmd() { tp_stop; gen_stop; }
