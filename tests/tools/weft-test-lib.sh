@@ -11,7 +11,7 @@
 #   wt_link PORT             "up"/"down" from `weftctl --format=json show`
 #   wt_wait DESC SECS CMD... polls CMD (every 0.2 s) until it succeeds; fails the test on timeout
 #   wt_vmpeer LOG SOCK SERVER APPARGS...  starts weft-vmpeer on vhost-user socket SOCK (SERVER=1:
-#                            the peer creates the socket), PID in $WT_PID
+#                            the peer creates the socket; else waits for it), PID in $WT_PID
 #   wt_fail MSG              prints FAIL MSG and exits 1 (cleanup runs from the trap)
 #
 # Cleanup (EXIT trap) stops only the processes started through wt_spawn, removes the DPDK
@@ -175,7 +175,12 @@ wt_vmpeer() {
 	WT_N_DPDK=$((WT_N_DPDK + 1))
 	[ -x "$WT_VMPEER" ] || wt_fail "missing binary $WT_VMPEER (build with ninja -C $WEFT_BUILD)"
 	dev="net_virtio_user0,path=$sock,queues=1"
-	[ "$server" = 1 ] && dev="$dev,server=1"
+	# A virtio_user client started before its socket exists fails: wait for the switch's socket.
+	if [ "$server" = 1 ]; then
+		dev="$dev,server=1"
+	else
+		wt_wait "vhost-user socket $sock" 30 test -S "$sock"
+	fi
 	wt_spawn "$log" "$WT_VMPEER" --no-huge -m 512 --no-pci -l 1 --log-level='*:notice' \
 		--file-prefix="$WT_TAG-vm$WT_N_DPDK" --vdev "$dev" -- "$@"
 }

@@ -1,30 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * weft-vmpeer: a tiny DPDK "VM" for system tests. One ethdev (normally a net_virtio_user vdev on
- * a vhost-user socket of the switch) sends or receives numbered test frames.
+ * weft-vmpeer: a tiny DPDK "VM" for system tests: one ethdev (a net_virtio_user vdev on a
+ * vhost-user socket of the switch) sends or receives numbered test frames.
  *
- *   weft-vmpeer [EAL args] -- --send N --src MAC --dst MAC [--size B] [--rate PPS]
- *                             [--seq-start K] [--announce] [--hold] [--timeout S]
- *   weft-vmpeer [EAL args] -- --recv N [--src MAC --announce] [--src-filter MAC]
- *                             [--timeout S] [--grace MS]
+ *   weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] [--rate PPS] [--seq-start K]
+ *                        [--announce] [--hold] [--timeout S]
+ *   weft-vmpeer [EAL] -- --recv N [--src MAC --announce] [--src-filter MAC] [--timeout S]
+ *                        [--grace MS]
  *
- * Test frame: Ethernet (type 0x88b5, IEEE local experimental) + magic + sequence number, padded
- * to --size bytes (no FCS). An announce frame is a broadcast from --src without the magic; it
- * is sent every time the link comes up, so a learning switch learns --src.
- *
- * Send: waits for link up, sends exactly N frames (seq K..K+N-1) at --rate (0: as fast as the
- * ring takes them), prints "sent=N", lingers 1 s so the switch drains the ring, exits 0. With
- * --hold it keeps running; SIGUSR1 sends N more (sequence continues, waits for link up first);
- * SIGTERM/SIGINT exit.
- * Recv: counts every frame; matching = has the magic (and comes from --src-filter). Stops at N
- * matching frames (+ --grace ms to catch extras) or at --timeout, prints
- * "received=R matching=M out_of_order=O duplicates=D missing=X unexpected=U", exits 0 only if
- * every seq 0..N-1 arrived exactly once and nothing else matching (seq >= N) arrived.
- *
- * Progress lines on stdout (flushed): "link up", "link down", "ready" (link up + announce sent).
- * A virtio_user client whose socket does not exist yet fails to probe: before EAL init, the tool
- * waits up to 30 s for every non-server virtio_user path= socket named in the EAL args.
- * Exit codes: 0 pass, 1 counts wrong or timeout, 2 usage/setup error.
+ * Test frame: Ethernet type 0x88b5 (local experimental), magic, 64-bit sequence number, padded
+ * to --size bytes (no FCS). --announce: a broadcast from --src without the magic, sent each
+ * time the link comes up, so a learning switch learns --src.
+ * Send: waits for link up (--timeout), sends exactly N frames, seq K..K+N-1, at --rate (0: as
+ * fast as the ring takes them), prints "sent=N total=T", lingers 1 s so the switch drains the
+ * ring, exits 0. --hold: keeps running; SIGUSR1 sends N more (the sequence continues).
+ * Recv: counts every frame; matching = carries the magic (and comes from --src-filter). Stops at
+ * N distinct matching frames plus --grace ms (to catch extras), or at --timeout; prints
+ * "received=R matching=M out_of_order=O duplicates=D missing=X unexpected=U"; exits 0 only if
+ * every seq 0..N-1 arrived exactly once and no other matching frame arrived.
+ * A second ethdev, if given, is a sink: drained and counted in the same loop (benchmarks).
+ * Progress lines on stdout: "link up", "link down", "ready" (link up, announce sent).
+ * A virtio_user client fails to probe if its socket does not exist yet: start it after the
+ * switch created the socket (tests/tools/weft-test-lib.sh waits for it).
+ * SIGTERM/SIGINT stop it. Exit: 0 pass, 1 wrong counts or timeout, 2 usage or setup error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,9 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -58,7 +54,7 @@ struct vmp_payload {
 
 /* The one context of the process. */
 struct vmp_ctx {
-	uint16_t port;
+	uint16_t port, sink; /* sink == port: no sink port */
 	struct rte_mempool *pool;
 	struct rte_ether_addr src, dst, src_filter;
 	bool has_src, has_dst, has_filter, announce, hold;
@@ -68,8 +64,8 @@ struct vmp_ctx {
 	unsigned int n_link_down; /* up->down transitions seen */
 	/* receive accounting */
 	uint8_t *seen; /* one byte per expected seq */
-	uint64_t n_rx, n_match, n_ooo, n_dup, n_unexpected, n_distinct, max_seq;
-	bool any_seq;
+	uint64_t n_sink, n_rx, n_match, n_ooo, n_dup, n_unexpected, n_distinct;
+	uint64_t seq_end; /* highest seq seen + 1 */
 };
 
 static volatile sig_atomic_t vmp_quit;
@@ -115,21 +111,14 @@ static int vmp_parse_u64(const char *s, uint64_t max, uint64_t *out)
 /* Parses the application arguments (after "--"); returns 0 or -EINVAL with a message. */
 static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 {
+	/* clang-format off */
 	static const struct option opts[] = {
-	    {"send", 1, 0, 's'},
-	    {"recv", 1, 0, 'r'},
-	    {"src", 1, 0, 'S'},
-	    {"dst", 1, 0, 'D'},
-	    {"size", 1, 0, 'z'},
-	    {"rate", 1, 0, 'R'},
-	    {"seq-start", 1, 0, 'k'},
-	    {"announce", 0, 0, 'a'},
-	    {"hold", 0, 0, 'h'},
-	    {"timeout", 1, 0, 't'},
-	    {"grace", 1, 0, 'g'},
-	    {"src-filter", 1, 0, 'f'},
-	    {0, 0, 0, 0},
+		{"send", 1, 0, 's'}, {"recv", 1, 0, 'r'}, {"src", 1, 0, 'S'}, {"dst", 1, 0, 'D'},
+		{"size", 1, 0, 'z'}, {"rate", 1, 0, 'R'}, {"seq-start", 1, 0, 'k'},
+		{"announce", 0, 0, 'a'}, {"hold", 0, 0, 'h'}, {"timeout", 1, 0, 't'},
+		{"grace", 1, 0, 'g'}, {"src-filter", 1, 0, 'f'}, {0, 0, 0, 0},
 	};
+	/* clang-format on */
 	uint64_t v;
 	int o, idx;
 
@@ -199,79 +188,42 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 		vmp_usage();
 		return -EINVAL;
 	}
-	if (c->n_send && (!c->has_src || !c->has_dst)) {
-		fprintf(stderr, "weft-vmpeer: --send needs --src and --dst\n");
-		return -EINVAL;
-	}
-	if (c->announce && !c->has_src) {
-		fprintf(stderr, "weft-vmpeer: --announce needs --src\n");
+	if ((c->n_send && (!c->has_src || !c->has_dst)) || (c->announce && !c->has_src)) {
+		fprintf(stderr, "weft-vmpeer: --send needs --src and --dst, --announce --src\n");
 		return -EINVAL;
 	}
 	return 0;
 }
 
-/* Waits up to 30 s for the socket of each client-mode virtio_user vdev in the EAL args. */
-static int vmp_wait_sockets(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i], *p;
-		char path[256];
-		size_t len;
-
-		if (strncmp(a, "--vdev=", 7) == 0)
-			a += 7;
-		else if (strcmp(a, "--vdev") == 0 && i + 1 < argc)
-			a = argv[++i];
-		else
-			continue;
-		if (strstr(a, "virtio_user") == NULL || strstr(a, "server=1") != NULL)
-			continue;
-		p = strstr(a, "path=");
-		if (p == NULL)
-			continue;
-		p += 5;
-		len = strcspn(p, ",");
-		if (len >= sizeof(path))
-			return -ENAMETOOLONG;
-		memcpy(path, p, len);
-		path[len] = '\0';
-		for (int t = 0;; t++) {
-			struct stat st;
-
-			if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-				break;
-			if (t == 300 || vmp_quit) {
-				fprintf(stderr, "weft-vmpeer: no vhost-user socket %s\n", path);
-				return -ENOENT;
-			}
-			usleep(100000);
-		}
-	}
-	return 0;
-}
-
+/* Starts the port (and the sink port, if a second one exists) with one queue pair each. */
 static int vmp_port_init(struct vmp_ctx *c)
 {
 	struct rte_eth_conf conf = {0};
-	int ret;
+	uint16_t pid;
+	int ret = 0;
 
-	if (rte_eth_dev_count_avail() != 1) {
-		fprintf(stderr, "weft-vmpeer: need exactly one port, have %u\n",
+	if (rte_eth_dev_count_avail() < 1 || rte_eth_dev_count_avail() > 2) {
+		fprintf(stderr, "weft-vmpeer: need one or two ports, have %u\n",
 		        rte_eth_dev_count_avail());
 		return -ENODEV;
 	}
 	c->port = rte_eth_find_next(0);
+	c->sink = rte_eth_dev_count_avail() == 2 ? rte_eth_find_next(c->port + 1) : c->port;
 	c->pool = rte_pktmbuf_pool_create("vmp", 4095, 128, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 	                                  rte_socket_id());
 	if (c->pool == NULL)
 		return -rte_errno;
-	ret = rte_eth_dev_configure(c->port, 1, 1, &conf);
-	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(c->port, 0, 256, rte_socket_id(), NULL, c->pool);
-	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(c->port, 0, 256, rte_socket_id(), NULL);
-	if (ret == 0)
-		ret = rte_eth_dev_start(c->port);
+	RTE_ETH_FOREACH_DEV(pid)
+	{
+		if (ret == 0)
+			ret = rte_eth_dev_configure(pid, 1, 1, &conf);
+		if (ret == 0)
+			ret = rte_eth_rx_queue_setup(pid, 0, 256, rte_socket_id(), NULL, c->pool);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(pid, 0, 256, rte_socket_id(), NULL);
+		if (ret == 0)
+			ret = rte_eth_dev_start(pid);
+	}
 	return ret;
 }
 
@@ -314,13 +266,11 @@ static void vmp_poll_link(struct vmp_ctx *c)
 	printf("link %s\n", up ? "up" : "down");
 	if (up && c->announce) {
 		m = vmp_frame(c, true, 0);
-		for (int i = 0; m != NULL && i < 1000; i++) {
-			if (rte_eth_tx_burst(c->port, 0, &m, 1) == 1) {
+		for (int i = 0; m != NULL && i < 1000; i++)
+			if (rte_eth_tx_burst(c->port, 0, &m, 1) == 1)
 				m = NULL;
-				break;
-			}
-			rte_delay_us_sleep(1000);
-		}
+			else
+				rte_delay_us_sleep(1000);
 		if (m != NULL) {
 			rte_pktmbuf_free(m);
 			fprintf(stderr, "weft-vmpeer: announce not sent\n");
@@ -337,7 +287,6 @@ static void vmp_account(struct vmp_ctx *c, struct rte_mbuf *m)
 	const struct vmp_payload *pl;
 	uint64_t seq;
 
-	c->n_rx++;
 	if (rte_pktmbuf_data_len(m) < sizeof(*eh) + sizeof(*pl))
 		return;
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -359,26 +308,29 @@ static void vmp_account(struct vmp_ctx *c, struct rte_mbuf *m)
 	}
 	c->seen[seq] = 1;
 	c->n_distinct++;
-	if (c->any_seq && seq < c->max_seq)
-		c->n_ooo++;
-	if (!c->any_seq || seq > c->max_seq)
-		c->max_seq = seq;
-	c->any_seq = true;
+	if (seq + 1 < c->seq_end)
+		c->n_ooo++; /* an earlier frame had a higher seq */
+	c->seq_end = RTE_MAX(c->seq_end, seq + 1);
 }
 
 /* Receives and accounts (recv mode) or frees (send mode) one burst; returns the count. */
 static uint16_t vmp_drain(struct vmp_ctx *c)
 {
 	struct rte_mbuf *pkts[VMP_BURST];
-	uint16_t n = rte_eth_rx_burst(c->port, 0, pkts, VMP_BURST);
+	uint16_t n;
 
-	for (uint16_t i = 0; i < n; i++) {
+	if (c->sink != c->port) {
+		n = rte_eth_rx_burst(c->sink, 0, pkts, VMP_BURST);
+		rte_pktmbuf_free_bulk(pkts, n);
+		c->n_sink += n;
+	}
+	n = rte_eth_rx_burst(c->port, 0, pkts, VMP_BURST);
+
+	for (uint16_t i = 0; i < n; i++)
 		if (c->n_recv)
 			vmp_account(c, pkts[i]);
-		else
-			c->n_rx++;
-		rte_pktmbuf_free(pkts[i]);
-	}
+	c->n_rx += n;
+	rte_pktmbuf_free_bulk(pkts, n);
 	return n;
 }
 
@@ -454,7 +406,10 @@ static int vmp_run_send(struct vmp_ctx *c)
 		vmp_more = 0;
 		first = seq;
 		ret = vmp_send_batch(c, c->n_send, &seq);
-		printf("sent=%" PRIu64 " total=%" PRIu64 "\n", seq - first, seq - c->seq_start);
+		printf("sent=%" PRIu64 " total=%" PRIu64, seq - first, seq - c->seq_start);
+		if (c->sink != c->port)
+			printf(" sink=%" PRIu64, c->n_sink);
+		printf("\n");
 		fflush(stdout);
 		if (ret < 0) {
 			fprintf(stderr, "weft-vmpeer: send stopped: %s\n", strerror(-ret));
@@ -514,8 +469,6 @@ int main(int argc, char **argv)
 			vmp_usage();
 		return 2;
 	}
-	if (vmp_wait_sockets(n_eal, argv) < 0)
-		return 2;
 	if (rte_eal_init(n_eal, argv) < 0) {
 		fprintf(stderr, "weft-vmpeer: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return 2;
@@ -526,8 +479,13 @@ int main(int argc, char **argv)
 		ret = 2;
 	} else {
 		ret = ctx.n_send ? vmp_run_send(&ctx) : vmp_run_recv(&ctx);
-		rte_eth_dev_stop(ctx.port);
-		rte_eth_dev_close(ctx.port);
+		uint16_t pid;
+
+		RTE_ETH_FOREACH_DEV(pid)
+		{
+			rte_eth_dev_stop(pid);
+			rte_eth_dev_close(pid);
+		}
 	}
 	/* DPDK 22.11: after a virtio_user server-mode reconnect, rte_eal_cleanup() panics in the
 	 * interrupt thread (epoll_ctl on a closed fd). Skip it then: nothing outlives the process.
