@@ -74,15 +74,23 @@ static int apply_rows(struct odb *db, const json_t *tables, bool allow_delete, c
 				return set_err(errp, -EINVAL,
 				               xasprintf("record: bad uuid %s", ustr));
 			old = tbl_find(tbl, &u);
+			if (json_is_null(rj) && allow_delete) {
+				if (old) {
+					tbl_remove(tbl, old);
+					row_destroy(old);
+				}
+				continue;
+			}
+			/* A modification holds only the changed columns. */
+			row = old ? row_clone(old) : row_create(ts, &u);
+			if (row_apply_json(row, rj, errp)) {
+				row_destroy(row);
+				return -EINVAL;
+			}
 			if (old) {
 				tbl_remove(tbl, old);
 				row_destroy(old);
 			}
-			if (json_is_null(rj) && allow_delete)
-				continue;
-			row = row_from_json(ts, &u, rj, errp);
-			if (!row)
-				return -EINVAL;
 			tbl_insert(tbl, row);
 		}
 	}

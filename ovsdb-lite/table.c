@@ -58,18 +58,16 @@ json_t *row_to_json(const struct odb_row *row)
 	return j;
 }
 
-struct odb_row *row_from_json(const struct odb_table_schema *ts, const struct odb_uuid *uuid,
-                              const json_t *j, char **errp)
+int row_apply_json(struct odb_row *row, const json_t *j, char **errp)
 {
-	struct odb_row *row;
+	const struct odb_table_schema *ts = row->ts;
 	const char *name;
 	json_t *v;
 
 	if (!json_is_object(j)) {
 		*errp = xasprintf("table %s: row is not an object", ts->name);
-		return NULL;
+		return -1;
 	}
-	row = row_create(ts, uuid);
 	json_object_foreach((json_t *)j, name, v)
 	{
 		const struct odb_column *col = schema_find_column(ts, name);
@@ -77,8 +75,7 @@ struct odb_row *row_from_json(const struct odb_table_schema *ts, const struct od
 		json_t *err;
 		if (!col || col->index == 0) {
 			*errp = xasprintf("table %s: unknown column %s", ts->name, name);
-			row_destroy(row);
-			return NULL;
+			return -1;
 		}
 		err = datum_from_json(&d, &col->type, v, NULL, false);
 		if (err) {
@@ -86,17 +83,27 @@ struct odb_row *row_from_json(const struct odb_table_schema *ts, const struct od
 			*errp = xasprintf("table %s column %s: %s", ts->name, name, s ? s : "");
 			free(s);
 			json_decref(err);
-			row_destroy(row);
-			return NULL;
+			return -1;
 		}
 		if (col->index == 1 && d.n != 1) {
 			*errp = xasprintf("table %s: bad _version", ts->name);
 			datum_destroy(&d, &col->type);
-			row_destroy(row);
-			return NULL;
+			return -1;
 		}
 		datum_destroy(&row->fields[col->index], &col->type);
 		row->fields[col->index] = d;
+	}
+	return 0;
+}
+
+struct odb_row *row_from_json(const struct odb_table_schema *ts, const struct odb_uuid *uuid,
+                              const json_t *j, char **errp)
+{
+	struct odb_row *row = row_create(ts, uuid);
+
+	if (row_apply_json(row, j, errp)) {
+		row_destroy(row);
+		return NULL;
 	}
 	return row;
 }

@@ -37,6 +37,9 @@ json_t *row_to_json(const struct odb_row *);
  * NULL on error with *errp set. */
 struct odb_row *row_from_json(const struct odb_table_schema *, const struct odb_uuid *,
                               const json_t *, char **errp);
+/* Overwrites the columns present in 'j' (same notation). Returns 0, or -1 with *errp set (the
+ * row may then be partly changed). */
+int row_apply_json(struct odb_row *, const json_t *j, char **errp);
 
 void tbl_init(struct odb_tbl *, const struct odb_table_schema *);
 void tbl_destroy(struct odb_tbl *); /* destroys every row */

@@ -31,30 +31,59 @@ static struct ref_delta *delta_add(struct txn *txn, unsigned table, const struct
 	return rd;
 }
 
-/* Calls 'fn' for each reference of kind 'kind' held by 'row'. */
-static void for_each_ref(const struct odb_row *row, enum odb_reftype kind,
-                         void (*fn)(void *aux, const struct odb_column *, unsigned table,
-                                    const struct odb_uuid *),
-                         void *aux)
+typedef void ref_fn(void *aux, const struct odb_column *, unsigned table, const struct odb_uuid *,
+                    long sign);
+
+/* Calls 'fn' with sign -1 for each reference of kind 'kind' that 'old' holds and 'new' does
+ * not, and +1 for each one 'new' adds ('old' or 'new' may be NULL). Sets are compared with a
+ * linear merge, so a big unchanged or slightly changed set costs no hash lookups. */
+static void ref_diff(const struct odb_row *old, const struct odb_row *new, enum odb_reftype kind,
+                     ref_fn *fn, void *aux)
 {
-	const struct odb_table_schema *ts = row->ts;
+	const struct odb_table_schema *ts = old ? old->ts : new->ts;
+	static const struct odb_datum empty;
 
 	for (unsigned c = 2; c < ts->n_columns; c++) {
-		const struct odb_type *t = &ts->columns[c].type;
-		const struct odb_datum *d = &row->fields[c];
-		if (t->key.ref_type == kind)
-			for (unsigned i = 0; i < d->n; i++)
-				fn(aux, &ts->columns[c], (unsigned)t->key.ref_table, &d->keys[i].u);
-		if (t->value.ref_type == kind)
-			for (unsigned i = 0; i < d->n; i++)
-				fn(aux, &ts->columns[c], (unsigned)t->value.ref_table,
-				   &d->values[i].u);
+		const struct odb_column *col = &ts->columns[c];
+		const struct odb_type *t = &col->type;
+		const struct odb_datum *od = old ? &old->fields[c] : &empty;
+		const struct odb_datum *nd = new ? &new->fields[c] : &empty;
+		bool kref = t->key.ref_type == kind, vref = t->value.ref_type == kind;
+		if ((!kref && !vref) || (old && new &&datum_equals(od, nd, t)))
+			continue;
+		if (!type_is_map(t)) {
+			unsigned i = 0, j = 0, table = (unsigned)t->key.ref_table;
+			while (i < od->n || j < nd->n) {
+				int cmp = i == od->n ? 1
+				          : j == nd->n
+				              ? -1
+				              : uuid_compare(&od->keys[i].u, &nd->keys[j].u);
+				if (!cmp) {
+					i++, j++;
+				} else if (cmp < 0) {
+					fn(aux, col, table, &od->keys[i++].u, -1);
+				} else {
+					fn(aux, col, table, &nd->keys[j++].u, 1);
+				}
+			}
+			continue;
+		}
+		for (int side = 0; side < 2; side++) {
+			const struct odb_datum *d = side ? nd : od;
+			for (unsigned i = 0; i < d->n; i++) {
+				if (kref)
+					fn(aux, col, (unsigned)t->key.ref_table, &d->keys[i].u,
+					   side ? 1 : -1);
+				if (vref)
+					fn(aux, col, (unsigned)t->value.ref_table, &d->values[i].u,
+					   side ? 1 : -1);
+			}
+		}
 	}
 }
 
 struct gc_ctx {
 	struct txn *txn;
-	long sign;
 	bool gc; /* queue rows of non-root tables that lose references */
 	struct ref_delta **work;
 	size_t n_work, cap;
@@ -70,13 +99,13 @@ static void push_work(struct gc_ctx *g, struct ref_delta *rd)
 }
 
 static void count_ref(void *aux, const struct odb_column *col, unsigned table,
-                      const struct odb_uuid *u)
+                      const struct odb_uuid *u, long sign)
 {
 	struct gc_ctx *g = aux;
-	struct ref_delta *rd = delta_add(g->txn, table, u, g->sign);
+	struct ref_delta *rd = delta_add(g->txn, table, u, sign);
 
 	(void)col;
-	if (g->gc && g->sign < 0 && !g->txn->db->schema->tables[table].is_root)
+	if (g->gc && sign < 0 && !g->txn->db->schema->tables[table].is_root)
 		push_work(g, rd);
 }
 
@@ -98,7 +127,7 @@ static long final_refs(const struct txn *txn, unsigned table, const struct odb_u
 /* Deletes unreferenced rows of non-root tables, transitively. */
 static void collect_garbage(struct txn *txn)
 {
-	struct gc_ctx g = {txn, -1, true, NULL, 0, 0};
+	struct gc_ctx g = {txn, true, NULL, 0, 0};
 	struct hmap_iter it;
 
 	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
@@ -115,7 +144,8 @@ static void collect_garbage(struct txn *txn)
 		const struct odb_row *row = txn_get(txn, rd->table, &rd->uuid);
 		if (!row || final_refs(txn, rd->table, &rd->uuid) > 0)
 			continue;
-		for_each_ref(row, ODB_REF_STRONG, count_ref, &g);
+		if (row->ts->has_strong_refs)
+			ref_diff(row, NULL, ODB_REF_STRONG, count_ref, &g);
 		txn_delete(txn, rd->table, &rd->uuid);
 	}
 	free(g.work);
@@ -128,12 +158,12 @@ struct check_ctx {
 };
 
 static void check_strong(void *aux, const struct odb_column *col, unsigned table,
-                         const struct odb_uuid *u)
+                         const struct odb_uuid *u, long sign)
 {
 	struct check_ctx *c = aux;
 	char a[UUID_LEN + 1], b[UUID_LEN + 1];
 
-	if (c->err || txn_get(c->txn, table, u))
+	if (sign < 0 || c->err || txn_get(c->txn, table, u))
 		return;
 	uuid_to_string(row_uuid(c->row), a);
 	uuid_to_string(u, b);
@@ -151,8 +181,8 @@ static json_t *check_integrity(struct txn *txn)
 			continue;
 		if (tr->new) {
 			struct check_ctx c = {txn, tr->new, NULL};
-			if (tr->new->ts->has_strong_refs)
-				for_each_ref(tr->new, ODB_REF_STRONG, check_strong, &c);
+			if (tr->new->ts->has_strong_refs) /* only references this txn adds */
+				ref_diff(tr->old, tr->new, ODB_REF_STRONG, check_strong, &c);
 			if (c.err)
 				return c.err;
 		} else {
@@ -437,22 +467,13 @@ static json_t *check_indexes(struct txn *txn)
 
 json_t *txn_precommit(struct txn *txn)
 {
-	struct gc_ctx g = {txn, 0, false, NULL, 0, 0};
+	struct gc_ctx g = {txn, false, NULL, 0, 0};
 	json_t *err;
 
 	mark_changes(txn);
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
-		if (!tr->changed)
-			continue;
-		if (tr->old && tr->old->ts->has_strong_refs) {
-			g.sign = -1;
-			for_each_ref(tr->old, ODB_REF_STRONG, count_ref, &g);
-		}
-		if (tr->new && tr->new->ts->has_strong_refs) {
-			g.sign = 1;
-			for_each_ref(tr->new, ODB_REF_STRONG, count_ref, &g);
-		}
-	}
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+		if (tr->changed && (tr->old ? tr->old : tr->new)->ts->has_strong_refs)
+			ref_diff(tr->old, tr->new, ODB_REF_STRONG, count_ref, &g);
 	collect_garbage(txn);
 	mark_changes(txn);
 	err = check_integrity(txn);
@@ -472,6 +493,19 @@ json_t *txn_precommit(struct txn *txn)
 	return NULL;
 }
 
+/* The columns of 'new' that differ from 'old', plus _version. */
+static json_t *row_diff_json(const struct odb_row *old, const struct odb_row *new)
+{
+	const struct odb_table_schema *ts = new->ts;
+	json_t *j = json_object();
+
+	for (unsigned i = 1; i < ts->n_columns; i++)
+		if (i == 1 || !datum_equals(&old->fields[i], &new->fields[i], &ts->columns[i].type))
+			json_object_set_new(j, ts->columns[i].name,
+			                    datum_to_json(&new->fields[i], &ts->columns[i].type));
+	return j;
+}
+
 json_t *txn_journal_record(const struct txn *txn)
 {
 	json_t *tables = json_object();
@@ -488,7 +522,10 @@ json_t *txn_journal_record(const struct txn *txn)
 			json_object_set_new(tables, tname, t);
 		}
 		uuid_to_string(&tr->uuid, buf);
-		json_object_set_new(t, buf, tr->new ? row_to_json(tr->new) : json_null());
+		json_object_set_new(t, buf,
+		                    !tr->new  ? json_null()
+		                    : tr->old ? row_diff_json(tr->old, tr->new)
+		                              : row_to_json(tr->new));
 	}
 	if (!json_object_size(tables)) {
 		json_decref(tables);
