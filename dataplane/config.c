@@ -8,6 +8,8 @@
 
 #include "config.h"
 #include "log.h"
+#include "neigh.h"
+#include "vtep.h"
 
 struct wf_bridge *wf_bridge_find(const struct wf_ctx *ctx, const char *name)
 {
@@ -65,7 +67,8 @@ static int parse_uint(const json_t *v, long min, long max, long *out)
 }
 
 /* Validates a bridge's other_config (already merged) and extracts fdb parameters. */
-static int bridge_params(const json_t *oc, struct wf_fdb_params *p, char *err, size_t errlen)
+static int bridge_params(const json_t *oc, struct wf_fdb_params *p, struct wf_vtep_cfg *vc,
+                         char *err, size_t errlen)
 {
 	const char *k;
 	json_t *v;
@@ -96,7 +99,7 @@ static int bridge_params(const json_t *oc, struct wf_fdb_params *p, char *err, s
 		}
 		p->max_entries = x;
 	}
-	return 0;
+	return wf_vtep_cfg_parse(oc, vc, err, errlen);
 }
 
 static json_t *merge_config(const json_t *base, const json_t *delta)
@@ -120,6 +123,7 @@ int wf_bridge_add(struct wf_ctx *ctx, const char *name, const json_t *other_conf
                   size_t errlen)
 {
 	struct wf_fdb_params p;
+	struct wf_vtep_cfg vc;
 	int ret = check_name(ctx, "bridge", name, err, errlen);
 	if (ret < 0)
 		return ret;
@@ -128,7 +132,7 @@ int wf_bridge_add(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 		return -EINVAL;
 	}
 	json_t *oc = merge_config(NULL, other_config);
-	if ((ret = bridge_params(oc, &p, err, errlen)) < 0)
+	if ((ret = bridge_params(oc, &p, &vc, err, errlen)) < 0)
 		goto fail;
 	unsigned idx;
 	for (idx = 0; idx < WF_MAX_BRIDGES && ctx->bridges[idx]; idx++)
@@ -140,8 +144,10 @@ int wf_bridge_add(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 	}
 	struct wf_bridge *br = rte_zmalloc("wf_bridge", sizeof(*br), RTE_CACHE_LINE_SIZE);
 	struct wf_fdb *fdb = wf_fdb_create(&p);
-	if (!br || !fdb) {
+	struct wf_neigh *neigh = vc.enabled ? wf_neigh_create(vc.neigh_timeout) : NULL;
+	if (!br || !fdb || (vc.enabled && !neigh)) {
 		rte_free(br);
+		wf_neigh_destroy(neigh);
 		if (fdb)
 			wf_fdb_destroy(fdb);
 		snprintf(err, errlen, "out of memory for bridge '%s'", name);
@@ -152,12 +158,16 @@ int wf_bridge_add(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 	br->index = idx;
 	br->other_config = oc;
 	br->fdb = fdb;
+	br->vtep_cfg = vc;
+	br->neigh = neigh;
 	ctx->bridges[idx] = br;
-	if ((ret = wf_config_publish(ctx)) < 0) {
+	if ((ret = wf_vtep_check(ctx, err, errlen)) < 0 || (ret = wf_config_publish(ctx)) < 0) {
+		if (ret == -ENOMEM)
+			snprintf(err, errlen, "out of memory publishing the configuration");
 		ctx->bridges[idx] = NULL;
 		wf_fdb_destroy(fdb);
+		wf_neigh_destroy(neigh);
 		rte_free(br);
-		snprintf(err, errlen, "out of memory publishing the configuration");
 		goto fail;
 	}
 	WF_LOG(INFO, "bridge %s added (aging %us, table %u)", name, p.aging_s, p.max_entries);
@@ -172,6 +182,7 @@ int wf_bridge_set(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 {
 	struct wf_bridge *br = wf_bridge_find(ctx, name);
 	struct wf_fdb_params p, old;
+	struct wf_vtep_cfg vc, old_vc;
 	int ret;
 
 	if (!br) {
@@ -183,10 +194,26 @@ int wf_bridge_set(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 		return -EINVAL;
 	}
 	json_t *oc = merge_config(br->other_config, other_config);
-	if ((ret = bridge_params(oc, &p, err, errlen)) < 0) {
+	if ((ret = bridge_params(oc, &p, &vc, err, errlen)) < 0) {
 		json_decref(oc);
 		return ret;
 	}
+	/* Underlay keys first: they can be refused by the consistency check. */
+	old_vc = br->vtep_cfg;
+	br->vtep_cfg = vc;
+	if ((ret = wf_vtep_check(ctx, err, errlen)) < 0) {
+		br->vtep_cfg = old_vc;
+		json_decref(oc);
+		return ret;
+	}
+	if (vc.enabled && !br->neigh && !(br->neigh = wf_neigh_create(vc.neigh_timeout))) {
+		br->vtep_cfg = old_vc;
+		json_decref(oc);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (br->neigh)
+		br->neigh->timeout_s = vc.neigh_timeout;
 	wf_fdb_get_params(br->fdb, &old);
 	if (p.max_entries != old.max_entries) {
 		/* Resize: new table, copy, publish, free the old one after the grace period. */
@@ -212,6 +239,8 @@ int wf_bridge_set(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 		wf_fdb_set_aging(br->fdb, p.aging_s);
 	json_decref(br->other_config);
 	br->other_config = oc;
+	/* Tunnel templates and the VTEP derive from the keys: republish. */
+	wf_config_publish(ctx);
 	return 0;
 }
 
@@ -248,6 +277,7 @@ int wf_bridge_del(struct wf_ctx *ctx, const char *name, char *err, size_t errlen
 	ctx->bridges[br->index] = NULL;
 	wf_config_publish(ctx);
 	wf_fdb_destroy(br->fdb);
+	wf_neigh_destroy(br->neigh);
 	json_decref(br->other_config);
 	WF_LOG(INFO, "bridge %s removed", br->name);
 	rte_free(br);
@@ -338,10 +368,11 @@ int wf_port_add(struct wf_ctx *ctx, const struct wf_port_req *req, char *err, si
 		return ret;
 	const struct wf_port_class *cls = wf_port_class_find(type);
 	if (!cls || (cls == wf_port_class_find("") && !ctx->replay)) {
-		snprintf(err, errlen,
-		         "port %s: %s type '%s' (use dpdkvhostuser, dpdkvhostuserclient, dpdk%s)",
-		         req->name, type[0] ? "unknown" : "missing", type,
-		         ctx->replay ? ", or no type for a replay port" : "");
+		snprintf(
+		    err, errlen,
+		    "port %s: %s type '%s' (use dpdkvhostuser, dpdkvhostuserclient, dpdk, vxlan%s)",
+		    req->name, type[0] ? "unknown" : "missing", type,
+		    ctx->replay ? ", or no type for a replay port" : "");
 		return -EINVAL;
 	}
 	if ((ret = check_options(req->options, err, errlen)) < 0)
@@ -383,10 +414,11 @@ int wf_port_add(struct wf_ctx *ctx, const struct wf_port_req *req, char *err, si
 		goto fail;
 	port->link = cls->link_up(port);
 	ctx->ports[idx] = port;
-	if ((ret = wf_config_publish(ctx)) < 0) {
+	if ((ret = wf_vtep_check(ctx, err, errlen)) < 0 || (ret = wf_config_publish(ctx)) < 0) {
+		if (ret == -ENOMEM)
+			snprintf(err, errlen, "out of memory publishing the configuration");
 		ctx->ports[idx] = NULL;
 		cls->close(ctx, port);
-		snprintf(err, errlen, "out of memory publishing the configuration");
 		goto fail;
 	}
 	WF_LOG(INFO, "port %s (%s) added to %s as index %u", port->name, type[0] ? type : "replay",

@@ -159,8 +159,8 @@ static const char *errno_name(int e)
 /* Handles one request line; returns the reply object. */
 static json_t *dispatch(struct wf_ctx *ctx, const char *line, size_t len)
 {
-	static const struct wf_ctl_method *const tables[] = {wf_ctl_config_methods,
-	                                                     wf_ctl_query_methods};
+	static const struct wf_ctl_method *const tables[] = {
+	    wf_ctl_config_methods, wf_ctl_query_methods, wf_ctl_tnl_methods};
 	char err[512] = "";
 	json_error_t jerr;
 	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);

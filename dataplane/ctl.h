@@ -23,9 +23,10 @@ struct wf_ctl_method {
 	wf_ctl_method_fn *fn;
 };
 
-/* Method tables of ctl_config.c and ctl_query.c, NULL-name terminated. */
+/* Method tables of ctl_config.c, ctl_query.c and ctl_tnl.c, NULL-name terminated. */
 extern const struct wf_ctl_method wf_ctl_config_methods[];
 extern const struct wf_ctl_method wf_ctl_query_methods[];
+extern const struct wf_ctl_method wf_ctl_tnl_methods[];
 
 /* Helpers for methods: fetch a typed member of 'params', with an error naming it. */
 int wf_ctl_get_str(const json_t *params, const char *key, bool required, const char **out,

@@ -9,16 +9,16 @@
 
 #include "config.h"
 #include "ctl.h"
+#include "vxlan.h"
 
 static json_t *port_json(const struct wf_ctx *ctx, const struct wf_port *p)
 {
 	json_t *trunks = json_array();
 	for (unsigned i = 0; i < p->n_trunks; i++)
 		json_array_append_new(trunks, json_integer(p->trunks[i]));
-	json_t *j =
-	    json_pack("{s:s,s:s,s:O,s:o,s:s,s:s,s:i}", "name", p->name, "type", p->type, "options",
-	              p->options, "trunks", trunks, "vlan_mode", wf_vlan_mode_name(p->vlan->mode),
-	              "link", p->link ? "up" : "down", "port_index", p->index);
+	json_t *j = json_pack("{s:s,s:s,s:O,s:o,s:s,s:s,s:i}", "name", p->name, "type", p->type,
+	                      "options", p->options, "trunks", trunks, "vlan_mode", wf_vlan_mode_name(p->vlan->mode),
+	                      "link", p->link ? "up" : "down", "port_index", p->index);
 	json_object_set_new(j, "tag", p->tag >= 0 ? json_integer(p->tag) : json_null());
 	(void)ctx;
 	return j;
@@ -52,7 +52,8 @@ static int fdb_collect(const struct wf_fdb_entry *e, void *arg)
 	json_t *rows = arg;
 	json_t *r = json_array();
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
-	rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)e->mac);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0], e->mac[1], e->mac[2],
+	         e->mac[3], e->mac[4], e->mac[5]);
 	json_array_append_new(r, json_integer(e->port));
 	json_array_append_new(r, json_integer(e->vlan));
 	json_array_append_new(r, json_string(mac));
@@ -128,6 +129,8 @@ static json_t *port_stats(const struct wf_port *p)
 		sum.tx_bytes += c->tx_bytes;
 		for (unsigned d = 0; d < WF_DROP_MAX; d++)
 			sum.drops[d] += c->drops[d];
+		for (unsigned r = 0; r < VX_R__COUNT; r++)
+			sum.vx_drops[r] += c->vx_drops[r];
 	}
 	json_t *j = json_pack("{s:I,s:I,s:I,s:I}", "rx_packets", (json_int_t)sum.rx_packets,
 	                      "rx_bytes", (json_int_t)sum.rx_bytes, "tx_packets",
@@ -140,6 +143,15 @@ static json_t *port_stats(const struct wf_port *p)
 			rx_dropped += sum.drops[d];
 		else
 			tx_dropped += sum.drops[d];
+	}
+	for (unsigned r = 1; r < VX_R__COUNT; r++) {
+		char name[64];
+		snprintf(name, sizeof(name), "drop_vx_%s", vx_reason_name(r));
+		json_object_set_new(j, name, json_integer(sum.vx_drops[r]));
+		if (r == VX_R_TOO_BIG)
+			tx_dropped += sum.vx_drops[r];
+		else
+			rx_dropped += sum.vx_drops[r];
 	}
 	json_object_set_new(j, "rx_dropped", json_integer(rx_dropped));
 	json_object_set_new(j, "tx_dropped", json_integer(tx_dropped));
@@ -155,11 +167,25 @@ static json_t *bridge_stats(const struct wf_bridge *br)
 		forwarded += br->ctr[t].forwarded;
 	}
 	wf_fdb_get_stats(br->fdb, &fs);
-	return json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:I}", "fdb_entries", wf_fdb_count(br->fdb),
-	                 "fdb_learned", (json_int_t)fs.n_learned, "fdb_moved",
-	                 (json_int_t)fs.n_moved, "fdb_aged", (json_int_t)fs.n_aged, "fdb_full",
-	                 (json_int_t)fs.n_full, "flooded", (json_int_t)flooded, "forwarded",
-	                 (json_int_t)forwarded);
+	json_t *j =
+	    json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:I}", "fdb_entries", wf_fdb_count(br->fdb),
+	              "fdb_learned", (json_int_t)fs.n_learned, "fdb_moved", (json_int_t)fs.n_moved,
+	              "fdb_aged", (json_int_t)fs.n_aged, "fdb_full", (json_int_t)fs.n_full,
+	              "flooded", (json_int_t)flooded, "forwarded", (json_int_t)forwarded);
+	if (br->vtep_cfg.enabled) {
+		static const char *const names[] = {
+#define WF_VTEP_CTR_NAME(n) #n,
+		    WF_VTEP_COUNTERS(WF_VTEP_CTR_NAME)
+#undef WF_VTEP_CTR_NAME
+		};
+		for (unsigned c = 0; c < WF_VTEP_CTR_MAX; c++) {
+			uint64_t sum = 0;
+			for (unsigned t = 0; t < WF_MAX_THREADS; t++)
+				sum += br->ctr[t].vtep[c];
+			json_object_set_new(j, names[c], json_integer(sum));
+		}
+	}
+	return j;
 }
 
 static int stats(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)

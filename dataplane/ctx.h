@@ -21,6 +21,8 @@
 #include "drop.h"
 #include "fdb.h"
 #include "vlan.h"
+#include "vx_reason.h"
+#include "vtep_cfg.h"
 
 #define WF_MAX_PORTS   2048
 #define WF_MAX_BRIDGES 64
@@ -32,16 +34,38 @@
 
 struct wf_ctx;
 struct wf_port;
+struct wf_tnl;
+struct wf_vtep;
+struct wf_neigh;
+struct vx_vni_table;
 
 /* Per-port counters of one thread (summed when read). */
 struct wf_port_ctr {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t drops[WF_DROP_MAX];
+	uint64_t vx_drops[VX_R__COUNT]; /* VXLAN/underlay reasons (vx_reason.h) */
 } __rte_cache_aligned;
 
 /* Per-bridge counters of one thread. */
+/* Underlay (VTEP) bridge events, counted per bridge. */
+#define WF_VTEP_COUNTERS(_)                                                                        \
+	_(decapsulated)                                                                            \
+	_(encapsulated)                                                                            \
+	_(arp_replied)                                                                             \
+	_(arp_learned)                                                                             \
+	_(arp_requested)                                                                           \
+	_(icmp_replied)
+
+enum wf_vtep_ctr {
+#define WF_VTEP_CTR_ENUM(n) WF_VTEP_##n,
+	WF_VTEP_COUNTERS(WF_VTEP_CTR_ENUM)
+#undef WF_VTEP_CTR_ENUM
+	    WF_VTEP_CTR_MAX
+};
+
 struct wf_bridge_ctr {
 	uint64_t flooded, forwarded;
+	uint64_t vtep[WF_VTEP_CTR_MAX];
 } __rte_cache_aligned;
 
 /* One vtable per port type (like OVS's netdev_class). */
@@ -87,8 +111,10 @@ struct wf_port {
 struct wf_bridge {
 	char name[WF_NAME_MAX];
 	uint16_t index;
-	json_t *other_config; /* {string: string}, owned */
-	struct wf_fdb *fdb;   /* replaced whole on resize */
+	json_t *other_config;        /* {string: string}, owned */
+	struct wf_fdb *fdb;          /* replaced whole on resize */
+	struct wf_vtep_cfg vtep_cfg; /* underlay keys (vtep.h); enabled with tunnel-ip */
+	struct wf_neigh *neigh;      /* neighbour table of an underlay bridge, else NULL */
 	struct wf_bridge_ctr ctr[WF_MAX_THREADS];
 };
 
@@ -97,13 +123,15 @@ struct wf_snap_port {
 	struct wf_port *port; /* NULL: unused slot */
 	const struct wf_vlan_cfg *vlan;
 	uint16_t bridge;
+	struct wf_tnl *tnl; /* tunnel ports: template and next hop (vtep.h) */
 };
 
 struct wf_snap_bridge {
 	struct wf_bridge *br; /* NULL: unused slot */
 	struct wf_fdb *fdb;
 	uint16_t n_ports;
-	uint16_t *ports; /* port indexes, ascending */
+	uint16_t *ports;      /* port indexes, ascending */
+	struct wf_vtep *vtep; /* underlay bridges: the VTEP (vtep.h) */
 };
 
 struct wf_rxq {
@@ -115,6 +143,7 @@ struct wf_snap {
 	struct wf_snap_bridge bridges[WF_MAX_BRIDGES];
 	uint16_t n_rxqs[WF_MAX_PMDS];
 	struct wf_rxq *rxqs[WF_MAX_PMDS];
+	struct vx_vni_table *vnis; /* VNI -> overlay bridge index */
 };
 
 /* Frames waiting to leave by one port during one burst. */
@@ -128,8 +157,9 @@ struct wf_txbuf {
 struct wf_thread {
 	unsigned slot; /* counter slot, 0..WF_MAX_THREADS-1 */
 	unsigned lcore;
-	uint16_t txq; /* transmit queue this thread uses on every port */
-	uint32_t now; /* dataplane clock, seconds */
+	uint16_t txq;   /* transmit queue this thread uses on every port */
+	uint32_t now;   /* dataplane clock, seconds */
+	uint16_t ip_id; /* outer IPv4 id of encapsulated frames */
 	struct rte_mempool *pool;
 	struct wf_txbuf *txbufs; /* [WF_MAX_PORTS] */
 	uint16_t n_touched;

@@ -14,7 +14,14 @@
 	_(NO_OUTPUT, no_output, "flood found no other port in the VLAN", 1)                        \
 	_(NO_MBUF, no_mbuf, "no buffer to copy a flooded frame", 0)                                \
 	_(TX_QUEUE_FULL, tx_queue_full, "transmit queue full", 0)                                  \
-	_(LINK_DOWN, link_down, "output port link is down", 0)
+	_(LINK_DOWN, link_down, "output port link is down", 0)                                     \
+	_(NOT_FOR_US, not_for_us, "underlay frame not for our VTEP (MAC, IP or protocol)", 1)      \
+	_(OTHER_TO_US, other_to_us, "underlay packet to our tunnel IP that is not VXLAN/ARP/ping", \
+	  1)                                                                                       \
+	_(UNKNOWN_TUNNEL, unknown_tunnel, "VXLAN from a remote_ip no tunnel port of the VNI has",  \
+	  1)                                                                                       \
+	_(NEIGH_UNRESOLVED, neigh_unresolved, "next hop of the tunnel not resolved by ARP yet", 0) \
+	_(NO_UNDERLAY, no_underlay, "no underlay bridge reaches the tunnel's remote_ip", 0)
 
 enum wf_drop {
 #define WF_DROP_ENUM(sym, name, descr, ingress) WF_DROP_##sym,

@@ -79,11 +79,11 @@ uint16_t wf_fdb_lookup(const struct wf_fdb *, uint16_t vlan, const uint8_t mac[6
 /* Looks up n keys at once (prefetching), writing ports[i] (WF_FDB_PORT_NONE on miss).
  * 'macs[i]' points at 6 bytes (e.g. straight into a frame). Returns the number of hits. */
 unsigned wf_fdb_lookup_bulk(const struct wf_fdb *, const uint16_t *vlans,
-			    const uint8_t *const *macs, unsigned n, uint32_t now, uint16_t *ports);
+                            const uint8_t *const *macs, unsigned n, uint32_t now, uint16_t *ports);
 
 /* Learns that (vlan, mac) was seen on 'port' at 'now'. Never blocks; safe concurrently. */
 enum wf_fdb_learn_result wf_fdb_learn(struct wf_fdb *, uint16_t vlan, const uint8_t mac[6],
-				      uint16_t port, uint32_t now);
+                                      uint16_t port, uint32_t now);
 
 /* --- control side ------------------------------------------------------------------------ */
 
@@ -102,7 +102,7 @@ unsigned wf_fdb_count(const struct wf_fdb *);
 void wf_fdb_get_stats(const struct wf_fdb *, struct wf_fdb_stats *);
 /* Calls cb for every live entry, in no particular order. Stops early if cb returns non-zero. */
 void wf_fdb_walk(const struct wf_fdb *, uint32_t now,
-		 int (*cb)(const struct wf_fdb_entry *, void *arg), void *arg);
+                 int (*cb)(const struct wf_fdb_entry *, void *arg), void *arg);
 /* Copies every live entry of 'src' into 'dst' (used to resize a table: build the new one,
  * copy, publish by RCU, free the old after a grace period). Returns the number copied; entries
  * beyond dst's limit are dropped. */

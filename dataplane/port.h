@@ -8,6 +8,7 @@ extern const struct wf_port_class wf_port_dpdk;            /* type "dpdk" */
 extern const struct wf_port_class wf_port_vhostuser;       /* type "dpdkvhostuser" */
 extern const struct wf_port_class wf_port_vhostuserclient; /* type "dpdkvhostuserclient" */
 extern const struct wf_port_class wf_port_replay;          /* no type, replay mode only */
+extern const struct wf_port_class wf_port_vxlan;           /* type "vxlan" (port_tnl.c) */
 
 /* Option 'key' of a port as a string, or NULL. */
 const char *wf_port_option(const struct wf_port *, const char *key);

@@ -51,8 +51,11 @@ static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devarg
 
 	ret = rte_dev_probe(devargs);
 	if (ret < 0) {
-		snprintf(err, errlen, "port %s: cannot create device '%s': %s", port->name, devargs,
-		         rte_strerror(-ret));
+		snprintf(err, errlen,
+		         "port %s: cannot create device '%s' (unknown driver, bad devargs or "
+		         "device busy; see the dataplane log)",
+		         port->name, devargs);
+
 		return ret == -EEXIST ? -EEXIST : -ENODEV;
 	}
 	if (rte_eth_iterator_init(&it, devargs) == 0) {
@@ -232,10 +235,8 @@ const struct wf_port_class wf_port_vhostuserclient = {
 const struct wf_port_class *wf_port_class_find(const char *type)
 {
 	static const struct wf_port_class *const classes[] = {
-	    &wf_port_dpdk,
-	    &wf_port_vhostuser,
-	    &wf_port_vhostuserclient,
-	    &wf_port_replay,
+	    &wf_port_dpdk,   &wf_port_vhostuser, &wf_port_vhostuserclient,
+	    &wf_port_replay, &wf_port_vxlan,
 	};
 	for (unsigned i = 0; i < RTE_DIM(classes); i++)
 		if (strcmp(classes[i]->type, type) == 0)

@@ -1,6 +1,7 @@
 /* The replay engine (see replay.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,7 +44,7 @@ static void age_all(struct wf_ctx *ctx, uint32_t now)
 
 long wf_replay_run(struct wf_ctx *ctx, char *err, size_t errlen)
 {
-	static struct input inputs[WF_MAX_PORTS];
+	struct input *inputs;
 	struct wf_thread *t = &ctx->threads[0];
 	char ebuf[PCAP_ERRBUF_SIZE], path[PATH_MAX + WF_NAME_MAX];
 	unsigned n_inputs = 0;
@@ -53,6 +54,10 @@ long wf_replay_run(struct wf_ctx *ctx, char *err, size_t errlen)
 	if (!ctx->replay) {
 		snprintf(err, errlen, "replay-run needs replay mode (--replay DIR)");
 		return -ENOTSUP;
+	}
+	if (!(inputs = calloc(WF_MAX_PORTS, sizeof(*inputs)))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
 		struct wf_port *p = ctx->ports[i];
@@ -66,6 +71,7 @@ long wf_replay_run(struct wf_ctx *ctx, char *err, size_t errlen)
 			snprintf(err, errlen, "port %s: cannot read '%s': %s", p->name, path, ebuf);
 			for (unsigned j = 0; j < n_inputs; j++)
 				pcap_close(inputs[j].pc);
+			free(inputs);
 			return -EIO;
 		}
 		inputs[n_inputs] = (struct input){.port = p, .pc = pc};
@@ -102,6 +108,7 @@ long wf_replay_run(struct wf_ctx *ctx, char *err, size_t errlen)
 	}
 	for (unsigned i = 0; i < n_inputs; i++)
 		pcap_close(inputs[i].pc);
+	free(inputs);
 	for (unsigned i = 0; i < WF_MAX_PORTS; i++)
 		if (ctx->ports[i] && ctx->ports[i]->cls == &wf_port_replay)
 			wf_port_replay_flush(ctx->ports[i]);

@@ -3,11 +3,13 @@
 #include <stdlib.h>
 
 #include "config.h"
+#include "vtep.h"
 
 static void snap_free(struct wf_snap *s)
 {
 	if (!s)
 		return;
+	wf_vtep_snap_free(s);
 	for (unsigned i = 0; i < WF_MAX_BRIDGES; i++)
 		free(s->bridges[i].ports);
 	for (unsigned i = 0; i < WF_MAX_PMDS; i++)
@@ -58,6 +60,8 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 			s->rxqs[pmd][s->n_rxqs[pmd]++] = (struct wf_rxq){i, q};
 		}
 	}
+	if (wf_vtep_snap_build(ctx, s) < 0)
+		goto nomem;
 	return s;
 nomem:
 	snap_free(s);

@@ -4,6 +4,7 @@
 #include <rte_prefetch.h>
 
 #include "switch.h"
+#include "vtep.h"
 
 void wf_switch_drop(struct wf_thread *t, struct wf_port *p, enum wf_drop reason, struct rte_mbuf *m)
 {
@@ -59,6 +60,10 @@ void wf_switch_output(struct wf_thread *t, const struct wf_snap *s, uint16_t out
 	const struct wf_snap_port *op = &s->ports[out];
 	struct wf_txbuf *tb = &t->txbufs[out];
 
+	if (op->tnl) {
+		wf_tnl_output(t, s, out, m, meta);
+		return;
+	}
 	if (wf_vlan_egress_tagged(op->vlan, meta->vlan) && wf_vlan_push(m, meta) < 0) {
 		wf_switch_drop(t, op->port, WF_DROP_NO_MBUF, m);
 		return;
@@ -73,16 +78,20 @@ void wf_switch_output(struct wf_thread *t, const struct wf_snap *s, uint16_t out
 }
 
 /* Sends 'm' to every port of the bridge in its VLAN but 'in'. The last one gets 'm' itself,
- * the others a copy (egress tagging differs per port, so frames cannot be shared). */
+ * the others a copy (egress tagging differs per port, so frames cannot be shared). Frames
+ * from a tunnel are not flooded to other tunnels. */
 static void flood(struct wf_thread *t, const struct wf_snap *s, const struct wf_snap_bridge *b,
                   uint16_t in, struct rte_mbuf *m, const struct wf_vlan_meta *meta)
 {
 	uint16_t last = WF_PORT_NONE;
+	bool from_tunnel = s->ports[in].tnl != NULL;
 
 	for (uint16_t i = 0; i < b->n_ports; i++) {
 		uint16_t out = b->ports[i];
 		if (out == in || !wf_vlan_member(s->ports[out].vlan, meta->vlan))
 			continue;
+		if (from_tunnel && s->ports[out].tnl)
+			continue; /* split horizon: full-mesh overlay */
 		if (last != WF_PORT_NONE) {
 			struct rte_mbuf *c = rte_pktmbuf_copy(m, t->pool, 0, UINT32_MAX);
 			if (c)
@@ -111,6 +120,10 @@ void wf_switch_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
 	const uint8_t *dst[WF_BURST];
 	uint16_t vlans[WF_BURST], outs[WF_BURST], k = 0;
 
+	if (b->vtep) {
+		wf_vtep_input(t, s, in, pkts, n);
+		return;
+	}
 	/* Stage 1: ingress — count, validate, classify into a VLAN, untag. */
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];

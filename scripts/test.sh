@@ -23,7 +23,8 @@ if ! ninja -C "$BUILD" >"$BUILD.log" 2>&1; then
   echo "0 passed, 1 failed"
   exit 1
 fi
-export WEFT_BUILD=$TOP/$BUILD PATH=$TOP/$BUILD/cli:$TOP/$BUILD/dataplane:$TOP/$BUILD/ovsdb-lite:$TOP/$BUILD/control:$PATH
+case "$BUILD" in /*) ABS=$BUILD ;; *) ABS=$TOP/$BUILD ;; esac
+export WEFT_BUILD=$ABS PATH=$ABS/cli:$ABS/dataplane:$ABS/ovsdb-lite:$ABS/control:$PATH
 
 count_meson() { # reads meson's testlog.json of the last run
   local r

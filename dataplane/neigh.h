@@ -1,0 +1,62 @@
+/* neigh: the IPv4 neighbour table of one underlay (VTEP) bridge: next-hop IP -> MAC and the
+ * uplink port it was seen on. Used to fill the outer destination MAC of VXLAN frames.
+ *
+ * Concurrency (no locks): PMDs read entries through pointers the snapshot holds, learn from
+ * ARP (wf_neigh_learn) and rate-limit their own ARP requests (wf_neigh_want_request); the main
+ * lcore creates entries (wf_neigh_ensure), sets static ones, flushes and lists. Entries are
+ * never freed while the table lives, so a pointer stays valid; a flushed entry just becomes
+ * unresolved.
+ *
+ * Policy: a frame whose next hop is unresolved is dropped and counted (drop_neigh_unresolved),
+ * and an ARP request goes out at most once a second per neighbour. A dynamic entry older than
+ * the timeout is still used while it is refreshed by ARP; older than three timeouts it is
+ * unresolved again. */
+#ifndef WF_NEIGH_H
+#define WF_NEIGH_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define WF_NEIGH_MAX             256
+#define WF_NEIGH_DEFAULT_TIMEOUT 300
+
+struct wf_neigh_entry {
+	_Atomic uint32_t ip;       /* network order; 0 = free slot */
+	_Atomic uint64_t macport;  /* MAC in bits 0..47, port index + 1 in 48..63; 0 = unresolved */
+	_Atomic uint32_t updated;  /* dataplane clock of the last ARP seen */
+	_Atomic uint32_t last_req; /* dataplane clock of our last request + 1; 0 = never */
+	_Atomic bool is_static;
+};
+
+struct wf_neigh {
+	uint32_t timeout_s;
+	struct wf_neigh_entry e[WF_NEIGH_MAX];
+};
+
+struct wf_neigh *wf_neigh_create(uint32_t timeout_s);
+void wf_neigh_destroy(struct wf_neigh *);
+
+/* Main lcore: the entry for 'ip' (created unresolved if absent), NULL if the table is full. */
+struct wf_neigh_entry *wf_neigh_ensure(struct wf_neigh *, uint32_t ip);
+/* Main lcore: static entry. 0 or -ENOSPC. */
+int wf_neigh_set_static(struct wf_neigh *, uint32_t ip, const uint8_t mac[6], uint16_t port);
+/* Main lcore: makes dynamic entries (and static ones if 'all') unresolved. Returns how many. */
+unsigned wf_neigh_flush(struct wf_neigh *, bool all);
+
+/* PMD: records that 'ip' is at 'mac' behind 'port' (from an ARP packet). Updates an existing
+ * dynamic entry, or creates one if 'create'. Static entries are not changed. */
+void wf_neigh_learn(struct wf_neigh *, uint32_t ip, const uint8_t mac[6], uint16_t port,
+                    uint32_t now, bool create);
+
+/* PMD: the usable MAC+port of 'e' (0 if unresolved or expired) and whether an ARP request
+ * should be sent now (at most one per second per entry, also to refresh an aging entry). */
+uint64_t wf_neigh_resolve(struct wf_neigh *, struct wf_neigh_entry *e, uint32_t now,
+                          bool *send_request);
+
+static inline uint16_t wf_neigh_port(uint64_t macport)
+{
+	return (uint16_t)((macport >> 48) - 1);
+}
+
+#endif

@@ -1,0 +1,257 @@
+/* Fast path of VXLAN tunnels and underlay bridges (see vtep.h). */
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "switch.h"
+#include "vtep.h"
+
+static void vx_drop(struct wf_thread *t, struct wf_port *p, enum vx_reason r, struct rte_mbuf *m)
+{
+	p->ctr[t->slot].vx_drops[r]++;
+	rte_pktmbuf_free(m);
+}
+
+static void vtep_count(struct wf_thread *t, const struct wf_snap_bridge *b, enum wf_vtep_ctr c)
+{
+	b->br->ctr[t->slot].vtep[c]++;
+}
+
+/* Pads a reply to the Ethernet minimum, as the wire would. */
+static void pad60(struct rte_mbuf *m)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	if (len < RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN) {
+		char *p = rte_pktmbuf_append(m, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN - len);
+		if (p)
+			memset(p, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN - len);
+	}
+}
+
+static const struct wf_vlan_meta untagged;
+
+/* Broadcasts an ARP request for 'ip' on every port of underlay bridge 'vb'. */
+static void arp_request(struct wf_thread *t, const struct wf_snap *s, uint16_t vb, uint32_t ip)
+{
+	const struct wf_snap_bridge *b = &s->bridges[vb];
+	for (uint16_t i = 0; i < b->n_ports; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(t->pool);
+		uint8_t *p = m ? (uint8_t *)rte_pktmbuf_append(m, VX_ARP_FRAME_LEN) : NULL;
+		if (!p || vx_arp_build_request(&b->vtep->vx, ip, p, VX_ARP_FRAME_LEN) < 0) {
+			rte_pktmbuf_free(m);
+			s->ports[b->ports[i]].port->ctr[t->slot].drops[WF_DROP_NO_MBUF]++;
+			continue;
+		}
+		pad60(m);
+		vtep_count(t, b, WF_VTEP_arp_requested);
+		wf_switch_output(t, s, b->ports[i], m, &untagged);
+	}
+}
+
+void wf_tnl_output(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struct rte_mbuf *m,
+                   const struct wf_vlan_meta *meta)
+{
+	const struct wf_tnl *tn = s->ports[out].tnl;
+	struct wf_port *tp = s->ports[out].port;
+	struct wf_port_ctr *c = &tp->ctr[t->slot];
+	bool req;
+
+	if (tn->vtep_bridge == WF_PORT_NONE) {
+		wf_switch_drop(t, tp, WF_DROP_NO_UNDERLAY, m);
+		return;
+	}
+	const struct wf_snap_bridge *vb = &s->bridges[tn->vtep_bridge];
+	if (wf_vlan_egress_tagged(s->ports[out].vlan, meta->vlan) && wf_vlan_push(m, meta) < 0) {
+		wf_switch_drop(t, tp, WF_DROP_NO_MBUF, m);
+		return;
+	}
+	uint64_t mp = wf_neigh_resolve(vb->vtep->neigh, tn->nh, t->now, &req);
+	if (req)
+		arp_request(t, s, tn->vtep_bridge,
+		            atomic_load_explicit(&tn->nh->ip, memory_order_relaxed));
+	if (!mp) {
+		wf_switch_drop(t, tp, WF_DROP_NEIGH_UNRESOLVED, m);
+		return;
+	}
+	uint16_t uplink = wf_neigh_port(mp);
+	if (uplink >= WF_MAX_PORTS || !s->ports[uplink].port ||
+	    s->ports[uplink].bridge != tn->vtep_bridge) {
+		wf_switch_drop(t, tp, WF_DROP_NEIGH_UNRESOLVED, m);
+		return;
+	}
+	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
+	if (vx_mtu_check(&tn->tmpl, inner_len) != VX_R_OK) {
+		vx_drop(t, tp, VX_R_TOO_BIG, m);
+		return;
+	}
+	uint32_t hash = vx_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
+	uint8_t *outer = (uint8_t *)rte_pktmbuf_prepend(m, VX_ENCAP_LEN);
+	if (!outer) {
+		wf_switch_drop(t, tp, WF_DROP_NO_MBUF, m);
+		return;
+	}
+	int flags = vx_encap(&tn->tmpl, outer, inner_len, hash, t->ip_id++);
+	if (flags & VX_TX_F_IP_CKSUM) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		m->l2_len = VX_ETH_HLEN;
+		m->l3_len = VX_IPV4_HLEN;
+	}
+	for (int i = 0; i < 6; i++)
+		outer[i] = mp >> (8 * i);
+	c->tx_packets++;
+	c->tx_bytes += inner_len;
+	vtep_count(t, vb, WF_VTEP_encapsulated);
+	wf_switch_output(t, s, uplink, m, &untagged);
+}
+
+/* The tunnel port of bridge 'b' for frames from 'remote' with 'vni', or WF_PORT_NONE. */
+static uint16_t find_tunnel(const struct wf_snap *s, uint32_t b, uint32_t remote, uint32_t vni)
+{
+	const struct wf_snap_bridge *sb = &s->bridges[b];
+	for (uint16_t i = 0; i < sb->n_ports; i++) {
+		const struct wf_tnl *tn = s->ports[sb->ports[i]].tnl;
+		if (tn && tn->cfg->remote_ip == remote && tn->cfg->vni == vni)
+			return sb->ports[i];
+	}
+	return WF_PORT_NONE;
+}
+
+/* Decapsulates 'm'; returns the tunnel port it arrived by, or WF_PORT_NONE (dropped). */
+static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct wf_snap_bridge *vb,
+                      struct wf_port *in, struct rte_mbuf *m, uint32_t *last_key,
+                      uint16_t *last_port)
+{
+	struct vx_rx_info info;
+	uint32_t flags = 0;
+
+	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) < 0) {
+		wf_switch_drop(t, in, WF_DROP_NO_MBUF, m);
+		return WF_PORT_NONE;
+	}
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		flags |= VX_RX_F_IP_CKSUM_GOOD;
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		flags |= VX_RX_F_L4_CKSUM_GOOD;
+	enum vx_reason r = vx_decap(&vb->vtep->vx, s->vnis, rte_pktmbuf_mtod(m, const uint8_t *),
+	                            rte_pktmbuf_data_len(m), flags, &info);
+	if (r != VX_R_OK) {
+		vx_drop(t, in, r, m);
+		return WF_PORT_NONE;
+	}
+	uint16_t tp;
+	if (last_key[0] == info.remote_ip && last_key[1] == info.vni && *last_port != WF_PORT_NONE)
+		tp = *last_port;
+	else
+		tp = find_tunnel(s, info.id, info.remote_ip, info.vni);
+	if (tp == WF_PORT_NONE) {
+		wf_switch_drop(t, in, WF_DROP_UNKNOWN_TUNNEL, m);
+		return WF_PORT_NONE;
+	}
+	last_key[0] = info.remote_ip;
+	last_key[1] = info.vni;
+	*last_port = tp;
+	rte_pktmbuf_adj(m, info.inner_off);
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - info.inner_len);
+	m->ol_flags = 0;
+	vtep_count(t, vb, WF_VTEP_decapsulated);
+	return tp;
+}
+
+static void arp_input(struct wf_thread *t, const struct wf_snap *s, const struct wf_snap_bridge *vb,
+                      uint16_t in, struct rte_mbuf *m)
+{
+	struct wf_port *ip = s->ports[in].port;
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	struct vx_arp arp;
+
+	enum vx_reason r = vx_arp_parse(p, rte_pktmbuf_data_len(m), &arp);
+	if (r != VX_R_OK) {
+		vx_drop(t, ip, r, m);
+		return;
+	}
+	/* Learn the sender: always from replies and requests addressed to us (like Linux). */
+	wf_neigh_learn(vb->vtep->neigh, arp.spa, arp.sha, in, t->now, true);
+	vtep_count(t, vb, WF_VTEP_arp_learned);
+	if (arp.op != VX_ARP_OP_REQUEST) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	int len = vx_arp_build_reply(&vb->vtep->vx, &arp, p, rte_pktmbuf_data_len(m));
+	if (len < 0) {
+		vx_drop(t, ip, VX_R_BAD_ARP, m);
+		return;
+	}
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len);
+	pad60(m);
+	vtep_count(t, vb, WF_VTEP_arp_replied);
+	wf_switch_output(t, s, in, m, &untagged);
+}
+
+static void icmp_input(struct wf_thread *t, const struct wf_snap *s,
+                       const struct wf_snap_bridge *vb, uint16_t in, struct rte_mbuf *m)
+{
+	uint32_t len;
+	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) < 0) {
+		wf_switch_drop(t, s->ports[in].port, WF_DROP_NO_MBUF, m);
+		return;
+	}
+	enum vx_reason r = vx_icmp_echo_reply(&vb->vtep->vx, rte_pktmbuf_mtod(m, uint8_t *),
+	                                      rte_pktmbuf_data_len(m), &len);
+	if (r != VX_R_OK) {
+		vx_drop(t, s->ports[in].port, r, m);
+		return;
+	}
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len);
+	pad60(m);
+	vtep_count(t, vb, WF_VTEP_icmp_replied);
+	wf_switch_output(t, s, in, m, &untagged);
+}
+
+void wf_vtep_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
+                   struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct wf_snap_bridge *vb = &s->bridges[s->ports[in].bridge];
+	struct wf_port *ip = s->ports[in].port;
+	struct wf_port_ctr *ic = &ip->ctr[t->slot];
+	struct rte_mbuf *run[WF_BURST];
+	uint16_t run_port = WF_PORT_NONE, n_run = 0, last_port = WF_PORT_NONE;
+	uint32_t last_key[2] = {0, UINT32_MAX};
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		ic->rx_packets++;
+		ic->rx_bytes += rte_pktmbuf_pkt_len(m);
+		switch (vx_classify(&vb->vtep->vx, rte_pktmbuf_mtod(m, const uint8_t *),
+		                    rte_pktmbuf_data_len(m))) {
+		case VX_CLASS_VXLAN: {
+			uint16_t tp = decap(t, s, vb, ip, m, last_key, &last_port);
+			if (tp == WF_PORT_NONE)
+				break;
+			/* Runs of frames from one tunnel go through the overlay switch together. */
+			if (tp != run_port && n_run) {
+				wf_switch_input(t, s, run_port, run, n_run);
+				n_run = 0;
+			}
+			run_port = tp;
+			run[n_run++] = m;
+			break;
+		}
+		case VX_CLASS_ARP:
+			arp_input(t, s, vb, in, m);
+			break;
+		case VX_CLASS_ICMP_ECHO:
+			icmp_input(t, s, vb, in, m);
+			break;
+		case VX_CLASS_OTHER_TO_US:
+			wf_switch_drop(t, ip, WF_DROP_OTHER_TO_US, m);
+			break;
+		default:
+			wf_switch_drop(t, ip, WF_DROP_NOT_FOR_US, m);
+			break;
+		}
+	}
+	if (n_run)
+		wf_switch_input(t, s, run_port, run, n_run);
+	wf_switch_flush(t, s);
+}
