@@ -227,9 +227,10 @@ static int vmp_port_init(struct vmp_ctx *c)
 	return ret;
 }
 
-static struct rte_mbuf *vmp_frame(struct vmp_ctx *c, bool announce, uint64_t seq)
+/* Writes a test frame (or an announce) into the empty mbuf m; returns m. */
+static struct rte_mbuf *vmp_frame(struct vmp_ctx *c, struct rte_mbuf *m, bool announce,
+                                  uint64_t seq)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(c->pool);
 	struct rte_ether_hdr *eh;
 	struct vmp_payload *pl;
 
@@ -265,7 +266,7 @@ static void vmp_poll_link(struct vmp_ctx *c)
 	c->n_link_down += !up;
 	printf("link %s\n", up ? "up" : "down");
 	if (up && c->announce) {
-		m = vmp_frame(c, true, 0);
+		m = vmp_frame(c, rte_pktmbuf_alloc(c->pool), true, 0);
 		for (int i = 0; m != NULL && i < 1000; i++)
 			if (rte_eth_tx_burst(c->port, 0, &m, 1) == 1)
 				m = NULL;
@@ -365,19 +366,19 @@ static int vmp_send_batch(struct vmp_ctx *c, uint64_t n, uint64_t *seq)
 		uint64_t due = n;
 		uint16_t k;
 
-		if (vmp_quit)
+		if (vmp_quit) {
+			rte_pktmbuf_free_bulk(pend, n_pend);
+			*seq += sent;
 			return -EINTR;
+		}
 		if (c->rate) {
 			double want = (vmp_now() - t0) * (double)c->rate + 1;
 			due = want < (double)n ? (uint64_t)want : n;
 		}
-		while (n_pend < VMP_BURST && built < due) {
-			pend[n_pend] = vmp_frame(c, false, *seq + built);
-			if (pend[n_pend] == NULL)
-				break;
-			n_pend++;
-			built++;
-		}
+		k = RTE_MIN((uint64_t)(VMP_BURST - n_pend), due - built);
+		if (k && rte_pktmbuf_alloc_bulk(c->pool, pend + n_pend, k) == 0)
+			for (; k; k--, built++)
+				vmp_frame(c, pend[n_pend++], false, *seq + built);
 		k = n_pend ? rte_eth_tx_burst(c->port, 0, pend, n_pend) : 0;
 		memmove(pend, pend + k, (n_pend - k) * sizeof(pend[0]));
 		n_pend -= k;
