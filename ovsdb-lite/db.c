@@ -125,11 +125,13 @@ static void count_strong(struct odb *db)
 					struct odb_row *target;
 					if (ty->key.ref_type == ODB_REF_STRONG &&
 					    (target = tbl_find(&db->tables[ty->key.ref_table],
-					                       &d->keys[i].u)))
+					                       &d->keys[i].u)) &&
+					    target != row)
 						target->n_refs++;
 					if (ty->value.ref_type == ODB_REF_STRONG &&
 					    (target = tbl_find(&db->tables[ty->value.ref_table],
-					                       &d->values[i].u)))
+					                       &d->values[i].u)) &&
+					    target != row)
 						target->n_refs++;
 				}
 			}

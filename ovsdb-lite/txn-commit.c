@@ -36,12 +36,21 @@ typedef void ref_fn(void *aux, const struct odb_column *, unsigned table, const 
 
 /* Calls 'fn' with sign -1 for each reference of kind 'kind' that 'old' holds and 'new' does
  * not, and +1 for each one 'new' adds ('old' or 'new' may be NULL). Sets are compared with a
- * linear merge, so a big unchanged or slightly changed set costs no hash lookups. */
+ * linear merge, so a big unchanged or slightly changed set costs no hash lookups. References
+ * of a row to itself are skipped: they do not keep it alive. */
 static void ref_diff(const struct odb_row *old, const struct odb_row *new, enum odb_reftype kind,
-                     ref_fn *fn, void *aux)
+                     ref_fn *fn_, void *aux)
 {
 	const struct odb_table_schema *ts = old ? old->ts : new->ts;
+	const struct odb_uuid *self = row_uuid(old ? old : new);
 	static const struct odb_datum empty;
+
+	/* A row's references to itself do not count (so a self-referencing row is collected). */
+#define fn(AUX, COL, TABLE, U, SIGN)                                                               \
+	do {                                                                                       \
+		if ((TABLE) != ts->index || !uuid_equals((U), self))                               \
+			fn_(AUX, COL, TABLE, U, SIGN);                                             \
+	} while (0)
 
 	for (unsigned c = 2; c < ts->n_columns; c++) {
 		const struct odb_column *col = &ts->columns[c];
@@ -81,6 +90,7 @@ static void ref_diff(const struct odb_row *old, const struct odb_row *new, enum 
 		}
 	}
 }
+#undef fn
 
 struct gc_ctx {
 	struct txn *txn;
@@ -202,7 +212,10 @@ static json_t *check_integrity(struct txn *txn)
 
 /* Drops weak references to rows that do not exist at the end of 'txn' from 'row' (a
  * writable row). Returns the number dropped. */
-static unsigned drop_weak_refs(struct txn *txn, struct odb_row *row)
+/* Drops weak references to rows that do not exist at the end of 'txn' from 'row' (a writable
+ * row; 'inserted' if this txn inserted it). Returns the number dropped; if a column becomes
+ * smaller than its "min", stores a "constraint violation" in *errp (if not already set). */
+static unsigned drop_weak_refs(struct txn *txn, struct odb_row *row, bool inserted, json_t **errp)
 {
 	const struct odb_table_schema *ts = row->ts;
 	unsigned dropped = 0;
@@ -210,17 +223,47 @@ static unsigned drop_weak_refs(struct txn *txn, struct odb_row *row)
 	for (unsigned c = 2; c < ts->n_columns; c++) {
 		const struct odb_type *t = &ts->columns[c].type;
 		struct odb_datum *d = &row->fields[c];
+		unsigned n_col = 0, n_zero = 0;
 		if (t->key.ref_type != ODB_REF_WEAK && t->value.ref_type != ODB_REF_WEAK)
 			continue;
 		for (unsigned i = d->n; i-- > 0;) {
-			bool gone = (t->key.ref_type == ODB_REF_WEAK &&
-			             !txn_get(txn, (unsigned)t->key.ref_table, &d->keys[i].u)) ||
-			            (t->value.ref_type == ODB_REF_WEAK &&
-			             !txn_get(txn, (unsigned)t->value.ref_table, &d->values[i].u));
-			if (gone) {
-				datum_remove_at(d, t, i);
-				dropped++;
-			}
+			bool kgone = t->key.ref_type == ODB_REF_WEAK &&
+			             !txn_get(txn, (unsigned)t->key.ref_table, &d->keys[i].u);
+			bool vgone = t->value.ref_type == ODB_REF_WEAK &&
+			             !txn_get(txn, (unsigned)t->value.ref_table, &d->values[i].u);
+			if (!kgone && !vgone)
+				continue;
+			if ((kgone && uuid_is_zero(&d->keys[i].u)) ||
+			    (vgone && uuid_is_zero(&d->values[i].u)))
+				n_zero++;
+			datum_remove_at(d, t, i);
+			n_col++;
+		}
+		dropped += n_col;
+		if (n_col && d->n < t->min && errp && !*errp) {
+			char buf[UUID_LEN + 1];
+			uuid_to_string(row_uuid(row), buf);
+			if (inserted && n_zero == n_col)
+				*errp = odb_error(
+				    "constraint violation", NULL,
+				    "Weak reference column \"%s\" in \"%s\" row %s (inserted "
+				    "within "
+				    "this transaction) contained all-zeros UUID (probably as the "
+				    "default value for this column) but deleting this value caused "
+				    "a "
+				    "constraint volation because this column is not allowed to be "
+				    "empty.",
+				    ts->columns[c].name, ts->name, buf);
+			else
+				*errp = odb_error("constraint violation", NULL,
+				                  "Deletion of %u weak reference(s) to deleted (or "
+				                  "never-existing) "
+				                  "rows from column \"%s\" in \"%s\" row %s caused "
+				                  "this column to "
+				                  "become empty, but constraints on this column "
+				                  "disallow an empty "
+				                  "column.",
+				                  n_col, ts->columns[c].name, ts->name, buf);
 		}
 	}
 	return dropped;
@@ -229,7 +272,7 @@ static unsigned drop_weak_refs(struct txn *txn, struct odb_row *row)
 static bool has_dangling_weak(struct txn *txn, const struct odb_row *row)
 {
 	struct odb_row *copy = row_clone(row);
-	bool r = drop_weak_refs(txn, copy) > 0;
+	bool r = drop_weak_refs(txn, copy, false, NULL) > 0;
 
 	row_destroy(copy);
 	return r;
@@ -254,25 +297,6 @@ static bool weak_scan_cb(struct txn *txn, const struct odb_row *row, void *aux)
 	return true;
 }
 
-static json_t *check_size_after_weak(const struct odb_row *row)
-{
-	for (unsigned c = 2; c < row->ts->n_columns; c++) {
-		const struct odb_column *col = &row->ts->columns[c];
-		if (row->fields[c].n < col->type.min) {
-			char buf[UUID_LEN + 1];
-			uuid_to_string(row_uuid(row), buf);
-			return odb_error(
-			    "constraint violation", NULL,
-			    "Deletion of weak reference(s) to deleted (or never-existing) "
-			    "rows from column \"%s\" in \"%s\" row %s caused this column "
-			    "to become empty, but constraints on this column disallow an "
-			    "empty column.",
-			    col->name, row->ts->name, buf);
-		}
-	}
-	return NULL;
-}
-
 static json_t *update_weak_refs(struct txn *txn)
 {
 	const struct odb_schema *s = txn->db->schema;
@@ -280,9 +304,8 @@ static json_t *update_weak_refs(struct txn *txn)
 	json_t *err = NULL;
 
 	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
-		if (tr->changed && tr->new &&
-		    tr->new->ts->has_weak_refs &&drop_weak_refs(txn, tr->new) && !err)
-			err = check_size_after_weak(tr->new);
+		if (tr->changed && tr->new && tr->new->ts->has_weak_refs)
+			drop_weak_refs(txn, tr->new, !tr->old, &err);
 		if (tr->old && !tr->new)
 			deleted[tr->table] = true;
 	}
@@ -303,8 +326,7 @@ static json_t *update_weak_refs(struct txn *txn)
 		txn_for_each(txn, t, weak_scan_cb, &w);
 		for (size_t k = 0; k < w.n && !err; k++) {
 			struct odb_row *row = txn_modify(txn, t, &w.uuids[k]);
-			drop_weak_refs(txn, row);
-			err = check_size_after_weak(row);
+			drop_weak_refs(txn, row, false, &err);
 		}
 		free(w.uuids);
 	}

@@ -487,6 +487,70 @@ static void test_weak_refs(void **state)
 	tenv_free(e);
 }
 
+static const char SCHEMA2[] =
+    "{\"name\": \"T2\", \"tables\": {"
+    " \"A\": {\"isRoot\": true, \"columns\": {\"name\": {\"type\": \"string\"},"
+    "   \"wb\": {\"type\": {\"key\": {\"type\": \"uuid\", \"refTable\": \"B\", \"refType\":"
+    "          \"weak\"}, \"min\": 1, \"max\": 2}},"
+    "   \"m\": {\"type\": {\"key\": \"string\", \"value\": {\"type\": \"uuid\", \"refTable\":"
+    "          \"C\"}, \"min\": 0, \"max\": \"unlimited\"}}}},"
+    " \"B\": {\"isRoot\": true, \"columns\": {\"name\": {\"type\": \"string\"}}},"
+    " \"C\": {\"columns\": {\"name\": {\"type\": \"string\"}, \"self\": {\"type\": {\"key\":"
+    "          {\"type\": \"uuid\", \"refTable\": \"C\"}, \"min\": 0, \"max\": 1}}}}}}";
+
+/* Weak references in a column with "min": 1, strong references as map values, and a
+ * non-root row that references only itself (collected, like ovsdb-server does). */
+static void test_weak_min_map_refs(void **state)
+{
+	struct tenv *e = tenv_new(SCHEMA2);
+	json_t *r;
+	(void)state;
+
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"B\",\"uuid-name\":\"b1\",\"row\":{\"name\":"
+	               "\"b1\"}},{\"op\":\"insert\",\"table\":\"A\",\"row\":{\"name\":\"a\",\"wb\":"
+	               "[\"named-uuid\",\"b1\"]}}]");
+	assert_ok(r);
+	json_decref(r);
+	r = run(e->db, "[{\"op\":\"delete\",\"table\":\"B\",\"where\":[]}]");
+	assert_err(r, "constraint violation", NULL);
+	assert_non_null(strstr(res_details(r), "Deletion of 1 weak reference(s)"));
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "B"), 1);
+	/* The default of "wb" is the all-zeros UUID, which is dropped, which violates "min". */
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"A\",\"row\":{\"name\":\"x\"}}]");
+	assert_err(r, "constraint violation", NULL);
+	assert_non_null(strstr(res_details(r), "all-zeros UUID"));
+	json_decref(r);
+
+	r = run(e->db,
+	        "[{\"op\":\"insert\",\"table\":\"C\",\"uuid-name\":\"c1\",\"row\":{\"name\":"
+	        "\"c1\",\"self\":[\"named-uuid\",\"c1\"]}},{\"op\":\"insert\",\"table\":\"C\","
+	        "\"uuid-name\":\"c2\",\"row\":{\"name\":\"c2\"}},{\"op\":\"update\",\"table\":"
+	        "\"A\",\"where\":[],\"row\":{\"m\":[\"map\",[[\"k1\",[\"named-uuid\",\"c1\"]],"
+	        "[\"k2\",[\"named-uuid\",\"c2\"]]]]}}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "C"), 2);
+	r = run(e->db, "[{\"op\":\"mutate\",\"table\":\"A\",\"where\":[],\"mutations\":[[\"m\","
+	               "\"delete\",[\"set\",[\"k2\"]]]]}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "C"), 1);
+	/* Reference counts survive a reopen (self references excluded). */
+	tenv_reopen(e);
+	r = run(e->db, "[{\"op\":\"mutate\",\"table\":\"A\",\"where\":[],\"mutations\":[[\"m\","
+	               "\"delete\",[\"map\",[[\"k1\",[\"named-uuid\",\"nothing\"]]]]]]}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "C"), 1); /* value did not match: nothing deleted */
+	r = run(e->db, "[{\"op\":\"update\",\"table\":\"A\",\"where\":[],\"row\":{\"m\":"
+	               "[\"map\",[]]}}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "C"), 0);
+	tenv_free(e);
+}
+
 static void test_index_maxrows(void **state)
 {
 	struct tenv *e = tenv_new(NULL);
@@ -710,9 +774,9 @@ int main(void)
 	    cmocka_unit_test(test_insert_select), cmocka_unit_test(test_insert_errors),
 	    cmocka_unit_test(test_update_delete), cmocka_unit_test(test_mutate),
 	    cmocka_unit_test(test_conditions),    cmocka_unit_test(test_references_gc),
-	    cmocka_unit_test(test_weak_refs),     cmocka_unit_test(test_index_maxrows),
-	    cmocka_unit_test(test_wait),          cmocka_unit_test(test_misc_ops),
-	    cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_weak_refs),     cmocka_unit_test(test_weak_min_map_refs),
+	    cmocka_unit_test(test_index_maxrows), cmocka_unit_test(test_wait),
+	    cmocka_unit_test(test_misc_ops),      cmocka_unit_test(test_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
