@@ -174,7 +174,8 @@ wt_vmpeer() {
 	shift 3
 	WT_N_DPDK=$((WT_N_DPDK + 1))
 	[ -x "$WT_VMPEER" ] || wt_fail "missing binary $WT_VMPEER (build with ninja -C $WEFT_BUILD)"
-	dev="net_virtio_user0,path=$sock,queues=1"
+	# 1024-entry rings: a receiver descheduled for a while on a busy machine loses nothing.
+	dev="net_virtio_user0,path=$sock,queues=1,queue_size=1024"
 	# A virtio_user client started before its socket exists fails: wait for the switch's socket.
 	if [ "$server" = 1 ]; then
 		dev="$dev,server=1"

@@ -195,7 +195,8 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 	return 0;
 }
 
-/* Starts the port (and the sink port, if a second one exists) with one queue pair each. */
+/* Starts the port (and the sink port, if a second one exists) with one queue pair each, ring
+ * sizes as the device says (virtio_user: devarg queue_size). */
 static int vmp_port_init(struct vmp_ctx *c)
 {
 	struct rte_eth_conf conf = {0};
@@ -209,7 +210,7 @@ static int vmp_port_init(struct vmp_ctx *c)
 	}
 	c->port = rte_eth_find_next(0);
 	c->sink = rte_eth_dev_count_avail() == 2 ? rte_eth_find_next(c->port + 1) : c->port;
-	c->pool = rte_pktmbuf_pool_create("vmp", 4095, 128, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	c->pool = rte_pktmbuf_pool_create("vmp", 8191, 128, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 	                                  rte_socket_id());
 	if (c->pool == NULL)
 		return -rte_errno;
@@ -218,9 +219,9 @@ static int vmp_port_init(struct vmp_ctx *c)
 		if (ret == 0)
 			ret = rte_eth_dev_configure(pid, 1, 1, &conf);
 		if (ret == 0)
-			ret = rte_eth_rx_queue_setup(pid, 0, 256, rte_socket_id(), NULL, c->pool);
+			ret = rte_eth_rx_queue_setup(pid, 0, 0, rte_socket_id(), NULL, c->pool);
 		if (ret == 0)
-			ret = rte_eth_tx_queue_setup(pid, 0, 256, rte_socket_id(), NULL);
+			ret = rte_eth_tx_queue_setup(pid, 0, 0, rte_socket_id(), NULL);
 		if (ret == 0)
 			ret = rte_eth_dev_start(pid);
 	}
