@@ -181,4 +181,79 @@ static inline char *dump(const json_t *j)
 	return json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 }
 
+/* Helpers with cmocka assertions (the includer includes cmocka.h first). */
+static inline json_t *runf(struct odb *db, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline json_t *runf(struct odb *db, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	json_t *r;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&s, fmt, ap) >= 0);
+	va_end(ap);
+	r = run(db, s);
+	free(s);
+	return r;
+}
+
+static inline void assert_ok(json_t *res)
+{
+	if (res_error(res)) {
+		char *s = dump(res);
+		fprintf(stderr, "unexpected error: %s\n", s);
+		free(s);
+	}
+	assert_null(res_error(res));
+}
+
+static inline void assert_err(json_t *res, const char *error, const char *details)
+{
+	const char *e = res_error(res);
+	if (!e || strcmp(e, error)) {
+		char *s = dump(res);
+		fprintf(stderr, "expected %s, got: %s\n", error, s);
+		free(s);
+	}
+	assert_non_null(e);
+	assert_string_equal(e, error);
+	if (details)
+		assert_string_equal(res_details(res), details);
+}
+
+/* Selects column 'col' of the Parent named 'name' as compact JSON (caller frees). */
+static inline char *parent_col(struct odb *db, const char *name, const char *col)
+{
+	json_t *r =
+	    runf(db,
+	         "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[\"name\",\"==\",\"%s\"]],"
+	         "\"columns\":[\"%s\"]}]",
+	         name, col);
+	json_t *rows = json_object_get(json_array_get(r, 0), "rows");
+	char *s;
+
+	assert_int_equal(json_array_size(rows), 1);
+	s = dump(json_object_get(json_array_get(rows, 0), col));
+	json_decref(r);
+	return s;
+}
+
+static inline void assert_col(struct odb *db, const char *name, const char *col, const char *expect)
+{
+	char *s = parent_col(db, name, col);
+	if (strcmp(s, expect))
+		fprintf(stderr, "%s.%s: got %s want %s\n", name, col, s, expect);
+	assert_string_equal(s, expect);
+	free(s);
+}
+
+static inline void insert_parent(struct odb *db, const char *name)
+{
+	json_t *r =
+	    runf(db, "[{\"op\":\"insert\",\"table\":\"Parent\",\"row\":{\"name\":\"%s\"}}]", name);
+	assert_ok(r);
+	json_decref(r);
+}
+
 #endif
