@@ -89,13 +89,15 @@ wt_spawn() {
 # Stops one process of ours; returns its exit status (128+signal if killed).
 wt_stop() {
 	local pid=$1 sig=${2:-TERM} rc=0
-	kill -"$sig" "$pid" 2>/dev/null
-	for _ in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-	{ wait "$pid"; } 2>/dev/null || rc=$?
+	{ # 2>/dev/null also hides bash's "Killed" job notice
+		kill -"$sig" "$pid"
+		for _ in $(seq 100); do
+			kill -0 "$pid" || break
+			sleep 0.1
+		done
+		kill -KILL "$pid"
+		wait "$pid" || rc=$?
+	} 2>/dev/null
 	wt_forget "$pid"
 	return $rc
 }
