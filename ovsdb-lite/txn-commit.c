@@ -48,8 +48,9 @@ static void ref_diff(const struct odb_row *old, const struct odb_row *new, enum 
 	/* A row's references to itself do not count (so a self-referencing row is collected). */
 #define fn(AUX, COL, TABLE, U, SIGN)                                                               \
 	do {                                                                                       \
-		if ((TABLE) != ts->index || !uuid_equals((U), self))                               \
-			fn_(AUX, COL, TABLE, U, SIGN);                                             \
+		const struct odb_uuid *u_ = (U);                                                   \
+		if ((TABLE) != ts->index || !uuid_equals(u_, self))                                \
+			fn_(AUX, COL, TABLE, u_, SIGN);                                            \
 	} while (0)
 
 	for (unsigned c = 2; c < ts->n_columns; c++) {
@@ -70,9 +71,11 @@ static void ref_diff(const struct odb_row *old, const struct odb_row *new, enum 
 				if (!cmp) {
 					i++, j++;
 				} else if (cmp < 0) {
-					fn(aux, col, table, &od->keys[i++].u, -1);
+					fn(aux, col, table, &od->keys[i].u, -1);
+					i++;
 				} else {
-					fn(aux, col, table, &nd->keys[j++].u, 1);
+					fn(aux, col, table, &nd->keys[j].u, 1);
+					j++;
 				}
 			}
 			continue;

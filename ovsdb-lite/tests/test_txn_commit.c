@@ -186,6 +186,26 @@ static void test_weak_min_map_refs(void **state)
 	assert_ok(r);
 	json_decref(r);
 	assert_int_equal(table_size(e->db, "C"), 0);
+
+	/* A reference to another row of the same table keeps it alive; dropping the chain's head
+	 * collects the whole chain. */
+	r = run(e->db, "[{\"op\":\"insert\",\"table\":\"C\",\"uuid-name\":\"x\",\"row\":{\"name\":"
+	               "\"x\",\"self\":[\"set\",[[\"named-uuid\",\"y\"]]]}},{\"op\":\"insert\","
+	               "\"table\":\"C\",\"uuid-name\":\"y\",\"row\":{\"name\":\"y\"}},{\"op\":"
+	               "\"update\",\"table\":\"A\",\"where\":[],\"row\":{\"m\":[\"map\",[[\"k\","
+	               "[\"named-uuid\",\"x\"]]]]}}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "C"), 2);
+	tenv_reopen(e);
+	r = run(e->db, "[{\"op\":\"delete\",\"table\":\"C\",\"where\":[[\"name\",\"==\",\"y\"]]}]");
+	assert_err(r, "referential integrity violation", NULL);
+	json_decref(r);
+	r = run(e->db, "[{\"op\":\"update\",\"table\":\"A\",\"where\":[],\"row\":{\"m\":"
+	               "[\"map\",[]]}}]");
+	assert_ok(r);
+	json_decref(r);
+	assert_int_equal(table_size(e->db, "C"), 0);
 	tenv_free(e);
 }
 
