@@ -15,22 +15,25 @@
 #include <stddef.h>
 
 enum cmd_verb {
-	CMD_ADD_BR,     /* add-br BR [+ merged set Bridge BR ...] */
-	CMD_DEL_BR,     /* del-br BR */
-	CMD_ADD_PORT,   /* add-port BR PORT [+ merged set Interface/Port PORT ...] */
-	CMD_DEL_PORT,   /* del-port [BR] PORT */
-	CMD_SET_PORT,   /* set Port PORT col=val... */
-	CMD_SET_IFACE,  /* set Interface PORT col=val... */
-	CMD_SET_BRIDGE, /* set Bridge BR col=val... */
-	CMD_SHOW,       /* show */
-	CMD_FDB_SHOW,   /* fdb/show BR */
-	CMD_FDB_FLUSH,  /* fdb/flush [BR] */
-	CMD_FDB_ADD,    /* fdb/add BR PORT VLAN MAC */
-	CMD_FDB_DEL,    /* fdb/del BR VLAN MAC */
-	CMD_DP_SHOW,    /* dp/show */
-	CMD_STATS,      /* stats [--all] [NAME] */
-	CMD_REPLAY_RUN, /* replay/run */
-	CMD_DP_EXIT,    /* dp/exit */
+	CMD_ADD_BR,          /* add-br BR [+ merged set Bridge BR ...] */
+	CMD_DEL_BR,          /* del-br BR */
+	CMD_ADD_PORT,        /* add-port BR PORT [+ merged set Interface/Port PORT ...] */
+	CMD_DEL_PORT,        /* del-port [BR] PORT */
+	CMD_SET_PORT,        /* set Port PORT col=val... */
+	CMD_SET_IFACE,       /* set Interface PORT col=val... */
+	CMD_SET_BRIDGE,      /* set Bridge BR col=val... */
+	CMD_SHOW,            /* show */
+	CMD_FDB_SHOW,        /* fdb/show BR */
+	CMD_FDB_FLUSH,       /* fdb/flush [BR] */
+	CMD_FDB_ADD,         /* fdb/add BR PORT VLAN MAC */
+	CMD_FDB_DEL,         /* fdb/del BR VLAN MAC */
+	CMD_DP_SHOW,         /* dp/show */
+	CMD_STATS,           /* stats [--all] [NAME] */
+	CMD_REPLAY_RUN,      /* replay/run */
+	CMD_DP_EXIT,         /* dp/exit */
+	CMD_TNL_NEIGH_SHOW,  /* tnl/neigh/show [BR] */
+	CMD_TNL_NEIGH_SET,   /* tnl/neigh/set BR IP MAC [PORT] */
+	CMD_TNL_NEIGH_FLUSH, /* tnl/neigh/flush [BR] */
 	CMD__COUNT,
 };
 
@@ -64,8 +67,9 @@ struct cmd {
 	enum cmd_verb verb;
 	char *bridge;   /* BR argument, NULL when absent (del-port/fdb-flush without BR) */
 	char *name;     /* PORT argument, or NAME of stats; NULL when absent */
+	char ip[16];    /* tnl/neigh/set: dotted quad, canonical (no leading zeros) */
 	int vlan;       /* fdb/add, fdb/del: 0..4095 */
-	char mac[18];   /* fdb/add, fdb/del: "xx:xx:xx:xx:xx:xx", lower case */
+	char mac[18];   /* fdb/add, fdb/del, tnl/neigh/set: "xx:xx:xx:xx:xx:xx", lower case */
 	bool all;       /* stats --all: show zero counters too */
 	bool may_exist; /* --may-exist add-br/add-port: an existing record is not an error */
 	bool if_exists; /* --if-exists del-br/del-port: a missing record is not an error */

@@ -4,12 +4,25 @@
 #include "dp-request.h"
 
 static const char *const methods[CMD__COUNT] = {
-    [CMD_ADD_BR] = "bridge-add",     [CMD_DEL_BR] = "bridge-del", [CMD_ADD_PORT] = "port-add",
-    [CMD_DEL_PORT] = "port-del",     [CMD_SET_PORT] = "port-set", [CMD_SET_IFACE] = "port-set",
-    [CMD_SET_BRIDGE] = "bridge-set", [CMD_SHOW] = "show",         [CMD_FDB_SHOW] = "fdb-show",
-    [CMD_FDB_FLUSH] = "fdb-flush",   [CMD_FDB_ADD] = "fdb-add",   [CMD_FDB_DEL] = "fdb-del",
-    [CMD_DP_SHOW] = "dp-show",       [CMD_STATS] = "stats",       [CMD_REPLAY_RUN] = "replay-run",
+    [CMD_ADD_BR] = "bridge-add",
+    [CMD_DEL_BR] = "bridge-del",
+    [CMD_ADD_PORT] = "port-add",
+    [CMD_DEL_PORT] = "port-del",
+    [CMD_SET_PORT] = "port-set",
+    [CMD_SET_IFACE] = "port-set",
+    [CMD_SET_BRIDGE] = "bridge-set",
+    [CMD_SHOW] = "show",
+    [CMD_FDB_SHOW] = "fdb-show",
+    [CMD_FDB_FLUSH] = "fdb-flush",
+    [CMD_FDB_ADD] = "fdb-add",
+    [CMD_FDB_DEL] = "fdb-del",
+    [CMD_DP_SHOW] = "dp-show",
+    [CMD_STATS] = "stats",
+    [CMD_REPLAY_RUN] = "replay-run",
     [CMD_DP_EXIT] = "exit",
+    [CMD_TNL_NEIGH_SHOW] = "tnl-neigh-show",
+    [CMD_TNL_NEIGH_SET] = "tnl-neigh-set",
+    [CMD_TNL_NEIGH_FLUSH] = "tnl-neigh-flush",
 };
 
 /* json_object_set_new() that remembers a failure in '*ok'. */
@@ -98,7 +111,15 @@ int dp_request(const struct cmd *cmd, const char **method, json_t **params)
 		break;
 	case CMD_FDB_SHOW:
 	case CMD_FDB_FLUSH:
+	case CMD_TNL_NEIGH_SHOW:
+	case CMD_TNL_NEIGH_FLUSH:
 		put_str(p, "bridge", cmd->bridge, &ok);
+		break;
+	case CMD_TNL_NEIGH_SET:
+		put_str(p, "bridge", cmd->bridge, &ok);
+		put_str(p, "ip", cmd->ip, &ok);
+		put_str(p, "mac", cmd->mac, &ok);
+		put_str(p, "port", cmd->name, &ok);
 		break;
 	case CMD_FDB_ADD:
 		put_str(p, "bridge", cmd->bridge, &ok);

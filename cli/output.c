@@ -1,4 +1,5 @@
 /* weftctl output: tables and JSON. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -326,6 +327,93 @@ void output_dp_show(FILE *f, const json_t *result)
 	}
 }
 
+/* Sort key of a neighbour row: bridge name, then IP numerically (unparsable IPs last). */
+static int cmp_neigh(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(str_of(x, "bridge"), str_of(y, "bridge"));
+	struct in_addr ix = {0}, iy = {0};
+	int okx, oky;
+
+	if (c) {
+		return c;
+	}
+	okx = inet_pton(AF_INET, str_of(x, "ip"), &ix) == 1;
+	oky = inet_pton(AF_INET, str_of(y, "ip"), &iy) == 1;
+	if (okx != oky) {
+		return oky - okx;
+	}
+	if (ntohl(ix.s_addr) != ntohl(iy.s_addr)) {
+		return ntohl(ix.s_addr) < ntohl(iy.s_addr) ? -1 : 1;
+	}
+	return 0;
+}
+
+/* A string field, or "-" when absent (incomplete entries have no MAC, port or age). */
+static const char *dash_of(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (!v || json_is_null(v)) {
+		return "-";
+	}
+	return json_is_string(v) ? json_string_value(v) : "?";
+}
+
+void output_tnl_neigh(FILE *f, const json_t *result)
+{
+	const json_t *entries = json_object_get(result, "entries");
+	size_t n = json_array_size(entries);
+	json_t **v = calloc(n + 1, sizeof(*v));
+	char(*ages)[24] = calloc(n + 1, sizeof(*ages));
+	int w_br = 6, w_ip = 2, w_port = 4, w_age = 3;
+
+	if (!v || !ages) {
+		free(v);
+		free(ages);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[i] = json_array_get(entries, i);
+	}
+	qsort(v, n, sizeof(*v), cmp_neigh);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *age = json_object_get(v[i], "age");
+		int l;
+
+		/* Static entries do not age: their age means nothing. */
+		if (json_is_integer(age) && !json_is_true(json_object_get(v[i], "static"))) {
+			snprintf(ages[i], sizeof(ages[i]), "%lld",
+			         (long long)json_integer_value(age));
+		} else {
+			snprintf(ages[i], sizeof(ages[i]), "-");
+		}
+		l = (int)strlen(str_of(v[i], "bridge"));
+		w_br = l > w_br ? l : w_br;
+		l = (int)strlen(str_of(v[i], "ip"));
+		w_ip = l > w_ip ? l : w_ip;
+		l = (int)strlen(dash_of(v[i], "port"));
+		w_port = l > w_port ? l : w_port;
+		l = (int)strlen(ages[i]);
+		w_age = l > w_age ? l : w_age;
+	}
+	fprintf(f, "%-*s  %-*s  %-17s  %-*s  %*s  %s\n", w_br, "bridge", w_ip, "IP", "MAC", w_port,
+	        "port", w_age, "age", "state");
+	for (size_t i = 0; i < n; i++) {
+		char mac[18];
+
+		snprintf(mac, sizeof(mac), "%s", dash_of(v[i], "mac"));
+		for (char *p = mac; *p; p++) {
+			*p = (char)tolower((unsigned char)*p);
+		}
+		fprintf(f, "%-*s  %-*s  %-17s  %-*s  %*s  %s\n", w_br, str_of(v[i], "bridge"), w_ip,
+		        str_of(v[i], "ip"), mac, w_port, dash_of(v[i], "port"), w_age, ages[i],
+		        str_of(v[i], "state"));
+	}
+	free(v);
+	free(ages);
+}
+
 int output_result(FILE *f, const struct cmd *cmd, const json_t *result, enum weftctl_format fmt)
 {
 	switch (cmd->verb) {
@@ -335,6 +423,8 @@ int output_result(FILE *f, const struct cmd *cmd, const json_t *result, enum wef
 	case CMD_DP_SHOW:
 	case CMD_FDB_FLUSH:
 	case CMD_REPLAY_RUN:
+	case CMD_TNL_NEIGH_SHOW:
+	case CMD_TNL_NEIGH_FLUSH:
 		break;
 	default:
 		return 0; /* nothing to print */
@@ -352,7 +442,9 @@ int output_result(FILE *f, const struct cmd *cmd, const json_t *result, enum wef
 		output_stats(f, result, cmd->all);
 	} else if (cmd->verb == CMD_DP_SHOW) {
 		output_dp_show(f, result);
-	} else if (cmd->verb == CMD_FDB_FLUSH) {
+	} else if (cmd->verb == CMD_TNL_NEIGH_SHOW) {
+		output_tnl_neigh(f, result);
+	} else if (cmd->verb == CMD_FDB_FLUSH || cmd->verb == CMD_TNL_NEIGH_FLUSH) {
 		fprintf(f, "flushed %lld entries\n", int_of(result, "flushed"));
 	} else {
 		fprintf(f, "processed %lld frames\n", int_of(result, "frames"));

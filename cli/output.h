@@ -23,6 +23,8 @@ void output_show(FILE *f, const json_t *result);
 void output_fdb(FILE *f, const json_t *result);
 void output_stats(FILE *f, const json_t *result, bool all);
 void output_dp_show(FILE *f, const json_t *result);
+/* tnl/neigh/show: rows sorted by bridge then IP; "-" for what an entry lacks. */
+void output_tnl_neigh(FILE *f, const json_t *result);
 
 /* Writes 's' as an OVSDB string: bare when it is an identifier-like word
  * ([A-Za-z_][A-Za-z0-9_.-]*), else double-quoted with '"' and '\' escaped. */

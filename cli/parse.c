@@ -60,6 +60,51 @@ int parse_mac(const char *s, char out[18], char **errp)
 	return 0;
 }
 
+int parse_ipv4(const char *s, const char *what, char out[16], char **errp)
+{
+	unsigned int octets[4];
+	const char *p = s;
+
+	for (int i = 0; i < 4; i++) {
+		size_t n = strspn(p, "0123456789");
+
+		if (n < 1 || n > 3 || (n > 1 && p[0] == '0') || (i < 3 && p[n] != '.') ||
+		    (i == 3 && p[n] != '\0')) {
+			return cli_error(errp, "invalid %s '%s' (expected an IPv4 address A.B.C.D)",
+			                 what, s);
+		}
+		octets[i] = (unsigned int)strtoul(p, NULL, 10);
+		if (octets[i] > 255) {
+			return cli_error(errp, "invalid %s '%s' (%u is not 0..255)", what, s,
+			                 octets[i]);
+		}
+		p += n + 1;
+	}
+	if ((octets[0] | octets[1] | octets[2] | octets[3]) == 0 ||
+	    (octets[0] & octets[1] & octets[2] & octets[3]) == 255 ||
+	    (octets[0] >= 224 && octets[0] <= 239)) {
+		return cli_error(errp, "%s '%s' is not a unicast IPv4 address", what, s);
+	}
+	snprintf(out, 16, "%u.%u.%u.%u", octets[0], octets[1], octets[2], octets[3]);
+	return 0;
+}
+
+int parse_unicast_mac(const char *s, char out[18], char **errp)
+{
+	int ret = parse_mac(s, out, errp);
+
+	if (ret < 0) {
+		return ret;
+	}
+	if (strtoul(out, NULL, 16) & 1) {
+		return cli_error(errp, "MAC '%s' is multicast or broadcast (expected unicast)", s);
+	}
+	if (!strcmp(out, "00:00:00:00:00:00")) {
+		return cli_error(errp, "MAC '%s' is all zeros (expected unicast)", s);
+	}
+	return 0;
+}
+
 int parse_name(const char *s, const char *what, char **errp)
 {
 	if (s[0] == '\0') {
@@ -308,6 +353,18 @@ static int build_cmd(const struct raw_cmd *raw, struct cmd *cmd, char **errp)
 		return ret ? ret : parse_mac(a[2], cmd->mac, errp);
 	case CMD_STATS:
 		return n ? check_name(raw, a[0], "port or bridge", &cmd->name, errp) : 0;
+	case CMD_TNL_NEIGH_SHOW:
+	case CMD_TNL_NEIGH_FLUSH:
+		return n ? check_name(raw, a[0], "bridge", &cmd->bridge, errp) : 0;
+	case CMD_TNL_NEIGH_SET:
+		ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
+		if (!ret) {
+			ret = parse_ipv4(a[1], "IP", cmd->ip, errp);
+		}
+		if (!ret) {
+			ret = parse_unicast_mac(a[2], cmd->mac, errp);
+		}
+		return ret || n < 4 ? ret : check_name(raw, a[3], "port", &cmd->name, errp);
 	default:
 		return 0;
 	}

@@ -45,6 +45,11 @@ int parse_vlan(const char *s, const char *what, int *vlan, char **errp);
 /* Accepts 6 groups of 1 or 2 hex digits separated by ':'; writes the lower-case, two digits
  * per byte form to 'out' (18 bytes). */
 int parse_mac(const char *s, char out[18], char **errp);
+/* A unicast IPv4 address: dotted quad of decimal 0..255 without leading zeros, not 0.0.0.0,
+ * 255.255.255.255 or multicast (224.0.0.0/4); copied to 'out' (16 bytes). */
+int parse_ipv4(const char *s, const char *what, char out[16], char **errp);
+/* parse_mac(), then rejects multicast/broadcast and all-zero MACs. */
+int parse_unicast_mac(const char *s, char out[18], char **errp);
 /* Bridge and port names: non-empty, no '/', no space or control character. */
 int parse_name(const char *s, const char *what, char **errp);
 

@@ -139,6 +139,38 @@ static const struct verb_info verbs[] = {
         .summary = "replay mode: process every input frame, flush outputs",
     },
     {
+        .name = "tnl/neigh/show",
+        .verb = CMD_TNL_NEIGH_SHOW,
+        .synopsis = "[BR]",
+        .min_args = 0,
+        .max_args = 1,
+        .has_output = true,
+        .summary = "print the tunnel neighbour (ARP) table of underlay bridge BR (default: all)",
+        .help = "Columns: bridge, IP (next hop: remote VTEP or tunnel-gateway), MAC, port\n"
+                "(the underlay uplink it is behind), age (seconds since the last ARP seen;\n"
+                "static entries do not age) and state (incomplete, reachable or static).",
+    },
+    {
+        .name = "tnl/neigh/set",
+        .verb = CMD_TNL_NEIGH_SET,
+        .synopsis = "BR IP MAC [PORT]",
+        .min_args = 3,
+        .max_args = 4,
+        .summary = "add a static tunnel neighbour on underlay bridge BR",
+        .help = "IP: unicast IPv4 address A.B.C.D; MAC: unicast xx:xx:xx:xx:xx:xx.\n"
+                "PORT: the uplink of BR the neighbour is behind (default: BR's first port).\n"
+                "A static entry is neither learned over nor aged; tnl/neigh/flush removes it.",
+    },
+    {
+        .name = "tnl/neigh/flush",
+        .verb = CMD_TNL_NEIGH_FLUSH,
+        .synopsis = "[BR]",
+        .min_args = 0,
+        .max_args = 1,
+        .has_output = true,
+        .summary = "forget every tunnel neighbour (static ones too) of BR (default: all)",
+    },
+    {
         .name = "dp/exit",
         .verb = CMD_DP_EXIT,
         .synopsis = "",

@@ -30,14 +30,25 @@ static void test_methods(void **state)
 		enum cmd_verb verb;
 		const char *method;
 	} map[] = {
-	    {CMD_ADD_BR, "bridge-add"},     {CMD_DEL_BR, "bridge-del"},
-	    {CMD_ADD_PORT, "port-add"},     {CMD_DEL_PORT, "port-del"},
-	    {CMD_SET_PORT, "port-set"},     {CMD_SET_IFACE, "port-set"},
-	    {CMD_SET_BRIDGE, "bridge-set"}, {CMD_SHOW, "show"},
-	    {CMD_FDB_SHOW, "fdb-show"},     {CMD_FDB_FLUSH, "fdb-flush"},
-	    {CMD_FDB_ADD, "fdb-add"},       {CMD_FDB_DEL, "fdb-del"},
-	    {CMD_DP_SHOW, "dp-show"},       {CMD_STATS, "stats"},
-	    {CMD_REPLAY_RUN, "replay-run"}, {CMD_DP_EXIT, "exit"},
+	    {CMD_ADD_BR, "bridge-add"},
+	    {CMD_DEL_BR, "bridge-del"},
+	    {CMD_ADD_PORT, "port-add"},
+	    {CMD_DEL_PORT, "port-del"},
+	    {CMD_SET_PORT, "port-set"},
+	    {CMD_SET_IFACE, "port-set"},
+	    {CMD_SET_BRIDGE, "bridge-set"},
+	    {CMD_SHOW, "show"},
+	    {CMD_FDB_SHOW, "fdb-show"},
+	    {CMD_FDB_FLUSH, "fdb-flush"},
+	    {CMD_FDB_ADD, "fdb-add"},
+	    {CMD_FDB_DEL, "fdb-del"},
+	    {CMD_DP_SHOW, "dp-show"},
+	    {CMD_STATS, "stats"},
+	    {CMD_REPLAY_RUN, "replay-run"},
+	    {CMD_DP_EXIT, "exit"},
+	    {CMD_TNL_NEIGH_SHOW, "tnl-neigh-show"},
+	    {CMD_TNL_NEIGH_SET, "tnl-neigh-set"},
+	    {CMD_TNL_NEIGH_FLUSH, "tnl-neigh-flush"},
 	};
 
 	(void)state;
@@ -50,9 +61,13 @@ static void test_methods(void **state)
 		assert_int_equal(dp_request(&cmd, &m, &p), 0);
 		assert_string_equal(m, map[i].method);
 		assert_true(json_is_object(p));
-		/* Zeroed command: only vlan and mac of the fdb verbs are always sent. */
-		assert_int_equal(json_object_size(p),
-		                 map[i].verb == CMD_FDB_ADD || map[i].verb == CMD_FDB_DEL ? 2 : 0);
+		/* Zeroed command: only vlan and mac of the fdb verbs, ip and mac of
+		 * tnl-neigh-set are always sent. */
+		assert_int_equal(json_object_size(p), map[i].verb == CMD_FDB_ADD ||
+		                                              map[i].verb == CMD_FDB_DEL ||
+		                                              map[i].verb == CMD_TNL_NEIGH_SET
+		                                          ? 2
+		                                          : 0);
 		json_decref(p);
 	}
 }

@@ -171,6 +171,41 @@ static void test_misc_and_json(void **state)
 	      "{\n  \"ports\": {},\n  \"bridges\": {}\n}\n");
 }
 
+static void test_tnl_neigh(void **state)
+{
+	(void)state;
+	/* Sorted by bridge, then IP numerically; "-" for what incomplete entries lack; static
+	 * entries show no age. */
+	check(CMD_TNL_NEIGH_SHOW, false, WEFTCTL_FMT_TABLE,
+	      "{\"entries\": ["
+	      " {\"bridge\": \"br-phy\", \"ip\": \"192.168.99.10\", \"static\": false,"
+	      "  \"state\": \"incomplete\"},"
+	      " {\"bridge\": \"br-phy\", \"ip\": \"192.168.99.9\", \"mac\": \"02:00:00:00:99:0A\","
+	      "  \"port\": \"uplink0\", \"age\": 12, \"static\": false, \"state\": \"reachable\"},"
+	      " {\"bridge\": \"br-a\", \"ip\": \"10.0.0.2\", \"mac\": \"02:00:00:00:00:02\","
+	      "  \"port\": \"u\", \"age\": 4294967, \"static\": true, \"state\": \"static\"}"
+	      "]}",
+	      "bridge  IP             MAC                port     age  state\n"
+	      "br-a    10.0.0.2       02:00:00:00:00:02  u          -  static\n"
+	      "br-phy  192.168.99.9   02:00:00:00:99:0a  uplink0   12  reachable\n"
+	      "br-phy  192.168.99.10  -                  -          -  incomplete\n");
+	check(CMD_TNL_NEIGH_SHOW, false, WEFTCTL_FMT_TABLE, "{\"entries\": []}",
+	      "bridge  IP  MAC                port  age  state\n");
+	/* Malformed rows do not crash. */
+	check(CMD_TNL_NEIGH_SHOW, false, WEFTCTL_FMT_TABLE, "{\"entries\": [{\"mac\": 5}]}",
+	      "bridge  IP  MAC                port  age  state\n"
+	      "?       ?   ?                  -       -  ?\n");
+	check(CMD_TNL_NEIGH_SHOW, false, WEFTCTL_FMT_JSON,
+	      "{\"entries\": [{\"bridge\": \"b\", \"ip\": \"1.2.3.4\"}]}",
+	      "{\n  \"entries\": [\n    {\n      \"bridge\": \"b\",\n      \"ip\": \"1.2.3.4\"\n"
+	      "    }\n  ]\n}\n");
+	check(CMD_TNL_NEIGH_FLUSH, false, WEFTCTL_FMT_TABLE, "{\"flushed\": 2}",
+	      "flushed 2 entries\n");
+	check(CMD_TNL_NEIGH_FLUSH, false, WEFTCTL_FMT_JSON, "{\"flushed\": 2}",
+	      "{\n  \"flushed\": 2\n}\n");
+	check(CMD_TNL_NEIGH_SET, false, WEFTCTL_FMT_TABLE, "{}", "");
+}
+
 static void test_ovs_string(void **state)
 {
 	static const struct {
@@ -200,6 +235,7 @@ int main(void)
 	    cmocka_unit_test(test_show),          cmocka_unit_test(test_fdb),
 	    cmocka_unit_test(test_stats),         cmocka_unit_test(test_dp_show),
 	    cmocka_unit_test(test_misc_and_json), cmocka_unit_test(test_ovs_string),
+	    cmocka_unit_test(test_tnl_neigh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

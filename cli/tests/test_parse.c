@@ -424,6 +424,81 @@ static void test_errors_set(void **state)
 	check_err(ARGV("set", "Port", "", "tag=1"), "set: empty port name");
 }
 
+static void test_tnl_verbs(void **state)
+{
+	(void)state;
+	check_req(ARGV("tnl/neigh/show"), "{\"method\":\"tnl-neigh-show\",\"params\":{}}");
+	check_req(ARGV("tnl/neigh/show", "br-phy", "--format=json"),
+	          "{\"method\":\"tnl-neigh-show\",\"params\":{\"bridge\":\"br-phy\"}}");
+	check_req(ARGV("tnl/neigh/flush"), "{\"method\":\"tnl-neigh-flush\",\"params\":{}}");
+	check_req(ARGV("tnl/neigh/flush", "br-phy"),
+	          "{\"method\":\"tnl-neigh-flush\",\"params\":{\"bridge\":\"br-phy\"}}");
+	check_req(ARGV("tnl/neigh/set", "br-phy", "192.168.99.2", "02:0:0:0:0:AB"),
+	          "{\"method\":\"tnl-neigh-set\",\"params\":{\"bridge\":\"br-phy\","
+	          "\"ip\":\"192.168.99.2\",\"mac\":\"02:00:00:00:00:ab\"}}");
+	check_req(ARGV("tnl/neigh/set", "br-phy", "10.0.0.1", "02:00:00:00:00:01", "up0"),
+	          "{\"method\":\"tnl-neigh-set\",\"params\":{\"bridge\":\"br-phy\","
+	          "\"ip\":\"10.0.0.1\",\"mac\":\"02:00:00:00:00:01\",\"port\":\"up0\"}}");
+	/* Chained with the VTEP configuration, the way a case's setup does it. */
+	check_req(ARGV("add-br", "br-phy", "--", "set", "Bridge", "br-phy",
+	               "other_config:tunnel-ip=192.168.99.1/24",
+	               "other_config:tunnel-mac=02:00:00:00:99:01", "--", "add-port", "br-phy",
+	               "up0", "--", "tnl/neigh/set", "br-phy", "192.168.99.2", "02:00:00:00:99:02"),
+	          "{\"method\":\"bridge-add\",\"params\":{\"name\":\"br-phy\",\"other_config\":"
+	          "{\"tunnel-ip\":\"192.168.99.1/24\",\"tunnel-mac\":\"02:00:00:00:99:01\"}}}\n"
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br-phy\",\"name\":\"up0\"}}\n"
+	          "{\"method\":\"tnl-neigh-set\",\"params\":{\"bridge\":\"br-phy\","
+	          "\"ip\":\"192.168.99.2\",\"mac\":\"02:00:00:00:99:02\"}}");
+	check_req(ARGV("add-port", "br0", "vx1", "--", "set", "Interface", "vx1", "type=vxlan",
+	               "options:remote_ip=192.168.99.2", "options:key=100"),
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"vx1\","
+	          "\"options\":{\"key\":\"100\",\"remote_ip\":\"192.168.99.2\"},"
+	          "\"type\":\"vxlan\"}}");
+}
+
+static void test_errors_tnl(void **state)
+{
+	(void)state;
+	check_err(ARGV("tnl/neigh/show", "a", "b"),
+	          "tnl/neigh/show: expected at most 1 argument ([BR]), got 2");
+	check_err(ARGV("tnl/neigh/flush", "a", "b"),
+	          "tnl/neigh/flush: expected at most 1 argument ([BR]), got 2");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0.1"),
+	          "tnl/neigh/set: expected at least 3 arguments (BR IP MAC [PORT]), got 2");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0.1", "02:00:00:00:00:01", "p", "x"),
+	          "tnl/neigh/set: expected at most 4 arguments (BR IP MAC [PORT]), got 5");
+	check_err(ARGV("tnl/neigh/show", "a/b"),
+	          "tnl/neigh/show: invalid bridge name 'a/b' (no '/', space or control "
+	          "character allowed)");
+	check_err(ARGV("tnl/neigh/flush", ""), "tnl/neigh/flush: empty bridge name");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0", "02:00:00:00:00:01"),
+	          "tnl/neigh/set: invalid IP '10.0.0' (expected an IPv4 address A.B.C.D)");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0.256", "02:00:00:00:00:01"),
+	          "tnl/neigh/set: invalid IP '10.0.0.256' (256 is not 0..255)");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0.01", "02:00:00:00:00:01"),
+	          "tnl/neigh/set: invalid IP '10.0.0.01' (expected an IPv4 address A.B.C.D)");
+	check_err(ARGV("tnl/neigh/set", "br", "0.0.0.0", "02:00:00:00:00:01"),
+	          "tnl/neigh/set: IP '0.0.0.0' is not a unicast IPv4 address");
+	check_err(ARGV("tnl/neigh/set", "br", "224.0.0.1", "02:00:00:00:00:01"),
+	          "tnl/neigh/set: IP '224.0.0.1' is not a unicast IPv4 address");
+	check_err(ARGV("tnl/neigh/set", "br", "255.255.255.255", "02:00:00:00:00:01"),
+	          "tnl/neigh/set: IP '255.255.255.255' is not a unicast IPv4 address");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0.1", "02:00:00:00:01"),
+	          "tnl/neigh/set: invalid MAC '02:00:00:00:01' (expected xx:xx:xx:xx:xx:xx)");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0.1", "01:00:5e:00:00:01"),
+	          "tnl/neigh/set: MAC '01:00:5e:00:00:01' is multicast or broadcast (expected "
+	          "unicast)");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0.1", "ff:ff:ff:ff:ff:ff"),
+	          "tnl/neigh/set: MAC 'ff:ff:ff:ff:ff:ff' is multicast or broadcast (expected "
+	          "unicast)");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0.1", "0:0:0:0:0:0"),
+	          "tnl/neigh/set: MAC '0:0:0:0:0:0' is all zeros (expected unicast)");
+	check_err(ARGV("tnl/neigh/set", "br", "10.0.0.1", "02:00:00:00:00:01", "a b"),
+	          "tnl/neigh/set: invalid port name 'a b' (no '/', space or control character "
+	          "allowed)");
+	check_err(ARGV("tnl/neigh/show", "--all"), "option --all is only valid after 'stats'");
+}
+
 static void test_value_parsers(void **state)
 {
 	char mac[18], *err = NULL;
@@ -455,6 +530,26 @@ static void test_value_parsers(void **state)
 	assert_int_equal(parse_mac("", mac, &err), -EINVAL);
 	free(err);
 	err = NULL;
+	char ip[16];
+	assert_int_equal(parse_ipv4("0.0.0.1", "IP", ip, &err), 0);
+	assert_string_equal(ip, "0.0.0.1");
+	assert_int_equal(parse_ipv4("223.255.255.254", "IP", ip, &err), 0);
+	assert_string_equal(ip, "223.255.255.254");
+	assert_int_equal(parse_ipv4("240.0.0.1", "IP", ip, &err), 0); /* class E: unicast */
+	static const char *const bad_ips[] = {"",         "1.2.3",      "1.2.3.4.",  "1.2.3.4.5",
+	                                      " 1.2.3.4", "1.2.3.4 ",   "1..3.4",    "1.2.3.0x4",
+	                                      "-1.2.3.4", "1.2.3.1000", "239.1.1.1", "a.b.c.d"};
+	for (size_t i = 0; i < sizeof(bad_ips) / sizeof(bad_ips[0]); i++) {
+		assert_int_equal(parse_ipv4(bad_ips[i], "IP", ip, &err), -EINVAL);
+		assert_non_null(err);
+		free(err);
+		err = NULL;
+	}
+	assert_int_equal(parse_unicast_mac("2:0:0:0:0:1", mac, &err), 0);
+	assert_string_equal(mac, "02:00:00:00:00:01");
+	assert_int_equal(parse_unicast_mac("03:00:00:00:00:01", mac, &err), -EINVAL);
+	free(err);
+	err = NULL;
 	assert_int_equal(parse_name("vhost-1.a_b", "port", &err), 0);
 	assert_null(err);
 }
@@ -474,6 +569,8 @@ int main(void)
 	    cmocka_unit_test(test_errors_options),
 	    cmocka_unit_test(test_errors_values),
 	    cmocka_unit_test(test_errors_set),
+	    cmocka_unit_test(test_tnl_verbs),
+	    cmocka_unit_test(test_errors_tnl),
 	    cmocka_unit_test(test_value_parsers),
 	};
 
