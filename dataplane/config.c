@@ -368,11 +368,15 @@ int wf_port_add(struct wf_ctx *ctx, const struct wf_port_req *req, char *err, si
 		return ret;
 	const struct wf_port_class *cls = wf_port_class_find(type);
 	if (!cls || (cls == wf_port_class_find("") && !ctx->replay)) {
-		snprintf(
-		    err, errlen,
-		    "port %s: %s type '%s' (use dpdkvhostuser, dpdkvhostuserclient, dpdk, vxlan%s)",
-		    req->name, type[0] ? "unknown" : "missing", type,
-		    ctx->replay ? ", or no type for a replay port" : "");
+		if (type[0])
+			snprintf(err, errlen, "port %s: unknown type '%s' (use %s)", req->name,
+			         type, "dpdkvhostuser, dpdkvhostuserclient, dpdk, vxlan");
+		else
+			snprintf(
+			    err, errlen,
+			    "port %s: no type given (use dpdkvhostuser, dpdkvhostuserclient, dpdk, "
+			    "vxlan; typeless replay ports need --replay)",
+			    req->name);
 		return -EINVAL;
 	}
 	if ((ret = check_options(req->options, err, errlen)) < 0)

@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""Hostile control-channel input for weft-dataplane: every bad request must get an error reply
+naming the problem (or, for a line that is not JSON-RPC at all, an error reply with id null),
+the configuration must not change, and the dataplane must keep answering.
+
+usage: bad_input.py SOCKET
+"""
+import json
+import socket
+import sys
+
+SOCK = sys.argv[1]
+failures = []
+
+
+def conn():
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(SOCK)
+    return s, s.makefile("rwb")
+
+
+def call_raw(f, line):
+    f.write(line + b"\n")
+    f.flush()
+    reply = f.readline()
+    if not reply:
+        raise RuntimeError("connection closed on %r" % line[:60])
+    return json.loads(reply)
+
+
+def call(f, method, params=None, rid=1):
+    req = {"id": rid, "method": method}
+    if params is not None:
+        req["params"] = params
+    return call_raw(f, json.dumps(req).encode())
+
+
+def expect_error(f, what, line_or_req, errno=None, text=None):
+    if isinstance(line_or_req, bytes):
+        r = call_raw(f, line_or_req)
+    else:
+        r = call(f, *line_or_req)
+    err = r.get("error")
+    if not err or r.get("result") is not None:
+        failures.append("%s: expected an error, got %r" % (what, r))
+        return
+    if errno and err.get("errno") != errno:
+        failures.append("%s: errno %s, want %s (%s)" % (what, err.get("errno"), errno, err))
+    if text and text not in err.get("message", ""):
+        failures.append("%s: message %r lacks %r" % (what, err.get("message"), text))
+    print("ok   %-42s -> %s: %s" % (what, err.get("errno"), err.get("message")))
+
+
+s, f = conn()
+for m, p in [("bridge-add", {"name": "br0", "other_config": {"mac-aging-time": "30"}}),
+             ("port-add", {"bridge": "br0", "name": "p0", "type": "dpdk",
+                           "options": {"dpdk-devargs": "net_null0"}, "tag": 10})]:
+    r = call(f, m, p)
+    assert r["error"] is None, r
+before = call(f, "show")["result"]
+
+cases = [
+    ("not JSON", b"{this is not json", "EINVAL", "invalid JSON"),
+    ("JSON but not an object", b"[1,2,3]", "EINVAL", "object"),
+    ("no method", b'{"id":1}', "EINVAL", "method"),
+    ("method not a string", b'{"id":1,"method":5}', "EINVAL", "method"),
+    ("params not an object", b'{"id":1,"method":"show","params":[1]}', "EINVAL", "params"),
+    ("duplicate keys", b'{"id":1,"method":"show","method":"exit"}', "EINVAL", "invalid JSON"),
+    ("deep nesting", b"[" * 100000 + b"]" * 100000, "EINVAL", None),
+    ("unknown method", ("frobnicate", {}), "EINVAL", "unknown method"),
+    ("unknown parameter", ("bridge-add", {"name": "brx", "colour": "red"}), "EINVAL", "colour"),
+    ("bridge name missing", ("bridge-add", {}), "EINVAL", "name"),
+    ("bridge name wrong type", ("bridge-add", {"name": 7}), "EINVAL", "name"),
+    ("bridge name bad chars", ("bridge-add", {"name": "a/b"}), "EINVAL", "a/b"),
+    ("bridge exists", ("bridge-add", {"name": "br0"}), "EEXIST", "br0"),
+    ("aging not a number", ("bridge-set", {"name": "br0", "other_config": {"mac-aging-time": "soon"}}), "EINVAL", "mac-aging-time"),
+    ("table size too big", ("bridge-set", {"name": "br0", "other_config": {"mac-table-size": "99999999"}}), "EINVAL", "mac-table-size"),
+    ("other_config value not string", ("bridge-set", {"name": "br0", "other_config": {"x": 1}}), "EINVAL", "other_config:x"),
+    ("tunnel-ip garbage", ("bridge-set", {"name": "br0", "other_config": {"tunnel-ip": "1.2.3"}}), "EINVAL", "tunnel-ip"),
+    ("port on missing bridge", ("port-add", {"bridge": "nobr", "name": "p1", "type": "dpdk"}), "ENOENT", "nobr"),
+    ("port unknown type", ("port-add", {"bridge": "br0", "name": "p1", "type": "warp"}), "EINVAL", "warp"),
+    ("port no type (live mode)", ("port-add", {"bridge": "br0", "name": "p1"}), "EINVAL", "no type given"),
+    ("dpdk without devargs", ("port-add", {"bridge": "br0", "name": "p1", "type": "dpdk"}), "EINVAL", "dpdk-devargs"),
+    ("dpdk bad devargs", ("port-add", {"bridge": "br0", "name": "p1", "type": "dpdk", "options": {"dpdk-devargs": "net_nosuch0"}}), "ENODEV", "net_nosuch0"),
+    ("vhostuserclient without path", ("port-add", {"bridge": "br0", "name": "p1", "type": "dpdkvhostuserclient"}), "EINVAL", "vhost-server-path"),
+    ("tag out of range", ("port-add", {"bridge": "br0", "name": "p1", "type": "dpdk", "options": {"dpdk-devargs": "net_null1"}, "tag": 4096}), "EINVAL", "tag"),
+    ("trunks not a list", ("port-set", {"name": "p0", "trunks": 5}), "EINVAL", "trunks"),
+    ("trunk out of range", ("port-set", {"name": "p0", "trunks": [1, 5000]}), "EINVAL", "trunks"),
+    ("bad vlan_mode", ("port-set", {"name": "p0", "vlan_mode": "sideways"}), "EINVAL", "sideways"),
+    ("access without tag", ("port-set", {"name": "p0", "tag": None, "vlan_mode": "access"}), "EINVAL", "needs a tag"),
+    ("type change", ("port-set", {"name": "p0", "type": "dpdkvhostuser"}), "EINVAL", "type cannot change"),
+    ("options change", ("port-set", {"name": "p0", "options": {"dpdk-devargs": "net_null7"}}), "EBUSY", "options"),
+    ("port name reused", ("port-add", {"bridge": "br0", "name": "p0", "type": "dpdk", "options": {"dpdk-devargs": "net_null2"}}), "EEXIST", "p0"),
+    ("port named like a bridge", ("port-add", {"bridge": "br0", "name": "br0", "type": "dpdk", "options": {"dpdk-devargs": "net_null3"}}), "EEXIST", "br0"),
+    ("vxlan without remote_ip", ("port-add", {"bridge": "br0", "name": "vx1", "type": "vxlan", "options": {"key": "5"}}), "EINVAL", "remote_ip"),
+    ("vxlan key too big", ("port-add", {"bridge": "br0", "name": "vx1", "type": "vxlan", "options": {"remote_ip": "10.0.0.2", "key": "16777216"}}), "EINVAL", "key"),
+    ("vxlan unknown option", ("port-add", {"bridge": "br0", "name": "vx1", "type": "vxlan", "options": {"remote_ip": "10.0.0.2", "colour": "red"}}), "EINVAL", "colour"),
+    ("del missing port", ("port-del", {"name": "nope"}), "ENOENT", "nope"),
+    ("del port wrong bridge", ("port-del", {"name": "p0", "bridge": "brz"}), "ENOENT", None),
+    ("fdb-add bad mac", ("fdb-add", {"bridge": "br0", "port": "p0", "vlan": 10, "mac": "zz:00:00:00:00:01"}), "EINVAL", "MAC"),
+    ("fdb-add multicast mac", ("fdb-add", {"bridge": "br0", "port": "p0", "vlan": 10, "mac": "01:00:5e:00:00:01"}), "EINVAL", "multicast"),
+    ("fdb-add vlan too big", ("fdb-add", {"bridge": "br0", "port": "p0", "vlan": 4096, "mac": "02:00:00:00:00:01"}), "EINVAL", "vlan"),
+    ("fdb-add unknown port", ("fdb-add", {"bridge": "br0", "port": "px", "vlan": 1, "mac": "02:00:00:00:00:01"}), "ENOENT", "px"),
+    ("fdb-del absent", ("fdb-del", {"bridge": "br0", "vlan": 1, "mac": "02:00:00:00:00:09"}), "ENOENT", None),
+    ("fdb-show unknown bridge", ("fdb-show", {"bridge": "nobr"}), "ENOENT", "nobr"),
+    ("stats unknown name", ("stats", {"name": "ghost"}), "ENOENT", "ghost"),
+    ("replay-run in live mode", ("replay-run", {}), "ENOTSUP", "replay"),
+    ("neigh on a non-underlay bridge", ("tnl-neigh-set", {"bridge": "br0", "ip": "1.1.1.1", "mac": "02:00:00:00:00:01"}), "EINVAL", "underlay"),
+]
+for what, req, errno, text in cases:
+    expect_error(f, what, req, errno, text)
+
+after = call(f, "show")["result"]
+if after != before:
+    failures.append("configuration changed:\n  before %s\n  after  %s" % (before, after))
+else:
+    print("ok   configuration unchanged after %d bad requests" % len(cases))
+
+# A half-written request on one connection does not block another.
+s2, f2 = conn()
+s2.sendall(b'{"id":1,"method":"sh')
+s3, f3 = conn()
+r = call(f3, "dp-show")
+if r.get("error") is not None:
+    failures.append("dp-show failed while another client stalls: %r" % r)
+else:
+    print("ok   a stalled client does not block others")
+s2.close()
+
+# A line too long to be a request closes that connection, nothing else.
+s4 = socket.socket(socket.AF_UNIX)
+s4.connect(SOCK)
+try:
+    chunk = b"x" * (1 << 20)
+    for _ in range(20):
+        s4.sendall(chunk)
+except (BrokenPipeError, ConnectionResetError):
+    pass
+s4.close()
+r = call(f3, "show")
+if r.get("result") != before:
+    failures.append("after an oversized line: %r" % r)
+else:
+    print("ok   oversized line dropped that connection only")
+
+if failures:
+    for x in failures:
+        print("FAIL", x)
+    sys.exit(1)
+print("all bad input rejected; the dataplane kept serving")
