@@ -16,9 +16,10 @@ static json_t *port_json(const struct wf_ctx *ctx, const struct wf_port *p)
 	json_t *trunks = json_array();
 	for (unsigned i = 0; i < p->n_trunks; i++)
 		json_array_append_new(trunks, json_integer(p->trunks[i]));
-	json_t *j = json_pack("{s:s,s:s,s:O,s:o,s:s,s:s,s:i}", "name", p->name, "type", p->type,
-	                      "options", p->options, "trunks", trunks, "vlan_mode", wf_vlan_mode_name(p->vlan->mode),
-	                      "link", p->link ? "up" : "down", "port_index", p->index);
+	json_t *j =
+	    json_pack("{s:s,s:s,s:O,s:o,s:s,s:s,s:i}", "name", p->name, "type", p->type, "options",
+	              p->options, "trunks", trunks, "vlan_mode", wf_vlan_mode_name(p->vlan->mode),
+	              "link", p->link ? "up" : "down", "port_index", p->index);
 	json_object_set_new(j, "tag", p->tag >= 0 ? json_integer(p->tag) : json_null());
 	(void)ctx;
 	return j;
