@@ -505,6 +505,9 @@ static json_t *atom_from_json(union odb_atom *a, const struct odb_base *b, const
 				return odb_error("syntax error", j, "\"%s\" is not a valid UUID",
 				                 val);
 		} else if (!strcmp(tag, "named-uuid")) {
+			if (!is_identifier(val))
+				return odb_error("syntax error", j,
+				                 "named-uuid string is not a valid <id>");
 			if (!symtab || !symtab->resolve(symtab->aux, val, &a->u))
 				return odb_error("syntax error", j,
 				                 "named-uuid \"%s\" is not allowed here", val);

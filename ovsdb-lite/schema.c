@@ -79,16 +79,6 @@ char *type_to_string(const struct odb_type *t)
 	return r;
 }
 
-static bool is_id(const char *s)
-{
-	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
-		return false;
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_'))
-			return false;
-	return true;
-}
-
 /* Rejects members of 'obj' not in the NULL-terminated list 'allowed'. */
 static bool check_members(struct sctx *c, const json_t *obj, const char *where,
                           const char *const *allowed)
@@ -218,7 +208,7 @@ static bool base_from_json(struct sctx *c, struct odb_base *b, const json_t *j, 
 		return fail(c, "%s: minLength exceeds maxLength", where);
 	if (json_object_get(j, "refTable")) {
 		const json_t *rt = json_object_get(j, "refTable");
-		if (!json_is_string(rt) || !is_id(json_string_value(rt)))
+		if (!json_is_string(rt) || !is_identifier(json_string_value(rt)))
 			return fail(c, "%s: 'refTable' must be a table name", where);
 		b->ref_table_name = xstrdup(json_string_value(rt));
 		b->ref_type = ODB_REF_STRONG;
@@ -334,7 +324,7 @@ static bool table_from_json(struct sctx *c, struct odb_table_schema *ts, const c
 	{
 		struct odb_column *col = &ts->columns[ts->n_columns];
 		snprintf(where, sizeof where, "table %s column %s", name, cname);
-		if (!is_id(cname) || cname[0] == '_')
+		if (!is_identifier(cname) || cname[0] == '_')
 			return fail(c, "%s: invalid column name", where);
 		if (!json_is_object(cj))
 			return fail(c, "%s: column must be an object", where);
@@ -475,7 +465,7 @@ struct odb_schema *schema_from_json(const json_t *j, char **errp)
 	name = json_object_get(j, "name");
 	version = json_object_get(j, "version");
 	tables = json_object_get(j, "tables");
-	if (!json_is_string(name) || !is_id(json_string_value(name))) {
+	if (!json_is_string(name) || !is_identifier(json_string_value(name))) {
 		fail(&c, "schema: \"name\" must be an identifier string");
 		goto out;
 	}
@@ -499,7 +489,7 @@ struct odb_schema *schema_from_json(const json_t *j, char **errp)
 	json_object_foreach((json_t *)tables, tname, tj)
 	{
 		struct odb_table_schema *ts = &s->tables[s->n_tables];
-		if (!is_id(tname) || tname[0] == '_') {
+		if (!is_identifier(tname) || tname[0] == '_') {
 			fail(&c, "schema: invalid table name \"%s\"", tname);
 			goto out;
 		}

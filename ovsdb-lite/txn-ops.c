@@ -146,12 +146,15 @@ static json_t *parse_columns(const struct op_ctx *c, const json_t *cj, unsigned 
 	{
 		const struct odb_column *col =
 		    json_is_string(e) ? schema_find_column(c->ts, json_string_value(e)) : NULL;
-		if (!col) {
+		bool dup = false;
+		for (unsigned k = 0; col && k < *np; k++)
+			dup |= (*colsp)[k] == col->index;
+		if (!col || dup) {
 			free(*colsp);
 			*colsp = NULL;
-			if (!json_is_string(e))
+			if (!json_is_string(e) || dup)
 				return odb_error("syntax error", cj,
-				                 "array of column names expected");
+				                 "array of distinct column names expected");
 			return odb_error("syntax error", cj, "%s is not a valid column name",
 			                 json_string_value(e));
 		}
@@ -188,6 +191,8 @@ static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 			                 "This UUID would duplicate a UUID already present within "
 			                 "the table or deleted within the same transaction.");
 	}
+	if (name_j && !is_identifier(json_string_value(name_j)))
+		return parse_error(c, "Type mismatch for member 'uuid-name'.");
 	if (name_j) {
 		const char *name = json_string_value(name_j);
 		uint32_t h = hash_bytes(name, strlen(name), 0);

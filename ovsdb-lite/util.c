@@ -231,6 +231,17 @@ uint32_t crc32_update(uint32_t crc, const void *p_, size_t n)
 	return ~crc;
 }
 
+bool is_identifier(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

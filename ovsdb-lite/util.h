@@ -68,6 +68,9 @@ json_t *odb_error(const char *error, const json_t *syntax, const char *fmt, ...)
 /* Prefixes the "details" of 'err' with 'prefix' (takes and returns 'err'). */
 json_t *odb_error_prefix(json_t *err, const char *prefix);
 
+/* True if 's' is an RFC 7047 <id>: [A-Za-z_][A-Za-z0-9_]*. */
+bool is_identifier(const char *s);
+
 /* malloc'd printf; aborts on OOM. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *xmalloc(size_t);

@@ -433,6 +433,9 @@ static void test_hostile(void **state)
 	    "\"timeout\":\"x\"}]",
 	    "[{\"op\":\"comment\",\"comment\":7}]",
 	    "[{\"op\":\"assert\"}]",
+	    "[{\"op\":\"insert\",\"table\":\"Other\",\"uuid-name\":\"1bad\",\"row\":{}}]",
+	    "[{\"op\":\"insert\",\"table\":\"Other\",\"row\":{\"must\":[\"named-uuid\",\"a b\"]}}]",
+	    "[{\"op\":\"select\",\"table\":\"Other\",\"where\":[],\"columns\":[\"v\",\"v\"]}]",
 	};
 	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
 		r = run(e->db, junk[i]);
