@@ -1,0 +1,126 @@
+# Shared helpers of the overlay system tests (sourced, not run; not executable so scripts/test.sh
+# skips it): tests/system/vx-*.sh, tests/system/overlay-*.sh and scripts/lab.sh.
+# Builds on tests/tools/weft-test-lib.sh (wt_* helpers, $T, $WT_TAG, process tracking).
+#
+#   ov_setup NAME              wt_setup NAME + our cleanup trap; namespace prefix $OV_P
+#   ov_ns SHORT                creates netns "$OV_P-SHORT" (lo up), registered for cleanup
+#   ov_veth NS1 IF1 NS2 IF2    a veth pair between two of our namespaces, both ends up
+#   ov_dp NS RUNDIR LOG        weft-dataplane inside netns NS, waits until ready; PID in $WT_PID
+#   ovctl RUNDIR ARGS...       weftctl --rundir RUNDIR ARGS
+#   ov_stat RUNDIR PORT CTR    one counter of a port or bridge (0 when absent)
+#   ov_nsvm HNS HIF VMNS IP    a namespace "VM": veth HIF (in HNS, for an af_packet port) <->
+#                              eth0 in VMNS with address IP (A.B.C.D/N); checksum offload off
+#   ov_afpacket_port RUNDIR BR PORT IF N   adds an af_packet port (vdev net_af_packetN) on IF
+#   ov_mount_bpffs             mounts bpffs on /sys/fs/bpf if absent (unmounted at exit)
+#   ov_ping NS DST [COUNT]     ping -c COUNT (3) -W 1 -i 0.2 from netns NS; 0 when all answered
+#   ov_veth_pkts NS IF         rx+tx packets of IF in netns NS (from /sys)
+#
+# Cleanup (EXIT trap, also on failure): stops our processes (PIDs), deletes our namespaces (so
+# their veths), unmounts what ov_mount_bpffs mounted, then runs wt_cleanup (logs, $T, DPDK dirs).
+# Every namespace, interface and address lives inside namespaces the test created.
+
+OV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$OV_TOP/tests/tools/weft-test-lib.sh"
+OV_XDP_OBJ=$WEFT_BUILD/vxlan/xdp/weft_xdp.o
+OV_XDP_CFG=$WEFT_BUILD/vxlan/xdp/weft-xdp-cfg
+OV_NS=()
+OV_MOUNTS=()
+OV_P=
+
+ov_cleanup() {
+	local rc=$? p n m
+	trap - EXIT INT TERM
+	for p in "${WT_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${WT_PIDS[@]}"; do
+		for _ in $(seq 50); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$p" 2>/dev/null
+		{ wait "$p"; } 2>/dev/null
+	done
+	for n in "${OV_NS[@]}"; do
+		ip netns del "$n" 2>/dev/null
+	done
+	for m in "${OV_MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null
+	done
+	(exit "$rc")
+	wt_cleanup
+}
+
+ov_setup() {
+	wt_setup "$1"
+	OV_P=ow$$
+	trap ov_cleanup EXIT
+	command -v ip >/dev/null || wt_fail "iproute2 missing (scripts/deps.sh)"
+}
+
+ov_ns() {
+	local n=$OV_P-$1
+	ip netns add "$n" || wt_fail "ip netns add $n"
+	OV_NS+=("$n")
+	ip -n "$n" link set lo up
+}
+
+ov_veth() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" ||
+		wt_fail "veth $1/$2 <-> $3/$4"
+	ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up || wt_fail "veth up"
+}
+
+ov_dp() {
+	local ns=$1 rd=$2 log=$3
+	WT_N_DPDK=$((WT_N_DPDK + 1))
+	mkdir -p "$rd"
+	wt_spawn "$log" ip netns exec "$ns" "$WT_DP" -l 0-1 --no-huge -m 1024 --no-pci \
+		--file-prefix="$WT_TAG-dp$WT_N_DPDK" -- --rundir "$rd" --pmd-sleep-max 1000
+	wt_wait "weft-dataplane ready ($rd/dataplane.sock)" 30 "$WT_CTL" --rundir "$rd" dp/show
+}
+
+ovctl() {
+	local rd=$1
+	shift
+	"$WT_CTL" --rundir "$rd" "$@"
+}
+
+ov_stat() {
+	"$WT_CTL" --rundir "$1" --format=json stats "$2" | "$WT_PY" -c "
+import json, sys
+r = json.load(sys.stdin)
+print({**r.get('ports', {}), **r.get('bridges', {})}.get('$2', {}).get('$3', 0))"
+}
+
+ov_nsvm() {
+	local hns=$1 hif=$2 vns=$3 ip=$4
+	ov_veth "$hns" "$hif" "$vns" eth0
+	ip -n "$vns" addr add "$ip" dev eth0 || wt_fail "address $ip in $vns"
+	# veth hands partial (offloaded) checksums to af_packet; weft forwards frames as they are,
+	# so the VM computes its checksums itself, as a VM on a virtio NIC without offload would.
+	ip netns exec "$vns" ethtool -K eth0 tx off >/dev/null 2>&1 ||
+		wt_fail "ethtool -K eth0 tx off in $vns (ethtool missing? scripts/deps.sh)"
+}
+
+ov_afpacket_port() {
+	local rd=$1 br=$2 port=$3 ifn=$4 n=$5
+	ovctl "$rd" add-port "$br" "$port" -- set Interface "$port" type=dpdk \
+		options:dpdk-devargs="net_af_packet$n,iface=$ifn,framecnt=4096,blocksz=4096,framesz=2048" ||
+		wt_fail "add-port $port (af_packet on $ifn)"
+}
+
+ov_mount_bpffs() {
+	if ! mountpoint -q /sys/fs/bpf; then
+		mount -t bpf bpf /sys/fs/bpf || wt_fail "mount bpffs"
+		OV_MOUNTS+=(/sys/fs/bpf)
+	fi
+}
+
+ov_ping() {
+	ip netns exec "$1" ping -c "${3:-3}" -W 1 -i 0.2 "$2" >/dev/null 2>&1
+}
+
+ov_veth_pkts() {
+	ip netns exec "$1" sh -c "echo \$((\$(cat /sys/class/net/$2/statistics/rx_packets) + \$(cat /sys/class/net/$2/statistics/tx_packets)))"
+}
