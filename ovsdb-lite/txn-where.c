@@ -84,8 +84,9 @@ json_t *cond_set_parse(const struct odb_table_schema *ts, const json_t *where,
 		}
 		c->func = (enum cond_func)f;
 		if (f <= F_GT && f != F_EQ && f != F_NE &&
-		    !(type_is_scalar(&c->col->type) && (c->col->type.key.type == ODB_INTEGER ||
-		                                        c->col->type.key.type == ODB_REAL))) {
+		    !(!type_is_map(&c->col->type) && c->col->type.max == 1 &&
+		      (c->col->type.key.type == ODB_INTEGER ||
+		       c->col->type.key.type == ODB_REAL))) {
 			char *tn = type_to_string(&c->col->type);
 			err = odb_error("syntax error", cj,
 			                "Type mismatch: \"%s\" operator may not be applied to "
