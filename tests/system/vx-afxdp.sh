@@ -39,7 +39,7 @@ ovctl "$RD" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99
 	wt_fail "add-br br-phy"
 ovctl "$RD" add-port br-phy up0 -- set Interface up0 type=dpdk \
 	options:dpdk-devargs="net_af_xdp0,iface=ul0,xdp_prog=$OV_XDP_OBJ" || wt_fail "add-port up0 (af_xdp)"
-ip -n "$H" link show ul0 | grep -q 'prog/xdp.*name weft_xdp' || wt_fail "weft_xdp not attached to ul0"
+grep -q 'prog/xdp.*name weft_xdp' <<<"$(ip -n "$H" link show ul0)" || wt_fail "weft_xdp not attached to ul0"
 wt_log "weft_xdp attached: $(ip -n "$H" link show ul0 | grep -o 'prog/xdp.*')"
 
 # Unconfigured: everything goes to the kernel.
@@ -48,7 +48,7 @@ ov_ping "$FAR" 192.168.99.1 1 && wt_fail "tunnel address answered before weft-xd
 [ "$(ov_stat "$RD" up0 rx_packets)" = 0 ] || wt_fail "weft received frames while unconfigured"
 ip netns exec "$H" "$OV_XDP_CFG" ul0 set 999.1.1.1 && wt_fail "weft-xdp-cfg accepted a bad address"
 ip netns exec "$H" "$OV_XDP_CFG" ul0 set 192.168.99.1 4789 || wt_fail "weft-xdp-cfg set"
-ip netns exec "$H" "$OV_XDP_CFG" ul0 show | grep -q 'ip=192.168.99.1 port=4789' ||
+grep -q 'ip=192.168.99.1 port=4789' <<<"$(ip netns exec "$H" "$OV_XDP_CFG" ul0 show)" ||
 	wt_fail "weft-xdp-cfg show: $(ip netns exec "$H" "$OV_XDP_CFG" ul0 show)"
 ov_ping "$FAR" 192.168.99.1 || wt_fail "weft does not answer ping on its tunnel address"
 ov_ping "$FAR" 192.168.99.10 || wt_fail "kernel address .10 unreachable after configuration"
@@ -100,5 +100,5 @@ wt_log "up0 rx $rx0 -> $rx1, br-phy decapsulated=$decap, vm1 tx=$vmtx, vx1 tx=$(
 [ "$(ov_stat "$RD" up0 drop_vx_foreign_dst)" = 0 ] || wt_fail "weft saw frames for the kernel's address"
 
 wt_stop "$DP_PID" TERM || wt_fail "weft-dataplane exited with status $? on SIGTERM"
-ip -n "$H" link show ul0 | grep -q 'prog/xdp' && wt_fail "XDP program still attached after weft stopped"
+grep -q 'prog/xdp' <<<"$(ip -n "$H" link show ul0)" && wt_fail "XDP program still attached after weft stopped"
 wt_log "PASS"

@@ -1,0 +1,89 @@
+#!/bin/bash
+# Interop with Linux's own VXLAN as the far host.
+#   vmW (10.100.0.1/24) --veth-- [w: weft, br0: vm1 (af_packet) + vx1 (VNI 100 -> .2)]
+#        br-phy tunnel-ip 192.168.99.1/24, uplink up0 = af_packet on ul0
+#   ul0 <--veth underlay--> ul1 [far: 192.168.99.2, vxlan100 (id 100, remote .1, port 4789)
+#        + vk0 in Linux bridge br100] --veth-- vmK (10.100.0.2/24)
+# Passes when ping works both ways between vmW and vmK (3/3 each way), weft counted encap and
+# decap and no bad UDP checksum, the kernel's vxlan fdb learned vmW's MAC behind 192.168.99.1,
+# and tshark on ul1 dissects weft's frames as VXLAN with inner ICMP and finds no malformed
+# packet and no expert warning or error (IPv4/UDP/ICMP checksum validation on) in them.
+# Note: veth offloads checksums; the far kernel's VXLAN frames would reach weft with partial UDP
+# checksums (dropped as drop_vx_bad_udp_cksum), so ul1 has tx checksum offload off, as a NIC
+# that fills in checksums would.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/overlay-lib.sh"
+ov_setup vx-kernel
+command -v tshark >/dev/null || wt_fail "tshark missing (scripts/deps.sh)"
+W=$OV_P-w FAR=$OV_P-far VMW=$OV_P-vmW VMK=$OV_P-vmK
+RD=$T/rd
+
+ov_ns w
+ov_ns far
+ov_ns vmW
+ov_ns vmK
+ov_veth "$W" ul0 "$FAR" ul1
+ip -n "$FAR" addr add 192.168.99.2/24 dev ul1
+ip netns exec "$FAR" ethtool -K ul1 tx off >/dev/null || wt_fail "ethtool -K ul1 tx off"
+ip -n "$FAR" link add vxlan100 type vxlan id 100 remote 192.168.99.1 local 192.168.99.2 \
+	dstport 4789 || wt_fail "kernel vxlan100"
+ip -n "$FAR" link add br100 type bridge
+ip -n "$FAR" link set vxlan100 master br100
+ov_nsvm "$FAR" vk0 "$VMK" 10.100.0.2/24
+ip -n "$FAR" link set vk0 master br100
+ip -n "$FAR" link set vxlan100 up
+ip -n "$FAR" link set br100 up
+ov_nsvm "$W" vw0 "$VMW" 10.100.0.1/24
+# The overlay MTU: 1500 underlay - 50 bytes of VXLAN over IPv4.
+ip -n "$VMW" link set eth0 mtu 1450
+ip -n "$VMK" link set eth0 mtu 1450
+VMW_MAC=$(ip netns exec "$VMW" cat /sys/class/net/eth0/address)
+
+ov_dp "$W" "$RD" dataplane
+DP_PID=$WT_PID
+ovctl "$RD" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24 ||
+	wt_fail "add-br br-phy"
+ov_afpacket_port "$RD" br-phy up0 ul0 0
+ovctl "$RD" add-br br0 || wt_fail "add-br br0"
+ovctl "$RD" add-port br0 vx1 -- set Interface vx1 type=vxlan options:remote_ip=192.168.99.2 \
+	options:key=100 || wt_fail "add-port vx1"
+ov_afpacket_port "$RD" br0 vm1 vw0 1
+
+wt_spawn tshark ip netns exec "$FAR" tshark -n -i ul1 -w "$T/ul1.pcapng"
+TS_PID=$WT_PID
+wt_wait "tshark capturing" 20 wt_log_has tshark "Capturing on"
+
+ov_ping "$VMW" 10.100.0.2 || ov_ping "$VMW" 10.100.0.2 || wt_fail "vmW (weft) cannot ping vmK (kernel VXLAN)"
+ov_ping "$VMK" 10.100.0.1 || wt_fail "vmK (kernel VXLAN) cannot ping vmW (weft)"
+ov_ping "$VMW" 10.100.0.2 || wt_fail "vmW (weft) -> vmK second round"
+wt_log "ping both ways OK"
+sleep 0.5
+wt_stop "$TS_PID" INT
+
+enc=$(ov_stat "$RD" br-phy encapsulated)
+dec=$(ov_stat "$RD" br-phy decapsulated)
+bad=$(ov_stat "$RD" up0 drop_vx_bad_udp_cksum)
+wt_log "br-phy encapsulated=$enc decapsulated=$dec; up0 drop_vx_bad_udp_cksum=$bad"
+[ "$enc" -ge 9 ] && [ "$dec" -ge 9 ] || wt_fail "encap/decap counters too low"
+[ "$bad" = 0 ] || wt_fail "weft dropped kernel VXLAN frames for bad UDP checksums"
+kfdb=$(bridge -n "$FAR" fdb show dev vxlan100)
+grep -qi "$VMW_MAC.*dst 192.168.99.1" <<<"$kfdb" ||
+	wt_fail "kernel vxlan fdb has no $VMW_MAC -> 192.168.99.1: $kfdb"
+
+TSOPT=(-n -r "$T/ul1.pcapng" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE)
+ts() { # ts FILTER: the matching frames, one line each; fails the test if tshark fails
+	tshark "${TSOPT[@]}" -Y "$1" 2>"$T/tshark-read.err" || wt_fail "tshark -Y '$1': $(cat "$T/tshark-read.err")"
+}
+all=$(ts 'frame') weft=$(ts 'ip.src==192.168.99.1 && vxlan && icmp')
+bad=$(ts 'ip.src==192.168.99.1 && (_ws.malformed || _ws.expert.severity >= warning)')
+n_weft=$(grep -c . <<<"$weft") n_bad=$(grep -c . <<<"$bad")
+wt_log "tshark on ul1: $(grep -c . <<<"$all") frames, $n_weft from weft dissected as VXLAN+ICMP, $n_bad with warnings"
+[ "$n_weft" -ge 9 ] || wt_fail "tshark: only $n_weft weft VXLAN/ICMP frames"
+if [ "$n_bad" != 0 ]; then
+	echo "$bad"
+	wt_fail "tshark: $n_bad weft frames malformed or with expert warnings"
+fi
+head -n 3 <<<"$weft"
+wt_stop "$DP_PID" TERM || wt_fail "weft-dataplane exited with status $? on SIGTERM"
+wt_log "PASS"
