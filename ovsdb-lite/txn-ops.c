@@ -505,13 +505,16 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 	}
 	for (size_t e = 0; equal && e < n_exp; e++)
 		equal = used[e];
+	/* No deadline without a timeout or if started + timeout overflows. */
+	long long deadline = 0;
+	bool has_deadline = timeout_j && !__builtin_add_overflow(
+	                                     c->txn->started_ms,
+	                                     (long long)json_integer_value(timeout_j), &deadline);
 	if (equal == !strcmp(until, "==")) {
 		*resultp = json_object();
-	} else if (!timeout_j ||
-	           c->txn->now_ms < c->txn->started_ms + json_integer_value(timeout_j)) {
+	} else if (!has_deadline || c->txn->now_ms < deadline) {
 		c->txn->blocked = true;
-		c->txn->deadline_ms =
-		    timeout_j ? c->txn->started_ms + json_integer_value(timeout_j) : -1;
+		c->txn->deadline_ms = has_deadline ? deadline : -1;
 	} else {
 		err = odb_error("timed out", NULL, "\"where\" clause test failed");
 	}

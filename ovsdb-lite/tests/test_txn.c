@@ -338,6 +338,14 @@ static void test_wait(void **state)
 	    999999, NULL, &deadline);
 	assert_null(r);
 	assert_int_equal(deadline, -1);
+	/* A timeout so large that started + timeout overflows: no deadline. */
+	r = run_at(
+	    e->db,
+	    "[{\"op\":\"wait\",\"table\":\"Parent\",\"where\":[],\"until\":\"==\",\"rows\":[],"
+	    "\"timeout\":9223372036854775807}]",
+	    1000, 2000, NULL, &deadline);
+	assert_null(r);
+	assert_int_equal(deadline, -1);
 	/* Empty table, empty rows, "==" holds (what "ovs-vsctl init" sends). */
 	r = run(e->db, "[{\"op\":\"wait\",\"table\":\"Other\",\"where\":[],\"until\":\"==\","
 	               "\"rows\":[],\"timeout\":0}]");
