@@ -2,21 +2,24 @@
 # Quick L2 figure: Mpps through one weft PMD core, vhost-user port to vhost-user port.
 #   weft:  weft-dataplane, main lcore 0, one busy-polling PMD on lcore 1; bridge br0 with
 #          dpdkvhostuser ports vhu0 and vhu1; the destination MAC is pre-learned on vhu1 (fdb/add)
-#   GEN=testpmd (default): dpdk-testpmd txonly on a virtio_user port sends 64-byte frames into
-#          vhu0; a second dpdk-testpmd, rxonly, drains vhu1. Both forward on lcore 0.
-#   GEN=vmpeer: one weft-vmpeer thread on lcore 0 sends into vhu0 and drains vhu1 (a sink port).
+#   GEN=vmpeer (default): one weft-vmpeer thread on lcore 0 sends 64-byte frames into vhu0 and
+#          drains vhu1 (its sink port).
+#   GEN=testpmd: dpdk-testpmd txonly on a virtio_user port sends 64-byte frames into vhu0; a
+#          second dpdk-testpmd, rxonly, drains vhu1. Both forward on lcore 0.
 # The figure is weft's own counters over SECS seconds after WARMUP: vhu0 rx_packets/s (frames
 # the PMD took in), vhu1 tx_packets/s (switched and delivered) and vhu1 tx_dropped/s.
 # On a 2-core machine the generator and the sink share one core: with GEN=testpmd they are
 # two processes time-sliced by the kernel, so the sink's 256-descriptor ring overflows while
 # the generator runs and most frames are dropped at vhu1 (drop_tx_queue_full): the rx figure
 # is then the PMD's ingress rate, not delivery. GEN=vmpeer interleaves send and drain in one
-# thread, so nothing starves; its rate is bounded by that one thread (see the PMD busy share).
+# thread, so nothing starves; its rate is bounded by that one thread: the PMD busy share
+# (busy cycles / all cycles of the PMD during the window, from dp/show) says how close the
+# PMD itself is to saturation.
 # ROUNDS>1 repeats the measurement (fresh generator each round) and prints the median.
-#   GEN=testpmd SECS=10 WARMUP=5 ROUNDS=1 WEFT_BUILD=<repo>/build bench/quick-l2.sh   (root)
+#   GEN=vmpeer SECS=10 WARMUP=5 ROUNDS=1 WEFT_BUILD=<repo>/build bench/quick-l2.sh   (root)
 set -uo pipefail
 source "$(dirname "$0")/../tests/tools/weft-test-lib.sh"
-GEN=${GEN:-testpmd}
+GEN=${GEN:-vmpeer}
 SECS=${SECS:-10}
 WARMUP=${WARMUP:-5}
 ROUNDS=${ROUNDS:-1}
@@ -74,10 +77,14 @@ start_traffic() { # sets TRAFFIC_PIDS
 	wt_wait "links up" 20 wt_link_is vhu0 up
 }
 
-snap() { # prints: time vhu0.rx_packets vhu1.tx_packets vhu1.tx_dropped
-	wctl --format=json stats | "$WT_PY" -c 'import json, sys, time
-p = json.load(sys.stdin)["ports"]
-print(time.time(), p["vhu0"]["rx_packets"], p["vhu1"]["tx_packets"], p["vhu1"]["tx_dropped"])'
+snap() { # prints: time vhu0.rx_packets vhu1.tx_packets vhu1.tx_dropped pmd.busy pmd.idle
+	local st
+	st=$(wctl --format=json stats)
+	wctl --format=json dp/show | "$WT_PY" -c 'import json, sys, time
+p = json.loads(sys.argv[1])["ports"]
+pmd = json.load(sys.stdin)["pmds"][0]
+print(time.time(), p["vhu0"]["rx_packets"], p["vhu1"]["tx_packets"], p["vhu1"]["tx_dropped"],
+      pmd["busy_cycles"], pmd["idle_cycles"])' "$st"
 }
 
 results=()
@@ -94,18 +101,19 @@ for r in $(seq "$ROUNDS"); do
 a = [float(x) for x in sys.argv[1].split()]
 b = [float(x) for x in sys.argv[2].split()]
 dt = b[0] - a[0]
-print(" ".join("%.2f" % ((y - x) / dt / 1e6) for x, y in zip(a[1:], b[1:])))' "$a" "$b")
-	read -r rx tx drop <<<"$res"
-	echo "round $r: rx $rx Mpps, tx $tx Mpps, tx drops $drop Mpps"
-	results+=("$tx $rx $drop")
+busy = (b[4] - a[4]) / max(1.0, (b[4] - a[4]) + (b[5] - a[5]))
+print(" ".join("%.2f" % ((y - x) / dt / 1e6) for x, y in zip(a[1:4], b[1:4])), "%.0f" % (100 * busy))' \
+		"$a" "$b")
+	read -r rx tx drop busy <<<"$res"
+	echo "round $r: rx $rx Mpps, tx $tx Mpps, tx drops $drop Mpps, PMD busy $busy%"
+	results+=("$tx $rx $drop $busy")
 	for p in $TRAFFIC_PIDS; do
 		wt_stop "$p" TERM
 	done
 	wt_wait "links down" 20 wt_link_is vhu0 down
 done
 med=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(((ROUNDS + 1) / 2))p")
-read -r tx rx drop <<<"$med"
+read -r tx rx drop busy <<<"$med"
 echo "weft L2 vhu0 -> vhu1, 64 B, 1 PMD core, GEN=$GEN, median of $ROUNDS x ${SECS}s:" \
-	"tx $tx Mpps (rx $rx Mpps, tx drops $drop Mpps)"
-wctl dp/show | grep -E 'busy|idle'
+	"tx $tx Mpps (rx $rx Mpps, tx drops $drop Mpps, PMD busy $busy%)"
 wt_stop "$WT_DP_PID" TERM
