@@ -189,7 +189,8 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 		return -EINVAL;
 	}
 	if ((c->n_send && (!c->has_src || !c->has_dst)) || (c->announce && !c->has_src)) {
-		fprintf(stderr, "weft-vmpeer: --send needs --src and --dst, --announce --src\n");
+		fprintf(stderr,
+		        "weft-vmpeer: --send needs --src and --dst; --announce needs --src\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -455,6 +456,7 @@ int main(int argc, char **argv)
 {
 	struct vmp_ctx ctx = {0};
 	int n_eal = argc, ret;
+	uint16_t pid;
 
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
@@ -481,8 +483,6 @@ int main(int argc, char **argv)
 		ret = 2;
 	} else {
 		ret = ctx.n_send ? vmp_run_send(&ctx) : vmp_run_recv(&ctx);
-		uint16_t pid;
-
 		RTE_ETH_FOREACH_DEV(pid)
 		{
 			rte_eth_dev_stop(pid);
