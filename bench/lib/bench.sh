@@ -19,7 +19,13 @@ MACGEN=${MACGEN:-$BUILD/bench/macgen}
 OVS_VSWITCHD=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
 SWITCH_PID="" # PID whose VmHWM is reported (set by each system's start function)
 
-log() { echo "[$(date -u +%T)] $*" >&2; }
+# log MSG: to stderr and, when bench/run opened it, to fd 9 (its terminal) as well.
+log() {
+	local m
+	m="[$(date -u +%T)] $*"
+	echo "$m" >&2
+	[ "${BENCH_SUBSHELL:-0}" = 1 ] && { echo "$m" >&9; } 2>/dev/null || true
+}
 die() { log "ERROR: $*"; exit 1; }
 
 bench_track() { BENCH_PIDS="$BENCH_PIDS $1"; }
@@ -72,10 +78,12 @@ gen_start() {
 		--log-level='*:error' \
 		--vdev "net_virtio_user0,path=$W/vm0.sock,server=1,queues=1,queue_size=1024" \
 		--vdev "net_virtio_user1,path=$W/vm1.sock,server=1,queues=1,queue_size=1024" \
-		-- --stats "$W/gen.stats" "$@" </dev/null >"$W/gen.log" 2>&1 &
+		-- --rx-port 1 --stats "$W/gen.stats" "$@" </dev/null >"$W/gen.log" 2>&1 &
 	GEN_PID=$!
 	bench_track "$GEN_PID"
-	wait_for "[ -S '$W/vm0.sock' ] && [ -S '$W/vm1.sock' ] && [ -s '$W/gen.stats' ]" 20 ||
+	# virtio_user in server mode waits in its probe for the switch to connect: vm1.sock and
+	# the counters appear once the switch has connected to vm0.sock (gen_wait_rx waits).
+	wait_for "[ -S '$W/vm0.sock' ]" 20 ||
 		{ cat "$W/gen.log" >&2; die "generator did not start"; }
 }
 # gen_start_tx_only [macgen args]: one virtio_user port (vm0.sock), no sink.
@@ -87,12 +95,15 @@ gen_start_tx_only() {
 		-- --stats "$W/gen.stats" "$@" </dev/null >"$W/gen.log" 2>&1 &
 	GEN_PID=$!
 	bench_track "$GEN_PID"
-	wait_for "[ -S '$W/vm0.sock' ] && [ -s '$W/gen.stats' ]" 20 ||
+	wait_for "[ -S '$W/vm0.sock' ]" 20 ||
 		{ cat "$W/gen.log" >&2; die "generator did not start"; }
 }
 gen_stop() { bench_kill "$GEN_PID"; GEN_PID=""; }
-# Counters of the generator: "tx retries rx rx_bytes".
-gen_counters() { od -An -t u8 -w32 "$W/gen.stats" | awk '{print $1, $2, $3, $4}'; }
+# Counters of the generator: "tx retries rx rx_bytes" (fails until the generator is running).
+gen_counters() {
+	[ -s "$W/gen.stats" ] || return 1
+	od -An -t u8 -w32 "$W/gen.stats" | awk '{print $1, $2, $3, $4}'
+}
 gen_rx() { gen_counters | awk '{print $3}'; }
 gen_tx() { gen_counters | awk '{print $1}'; }
 # Waits until the sink received more than $1 frames (default 10000).
@@ -167,7 +178,7 @@ ovs_start() {
 	bench_track "$OVS_PIDS"
 	ovs-vsctl --no-wait init
 	ovs-vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true \
-		other_config:dpdk-extra="--no-huge -m 1024 --legacy-mem --no-pci --file-prefix=wb-ovs-$$" \
+		other_config:dpdk-extra="--no-huge -m ${OVS_MEM_MB:-2048} --legacy-mem --no-pci --file-prefix=wb-ovs-$$" \
 		other_config:pmd-cpu-mask=$(printf 0x%x $((1 << PMD_CORE))) \
 		other_config:dpdk-lcore-mask=$(printf 0x%x $((1 << GEN_CORE))) "$@"
 	ip netns exec "$BENCH_NETNS" taskset -c "$GEN_CORE" "$o/bin/ovs-vswitchd" \
@@ -220,7 +231,7 @@ tp_start() {
 	rm -f "$W/tp.fifo"
 	mkfifo "$W/tp.fifo"
 	exec 7<>"$W/tp.fifo"
-	dpdk-testpmd -l "$GEN_CORE,$PMD_CORE" --main-lcore "$GEN_CORE" --no-huge -m 1024 --no-pci \
+	stdbuf -o0 dpdk-testpmd -l "$GEN_CORE,$PMD_CORE" --main-lcore "$GEN_CORE" --no-huge -m 1024 --no-pci \
 		--file-prefix="wb-tp-$$" --log-level='*:error' "${eal[@]}" -- -i --nb-cores=1 \
 		--total-num-mbufs=32768 --rxd=1024 --txd=1024 "$@" <&7 >"$W/tp.log" 2>&1 &
 	TP_PID=$!

@@ -69,6 +69,8 @@ def summarize(meta, recs):
 
 
 def cell(d):
+    if not d.get("values") and not d.get("errors"):
+        return "not run"
     if not d.get("available"):
         return "not available" if any("not available" in e for e in d.get("errors", [])) else "failed"
     s = fmt(d["median"])
