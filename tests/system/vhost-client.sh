@@ -81,8 +81,7 @@ check_counts $N $N "phase 2 (new dataplane)"
 # Phase 3: hot unplug and replug of vhu0 while VM A stays connected.
 wctl del-port br0 vhu0 || wt_fail "del-port vhu0"
 wt_wait "vmA to see its link down after del-port" 15 wt_log_has vmA '^link down' 2
-gone() { ! wctl show | grep -q 'Port vhu0'; }
-gone || wt_fail "vhu0 still in show after del-port"
+! wt_has_port vhu0 || wt_fail "vhu0 still in show after del-port"
 tx1=$(wt_stat vhu1 tx_packets)
 wctl add-port br0 vhu0 -- set Interface vhu0 type=dpdkvhostuserclient \
 	options:vhost-server-path="$SOCK_A" || wt_fail "add-port vhu0 again"

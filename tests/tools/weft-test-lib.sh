@@ -160,6 +160,11 @@ wt_link() {
 	wt_json "[p['link'] for b in r['bridges'] for p in b['ports'] if p['name']=='$1'][0]" show
 }
 
+# True when `weftctl show` lists port $1.
+wt_has_port() {
+	wt_json "any(p['name']=='$1' for b in r['bridges'] for p in b['ports'])" show | grep -qx True
+}
+
 # True when port $1's link is $2.
 wt_link_is() {
 	[ "$(wt_link "$1")" = "$2" ]
