@@ -20,6 +20,9 @@ import shlex
 import struct
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vxmodel  # noqa: E402
+
 ETH_P_8021Q = 0x8100
 DEFAULT_AGING = 300
 DEFAULT_TABLE_SIZE = 65536
@@ -191,8 +194,12 @@ class Port:
         self.tag = None
         self.trunks = []
         self.vlan_mode = None
+        self.type = ""
+        self.options = {}
+        self.tnl = None  # vxmodel.Tunnel of a type=vxlan port
         self.c = {k: 0 for k in PORT_COUNTERS}
         self.c.update({"drop_" + r: 0 for r in DROP_REASONS})
+        self.c.update({"drop_" + r: 0 for r in vxmodel.ALL_DROPS if r not in DROP_REASONS})
 
     def mode(self):
         return self.vlan_mode or ("access" if self.tag is not None else "trunk")
@@ -236,12 +243,26 @@ class Bridge:
         self.size = DEFAULT_TABLE_SIZE
         self.fdb = {}  # (vlan, mac) -> [port, last_seen_s, static]
         self.c = {k: 0 for k in BRIDGE_COUNTERS}
+        self.other_config = {}
+        self.vtep = None  # vxmodel.Vtep of an underlay bridge (other_config:tunnel-ip)
 
     def set_other_config(self, key, val):
+        self.other_config[key] = val
         if key == "mac-aging-time":
             self.aging = int(val)
         elif key == "mac-table-size":
             self.size = int(val)
+
+    def configured(self):
+        """After a command changed other_config: a tunnel-ip makes this an underlay bridge
+        (its neighbour table survives later changes)."""
+        if "tunnel-ip" in self.other_config:
+            old = self.vtep
+            self.vtep = vxmodel.Vtep(self.other_config)
+            if old:
+                self.vtep.neigh = old.neigh
+            for k in vxmodel.VTEP_COUNTERS:
+                self.c.setdefault(k, 0)
 
     def age(self, now):
         for key in [k for k, e in self.fdb.items() if not e[2] and now - e[1] > self.aging]:
@@ -267,14 +288,22 @@ class Bridge:
 
 
 class Model:
-    """The dataplane's forwarding rules, configured from setup command lines."""
+    """The dataplane's forwarding rules, configured from setup command lines.
+    Learning switch (OVS NORMAL with VLANs) plus, when the setup has an underlay bridge or a
+    vxlan port, the VTEP rules of vxmodel (encap/decap, ARP, ping, neighbour table)."""
 
     def __init__(self, setup_text):
         self.bridges = {}
         self.ports = {}
+        self.ip_id = 0  # the replay thread's outer IPv4 id counter
         for line in setup_lines(setup_text):
             for argv in _split_commands(shlex.split(line)):
                 self._command(argv, line)
+
+    def vx(self):
+        """Does the setup use tunnels (then the VXLAN counters are modelled too)?"""
+        return any(b.vtep for b in self.bridges.values()) or \
+            any(p.tnl for p in self.ports.values())
 
     def _command(self, argv, line):
         verb = argv[0]
@@ -289,7 +318,19 @@ class Model:
         elif verb == "set" and argv[1] == "Port":
             self._set_port(self.ports[argv[2]], argv[3:], line)
         elif verb == "set" and argv[1] == "Interface":
-            pass  # type/options: not modelled (replay ports have none)
+            p = self.ports[argv[2]]
+            for kv in argv[3:]:
+                k, v = kv.split("=", 1)
+                if k == "type":
+                    p.type = v
+                elif k.startswith("options:"):
+                    p.options[k.split(":", 1)[1]] = v
+                else:
+                    raise ValueError("setup: unmodelled Interface column in %r" % line)
+            if p.type not in ("", "vxlan"):
+                raise ValueError("setup: port type %r not modelled in %r" % (p.type, line))
+            if p.type == "vxlan" and "remote_ip" in p.options:
+                p.tnl = vxmodel.Tunnel(p.options)
         elif verb == "set" and argv[1] == "Bridge":
             br = self.bridges[argv[2]]
             for kv in argv[3:]:
@@ -297,9 +338,20 @@ class Model:
                 if not k.startswith("other_config:"):
                     raise ValueError("setup: unmodelled Bridge column in %r" % line)
                 br.set_other_config(k.split(":", 1)[1], v)
+            br.configured()
         elif verb == "fdb/add":
             br = self.bridges[argv[1]]
             br.fdb[(int(argv[3]), mac(argv[4]))] = [argv[2], 0, True]
+        elif verb == "tnl/neigh/set":
+            br = self.bridges[argv[1]]
+            e = br.vtep.ensure(vxmodel.ip(argv[2]))
+            e.mac, e.static = mac(argv[3]), True
+            e.port = argv[4] if len(argv) > 4 else br.ports[0]
+        elif verb == "tnl/neigh/flush":
+            for b in self.bridges.values():
+                if b.vtep and (len(argv) == 1 or b.name == argv[1]):
+                    for e in b.vtep.neigh.values():
+                        e.mac, e.port, e.static = None, None, False
         else:
             raise ValueError("setup: command not modelled: %r" % line)
 
@@ -315,18 +367,50 @@ class Model:
             else:
                 raise ValueError("setup: unmodelled Port column in %r" % line)
 
+    # -- events of the frame being processed --
+
     def _drop(self, port, reason):
         port.c["drop_" + reason] += 1
-        port.c["rx_dropped"] += 1
-        return {"drop": reason, "out": {}}
+        egress = reason in vxmodel.EGRESS_DROPS
+        port.c["tx_dropped" if egress else "rx_dropped"] += 1
+        self.ev["drops"].append(reason)
+
+    def _send(self, pname, data, via=None):
+        """A frame leaves replay port pname (via: the logical port, e.g. a tunnel)."""
+        p = self.ports[pname]
+        p.c["tx_packets"] += 1
+        p.c["tx_bytes"] += len(data)
+        self.ev["out"].append((pname, data))
+        self.ev["via"].add(via or pname)
+        if via is None:
+            self.ev["left"][pname] = data
 
     def process(self, pname, now_s, frame):
         """Processes one frame received on pname at time now_s (whole seconds).
-        Returns {"drop": reason or None, "out": {port: bytes}, "vlan": v}."""
+        Returns {"drop": the first drop reason or None, "drops": every drop reason counted,
+        "out": [(port, bytes)] in emission order, "via": the set of ports something left by
+        (a tunnel port's name for an encapsulated frame), "vlan": v}."""
         port = self.ports[pname]
         br = self.bridges[port.bridge]
         for b in self.bridges.values():
             b.age(now_s)
+        self.now = now_s
+        # left: the frame as it left each logical port (a tunnel's: before encapsulation)
+        self.ev = {"drops": [], "out": [], "via": set(), "left": {}, "vlan": None}
+        if br.vtep:
+            port.c["rx_packets"] += 1
+            port.c["rx_bytes"] += len(frame)
+            self._vtep_input(port, br, frame)
+        else:
+            self._switch_input(port, frame)
+        ev = self.ev
+        ev["drop"] = ev["drops"][0] if ev["drops"] else None
+        return ev
+
+    def _switch_input(self, port, frame):
+        pname = port.name
+        br = self.bridges[port.bridge]
+        now_s = self.now
         port.c["rx_packets"] += 1
         port.c["rx_bytes"] += len(frame)
         if len(frame) < 14:
@@ -346,6 +430,7 @@ class Model:
         dst, src = frame[0:6], frame[6:12]
         if is_multicast(src):
             return self._drop(port, "src_multicast")
+        self.ev["vlan"] = vlan
         br.learn(vlan, src, pname, now_s)
         targets = None
         if not is_multicast(dst):
@@ -356,25 +441,107 @@ class Model:
                 targets = [e[0]]
                 br.c["forwarded"] += 1
         if targets is None:
-            targets = [n for n in br.ports if n != pname and self.ports[n].member(vlan)]
+            # Split horizon: what came from a tunnel never floods into a tunnel.
+            targets = [n for n in br.ports if n != pname and self.ports[n].member(vlan)
+                       and not (port.tnl and self.ports[n].tnl)]
             if not targets:
                 return self._drop(port, "no_output")
             br.c["flooded"] += 1
-        out = {}
         for n in targets:
             op = self.ports[n]
             data = push_tag(inner, vlan, pcp) if op.egress_tagged(vlan) else inner
-            op.c["tx_packets"] += 1
-            op.c["tx_bytes"] += len(data)
-            out[n] = data
-        return {"drop": None, "out": out, "vlan": vlan}
+            if op.tnl:
+                self._tnl_output(op, data)
+            else:
+                self._send(n, data)
+
+    # -- tunnels --
+
+    def _route(self, tp):
+        """(underlay bridge, next-hop IP) of tunnel port tp, or None: the first underlay
+        bridge (setup order) whose subnet holds remote_ip, else that has a gateway."""
+        t = tp.tnl
+        for b in self.bridges.values():
+            v = b.vtep
+            if not v or (t.local and t.local != v.ip):
+                continue
+            if v.same_subnet(t.remote):
+                return b, t.remote
+            if v.gateway:
+                return b, v.gateway
+        return None
+
+    def _tnl_output(self, tp, inner):
+        route = self._route(tp)
+        if route is None:
+            return self._drop(tp, "no_underlay")
+        vb, nh = route
+        v = vb.vtep
+        res, req = v.resolve(v.ensure(nh), self.now)
+        if req:
+            for u in vb.ports:
+                vb.c["arp_requested"] += 1
+                self._send(u, v.arp_request(nh))
+        if res is None:
+            return self._drop(tp, "neigh_unresolved")
+        nh_mac, uplink = res
+        if len(inner) > v.mtu - vxmodel.IP_OVERHEAD:
+            return self._drop(tp, "vx_too_big")
+        t = tp.tnl
+        outer = vxmodel.encap(inner, v.mac, nh_mac, v.ip, t.remote, t.vni, self.ip_id,
+                              t.dst_port, t.ttl, t.tos, t.df)
+        self.ip_id = (self.ip_id + 1) & 0xFFFF
+        tp.c["tx_packets"] += 1
+        tp.c["tx_bytes"] += len(inner)
+        vb.c["encapsulated"] += 1
+        self.ev["left"][tp.name] = inner
+        self._send(uplink, outer, via=tp.name)
+
+    def _vtep_input(self, port, vb, frame):
+        v = vb.vtep
+        cls = v.classify(frame)
+        if cls == "vxlan":
+            vnis = {}
+            for p in self.ports.values():
+                if p.tnl:
+                    vnis.setdefault(p.tnl.vni, p.bridge)
+            r, info = v.decap(frame, vnis)
+            if r:
+                return self._drop(port, "vx_" + r)
+            obr = self.bridges[vnis[info["vni"]]]
+            tp = next((self.ports[n] for n in obr.ports if self.ports[n].tnl and
+                       self.ports[n].tnl.remote == info["remote"] and
+                       self.ports[n].tnl.vni == info["vni"]), None)
+            if tp is None:
+                return self._drop(port, "unknown_tunnel")
+            vb.c["decapsulated"] += 1
+            return self._switch_input(tp, info["inner"])
+        if cls == "arp":
+            r, a = vxmodel.arp_parse(frame)
+            v.learn(a["spa"], a["sha"], port.name, self.now)
+            vb.c["arp_learned"] += 1
+            if a["op"] == 1:
+                vb.c["arp_replied"] += 1
+                self._send(port.name, v.arp_reply(a))
+            return
+        if cls == "icmp_echo":
+            r, reply = v.icmp_reply(frame)
+            if r:
+                return self._drop(port, "vx_" + r)
+            vb.c["icmp_replied"] += 1
+            return self._send(port.name, reply)
+        return self._drop(port, cls)  # other_to_us, not_for_us
 
     def counters(self):
-        """[(name, counter, value)] of every port and bridge, ports first, sorted."""
+        """[(name, counter, value)] of every port and bridge, ports first, sorted. Without
+        tunnels in the setup only the learning-switch counters are listed."""
+        vx = self.vx()
+        base = set(PORT_COUNTERS) | {"drop_" + r for r in DROP_REASONS}
         rows = []
         for n in sorted(self.ports):
             for k, v in self.ports[n].c.items():
-                rows.append((n, k, v))
+                if vx or k in base:
+                    rows.append((n, k, v))
         for n in sorted(self.bridges):
             b = self.bridges[n]
             b.c["fdb_entries"] = len(b.fdb)
@@ -405,8 +572,12 @@ class Case:
         self.skip_counters = set(skip_counters)
 
     def send(self, t, port, frame, to=None, drop=None):
-        if (to is None) == (drop is None):
-            raise ValueError("send(): give exactly one of to= and drop=")
+        """to=: the ports something leaves by (a tunnel port's name for an encapsulated
+        copy; [] = consumed, e.g. an ARP reply to us); drop=: the reason counted (a list if
+        several). Both may be given: an unresolved tunnel drops the frame AND sends an ARP
+        request on the underlay (to=["up0"], drop="neigh_unresolved")."""
+        if to is None and drop is None:
+            raise ValueError("send(): give to= or drop= (or both)")
         if port not in self.model.ports:
             raise ValueError("send(): port %r not in setup" % port)
         f = sys._getframe(1)
@@ -417,23 +588,22 @@ class Case:
     def _check(self, res, exp, where, port, t_us, frame):
         to, drop = exp
         pre = "%s: frame on %s at t=%.6f: " % (where, port, t_us / 1e6)
-        if drop is not None:
-            if res["drop"] != drop:
-                raise AssertionError(pre + "declared drop=%s, model: %s" %
-                                     (drop, res["drop"] or "sent to %s" % sorted(res["out"])))
-            return
-        if res["drop"] is not None:
-            raise AssertionError(pre + "declared to=%s, model drops it (%s)" % (to, res["drop"]))
-        if sorted(to) != sorted(res["out"]):
+        drops = [] if drop is None else [drop] if isinstance(drop, str) else list(drop)
+        if drops != res["drops"]:
+            raise AssertionError(pre + "declared drop=%s, model: %s" %
+                                 (drop, res["drops"] or "no drop, sent to %s" %
+                                  sorted(res["via"])))
+        if sorted(to or []) != sorted(res["via"]):
             raise AssertionError(pre + "declared to=%s, model sends to %s" %
-                                 (sorted(to), sorted(res["out"])))
+                                 (sorted(to or []), sorted(res["via"])))
         if isinstance(to, dict):
+            by_port = res["left"]
             # The frame without its outer tag (if it came tagged) is what leaves, with a tag
             # of VID 'want' in front of it, or as it is for want None.
             inner = pop_tag(frame) if struct.unpack("!H", frame[12:14])[0] == ETH_P_8021Q \
                 else frame
             for p, want in to.items():
-                data = res["out"][p]
+                data = by_port[p]
                 if want is None:
                     ok, got = data == inner, "untagged" if data == inner else data.hex()
                 else:
@@ -451,9 +621,11 @@ class Case:
             ins.setdefault(port, []).append((t_us, frame))
             res = self.model.process(port, t_us // 1000000, frame)
             self._check(res, exp, where, port, t_us, frame)
-            for p, data in res["out"].items():
+            for p, data in res["out"]:
                 outs.setdefault(p, []).append((t_us, data))
         for p in self.model.ports:
+            if self.model.ports[p].type:
+                continue  # not a replay port (a tunnel): no pcap files
             for kind, table in (("in", ins), ("out", outs)):
                 path = os.path.join(self.dir, "%s.%s.pcap" % (p, kind))
                 if p in table:
