@@ -599,9 +599,14 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 	}
 size:
 	if (check && (d->n < t->min || d->n > t->max)) {
-		err =
-		    odb_error("syntax error", j, "%s must have %u to %u members but %u are present",
-		              map ? "map" : "set", t->min, t->max, d->n);
+		if (t->min == 1 && t->max == 1)
+			err = odb_error("syntax error", j,
+			                "%s must have exactly one member but %u are present",
+			                map ? "map" : "set", d->n);
+		else
+			err = odb_error("syntax error", j,
+			                "%s must have %u to %u members but %u are present",
+			                map ? "map" : "set", t->min, t->max, d->n);
 		goto fail;
 	}
 	return NULL;

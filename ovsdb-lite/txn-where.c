@@ -30,18 +30,16 @@ void cond_set_destroy(struct cond_set *cs)
 	free(cs);
 }
 
-/* The type of an argument: column type without constraints (no enum) and, for
- * includes/excludes, any size. */
-static struct odb_type arg_type(const struct odb_type *t, bool any_size)
+/* The type of an argument: the column type (constraints included, as ovsdb-server checks
+ * them), with no minimum size if 'no_min' and no maximum if 'no_max'. */
+static struct odb_type arg_type(const struct odb_type *t, bool no_min, bool no_max)
 {
 	struct odb_type a = *t;
 
-	a.key.enum_vals = NULL;
-	a.value.enum_vals = NULL;
-	if (any_size) {
+	if (no_min)
 		a.min = 0;
+	if (no_max)
 		a.max = ODB_UNLIMITED;
-	}
 	return a;
 }
 
@@ -96,8 +94,8 @@ json_t *cond_set_parse(const struct odb_table_schema *ts, const json_t *where,
 			cond_set_destroy(cs);
 			return err;
 		}
-		c->type = arg_type(&c->col->type, f == F_INCLUDES || f == F_EXCLUDES);
-		err = datum_from_json(&c->arg, &c->type, json_array_get(cj, 2), symtab, false);
+		c->type = arg_type(&c->col->type, f == F_INCLUDES || f == F_EXCLUDES, false);
+		err = datum_from_json(&c->arg, &c->type, json_array_get(cj, 2), symtab, true);
 		if (err) {
 			cond_set_destroy(cs);
 			return err;
@@ -279,15 +277,16 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 				err = type_mismatch(mj, mname, m->col);
 				goto fail;
 			}
-			m->type = arg_type(ct, false);
+			m->type = arg_type(ct, false, false);
+			m->type.key.enum_vals = NULL; /* the result is checked, not the operand */
 			m->type.min = m->type.max = 1;
 		} else {
 			if (type_is_scalar(ct)) {
 				err = type_mismatch(mj, mname, m->col);
 				goto fail;
 			}
-			m->type = arg_type(ct, true);
-			m->type.max = ct->max; /* like ovsdb-server: at most the column's size */
+			/* Like ovsdb-server: "insert" takes at most the column's size. */
+			m->type = arg_type(ct, true, m->op == M_DELETE);
 			/* "delete" on a map also accepts a set of keys. */
 			const json_t *v = json_array_get(mj, 2);
 			if (m->op == M_DELETE && type_is_map(ct) && json_is_array(v) &&
@@ -296,17 +295,9 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 				m->type.value.type = ODB_VOID;
 		}
 		err = datum_from_json(&m->arg, &m->type, json_array_get(mj, 2), symtab,
-		                      m->op == M_INSERT);
+		                      m->op >= M_INSERT);
 		if (err)
 			goto fail;
-		if (m->op == M_DELETE && m->arg.n > m->type.max) {
-			err =
-			    odb_error("syntax error", json_array_get(mj, 2),
-			              "%s must have 0 to %u members but %u are present",
-			              type_is_map(&m->type) ? "map" : "set", m->type.max, m->arg.n);
-			datum_destroy(&m->arg, &m->type);
-			goto fail;
-		}
 		ms->n++;
 	}
 	*msp = ms;

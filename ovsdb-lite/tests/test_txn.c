@@ -287,6 +287,17 @@ static void test_conditions(void **state)
 	r = run(e->db, "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[\"n\",\"~\",1]]}]");
 	assert_err(r, "unknown function", NULL);
 	json_decref(r);
+	/* Arguments are checked against the column type, like ovsdb-server does. */
+	r = run(
+	    e->db,
+	    "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[\"n\",\"==\",[\"set\",[]]]]}]");
+	assert_err(r, "syntax error", "set must have exactly one member but 0 are present");
+	json_decref(r);
+	r = run(e->db, "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[\"color\",\"==\","
+	               "\"blue\"]]}]");
+	assert_err(r, "constraint violation",
+	           "blue is not one of the allowed values ([green, red])");
+	json_decref(r);
 	r = run(e->db, "[{\"op\":\"select\",\"table\":\"Parent\",\"where\":[[\"x\",\"==\",1]]}]");
 	assert_err(r, "unknown column", "No column x in table Parent.");
 	json_decref(r);
