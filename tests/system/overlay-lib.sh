@@ -3,7 +3,7 @@
 # Builds on tests/tools/weft-test-lib.sh (wt_* helpers, $T, $WT_TAG, process tracking).
 #
 #   ov_setup NAME              wt_setup NAME + our cleanup trap; namespace prefix $OV_P
-#   ov_ns SHORT                creates netns "$OV_P-SHORT" (lo up), registered for cleanup
+#   ov_ns SHORT                creates netns "$OV_P-SHORT" (lo up, IPv6 off), for cleanup
 #   ov_veth NS1 IF1 NS2 IF2    a veth pair between two of our namespaces, both ends up
 #   ov_dp NS RUNDIR LOG        weft-dataplane inside netns NS, waits until ready; PID in $WT_PID
 #   ovctl RUNDIR ARGS...       weftctl --rundir RUNDIR ARGS
@@ -63,6 +63,9 @@ ov_ns() {
 	ip netns add "$n" || wt_fail "ip netns add $n"
 	OV_NS+=("$n")
 	ip -n "$n" link set lo up
+	# No IPv6: its router solicitations and MLD reports would be flooded across the overlay
+	# and make "no frame on the underlay" checks flaky. Interfaces created later inherit it.
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 }
 
 ov_veth() {
