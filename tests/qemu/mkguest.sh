@@ -15,7 +15,14 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
 flock -w 600 9 || { echo "mkguest: cannot lock $CACHE/.lock" >&2; exit 1; }
 
-KEY=$(cat "$0" "$HERE/guest-init" | sha256sum | cut -c1-16)
+# The kernel package linux-image-amd64 depends on (empty if apt knows none: use the cache).
+KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+KEY=$( (cat "$0" "$HERE/guest-init"; echo "$KPKG") | sha256sum | cut -c1-16)
+if [ -z "$KPKG" ] && [ -f "$CACHE/vmlinuz" ] && [ -f "$CACHE/initrd.gz" ]; then
+	echo "mkguest: apt knows no linux-image-amd64; using the cached guest" >&2
+	echo "$CACHE"
+	exit 0
+fi
 if [ -f "$CACHE/vmlinuz" ] && [ -f "$CACHE/initrd.gz" ] && [ "$(cat "$CACHE/key" 2>/dev/null)" = "$KEY" ]; then
 	echo "$CACHE"
 	exit 0
@@ -29,8 +36,7 @@ WORK=$(mktemp -d "$CACHE/build.XXXXXX")
 chmod 755 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 
-# 1. Kernel package: the one linux-image-amd64 depends on, downloaded (kept in the cache).
-KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+# 1. Kernel package, downloaded once (kept in the cache; older ones removed).
 [ -n "$KPKG" ] || { echo "mkguest: cannot resolve linux-image-amd64 (apt-get update?)" >&2; exit 1; }
 DEB=$(ls "$CACHE"/"$KPKG"_*.deb 2>/dev/null | head -n1 || true)
 if [ -z "$DEB" ]; then
@@ -38,6 +44,7 @@ if [ -z "$DEB" ]; then
 	chown _apt "$WORK/dl" 2>/dev/null || true # apt drops privileges to _apt for downloads
 	(cd "$WORK/dl" && apt-get download -qq "$KPKG") ||
 		{ echo "mkguest: apt-get download $KPKG failed" >&2; exit 1; }
+	find "$CACHE" -maxdepth 1 -name 'linux-image-*.deb' -delete
 	mv "$WORK"/dl/"$KPKG"_*.deb "$CACHE/"
 	DEB=$(ls "$CACHE"/"$KPKG"_*.deb | head -n1)
 fi
