@@ -10,7 +10,7 @@ PKGS=(
   python3 python3-scapy tshark tcpdump
   qemu-system-x86 busybox-static cpio iputils-ping iproute2 iperf3
   openvswitch-common openvswitch-switch openvswitch-switch-dpdk
-  bc gnuplot-nox procps psmisc ethtool
+  bc gnuplot-nox procps psmisc ethtool kmod
 )
 need=()
 for p in "${PKGS[@]}"; do
