@@ -38,13 +38,38 @@ void jrpc_framer_destroy(struct jrpc_framer *f)
 
 size_t jrpc_framer_pending(const struct jrpc_framer *f)
 {
-	return f->len;
+	return f->len - f->head;
+}
+
+/* Moves the unconsumed bytes to the front of the buffer; gives memory back after a big
+ * message. Called once per feed, so consuming many small messages costs no copying. */
+static void framer_compact(struct jrpc_framer *f)
+{
+	size_t h = f->head;
+
+	if (h) {
+		memmove(f->buf, f->buf + h, f->len - h);
+		f->len -= h;
+		f->scan -= h;
+		f->start = f->start >= h ? f->start - h : 0;
+		f->head = 0;
+	}
+	if (f->cap > 65536 && f->len < f->cap / 4) {
+		size_t cap = f->len > 4096 ? f->len : 4096;
+		char *b = realloc(f->buf, cap);
+
+		if (b) {
+			f->buf = b;
+			f->cap = cap;
+		}
+	}
 }
 
 int jrpc_framer_feed(struct jrpc_framer *f, const void *data, size_t n)
 {
 	if (n == 0)
 		return 0;
+	framer_compact(f);
 	if (f->len + n > f->cap) {
 		size_t cap = f->cap ? f->cap : 4096;
 		char *b;
@@ -62,24 +87,13 @@ int jrpc_framer_feed(struct jrpc_framer *f, const void *data, size_t n)
 	return 0;
 }
 
-/* Drops the first 'n' bytes of the buffer (consumed text or whitespace). */
-static void framer_consume(struct jrpc_framer *f, size_t n)
+/* Marks everything before offset 'pos' as consumed (returned text or whitespace). */
+static void framer_consume(struct jrpc_framer *f, size_t pos)
 {
-	if (n == 0)
-		return;
-	memmove(f->buf, f->buf + n, f->len - n);
-	f->len -= n;
-	f->scan -= n;
-	f->start = f->start >= n ? f->start - n : 0;
-	/* Give memory back after a big message. */
-	if (f->cap > 65536 && f->len < f->cap / 4) {
-		size_t cap = f->len > 4096 ? f->len : 4096;
-		char *b = realloc(f->buf, cap);
-
-		if (b) {
-			f->buf = b;
-			f->cap = cap;
-		}
+	f->head = pos;
+	if (f->head == f->len) {
+		f->head = f->len = f->scan = f->start = 0;
+		framer_compact(f);
 	}
 }
 
@@ -103,7 +117,7 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 				return -EPROTO;
 			}
 			framer_consume(f, f->scan); /* whitespace before the text */
-			f->start = 0;
+			f->start = f->scan;
 			f->depth = 1;
 			f->open[0] = ch;
 			f->scan++;

@@ -26,6 +26,7 @@ struct jrpc_framer {
 	char *buf;      /* bytes received and not yet consumed */
 	size_t len;     /* valid bytes in 'buf' */
 	size_t cap;     /* allocated size of 'buf' */
+	size_t head;    /* bytes of 'buf' already consumed */
 	size_t scan;    /* bytes of 'buf' already scanned */
 	size_t start;   /* offset where the current text starts (valid when 'depth' > 0) */
 	size_t max_msg; /* largest text accepted, in bytes */

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -90,6 +91,34 @@ static void test_several_in_one_read(void **state)
 	json_decref(m);
 	expect_none(&f);
 	jrpc_framer_destroy(&f);
+}
+
+static void test_many_small_in_one_feed(void **state)
+{
+	struct jrpc_framer f;
+	char *buf = malloc(20 * 10000 + 1), *p = buf;
+	int n = 0;
+	json_t *m;
+
+	(void)state;
+	for (int i = 0; i < 10000; i++)
+		p += sprintf(p, "{\"id\":%d} ", i);
+	jrpc_framer_init(&f, 1 << 20);
+	feed_str(&f, buf);
+	while (jrpc_framer_next(&f, &m, NULL) == 1) {
+		assert_int_equal(json_integer_value(json_object_get(m, "id")), n);
+		json_decref(m);
+		n++;
+	}
+	assert_int_equal(n, 10000);
+	assert_int_equal(jrpc_framer_pending(&f), 0);
+	/* The buffer is reused after everything was consumed. */
+	feed_str(&f, "{\"id\":-1}");
+	m = next_ok(&f);
+	assert_int_equal(json_integer_value(json_object_get(m, "id")), -1);
+	json_decref(m);
+	jrpc_framer_destroy(&f);
+	free(buf);
 }
 
 static void test_whitespace_only(void **state)
@@ -302,6 +331,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_partial_byte_by_byte),
 	    cmocka_unit_test(test_several_in_one_read),
+	    cmocka_unit_test(test_many_small_in_one_feed),
 	    cmocka_unit_test(test_whitespace_only),
 	    cmocka_unit_test(test_invalid_json),
 	    cmocka_unit_test(test_good_then_bad),
