@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <stdbool.h>
 #include <unistd.h>
 #include <jansson.h>
 #include "db.h"
@@ -60,6 +62,56 @@ static inline void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* Temp dirs not yet removed by tenv_free(): a failed assertion leaves its test early, so
+ * whatever is left is removed at exit. */
+static char tenv_dirs[64][64];
+
+/* Removes 'dir' and the files in it (tests create no subdirectories). */
+static inline void tenv_rm(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char path[4096];
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < sizeof path)
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+	if (rmdir(dir))
+		fprintf(stderr, "cleanup of %s failed\n", dir);
+}
+
+static inline void tenv_cleanup_at_exit(void)
+{
+	for (size_t i = 0; i < 64; i++)
+		if (tenv_dirs[i][0])
+			tenv_rm(tenv_dirs[i]);
+}
+
+static inline void tenv_track(const char *dir, bool add)
+{
+	static bool registered;
+
+	if (!registered) {
+		atexit(tenv_cleanup_at_exit);
+		registered = true;
+	}
+	for (size_t i = 0; i < 64; i++) {
+		if (add && !tenv_dirs[i][0]) {
+			snprintf(tenv_dirs[i], sizeof tenv_dirs[i], "%s", dir);
+			return;
+		}
+		if (!add && !strcmp(tenv_dirs[i], dir)) {
+			tenv_dirs[i][0] = '\0';
+			return;
+		}
+	}
+}
+
 /* Creates a temp dir with the schema file (text 'schema' or TEST_SCHEMA) and a fresh db. */
 static inline struct tenv *tenv_new(const char *schema)
 {
@@ -69,6 +121,7 @@ static inline struct tenv *tenv_new(const char *schema)
 	strcpy(e->dir, "/tmp/odbtest.XXXXXX");
 	if (!mkdtemp(e->dir))
 		abort();
+	tenv_track(e->dir, true);
 	snprintf(e->schema, sizeof e->schema, "%s/test.ovsschema", e->dir);
 	snprintf(e->db_path, sizeof e->db_path, "%s/test.db", e->dir);
 	write_file(e->schema, schema ? schema : TEST_SCHEMA);
@@ -93,12 +146,9 @@ static inline void tenv_reopen(struct tenv *e)
 
 static inline void tenv_free(struct tenv *e)
 {
-	char cmd[128];
-
 	odb_close(e->db);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
-	if (system(cmd))
-		fprintf(stderr, "cleanup of %s failed\n", e->dir);
+	tenv_rm(e->dir);
+	tenv_track(e->dir, false);
 	free(e);
 }
 
