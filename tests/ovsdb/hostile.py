@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ovsdb_rpc  # noqa: E402
 
 REMOTE, PID = sys.argv[1], int(sys.argv[2])
-RSS_LIMIT_KB = 160 * 1024  # 16 MiB message cap: a few copies of one message at most
+RSS_LIMIT_KB = 64 * 1024  # 16 MiB message cap + 256 KiB read budget: one big buffer at a time
 failures = []
 
 
