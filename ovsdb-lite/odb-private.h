@@ -70,6 +70,12 @@ struct odb_row *txn_modify(struct txn *, unsigned table, const struct odb_uuid *
 /* Takes ownership of 'row' (a fresh row whose UUID is not live). */
 void txn_insert(struct txn *, struct odb_row *row);
 void txn_delete(struct txn *, unsigned table, const struct odb_uuid *);
+/* True if the transaction inserted, modified or deleted row 'uuid' of 'table'. */
+bool txn_touched(const struct txn *, unsigned table, const struct odb_uuid *);
+/* Calls 'cb' for every live row of 'table' that the transaction inserted or modified. 'cb'
+ * must not insert, modify or delete rows. */
+void txn_for_each_touched(struct txn *, unsigned table,
+                          bool (*cb)(struct txn *, const struct odb_row *, void *), void *aux);
 /* True if a row with 'uuid' is live in any table or was deleted in this transaction. */
 bool txn_uuid_used(const struct txn *, const struct odb_uuid *);
 /* Calls 'cb' for every live row of 'table'; stops early if 'cb' returns false. 'cb' may
@@ -89,6 +95,9 @@ void cond_set_destroy(struct cond_set *);
 bool cond_set_eval(const struct cond_set *, const struct odb_row *);
 /* If the conditions pin "_uuid" to one value, stores it in *uuid and returns true. */
 bool cond_set_uuid(const struct cond_set *, struct odb_uuid *uuid);
+/* If the conditions have an "==" on every column of index 'idx' of probe->ts, copies those
+ * values into 'probe' (a scratch row) and returns true. */
+bool cond_set_index_probe(const struct cond_set *, unsigned idx, struct odb_row *probe);
 
 struct mutation_set;
 json_t *mutation_set_parse(const struct odb_table_schema *, const json_t *mutations,

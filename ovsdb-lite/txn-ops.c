@@ -265,6 +265,43 @@ static bool collect_cb(struct txn *txn, const struct odb_row *row, void *aux)
 	return true;
 }
 
+struct index_scan {
+	struct txn *txn;
+	struct match_ctx *m;
+};
+
+/* index_find() callback: collects committed rows the transaction has not touched. */
+static bool index_scan_cb(struct odb_row *row, void *aux)
+{
+	struct index_scan *is = aux;
+
+	if (!txn_touched(is->txn, row->ts->index, row_uuid(row)))
+		collect_cb(is->txn, row, is->m);
+	return false; /* visit them all */
+}
+
+/* Uses an index whose columns all have "==" conditions, if any: committed rows through the
+ * index, plus the rows the transaction touched. Returns false if no index applies. */
+static bool match_by_index(struct op_ctx *c, const struct cond_set *cs, struct match_ctx *m)
+{
+	const struct odb_table_schema *ts = c->ts;
+
+	for (unsigned idx = 0; idx < ts->n_indexes; idx++) {
+		struct odb_row *probe = row_create(ts, &(struct odb_uuid){{0}});
+		if (!cond_set_index_probe(cs, idx, probe)) {
+			row_destroy(probe);
+			continue;
+		}
+		struct index_scan is = {c->txn, m};
+		index_find(&c->txn->db->tables[ts->index], idx, probe, index_hash(ts, idx, probe),
+		           index_scan_cb, &is);
+		row_destroy(probe);
+		txn_for_each_touched(c->txn, ts->index, collect_cb, m);
+		return true;
+	}
+	return false;
+}
+
 static json_t *match_rows(struct op_ctx *c, struct cond_set **csp, struct match_ctx *m)
 {
 	const json_t *where = json_object_get(c->op, "where");
@@ -280,7 +317,7 @@ static json_t *match_rows(struct op_ctx *c, struct cond_set **csp, struct match_
 		const struct odb_row *row = txn_get(c->txn, c->ts->index, &u);
 		if (row)
 			collect_cb(c->txn, row, m);
-	} else {
+	} else if (!match_by_index(c, *csp, m)) {
 		txn_for_each(c->txn, c->ts->index, collect_cb, m);
 	}
 	return NULL;

@@ -187,6 +187,23 @@ bool cond_set_uuid(const struct cond_set *cs, struct odb_uuid *uuid)
 	return false;
 }
 
+bool cond_set_index_probe(const struct cond_set *cs, unsigned idx, struct odb_row *probe)
+{
+	const struct odb_index_def *def = &probe->ts->indexes[idx];
+
+	for (unsigned i = 0; i < def->n_columns; i++) {
+		const struct cond *eq = NULL;
+		for (size_t k = 0; k < cs->n && !eq; k++)
+			if (cs->c[k].func == F_EQ && cs->c[k].col->index == def->columns[i])
+				eq = &cs->c[k];
+		if (!eq)
+			return false;
+		datum_destroy(&probe->fields[eq->col->index], &eq->col->type);
+		datum_clone(&probe->fields[eq->col->index], &eq->arg, &eq->col->type);
+	}
+	return true;
+}
+
 /* Mutations. */
 
 enum mutator { M_ADD, M_SUB, M_MUL, M_DIV, M_MOD, M_INSERT, M_DELETE };

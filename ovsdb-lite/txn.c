@@ -87,6 +87,19 @@ void txn_delete(struct txn *txn, unsigned table, const struct odb_uuid *u)
 	txn->n_rows_delta[table]--;
 }
 
+bool txn_touched(const struct txn *txn, unsigned table, const struct odb_uuid *u)
+{
+	return txn_find(txn, table, u) != NULL;
+}
+
+void txn_for_each_touched(struct txn *txn, unsigned table,
+                          bool (*cb)(struct txn *, const struct odb_row *, void *), void *aux)
+{
+	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+		if (tr->table == table && tr->new && !cb(txn, tr->new, aux))
+			return;
+}
+
 bool txn_uuid_used(const struct txn *txn, const struct odb_uuid *u)
 {
 	for (unsigned t = 0; t < txn->db->schema->n_tables; t++)

@@ -232,6 +232,20 @@ static void test_index_maxrows(void **state)
 	        "\"Parent\",\"where\":[[\"name\",\"==\",\"tmp\"]],\"row\":{\"name\":\"b\"}}]");
 	assert_ok(r);
 	json_decref(r);
+	/* Lookups by an indexed column see the transaction's own changes. */
+	r = run(e->db,
+	        "[{\"op\":\"update\",\"table\":\"Parent\",\"where\":[[\"name\",\"==\",\"a\"]],"
+	        "\"row\":{\"name\":\"z\"}},{\"op\":\"select\",\"table\":\"Parent\",\"where\":"
+	        "[[\"name\",\"==\",\"a\"]]},{\"op\":\"select\",\"table\":\"Parent\",\"where\":"
+	        "[[\"name\",\"==\",\"z\"]],\"columns\":[\"name\"]},{\"op\":\"select\",\"table\":"
+	        "\"Parent\",\"where\":[[\"name\",\"==\",\"b\"],[\"n\",\"==\",0]],\"columns\":"
+	        "[\"name\"]},{\"op\":\"abort\"}]");
+	char *text = dump(r);
+	assert_string_equal(text, "[{\"count\":1},{\"rows\":[]},{\"rows\":[{\"name\":\"z\"}]},"
+	                          "{\"rows\":[{\"name\":\"b\"}]},{\"details\":\"aborted by "
+	                          "request\",\"error\":\"aborted\"}]");
+	free(text);
+	json_decref(r);
 	/* Delete + re-insert of the same key in one transaction is fine too. */
 	r = run(e->db,
 	        "[{\"op\":\"delete\",\"table\":\"Parent\",\"where\":[[\"name\",\"==\",\"a\"]]},"
