@@ -80,6 +80,8 @@ unsigned wf_neigh_flush(struct wf_neigh *n, bool all)
 void wf_neigh_learn(struct wf_neigh *n, uint32_t ip, const uint8_t mac[6], uint16_t port,
                     uint32_t now, bool create)
 {
+	if (!ip)
+		return; /* 0 marks a free slot: find() would return one */
 	struct wf_neigh_entry *e = find(n, ip);
 	if (!e && create)
 		e = insert(n, ip);

@@ -170,9 +170,12 @@ static void arp_input(struct wf_thread *t, const struct wf_snap *s, const struct
 		vx_drop(t, ip, r, m);
 		return;
 	}
-	/* Learn the sender: always from replies and requests addressed to us (like Linux). */
-	wf_neigh_learn(vb->vtep->neigh, arp.spa, arp.sha, in, t->now, true);
-	vtep_count(t, vb, WF_VTEP_arp_learned);
+	/* Learn the sender: always from replies and requests addressed to us (like Linux),
+	 * except RFC 5227 probes, whose sender address 0.0.0.0 is nothing to learn. */
+	if (arp.spa) {
+		wf_neigh_learn(vb->vtep->neigh, arp.spa, arp.sha, in, t->now, true);
+		vtep_count(t, vb, WF_VTEP_arp_learned);
+	}
 	if (arp.op != VX_ARP_OP_REQUEST) {
 		rte_pktmbuf_free(m);
 		return;
