@@ -101,7 +101,8 @@ json_t *monitor_datum_diff(const struct mon_column *col, const json_t *old, cons
 	json_t *eo, *en, *out, *x;
 	size_t i;
 
-	if (col->kind == MON_SCALAR)
+	/* ovsdb-server sends the new value, not a diff, when there is at most one element. */
+	if (col->kind == MON_SCALAR || (col->kind == MON_SET && col->max_one))
 		return json_incref((json_t *)new);
 	eo = datum_elems(old);
 	en = datum_elems(new);
@@ -257,6 +258,7 @@ static void column_from_schema(const char *name, const json_t *cs, struct mon_co
 
 	mc->name = name;
 	mc->kind = MON_SCALAR;
+	mc->max_one = true;
 	mc->key_type = "string";
 	if (json_is_string(type)) {
 		mc->key_type = json_string_value(type);
@@ -274,6 +276,7 @@ static void column_from_schema(const char *name, const json_t *cs, struct mon_co
 		max_n = -1;
 	else if (max)
 		max_n = json_integer_value(max);
+	mc->max_one = max_n == 1;
 	if (json_object_get(type, "value"))
 		mc->kind = MON_MAP;
 	else if (min_n != 1 || max_n != 1)

@@ -8,8 +8,9 @@
  *       changed columns and "new" every monitored column (RFC 7047 §4.1.6).
  *   v2: {"<table>": {"<uuid>": {"initial"|"insert": <row>} | {"delete": null} |
  *       {"modify": <diff>}}}; initial/insert rows omit columns holding their default value; a
- *       modify holds, per changed column, the new value (scalars), the symmetric difference
- *       (sets) or the changed pairs (maps, new value for changed keys).
+ *       modify holds, per changed column, the new value (columns of at most one element,
+ *       as ovsdb-server does), the symmetric difference (sets) or the changed pairs (maps,
+ *       new value for changed keys).
  * With "where", a row entering the condition is reported as an insert and a row leaving it as
  * a delete.
  *
@@ -39,6 +40,7 @@ struct mon_column {
 	const char *name; /* borrowed from the schema */
 	enum mon_kind kind;
 	const char *key_type; /* "integer", "real", "boolean", "string", "uuid" */
+	bool max_one;         /* at most one element (scalar or optional value) */
 };
 
 struct mon_request {

@@ -220,6 +220,23 @@ static void test_v2_updates(void **state)
 	assert_json(u, want);
 	json_decref(u);
 	json_decref(ch);
+	/* An optional value (max 1) is sent as its new value, not as a diff: 7 -> 9, then
+	 * cleared (like ovsdb-server). */
+	ch =
+	    txn(fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"tag\":9}}]", NULL);
+	u = monitor_compose(m, ch);
+	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"modify\":{\"tag\":9}}}}", uuid);
+	assert_json(u, want);
+	json_decref(u);
+	json_decref(ch);
+	ch = txn(
+	    fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"tag\":[\"set\",[]]}}]",
+	    NULL);
+	u = monitor_compose(m, ch);
+	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"modify\":{\"tag\":[\"set\",[]]}}}}", uuid);
+	assert_json(u, want);
+	json_decref(u);
+	json_decref(ch);
 	ch = txn(fx, "[{\"op\":\"delete\",\"table\":\"B\",\"where\":[]}]", NULL);
 	u = monitor_compose(m, ch);
 	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"delete\":null}}}", uuid);
