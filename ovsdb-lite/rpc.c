@@ -176,7 +176,9 @@ static void do_transact(struct server *srv, struct client *c, json_t *params, js
 	*pp = p; /* FIFO: retried in arrival order */
 }
 
-static void do_cancel(struct server *srv, struct client *c, json_t *params, json_t *id)
+/* "cancel" (RFC 7047 §4.1.4) is a notification: no reply of its own; the canceled
+ * transaction gets the "canceled" error. */
+static void do_cancel(struct server *srv, struct client *c, json_t *params)
 {
 	json_t *target = json_array_get(params, 0);
 	struct pending_txn **pp;
@@ -188,12 +190,11 @@ static void do_cancel(struct server *srv, struct client *c, json_t *params, json
 			continue;
 		*pp = p->next;
 		reply_error(srv, c, p->id, json_pack("{s:s}", "error", "canceled"));
+		json_decref(p->id);
 		json_decref(p->ops);
 		free(p);
 		break;
 	}
-	/* "cancel" is a notification in RFC 7047; answer it anyway if it carried an id. */
-	reply_result(srv, c, id, json_object());
 }
 
 static struct monitor *find_monitor(struct client *c, const json_t *monid, struct monitor ***prevp)
@@ -347,8 +348,8 @@ void rpc_handle(struct server *srv, struct client *c, json_t *msg)
 			reply_result(srv, c, id, json_incref((json_t *)odb_schema(srv->db)));
 	} else if (!strcmp(method, "transact"))
 		do_transact(srv, c, params, id);
-	else if (!strcmp(method, "cancel"))
-		do_cancel(srv, c, params, id);
+	else if (!strcmp(method, "cancel") && is_notification(id))
+		do_cancel(srv, c, params);
 	else if (!strcmp(method, "monitor"))
 		do_monitor(srv, c, method, params, id, MONITOR_V1);
 	else if (!strcmp(method, "monitor_cond"))

@@ -22,6 +22,7 @@ REQUESTS = [
     ["monitor", ["_NoSuchDb", None, {}]],
     ["monitor_cond", ["_NoSuchDb", None, {}]],
     ["no_such_method", []],
+    ["cancel", [12345]],  # cancel is a notification: as a request it is an unknown method
     ["echo", ["hello", 1, [2]]],
     ["lock", ["l1"]],
     ["lock", ["l1"]],
