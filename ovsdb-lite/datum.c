@@ -86,6 +86,10 @@ json_t *atom_to_json(enum odb_atype t, const union odb_atom *a)
 	case ODB_INTEGER:
 		return json_integer(a->i);
 	case ODB_REAL:
+		/* Like ovsdb-server: integral values print without a fraction ("3", not "3.0"). */
+		if (a->r > -9007199254740992.0 && a->r < 9007199254740992.0 &&
+		    a->r == (double)(long long)a->r)
+			return json_integer((json_int_t)a->r);
 		return json_real(a->r);
 	case ODB_BOOLEAN:
 		return json_boolean(a->b);

@@ -83,7 +83,10 @@ static void test_json_notation(void **state)
 	roundtrip(&ti, "[\"set\",[-7]]", "-7");
 	roundtrip(&ti, "-9223372036854775808", NULL);
 	roundtrip(&tr, "1.25", NULL);
-	roundtrip(&tr, "3", "3.0");
+	roundtrip(&tr, "3.0", "3");
+	roundtrip(&tr, "-0.0", "0");
+	roundtrip(&tr, "2.5e10", "25000000000");
+	roundtrip(&tr, "0.5", NULL);
 	roundtrip(&tb, "false", NULL);
 	roundtrip(&tu, "[\"uuid\",\"01234567-89ab-4def-8123-456789abcdef\"]", NULL);
 	roundtrip(&tu, "[\"set\",[]]", NULL);
