@@ -302,10 +302,23 @@ static bool match_by_index(struct op_ctx *c, const struct cond_set *cs, struct m
 	return false;
 }
 
+/* Collects the rows matching 'cs' into 'm' (m->cs must be 'cs'). */
+static void collect_matches(struct op_ctx *c, const struct cond_set *cs, struct match_ctx *m)
+{
+	struct odb_uuid u;
+
+	if (cond_set_uuid(cs, &u)) { /* fast path: _uuid == X */
+		const struct odb_row *row = txn_get(c->txn, c->ts->index, &u);
+		if (row)
+			collect_cb(c->txn, row, m);
+	} else if (!match_by_index(c, cs, m)) {
+		txn_for_each(c->txn, c->ts->index, collect_cb, m);
+	}
+}
+
 static json_t *match_rows(struct op_ctx *c, struct cond_set **csp, struct match_ctx *m)
 {
 	const json_t *where = json_object_get(c->op, "where");
-	struct odb_uuid u;
 	json_t *err;
 
 	memset(m, 0, sizeof *m);
@@ -313,13 +326,7 @@ static json_t *match_rows(struct op_ctx *c, struct cond_set **csp, struct match_
 	if (err)
 		return err;
 	m->cs = *csp;
-	if (cond_set_uuid(*csp, &u)) { /* fast path: _uuid == X */
-		const struct odb_row *row = txn_get(c->txn, c->ts->index, &u);
-		if (row)
-			collect_cb(c->txn, row, m);
-	} else if (!match_by_index(c, *csp, m)) {
-		txn_for_each(c->txn, c->ts->index, collect_cb, m);
-	}
+	collect_matches(c, *csp, m);
 	return NULL;
 }
 
@@ -527,7 +534,7 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 		hashes[n_exp - 1] = project_hash(expected[n_exp - 1], cols, n_cols);
 	}
 	mc.cs = cs;
-	txn_for_each(c->txn, c->ts->index, collect_cb, &mc);
+	collect_matches(c, cs, &mc);
 	/* Like ovsdb-server, compare as sets of projected rows (duplicates collapse). */
 	equal = true;
 	for (size_t k = 0; equal && k < mc.n; k++) {
