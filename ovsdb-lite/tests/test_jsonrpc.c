@@ -268,14 +268,19 @@ static void test_conn_roundtrip(void **state)
 {
 	struct jrpc_conn *a, *b;
 	int sv[2];
-	json_t *msg, *got = NULL;
+	json_t *msg, *got = NULL, *params, *id, *err, *empty;
 	long n;
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	a = jrpc_conn_create(sv[0], 1 << 20, 1 << 20);
 	b = jrpc_conn_create(sv[1], 1 << 20, 1 << 20);
-	msg = jrpc_make_request("echo", json_pack("[i]", 7), json_integer(3));
+	/* The constructors borrow their arguments. */
+	params = json_pack("[i]", 7);
+	id = json_integer(3);
+	err = json_string("unknown method");
+	empty = json_object();
+	msg = jrpc_make_request("echo", params, id);
 	assert_int_equal(jrpc_conn_send(a, msg), 0);
 	assert_int_equal(jrpc_conn_send(a, msg), 0);
 	assert_true(jrpc_conn_backlog(a) > 0);
@@ -289,11 +294,11 @@ static void test_conn_roundtrip(void **state)
 		json_decref(got);
 	}
 	/* Reply / error constructors follow JSON-RPC 1.0. */
-	got = jrpc_make_error(json_string("unknown method"), json_integer(3));
+	got = jrpc_make_error(err, id);
 	assert_true(json_is_null(json_object_get(got, "result")));
 	assert_string_equal(json_string_value(json_object_get(got, "error")), "unknown method");
 	json_decref(got);
-	got = jrpc_make_reply(json_object(), json_integer(3));
+	got = jrpc_make_reply(empty, id);
 	assert_true(json_is_null(json_object_get(got, "error")));
 	json_decref(got);
 	close(sv[0]);
@@ -301,6 +306,10 @@ static void test_conn_roundtrip(void **state)
 	jrpc_conn_recv(b, 1 << 20);
 	assert_true(b->eof);
 	json_decref(msg);
+	json_decref(params);
+	json_decref(id);
+	json_decref(err);
+	json_decref(empty);
 	jrpc_conn_destroy(a);
 	jrpc_conn_destroy(b);
 }
