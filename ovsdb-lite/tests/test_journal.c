@@ -280,6 +280,7 @@ static void test_kill9(void **state)
 			acked = v;
 			n_read++;
 		}
+		usleep((useconds_t)(rand() % 3000)); /* land anywhere in a commit */
 		kill(pid, SIGKILL);
 		while (read(fds[0], &v, sizeof v) == sizeof v)
 			acked = v;
