@@ -93,7 +93,7 @@ kill -USR1 "$A_PID" # A: seq 2N..3N-1
 wt_wait "vmA sent $N more" 30 wt_log_has vmA "^sent=$N total=$((3 * N))\$"
 check_counts $((rx0 + N)) $((tx1 + N)) "phase 3 (port re-added)"
 wt_join "$B_PID" 60 || wt_fail "vmB exited with status $? (lost, duplicated or extra frames)"
-want="matching=$((3 * N)) out_of_order=0 duplicates=0 missing=0 unexpected=0"
+want="matching=$((3 * N)) out_of_order=0 duplicates=0 missing=0 unexpected=0 corrupt=0"
 wt_log_has vmB " $want\$" || wt_fail "vmB: $(grep -a '^received=' "$T/vmB.log"), want $want"
 wt_log "vmB: $(grep -a '^received=' "$T/vmB.log")"
 

@@ -94,7 +94,7 @@ A_PID=$WT_PID
 wt_join "$A_PID" 30 || wt_fail "vmA3 exited with status $?"
 wt_log_has vmA3 "^sent=$N total=$N\$" || wt_fail "vmA3 did not report sent=$N"
 wt_join "$B_PID" 60 || wt_fail "vmB exited with status $? (lost, duplicated or extra frames)"
-want="received=$((3 * N)) matching=$((3 * N)) out_of_order=0 duplicates=0 missing=0 unexpected=0"
+want="received=$((3 * N)) matching=$((3 * N)) out_of_order=0 duplicates=0 missing=0 unexpected=0 corrupt=0"
 wt_log_has vmB "^$want\$" || wt_fail "vmB: $(grep -a '^received=' "$T/vmB.log"), want $want"
 d_rx0=$(($(wt_stat vhu0 rx_packets) - rx0))
 d_tx1=$(($(wt_stat vhu1 tx_packets) - tx1))

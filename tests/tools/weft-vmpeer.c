@@ -8,21 +8,21 @@
  *   weft-vmpeer [EAL] -- --recv N [--src MAC --announce] [--src-filter MAC] [--timeout S]
  *                        [--grace MS]
  *
- * Test frame: Ethernet type 0x88b5 (local experimental), magic, 64-bit sequence number, padded
- * to --size bytes (no FCS). --announce: a broadcast from --src without the magic, sent each
- * time the link comes up, so a learning switch learns --src.
- * Send: waits for link up (--timeout), sends exactly N frames, seq K..K+N-1, at --rate (0: as
- * fast as the ring takes them), prints "sent=N total=T", lingers 1 s so the switch drains the
- * ring, exits 0. --hold: keeps running; SIGUSR1 sends N more (the sequence continues).
- * Recv: counts every frame; matching = carries the magic (and comes from --src-filter). Stops at
- * N distinct matching frames plus --grace ms (to catch extras), or at --timeout; prints
- * "received=R matching=M out_of_order=O duplicates=D missing=X unexpected=U"; exits 0 only if
- * every seq 0..N-1 arrived exactly once and no other matching frame arrived.
- * A second ethdev, if given, is a sink: drained and counted in the same loop (benchmarks).
- * Progress lines on stdout: "link up", "link down", "ready" (link up, announce sent).
- * A virtio_user client fails to probe if its socket does not exist yet: start it after the
- * switch created the socket (tests/tools/weft-test-lib.sh waits for it).
- * SIGTERM/SIGINT stop it. Exit: 0 pass, 1 wrong counts or timeout, 2 usage or setup error.
+ * Frame: Ethernet type 0x88b5, magic, length, 64-bit seq, then bytes (seq + offset) & 0xff.
+ * --announce: a broadcast from --src without the magic, sent whenever the link comes up.
+ *
+ * Send: waits for link up, sends exactly N frames (seq K..K+N-1) at --rate (0: as fast as the
+ * ring takes them), prints "sent=N total=T", lingers 1 s for the switch to drain the ring.
+ * --hold: keeps running; SIGUSR1 sends N more (the sequence continues).
+ *
+ * Recv: matching frames carry the magic (and come from --src-filter). Stops at N distinct
+ * matching frames plus --grace ms, or at --timeout; prints "received=R matching=M
+ * out_of_order=O duplicates=D missing=X unexpected=U corrupt=C"; passes only if each seq
+ * 0..N-1 arrived once, intact, and nothing else matching arrived.
+ *
+ * A second ethdev, if any, is a sink drained in the same loop (benchmarks). Progress on stdout:
+ * "link up", "link down", "ready". Start a virtio_user client only once its socket exists.
+ * Exit: 0 pass, 1 wrong counts or timeout, 2 usage or setup error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -45,10 +45,12 @@
 #define VMP_MAGIC     0x57454654u /* "WEFT" */
 #define VMP_BURST     32
 #define VMP_MAX_N     (1u << 26)
+#define VMP_HDR_LEN   (sizeof(struct rte_ether_hdr) + sizeof(struct vmp_payload))
 
 struct vmp_payload {
 	uint32_t magic;
-	uint32_t reserved;
+	uint16_t len; /* frame length */
+	uint16_t reserved;
 	uint64_t seq;
 } __rte_packed;
 
@@ -64,7 +66,7 @@ struct vmp_ctx {
 	unsigned int n_link_down; /* up->down transitions seen */
 	/* receive accounting */
 	uint8_t *seen; /* one byte per expected seq */
-	uint64_t n_sink, n_rx, n_match, n_ooo, n_dup, n_unexpected, n_distinct;
+	uint64_t n_sink, n_rx, n_match, n_ooo, n_dup, n_unexpected, n_corrupt, n_distinct;
 	uint64_t seq_end; /* highest seq seen + 1 */
 };
 
@@ -87,14 +89,6 @@ static double vmp_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void vmp_usage(void)
-{
-	fprintf(stderr, "usage: weft-vmpeer [EAL args] -- --send N --src MAC --dst MAC [--size B] "
-	                "[--rate PPS] [--seq-start K] [--announce] [--hold] [--timeout S]\n"
-	                "       weft-vmpeer [EAL args] -- --recv N [--src MAC --announce] "
-	                "[--src-filter MAC] [--timeout S] [--grace MS]\n");
-}
-
 static int vmp_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
@@ -108,7 +102,7 @@ static int vmp_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/* Parses the application arguments (after "--"); returns 0 or -EINVAL with a message. */
+/* Parses the application arguments (after "--"); returns 0 or -EINVAL (message printed). */
 static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 {
 	/* clang-format off */
@@ -174,7 +168,6 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 			c->hold = true;
 			break;
 		default:
-			vmp_usage();
 			return -EINVAL;
 		}
 		if (bad) {
@@ -185,7 +178,6 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 	}
 	if (optind != argc || !!c->n_send == !!c->n_recv) {
 		fprintf(stderr, "weft-vmpeer: exactly one of --send N or --recv N is required\n");
-		vmp_usage();
 		return -EINVAL;
 	}
 	if ((c->n_send && (!c->has_src || !c->has_dst)) || (c->announce && !c->has_src)) {
@@ -239,7 +231,8 @@ static struct rte_mbuf *vmp_frame(struct vmp_ctx *c, struct rte_mbuf *m, bool an
 	if (m == NULL)
 		return NULL;
 	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, c->size);
-	memset(eh, 0, c->size);
+	for (unsigned int i = VMP_HDR_LEN; i < c->size; i++)
+		((uint8_t *)eh)[i] = (uint8_t)(seq + i);
 	eh->src_addr = c->src;
 	if (announce)
 		memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
@@ -248,6 +241,8 @@ static struct rte_mbuf *vmp_frame(struct vmp_ctx *c, struct rte_mbuf *m, bool an
 	eh->ether_type = rte_cpu_to_be_16(VMP_ETHERTYPE);
 	pl = (struct vmp_payload *)(eh + 1);
 	pl->magic = announce ? 0 : rte_cpu_to_be_32(VMP_MAGIC);
+	pl->len = rte_cpu_to_be_16(c->size);
+	pl->reserved = 0;
 	pl->seq = rte_cpu_to_be_64(seq);
 	return m;
 }
@@ -286,13 +281,16 @@ static void vmp_poll_link(struct vmp_ctx *c)
 
 static void vmp_account(struct vmp_ctx *c, struct rte_mbuf *m)
 {
+	uint8_t copy[RTE_ETHER_MAX_LEN];
 	const struct rte_ether_hdr *eh;
 	const struct vmp_payload *pl;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
 	uint64_t seq;
+	bool bad;
 
-	if (rte_pktmbuf_data_len(m) < sizeof(*eh) + sizeof(*pl))
+	if (len < VMP_HDR_LEN)
 		return;
-	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	eh = rte_pktmbuf_read(m, 0, RTE_MIN(len, sizeof(copy)), copy); /* handles chains */
 	pl = (const struct vmp_payload *)(eh + 1);
 	if (eh->ether_type != rte_cpu_to_be_16(VMP_ETHERTYPE) ||
 	    pl->magic != rte_cpu_to_be_32(VMP_MAGIC))
@@ -301,7 +299,14 @@ static void vmp_account(struct vmp_ctx *c, struct rte_mbuf *m)
 		return;
 	c->n_match++;
 	seq = rte_be_to_cpu_64(pl->seq);
-	if (c->seen == NULL || seq >= c->n_recv) {
+	bad = len != rte_be_to_cpu_16(pl->len) || len > sizeof(copy); /* truncated or padded */
+	for (uint32_t i = VMP_HDR_LEN; !bad && i < len; i++)
+		bad = ((const uint8_t *)eh)[i] != (uint8_t)(seq + i);
+	if (bad) {
+		c->n_corrupt++;
+		return;
+	}
+	if (seq >= c->n_recv) {
 		c->n_unexpected++;
 		return;
 	}
@@ -445,11 +450,12 @@ static int vmp_run_recv(struct vmp_ctx *c)
 	}
 	missing = c->n_recv - c->n_distinct;
 	printf("received=%" PRIu64 " matching=%" PRIu64 " out_of_order=%" PRIu64
-	       " duplicates=%" PRIu64 " missing=%" PRIu64 " unexpected=%" PRIu64 "\n",
-	       c->n_rx, c->n_match, c->n_ooo, c->n_dup, missing, c->n_unexpected);
+	       " duplicates=%" PRIu64 " missing=%" PRIu64 " unexpected=%" PRIu64 " corrupt=%" PRIu64
+	       "\n",
+	       c->n_rx, c->n_match, c->n_ooo, c->n_dup, missing, c->n_unexpected, c->n_corrupt);
 	fflush(stdout);
 	free(c->seen);
-	return missing == 0 && c->n_dup == 0 && c->n_unexpected == 0 ? 0 : 1;
+	return missing == 0 && c->n_dup == 0 && c->n_unexpected == 0 && c->n_corrupt == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -469,8 +475,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN); /* a vhost backend that went away must not kill us */
 	/* argv[n_eal] ("--") stands in as argv[0] for getopt. */
 	if (n_eal >= argc || vmp_parse_args(&ctx, argc - n_eal, argv + n_eal) < 0) {
-		if (n_eal >= argc)
-			vmp_usage();
+		fprintf(stderr,
+		        "usage: weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] "
+		        "[--rate PPS] [--seq-start K] [--announce] [--hold] [--timeout S]\n"
+		        "       weft-vmpeer [EAL] -- --recv N [--src MAC --announce] "
+		        "[--src-filter MAC] [--timeout S] [--grace MS]\n");
 		return 2;
 	}
 	if (rte_eal_init(n_eal, argv) < 0) {
