@@ -11,12 +11,12 @@
 #   ov_nsvm HNS HIF VMNS IP    a namespace "VM": veth HIF (in HNS, for an af_packet port) <->
 #                              eth0 in VMNS with address IP (A.B.C.D/N); checksum offload off
 #   ov_afpacket_port RUNDIR BR PORT IF N   adds an af_packet port (vdev net_af_packetN) on IF
-#   ov_mount_bpffs             mounts bpffs on /sys/fs/bpf if absent (unmounted at exit)
 #   ov_ping NS DST [COUNT]     ping -c COUNT (3) -W 1 -i 0.2 from netns NS; 0 when all answered
 #   ov_veth_pkts NS IF         rx+tx packets of IF in netns NS (from /sys)
 #
 # Cleanup (EXIT trap, also on failure): stops our processes (PIDs), deletes our namespaces (so
-# their veths), unmounts what ov_mount_bpffs mounted, then runs wt_cleanup (logs, $T, DPDK dirs).
+# their veths), then runs wt_cleanup (logs, $T, DPDK dirs). Nothing is mounted: net_af_xdp
+# loads xdp_prog= without bpffs (libxdp's warning about it is harmless).
 # Every namespace, interface and address lives inside namespaces the test created.
 
 OV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -24,7 +24,6 @@ source "$OV_TOP/tests/tools/weft-test-lib.sh"
 OV_XDP_OBJ=$WEFT_BUILD/vxlan/xdp/weft_xdp.o
 OV_XDP_CFG=$WEFT_BUILD/vxlan/xdp/weft-xdp-cfg
 OV_NS=()
-OV_MOUNTS=()
 OV_P=
 
 ov_cleanup() {
@@ -43,9 +42,6 @@ ov_cleanup() {
 	done
 	for n in "${OV_NS[@]}"; do
 		ip netns del "$n" 2>/dev/null
-	done
-	for m in "${OV_MOUNTS[@]}"; do
-		umount "$m" 2>/dev/null
 	done
 	(exit "$rc")
 	wt_cleanup
@@ -111,13 +107,6 @@ ov_afpacket_port() {
 	ovctl "$rd" add-port "$br" "$port" -- set Interface "$port" type=dpdk \
 		options:dpdk-devargs="net_af_packet$n,iface=$ifn,framecnt=4096,blocksz=4096,framesz=2048" ||
 		wt_fail "add-port $port (af_packet on $ifn)"
-}
-
-ov_mount_bpffs() {
-	if ! mountpoint -q /sys/fs/bpf; then
-		mount -t bpf bpf /sys/fs/bpf || wt_fail "mount bpffs"
-		OV_MOUNTS+=(/sys/fs/bpf)
-	fi
 }
 
 ov_ping() {
