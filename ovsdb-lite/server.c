@@ -514,7 +514,9 @@ int server_run(struct server *srv)
 
 			if (c->dead)
 				continue;
-			if (re & POLLOUT)
+			/* POLLHUP/POLLERR too: a failing write marks the client dead rather than
+			 * letting poll() report the hang-up forever. */
+			if (re & (POLLOUT | POLLHUP | POLLERR))
 				jrpc_conn_flush(c->conn);
 			if ((re & (POLLIN | POLLHUP | POLLERR)) &&
 			    jrpc_conn_backlog(c->conn) < SERVER_SOFT_BACKLOG) {
