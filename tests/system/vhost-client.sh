@@ -10,7 +10,9 @@
 #   3. hot unplug/replug: del-port vhu0 while VM A is connected (A sees link down, the port is
 #      gone from show), add-port again: weft reconnects, A sends N more (seq 2N..3N-1): B gets
 #      all 3N exactly once, in order; vhu1 tx_packets += N.
-#   4. when VM B quits, vhu1's link goes down; SIGTERM stops weft with status 0.
+#   4. when VM B quits, vhu1's link goes down; a new VM B2 on the same socket path is connected
+#      by weft without any command and gets A's next N frames exactly; SIGTERM stops weft
+#      with status 0.
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
@@ -97,9 +99,25 @@ want="matching=$((3 * N)) out_of_order=0 duplicates=0 missing=0 unexpected=0 cor
 wt_log_has vmB " $want\$" || wt_fail "vmB: $(grep -a '^received=' "$T/vmB.log"), want $want"
 wt_log "vmB: $(grep -a '^received=' "$T/vmB.log")"
 
-# Phase 4: B quit: its link goes down (weft keeps trying to reconnect); clean stop.
+# Phase 4: B quit: its link goes down; weft keeps trying, so a new VM B2 on the same socket
+# path gets connected without any command, and receives A's next N frames (seq 3N..4N-1).
 wt_wait "vhu1 link down after vmB quit" 15 wt_link_is vhu1 down
 [ "$(wt_link vhu0)" = up ] || wt_fail "vhu0 link went down while vmA is still connected"
-wt_stop "$WT_DP_PID" TERM || wt_fail "weft-dataplane exited with status $? on SIGTERM"
+wt_vmpeer vmB2 "$SOCK_B" 1 --recv $N --seq-start $((3 * N)) --timeout 60 --grace 1500 \
+	--src-filter $MAC_A
+B_PID=$WT_PID
+wt_wait "weft to reconnect vhu1 to the new VM" 30 wt_link_is vhu1 up
+wt_wait "vmB2 ready" 10 wt_log_has vmB2 '^ready'
+wt_log "new VM B2 on $SOCK_B: weft reconnected by itself"
+tx1=$(wt_stat vhu1 tx_packets)
+rx0=$(wt_stat vhu0 rx_packets)
+kill -USR1 "$A_PID" # A: seq 3N..4N-1
+wt_wait "vmA sent $N more" 30 wt_log_has vmA "^sent=$N total=$((4 * N))\$"
+check_counts $((rx0 + N)) $((tx1 + N)) "phase 4 (VM B restarted)"
+wt_join "$B_PID" 60 || wt_fail "vmB2 exited with status $? (lost, duplicated or extra frames)"
+want="matching=$N out_of_order=0 duplicates=0 missing=0 unexpected=0 corrupt=0"
+wt_log_has vmB2 " $want\$" || wt_fail "vmB2: $(grep -a '^received=' "$T/vmB2.log"), want $want"
+wt_log "vmB2: $(grep -a '^received=' "$T/vmB2.log")"
+wt_stop "$WT_DP_PID" TERM || wt_fail "weft-dataplane exited with status $? on SIGTERM" "$WT_DP_PID" TERM || wt_fail "weft-dataplane exited with status $? on SIGTERM"
 wt_wait "vmA to see its link down again" 15 wt_log_has vmA '^link down' 3
 wt_log "PASS"

@@ -4,7 +4,8 @@
 #      the MACs (read back with scapy).
 #   2. --recv on a crafted capture reports each fault exactly (duplicate, out of order, corrupt
 #      byte, seq out of range, frame of another source, frame without the magic) and fails;
-#      on a clean capture it passes; a clean capture with one extra frame fails.
+#      on a clean capture it passes; a clean capture with one extra frame fails; with
+#      --seq-start K, seqs K..K+N-1 are expected and K-1 is out of range.
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
@@ -57,11 +58,12 @@ wrpcap(d + "/faults.pcap", [frame(0), frame(1), frame(1), frame(3, flip=True), f
                             frame(2, src="02:00:00:00:0c:01")])
 wrpcap(d + "/clean.pcap", [frame(s, size=60 + s) for s in range(4)])
 wrpcap(d + "/extra.pcap", [frame(s) for s in range(4)] + [frame(2)])
+wrpcap(d + "/offset.pcap", [frame(s) for s in range(9, 14)])
 PY
-check_recv() { # NAME WANT_STATUS WANT_LINE
+check_recv() { # NAME WANT_STATUS WANT_LINE [ARGS...]
 	local rc=0
 	vmpeer "$1" "rx_pcap=$T/$1.pcap,tx_pcap=/dev/null" --recv 4 --timeout 5 --grace 500 \
-		--src-filter 02:00:00:00:0a:01 || rc=$?
+		--src-filter 02:00:00:00:0a:01 "${@:4}" || rc=$?
 	grep -qx "$3" "$T/$1.log" || wt_fail "$1: $(grep '^received' "$T/$1.log"), want $3"
 	[ "$rc" = "$2" ] || wt_fail "$1: exit status $rc, want $2"
 	wt_log "$1: $3 (status $rc)"
@@ -72,4 +74,7 @@ check_recv clean 0 \
 	"received=4 matching=4 out_of_order=0 duplicates=0 missing=0 unexpected=0 corrupt=0"
 check_recv extra 1 \
 	"received=5 matching=5 out_of_order=0 duplicates=1 missing=0 unexpected=0 corrupt=0"
+check_recv offset 1 \
+	"received=5 matching=5 out_of_order=0 duplicates=0 missing=0 unexpected=1 corrupt=0" \
+	--seq-start 10
 wt_log "PASS"

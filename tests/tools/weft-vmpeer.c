@@ -5,8 +5,8 @@
  *
  *   weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] [--rate PPS] [--seq-start K]
  *                        [--announce] [--hold] [--timeout S]
- *   weft-vmpeer [EAL] -- --recv N [--src MAC --announce] [--src-filter MAC] [--timeout S]
- *                        [--grace MS]
+ *   weft-vmpeer [EAL] -- --recv N [--seq-start K] [--src MAC --announce] [--src-filter MAC]
+ *                        [--timeout S] [--grace MS]
  *
  * Frame: Ethernet type 0x88b5, magic, length, 64-bit seq, then bytes (seq + offset) & 0xff.
  * --announce: a broadcast from --src without the magic, sent whenever the link comes up.
@@ -18,7 +18,7 @@
  * Recv: matching frames carry the magic (and come from --src-filter). Stops at N distinct
  * matching frames plus --grace ms, or at --timeout; prints "received=R matching=M
  * out_of_order=O duplicates=D missing=X unexpected=U corrupt=C"; passes only if each seq
- * 0..N-1 arrived once, intact, and nothing else matching arrived.
+ * K..K+N-1 arrived once, intact, and nothing else matching arrived.
  *
  * A second ethdev, if any, is a sink drained in the same loop (benchmarks). Progress on stdout:
  * "link up", "link down", "ready". Start a virtio_user client only once its socket exists.
@@ -306,6 +306,7 @@ static void vmp_account(struct vmp_ctx *c, struct rte_mbuf *m)
 		c->n_corrupt++;
 		return;
 	}
+	seq -= c->seq_start; /* wraps above n_recv when seq < seq_start */
 	if (seq >= c->n_recv) {
 		c->n_unexpected++;
 		return;
@@ -475,11 +476,12 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN); /* a vhost backend that went away must not kill us */
 	/* argv[n_eal] ("--") stands in as argv[0] for getopt. */
 	if (n_eal >= argc || vmp_parse_args(&ctx, argc - n_eal, argv + n_eal) < 0) {
-		fprintf(stderr,
-		        "usage: weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] "
-		        "[--rate PPS] [--seq-start K] [--announce] [--hold] [--timeout S]\n"
-		        "       weft-vmpeer [EAL] -- --recv N [--src MAC --announce] "
-		        "[--src-filter MAC] [--timeout S] [--grace MS]\n");
+		fprintf(
+		    stderr,
+		    "usage: weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] "
+		    "[--rate PPS] [--seq-start K] [--announce] [--hold] [--timeout S]\n"
+		    "       weft-vmpeer [EAL] -- --recv N [--seq-start K] [--src MAC --announce] "
+		    "[--src-filter MAC] [--timeout S] [--grace MS]\n");
 		return 2;
 	}
 	if (rte_eal_init(n_eal, argv) < 0) {
