@@ -28,6 +28,9 @@ case.send(5, "up0", echo(type=0), drop="other_to_us")            # an echo reply
 bad = bytearray(echo())
 bad[24] ^= 0xFF                                                  # IPv4 header checksum
 case.send(6, "up0", bytes(bad), drop="vx_bad_ip_cksum")
+# Ethernet padding of a request is not echoed: the reply is cut to the IPv4 length and padded
+# with zeros again.
+case.send(7, "up0", bytes(echo())[:46] + b"\xaa" * 14, to=["up0"])
 case.write()
 # Independent check with scapy: swapped addresses, TTL 64, type 0, valid checksums, payload.
 r = [Ether(d) for _, d in read_pcap(os.path.join(case.dir, "up0.out.pcap"))]
@@ -43,3 +46,4 @@ for p, payload in zip(r, (b"ping", bytes(range(200)))):
     assert ICMP(bytes(icmp)).chksum == p[ICMP].chksum
     assert bytes(p[ICMP].payload)[:len(payload)] == payload
 assert len(bytes(r[0])) == 60 and len(bytes(r[1])) == 14 + 20 + 8 + 200
+assert bytes(r[2]) == bytes(r[0])
