@@ -1,5 +1,8 @@
 /* ovsdb-lite database: create/open/close, snapshot and replay, compaction, accessors. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,13 +174,51 @@ static unsigned long long env_threshold(void)
 	return v;
 }
 
+/* Takes the exclusive lock of 'db_path' (like ovsdb-server, a hidden "~lock~" file next to
+ * it, so that compaction's rename does not lose it). Returns the fd or -errno. */
+static int lock_db(const char *db_path, char **errp)
+{
+	const char *slash = strrchr(db_path, '/');
+	char *path = slash
+	                 ? xasprintf("%.*s/.%s.~lock~", (int)(slash - db_path), db_path, slash + 1)
+	                 : xasprintf(".%s.~lock~", db_path);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600), err;
+
+	if (fd < 0) {
+		err = -errno;
+		set_err(errp, err, xasprintf("%s: %s", path, strerror(-err)));
+	} else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		set_err(errp, err,
+		        xasprintf("%s: database already locked by another process (lock file %s)",
+		                  db_path, path));
+		close(fd);
+		fd = err;
+	}
+	free(path);
+	return fd;
+}
+
 int odb_open(const char *db_path, struct odb **dbp, char **errp)
 {
-	struct odb *db = xcalloc(1, sizeof *db);
-	struct open_ctx c = {db, db_path};
+	struct odb *db;
+	struct open_ctx c = {NULL, db_path};
 	int err;
 
 	*dbp = NULL;
+	if (access(db_path, F_OK) < 0) { /* no lock file for a database that does not exist */
+		err = -errno;
+		return set_err(errp, err, xasprintf("%s: %s", db_path, strerror(-err)));
+	}
+	db = xcalloc(1, sizeof *db);
+	db->journal.fd = -1;
+	c.db = db;
+	db->lock_fd = lock_db(db_path, errp);
+	if (db->lock_fd < 0) {
+		err = db->lock_fd;
+		odb_close(db);
+		return err;
+	}
 	err = journal_open(&db->journal, db_path, open_cb, &c, errp);
 	if (err) {
 		odb_close(db);
@@ -201,6 +242,8 @@ void odb_close(struct odb *db)
 	free(db->tables);
 	schema_destroy(db->schema);
 	journal_close(&db->journal);
+	if (db->lock_fd >= 0)
+		close(db->lock_fd); /* releases the lock */
 	free(db);
 }
 

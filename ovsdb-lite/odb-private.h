@@ -16,6 +16,7 @@ struct odb {
 	struct odb_tbl *tables; /* schema->n_tables */
 	struct uuid_gen gen;
 	struct journal journal;
+	int lock_fd; /* flock'ed "<dir>/.<name>.~lock~": one process per database file */
 	struct odb_stats stats;
 	unsigned long long compact_threshold;
 	unsigned long long default_threshold;
