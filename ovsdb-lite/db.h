@@ -22,7 +22,9 @@ struct odb;
 int odb_create_file(const char *db_path, const char *schema_path, char **errp);
 
 /* Opens 'db_path': loads the snapshot, replays the journal, drops (and logs to stderr) a torn
- * or corrupt tail record. On success *dbp owns the database. */
+ * or corrupt tail record. On success *dbp owns the database. Only one process may have a
+ * database open: the core flocks "<dir>/.<name>.~lock~" and returns -EBUSY if another process
+ * holds it (the lock goes with odb_close() or the process). */
 int odb_open(const char *db_path, struct odb **dbp, char **errp);
 void odb_close(struct odb *);
 
