@@ -1,0 +1,60 @@
+#!/bin/bash
+# System test: `bench/run --quick` (every workload, one short round) produces every number.
+# Checks, in the JSON it writes, that each workload has a numeric value for each of its systems
+# (a run may only lack one when the workload reports the component "not available", e.g.
+# ovsdb-lite not built), a weft/OVS ratio, weft cycles per packet for the packet workloads, a
+# peak RSS for every measured run, and that the Markdown table and the PNG plot were written.
+# Never checks a speed. Takes ~3 minutes. Needs root (DPDK, network namespaces).
+# bench/run stops everything it started (by PID) on exit; this script removes its output dir.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=$(mktemp -d /tmp/bench-quick.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
+BUILD=${BENCH_BUILD:-$TOP/build-release}
+export BUILD
+
+if ! "$TOP/bench/run" --quick --out "$OUT" >"$OUT/run.log" 2>&1; then
+	tail -30 "$OUT/run.log"
+	echo "FAIL: bench/run --quick exited non-zero"
+	exit 1
+fi
+json=$(ls "$OUT"/*.json 2>/dev/null | head -1)
+[ -n "$json" ] || { tail -30 "$OUT/run.log"; echo "FAIL: no JSON written"; exit 1; }
+[ -s "${json%.json}.md" ] || { echo "FAIL: no Markdown table"; exit 1; }
+[ -s "${json%.json}.png" ] || { echo "FAIL: no PNG plot"; exit 1; }
+file "${json%.json}.png" | grep -q 'PNG image' || { echo "FAIL: plot is not a PNG"; exit 1; }
+
+/usr/bin/python3 - "$json" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))
+missing = []
+n = 0
+for w in res["workloads"]:
+    for s, d in w["systems"].items():
+        if d.get("median") is not None:
+            n += 1
+            if d.get("peak_rss_kb") is None:
+                missing.append("%s/%s: no peak RSS" % (w["name"], s))
+            if s == "weft" and w["unit"] == "Mpps" and d.get("cycles_per_pkt") is None:
+                missing.append("%s/weft: no cycles per packet" % w["name"])
+        elif all(e.startswith("not available") for e in d.get("errors", [])) and d.get("errors"):
+            print("note: %s/%s %s" % (w["name"], s, "; ".join(d["errors"])))
+        else:
+            missing.append("%s/%s: no value (%s)" % (w["name"], s, "; ".join(d.get("errors", [])) or "no record"))
+    if "ovs" in w["systems"] and w["systems"]["weft"].get("median") and \
+            w["systems"]["ovs"].get("median") and "weft/ovs" not in w["ratios"]:
+        missing.append("%s: no weft/OVS ratio" % w["name"])
+names = [w["name"] for w in res["workloads"]]
+for want in ("vm2vm", "vxlan-encap", "vxlan-decap", "ovsdb:1", "ovsdb:8"):
+    if want not in names:
+        missing.append("workload %s not run" % want)
+for g in ("macs", "size", "control"):
+    if not any(w["group"] == g for w in res["workloads"]):
+        missing.append("no %s workload" % g)
+if missing:
+    print("FAIL: %d number(s) missing:" % len(missing))
+    for m in missing:
+        print("  " + m)
+    sys.exit(1)
+print("PASS: %d values from %d workloads" % (n, len(names)))
+PY
