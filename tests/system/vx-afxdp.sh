@@ -74,7 +74,10 @@ conf.verb = 0
 dmac, vm, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 smac = open("/sys/class/net/ul1/address").read().strip()
 def frame(dst, seq):
-    inner = Ether(src="02:00:00:00:00:99", dst=vm, type=0x88b5) / Raw(struct.pack(">IIQ", 0x57454654, 0, seq) + bytes(46))
+    # weft-vmpeer's test frame: magic, frame length, seq, then bytes (seq + offset) & 0xff.
+    size = 64
+    pad = bytes((seq + i) & 0xff for i in range(30, size))
+    inner = Ether(src="02:00:00:00:00:99", dst=vm, type=0x88b5) / Raw(struct.pack(">IHHQ", 0x57454654, size, 0, seq) + pad)
     return Ether(src=smac, dst=dmac) / IP(src="192.168.99.2", dst=dst) / UDP(sport=49152 + seq % 1000, dport=4789) / VXLAN(vni=100, flags=0x08) / inner
 sendp([frame("192.168.99.1", s) for s in range(n)], iface="ul1")
 sendp([frame("192.168.99.10", n + s) for s in range(50)], iface="ul1")

@@ -53,12 +53,13 @@ ov_afpacket_port "$RD" br0 vm1 vw0 1
 wt_spawn tshark ip netns exec "$FAR" tshark -n -i ul1 -w "$T/ul1.pcapng"
 TS_PID=$WT_PID
 wt_wait "tshark capturing" 20 wt_log_has tshark "Capturing on"
+sleep 1 # the message comes slightly before the capture sees frames
 
 ov_ping "$VMW" 10.100.0.2 || ov_ping "$VMW" 10.100.0.2 || wt_fail "vmW (weft) cannot ping vmK (kernel VXLAN)"
 ov_ping "$VMK" 10.100.0.1 || wt_fail "vmK (kernel VXLAN) cannot ping vmW (weft)"
 ov_ping "$VMW" 10.100.0.2 || wt_fail "vmW (weft) -> vmK second round"
 wt_log "ping both ways OK"
-sleep 0.5
+sleep 1
 wt_stop "$TS_PID" INT
 
 enc=$(ov_stat "$RD" br-phy encapsulated)
