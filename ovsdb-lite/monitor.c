@@ -604,3 +604,129 @@ json_t *monitor_compose(struct monitor *m, const json_t *changes)
 	m->n_updates++;
 	return out;
 }
+
+/* ---- monitor_cond_change ---- */
+
+static struct mon_table *find_table(struct monitor *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_tables; i++)
+		if (!strcmp(m->tables[i].name, name))
+			return &m->tables[i];
+	return NULL;
+}
+
+/* Validates one table's update requests; returns an error object or NULL. */
+static json_t *check_cond_updates(const struct mon_table *t, const json_t *reqv)
+{
+	size_t n = json_is_array(reqv) ? json_array_size(reqv) : 1;
+
+	if (!json_is_array(reqv) && !json_is_object(reqv))
+		return syntax_error(reqv, "<monitor-cond-update-request> must be an object");
+	if (json_is_array(reqv) && n != 1 && n != t->n_reqs)
+		return syntax_error(reqv, "%zu condition updates for %zu monitor requests", n,
+		                    t->n_reqs);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *r = json_is_array(reqv) ? json_array_get(reqv, i) : reqv;
+		const json_t *where = json_object_get(r, "where");
+		json_t *err;
+
+		if (!json_is_object(r))
+			return syntax_error(r, "<monitor-cond-update-request> must be an object");
+		if (json_object_get(r, "columns"))
+			return syntax_error(r, "changing columns is unsupported");
+		if (where && (err = check_where(t->schema_columns, where)))
+			return err;
+	}
+	return NULL;
+}
+
+/* Adds to 'tout' the rows of 't' whose membership differs between each request's old
+ * condition and 'new_where[i]'. */
+static void cond_delta(const struct monitor *m, const struct mon_table *t, const json_t *rows,
+                       json_t *const *new_where, json_t *tout)
+{
+	const char *uuid;
+	json_t *row;
+
+	json_object_foreach((json_t *)rows, uuid, row)
+	{
+		for (size_t i = 0; i < t->n_reqs; i++) {
+			const struct mon_request *r = &t->reqs[i];
+			bool om = monitor_row_matches(t, r->where, uuid, row);
+			bool nm = monitor_row_matches(t, new_where[i], uuid, row);
+			json_t *upd;
+
+			if (om == nm)
+				continue;
+			if (m->version == MONITOR_V1)
+				upd =
+				    json_pack("{s:o}", nm ? "new" : "old", project(r, row, false));
+			else if (nm)
+				upd = json_pack("{s:o}", "insert", project(r, row, true));
+			else
+				upd = json_pack("{s:n}", "delete");
+			merge_update(tout, uuid, upd);
+		}
+	}
+}
+
+int monitor_change_conditions(struct monitor *m, const struct odb *db, const json_t *updates,
+                              json_t **deltap, json_t **errorp)
+{
+	const json_t *tables = json_object_get(odb_schema(db), "tables");
+	const char *tname;
+	json_t *reqv, *delta;
+
+	*deltap = NULL;
+	*errorp = NULL;
+	if (!json_is_object(updates)) {
+		*errorp = syntax_error(updates, "<monitor-cond-update-requests> must be an object");
+		return -EINVAL;
+	}
+	json_object_foreach((json_t *)updates, tname, reqv)
+	{
+		struct mon_table *t = find_table(m, tname);
+
+		if (!json_object_get(tables, tname))
+			*errorp = syntax_error(NULL, "no table named %s", tname);
+		else if (!t)
+			*errorp = syntax_error(NULL, "table %s is not monitored", tname);
+		else
+			*errorp = check_cond_updates(t, reqv);
+		if (*errorp)
+			return -EINVAL;
+	}
+	delta = json_object();
+	json_object_foreach((json_t *)updates, tname, reqv)
+	{
+		struct mon_table *t = find_table(m, tname);
+		json_t **new_where = calloc(t->n_reqs + 1, sizeof(*new_where));
+		json_t *rows = odb_table_rows(db, tname), *tout = json_object();
+
+		for (size_t i = 0; new_where && i < t->n_reqs; i++) {
+			const json_t *r = !json_is_array(reqv)         ? reqv
+			                  : json_array_size(reqv) == 1 ? json_array_get(reqv, 0)
+			                                               : json_array_get(reqv, i);
+
+			new_where[i] = json_incref(json_object_get(r, "where"));
+		}
+		if (new_where) {
+			cond_delta(m, t, rows, new_where, tout);
+			for (size_t i = 0; i < t->n_reqs; i++) {
+				json_decref(t->reqs[i].where);
+				t->reqs[i].where = new_where[i];
+			}
+		}
+		free(new_where);
+		json_decref(rows);
+		if (json_object_size(tout))
+			json_object_set_new(delta, tname, tout);
+		else
+			json_decref(tout);
+	}
+	if (json_object_size(delta))
+		*deltap = delta;
+	else
+		json_decref(delta);
+	return 0;
+}

@@ -81,6 +81,15 @@ json_t *monitor_initial(const struct monitor *m, const struct odb *db);
  * changed. */
 json_t *monitor_compose(struct monitor *m, const json_t *changes);
 
+/* "monitor_cond_change": 'updates' is {"<table>": [{"where": [...]}, ...]} (a single object is
+ * accepted too); the i-th entry replaces the condition of the table's i-th request (a single
+ * entry replaces them all). Changing "columns" is refused, as ovsdb-server does. On success the
+ * conditions are replaced and *deltap holds the rows that entered ("insert") or left
+ * ("delete") the monitored set, in the monitor's notation, or NULL if none. Returns 0, or
+ * -EINVAL with *errorp set (nothing changed). */
+int monitor_change_conditions(struct monitor *m, const struct odb *db, const json_t *updates,
+                              json_t **deltap, json_t **errorp);
+
 /* "update" or "update2". */
 const char *monitor_method(const struct monitor *m);
 

@@ -253,6 +253,47 @@ static void do_monitor_cancel(struct server *srv, struct client *c, json_t *para
 	reply_result(srv, c, id, json_object());
 }
 
+static void do_monitor_cond_change(struct server *srv, struct client *c, json_t *params, json_t *id)
+{
+	json_t *old_id = json_array_get(params, 0), *new_id = json_array_get(params, 1);
+	json_t *delta = NULL, *err = NULL;
+	struct monitor *m;
+
+	if (json_array_size(params) != 3) {
+		reply_error(srv, c, id,
+		            rpc_error("syntax error", params,
+		                      "monitor_cond_change request params must be [<monitor-id>, "
+		                      "<new-monitor-id>, <monitor-cond-update-requests>]"));
+		return;
+	}
+	m = find_monitor(c, old_id, NULL);
+	if (!m) {
+		reply_error(srv, c, id,
+		            rpc_error("syntax error", old_id, "unknown monitor session"));
+		return;
+	}
+	if (!json_equal(old_id, new_id) && find_monitor(c, new_id, NULL)) {
+		reply_error(srv, c, id, rpc_error("syntax error", new_id, "duplicate monitor ID"));
+		return;
+	}
+	if (monitor_change_conditions(m, srv->db, json_array_get(params, 2), &delta, &err)) {
+		reply_error(srv, c, id, err);
+		return;
+	}
+	json_decref(m->id);
+	m->id = json_incref(new_id);
+	/* Like ovsdb-server: the reply first, then the rows that entered or left. */
+	reply_result(srv, c, id, json_object());
+	if (delta) {
+		json_t *p = json_pack("[O, o]", m->id, delta);
+		json_t *msg = jrpc_make_request(monitor_method(m), p, NULL);
+
+		server_send(srv, c, msg);
+		json_decref(msg);
+		json_decref(p);
+	}
+}
+
 static void do_lock(struct server *srv, struct client *c, const char *method, json_t *params,
                     json_t *id)
 {
@@ -354,6 +395,8 @@ void rpc_handle(struct server *srv, struct client *c, json_t *msg)
 		do_monitor(srv, c, method, params, id, MONITOR_V1);
 	else if (!strcmp(method, "monitor_cond"))
 		do_monitor(srv, c, method, params, id, MONITOR_V2);
+	else if (!strcmp(method, "monitor_cond_change"))
+		do_monitor_cond_change(srv, c, params, id);
 	else if (!strcmp(method, "monitor_cancel"))
 		do_monitor_cancel(srv, c, params, id);
 	else if (!strcmp(method, "lock") || !strcmp(method, "steal") || !strcmp(method, "unlock"))

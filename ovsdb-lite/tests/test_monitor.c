@@ -291,6 +291,59 @@ static void test_select_and_where(void **state)
 	monitor_destroy(noins);
 }
 
+static void test_cond_change(void **state)
+{
+	struct fixture *fx = *state;
+	struct monitor *m =
+	    mon(fx, MONITOR_V2, "{\"B\":[{\"columns\":[\"name\"],\"where\":[[\"n\",\">=\",10]]}]}");
+	const char *bad[] = {
+	    "{\"Nope\":[{\"where\":[true]}]}",
+	    "{\"B\":[{\"columns\":[\"n\"],\"where\":[true]}]}",
+	    "{\"B\":[{\"where\":[[\"zz\",\"==\",1]]}]}",
+	    "{\"B\":5}",
+	};
+	char lo[64], hi[64], want[256];
+	json_t *ch, *up, *delta, *err, *u;
+
+	ch = txn(fx, "[{\"op\":\"insert\",\"table\":\"B\",\"row\":{\"name\":\"lo\",\"n\":5}}]", lo);
+	json_decref(ch);
+	ch =
+	    txn(fx, "[{\"op\":\"insert\",\"table\":\"B\",\"row\":{\"name\":\"hi\",\"n\":20}}]", hi);
+	json_decref(ch);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		up = json_loads(bad[i], 0, NULL);
+		assert_int_equal(monitor_change_conditions(m, fx->db, up, &delta, &err), -EINVAL);
+		assert_null(delta);
+		assert_string_equal(json_string_value(json_object_get(err, "error")),
+		                    "syntax error");
+		json_decref(err);
+		json_decref(up);
+	}
+	/* Swap the condition: "lo" enters, "hi" leaves. */
+	up = json_loads("{\"B\":[{\"where\":[[\"n\",\"<\",10]]}]}", 0, NULL);
+	assert_int_equal(monitor_change_conditions(m, fx->db, up, &delta, &err), 0);
+	snprintf(want, sizeof(want),
+	         "{\"B\":{\"%s\":{\"insert\":{\"name\":\"lo\"}},\"%s\":{\"delete\":null}}}", lo,
+	         hi);
+	assert_json(delta, want);
+	json_decref(delta);
+	json_decref(up);
+	/* The new condition is the one used for later changes. */
+	ch = txn(fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"name\":\"x\"}}]",
+	         NULL);
+	u = monitor_compose(m, ch);
+	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"modify\":{\"name\":\"x\"}}}}", lo);
+	assert_json(u, want);
+	json_decref(u);
+	json_decref(ch);
+	/* Same condition again: nothing enters or leaves. */
+	up = json_loads("{\"B\":{\"where\":[[\"n\",\"<\",10]]}}", 0, NULL);
+	assert_int_equal(monitor_change_conditions(m, fx->db, up, &delta, &err), 0);
+	assert_null(delta);
+	json_decref(up);
+	monitor_destroy(m);
+}
+
 static void test_conditions(void **state)
 {
 	json_t *row =
@@ -340,6 +393,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_v1_updates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v2_updates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_select_and_where, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cond_change, setup, teardown),
 	    cmocka_unit_test(test_conditions),
 	};
 

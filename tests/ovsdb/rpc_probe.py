@@ -44,13 +44,6 @@ REQUESTS = [
 ]
 
 
-def canon(m):
-    m = dict(m)
-    if m.get("error") is not None and m.get("result") is None:
-        m.pop("result", None)
-    return json.dumps(m, sort_keys=True)
-
-
 # Monitors (update and update2, select flags, "where", set/map/optional columns) and the
 # changes that must produce notifications on them. Run against an empty database.
 MONITORS = [
@@ -87,12 +80,29 @@ CHANGES = [
 ]
 
 
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def canon_value(v):
+    """UUIDs replaced by <uuid>; an object keyed by UUIDs (rows) becomes a sorted list of
+    [key, value] pairs, so that rows keyed by random UUIDs compare in a stable order."""
+    if isinstance(v, dict):
+        items = [[UUID_RE.sub("<uuid>", k), canon_value(x)] for k, x in v.items()]
+        if any(UUID_RE.search(k) for k in v):
+            return sorted(items, key=lambda kv: json.dumps(kv, sort_keys=True))
+        return dict(items)
+    if isinstance(v, list):
+        return [canon_value(x) for x in v]
+    if isinstance(v, str):
+        return UUID_RE.sub("<uuid>", v)
+    return v
+
+
 def canon(m):
     m = dict(m)
     if m.get("error") is not None and m.get("result") is None:
         m.pop("result", None)
-    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>",
-                  json.dumps(m, sort_keys=True))
+    return json.dumps(canon_value(m), sort_keys=True)
 
 
 c = ovsdb_rpc.wait_for_server(sys.argv[1])
@@ -106,6 +116,29 @@ for op in CHANGES:
     r = other.transact("Open_vSwitch", op)
     print("change %s -> %s" % (json.dumps(op), canon(r)))
     c.call("echo", [])  # replies come after the notifications the commit produced
+    for n in sorted(canon(x) for x in c.notes):
+        print("  notified %s" % n)
+    c.notes = []
+
+# monitor_cond_change: rows entering/leaving the new condition, renamed monitor, errors.
+for m in ["a", "b", "c"]:
+    other.transact("Open_vSwitch", {"op": "insert", "table": "Flow",
+                                    "row": {"match": m, "priority": ord(m)}})
+CONDS = [
+    ["monitor_cond", ["Open_vSwitch", "cc1", {"Flow": [{"columns": ["match"],
+                                                         "where": [["match", "==", "a"]]}]}]],
+    ["monitor_cond_change", ["cc1", "cc2", {"Flow": [{"where": [["match", "!=", "a"]]}]}]],
+    ["monitor_cond_change", ["cc2", "cc3", {"Flow": [{"where": [True]}]}]],
+    ["monitor_cond_change", ["cc3", "cc3", {"Nope": [{"where": [True]}]}]],
+    ["monitor_cond_change", ["cc3", "cc3", {"Flow": [{"columns": ["priority"],
+                                                      "where": [True]}]}]],
+    ["monitor_cond_change", ["zz", "cc4", {"Flow": [{"where": [True]}]}]],
+    ["monitor_cond_change", ["cc3", "cc3", {"Flow": [{"where": [["match", "==", "b"]]}]}]],
+]
+c.notes = []
+for method, params in CONDS:
+    print("%s %s -> %s" % (method, json.dumps(params), canon(c.call(method, params))))
+    c.call("echo", [])
     for n in sorted(canon(x) for x in c.notes):
         print("  notified %s" % n)
     c.notes = []
