@@ -236,6 +236,8 @@ void odb_close(struct odb *db)
 {
 	if (!db)
 		return;
+	if (journal_sync(&db->journal, NULL)) /* deferred commits, if any */
+		fprintf(stderr, "ovsdb-lite: fdatasync at close failed\n");
 	if (db->tables)
 		for (unsigned t = 0; t < db->schema->n_tables; t++)
 			tbl_destroy(&db->tables[t]);
@@ -292,6 +294,16 @@ int odb_compact(struct odb *db, char **errp)
 		db->stats.n_compactions++;
 	db->stats.journal_bytes = db->journal.journal_bytes;
 	return err;
+}
+
+void odb_set_deferred_sync(struct odb *db, bool deferred)
+{
+	db->deferred_sync = deferred;
+}
+
+int odb_sync(struct odb *db, char **errp)
+{
+	return journal_sync(&db->journal, errp);
 }
 
 void odb_set_compact_threshold(struct odb *db, unsigned long long bytes)

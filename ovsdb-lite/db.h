@@ -75,6 +75,17 @@ enum odb_txn_status odb_transact_locked(struct odb *, const json_t *ops, long lo
  * called explicitly. Returns 0 or -errno. */
 int odb_compact(struct odb *, char **errp);
 
+/* Group commit, for a server with several transactions ready at once. While 'deferred' is
+ * true, odb_transact() writes each committed transaction to the journal but does not fsync
+ * it: the caller must call odb_sync() and get 0 before acknowledging any of them (e.g. run
+ * every ready request, odb_sync() once, then send the replies). Monitors may be updated
+ * before odb_sync(). If odb_sync() fails, whether those transactions are durable is unknown
+ * and the database refuses further commits ("I/O error"): treat it as fatal. Default: off
+ * (every commit is fsync'ed before odb_transact() returns). */
+void odb_set_deferred_sync(struct odb *, bool deferred);
+/* fsyncs what deferred commits wrote; 0 at once if nothing is pending. 0 or -errno. */
+int odb_sync(struct odb *, char **errp);
+
 /* Journal size in bytes past which a commit triggers compaction. The default is taken from
  * the environment variable OVSDB_LITE_COMPACT_BYTES at odb_open() time, else 16 MiB.
  * 0 restores that default. */

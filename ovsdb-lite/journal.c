@@ -269,7 +269,7 @@ void journal_close(struct journal *j)
 	j->path = NULL;
 }
 
-int journal_append(struct journal *j, const json_t *rec, char **errp)
+int journal_append(struct journal *j, const json_t *rec, bool sync, char **errp)
 {
 	size_t len;
 	char *buf;
@@ -282,7 +282,7 @@ int journal_append(struct journal *j, const json_t *rec, char **errp)
 		return set_err(errp, -EINVAL, "cannot serialize record");
 	err = write_all(j->fd, buf, len);
 	free(buf);
-	if (!err && fdatasync(j->fd) < 0)
+	if (!err && sync && fdatasync(j->fd) < 0)
 		err = -errno;
 	if (err) {
 		if (ftruncate(j->fd, (off_t)j->size) < 0 || fsync(j->fd) < 0)
@@ -291,6 +291,21 @@ int journal_append(struct journal *j, const json_t *rec, char **errp)
 	}
 	j->size += len;
 	j->journal_bytes += len;
+	j->unsynced = !sync;
+	return 0;
+}
+
+int journal_sync(struct journal *j, char **errp)
+{
+	if (!j->unsynced)
+		return 0;
+	if (j->fd < 0 || fdatasync(j->fd) < 0) {
+		int err = j->fd < 0 ? -EIO : -errno;
+		/* Whether the records reached the disk is unknown: refuse further writes. */
+		j->broken = true;
+		return set_err(errp, err, "%s: fdatasync: %s", j->path, strerror(-err));
+	}
+	j->unsynced = false;
 	return 0;
 }
 
@@ -326,5 +341,6 @@ int journal_rewrite(struct journal *j, const json_t *snapshot, char **errp)
 	j->size = (unsigned long long)st.st_size;
 	j->journal_bytes = 0;
 	j->broken = false;
+	j->unsynced = false; /* the new file was fsync'ed before the rename */
 	return err < 0 ? set_err(errp, err, "fsync directory: %s", strerror(-err)) : 0;
 }

@@ -19,7 +19,8 @@ struct journal {
 	char *path;
 	unsigned long long size;          /* bytes of valid records in the file */
 	unsigned long long journal_bytes; /* bytes after the snapshot record */
-	bool broken; /* a failed append could not be rolled back: only compaction helps */
+	bool broken;   /* a failed append could not be rolled back: only compaction helps */
+	bool unsynced; /* records appended without fdatasync (journal_sync() pending) */
 };
 
 /* Creates 'path' (must not exist: -EEXIST) holding the single record 'snapshot'. */
@@ -32,8 +33,12 @@ int journal_open(struct journal *, const char *path,
                  char **errp);
 void journal_close(struct journal *);
 
-/* Appends one record and fsyncs it. On failure the file is rolled back to its previous size. */
-int journal_append(struct journal *, const json_t *rec, char **errp);
+/* Appends one record and, if 'sync', fdatasyncs it. On failure the file is rolled back to its
+ * previous size. */
+int journal_append(struct journal *, const json_t *rec, bool sync, char **errp);
+/* fdatasyncs records appended with 'sync' false. On failure the journal refuses further
+ * appends (whether those records are on disk is unknown). */
+int journal_sync(struct journal *, char **errp);
 
 /* Replaces the whole file atomically by one snapshot record. */
 int journal_rewrite(struct journal *, const json_t *snapshot, char **errp);

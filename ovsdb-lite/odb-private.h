@@ -18,6 +18,7 @@ struct odb {
 	struct journal journal;
 	int lock_fd; /* flock'ed "<dir>/.<name>.~lock~": one process per database file */
 	struct odb_stats stats;
+	bool deferred_sync; /* odb_set_deferred_sync(): group commit, odb_sync() fsyncs */
 	unsigned long long compact_threshold;
 	unsigned long long default_threshold;
 };

@@ -218,7 +218,7 @@ static int db_commit(struct odb *db, struct txn *txn, json_t **changesp, char **
 
 	if (!rec)
 		return 0; /* nothing changed: nothing to write */
-	err = journal_append(&db->journal, rec, errp);
+	err = journal_append(&db->journal, rec, !db->deferred_sync, errp);
 	json_decref(rec);
 	if (err)
 		return err;

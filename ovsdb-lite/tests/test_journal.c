@@ -222,6 +222,28 @@ static void test_compaction(void **state)
 	tenv_free(e);
 }
 
+/* Group commit: deferred commits are written at once, made durable by odb_sync(). */
+static void test_deferred_sync(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	off_t size0;
+	(void)state;
+
+	assert_int_equal(odb_sync(e->db, NULL), 0); /* nothing pending */
+	odb_set_deferred_sync(e->db, true);
+	size0 = file_size(e->db_path);
+	for (int i = 0; i < 5; i++)
+		insert_other(e->db, i);
+	assert_true(file_size(e->db_path) > size0); /* written, fsync pending */
+	assert_int_equal(odb_sync(e->db, NULL), 0);
+	assert_int_equal(odb_sync(e->db, NULL), 0);
+	odb_set_deferred_sync(e->db, false);
+	insert_other(e->db, 5);
+	tenv_reopen(e);
+	assert_int_equal(table_size(e->db, "Other"), 6);
+	tenv_free(e);
+}
+
 static void test_bad_files(void **state)
 {
 	struct tenv *e = tenv_new(NULL);
@@ -270,8 +292,8 @@ static void test_kill9(void **state)
 	struct tenv *e = tenv_new(NULL);
 	(void)state;
 
-	odb_set_compact_threshold(e->db, 3000); /* compactions happen during the run too */
-	for (int round = 0; round < 3; round++) {
+	odb_set_compact_threshold(e->db, 3000);   /* compactions happen during the run too */
+	for (int round = 0; round < 4; round++) { /* round 3: group commit */
 		int fds[2];
 		assert_int_equal(pipe(fds), 0);
 		pid_t pid = fork();
@@ -279,15 +301,20 @@ static void test_kill9(void **state)
 		if (pid == 0) {
 			close(fds[0]);
 			odb_set_compact_threshold(e->db, 3000);
+			odb_set_deferred_sync(e->db, round == 3);
 			for (int i = 0;; i++) {
 				insert_other(e->db, 1000 * round + i);
-				if (write(fds[1], &i, sizeof i) != sizeof i)
+				if (round == 3 && i % 3 != 2)
+					continue; /* acknowledged by the odb_sync() every 3 commits
+					           */
+				if ((round == 3 && odb_sync(e->db, NULL)) ||
+				    write(fds[1], &i, sizeof i) != sizeof i)
 					_exit(1);
 			}
 		}
 		close(fds[1]);
 		int acked = -1, v, n_read = 0;
-		while (n_read < 20 + 15 * round && read(fds[0], &v, sizeof v) == sizeof v) {
+		while (n_read < 20 + 10 * round && read(fds[0], &v, sizeof v) == sizeof v) {
 			acked = v;
 			n_read++;
 		}
@@ -318,7 +345,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_reopen_equal),   cmocka_unit_test(test_torn_tail),
 	    cmocka_unit_test(test_corrupt_record), cmocka_unit_test(test_compaction),
-	    cmocka_unit_test(test_bad_files),      cmocka_unit_test(test_kill9),
+	    cmocka_unit_test(test_deferred_sync),  cmocka_unit_test(test_bad_files),
+	    cmocka_unit_test(test_kill9),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
