@@ -213,6 +213,53 @@ static int parse_type(const char *value, struct cmd_cols *cols, char **errp)
 	return cols->type ? 0 : cli_error(errp, "out of memory");
 }
 
+/* Checks the underlay (VTEP) keys of a bridge, with the dataplane's ranges (docs/control-rpc.md,
+ * Tunnels). Other keys are accepted as they are. */
+static int check_tunnel_key(const char *key, const char *value, const char *what, char **errp)
+{
+	char ip[16], mac[18];
+	long long v;
+
+	if (!strcmp(key, "tunnel-ip")) {
+		const char *slash = strchr(value, '/');
+		char *addr = strndup(value, slash ? (size_t)(slash - value) : strlen(value));
+		int ret;
+
+		if (!addr) {
+			return cli_error(errp, "out of memory");
+		}
+		ret = parse_ipv4(addr, what, ip, errp);
+		free(addr);
+		if (ret == 0 && slash) {
+			char plen[96];
+
+			snprintf(plen, sizeof(plen), "%s prefix length", what);
+			ret = parse_uint(slash + 1, 1, 32, plen, &v, errp);
+		}
+		return ret;
+	}
+	if (!strcmp(key, "tunnel-gateway")) {
+		return parse_ipv4(value, what, ip, errp);
+	}
+	if (!strcmp(key, "tunnel-mac")) {
+		if (strlen(value) != 17) {
+			return cli_error(errp, "invalid %s '%s' (expected xx:xx:xx:xx:xx:xx)", what,
+			                 value);
+		}
+		return parse_unicast_mac(value, mac, errp);
+	}
+	if (!strcmp(key, "tunnel-mtu")) {
+		return parse_uint(value, 82, 9600, what, &v, errp);
+	}
+	if (!strcmp(key, "tunnel-udp-port")) {
+		return parse_uint(value, 1, 65535, what, &v, errp);
+	}
+	if (!strcmp(key, "neigh-timeout")) {
+		return parse_uint(value, 1, 86400, what, &v, errp);
+	}
+	return 0;
+}
+
 /* Checks the other_config keys the dataplane interprets. */
 static int check_other_config(const char *key, const char *value, char **errp)
 {
@@ -226,7 +273,7 @@ static int check_other_config(const char *key, const char *value, char **errp)
 	if (!strcmp(key, "mac-table-size")) {
 		return parse_uint(value, 1, 4194304, what, &v, errp);
 	}
-	return 0;
+	return check_tunnel_key(key, value, what, errp);
 }
 
 static int set_map_key(json_t **map, const char *key, const char *value, char **errp)

@@ -14,7 +14,9 @@ static const struct verb_info verbs[] = {
         .help = "Settings for the new bridge may follow as\n"
                 "  -- set Bridge BR other_config:KEY=VALUE ...\n"
                 "they are sent with the creation request.\n"
-                "Keys: mac-aging-time (seconds, 1..86400), mac-table-size (1..4194304).\n"
+                "Keys: mac-aging-time (seconds, 1..86400), mac-table-size (1..4194304);\n"
+                "underlay (VTEP) bridges: tunnel-ip=A.B.C.D/N, tunnel-gateway=A.B.C.D,\n"
+                "tunnel-mac=MAC, tunnel-mtu=82..9600, tunnel-udp-port, neigh-timeout.\n"
                 "With --may-exist (before add-br), an existing bridge BR is not an error;\n"
                 "the settings are then applied to it.",
     },
@@ -64,6 +66,11 @@ static const struct verb_info verbs[] = {
                 "  Interface PORT  options:KEY=VALUE  (type=TYPE only right after add-port)\n"
                 "  Bridge BR       other_config:KEY=VALUE\n"
                 "                  mac-aging-time=1..86400, mac-table-size=1..4194304\n"
+                "                  tunnel-ip=A.B.C.D/N, tunnel-gateway=A.B.C.D, tunnel-mac=MAC,\n"
+                "                  tunnel-mtu=82..9600, tunnel-udp-port=1..65535,\n"
+                "                  neigh-timeout=1..86400 (underlay bridge)\n"
+                "  Interface options of type=vxlan: remote_ip, key, dst_port, local_ip, ttl,\n"
+                "                  tos, df_default\n"
                 "A value of [] clears tag or vlan_mode; trunks=[] allows every VLAN.",
     },
     {
@@ -145,7 +152,7 @@ static const struct verb_info verbs[] = {
         .min_args = 0,
         .max_args = 1,
         .has_output = true,
-        .summary = "print the tunnel neighbour (ARP) table of underlay bridge BR (default: all)",
+        .summary = "print the tunnel neighbour (ARP) table (default: every bridge)",
         .help = "Columns: bridge, IP (next hop: remote VTEP or tunnel-gateway), MAC, port\n"
                 "(the underlay uplink it is behind), age (seconds since the last ARP seen;\n"
                 "static entries do not age) and state (incomplete, reachable or static).",
@@ -168,7 +175,7 @@ static const struct verb_info verbs[] = {
         .min_args = 0,
         .max_args = 1,
         .has_output = true,
-        .summary = "forget every tunnel neighbour (static ones too) of BR (default: all)",
+        .summary = "forget the tunnel neighbours, static too (default: every bridge)",
     },
     {
         .name = "dp/exit",

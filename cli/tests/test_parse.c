@@ -449,6 +449,12 @@ static void test_tnl_verbs(void **state)
 	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br-phy\",\"name\":\"up0\"}}\n"
 	          "{\"method\":\"tnl-neigh-set\",\"params\":{\"bridge\":\"br-phy\","
 	          "\"ip\":\"192.168.99.2\",\"mac\":\"02:00:00:00:99:02\"}}");
+	check_req(ARGV("set", "Bridge", "b", "other_config:tunnel-ip=10.0.0.1",
+	               "other_config:tunnel-gateway=10.0.0.254", "other_config:tunnel-mtu=9600",
+	               "other_config:tunnel-udp-port=8472", "other_config:neigh-timeout=1"),
+	          "{\"method\":\"bridge-set\",\"params\":{\"name\":\"b\",\"other_config\":"
+	          "{\"neigh-timeout\":\"1\",\"tunnel-gateway\":\"10.0.0.254\",\"tunnel-ip\":"
+	          "\"10.0.0.1\",\"tunnel-mtu\":\"9600\",\"tunnel-udp-port\":\"8472\"}}}");
 	check_req(ARGV("add-port", "br0", "vx1", "--", "set", "Interface", "vx1", "type=vxlan",
 	               "options:remote_ip=192.168.99.2", "options:key=100"),
 	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"vx1\","
@@ -497,6 +503,28 @@ static void test_errors_tnl(void **state)
 	          "tnl/neigh/set: invalid port name 'a b' (no '/', space or control character "
 	          "allowed)");
 	check_err(ARGV("tnl/neigh/show", "--all"), "option --all is only valid after 'stats'");
+	/* Underlay keys of set Bridge are checked like the dataplane does. */
+	check_err(ARGV("set", "Bridge", "b", "other_config:tunnel-ip=192.168.99.1/33"),
+	          "set: other_config:tunnel-ip prefix length 33 out of range 1..32");
+	check_err(ARGV("set", "Bridge", "b", "other_config:tunnel-ip=192.168.99/24"),
+	          "set: invalid other_config:tunnel-ip '192.168.99' (expected an IPv4 address "
+	          "A.B.C.D)");
+	check_err(ARGV("set", "Bridge", "b", "other_config:tunnel-ip=224.0.0.1/24"),
+	          "set: other_config:tunnel-ip '224.0.0.1' is not a unicast IPv4 address");
+	check_err(ARGV("set", "Bridge", "b", "other_config:tunnel-gateway=1.2.3"),
+	          "set: invalid other_config:tunnel-gateway '1.2.3' (expected an IPv4 address "
+	          "A.B.C.D)");
+	check_err(ARGV("set", "Bridge", "b", "other_config:tunnel-mac=2:0:0:0:0:1"),
+	          "set: invalid other_config:tunnel-mac '2:0:0:0:0:1' (expected "
+	          "xx:xx:xx:xx:xx:xx)");
+	check_err(ARGV("set", "Bridge", "b", "other_config:tunnel-mac=01:00:00:00:00:01"),
+	          "set: MAC '01:00:00:00:00:01' is multicast or broadcast (expected unicast)");
+	check_err(ARGV("set", "Bridge", "b", "other_config:tunnel-mtu=81"),
+	          "set: other_config:tunnel-mtu 81 out of range 82..9600");
+	check_err(ARGV("set", "Bridge", "b", "other_config:tunnel-udp-port=0"),
+	          "set: other_config:tunnel-udp-port 0 out of range 1..65535");
+	check_err(ARGV("add-br", "b", "--", "set", "Bridge", "b", "other_config:neigh-timeout=x"),
+	          "set: invalid other_config:neigh-timeout 'x' (expected an integer 1..86400)");
 }
 
 static void test_value_parsers(void **state)
