@@ -276,9 +276,11 @@ int main(int argc, char **argv)
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
 			dup2(null, STDOUT_FILENO);
+			/* The core reports to stderr (e.g. a dropped torn journal tail): send
+			 * that to the log file too. */
 			if (!o.log_file)
 				srv.log = NULL;
-			dup2(null, STDERR_FILENO);
+			dup2(o.log_file ? fileno(log) : null, STDERR_FILENO);
 			close(null);
 		}
 		if (write(ready_fd, "1", 1) != 1)
