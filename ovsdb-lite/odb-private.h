@@ -72,6 +72,9 @@ struct odb_row *txn_modify(struct txn *, unsigned table, const struct odb_uuid *
 /* Takes ownership of 'row' (a fresh row whose UUID is not live). */
 void txn_insert(struct txn *, struct odb_row *row);
 void txn_delete(struct txn *, unsigned table, const struct odb_uuid *);
+/* The symbol 'name' of the transaction's uuid-names, or NULL if unknown and not 'create'
+ * (a created symbol gets a fresh random UUID). */
+struct txn_sym *txn_sym_get(struct txn *, const char *name, bool create);
 /* True if the transaction inserted, modified or deleted row 'uuid' of 'table'. */
 bool txn_touched(const struct txn *, unsigned table, const struct odb_uuid *);
 /* Calls 'cb' for every live row of 'table' that the transaction inserted or modified. 'cb'

@@ -195,30 +195,17 @@ static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 		return parse_error(c, "Type mismatch for member 'uuid-name'.");
 	if (name_j) {
 		const char *name = json_string_value(name_j);
-		uint32_t h = hash_bytes(name, strlen(name), 0);
-		struct txn_sym *sym = NULL;
-		for (struct hmap_node *n = hmap_first_with_hash(&c->txn->syms, h); n;
-		     n = hmap_next_with_hash(n)) {
-			struct txn_sym *s = CONTAINER_OF(n, struct txn_sym, node);
-			if (!strcmp(s->name, name))
-				sym = s;
-		}
+		struct txn_sym *sym = txn_sym_get(c->txn, name, false);
 		if (sym && sym->created)
 			return odb_error("duplicate uuid-name", name_j,
 			                 "This \"uuid-name\" appeared on an earlier \"insert\" "
 			                 "operation.");
 		if (!sym) {
-			struct odb_uuid tmp;
-			c->txn->symtab.resolve(c->txn, name, &tmp);
-			for (struct hmap_node *n = hmap_first_with_hash(&c->txn->syms, h); n;
-			     n = hmap_next_with_hash(n)) {
-				struct txn_sym *s = CONTAINER_OF(n, struct txn_sym, node);
-				if (!strcmp(s->name, name))
-					sym = s;
-			}
+			sym = txn_sym_get(c->txn, name, true);
 			if (uuid_j)
 				sym->uuid = uuid;
 		} else if (uuid_j && !uuid_equals(&sym->uuid, &uuid)) {
+			/* Already referenced (and so bound) before this insert. */
 			return odb_error("syntax error", c->op,
 			                 "uuid-name %s was referenced before this insert, which "
 			                 "gives it a different \"uuid\".",

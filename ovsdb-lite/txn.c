@@ -136,25 +136,31 @@ void txn_for_each(struct txn *txn, unsigned table,
 	}
 }
 
-static bool sym_resolve(void *aux, const char *name, struct odb_uuid *out)
+struct txn_sym *txn_sym_get(struct txn *txn, const char *name, bool create)
 {
-	struct txn *txn = aux;
 	uint32_t h = hash_bytes(name, strlen(name), 0);
 	struct txn_sym *sym;
 
 	for (struct hmap_node *n = hmap_first_with_hash(&txn->syms, h); n;
 	     n = hmap_next_with_hash(n)) {
 		sym = CONTAINER_OF(n, struct txn_sym, node);
-		if (!strcmp(sym->name, name)) {
-			*out = sym->uuid;
-			return true;
-		}
+		if (!strcmp(sym->name, name))
+			return sym;
 	}
+	if (!create)
+		return NULL;
 	sym = xcalloc(1, sizeof *sym);
 	sym->name = xstrdup(name);
 	uuid_generate(&txn->db->gen, &sym->uuid);
 	hmap_insert(&txn->syms, &sym->node, h);
-	*out = sym->uuid;
+	return sym;
+}
+
+/* A ["named-uuid", name] in a value: the UUID bound to 'name', bound now if new (the insert
+ * that declares it may come later in the transaction). */
+static bool sym_resolve(void *aux, const char *name, struct odb_uuid *out)
+{
+	*out = txn_sym_get(aux, name, true)->uuid;
 	return true;
 }
 
