@@ -87,7 +87,7 @@ monitor_case() { # OUT S TAG WANT CHANGE-CMD -- MONITOR-ARGS...
   ovsdb-client "$@" >"$f" 2>&1 &
   local mp=$!
   PIDS+=($mp)
-  sleep 0.5 # let it receive the initial contents
+  sleep 1 # let it receive the initial contents (ovsdb-client prints nothing for an empty table)
   eval "$change" >/dev/null 2>&1
   for _ in $(seq 100); do grep -q -- "$want" "$f" && break; sleep 0.05; done
   kill "$mp" 2>/dev/null
