@@ -11,7 +11,7 @@
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 export WEFT_BUILD=${WEFT_BUILD:-$TOP/build}
-CASES=(vx-encap vx-flood-two-remotes vx-mtu vx-arp-resolve vx-arp-reply vx-ping)
+CASES=(vx-encap vx-encap-flows vx-flood-two-remotes vx-mtu vx-arp-resolve vx-arp-reply vx-ping)
 command -v tshark >/dev/null || { echo "FAIL: tshark not installed (scripts/deps.sh)"; exit 1; }
 
 KEPT=()
