@@ -16,7 +16,8 @@
 
 #include "server.h"
 
-#define RPC_MAX_PENDING 4096 /* blocked transactions, all clients together */
+#define RPC_MAX_PENDING        4096 /* blocked transactions, all clients together */
+#define RPC_MAX_PENDING_CLIENT 256  /* blocked transactions of one client */
 
 static json_t *rpc_error(const char *error, const json_t *syntax, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -136,7 +137,7 @@ bool rpc_run_txn(struct server *srv, struct pending_txn *p, bool *changedp)
 static void do_transact(struct server *srv, struct client *c, json_t *params, json_t *id)
 {
 	struct pending_txn *p, **pp;
-	size_t n_pending = 0;
+	size_t n_pending = 0, n_mine = 0;
 	bool changed;
 
 	if (!check_db(srv, c, "transact", params, id))
@@ -161,12 +162,16 @@ static void do_transact(struct server *srv, struct client *c, json_t *params, js
 			server_retry_pending(srv, false);
 		return;
 	}
-	for (pp = &srv->pending; *pp; pp = &(*pp)->next)
+	for (pp = &srv->pending; *pp; pp = &(*pp)->next) {
 		n_pending++;
-	if (n_pending >= RPC_MAX_PENDING) {
+		n_mine += (*pp)->client == c;
+	}
+	if (n_pending >= RPC_MAX_PENDING || n_mine >= RPC_MAX_PENDING_CLIENT) {
 		reply_error(srv, c, id,
 		            rpc_error("resources exhausted", NULL,
-		                      "too many blocked transactions (%d)", RPC_MAX_PENDING));
+		                      "too many blocked transactions (at most %d per client, %d in "
+		                      "all)",
+		                      RPC_MAX_PENDING_CLIENT, RPC_MAX_PENDING));
 		json_decref(p->id);
 		json_decref(p->ops);
 		free(p);

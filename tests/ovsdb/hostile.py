@@ -169,6 +169,24 @@ def main():
     raw(b'{"id":1,"method":"transact","params":["_Server",{"op":"select","table":"Database",'
         b'"where":[]}]}', "transact on _Server")
 
+    # A client piling up transactions that block forever: capped, the excess refused.
+    w = ovsdb_rpc.Client(REMOTE, timeout=5.0)
+    for i in range(300):
+        w.send({"id": i, "method": "transact", "params": ["Open_vSwitch", {
+            "op": "wait", "table": "Open_vSwitch", "where": [], "columns": ["next_cfg"],
+            "until": "==", "rows": [{"next_cfg": -1}]}]})
+    refused = 0
+    try:
+        while refused < 44:
+            m = w.recv_msg()
+            if (m.get("error") or {}).get("error") == "resources exhausted":
+                refused += 1
+    except (OSError, ConnectionError):
+        pass
+    check("blocked transactions capped per client", refused == 44,
+          "(%d of 300 refused)" % refused)
+    w.close()
+
     # A client that floods requests and never reads replies: backpressure, not memory growth.
     flood = ovsdb_rpc.connect_sock(REMOTE)
     flood.settimeout(3.0)
