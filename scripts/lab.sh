@@ -20,7 +20,7 @@
 # Checks: every VM pair pings (the guests ping each other from their init, the namespace VMs
 # ping everyone); underlay frames (kernel counters of ulB, rx+tx, i.e. every frame on the wire)
 # during each pair's measured pings: 0 for on-host pairs, > 0 for cross-host pairs; iperf3
-# TCP nA -> nB across the overlay gives a throughput.
+# TCP nA -> nB and nB -> nA across the overlay give a throughput (>= 1 Mbit/s).
 # Namespace VMs are veth pairs whose host end is an af_packet port: a net_tap interface moved
 # into another namespace reports link down to its PMD (it asks by name in its own namespace).
 # Env: WEFT_BUILD (use this build dir), LAB_IPERF_SECS (default 5), GUEST_TIMEOUT (s, 120).
@@ -231,21 +231,28 @@ ns_pair nA nB
 ns_pair nA qB
 ns_pair nB qA
 
-# 4. iperf3 TCP nA -> nB across the overlay.
-wt_spawn iperf3-server ip netns exec "$NB" iperf3 -s -1 -B "${IP[nB]}"
-IPERF_PID=$WT_PID
-wt_wait "iperf3 server listening" 10 sh -c "ip netns exec '$NB' ss -ltn | grep -q ':5201 '"
-w0=$(wire)
-mbps=$(ip netns exec "$NA" iperf3 -c "${IP[nB]}" -t "$IPERF_SECS" -J 2>"$T/iperf3-client.err" |
-	"$WT_PY" -c "import json,sys; r=json.load(sys.stdin); print('%.1f' % (r['end']['sum_received']['bits_per_second'] / 1e6))" 2>>"$T/iperf3-client.err")
-w1=$(wire)
-wt_stop "$IPERF_PID" TERM || true
-if [ -n "$mbps" ] && [ "${mbps%.*}" -ge 1 ]; then
-	IPERF="iperf3 TCP nA -> nB (cross-host, ${IPERF_SECS} s): $mbps Mbit/s, $((w1 - w0)) underlay frames   PASS"
-else
-	fail "iperf3 nA -> nB: no throughput ($(tail -n 3 "$T/iperf3-client.err" | tr '\n' ' '))"
-	IPERF="iperf3 TCP nA -> nB (cross-host): FAIL"
-fi
+# 4. iperf3 TCP across the overlay, both directions (-R: the server in nB sends).
+IPERF=()
+iperf() { # iperf "" | -R
+	local dir=$1 what mbps w0 w1 pid
+	[ -z "$dir" ] && what="nA -> nB" || what="nB -> nA"
+	wt_spawn iperf3-server ip netns exec "$NB" iperf3 -s -1 -B "${IP[nB]}"
+	pid=$WT_PID
+	wt_wait "iperf3 server listening" 10 sh -c "ip netns exec '$NB' ss -ltn | grep -q ':5201 '"
+	w0=$(wire)
+	mbps=$(ip netns exec "$NA" iperf3 -c "${IP[nB]}" $dir -t "$IPERF_SECS" -J 2>>"$T/iperf3-client.err" |
+		"$WT_PY" -c "import json,sys; r=json.load(sys.stdin); print('%.1f' % (r['end']['sum_received']['bits_per_second'] / 1e6))" 2>>"$T/iperf3-client.err")
+	w1=$(wire)
+	wt_stop "$pid" TERM || true
+	if [ -n "$mbps" ] && [ "${mbps%.*}" -ge 1 ]; then
+		IPERF+=("$(printf 'iperf3 TCP %s (cross-host, %s s): %8s Mbit/s, %7d underlay frames   PASS' "$what" "$IPERF_SECS" "$mbps" $((w1 - w0)))")
+	else
+		fail "iperf3 $what: no throughput ($(tail -n 3 "$T/iperf3-client.err" | tr '\n' ' '))"
+		IPERF+=("iperf3 TCP $what (cross-host): FAIL")
+	fi
+}
+iperf ""
+iperf -R
 
 # Weft's own view.
 encA=$(ov_stat "$RA" br-phy encapsulated) decA=$(ov_stat "$RA" br-phy decapsulated)
@@ -256,7 +263,7 @@ echo
 echo "weft lab: two hosts, VNI 100 (underlay frames = frames on the ulA<->ulB wire, rx+tx of ulB)"
 printf '%-4s %-12s     %-4s %-12s %-10s %-12s %-9s %8s  %s\n' VM ip VM ip where "pinged by" result frames check
 for r in "${ROWS[@]}"; do echo "$r"; done
-echo "$IPERF"
+for r in "${IPERF[@]}"; do echo "$r"; done
 echo "hostA: encapsulated=$encA decapsulated=$decA   hostB: encapsulated=$encB decapsulated=$decB"
 echo "hostA XDP program on ulA: $xdp"
 if [ "$MODE" = check ]; then
