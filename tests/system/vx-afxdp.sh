@@ -12,7 +12,8 @@
 #  - meanwhile the kernel still answers ping on .10, and VXLAN-looking UDP to the kernel's
 #    address .10:4789 goes to the kernel (XDP pass), not to weft;
 #  - the VM's broadcast announce left encapsulated (vx1 tx, br-phy encapsulated);
-#  - stopping weft detaches the program from ul0.
+#  - stopping weft detaches the program from ul0; after a SIGKILL it stays (kernel traffic
+#    still flows) and `weft-xdp-cfg ul0 detach` removes it.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/overlay-lib.sh"
@@ -104,4 +105,19 @@ wt_log "up0 rx $rx0 -> $rx1, br-phy decapsulated=$decap, vm1 tx=$vmtx, vx1 tx=$(
 
 wt_stop "$DP_PID" TERM || wt_fail "weft-dataplane exited with status $? on SIGTERM"
 grep -q 'prog/xdp' <<<"$(ip -n "$H" link show ul0)" && wt_fail "XDP program still attached after weft stopped"
+
+# A killed weft leaves its program attached (the PMD cannot attach anew then):
+# weft-xdp-cfg detach removes it.
+ov_dp "$H" "$RD" dataplane2
+ovctl "$RD" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24 ||
+	wt_fail "add-br br-phy (2nd weft)"
+ovctl "$RD" add-port br-phy up0 -- set Interface up0 type=dpdk \
+	options:dpdk-devargs="net_af_xdp0,iface=ul0,xdp_prog=$OV_XDP_OBJ" || wt_fail "add-port up0 (2nd weft)"
+wt_stop "$WT_PID" KILL
+grep -q 'prog/xdp.*name weft_xdp' <<<"$(ip -n "$H" link show ul0)" ||
+	wt_fail "expected the program to outlive a SIGKILLed weft"
+ov_ping "$FAR" 192.168.99.10 || wt_fail "kernel address .10 unreachable with a stale program"
+ip netns exec "$H" "$OV_XDP_CFG" ul0 detach || wt_fail "weft-xdp-cfg detach"
+grep -q 'prog/xdp' <<<"$(ip -n "$H" link show ul0)" && wt_fail "program still attached after detach"
+ip netns exec "$H" "$OV_XDP_CFG" ul0 detach 2>/dev/null && wt_fail "detach without a program succeeded"
 wt_log "PASS"

@@ -6,6 +6,9 @@
  *   weft-xdp-cfg IFACE clear                     pass every frame to the kernel again
  *   weft-xdp-cfg IFACE show                      prints "ip=A.B.C.D port=N pass=N redirect=N
  *                                                no_socket=N"
+ *   weft-xdp-cfg IFACE detach                    removes weft's program from IFACE (and only
+ *                                                weft's): after weft was killed (SIGKILL), the
+ *                                                program stays and the PMD cannot attach anew
  *
  * The program is found as the XDP program attached to IFACE (native, generic or offloaded);
  * its map "weft_xdp_cfg" is found among the maps the program uses. Exit status: 0, 1 on a
@@ -29,22 +32,27 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: weft-xdp-cfg IFACE set TUNNEL-IP [UDP-PORT]\n"
 	                "       weft-xdp-cfg IFACE clear\n"
-	                "       weft-xdp-cfg IFACE show\n");
+	                "       weft-xdp-cfg IFACE show\n"
+	                "       weft-xdp-cfg IFACE detach\n");
 	return 2;
 }
 
-/* Returns an fd of the map named 'name' used by the XDP program on 'ifindex', or -errno. */
-static int find_map(int ifindex, const char *name)
+/* Returns an fd of the map named 'name' used by the XDP program on 'ifindex', or -errno. When
+ * 'prog_fd' is not NULL, it also returns an fd of that program there (the caller closes it) and
+ * the attach mode in '*mode'. */
+static int find_map(int ifindex, const char *name, int *prog_fd, __u32 *mode)
 {
 	static const __u32 modes[] = {XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE, XDP_FLAGS_HW_MODE};
-	__u32 prog_id = 0, map_ids[64];
+	__u32 prog_id = 0, map_ids[64], found_mode = 0;
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
 	int pfd, ret = -ENOENT;
 
-	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]) && !prog_id; i++)
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]) && !prog_id; i++) {
 		if (bpf_xdp_query_id(ifindex, (int)modes[i], &prog_id) < 0)
 			prog_id = 0;
+		found_mode = modes[i];
+	}
 	if (!prog_id)
 		return -ENOENT;
 	if ((pfd = bpf_prog_get_fd_by_id(prog_id)) < 0)
@@ -57,7 +65,6 @@ static int find_map(int ifindex, const char *name)
 		close(pfd);
 		return ret;
 	}
-	close(pfd);
 	for (__u32 i = 0; i < info.nr_map_ids && i < 64; i++) {
 		struct bpf_map_info mi;
 		__u32 mlen = sizeof(mi);
@@ -65,11 +72,28 @@ static int find_map(int ifindex, const char *name)
 		if (mfd < 0)
 			continue;
 		memset(&mi, 0, sizeof(mi));
-		if (bpf_obj_get_info_by_fd(mfd, &mi, &mlen) == 0 && strcmp(mi.name, name) == 0)
+		if (bpf_obj_get_info_by_fd(mfd, &mi, &mlen) == 0 && strcmp(mi.name, name) == 0) {
+			if (prog_fd) {
+				*prog_fd = pfd;
+				*mode = found_mode;
+			} else {
+				close(pfd);
+			}
 			return mfd;
+		}
 		close(mfd);
 	}
+	close(pfd);
 	return ret;
+}
+
+/* Detaches the program 'pfd' (attached in 'mode') from 'ifindex', only if it is still the one
+ * attached there. */
+static int detach(int ifindex, int pfd, __u32 mode)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = pfd);
+	int ret = bpf_xdp_detach(ifindex, mode | XDP_FLAGS_REPLACE, &opts);
+	return ret < 0 ? ret : 0;
 }
 
 static int show(int cfd, int sfd)
@@ -130,7 +154,8 @@ int main(int argc, char **argv)
 		}
 		c.ip = a.s_addr;
 		c.udp_port = htons((unsigned short)port);
-	} else if (strcmp(argv[2], "clear") != 0 && strcmp(argv[2], "show") != 0) {
+	} else if (strcmp(argv[2], "clear") != 0 && strcmp(argv[2], "show") != 0 &&
+	           strcmp(argv[2], "detach") != 0) {
 		return usage();
 	} else if (argc != 3) {
 		return usage();
@@ -140,13 +165,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "weft-xdp-cfg: no interface '%s' in this namespace\n", argv[1]);
 		return 1;
 	}
-	if ((cfd = find_map(ifindex, WEFT_XDP_CFG_MAP)) < 0) {
+	int pfd = -1;
+	__u32 mode = 0;
+	if ((cfd = find_map(ifindex, WEFT_XDP_CFG_MAP, &pfd, &mode)) < 0) {
 		fprintf(stderr, "weft-xdp-cfg: no weft XDP program (map %s) on %s: %s\n",
 		        WEFT_XDP_CFG_MAP, argv[1], strerror(-cfd));
 		return 1;
 	}
-	if (strcmp(argv[2], "show") == 0) {
-		sfd = find_map(ifindex, WEFT_XDP_STATS_MAP);
+	if (strcmp(argv[2], "detach") == 0) {
+		ret = detach(ifindex, pfd, mode);
+	} else if (strcmp(argv[2], "show") == 0) {
+		sfd = find_map(ifindex, WEFT_XDP_STATS_MAP, NULL, NULL);
 		ret = show(cfd, sfd);
 		if (sfd >= 0)
 			close(sfd);
@@ -154,6 +183,7 @@ int main(int argc, char **argv)
 		ret = -errno;
 	}
 	close(cfd);
+	close(pfd);
 	if (ret < 0) {
 		fprintf(stderr, "weft-xdp-cfg: %s: %s\n", argv[1], strerror(-ret));
 		return 1;
