@@ -503,7 +503,7 @@ static json_t *atom_from_json(union odb_atom *a, const struct odb_base *b, const
 		const char *tag = json_string_value(json_array_get(j, 0));
 		const char *val = json_string_value(json_array_get(j, 1));
 		if (!json_is_array(j) || json_array_size(j) != 2 || !tag || !val)
-			return odb_error("syntax error", j, "expected [\"uuid\", <uuid>]");
+			return odb_error("syntax error", j, "expected [\"uuid\", <string>]");
 		if (!strcmp(tag, "uuid")) {
 			if (!uuid_from_string(&a->u, val))
 				return odb_error("syntax error", j, "\"%s\" is not a valid UUID",
@@ -516,7 +516,7 @@ static json_t *atom_from_json(union odb_atom *a, const struct odb_base *b, const
 				return odb_error("syntax error", j,
 				                 "named-uuid \"%s\" is not allowed here", val);
 		} else {
-			return odb_error("syntax error", j, "expected [\"uuid\", <uuid>]");
+			return odb_error("syntax error", j, "expected [\"uuid\", <string>]");
 		}
 		break;
 	}
@@ -533,11 +533,23 @@ static json_t *atom_from_json(union odb_atom *a, const struct odb_base *b, const
 	return NULL;
 }
 
+/* True if 'j' is an array whose first element is the string 'tag' (its length is checked
+ * later, so that ["set"] gets a "set" error rather than an atom error, like ovsdb-server). */
 static bool is_tagged(const json_t *j, const char *tag)
 {
-	return json_is_array(j) && json_array_size(j) == 2 &&
-	       json_is_string(json_array_get(j, 0)) &&
+	return json_is_array(j) && json_is_string(json_array_get(j, 0)) &&
 	       !strcmp(json_string_value(json_array_get(j, 0)), tag);
+}
+
+static json_t *size_error(const json_t *j, const struct odb_type *t, size_t n)
+{
+	const char *what = type_is_map(t) ? "map" : "set";
+
+	if (t->min == 1 && t->max == 1)
+		return odb_error("syntax error", j,
+		                 "%s must have exactly one member but %zu are present", what, n);
+	return odb_error("syntax error", j, "%s must have %u to %u members but %zu are present",
+	                 what, t->min, t->max, n);
 }
 
 json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const json_t *j,
@@ -546,13 +558,15 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 	bool map = type_is_map(t);
 	const json_t *elems;
 	json_t *err = NULL;
-	size_t i;
+	size_t i, n;
 
 	datum_init_empty(d);
-	if (map) {
-		if (!is_tagged(j, "map") || !json_is_array(json_array_get(j, 1)))
-			return odb_error("syntax error", j, "expected [\"map\", <array>]");
-	} else if (!is_tagged(j, "set")) {
+	if (map || is_tagged(j, "set")) {
+		const char *tag = map ? "map" : "set";
+		if (!is_tagged(j, tag) || json_array_size(j) != 2 ||
+		    !json_is_array(json_array_get(j, 1)))
+			return odb_error("syntax error", j, "expected [\"%s\", <array>]", tag);
+	} else {
 		union odb_atom a;
 		err = atom_from_json(&a, &t->key, j, symtab, check);
 		if (err)
@@ -560,19 +574,24 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 		d->n = 1;
 		d->keys = xmalloc(sizeof *d->keys);
 		d->keys[0] = a;
-		goto size;
-	} else if (!json_is_array(json_array_get(j, 1))) {
-		return odb_error("syntax error", j, "expected [\"set\", <array>]");
+		if (check && (t->min > 1 || t->max < 1)) {
+			datum_destroy(d, t);
+			return size_error(j, t, 1);
+		}
+		return NULL;
 	}
 	elems = json_array_get(j, 1);
-	if (json_array_size(elems) > UINT_MAX / 4)
+	n = json_array_size(elems);
+	if (n > UINT_MAX / 4)
 		return odb_error("syntax error", j, "too many elements");
-	if (json_array_size(elems)) {
-		d->keys = xmalloc(cap_for(json_array_size(elems)) * sizeof *d->keys);
+	if (check && (n < t->min || n > t->max)) /* checked first, like ovsdb-server */
+		return size_error(j, t, n);
+	if (n) {
+		d->keys = xmalloc(cap_for((unsigned)n) * sizeof *d->keys);
 		if (map)
-			d->values = xmalloc(cap_for(json_array_size(elems)) * sizeof *d->values);
+			d->values = xmalloc(cap_for((unsigned)n) * sizeof *d->values);
 	}
-	for (i = 0; i < json_array_size(elems); i++) {
+	for (i = 0; i < n; i++) {
 		const json_t *e = json_array_get(elems, i);
 		if (map) {
 			if (!json_is_array(e) || json_array_size(e) != 2) {
@@ -599,18 +618,6 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 	if (!datum_sort(d, t)) {
 		err = odb_error("ovsdb error", NULL,
 		                map ? "map contains duplicate key" : "set contains duplicate");
-		goto fail;
-	}
-size:
-	if (check && (d->n < t->min || d->n > t->max)) {
-		if (t->min == 1 && t->max == 1)
-			err = odb_error("syntax error", j,
-			                "%s must have exactly one member but %u are present",
-			                map ? "map" : "set", d->n);
-		else
-			err = odb_error("syntax error", j,
-			                "%s must have %u to %u members but %u are present",
-			                map ? "map" : "set", t->min, t->max, d->n);
 		goto fail;
 	}
 	return NULL;

@@ -260,13 +260,14 @@ static unsigned drop_weak_refs(struct txn *txn, struct odb_row *row, bool insert
 			else
 				*errp = odb_error("constraint violation", NULL,
 				                  "Deletion of %u weak reference(s) to deleted (or "
-				                  "never-existing) "
-				                  "rows from column \"%s\" in \"%s\" row %s caused "
-				                  "this column to "
-				                  "become empty, but constraints on this column "
-				                  "disallow an empty "
-				                  "column.",
-				                  n_col, ts->columns[c].name, ts->name, buf);
+				                  "never-existing) rows "
+				                  "from column \"%s\" in \"%s\" row %s%s caused "
+				                  "this column to become "
+				                  "empty, but constraints on this column disallow "
+				                  "an empty column.",
+				                  n_col, ts->columns[c].name, ts->name, buf,
+				                  inserted ? " (inserted within this transaction)"
+				                           : "");
 		}
 	}
 	return dropped;

@@ -6,11 +6,14 @@
 #include <string.h>
 #include "odb-private.h"
 
+struct member;
+
 struct op_ctx {
 	struct txn *txn;
 	const json_t *op;
 	size_t i, n;
-	const struct odb_table_schema *ts;
+	const struct odb_table_schema *ts; /* from the "table" member */
+	const struct member *members;      /* the members the op allows */
 };
 
 static json_t *parse_error(const struct op_ctx *c, const char *fmt, ...)
@@ -31,7 +34,7 @@ static json_t *parse_error(const struct op_ctx *c, const char *fmt, ...)
 	return err;
 }
 
-enum member_kind { M_ANY, M_STRING, M_OBJECT, M_ARRAY, M_INTEGER, M_BOOLEAN };
+enum member_kind { M_ANY, M_STRING, M_ID, M_OBJECT, M_ARRAY, M_INTEGER, M_BOOLEAN };
 
 struct member {
 	const char *name;
@@ -39,12 +42,14 @@ struct member {
 	bool required;
 };
 
-/* Checks the op's members against 'members' (plus "op" and the implicit "table"). */
-static json_t *check_members(const struct op_ctx *c, const struct member *members)
-{
-	const char *k;
-	json_t *v;
+static json_t *check_unknown_members(const struct op_ctx *c);
 
+/* Checks the presence and JSON type of the op's members, in the order of 'members' (which
+ * is ovsdb-server's order, so the same error is reported first; "table" is looked up when
+ * its turn comes), then rejects members not in 'members'. Values are parsed afterwards. */
+static json_t *check_members(struct op_ctx *c, const struct member *members)
+{
+	c->members = members;
 	for (const struct member *m = members; m->name; m++) {
 		const json_t *j = json_object_get(c->op, m->name);
 		bool ok;
@@ -56,6 +61,9 @@ static json_t *check_members(const struct op_ctx *c, const struct member *member
 		switch (m->kind) {
 		case M_STRING:
 			ok = json_is_string(j);
+			break;
+		case M_ID:
+			ok = json_is_string(j) && is_identifier(json_string_value(j));
 			break;
 		case M_OBJECT:
 			ok = json_is_object(j);
@@ -74,23 +82,29 @@ static json_t *check_members(const struct op_ctx *c, const struct member *member
 		}
 		if (!ok)
 			return parse_error(c, "Type mismatch for member '%s'.", m->name);
+		if (!strcmp(m->name, "table")) {
+			c->ts = schema_find_table(c->txn->db->schema, json_string_value(j));
+			if (!c->ts)
+				return parse_error(c, "No table named %s.", json_string_value(j));
+		}
 	}
+	return check_unknown_members(c);
+}
+
+static json_t *check_unknown_members(const struct op_ctx *c)
+{
+	const char *k;
+	json_t *v;
+
 	json_object_foreach((json_t *)c->op, k, v)
 	{
-		const struct member *m;
+		const struct member *m = c->members;
 		if (!strcmp(k, "op"))
 			continue;
-		for (m = members; m->name && strcmp(m->name, k); m++)
-			;
-		if (!m->name)
+		while (m && m->name && strcmp(m->name, k))
+			m++;
+		if (!m || !m->name)
 			return parse_error(c, "Member '%s' is present but not allowed here.", k);
-	}
-	if (json_object_get(c->op, "table")) {
-		const char *t = json_string_value(json_object_get(c->op, "table"));
-		const struct odb_table_schema *ts = schema_find_table(c->txn->db->schema, t);
-		if (!ts)
-			return parse_error(c, "No table named %s.", t);
-		((struct op_ctx *)c)->ts = ts;
 	}
 	return NULL;
 }
@@ -111,15 +125,20 @@ static json_t *parse_row(const struct op_ctx *c, const json_t *rj, struct odb_ro
 		if (!col)
 			return odb_error("unknown column", rj, "No column %s in table %s.", name,
 			                 c->ts->name);
-		if (for_update && !col->mutable_)
-			return odb_error("constraint violation", c->op,
-			                 "Cannot update immutable column %s in table %s.", name,
-			                 c->ts->name);
-		if (col->index < 2 && check)
-			continue; /* insert: like ovsdb-server, _uuid and _version are ignored */
 		err = datum_from_json(&d, &col->type, v, &c->txn->symtab, check);
 		if (err)
 			return err;
+		if (for_update && !col->mutable_) { /* after the value, like ovsdb-server */
+			datum_destroy(&d, &col->type);
+			return odb_error("constraint violation", c->op,
+			                 "Cannot update immutable column %s in table %s.", name,
+			                 c->ts->name);
+		}
+		if (col->index < 2 && check) {
+			/* insert: like ovsdb-server, _uuid and _version are ignored */
+			datum_destroy(&d, &col->type);
+			continue;
+		}
 		datum_destroy(&row->fields[col->index], &col->type);
 		row->fields[col->index] = d;
 	}
@@ -165,10 +184,10 @@ static json_t *parse_columns(const struct op_ctx *c, const json_t *cj, unsigned 
 
 static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 {
-	static const struct member m[] = {{"table", M_STRING, true},
-	                                  {"row", M_OBJECT, false},
-	                                  {"uuid-name", M_STRING, false},
-	                                  {"uuid", M_ANY, false},
+	static const struct member m[] = {{"table", M_ID, true},
+	                                  {"uuid-name", M_ID, false},
+	                                  {"uuid", M_STRING, false},
+	                                  {"row", M_OBJECT, true},
 	                                  {NULL, 0, false}};
 	json_t *err = check_members(c, m);
 	const json_t *name_j, *uuid_j;
@@ -182,8 +201,6 @@ static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 	uuid_j = json_object_get(c->op, "uuid");
 	if (uuid_j) {
 		/* Like ovsdb-server: a plain UUID string. */
-		if (!json_is_string(uuid_j))
-			return parse_error(c, "Type mismatch for member 'uuid'.");
 		if (!uuid_from_string(&uuid, json_string_value(uuid_j)))
 			return odb_error("syntax error", uuid_j, "bad uuid");
 		if (txn_uuid_used(c->txn, &uuid))
@@ -191,8 +208,6 @@ static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 			                 "This UUID would duplicate a UUID already present within "
 			                 "the table or deleted within the same transaction.");
 	}
-	if (name_j && !is_identifier(json_string_value(name_j)))
-		return parse_error(c, "Type mismatch for member 'uuid-name'.");
 	if (name_j) {
 		const char *name = json_string_value(name_j);
 		struct txn_sym *sym = txn_sym_get(c->txn, name, false);
@@ -217,12 +232,10 @@ static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 		uuid_generate(&c->txn->db->gen, &uuid);
 	}
 	row = row_create(c->ts, &uuid);
-	if (json_object_get(c->op, "row")) {
-		err = parse_row(c, json_object_get(c->op, "row"), row, false, true);
-		if (err) {
-			row_destroy(row);
-			return err;
-		}
+	err = parse_row(c, json_object_get(c->op, "row"), row, false, true);
+	if (err) {
+		row_destroy(row);
+		return err;
 	}
 	txn_insert(c->txn, row);
 	uuid_to_string(&uuid, buf);
@@ -330,7 +343,7 @@ static json_t *row_select_json(const struct odb_row *row, const unsigned *cols, 
 
 static json_t *op_select(struct op_ctx *c, json_t **resultp)
 {
-	static const struct member m[] = {{"table", M_STRING, true},
+	static const struct member m[] = {{"table", M_ID, true},
 	                                  {"where", M_ARRAY, true},
 	                                  {"columns", M_ARRAY, false},
 	                                  {NULL, 0, false}};
@@ -361,7 +374,7 @@ out:
 
 static json_t *op_update(struct op_ctx *c, json_t **resultp)
 {
-	static const struct member m[] = {{"table", M_STRING, true},
+	static const struct member m[] = {{"table", M_ID, true},
 	                                  {"where", M_ARRAY, true},
 	                                  {"row", M_OBJECT, true},
 	                                  {NULL, 0, false}};
@@ -403,7 +416,7 @@ out:
 
 static json_t *op_mutate(struct op_ctx *c, json_t **resultp)
 {
-	static const struct member m[] = {{"table", M_STRING, true},
+	static const struct member m[] = {{"table", M_ID, true},
 	                                  {"where", M_ARRAY, true},
 	                                  {"mutations", M_ARRAY, true},
 	                                  {NULL, 0, false}};
@@ -429,8 +442,9 @@ static json_t *op_mutate(struct op_ctx *c, json_t **resultp)
 
 static json_t *op_delete(struct op_ctx *c, json_t **resultp)
 {
+	/* ovsdb-server looks at "where" before "table" for "delete". */
 	static const struct member m[] = {
-	    {"table", M_STRING, true}, {"where", M_ARRAY, true}, {NULL, 0, false}};
+	    {"where", M_ARRAY, true}, {"table", M_ID, true}, {NULL, 0, false}};
 	json_t *err = check_members(c, m);
 	struct cond_set *cs = NULL;
 	struct match_ctx mc = {0};
@@ -469,10 +483,14 @@ static bool project_equal(const struct odb_row *a, const struct odb_row *b, cons
 
 static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 {
-	static const struct member m[] = {
-	    {"table", M_STRING, true}, {"where", M_ARRAY, true}, {"columns", M_ARRAY, false},
-	    {"until", M_STRING, true}, {"rows", M_ARRAY, true},  {"timeout", M_INTEGER, false},
-	    {NULL, 0, false}};
+	/* ovsdb-server looks at "table" last for "wait". */
+	static const struct member m[] = {{"timeout", M_INTEGER, false},
+	                                  {"where", M_ARRAY, true},
+	                                  {"columns", M_ARRAY, false},
+	                                  {"until", M_STRING, true},
+	                                  {"rows", M_ARRAY, true},
+	                                  {"table", M_ID, true},
+	                                  {NULL, 0, false}};
 	json_t *err = check_members(c, m);
 	struct cond_set *cs = NULL;
 	struct match_ctx mc = {0};
@@ -618,7 +636,8 @@ static const struct {
 
 json_t *txn_execute_op(struct txn *txn, const json_t *op, size_t i, size_t n, json_t **resultp)
 {
-	struct op_ctx c = {txn, op, i, n, NULL};
+	struct op_ctx c = {txn, op, i, n, NULL, NULL};
+	const json_t *name_j;
 	const char *name;
 
 	*resultp = NULL;
@@ -626,13 +645,16 @@ json_t *txn_execute_op(struct txn *txn, const json_t *op, size_t i, size_t n, js
 		return odb_error("syntax error", NULL,
 		                 "Parsing ovsdb operation %zu of %zu failed: Object expected.",
 		                 i + 1, n);
-	if (!json_object_get(op, "op"))
+	name_j = json_object_get(op, "op");
+	if (!name_j)
 		return parse_error(&c, "Required 'op' member is missing.");
-	name = json_string_value(json_object_get(op, "op"));
-	if (!name)
+	name = json_string_value(name_j);
+	if (!name || !is_identifier(name))
 		return parse_error(&c, "Type mismatch for member 'op'.");
-	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
-		if (!strcmp(ops[k].name, name))
-			return ops[k].fn(&c, resultp);
+	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+		if (strcmp(ops[k].name, name))
+			continue;
+		return ops[k].fn(&c, resultp);
+	}
 	return parse_error(&c, "No operation \"%s\"", name);
 }

@@ -18,6 +18,7 @@ struct cond {
 struct cond_set {
 	size_t n;
 	struct cond *c;
+	bool never; /* a literal false condition */
 };
 
 void cond_set_destroy(struct cond_set *cs)
@@ -58,6 +59,10 @@ json_t *cond_set_parse(const struct odb_table_schema *ts, const json_t *where,
 	cs->c = xcalloc(json_array_size(where) + 1, sizeof *cs->c);
 	json_array_foreach(where, i, cj)
 	{
+		if (json_is_boolean(cj)) { /* true and false are conditions too (ovsdb-server) */
+			cs->never |= json_is_false(cj);
+			continue;
+		}
 		const char *cname = json_string_value(json_array_get(cj, 0));
 		const char *fname = json_string_value(json_array_get(cj, 1));
 		struct cond *c = &cs->c[cs->n];
@@ -170,6 +175,8 @@ static bool cond_eval(const struct cond *c, const struct odb_row *row)
 
 bool cond_set_eval(const struct cond_set *cs, const struct odb_row *row)
 {
+	if (cs->never)
+		return false;
 	for (size_t i = 0; i < cs->n; i++)
 		if (!cond_eval(&cs->c[i], row))
 			return false;
