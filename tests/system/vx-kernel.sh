@@ -4,7 +4,8 @@
 #        br-phy tunnel-ip 192.168.99.1/24, uplink up0 = af_packet on ul0
 #   ul0 <--veth underlay--> ul1 [far: 192.168.99.2, vxlan100 (id 100, remote .1, port 4789)
 #        + vk0 in Linux bridge br100] --veth-- vmK (10.100.0.2/24)
-# Passes when ping works both ways between vmW and vmK (3/3 each way), weft counted encap and
+# Passes when ping works both ways between vmW and vmK (3/3 each way, and full-size 1450-byte
+# packets with DF), iperf3 TCP runs both ways, weft counted encap and
 # decap and no bad UDP checksum, the kernel's vxlan fdb learned vmW's MAC behind 192.168.99.1,
 # and tshark on ul1 dissects weft's frames as VXLAN with inner ICMP and finds no malformed
 # packet and no expert warning or error (IPv4/UDP/ICMP checksum validation on) in them.
@@ -86,5 +87,20 @@ if [ "$n_bad" != 0 ]; then
 	wt_fail "tshark: $n_bad weft frames malformed or with expert warnings"
 fi
 head -n 3 <<<"$weft"
+# Full-size frames: 1422 bytes of ICMP payload = a 1450-byte inner IP packet, 1500 outer.
+ip netns exec "$VMW" ping -c 2 -W 1 -s 1422 -M do 10.100.0.2 >/dev/null || wt_fail "vmW -> vmK, 1450-byte packets"
+ip netns exec "$VMK" ping -c 2 -W 1 -s 1422 -M do 10.100.0.1 >/dev/null || wt_fail "vmK -> vmW, 1450-byte packets"
+# TCP both ways (the kernel VXLAN side does its own checksums and segmentation).
+for dir in "" -R; do
+	wt_spawn iperf3-server ip netns exec "$VMK" iperf3 -s -1 -B 10.100.0.2
+	srv=$WT_PID
+	wt_wait "iperf3 server" 10 sh -c "ip netns exec '$VMK' ss -ltn | grep -q ':5201 '"
+	bps=$(ip netns exec "$VMW" iperf3 -c 10.100.0.2 $dir -t 2 -J 2>/dev/null | "$WT_PY" -c \
+		"import json,sys; print(int(json.load(sys.stdin)['end']['sum_received']['bits_per_second']))")
+	wt_stop "$srv" TERM
+	[ -z "$dir" ] && what="vmW -> vmK" || what="vmK -> vmW"
+	wt_log "iperf3 $what: $((${bps:-0} / 1000000)) Mbit/s"
+	[ "${bps:-0}" -ge 1000000 ] || wt_fail "iperf3 ($dir) between weft's VM and the kernel VXLAN VM failed"
+done
 wt_stop "$DP_PID" TERM || wt_fail "weft-dataplane exited with status $? on SIGTERM"
 wt_log "PASS"
