@@ -32,10 +32,11 @@ case.send(100.5, "vm1", vm(VM1, 2), drop="neigh_unresolved")
 case.send(101.2, "vm1", vm(VM1, 3), to=["up0"], drop="neigh_unresolved")
 case.send(101.5, "up0", reply(R1_MAC, R1), to=[])
 case.send(102, "vm1", vm(VM1, 4), to=["vx1"])
-# Off-subnet remote: the gateway is resolved and is the outer destination MAC.
-case.send(103, "vm3", vm(VM3, 5), to=["up0"], drop="neigh_unresolved")
+# Off-subnet remotes: the gateway is resolved (one request for both tunnels: the limit is
+# per neighbour) and is the outer destination MAC of both.
+case.send(103, "vm3", vm(VM3, 5), to=["up0"], drop=["neigh_unresolved"] * 2)
 case.send(103.5, "up0", reply(GW_MAC, GW), to=[])
-case.send(104, "vm3", vm(VM3, 6), to=["vx3"])
+case.send(104, "vm3", vm(VM3, 6), to=["vx3", "vx4"])
 # Older than neigh-timeout (learned at 101, now 107): still used, and refreshed by a new
 # request (once per second) ...
 case.send(107, "vm1", vm(VM1, 7), to=["up0", "vx1"])
@@ -48,4 +49,4 @@ req = [d for d in up if d[12:14] == b"\x08\x06"]
 assert [d[38:42] for d in req] == [R1, R1, GW, R1, R1]
 assert all(d[:6] == b"\xff" * 6 and d[20:22] == b"\0\x01" and len(d) == 60 for d in req)
 via_gw = [d for d in up if d[12:14] == b"\x08\x00" and d[0:6] == GW_MAC]
-assert len(via_gw) == 1 and via_gw[0][30:34] == ip("172.16.0.5")
+assert [d[30:34] for d in via_gw] == [ip("172.16.0.5"), ip("172.16.0.6")]
