@@ -257,3 +257,21 @@ tp_port_tx() {
 		die "testpmd did not answer"
 	tac "$W/tp.log" | grep -m1 'TX-packets:' | awk '{print $2}'
 }
+
+# ------------------------------------------------------------------------------ CPU share
+# thread_ticks PID: "tid utime+stime" for each thread of PID (clock ticks).
+thread_ticks() {
+	local f
+	for f in /proc/"$1"/task/*/stat; do
+		# fields after the ")" of comm: state is 3rd overall; utime/stime are 14th/15th.
+		sed 's/^.*) //' "$f" 2>/dev/null | awk -v t="${f%/stat}" '{sub(/.*\//, "", t); print t, $12 + $13}'
+	done
+}
+# busiest_share BEFORE AFTER SECS: CPU share (%) of the thread that ran most between two
+# thread_ticks snapshots: ~100 when the PMD had its core to itself, less when the machine's
+# other tenants took it.
+busiest_share() {
+	awk -v secs="$3" -v hz="$(getconf CLK_TCK)" 'NR == FNR { a[$1] = $2; next }
+		($1 in a) { d = $2 - a[$1]; if (d > m) m = d }
+		END { printf "%.0f\n", 100 * m / hz / secs }' "$1" "$2"
+}

@@ -47,7 +47,8 @@ def summarize(meta, recs):
             m = med(vals)
             d.update(median=m, min=min(vals), max=max(vals),
                      spread_pct=(100.0 * (max(vals) - min(vals)) / m) if m else None)
-        for k in ("cycles_per_pkt", "pmd_busy_pct", "ovs_cycles_per_pkt"):
+        for k in ("cycles_per_pkt", "pmd_busy_pct", "ovs_cycles_per_pkt", "pmd_oncpu_pct",
+                  "gen_oncpu_pct"):
             xs = [r[k] for r in rs if r.get(k) is not None]
             if xs:
                 d[k] = med(xs)
@@ -93,10 +94,12 @@ def markdown(res):
     L.append("Value: median over rounds (± half the min..max spread, in % of the median). "
              "Ratios: median of pair-by-pair ratios (same round). cyc/pkt: weft PMD busy cycles "
              "per packet (dp-show); OVS: its pmd-stats-show 'avg processing cycles per packet'. "
+             "PMD on-CPU: share of the window the switch's busiest thread (its PMD) actually ran "
+             "(/proc utime+stime; below 100 = the machine's other tenants took the core). "
              "RSS: peak VmHWM of the switch process.")
     L.append("")
-    L.append("| workload | unit | weft | OVS-DPDK | testpmd | weft/OVS | weft/testpmd | weft cyc/pkt | weft PMD busy | OVS cyc/pkt | weft RSS MB | OVS RSS MB | testpmd RSS MB |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    L.append("| workload | unit | weft | OVS-DPDK | testpmd | weft/OVS | weft/testpmd | weft cyc/pkt | weft PMD busy | OVS cyc/pkt | PMD on-CPU weft/OVS/testpmd | weft RSS MB | OVS RSS MB | testpmd RSS MB |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for w in res["workloads"]:
         S = w["systems"]
 
@@ -114,11 +117,14 @@ def markdown(res):
             return "-" if v is None else "%.0f" % (v / 1024)
         wf = S.get("weft", {})
         busy = wf.get("pmd_busy_pct")
-        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        oncpu = "/".join("-" if S.get(s, {}).get("pmd_oncpu_pct") is None else
+                         "%.0f" % S[s]["pmd_oncpu_pct"] for s in SYSTEMS)
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             w["name"], w["unit"], g("weft"), g("ovs"), g("testpmd"), ratio("weft/ovs"),
             ratio("weft/testpmd"), fmt(wf.get("cycles_per_pkt"), 0),
             "-" if busy is None else "%.0f%%" % busy,
-            fmt(S.get("ovs", {}).get("ovs_cycles_per_pkt"), 0), rss("weft"), rss("ovs"), rss("testpmd")))
+            fmt(S.get("ovs", {}).get("ovs_cycles_per_pkt"), 0),
+            "-" if oncpu == "-/-/-" else oncpu + "%", rss("weft"), rss("ovs"), rss("testpmd")))
     L.append("")
     notes = []
     for w in res["workloads"]:
@@ -193,9 +199,11 @@ set xlabel "distinct destination MACs (pre-learned)"
 set title "VM->VM scaling with the number of MACs, 64-byte frames"
 plot "%s" using 1:2 title "weft" lw 2, "" using 1:3 title "OVS-DPDK" lw 2, "" using 1:4 title "testpmd (no lookup)" lw 2
 set xlabel "frame size (bytes)"
+set xrange [50:2000]
 set title "VM->VM frame size sweep, one MAC"
 plot "%s" using 1:2 title "weft" lw 2, "" using 1:3 title "OVS-DPDK" lw 2, "" using 1:4 title "testpmd" lw 2
 unset logscale x
+set xrange [0:1600]
 set xlabel "frame size (bytes)"
 set ylabel "Gbit/s (frame bytes)"
 set title "VM->VM frame size sweep, throughput"
