@@ -268,28 +268,26 @@ static void vtep_mac(const struct wf_ctx *ctx, const struct wf_bridge *br, uint8
 	memcpy(mac + 2, &h, 4);
 }
 
-/* The underlay bridge a tunnel uses, and its next hop. */
+/* The underlay bridge a tunnel uses, and its next hop: like a route lookup, a bridge whose
+ * subnet holds remote_ip wins over any gateway (first pass), else the first bridge with a
+ * tunnel-gateway (second pass). local_ip restricts both passes to the bridge with that
+ * address. */
 static int tnl_route(const struct wf_snap *s, const struct wf_tnl_cfg *c, uint32_t *nh)
 {
-	int any = -1, n_vteps = 0;
-	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
-		const struct wf_vtep *v = s->bridges[b].vtep;
-		if (!v)
-			continue;
-		n_vteps++;
-		any = b;
-		if (c->local_ip && c->local_ip != v->vx.ip)
-			continue;
-		if (!((c->remote_ip ^ v->vx.ip) & v->mask)) {
-			*nh = c->remote_ip;
-			return b;
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
+			const struct wf_vtep *v = s->bridges[b].vtep;
+			if (!v || (c->local_ip && c->local_ip != v->vx.ip))
+				continue;
+			if (pass == 0 && !((c->remote_ip ^ v->vx.ip) & v->mask)) {
+				*nh = c->remote_ip;
+				return b;
+			}
+			if (pass == 1 && v->gateway) {
+				*nh = v->gateway;
+				return b;
+			}
 		}
-		if (v->gateway) {
-			*nh = v->gateway;
-			return b;
-		}
-	}
-	(void)any, (void)n_vteps;
 	return -1;
 }
 
