@@ -17,9 +17,9 @@ R2, R2_MAC = ip("192.168.99.3"), mac("02:00:00:00:99:03")
 VM1, BCAST = "02:00:00:00:01:01", "ff:ff:ff:ff:ff:ff"
 
 case = Case(__file__)
-# A broadcast reaches every tunnel: vx1 and vx2 by up0, vx3 by up1, vx4 nowhere.
+# A broadcast reaches every tunnel: vx1, vx2 and vx5 by up0, vx3 by up1, vx4 nowhere.
 b = eth(BCAST, VM1, ARP(hwsrc=VM1, psrc="10.0.0.1", pdst="10.0.0.9"))
-case.send(1, "vm1", b, to=["vx1", "vx2", "vx3"], drop="no_underlay")
+case.send(1, "vm1", b, to=["vx1", "vx2", "vx3", "vx5"], drop="no_underlay")
 # Receive side listens on 8472 (tunnel-udp-port): VNI 0 from .2 and VNI 2^24-1 from .3 are
 # decapsulated; VXLAN to 4789 is not ours any more.
 i1 = eth(VM1, "02:00:00:00:02:01", IP(src="10.0.0.21", dst="10.0.0.1") / UDP(sport=1, dport=2))
@@ -38,7 +38,8 @@ case.send(6, "up0", f3, drop="not_for_us")
 case.write()
 up0 = [d for _, d in read_pcap(os.path.join(case.dir, "up0.out.pcap"))]
 up1 = [d for _, d in read_pcap(os.path.join(case.dir, "up1.out.pcap"))]
-v1, v2 = up0
+v1, v2, v5 = up0
+assert v5[0:6] == mac("02:00:00:00:99:fe") and v5[30:34] == ip("172.16.5.6")
 assert v1[15] == 184 and v1[20:22] == b"\0\0" and v1[22] == 9 and v1[36:38] == b"\x21\x18"
 assert v1[46:50] == b"\0\0\0\0"
 assert v2[15] == 0 and v2[20:22] == b"\x40\x00" and v2[22] == 64 and v2[36:38] == b"\x12\xb5"
@@ -46,4 +47,4 @@ assert v2[46:50] == b"\xff\xff\xff\x00"
 (v3,) = up1
 assert v3[6:12] == mac("02:00:00:00:10:01") and v3[26:30] == ip("10.1.1.1")
 assert v3[46:50] == b"\0\0\x07\0"
-assert [int.from_bytes(d[18:20], "big") for d in (v1, v2, v3)] == [0, 1, 2]
+assert [int.from_bytes(d[18:20], "big") for d in (v1, v2, v3, v5)] == [0, 1, 2, 3]

@@ -458,17 +458,19 @@ class Model:
     # -- tunnels --
 
     def _route(self, tp):
-        """(underlay bridge, next-hop IP) of tunnel port tp, or None: the first underlay
-        bridge (setup order) whose subnet holds remote_ip, else that has a gateway."""
+        """(underlay bridge, next-hop IP) of tunnel port tp, or None. Like an IP route lookup:
+        a connected subnet holding remote_ip wins (first such underlay bridge in setup
+        order); else the first underlay bridge with a tunnel-gateway. options:local_ip limits
+        the choice to the bridge with that address."""
         t = tp.tnl
-        for b in self.bridges.values():
-            v = b.vtep
-            if not v or (t.local and t.local != v.ip):
-                continue
-            if v.same_subnet(t.remote):
+        vteps = [b for b in self.bridges.values()
+                 if b.vtep and (not t.local or t.local == b.vtep.ip)]
+        for b in vteps:
+            if b.vtep.same_subnet(t.remote):
                 return b, t.remote
-            if v.gateway:
-                return b, v.gateway
+        for b in vteps:
+            if b.vtep.gateway:
+                return b, b.vtep.gateway
         return None
 
     def _tnl_output(self, tp, inner):
