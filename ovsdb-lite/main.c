@@ -292,10 +292,11 @@ int main(int argc, char **argv)
 	server_log(
 	    &srv,
 	    "exiting: %llu connections, %llu requests, %llu transactions (%llu blocked at first), "
-	    "%llu commits, %llu compactions, %llu protocol errors, %llu slow clients dropped",
+	    "%llu commits in %llu fsyncs, %llu compactions, %llu protocol errors, %llu slow "
+	    "clients dropped",
 	    srv.stats.n_connections, srv.stats.n_requests, srv.stats.n_transactions,
-	    srv.stats.n_blocked, st.n_commits, st.n_compactions, srv.stats.n_protocol_errors,
-	    srv.stats.n_dropped_slow);
+	    srv.stats.n_blocked, st.n_commits, srv.stats.n_syncs, st.n_compactions,
+	    srv.stats.n_protocol_errors, srv.stats.n_dropped_slow);
 	server_destroy(&srv);
 	odb_close(db);
 	if (pid_fd >= 0) {

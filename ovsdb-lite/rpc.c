@@ -122,6 +122,8 @@ bool rpc_run_txn(struct server *srv, struct pending_txn *p, bool *changedp)
 	}
 	srv->stats.n_transactions++;
 	if (changes) {
+		/* Written, not yet fsync'ed: server.c syncs before anything is sent. */
+		srv->unsynced = true;
 		/* Monitors hear about the commit before the committer gets its reply, as with
 		 * ovsdb-server. */
 		server_broadcast_changes(srv, changes);

@@ -139,6 +139,7 @@ int server_init(struct server *srv, struct odb *db, const struct server_config *
 	srv->log = log;
 	srv->sigfd = -1;
 	lock_table_init(&srv->locks, rpc_lock_notify, srv);
+	odb_set_deferred_sync(db, true); /* group commit, see server_sync() */
 	for (size_t i = 0; i < cfg->n_remotes; i++) {
 		const char *r = cfg->remotes[i];
 		struct listener *l = &srv->listeners[srv->n_listeners];
@@ -207,6 +208,14 @@ static void client_destroy(struct server *srv, struct client *c)
 
 void server_destroy(struct server *srv)
 {
+	if (srv->unsynced && !srv->fatal) {
+		char *err = NULL;
+
+		if (odb_sync(srv->db, &err))
+			server_log(srv, "journal fsync at exit failed: %s", err ? err : "?");
+		free(err);
+		srv->unsynced = false;
+	}
 	while (srv->clients) {
 		struct client *c = srv->clients;
 
@@ -246,6 +255,39 @@ void server_send(struct server *srv, struct client *c, json_t *msg)
 		server_log(srv, "%s: cannot send: %s", c->name, strerror(-err));
 		c->dead = true;
 	}
+}
+
+/* Group commit: commits are written but not fsync'ed by odb_transact() (deferred sync), and
+ * nothing at all is written to any client while a commit is not yet durable. Called before
+ * every socket write; one fsync then covers every transaction of the loop iteration. A failed
+ * fsync is fatal: what was acknowledged would be unknown. Returns 0 or -errno. */
+static int server_sync(struct server *srv)
+{
+	char *err = NULL;
+	int r;
+
+	if (!srv->unsynced)
+		return 0;
+	r = odb_sync(srv->db, &err);
+	if (r) {
+		server_log(srv, "journal fsync failed (%s): exiting without acknowledging",
+		           err ? err : strerror(-r));
+		free(err);
+		srv->exiting = true;
+		srv->fatal = r;
+		return r;
+	}
+	srv->unsynced = false;
+	srv->stats.n_syncs++;
+	return 0;
+}
+
+/* Writes what 'c' has queued, once every commit is durable. Returns 0 or -errno. */
+static int client_flush(struct server *srv, struct client *c)
+{
+	int r = server_sync(srv);
+
+	return r ? r : jrpc_conn_flush(c->conn);
 }
 
 void server_broadcast_changes(struct server *srv, const json_t *changes)
@@ -366,7 +408,7 @@ static bool client_process(struct server *srv, struct client *c)
 			server_log(srv, "%s: %s, disconnecting", c->name, err ? err : "bad input");
 			srv->stats.n_protocol_errors++;
 			server_send(srv, c, reply);
-			jrpc_conn_flush(c->conn);
+			client_flush(srv, c);
 			json_decref(reply);
 			json_decref(e);
 			free(err);
@@ -393,7 +435,7 @@ static void reap_clients(struct server *srv)
 		}
 		*cp = c->next;
 		srv->n_clients--;
-		jrpc_conn_flush(c->conn); /* best effort: a final error reply */
+		client_flush(srv, c); /* best effort: a final error reply */
 		client_destroy(srv, c);
 		/* Releasing locks may have queued notifications to clients before us: the list
 		 * is intact, restart to also catch clients marked dead meanwhile. */
@@ -517,7 +559,7 @@ int server_run(struct server *srv)
 			/* POLLHUP/POLLERR too: a failing write marks the client dead rather than
 			 * letting poll() report the hang-up forever. */
 			if (re & (POLLOUT | POLLHUP | POLLERR))
-				jrpc_conn_flush(c->conn);
+				client_flush(srv, c);
 			if ((re & (POLLIN | POLLHUP | POLLERR)) &&
 			    jrpc_conn_backlog(c->conn) < SERVER_SOFT_BACKLOG) {
 				long got = jrpc_conn_recv(c->conn, SERVER_READ_BUDGET);
@@ -544,11 +586,11 @@ int server_run(struct server *srv)
 			server_retry_pending(srv, true);
 		check_probes(srv, now);
 		for (struct client *c = srv->clients; c; c = c->next)
-			if (!c->dead && jrpc_conn_backlog(c->conn) && jrpc_conn_flush(c->conn))
+			if (!c->dead && jrpc_conn_backlog(c->conn) && client_flush(srv, c))
 				c->dead = true;
 		reap_clients(srv);
 	}
 	free(pfds);
 	free(pclients);
-	return 0;
+	return srv->fatal;
 }

@@ -7,6 +7,10 @@
  * from until it drains (backpressure), so a slow or stuck client never blocks the others.
  * Clients are served round-robin with a per-iteration message budget.
  *
+ * Group commit: the database is opened with deferred sync; every transaction that is ready in
+ * one loop iteration is executed, then one fsync makes them all durable before any byte is
+ * written to any client (replies, monitor updates, everything). A failed fsync ends the server.
+ *
  * Transactions that odb_transact() reports ODB_TXN_BLOCKED ("wait" not yet satisfied) are kept
  * in arrival order and retried after every commit that changed something and at their deadline.
  * Monitor updates of a commit are queued to every client before the committer's reply.
@@ -73,6 +77,7 @@ struct server_stats {
 	unsigned long long n_blocked;
 	unsigned long long n_protocol_errors;
 	unsigned long long n_dropped_slow;
+	unsigned long long n_syncs; /* group commits (fsyncs covering >= 1 transaction) */
 };
 
 struct server {
@@ -86,6 +91,8 @@ struct server {
 	struct lock_table locks;
 	int sigfd;
 	bool exiting;
+	bool unsynced; /* a commit is written but not yet fsync'ed: hold all output */
+	int fatal;     /* -errno of a failed journal fsync, 0 if none */
 	FILE *log;
 	struct server_stats stats;
 };
@@ -94,7 +101,7 @@ struct server {
  * Returns 0 or -errno with *errp set. */
 int server_init(struct server *, struct odb *db, const struct server_config *cfg, FILE *log,
                 char **errp);
-/* Serves until SIGTERM/SIGINT/SIGHUP. Returns 0 or -errno. */
+/* Serves until SIGTERM/SIGINT/SIGHUP. Returns 0, or -errno (e.g. a failed journal fsync). */
 int server_run(struct server *);
 /* Closes clients and listeners, unlinks unix sockets. */
 void server_destroy(struct server *);
