@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""usage: crash_verify.py REMOTE ACKFILE
-Checks that every sequence number in ACKFILE has its Flow row in the database.
+"""usage: crash_verify.py REMOTE ACKFILE...
+Checks that every NAME:SEQ line of the ACKFILEs has its Flow row in the database.
 Prints "acked=N present=M lost=L" and exits 1 if L > 0 or a row appears twice."""
 import os
 import sys
@@ -8,13 +8,13 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ovsdb_rpc  # noqa: E402
 
-remote, ackfile = sys.argv[1:3]
-acked = [int(x) for x in open(ackfile).read().split()]
+remote = sys.argv[1]
+acked = [x for f in sys.argv[2:] for x in open(f).read().split()]
 c = ovsdb_rpc.wait_for_server(remote)
 r = c.transact("Open_vSwitch", {"op": "select", "table": "Flow",
                                 "where": [["bridge", "==", "crash"]], "columns": ["match"]})
 rows = r["result"][0]["rows"]
-present = [int(row["match"].split("=")[1]) for row in rows]
+present = [row["match"] for row in rows]
 pset = set(present)
 lost = [s for s in acked if s not in pset]
 dups = len(present) - len(pset)

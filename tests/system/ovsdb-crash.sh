@@ -1,6 +1,7 @@
 #!/bin/bash
-# ovsdb-crash: durability under SIGKILL. A client (tests/ovsdb/crash_client.py, plain sockets)
-# runs small transactions back to back and records each one the server acknowledged; meanwhile
+# ovsdb-crash: durability under SIGKILL. Three clients (tests/ovsdb/crash_client.py, plain
+# sockets) run small transactions back to back (so group commits cover several of them) and
+# record each one the server acknowledged; meanwhile
 # ovsdb-lite is killed with SIGKILL at random moments and restarted on the same file. The
 # journal is compacted every ~64 KiB (OVSDB_LITE_COMPACT_BYTES) so kills also land during
 # compaction. Every restart must load the file; at the end every acknowledged transaction must
@@ -16,12 +17,13 @@ KILLS=${KILLS:-40}
 [ -x "$LITE" ] || { echo "FAIL: $LITE not built"; exit 1; }
 
 D=$(mktemp -d /tmp/ovsdb-crash.XXXXXX)
+[ -n "${KEEP:-}" ] && echo "keeping $D"
 SPID=
-CPID=
+CPIDS=()
 cleanup() {
-  [ -n "$CPID" ] && kill "$CPID" 2>/dev/null && wait "$CPID" 2>/dev/null
+  for p in "${CPIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   [ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
-  rm -rf "$D"
+  [ -n "${KEEP:-}" ] || rm -rf "$D"
 }
 trap cleanup EXIT
 export OVSDB_LITE_COMPACT_BYTES=65536
@@ -42,34 +44,36 @@ start_server() {
 "$LITE" create "$D/db" "$SCHEMA" || { echo "FAIL: create"; exit 1; }
 kills=0
 start_server
-$PY "$TOP/tests/ovsdb/crash_client.py" "unix:$D/sock" "$D/acked" "$D/stop" >"$D/client.out" 2>&1 &
-CPID=$!
+for n in c1 c2 c3; do
+  $PY "$TOP/tests/ovsdb/crash_client.py" "unix:$D/sock" "$D/acked.$n" "$D/stop" "$n" >"$D/client.$n" 2>&1 &
+  CPIDS+=($!)
+done
 t0=$(date +%s)
 while [ $kills -lt "$KILLS" ] && [ $(( $(date +%s) - t0 )) -lt 45 ]; do
   # 50..600 ms between kills: some land mid-transaction, mid-fsync or mid-compaction.
   sleep "0.$(printf '%03d' $(( 50 + RANDOM % 550 )))"
-  kill -9 "$SPID"
-  wait "$SPID" 2>/dev/null
+  { kill -9 "$SPID"; wait "$SPID"; } 2>/dev/null
   kills=$((kills + 1))
-  kill -0 "$CPID" 2>/dev/null || { echo "FAIL: client died:"; cat "$D/client.out"; exit 1; }
+  for p in "${CPIDS[@]}"; do
+    kill -0 "$p" 2>/dev/null || { echo "FAIL: a client died:"; cat "$D"/client.*; exit 1; }
+  done
   start_server
 done
 sleep 0.5
 touch "$D/stop"
-wait "$CPID"
-crc=$?
-CPID=
-cat "$D/client.out"
-[ $crc -eq 0 ] || { echo "FAIL: client exited with $crc"; exit 1; }
+crc=0
+for p in "${CPIDS[@]}"; do wait "$p" || crc=1; done
+CPIDS=()
+cat "$D"/client.*
+[ $crc -eq 0 ] || { echo "FAIL: a client failed"; exit 1; }
 # One last SIGKILL right after the final acknowledgements, then a cold start to verify.
-kill -9 "$SPID"
-wait "$SPID" 2>/dev/null
+{ kill -9 "$SPID"; wait "$SPID"; } 2>/dev/null
 kills=$((kills + 1))
 start_server
-out=$($PY "$TOP/tests/ovsdb/crash_verify.py" "unix:$D/sock" "$D/acked")
+out=$($PY "$TOP/tests/ovsdb/crash_verify.py" "unix:$D/sock" "$D"/acked.*)
 vrc=$?
 echo "$out"
-acked=$(wc -l <"$D/acked")
+acked=$(cat "$D"/acked.* | wc -l)
 lost=$(sed -n 's/.* lost=\([0-9]*\).*/\1/p' <<<"$out")
 elapsed=$(( $(date +%s) - t0 ))
 torn=$(grep -ci 'torn\|corrupt\|drop' "$D/server.log" || true)
