@@ -6,6 +6,10 @@
 # journal is compacted every ~64 KiB (OVSDB_LITE_COMPACT_BYTES) so kills also land during
 # compaction. Every restart must load the file; at the end every acknowledged transaction must
 # be in the database. Prints: transactions acknowledged, kills, transactions lost (must be 0).
+# SIGKILL cannot lose what was written but not fsync'ed, so a second phase checks the fsync
+# itself: under strace, no transaction reply may leave while a journal write is not yet
+# fsync'ed (group commit), with 4 concurrent clients and compactions
+# (tests/ovsdb/check_sync_order.py, itself checked on a crafted bad trace first).
 #   KILLS=N (default 40)   DURATION bound: ~60 s
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,8 +23,15 @@ KILLS=${KILLS:-40}
 D=$(mktemp -d /tmp/ovsdb-crash.XXXXXX)
 [ -n "${KEEP:-}" ] && echo "keeping $D"
 SPID=
+TPID=
 CPIDS=()
 cleanup() {
+  # strace: end the traced server first (SIGTERM to strace alone would leave it running).
+  if [ -n "$TPID" ]; then
+    for p in $(pgrep -P "$TPID"); do kill "$p" 2>/dev/null; done
+    kill "$TPID" 2>/dev/null
+    wait "$TPID" 2>/dev/null
+  fi
   for p in "${CPIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   [ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
   [ -n "${KEEP:-}" ] || rm -rf "$D"
@@ -84,3 +95,26 @@ if [ $vrc -ne 0 ] || [ "${lost:-1}" != 0 ] || [ "$acked" -lt 500 ]; then
   exit 1
 fi
 echo "PASS: $acked acknowledged transactions survived $kills SIGKILLs"
+
+# Phase 2: fsync before acknowledgement.
+command -v strace >/dev/null || { echo "FAIL: strace not installed (scripts/deps.sh)"; exit 1; }
+printf '%s\n' '1 openat(AT_FDCWD, "'"$D"'/db", O_WRONLY|O_APPEND) = 4' '1 accept4(3, NULL, NULL, SOCK_CLOEXEC) = 7' \
+  '1 write(4, "ODBL1 12 0\\n{}", 14) = 14' '1 sendto(7, "{\\"id\\":1,\\"result\\":[{}]}", 26, 0, NULL, 0) = 26' >"$D/bad.trace"
+if $PY "$TOP/tests/ovsdb/check_sync_order.py" "$D/bad.trace" "$D" >/dev/null; then
+  echo "FAIL: check_sync_order.py does not catch a reply sent before fsync"; exit 1
+fi
+{ kill "$SPID"; wait "$SPID"; } 2>/dev/null
+strace -f -s 80 -o "$D/strace.log" \
+  -e trace=openat,accept4,write,writev,pwrite64,fsync,fdatasync,sendto,sendmsg,close \
+  "$LITE" --remote="punix:$D/sock2" "$D/db" 2>>"$D/server.log" &
+TPID=$!
+$PY "$TOP/tests/ovsdb/txn_rate.py" "unix:$D/sock2" 400 "under strace" 4 || { echo "FAIL: clients under strace"; exit 1; }
+LPID=$(pgrep -P "$TPID" -f "ovsdb-lite" || true)
+kill "${LPID:-$TPID}" 2>/dev/null
+wait "$TPID" 2>/dev/null
+TPID=
+SPID=
+if ! $PY "$TOP/tests/ovsdb/check_sync_order.py" "$D/strace.log" "$D"; then
+  echo "FAIL: a transaction was acknowledged before its journal write was fsync'ed"; exit 1
+fi
+echo "PASS: every acknowledgement followed the fsync of its journal write"
