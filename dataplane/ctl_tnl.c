@@ -70,10 +70,16 @@ static int neigh_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *e
 				json_object_set_new(r, "age",
 				                    json_integer(now - atomic_load(&e->updated)));
 			}
-			json_object_set_new(
-			    r, "state",
-			    json_string(mp ? (atomic_load(&e->is_static) ? "static" : "reachable")
-			                   : "incomplete"));
+			/* As the fast path sees it: past three timeouts a dynamic entry is
+			 * unusable. */
+			bool is_static = atomic_load(&e->is_static);
+			uint32_t age = now - atomic_load(&e->updated);
+			const char *state = !mp                              ? "incomplete"
+			                    : is_static                      ? "static"
+			                    : age > 3 * br->neigh->timeout_s ? "expired"
+			                    : age > br->neigh->timeout_s     ? "stale"
+			                                                     : "reachable";
+			json_object_set_new(r, "state", json_string(state));
 			json_array_append_new(rows, r);
 		}
 	}
@@ -96,12 +102,13 @@ static int neigh_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *er
 	    (ret = wf_ctl_get_str(p, "mac", true, &macs, err, el)) < 0 ||
 	    (ret = wf_ctl_get_str(p, "port", false, &pname, err, el)) < 0)
 		return ret;
-	if (inet_pton(AF_INET, ips, &ip) != 1 || !ip.s_addr) {
-		snprintf(err, el, "'%s' is not an IPv4 address", ips);
+	if (inet_pton(AF_INET, ips, &ip) != 1 || !ip.s_addr || ip.s_addr == 0xffffffff ||
+	    (ntohl(ip.s_addr) >> 28) == 14) {
+		snprintf(err, el, "'%s' is not a unicast IPv4 address", ips);
 		return -EINVAL;
 	}
 	if (strlen(macs) != 17 || rte_ether_unformat_addr(macs, &mac) < 0 ||
-	    !rte_is_unicast_ether_addr(&mac)) {
+	    !rte_is_unicast_ether_addr(&mac) || rte_is_zero_ether_addr(&mac)) {
 		snprintf(err, el, "'%s' is not a unicast MAC address", macs);
 		return -EINVAL;
 	}

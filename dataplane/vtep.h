@@ -10,7 +10,7 @@
  * A bridge with other_config:tunnel-ip is an underlay bridge: it does not switch, every frame
  * on its ports is for the VTEP or dropped. Its config keys: tunnel-ip (A.B.C.D/N, required),
  * tunnel-gateway (A.B.C.D), tunnel-mac (the VTEP MAC; default: the first uplink's MAC),
- * tunnel-mtu (underlay IP MTU, 68..9600, default 1500), tunnel-udp-port (default 4789),
+ * tunnel-mtu (underlay IP MTU, 82..9600, default 1500), tunnel-udp-port (default 4789),
  * neigh-timeout (seconds, default 300).
  * Tunnel port options (OVS names): remote_ip (required), key (VNI 0..16777215, default 0),
  * dst_port (default 4789), local_ip (selects the underlay bridge), ttl (default 64), tos,

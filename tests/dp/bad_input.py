@@ -55,7 +55,10 @@ def expect_error(f, what, line_or_req, errno=None, text=None):
 s, f = conn()
 for m, p in [("bridge-add", {"name": "br0", "other_config": {"mac-aging-time": "30"}}),
              ("port-add", {"bridge": "br0", "name": "p0", "type": "dpdk",
-                           "options": {"dpdk-devargs": "net_null0"}, "tag": 10})]:
+                           "options": {"dpdk-devargs": "net_null0"}, "tag": 10}),
+             ("bridge-add", {"name": "bru", "other_config": {"tunnel-ip": "192.168.99.1/24"}}),
+             ("port-add", {"bridge": "bru", "name": "up0", "type": "dpdk",
+                           "options": {"dpdk-devargs": "net_null9"}})]:
     r = call(f, m, p)
     assert r["error"] is None, r
 before = call(f, "show")["result"]
@@ -106,6 +109,12 @@ cases = [
     ("fdb-show unknown bridge", ("fdb-show", {"bridge": "nobr"}), "ENOENT", "nobr"),
     ("stats unknown name", ("stats", {"name": "ghost"}), "ENOENT", "ghost"),
     ("replay-run in live mode", ("replay-run", {}), "ENOTSUP", "replay"),
+    ("neigh zero MAC", ("tnl-neigh-set", {"bridge": "bru", "ip": "192.168.99.2", "mac": "00:00:00:00:00:00"}), "EINVAL", "MAC"),
+    ("neigh multicast IP", ("tnl-neigh-set", {"bridge": "bru", "ip": "224.0.0.1", "mac": "02:00:00:00:00:01"}), "EINVAL", "unicast"),
+    ("neigh unknown port", ("tnl-neigh-set", {"bridge": "bru", "ip": "192.168.99.2", "mac": "02:00:00:00:00:01", "port": "p0"}), "ENOENT", "p0"),
+    ("vxlan port on underlay bridge", ("port-add", {"bridge": "bru", "name": "vx1", "type": "vxlan", "options": {"remote_ip": "192.168.99.2"}}), "EINVAL", "underlay"),
+    ("second underlay same IP", ("bridge-add", {"name": "bru2", "other_config": {"tunnel-ip": "192.168.99.1/24"}}), "EEXIST", "tunnel-ip"),
+    ("gateway off subnet", ("bridge-set", {"name": "bru", "other_config": {"tunnel-gateway": "10.0.0.1"}}), "EINVAL", "tunnel-gateway"),
     ("neigh on a non-underlay bridge", ("tnl-neigh-set", {"bridge": "br0", "ip": "1.1.1.1", "mac": "02:00:00:00:00:01"}), "EINVAL", "underlay"),
 ]
 for what, req, errno, text in cases:
