@@ -40,6 +40,10 @@ REQUESTS = [
                                                           "where": [["name", "==", "x"]]}]}]],
     ["transact", ["Open_vSwitch", {"op": "select", "table": "Nope", "where": []}]],
     ["transact", ["Open_vSwitch", {"op": "insert", "table": "Bridge", "row": {"name": 5}}]],
+    ["transact", ["Open_vSwitch", {"op": "assert", "lock": "l9"}]],
+    ["transact", ["Open_vSwitch", {"op": "wait", "table": "Open_vSwitch", "where": [],
+                                   "columns": ["next_cfg"], "until": "==",
+                                   "rows": [{"next_cfg": 999}], "timeout": 0}]],
     ["set_db_change_aware", [True]],
 ]
 
