@@ -24,13 +24,14 @@
 #include "vx_reason.h"
 #include "vtep_cfg.h"
 
-#define WF_MAX_PORTS   2048
-#define WF_MAX_BRIDGES 64
-#define WF_MAX_PMDS    16
-#define WF_MAX_THREADS (WF_MAX_PMDS + 1) /* counter slot 0 = main lcore */
-#define WF_BURST       32
-#define WF_NAME_MAX    64
-#define WF_PORT_NONE   WF_FDB_PORT_NONE
+#define WF_MAX_PORTS    2048
+#define WF_MAX_BRIDGES  64
+#define WF_MAX_PMDS     16
+#define WF_MAX_THREADS  (WF_MAX_PMDS + 1) /* counter slot 0 = main lcore */
+#define WF_BURST        32
+#define WF_NAME_MAX     64
+#define WF_SCRATCH_SIZE 16384
+#define WF_PORT_NONE    WF_FDB_PORT_NONE
 
 struct wf_ctx;
 struct wf_port;
@@ -162,6 +163,7 @@ struct wf_thread {
 	uint16_t ip_id; /* outer IPv4 id of encapsulated frames */
 	struct rte_mempool *pool;
 	struct wf_txbuf *txbufs; /* [WF_MAX_PORTS] */
+	uint8_t *scratch;        /* WF_SCRATCH_SIZE bytes: contiguous copy of a chained frame */
 	uint16_t n_touched;
 	uint16_t touched[WF_MAX_PORTS];
 	/* PMD loop statistics. */

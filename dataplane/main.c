@@ -134,12 +134,10 @@ static int setup(struct wf_ctx *ctx)
 	unsigned lcore, n = 0;
 	size_t sz;
 
-	/* Mbufs: enough for every rx ring and tx ring in flight; big ones in replay mode so a
-	 * jumbo frame from a pcap fits one segment. */
-	ctx->pool = rte_pktmbuf_pool_create("wf_mbufs", ctx->replay ? 4095 : 32767, 256, 0,
-	                                    ctx->replay ? 16384 + RTE_PKTMBUF_HEADROOM
-	                                                : RTE_MBUF_DEFAULT_BUF_SIZE,
-	                                    rte_socket_id());
+	/* Mbufs: enough for every rx ring and tx ring in flight. Frames bigger than one buffer
+	 * travel as chains, in replay mode too (replay.c), so both modes run the same code. */
+	ctx->pool = rte_pktmbuf_pool_create("wf_mbufs", ctx->replay ? 8191 : 32767, 256, 0,
+	                                    RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	if (!ctx->pool) {
 		WF_LOG(ERR, "cannot create the mbuf pool: %s", rte_strerror(rte_errno));
 		return -ENOMEM;
@@ -155,7 +153,8 @@ static int setup(struct wf_ctx *ctx)
 		t->txq = i == 0 ? 0 : i - 1;
 		t->txbufs = rte_zmalloc("wf_txbufs", WF_MAX_PORTS * sizeof(*t->txbufs),
 		                        RTE_CACHE_LINE_SIZE);
-		if (!t->txbufs)
+		t->scratch = rte_malloc("wf_scratch", WF_SCRATCH_SIZE, RTE_CACHE_LINE_SIZE);
+		if (!t->txbufs || !t->scratch)
 			return -ENOMEM;
 	}
 	RTE_LCORE_FOREACH_WORKER(lcore)

@@ -35,6 +35,33 @@ static int input_before(const struct input *a, const struct input *b)
 	return strcmp(a->port->name, b->port->name) < 0;
 }
 
+/* Copies a frame into a chain of mbufs, as a NIC or vhost-user would hand over a frame
+ * bigger than one buffer. NULL if the pool runs dry. */
+static struct rte_mbuf *frame_mbuf(struct rte_mempool *pool, const uint8_t *data, uint32_t len)
+{
+	struct rte_mbuf *head = NULL;
+	uint32_t off = 0;
+
+	do {
+		struct rte_mbuf *seg = rte_pktmbuf_alloc(pool);
+		if (!seg) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		uint32_t n = RTE_MIN(len - off, (uint32_t)rte_pktmbuf_tailroom(seg));
+		memcpy(rte_pktmbuf_append(seg, n), data + off, n);
+		off += n;
+		if (!head)
+			head = seg;
+		else if (rte_pktmbuf_chain(head, seg) < 0) {
+			rte_pktmbuf_free(seg);
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+	} while (off < len);
+	return head;
+}
+
 static void age_all(struct wf_ctx *ctx, uint32_t now)
 {
 	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++)
@@ -89,17 +116,13 @@ long wf_replay_run(struct wf_ctx *ctx, char *err, size_t errlen)
 			age_all(ctx, t->now);
 			last_age = t->now;
 		}
-		struct rte_mbuf *m = rte_pktmbuf_alloc(t->pool);
-		uint32_t len = next->hdr->caplen;
-		if (!m || len > rte_pktmbuf_tailroom(m)) {
-			snprintf(err, errlen,
-			         "port %s: frame %ld of %u bytes does not fit a buffer",
-			         next->port->name, n_frames, len);
-			rte_pktmbuf_free(m);
+		struct rte_mbuf *m = frame_mbuf(t->pool, next->data, next->hdr->caplen);
+		if (!m) {
+			snprintf(err, errlen, "port %s: no buffers for frame %ld (%u bytes)",
+			         next->port->name, n_frames, next->hdr->caplen);
 			n_frames = -ENOMEM;
 			break;
 		}
-		memcpy(rte_pktmbuf_append(m, len), next->data, len);
 		m->port = next->port->index;
 		const struct wf_snap *s = atomic_load_explicit(&ctx->snap, memory_order_acquire);
 		wf_switch_input(t, s, next->port->index, &m, 1);

@@ -125,16 +125,22 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
 	struct vx_rx_info info;
 	uint32_t flags = 0;
 
-	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) < 0) {
-		wf_switch_drop(t, in, WF_DROP_NO_MBUF, m);
-		return WF_PORT_NONE;
+	/* A chained (jumbo) frame is validated on a contiguous copy; the chain is then trimmed
+	 * in place, so big frames need no big buffers. */
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
+	if (m->nb_segs > 1) {
+		if (len > WF_SCRATCH_SIZE) {
+			vx_drop(t, in, VX_R_TOO_BIG, m);
+			return WF_PORT_NONE;
+		}
+		data = rte_pktmbuf_read(m, 0, len, t->scratch);
 	}
 	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
 		flags |= VX_RX_F_IP_CKSUM_GOOD;
 	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 		flags |= VX_RX_F_L4_CKSUM_GOOD;
-	enum vx_reason r = vx_decap(&vb->vtep->vx, s->vnis, rte_pktmbuf_mtod(m, const uint8_t *),
-	                            rte_pktmbuf_data_len(m), flags, &info);
+	enum vx_reason r = vx_decap(&vb->vtep->vx, s->vnis, data, len, flags, &info);
 	if (r != VX_R_OK) {
 		vx_drop(t, in, r, m);
 		return WF_PORT_NONE;
@@ -151,8 +157,12 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
 	last_key[0] = info.remote_ip;
 	last_key[1] = info.vni;
 	*last_port = tp;
-	rte_pktmbuf_adj(m, info.inner_off);
-	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - info.inner_len);
+	if (!rte_pktmbuf_adj(m, info.inner_off) ||
+	    (rte_pktmbuf_pkt_len(m) > info.inner_len &&
+	     rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - info.inner_len) < 0)) {
+		wf_switch_drop(t, in, WF_DROP_NO_MBUF, m); /* padding split across segments */
+		return WF_PORT_NONE;
+	}
 	m->ol_flags = 0;
 	vtep_count(t, vb, WF_VTEP_decapsulated);
 	return tp;
