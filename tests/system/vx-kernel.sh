@@ -41,6 +41,10 @@ ip -n "$VMW" link set eth0 mtu 1450
 ip -n "$VMK" link set eth0 mtu 1450
 VMW_MAC=$(ip netns exec "$VMW" cat /sys/class/net/eth0/address)
 
+wt_spawn tshark ip netns exec "$FAR" tshark -n -i ul1 -w "$T/ul1.pcapng"
+TS_PID=$WT_PID
+wt_wait "tshark capturing" 20 wt_log_has tshark "Capturing on"
+sleep 1 # (before weft starts: its ARP for the remote VTEP is checked too) the message comes slightly before the capture sees frames
 ov_dp "$W" "$RD" dataplane
 DP_PID=$WT_PID
 ovctl "$RD" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24 ||
@@ -51,10 +55,6 @@ ovctl "$RD" add-port br0 vx1 -- set Interface vx1 type=vxlan options:remote_ip=1
 	options:key=100 || wt_fail "add-port vx1"
 ov_afpacket_port "$RD" br0 vm1 vw0 1
 
-wt_spawn tshark ip netns exec "$FAR" tshark -n -i ul1 -w "$T/ul1.pcapng"
-TS_PID=$WT_PID
-wt_wait "tshark capturing" 20 wt_log_has tshark "Capturing on"
-sleep 1 # the message comes slightly before the capture sees frames
 
 ov_ping "$VMW" 10.100.0.2 || ov_ping "$VMW" 10.100.0.2 || wt_fail "vmW (weft) cannot ping vmK (kernel VXLAN)"
 ov_ping "$VMK" 10.100.0.1 || wt_fail "vmK (kernel VXLAN) cannot ping vmW (weft)"
@@ -78,10 +78,12 @@ ts() { # ts FILTER: the matching frames, one line each; fails the test if tshark
 	tshark "${TSOPT[@]}" -Y "$1" 2>"$T/tshark-read.err" || wt_fail "tshark -Y '$1': $(cat "$T/tshark-read.err")"
 }
 all=$(ts 'frame') weft=$(ts 'ip.src==192.168.99.1 && vxlan && icmp')
-bad=$(ts 'ip.src==192.168.99.1 && (_ws.malformed || _ws.expert.severity >= warning)')
+bad=$(ts '(ip.src==192.168.99.1 || arp.src.proto_ipv4==192.168.99.1) && (_ws.malformed || _ws.expert.severity >= warning)')
+n_arp=$(ts 'arp.src.proto_ipv4==192.168.99.1' | grep -c .)
 n_weft=$(grep -c . <<<"$weft") n_bad=$(grep -c . <<<"$bad")
-wt_log "tshark on ul1: $(grep -c . <<<"$all") frames, $n_weft from weft dissected as VXLAN+ICMP, $n_bad with warnings"
+wt_log "tshark on ul1: $(grep -c . <<<"$all") frames, $n_weft from weft dissected as VXLAN+ICMP, $n_arp ARP from weft, $n_bad with warnings"
 [ "$n_weft" -ge 9 ] || wt_fail "tshark: only $n_weft weft VXLAN/ICMP frames"
+[ "$n_arp" -ge 1 ] || wt_fail "tshark: no ARP from weft's tunnel address"
 if [ "$n_bad" != 0 ]; then
 	echo "$bad"
 	wt_fail "tshark: $n_bad weft frames malformed or with expert warnings"
