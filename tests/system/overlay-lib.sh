@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the overlay system tests (sourced, not run; not executable so scripts/test.sh
 # skips it): tests/system/vx-*.sh, tests/system/overlay-*.sh and scripts/lab.sh.
 # Builds on tests/tools/weft-test-lib.sh (wt_* helpers, $T, $WT_TAG, process tracking).
@@ -27,7 +28,7 @@ OV_NS=()
 OV_P=
 
 ov_cleanup() {
-	local rc=$? p n m
+	local rc=$? p n
 	trap - EXIT INT TERM
 	for p in "${WT_PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null

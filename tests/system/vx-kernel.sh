@@ -90,8 +90,8 @@ if [ "$n_bad" != 0 ]; then
 fi
 head -n 3 <<<"$weft"
 # Full-size frames: 1422 bytes of ICMP payload = a 1450-byte inner IP packet, 1500 outer.
-ip netns exec "$VMW" ping -c 2 -W 1 -s 1422 -M do 10.100.0.2 >/dev/null || wt_fail "vmW -> vmK, 1450-byte packets"
-ip netns exec "$VMK" ping -c 2 -W 1 -s 1422 -M do 10.100.0.1 >/dev/null || wt_fail "vmK -> vmW, 1450-byte packets"
+ip netns exec "$VMW" ping -c 2 -W 1 -s 1422 -M "do" 10.100.0.2 >/dev/null || wt_fail "vmW -> vmK, 1450-byte packets"
+ip netns exec "$VMK" ping -c 2 -W 1 -s 1422 -M "do" 10.100.0.1 >/dev/null || wt_fail "vmK -> vmW, 1450-byte packets"
 # TCP both ways (the kernel VXLAN side does its own checksums and segmentation).
 for dir in "" -R; do
 	wt_spawn iperf3-server ip netns exec "$VMK" iperf3 -s -1 -B 10.100.0.2
