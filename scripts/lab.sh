@@ -20,7 +20,9 @@
 # Checks: every VM pair pings (the guests ping each other from their init, the namespace VMs
 # ping everyone); underlay frames (kernel counters of ulB, rx+tx, i.e. every frame on the wire)
 # during each pair's measured pings: 0 for on-host pairs, > 0 for cross-host pairs; iperf3
-# TCP nA -> nB and nB -> nA across the overlay give a throughput (>= 1 Mbit/s).
+# TCP nA -> nB and nB -> nA across the overlay give a throughput (>= 1 Mbit/s); hostB's kernel
+# pings hostA's kernel address on the NIC weft shares through XDP (192.168.99.11/.12 are the
+# kernels' own underlay addresses).
 # Namespace VMs are veth pairs whose host end is an af_packet port: a net_tap interface moved
 # into another namespace reports link down to its PMD (it asks by name in its own namespace).
 # Env: WEFT_BUILD (use this build dir), LAB_IPERF_SECS (default 5), GUEST_TIMEOUT (s, 120).
@@ -121,6 +123,10 @@ ov_ns hostB
 ov_ns nA
 ov_ns nB
 ov_veth "$A" ulA "$B" ulB
+# The hosts' kernels keep addresses of their own on the underlay NICs: hostA's NIC is shared
+# through weft's XDP program (only weft's ARP/ICMP/VXLAN go to the AF_XDP socket).
+ip -n "$A" addr add 192.168.99.11/24 dev ulA
+ip -n "$B" addr add 192.168.99.12/24 dev ulB
 ov_nsvm "$A" vnA "$NA" "${IP[nA]}/24"
 ov_nsvm "$B" vnB "$NB" "${IP[nB]}/24"
 ip -n "$NA" link set eth0 mtu 1450 # 1500 underlay - 50 bytes of VXLAN over IPv4
@@ -254,6 +260,22 @@ iperf() { # iperf "" | -R
 iperf ""
 iperf -R
 
+# 5. The shared NIC: hostB's kernel pings hostA's kernel address on ulA (XDP_PASS), last, so
+# that the kernels' own ARP traffic cannot fall into a VM pair's measurement.
+p0=$(ip netns exec "$A" "$OV_XDP_CFG" ulA show | sed -n 's/.* pass=\([0-9]*\).*/\1/p')
+if ov_ping "$B" 192.168.99.11 || ov_ping "$B" 192.168.99.11; then
+	p1=$(ip netns exec "$A" "$OV_XDP_CFG" ulA show | sed -n 's/.* pass=\([0-9]*\).*/\1/p')
+	if [ $((p1 - p0)) -ge 3 ]; then
+		KERNEL_ROW="hostB kernel 192.168.99.12 -> hostA kernel 192.168.99.11 on weft's AF_XDP NIC: 3/3, XDP passed $((p1 - p0)) frames to hostA's kernel   PASS"
+	else
+		fail "kernel ping on ulA: XDP pass counter grew by $((p1 - p0)), want >= 3"
+		KERNEL_ROW="hostB kernel -> hostA kernel on weft's AF_XDP NIC: FAIL (XDP pass +$((p1 - p0)))"
+	fi
+else
+	fail "hostB's kernel cannot ping hostA's kernel address 192.168.99.11 on the AF_XDP NIC"
+	KERNEL_ROW="hostB kernel -> hostA kernel on weft's AF_XDP NIC: FAIL"
+fi
+
 # Weft's own view.
 encA=$(ov_stat "$RA" br-phy encapsulated) decA=$(ov_stat "$RA" br-phy decapsulated)
 encB=$(ov_stat "$RB" br-phy encapsulated) decB=$(ov_stat "$RB" br-phy decapsulated)
@@ -265,6 +287,7 @@ printf '%-4s %-12s     %-4s %-12s %-10s %-12s %-9s %8s  %s\n' VM ip VM ip where 
 for r in "${ROWS[@]}"; do echo "$r"; done
 for r in "${IPERF[@]}"; do echo "$r"; done
 echo "hostA: encapsulated=$encA decapsulated=$decA   hostB: encapsulated=$encB decapsulated=$decB"
+echo "$KERNEL_ROW"
 echo "hostA XDP program on ulA: $xdp"
 if [ "$MODE" = check ]; then
 	if [ $LAB_FAILED = 0 ]; then
