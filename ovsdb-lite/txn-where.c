@@ -311,11 +311,11 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 			}
 			/* Like ovsdb-server: "insert" takes at most the column's size. */
 			m->type = arg_type(ct, true, m->op == M_DELETE);
-			/* "delete" on a map also accepts a set of keys. */
+			/* "delete" on a map takes a map, or else a set of keys. */
 			const json_t *v = json_array_get(mj, 2);
-			if (m->op == M_DELETE && type_is_map(ct) && json_is_array(v) &&
-			    json_is_string(json_array_get(v, 0)) &&
-			    !strcmp(json_string_value(json_array_get(v, 0)), "set"))
+			if (m->op == M_DELETE && type_is_map(ct) &&
+			    !(json_is_array(v) && json_is_string(json_array_get(v, 0)) &&
+			      !strcmp(json_string_value(json_array_get(v, 0)), "map")))
 				m->type.value.type = ODB_VOID;
 		}
 		err = datum_from_json(&m->arg, &m->type, json_array_get(mj, 2), symtab,
