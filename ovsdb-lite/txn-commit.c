@@ -500,11 +500,14 @@ json_t *txn_precommit(struct txn *txn)
 	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
 		if (tr->changed && (tr->old ? tr->old : tr->new)->ts->has_strong_refs)
 			ref_diff(tr->old, tr->new, ODB_REF_STRONG, count_ref, &g);
+	/* Like ovsdb-server: strong references are checked before garbage collection, so a
+	 * dangling reference is an error even in a row that is then collected. */
+	err = check_integrity(txn);
+	if (err)
+		return err;
 	collect_garbage(txn);
 	mark_changes(txn);
-	err = check_integrity(txn);
-	if (!err)
-		err = update_weak_refs(txn);
+	err = update_weak_refs(txn);
 	if (err)
 		return err;
 	mark_changes(txn);

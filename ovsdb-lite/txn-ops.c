@@ -117,15 +117,18 @@ static json_t *parse_row(const struct op_ctx *c, const json_t *rj, struct odb_ro
 	const char *name;
 	json_t *v;
 
+	/* Unknown columns first: ovsdb-server usually reports them before bad values. */
+	json_object_foreach((json_t *)rj, name, v)
+	{
+		if (!schema_find_column(c->ts, name))
+			return odb_error("unknown column", rj, "No column %s in table %s.", name,
+			                 c->ts->name);
+	}
 	json_object_foreach((json_t *)rj, name, v)
 	{
 		const struct odb_column *col = schema_find_column(c->ts, name);
 		struct odb_datum d;
-		json_t *err;
-		if (!col)
-			return odb_error("unknown column", rj, "No column %s in table %s.", name,
-			                 c->ts->name);
-		err = datum_from_json(&d, &col->type, v, &c->txn->symtab, check);
+		json_t *err = datum_from_json(&d, &col->type, v, &c->txn->symtab, check);
 		if (err)
 			return err;
 		if (for_update && !col->mutable_) { /* after the value, like ovsdb-server */
@@ -341,6 +344,15 @@ static json_t *row_select_json(const struct odb_row *row, const unsigned *cols, 
 	return j;
 }
 
+static uint32_t project_hash(const struct odb_row *, const unsigned *cols, unsigned n);
+static bool project_equal(const struct odb_row *, const struct odb_row *, const unsigned *cols,
+                          unsigned n);
+
+struct seen_row {
+	struct hmap_node node;
+	const struct odb_row *row;
+};
+
 static json_t *op_select(struct op_ctx *c, json_t **resultp)
 {
 	static const struct member m[] = {{"table", M_ID, true},
@@ -359,11 +371,27 @@ static json_t *op_select(struct op_ctx *c, json_t **resultp)
 		err = parse_columns(c, json_object_get(c->op, "columns"), &cols, &n_cols);
 	if (err)
 		goto out;
+	/* Like ovsdb-server, rows are distinct over the selected columns. */
+	struct seen_row *seen = xcalloc(mc.n ? mc.n : 1, sizeof *seen);
+	struct hmap distinct;
+	hmap_init(&distinct);
 	rows = json_array();
-	for (size_t k = 0; k < mc.n; k++)
-		json_array_append_new(
-		    rows,
-		    row_select_json(txn_get(c->txn, c->ts->index, &mc.uuids[k]), cols, n_cols));
+	for (size_t k = 0; k < mc.n; k++) {
+		const struct odb_row *row = txn_get(c->txn, c->ts->index, &mc.uuids[k]);
+		uint32_t h = project_hash(row, cols, n_cols);
+		bool dup = false;
+		for (struct hmap_node *n = hmap_first_with_hash(&distinct, h); n && !dup;
+		     n = hmap_next_with_hash(n))
+			dup = project_equal(CONTAINER_OF(n, struct seen_row, node)->row, row, cols,
+			                    n_cols);
+		if (dup)
+			continue;
+		seen[k].row = row;
+		hmap_insert(&distinct, &seen[k].node, h);
+		json_array_append_new(rows, row_select_json(row, cols, n_cols));
+	}
+	hmap_destroy(&distinct);
+	free(seen);
 	*resultp = json_pack("{s:o}", "rows", rows);
 out:
 	free(cols);
