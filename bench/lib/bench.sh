@@ -28,7 +28,11 @@ log() {
 }
 die() { log "ERROR: $*"; exit 1; }
 
-bench_track() { BENCH_PIDS="$BENCH_PIDS $1"; }
+# bench_track PID: stop PID at clean-up (also listed in $W/pids for bench/run's signal path).
+bench_track() {
+	BENCH_PIDS="$BENCH_PIDS $1"
+	echo "$1" >>"$W/pids"
+}
 bench_untrack() { BENCH_PIDS=$(echo " $BENCH_PIDS " | sed "s/ $1 / /g"); }
 
 # Stops PID (SIGTERM, then SIGKILL after ~5 s) and waits for it to be gone.
