@@ -83,6 +83,9 @@ struct wf_port_class {
 	uint16_t (*tx)(struct wf_port *, uint16_t q, struct rte_mbuf **pkts, uint16_t n);
 	/* Current link state (main lcore). */
 	bool (*link_up)(struct wf_port *);
+	/* Frames the device dropped before weft saw them (full rx ring, no buffer); NULL when the
+	 * class has no device. Main lcore. */
+	uint64_t (*rx_missed)(struct wf_port *);
 };
 
 struct wf_port {

@@ -139,6 +139,14 @@ static bool eth_link_up(struct wf_port *port)
 	return link.link_status == RTE_ETH_LINK_UP;
 }
 
+static uint64_t eth_rx_missed(struct wf_port *port)
+{
+	struct rte_eth_stats st;
+	if (rte_eth_stats_get(port->eth_port, &st) < 0)
+		return 0;
+	return st.imissed + st.rx_nombuf;
+}
+
 static int dpdk_open(struct wf_ctx *ctx, struct wf_port *port, char *err, size_t errlen)
 {
 	const char *devargs = wf_port_option(port, "dpdk-devargs");
@@ -212,6 +220,7 @@ const struct wf_port_class wf_port_dpdk = {
     .rx = eth_rx,
     .tx = eth_tx,
     .link_up = eth_link_up,
+    .rx_missed = eth_rx_missed,
 };
 
 const struct wf_port_class wf_port_vhostuser = {
@@ -221,6 +230,7 @@ const struct wf_port_class wf_port_vhostuser = {
     .rx = eth_rx,
     .tx = eth_tx,
     .link_up = eth_link_up,
+    .rx_missed = eth_rx_missed,
 };
 
 const struct wf_port_class wf_port_vhostuserclient = {
@@ -230,6 +240,7 @@ const struct wf_port_class wf_port_vhostuserclient = {
     .rx = eth_rx,
     .tx = eth_tx,
     .link_up = eth_link_up,
+    .rx_missed = eth_rx_missed,
 };
 
 const struct wf_port_class *wf_port_class_find(const char *type)
