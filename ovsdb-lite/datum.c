@@ -552,8 +552,22 @@ static json_t *size_error(const json_t *j, const struct odb_type *t, size_t n)
 	                 what, t->min, t->max, n);
 }
 
+static json_t *datum_parse(struct odb_datum *d, const struct odb_type *t, const json_t *j,
+                           const struct odb_symtab_ops *symtab, bool check, bool dedupe);
+
 json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const json_t *j,
                         const struct odb_symtab_ops *symtab, bool check)
+{
+	return datum_parse(d, t, j, symtab, check, false);
+}
+
+json_t *datum_from_json_replay(struct odb_datum *d, const struct odb_type *t, const json_t *j)
+{
+	return datum_parse(d, t, j, NULL, false, true);
+}
+
+static json_t *datum_parse(struct odb_datum *d, const struct odb_type *t, const json_t *j,
+                           const struct odb_symtab_ops *symtab, bool check, bool dedupe)
 {
 	bool map = type_is_map(t);
 	const json_t *elems;
@@ -615,7 +629,9 @@ json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const jso
 		}
 		d->n++;
 	}
-	if (!datum_sort(d, t)) {
+	if (!datum_sort(d, t) && dedupe) {
+		datum_sort_unique(d, t);
+	} else if (!datum_sort(d, t)) {
 		err = odb_error("ovsdb error", NULL,
 		                map ? "map contains duplicate key" : "set contains duplicate");
 		goto fail;

@@ -68,6 +68,9 @@ void datum_sort_unique(struct odb_datum *, const struct odb_type *);
  * object (new ref; *d is then empty). */
 json_t *datum_from_json(struct odb_datum *d, const struct odb_type *, const json_t *,
                         const struct odb_symtab_ops *symtab, bool check);
+/* For replaying the journal: no constraint checks, no named UUIDs, and duplicate keys are
+ * dropped instead of being an error (a database must stay readable). */
+json_t *datum_from_json_replay(struct odb_datum *d, const struct odb_type *, const json_t *);
 json_t *datum_to_json(const struct odb_datum *, const struct odb_type *);
 /* Human-readable text as ovsdb-server prints values in messages: bare or quoted strings,
  * "[a, b]" for sets, "{k=v}" for maps. Caller frees. */

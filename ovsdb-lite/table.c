@@ -77,7 +77,7 @@ int row_apply_json(struct odb_row *row, const json_t *j, char **errp)
 			*errp = xasprintf("table %s: unknown column %s", ts->name, name);
 			return -1;
 		}
-		err = datum_from_json(&d, &col->type, v, NULL, false);
+		err = datum_from_json_replay(&d, &col->type, v);
 		if (err) {
 			char *s = json_dumps(err, JSON_COMPACT | JSON_SORT_KEYS);
 			*errp = xasprintf("table %s column %s: %s", ts->name, name, s ? s : "");

@@ -418,17 +418,21 @@ static json_t *apply_one(const struct mutation *m, struct odb_datum *d)
 			                "Result of \"%s\" operation contains duplicates.",
 			                mut_names[m->op]);
 	} else if (m->op == M_INSERT) {
-		unsigned n0 = d->n;
+		/* Search only the original (sorted) elements: the appended ones come from the
+		 * argument, whose keys are unique. */
+		struct odb_datum orig = *d;
 		for (unsigned i = 0; i < m->arg.n; i++) {
-			if (datum_find_key(d, ct, &m->arg.keys[i]) >= 0)
+			if (datum_find_key(&orig, ct, &m->arg.keys[i]) >= 0)
 				continue;
 			union odb_atom k, v;
 			atom_clone(ct->key.type, &k, &m->arg.keys[i]);
 			if (type_is_map(ct))
 				atom_clone(ct->value.type, &v, &m->arg.values[i]);
 			datum_append(d, ct, &k, &v);
+			orig.keys = d->keys; /* datum_append() may have moved the arrays */
+			orig.values = d->values;
 		}
-		if (d->n != n0)
+		if (d->n != orig.n)
 			datum_sort(d, ct);
 	} else { /* M_DELETE */
 		bool by_key = type_is_map(ct) && !type_is_map(&m->type);

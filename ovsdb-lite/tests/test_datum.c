@@ -110,6 +110,13 @@ static void test_json_notation(void **state)
 	assert_string_equal(parse_error(&tm, "[\"map\",[[\"a\",1],[\"a\",2]]]", true),
 	                    "ovsdb error");
 	assert_string_equal(parse_error(&tm, "[\"map\",[[\"a\"]]]", true), "syntax error");
+	/* Replay keeps a database readable: duplicates are dropped, not an error. */
+	json_t *dj = json_loads("[\"set\",[\"b\",\"a\",\"b\"]]", 0, NULL);
+	struct odb_datum dd;
+	assert_null(datum_from_json_replay(&dd, &ts, dj));
+	assert_int_equal(dd.n, 2);
+	datum_destroy(&dd, &ts);
+	json_decref(dj);
 	assert_string_equal(parse_error(&tm, "[\"map\",[[\"a\",\"b\"]]]", true), "syntax error");
 	assert_string_equal(parse_error(&tm, "\"a\"", true), "syntax error");
 	assert_string_equal(parse_error(&tm, "null", true), "syntax error");

@@ -239,6 +239,68 @@ static void test_mutate(void **state)
 	tenv_free(e);
 }
 
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* "insert" into a set: the result is the sorted union, whatever the overlap. */
+static void test_mutate_insert_union(void **state)
+{
+	struct tenv *e = tenv_new(NULL);
+	long long have[64], n_have = 0;
+	(void)state;
+
+	insert_parent(e->db, "a");
+	/* An argument key smaller than the existing one, then an existing one. */
+	json_t *r0 =
+	    run(e->db, "[{\"op\":\"mutate\",\"table\":\"Parent\",\"where\":[],\"mutations\":"
+	               "[[\"tags\",\"insert\",\"c\"],[\"tags\",\"insert\",[\"set\",[\"a\","
+	               "\"c\"]]]]}]");
+	assert_ok(r0);
+	json_decref(r0);
+	assert_col(e->db, "a", "tags", "[\"set\",[\"a\",\"c\"]]");
+	srand(7);
+	for (int round = 0; round < 40; round++) {
+		char arg[512] = "", *p = arg;
+		long long add[6];
+		int n_add = 1 + rand() % 6;
+		for (int i = 0; i < n_add; i++) {
+			bool dup;
+			do { /* distinct within the argument */
+				add[i] = rand() % 40;
+				dup = false;
+				for (int k = 0; k < i; k++)
+					dup |= add[k] == add[i];
+			} while (dup);
+			p += sprintf(p, "%s%lld", i ? "," : "", add[i]);
+		}
+		json_t *r = runf(e->db,
+		                 "[{\"op\":\"mutate\",\"table\":\"Parent\",\"where\":[],"
+		                 "\"mutations\":[[\"nums\",\"insert\",[\"set\",[%s]]]]}]",
+		                 arg);
+		assert_ok(r);
+		json_decref(r);
+		for (int i = 0; i < n_add; i++) {
+			bool found = false;
+			for (int k = 0; k < n_have; k++)
+				found |= have[k] == add[i];
+			if (!found)
+				have[n_have++] = add[i];
+		}
+		qsort(have, (size_t)n_have, sizeof *have, cmp_ll);
+		char want[1024] = "[\"set\",[", *q = want + strlen(want);
+		for (int k = 0; k < n_have; k++)
+			q += sprintf(q, "%s%lld", k ? "," : "", have[k]);
+		strcpy(q, "]]");
+		if (n_have == 1)
+			sprintf(want, "%lld", have[0]);
+		assert_col(e->db, "a", "nums", want);
+	}
+	tenv_free(e);
+}
+
 static void test_conditions(void **state)
 {
 	struct tenv *e = tenv_new(NULL);
@@ -575,10 +637,15 @@ static void test_hostile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_insert_select), cmocka_unit_test(test_insert_errors),
-	    cmocka_unit_test(test_update_delete), cmocka_unit_test(test_mutate),
-	    cmocka_unit_test(test_conditions),    cmocka_unit_test(test_wait),
-	    cmocka_unit_test(test_misc_ops),      cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_insert_select),
+	    cmocka_unit_test(test_insert_errors),
+	    cmocka_unit_test(test_update_delete),
+	    cmocka_unit_test(test_mutate),
+	    cmocka_unit_test(test_mutate_insert_union),
+	    cmocka_unit_test(test_conditions),
+	    cmocka_unit_test(test_wait),
+	    cmocka_unit_test(test_misc_ops),
+	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_trace_replies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
