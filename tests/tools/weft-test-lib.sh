@@ -1,5 +1,5 @@
 # Shared helpers of weft's system tests and quick benchmarks (sourced, not run):
-# tests/system/vhost-*.sh, tests/qemu/run-e2e.sh, bench/quick-l2.sh.
+# tests/system/vhost-*.sh, tests/system/overlay-lib.sh, tests/qemu/run-e2e.sh, bench/quick-l2.sh.
 #
 #   wt_setup NAME            temp dir $T, binaries ($WEFT_BUILD, default <repo>/build), EXIT trap
 #   wt_spawn LOG CMD...      runs CMD in the background, output in $T/LOG.log; PID in $WT_PID
@@ -9,6 +9,9 @@
 #   wctl ARGS...             weftctl --rundir $WT_RUNDIR ARGS
 #   wt_stat PORT COUNTER     one port counter from `weftctl --format=json stats`
 #   wt_link PORT             "up"/"down" from `weftctl --format=json show`
+#   wt_link_is PORT STATE, wt_has_port PORT, wt_fdb_has BR PORT MAC, wt_log_has LOG REGEX [MIN]
+#                            predicates for wt_wait and checks
+#   wt_json PYEXPR ARGS...   evaluates PYEXPR on `weftctl --format=json ARGS` (as r)
 #   wt_wait DESC SECS CMD... polls CMD (every 0.2 s) until it succeeds; fails the test on timeout
 #   wt_vmpeer LOG SOCK SERVER APPARGS...  starts weft-vmpeer on vhost-user socket SOCK (SERVER=1:
 #                            the peer creates the socket; else waits for it), PID in $WT_PID
@@ -28,6 +31,7 @@ WT_PIDS=()
 WT_PID=
 WT_RUNDIR=
 WT_N_DPDK=0
+WT_TAG=
 T=
 
 wt_log() {
