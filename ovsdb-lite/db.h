@@ -48,6 +48,9 @@ enum odb_txn_status {
  *   *changesp = change set (new ref), else NULL. A committed change is appended to the journal
  *   and fsync'ed BEFORE this returns, so the caller may acknowledge it at once. The journal is
  *   compacted (snapshot written, fsync'ed, renamed) when it grows past a threshold.
+ *   Shape (as ovsdb-server): an error raised by operation i is result i, followed by nulls up
+ *   to one entry per operation; an error found at commit (references, indexes, maxRows, or
+ *   "I/O error" if the journal cannot be written) is appended after the n results.
  * ODB_TXN_BLOCKED: *resultp and *changesp are NULL; *deadline_ms is when the earliest "wait"
  *   times out (or -1 for never). The caller retries the same request after the next commit
  *   that changed something, or at *deadline_ms.
