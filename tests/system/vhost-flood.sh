@@ -12,7 +12,7 @@ source "$(dirname "$0")/../tools/weft-test-lib.sh"
 wt_setup vhost-flood
 
 N=3000
-RATE=20000
+RATE=10000
 MAC_A=02:00:00:00:0a:03
 MAC_C=02:00:00:00:0c:03
 MAC_X=02:00:00:00:99:99

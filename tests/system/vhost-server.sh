@@ -16,8 +16,8 @@ set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
 wt_setup vhost-server
 
-N=5000
-RATE=25000
+N=4000
+RATE=10000
 MAC_A=02:00:00:00:0a:01
 MAC_B=02:00:00:00:0b:01
 RD=$T/run
