@@ -9,6 +9,7 @@
 #define WF_CTX_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,6 +40,7 @@ struct wf_tnl;
 struct wf_vtep;
 struct wf_neigh;
 struct vx_vni_table;
+struct vhost_port;
 
 /* Per-port counters of one thread (summed when read). */
 struct wf_port_ctr {
@@ -192,7 +194,9 @@ struct wf_ctx {
 	struct wf_port *ports[WF_MAX_PORTS];
 	struct wf_bridge *bridges[WF_MAX_BRIDGES];
 	struct wf_thread threads[WF_MAX_THREADS];
-	unsigned n_vdevs; /* for unique vdev names */
+	/* vhost-user ports by port index, for the vhost library's callbacks (port_vhost.c). */
+	pthread_mutex_t vhost_lock;
+	struct vhost_port *vhost[WF_MAX_PORTS];
 
 	/* Control channel. */
 	int ctl_fd;

@@ -229,6 +229,7 @@ int main(int argc, char **argv)
 	int ret, n_eal;
 
 	ctx->ctl_fd = -1;
+	pthread_mutex_init(&ctx->vhost_lock, NULL);
 	if (wf_eal_args_split(argc, argv, &ea) < 0)
 		return 2;
 	if (parse_args(ctx, ea.app_argc, ea.app_argv) < 0)

@@ -1,7 +1,7 @@
-/* Ports that are DPDK ethdevs: "dpdk" (any devargs), "dpdkvhostuser" (server socket in the run
- * directory) and "dpdkvhostuserclient" (connects to options:vhost-server-path, reconnecting
- * when the peer restarts). Devices are hot-plugged with rte_dev_probe() and removed with
- * rte_dev_remove(), so traffic on other ports is never disturbed. */
+/* Ports that are DPDK ethdevs: type "dpdk" with options:dpdk-devargs (net_pcap, net_af_packet,
+ * net_af_xdp, net_tap, net_null, a PCI device). Devices are hot-plugged with rte_dev_probe()
+ * and removed with rte_dev_remove(), so traffic on other ports is never disturbed.
+ * (vhost-user ports are in port_vhost.c.) */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,11 +114,6 @@ static void eth_close(struct wf_ctx *ctx, struct wf_port *port)
 {
 	(void)ctx;
 	eth_release(port->eth_port);
-	if (port->cls == &wf_port_vhostuser) {
-		char path[PATH_MAX + WF_NAME_MAX + 16];
-		snprintf(path, sizeof(path), "%s/%s.sock", ctx->rundir, port->name);
-		unlink(path);
-	}
 }
 
 static uint16_t eth_rx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
@@ -158,61 +153,6 @@ static int dpdk_open(struct wf_ctx *ctx, struct wf_port *port, char *err, size_t
 	return eth_open(ctx, port, devargs, err, errlen);
 }
 
-static int vhost_open(struct wf_ctx *ctx, struct wf_port *port, const char *path, int client,
-                      char *err, size_t errlen)
-{
-	char devargs[PATH_MAX + 128];
-	struct stat st;
-
-	if (strchr(path, ',')) {
-		snprintf(err, errlen, "port %s: socket path '%s' must not contain ','", port->name,
-		         path);
-		return -EINVAL;
-	}
-	/* A stale server socket left by a crash would make the bind fail. */
-	if (!client && stat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			snprintf(err, errlen, "port %s: '%s' exists and is not a socket",
-			         port->name, path);
-			return -EEXIST;
-		}
-		unlink(path);
-	}
-	snprintf(port->devname, sizeof(port->devname), "net_vhost%u", ctx->n_vdevs++);
-	snprintf(devargs, sizeof(devargs), "%s,iface=%s,client=%d,queues=1", port->devname, path,
-	         client);
-	return eth_open(ctx, port, devargs, err, errlen);
-}
-
-static int vhostuser_open(struct wf_ctx *ctx, struct wf_port *port, char *err, size_t errlen)
-{
-	char path[PATH_MAX + WF_NAME_MAX + 16];
-	int n = snprintf(path, sizeof(path), "%s/%s.sock", ctx->rundir, port->name);
-	if (n >= (int)sizeof(path) || n > 107) {
-		snprintf(err, errlen, "port %s: socket path '%s' is too long for a unix socket",
-		         port->name, path);
-		return -ENAMETOOLONG;
-	}
-	return vhost_open(ctx, port, path, 0, err, errlen);
-}
-
-static int vhostuserclient_open(struct wf_ctx *ctx, struct wf_port *port, char *err, size_t errlen)
-{
-	const char *path = wf_port_option(port, "vhost-server-path");
-	if (!path || !path[0]) {
-		snprintf(err, errlen,
-		         "port %s: type dpdkvhostuserclient needs options:vhost-server-path",
-		         port->name);
-		return -EINVAL;
-	}
-	if (strlen(path) > 107) {
-		snprintf(err, errlen, "port %s: vhost-server-path is too long for a unix socket",
-		         port->name);
-		return -ENAMETOOLONG;
-	}
-	return vhost_open(ctx, port, path, 1, err, errlen);
-}
-
 const struct wf_port_class wf_port_dpdk = {
     .type = "dpdk",
     .open = dpdk_open,
@@ -222,35 +162,3 @@ const struct wf_port_class wf_port_dpdk = {
     .link_up = eth_link_up,
     .rx_missed = eth_rx_missed,
 };
-
-const struct wf_port_class wf_port_vhostuser = {
-    .type = "dpdkvhostuser",
-    .open = vhostuser_open,
-    .close = eth_close,
-    .rx = eth_rx,
-    .tx = eth_tx,
-    .link_up = eth_link_up,
-    .rx_missed = eth_rx_missed,
-};
-
-const struct wf_port_class wf_port_vhostuserclient = {
-    .type = "dpdkvhostuserclient",
-    .open = vhostuserclient_open,
-    .close = eth_close,
-    .rx = eth_rx,
-    .tx = eth_tx,
-    .link_up = eth_link_up,
-    .rx_missed = eth_rx_missed,
-};
-
-const struct wf_port_class *wf_port_class_find(const char *type)
-{
-	static const struct wf_port_class *const classes[] = {
-	    &wf_port_dpdk,   &wf_port_vhostuser, &wf_port_vhostuserclient,
-	    &wf_port_replay, &wf_port_vxlan,
-	};
-	for (unsigned i = 0; i < RTE_DIM(classes); i++)
-		if (strcmp(classes[i]->type, type) == 0)
-			return classes[i];
-	return NULL;
-}
