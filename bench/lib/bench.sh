@@ -258,7 +258,7 @@ tp_port_tx() {
 	n=$(grep -c 'NIC statistics for port' "$W/tp.log")
 	tp_cmd "show port stats $1"
 	wait_for "[ \$(grep -c 'NIC statistics for port' '$W/tp.log') -gt $n ] && grep -q 'Tx-bps' <(tail -3 '$W/tp.log')" 5 ||
-		die "testpmd did not answer"
+		{ echo "testpmd did not answer 'show port stats'" >&2; return 1; }
 	tac "$W/tp.log" | grep -m1 'TX-packets:' | awk '{print $2}'
 }
 

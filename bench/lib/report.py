@@ -52,12 +52,21 @@ def summarize(meta, recs):
             xs = [r[k] for r in rs if r.get(k) is not None]
             if xs:
                 d[k] = med(xs)
+        # Rate per second of CPU the PMD thread was actually granted (the machine is shared:
+        # other tenants' threads take the switch core for part of a window).
+        norm = [r["value"] / (r["pmd_oncpu_pct"] / 100.0) for r in rs
+                if r.get("value") is not None and r.get("pmd_oncpu_pct")]
+        if norm:
+            d["per_cpu_median"] = med(norm)
         rss = [r["rss_kb"] for r in rs if r.get("rss_kb") is not None]
         if rss:
             d["peak_rss_kb"] = max(rss)
         d["available"] = bool(vals)
         out["systems"][s] = d
         per[s] = {r["round"]: r.get("value") for r in rs}
+    oncpu = {}
+    for s in per:
+        oncpu[s] = {r["round"]: r.get("pmd_oncpu_pct") for r in recs if r["system"] == s}
     for other in ("ovs", "testpmd"):
         if "weft" not in per or other not in per:
             continue
@@ -66,6 +75,13 @@ def summarize(meta, recs):
         if pairs:
             out["ratios"]["weft/" + other] = {"pairs": pairs, "median": med(pairs),
                                               "min": min(pairs), "max": max(pairs)}
+        npairs = [(per["weft"][k] / oncpu["weft"][k]) / (per[other][k] / oncpu[other][k])
+                  for k in sorted(per["weft"])
+                  if per["weft"].get(k) and per[other].get(k) and oncpu["weft"].get(k)
+                  and oncpu[other].get(k)]
+        if npairs:
+            out["ratios"]["weft/" + other + " per-cpu"] = {
+                "pairs": npairs, "median": med(npairs), "min": min(npairs), "max": max(npairs)}
     return out
 
 
@@ -125,6 +141,30 @@ def markdown(res):
             "-" if busy is None else "%.0f%%" % busy,
             fmt(S.get("ovs", {}).get("ovs_cycles_per_pkt"), 0),
             "-" if oncpu == "-/-/-" else oncpu + "%", rss("weft"), rss("ovs"), rss("testpmd")))
+    L.append("")
+    L.append("The same packet workloads normalized by the CPU the switch's PMD thread was "
+             "actually given (Mpps ÷ PMD on-CPU share): closer to what each switch does per "
+             "core-second on a quiet machine; an upper-bound estimate when the generator, not "
+             "the switch, was short of CPU.")
+    L.append("")
+    L.append("| workload | weft Mpps/CPU | OVS Mpps/CPU | testpmd Mpps/CPU | weft/OVS per CPU | weft/testpmd per CPU |")
+    L.append("|---|---|---|---|---|---|")
+    for w in res["workloads"]:
+        if w["unit"] != "Mpps":
+            continue
+        S = w["systems"]
+
+        def pc(s):
+            v = S.get(s, {}).get("per_cpu_median")
+            return fmt(v)
+
+        def rr(k):
+            r = w["ratios"].get(k)
+            if not r:
+                return "-"
+            return fmt(r["median"]) + ("" if len(r["pairs"]) < 2 else " (%s..%s)" % (fmt(r["min"]), fmt(r["max"])))
+        L.append("| %s | %s | %s | %s | %s | %s |" % (w["name"], pc("weft"), pc("ovs"), pc("testpmd"),
+                                                    rr("weft/ovs per-cpu"), rr("weft/testpmd per-cpu")))
     L.append("")
     notes = []
     for w in res["workloads"]:

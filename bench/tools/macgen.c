@@ -256,8 +256,8 @@ static void mg_loop(struct mg_ctx *ctx)
 	while (!ctx->quit) {
 		if (ctx->tx_port >= 0) {
 			if (n_pending < MG_BURST &&
-			    rte_pktmbuf_alloc_bulk(ctx->pool, tx + n_pending, MG_BURST - n_pending) ==
-			        0) {
+			    rte_pktmbuf_alloc_bulk(ctx->pool, tx + n_pending,
+			                           MG_BURST - n_pending) == 0) {
 				k = mg_fill(ctx, tx + n_pending, MG_BURST - n_pending, k);
 				n_pending = MG_BURST;
 			}
