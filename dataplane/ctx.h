@@ -184,6 +184,7 @@ struct wf_ctx {
 	char replay_dir[PATH_MAX], replay_out[PATH_MAX];
 	uint32_t pmd_sleep_max_us;
 	unsigned n_pmds;
+	unsigned n_mbufs;
 	unsigned pmd_lcores[WF_MAX_PMDS];
 	atomic_bool quit;
 	uint64_t tsc_hz, start_tsc;

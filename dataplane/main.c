@@ -45,12 +45,15 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: weft-dataplane [EAL args] -- [--rundir DIR] [--pmds N]\n"
-	           "           [--pmd-sleep-max US] [--pidfile FILE]\n"
+	           "           [--pmd-sleep-max US] [--mbufs N] [--pidfile FILE]\n"
 	           "           [--replay CASE_DIR --replay-out OUT_DIR]\n"
 	           "  --rundir DIR        run directory (default $WEFT_RUNDIR or /run/weft)\n"
 	           "  --pmds N            PMD threads (default 1; 0 = no forwarding)\n"
 	           "  --pmd-sleep-max US  idle PMDs sleep up to US microseconds (default 0: busy "
 	           "poll)\n"
+	           "  --mbufs N           packet buffers (default 16383; an ethdev rx queue holds "
+	           "1024)\n"
+	           "  --pidfile FILE      (default <rundir>/dataplane.pid)\n"
 	           "  --replay DIR        pcap test mode: replay ports read DIR/<port>.in.pcap\n"
 	           "  --replay-out DIR    ... and write DIR/<port>.out.pcap\n");
 }
@@ -73,6 +76,7 @@ static int parse_args(struct wf_ctx *ctx, int argc, char **argv)
 
 	snprintf(ctx->rundir, sizeof(ctx->rundir), "%s", env && *env ? env : "/run/weft");
 	ctx->n_pmds = 1;
+	ctx->n_mbufs = 16383;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -97,6 +101,13 @@ static int parse_args(struct wf_ctx *ctx, int argc, char **argv)
 			break;
 		case 'p':
 			snprintf(ctx->pidfile, sizeof(ctx->pidfile), "%s", optarg);
+			break;
+		case 'm':
+			ctx->n_mbufs = strtoul(optarg, &end, 10);
+			if (*end || ctx->n_mbufs < 1024 || ctx->n_mbufs > (1u << 22)) {
+				fprintf(stderr, "weft-dataplane: --mbufs must be 1024..4194304\n");
+				return -EINVAL;
+			}
 			break;
 		case 'R':
 			ctx->replay = true;
@@ -134,9 +145,10 @@ static int setup(struct wf_ctx *ctx)
 	unsigned lcore, n = 0;
 	size_t sz;
 
-	/* Mbufs: enough for every rx ring and tx ring in flight. Frames bigger than one buffer
-	 * travel as chains, in replay mode too (replay.c), so both modes run the same code. */
-	ctx->pool = rte_pktmbuf_pool_create("wf_mbufs", ctx->replay ? 8191 : 32767, 256, 0,
+	/* Mbufs: enough for the rx rings of a few ethdev ports and every burst in flight
+	 * (--mbufs raises it). Frames bigger than one buffer travel as chains, in replay mode too
+	 * (replay.c), so both modes run the same code. */
+	ctx->pool = rte_pktmbuf_pool_create("wf_mbufs", ctx->replay ? 8191 : ctx->n_mbufs, 256, 0,
 	                                    RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	if (!ctx->pool) {
 		WF_LOG(ERR, "cannot create the mbuf pool: %s", rte_strerror(rte_errno));
@@ -146,7 +158,8 @@ static int setup(struct wf_ctx *ctx)
 	ctx->qsbr = rte_zmalloc("wf_qsbr", sz, RTE_CACHE_LINE_SIZE);
 	if (!ctx->qsbr || rte_rcu_qsbr_init(ctx->qsbr, WF_MAX_THREADS) < 0)
 		return -ENOMEM;
-	for (unsigned i = 0; i < WF_MAX_THREADS; i++) {
+	/* Forwarding threads: slot 0 (the main lcore: replay mode) and one per PMD. */
+	for (unsigned i = 0; i <= ctx->n_pmds; i++) {
 		struct wf_thread *t = &ctx->threads[i];
 		t->slot = i;
 		t->pool = ctx->pool;
