@@ -230,9 +230,11 @@ set ylabel "Mpps"
 set xtics rotate by -35 scale 0
 set grid ytics
 set title "Forwarding rate by workload (median of rounds)"
+set key outside top center horizontal
 plot "%s" using 2:xtic(1) title "weft", "" using 3 title "OVS-DPDK", "" using 4 title "testpmd (ceiling)"
 unset xtics
 set xtics
+set key inside top right vertical
 set style data linespoints
 set logscale x
 set xlabel "distinct destination MACs (pre-learned)"
