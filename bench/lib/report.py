@@ -3,6 +3,7 @@
 (gnuplot), and refreshes <out>/latest.{json,md,png}.
 
   report.py --raw RAW.jsonl --meta META.jsonl --env ENV-JSON --out DIR --stamp STAMP [--quick=0|1]
+  report.py --from-json DIR/STAMP.json      rewrites DIR/STAMP.{json,md,png} from its records
 
 RAW: one record per (workload, system, round): value (Mpps or the workload's unit) or error,
 cycles_per_pkt / pmd_busy_pct (weft's PMD counters), ovs_cycles_per_pkt, rss_kb (VmHWM).
@@ -16,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 
 SYSTEMS = ["weft", "ovs", "testpmd"]
 LABEL = {"weft": "weft", "ovs": "OVS-DPDK", "testpmd": "testpmd"}
@@ -230,11 +232,14 @@ set ylabel "Mpps"
 set xtics rotate by -35 scale 0
 set grid ytics
 set title "Forwarding rate by workload (median of rounds)"
-set key outside top center horizontal
+set key inside top left vertical opaque
+set yrange [0:*]
+set offsets 0, 0, graph 0.25, 0
 plot "%s" using 2:xtic(1) title "weft", "" using 3 title "OVS-DPDK", "" using 4 title "testpmd (ceiling)"
 unset xtics
 set xtics
-set key inside top right vertical
+set key inside bottom left vertical opaque
+set offsets 0, 0, 0, 0
 set style data linespoints
 set logscale x
 set xlabel "distinct destination MACs (pre-learned)"
@@ -245,6 +250,7 @@ set xrange [50:2000]
 set title "VM->VM frame size sweep, one MAC"
 plot "%s" using 1:2 title "weft" lw 2, "" using 1:3 title "OVS-DPDK" lw 2, "" using 1:4 title "testpmd" lw 2
 unset logscale x
+set key inside top left vertical opaque
 set xrange [0:1600]
 set xlabel "frame size (bytes)"
 set ylabel "Gbit/s (frame bytes)"
@@ -264,22 +270,37 @@ unset multiplot
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--raw", required=True)
-    ap.add_argument("--meta", required=True)
-    ap.add_argument("--env", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--stamp", required=True)
+    ap.add_argument("--raw")
+    ap.add_argument("--meta")
+    ap.add_argument("--env")
+    ap.add_argument("--out")
+    ap.add_argument("--stamp")
     ap.add_argument("--quick", default="0")
+    ap.add_argument("--from-json")
     a = ap.parse_args()
-    recs = [json.loads(l) for l in open(a.raw) if l.strip()]
-    metas = [json.loads(l) for l in open(a.meta) if l.strip()]
-    res = {"stamp": a.stamp, "env": json.loads(a.env), "workloads": [], "records": recs}
+    if a.from_json:
+        old = json.load(open(a.from_json))
+        recs = old["records"]
+        metas = [{"name": w["name"], "desc": w["desc"], "kind": w["kind"], "unit": w["unit"],
+                  "systems": " ".join(w["systems"]), "group": w["group"],
+                  "x": "" if w["x"] is None else "%g" % w["x"]} for w in old["workloads"]]
+        env, a.out, a.stamp = old["env"], os.path.dirname(os.path.abspath(a.from_json)), old["stamp"]
+        tmpdir = tempfile.mkdtemp()
+    else:
+        if not (a.raw and a.meta and a.env and a.out and a.stamp):
+            ap.error("--raw, --meta, --env, --out and --stamp are required")
+        recs = [json.loads(l) for l in open(a.raw) if l.strip()]
+        metas = [json.loads(l) for l in open(a.meta) if l.strip()]
+        env = json.loads(a.env)
+        tmpdir = os.path.dirname(os.path.abspath(a.raw))
+    res = {"stamp": a.stamp, "env": env, "workloads": [], "records": recs}
     for m in metas:
         res["workloads"].append(summarize(m, [r for r in recs if r["workload"] == m["name"]]))
     os.makedirs(a.out, exist_ok=True)
     base = os.path.join(a.out, a.stamp)
-    tmpdir = os.path.dirname(os.path.abspath(a.raw))
     err = plot(res, base + ".png", tmpdir)
+    if a.from_json:
+        shutil.rmtree(tmpdir, ignore_errors=True)
     res["plot"] = None if err else os.path.basename(base + ".png")
     md = markdown(res)
     if err:
