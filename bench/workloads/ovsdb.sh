@@ -9,6 +9,7 @@ WL_UNIT=txn/s
 WL_SYSTEMS="weft ovs"
 WL_GROUP=control
 WL_DESC="OVSDB small durable inserts, $CLIENTS client(s): ovsdb-lite (weft) vs ovsdb-server (OVS)"
+# The records also carry p50_ms, p99_ms (transaction latency) and n_txns.
 SCHEMA=$TOP/ovsdb-lite/vswitch.ovsschema
 TXN_SECS=$((QUICK ? 2 : 5))
 OVSDB_LITE=$BUILD/ovsdb-lite/ovsdb-lite
@@ -31,6 +32,7 @@ measure_weft() {
 	peak_rss "$pid" >"$W/rss"
 	bench_kill "$pid"
 	log "  ovsdb-lite: $(cat "$W/txn.out") (txn/s p50ms p99ms n)"
+	awk '{print "p50_ms=" $2, "p99_ms=" $3, "n_txns=" $4}' "$W/txn.out" >"$W/extra"
 	awk '{print $1}' "$W/txn.out"
 }
 measure_ovs() {
@@ -49,5 +51,6 @@ measure_ovs() {
 	peak_rss "$pid" >"$W/rss"
 	bench_kill "$pid"
 	log "  ovsdb-server: $(cat "$W/txn.out") (txn/s p50ms p99ms n)"
+	awk '{print "p50_ms=" $2, "p99_ms=" $3, "n_txns=" $4}' "$W/txn.out" >"$W/extra"
 	awk '{print $1}' "$W/txn.out"
 }
