@@ -22,7 +22,7 @@ json=$(ls "$OUT"/*.json 2>/dev/null | head -1)
 [ -n "$json" ] || { tail -30 "$OUT/run.log"; echo "FAIL: no JSON written"; exit 1; }
 [ -s "${json%.json}.md" ] || { echo "FAIL: no Markdown table"; exit 1; }
 [ -s "${json%.json}.png" ] || { echo "FAIL: no PNG plot"; exit 1; }
-file "${json%.json}.png" | grep -q 'PNG image' || { echo "FAIL: plot is not a PNG"; exit 1; }
+[ "$(head -c 4 "${json%.json}.png" | od -An -c | tr -d " ")" = "211PNG" ] || { echo "FAIL: plot is not a PNG"; exit 1; }
 
 /usr/bin/python3 - "$json" <<'PY'
 import json, sys
