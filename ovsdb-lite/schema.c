@@ -141,7 +141,7 @@ static bool base_from_json(struct sctx *c, struct odb_base *b, const json_t *j, 
 	                                      "refTable", "refType", NULL};
 	const json_t *t = json_is_object(j) ? json_object_get(j, "type") : j;
 	enum odb_atype at;
-	long long v;
+	long long v = 0;
 
 	if (!json_is_string(t))
 		return fail(c, "%s: atomic type expected (a string or an object with \"type\")",
@@ -248,7 +248,7 @@ static bool base_from_json(struct sctx *c, struct odb_base *b, const json_t *j, 
 static bool type_from_json(struct sctx *c, struct odb_type *t, const json_t *j, const char *where)
 {
 	static const char *const allowed[] = {"key", "value", "min", "max", NULL};
-	long long v;
+	long long v = 0;
 
 	memset(t, 0, sizeof *t);
 	t->min = t->max = 1;
@@ -353,7 +353,7 @@ static bool table_from_json(struct sctx *c, struct odb_table_schema *ts, const c
 	}
 	const json_t *mr = json_object_get(j, "maxRows");
 	if (mr) {
-		long long v;
+		long long v = 0;
 		if (!get_int(c, mr, name, "maxRows", 1, &v))
 			return false;
 		ts->max_rows = v >= ODB_UNLIMITED ? ODB_UNLIMITED : (unsigned)v;
