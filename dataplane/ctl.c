@@ -16,12 +16,21 @@
 #define WF_CTL_MAX_CLIENTS 64
 #define WF_CTL_MAX_LINE    (16 << 20)
 
+/* A client: requests come in 'in', replies wait in 'out' until the socket takes them. While
+ * 'out' holds more than WF_CTL_OUT_HIGH bytes no more requests are read from this client
+ * (back-pressure), so a client that pipelines without reading never blocks the dataplane. */
 struct wf_ctl_client {
 	struct wf_ctl_client *next;
 	int fd;
-	char *buf;
-	size_t len, cap;
+	char *in;
+	size_t in_len, in_cap;
+	char *out;
+	size_t out_off, out_len, out_cap;
 };
+
+#define WF_CTL_OUT_HIGH (1 << 20)
+
+static int out_flush(struct wf_ctl_client *c);
 
 int wf_ctl_get_str(const json_t *params, const char *key, bool required, const char **out,
                    char *err, size_t errlen)
@@ -111,13 +120,21 @@ static void client_close(struct wf_ctx *ctx, struct wf_ctl_client *c)
 		pp = &(*pp)->next;
 	*pp = c->next;
 	close(c->fd);
-	free(c->buf);
+	free(c->in);
+	free(c->out);
 	free(c);
 }
 
 void wf_ctl_fini(struct wf_ctx *ctx)
 {
 	char path[PATH_MAX + 32];
+	/* Replies already made (the one to "exit" among them) still go out, within a second. */
+	for (struct wf_ctl_client *c = ctx->clients; c; c = c->next) {
+		for (int i = 0; i < 100 && c->out_off < c->out_len && out_flush(c) == 0; i++) {
+			struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
+			poll(&pfd, 1, 10);
+		}
+	}
 	while (ctx->clients)
 		client_close(ctx, ctx->clients);
 	if (ctx->ctl_fd >= 0) {
@@ -215,66 +232,86 @@ reply:;
 	return r;
 }
 
-static int send_all(int fd, const char *p, size_t n)
+/* Appends 'len' bytes to the client's output. 0 or -ENOMEM. */
+static int out_append(struct wf_ctl_client *c, const char *p, size_t len)
 {
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-			if (poll(&pfd, 1, 5000) <= 0)
-				return -ETIMEDOUT;
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -EIO;
-		p += w;
-		n -= w;
+	if (c->out_off && c->out_off == c->out_len)
+		c->out_off = c->out_len = 0;
+	if (c->out_len + len > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 8192;
+		while (cap < c->out_len + len)
+			cap *= 2;
+		char *b = realloc(c->out, cap);
+		if (!b)
+			return -ENOMEM;
+		c->out = b;
+		c->out_cap = cap;
 	}
+	memcpy(c->out + c->out_len, p, len);
+	c->out_len += len;
 	return 0;
 }
 
-/* Reads what is available; handles complete lines. Returns -1 when the client is gone. */
-static int client_read(struct wf_ctx *ctx, struct wf_ctl_client *c)
+/* Sends what the socket takes now. -1 when the client is gone. */
+static int out_flush(struct wf_ctl_client *c)
 {
-	if (c->cap - c->len < 4096) {
-		size_t cap = c->cap ? c->cap * 2 : 8192;
-		if (cap > WF_CTL_MAX_LINE + 8192)
-			return -1; /* a line too long to be a request */
-		char *b = realloc(c->buf, cap);
-		if (!b)
+	while (c->out_off < c->out_len) {
+		ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+		                 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (w <= 0)
 			return -1;
-		c->buf = b;
-		c->cap = cap;
+		c->out_off += w;
 	}
-	ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-		return -1;
-	if (n < 0)
-		return 0;
-	c->len += n;
+	c->out_off = c->out_len = 0;
+	return 0;
+}
+
+/* Handles the complete request lines buffered for 'c', while its output is not backed up. */
+static int client_process(struct wf_ctx *ctx, struct wf_ctl_client *c)
+{
+	size_t start = 0;
 	char *nl;
-	while ((nl = memchr(c->buf, '\n', c->len))) {
-		size_t ll = nl - c->buf;
-		json_t *r = dispatch(ctx, c->buf, ll);
+	int ret = 0;
+
+	while (c->out_len - c->out_off < WF_CTL_OUT_HIGH && !atomic_load(&ctx->quit) &&
+	       (nl = memchr(c->in + start, '\n', c->in_len - start))) {
+		size_t ll = nl - (c->in + start);
+		json_t *r = dispatch(ctx, c->in + start, ll);
 		char *s = json_dumps(r, JSON_COMPACT);
 		json_decref(r);
-		int ret = -1;
-		if (s) {
-			size_t sl = strlen(s);
-			s[sl] = '\n';
-			ret = send_all(c->fd, s, sl + 1);
-			free(s);
-		}
-		memmove(c->buf, nl + 1, c->len - ll - 1);
-		c->len -= ll + 1;
+		start += ll + 1;
+		if (!s || out_append(c, s, strlen(s)) < 0 || out_append(c, "\n", 1) < 0)
+			ret = -1;
+		free(s);
 		if (ret < 0)
-			return -1;
-		if (atomic_load(&ctx->quit))
 			break;
 	}
-	return 0;
+	memmove(c->in, c->in + start, c->in_len - start);
+	c->in_len -= start;
+	return ret < 0 ? ret : out_flush(c);
+}
+
+/* Reads what is available. -1 when the client is gone or sent a line too long. */
+static int client_read(struct wf_ctx *ctx, struct wf_ctl_client *c)
+{
+	if (c->in_cap - c->in_len < 4096) {
+		size_t cap = c->in_cap ? c->in_cap * 2 : 8192;
+		if (cap > WF_CTL_MAX_LINE + 8192)
+			return -1; /* a line too long to be a request */
+		char *b = realloc(c->in, cap);
+		if (!b)
+			return -1;
+		c->in = b;
+		c->in_cap = cap;
+	}
+	ssize_t n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return -1;
+	if (n > 0)
+		c->in_len += n;
+	return client_process(ctx, c);
 }
 
 void wf_ctl_poll(struct wf_ctx *ctx, int timeout_ms)
@@ -285,14 +322,29 @@ void wf_ctl_poll(struct wf_ctx *ctx, int timeout_ms)
 
 	pfds[n++] = (struct pollfd){.fd = ctx->ctl_fd, .events = POLLIN};
 	for (struct wf_ctl_client *c = ctx->clients; c && n <= WF_CTL_MAX_CLIENTS; c = c->next) {
+		size_t pending = c->out_len - c->out_off;
 		cl[n] = c;
-		pfds[n++] = (struct pollfd){.fd = c->fd, .events = POLLIN};
+		pfds[n++] = (struct pollfd){
+		    .fd = c->fd,
+		    .events = (pending < WF_CTL_OUT_HIGH ? POLLIN : 0) | (pending ? POLLOUT : 0),
+		};
 	}
 	if (poll(pfds, n, timeout_ms) <= 0)
 		return;
-	for (unsigned i = 1; i < n; i++)
-		if (pfds[i].revents && client_read(ctx, cl[i]) < 0)
-			client_close(ctx, cl[i]);
+	for (unsigned i = 1; i < n; i++) {
+		struct wf_ctl_client *c = cl[i];
+		int ret = 0;
+		if (pfds[i].revents & (POLLERR | POLLNVAL))
+			ret = -1;
+		else if (pfds[i].revents & POLLIN)
+			ret = client_read(ctx, c);
+		else if (pfds[i].revents & POLLHUP)
+			ret = -1;
+		else if (pfds[i].revents & POLLOUT)
+			ret = out_flush(c) < 0 ? -1 : client_process(ctx, c);
+		if (ret < 0)
+			client_close(ctx, c);
+	}
 	if (pfds[0].revents & POLLIN) {
 		int fd = accept4(ctx->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)

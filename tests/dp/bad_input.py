@@ -8,6 +8,8 @@ usage: bad_input.py SOCKET
 import json
 import socket
 import sys
+import threading
+import time
 
 SOCK = sys.argv[1]
 failures = []
@@ -152,6 +154,23 @@ if r.get("result") != before:
     failures.append("after an oversized line: %r" % r)
 else:
     print("ok   oversized line dropped that connection only")
+
+# A client that pipelines many requests before reading any reply is served, in order, and
+# the dataplane does not block on it (replies are buffered, reading pauses meanwhile).
+s5, f5 = conn()
+N = 20000
+writer = threading.Thread(target=lambda: s5.sendall(
+    b"".join(b'{"id":%d,"method":"dp-show"}\n' % i for i in range(N))))
+writer.start()
+time.sleep(0.5)  # several MB of replies are pending now: reading from s5 has paused
+r = call(f3, "show")  # another client is served meanwhile
+ids = [json.loads(f5.readline())["id"] for _ in range(N)]
+writer.join()
+if ids != list(range(N)) or r.get("result") != before:
+    failures.append("pipelined requests: replies out of order or missing")
+else:
+    print("ok   %d pipelined requests answered in order; others served meanwhile" % N)
+s5.close()
 
 if failures:
     for x in failures:
