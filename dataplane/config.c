@@ -206,42 +206,50 @@ int wf_bridge_set(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 		json_decref(oc);
 		return ret;
 	}
-	if (vc.enabled && !br->neigh && !(br->neigh = wf_neigh_create(vc.neigh_timeout))) {
+	bool new_neigh = vc.enabled && !br->neigh;
+	if (new_neigh && !(br->neigh = wf_neigh_create(vc.neigh_timeout))) {
 		br->vtep_cfg = old_vc;
 		json_decref(oc);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if (br->neigh)
-		br->neigh->timeout_s = vc.neigh_timeout;
+	/* One new snapshot carries the new MAC table (if resized) and the tunnel derivations. */
+	struct wf_fdb *fdb = NULL, *prev = br->fdb;
 	wf_fdb_get_params(br->fdb, &old);
 	if (p.max_entries != old.max_entries) {
-		/* Resize: new table, copy, publish, free the old one after the grace period. */
-		struct wf_fdb *fdb = wf_fdb_create(&p), *prev = br->fdb;
-		if (!fdb) {
-			json_decref(oc);
+		if (!(fdb = wf_fdb_create(&p))) {
 			snprintf(err, errlen, "out of memory for a %u-entry MAC table",
 			         p.max_entries);
-			return -ENOMEM;
+			ret = -ENOMEM;
+			goto undo;
 		}
 		wf_fdb_copy(fdb, prev, wf_ctx_now(ctx));
 		br->fdb = fdb;
-		if ((ret = wf_config_publish(ctx)) < 0) {
-			br->fdb = prev;
-			wf_fdb_destroy(fdb);
-			json_decref(oc);
-			snprintf(err, errlen, "out of memory publishing the configuration");
-			return ret;
-		}
-		wf_fdb_destroy(prev);
 	}
+	if ((ret = wf_config_publish(ctx)) < 0) {
+		snprintf(err, errlen, "out of memory publishing the configuration");
+		br->fdb = prev;
+		if (fdb)
+			wf_fdb_destroy(fdb);
+		goto undo;
+	}
+	if (fdb)
+		wf_fdb_destroy(prev); /* after the grace period publish waited for */
 	if (p.aging_s != old.aging_s)
 		wf_fdb_set_aging(br->fdb, p.aging_s);
+	if (br->neigh)
+		br->neigh->timeout_s = vc.neigh_timeout;
 	json_decref(br->other_config);
 	br->other_config = oc;
-	/* Tunnel templates and the VTEP derive from the keys: republish. */
-	wf_config_publish(ctx);
 	return 0;
+undo:
+	br->vtep_cfg = old_vc;
+	if (new_neigh) {
+		wf_neigh_destroy(br->neigh); /* never published */
+		br->neigh = NULL;
+	}
+	json_decref(oc);
+	return ret;
 }
 
 static void port_free(struct wf_port *port)
@@ -252,16 +260,22 @@ static void port_free(struct wf_port *port)
 	rte_free(port);
 }
 
-static void port_remove(struct wf_ctx *ctx, struct wf_port *port)
+/* Removes a port: publish a snapshot without it, then (after the grace period) free it. If no
+ * snapshot can be built (ENOMEM) the port stays, since PMDs still see it. 0 or -ENOMEM. */
+static int port_remove(struct wf_ctx *ctx, struct wf_port *port)
 {
 	struct wf_bridge *br = ctx->bridges[port->bridge];
 	ctx->ports[port->index] = NULL;
-	wf_config_publish(ctx); /* shrinking never allocates more than the old snapshot did */
+	if (wf_config_publish(ctx) < 0) {
+		ctx->ports[port->index] = port;
+		return -ENOMEM;
+	}
 	/* No PMD references the port any more: forget what was learned on it, then close. */
 	wf_fdb_flush(br->fdb, port->index, true);
 	port->cls->close(ctx, port);
 	WF_LOG(INFO, "port %s removed from %s", port->name, br->name);
 	port_free(port);
+	return 0;
 }
 
 int wf_bridge_del(struct wf_ctx *ctx, const char *name, char *err, size_t errlen)
@@ -271,17 +285,26 @@ int wf_bridge_del(struct wf_ctx *ctx, const char *name, char *err, size_t errlen
 		snprintf(err, errlen, "no bridge named '%s'", name ? name : "");
 		return -ENOENT;
 	}
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++)
-		if (ctx->ports[i] && ctx->ports[i]->bridge == br->index)
-			port_remove(ctx, ctx->ports[i]);
+	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+		if (ctx->ports[i] && ctx->ports[i]->bridge == br->index &&
+		    port_remove(ctx, ctx->ports[i]) < 0)
+			goto nomem;
+	}
 	ctx->bridges[br->index] = NULL;
-	wf_config_publish(ctx);
+	if (wf_config_publish(ctx) < 0) {
+		ctx->bridges[br->index] = br;
+		goto nomem;
+	}
 	wf_fdb_destroy(br->fdb);
 	wf_neigh_destroy(br->neigh);
 	json_decref(br->other_config);
 	WF_LOG(INFO, "bridge %s removed", br->name);
 	rte_free(br);
 	return 0;
+nomem:
+	snprintf(err, errlen,
+	         "out of memory publishing the configuration (bridge %s partly removed)", name);
+	return -ENOMEM;
 }
 
 /* Validates the VLAN columns of 'req' over the current ones of 'port' (NULL for a new port)
@@ -446,7 +469,10 @@ int wf_port_del(struct wf_ctx *ctx, const char *name, const char *bridge, char *
 		snprintf(err, errlen, "bridge %s does not have a port %s", bridge, name);
 		return -ENOENT;
 	}
-	port_remove(ctx, port);
+	if (port_remove(ctx, port) < 0) {
+		snprintf(err, errlen, "out of memory publishing the configuration");
+		return -ENOMEM;
+	}
 	return 0;
 }
 

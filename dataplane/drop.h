@@ -12,7 +12,8 @@
 	_(SRC_MULTICAST, src_multicast, "multicast or broadcast source MAC", 1)                    \
 	_(SAME_PORT, same_port, "destination learned on the ingress port (no hairpin)", 1)         \
 	_(NO_OUTPUT, no_output, "flood found no other port in the VLAN", 1)                        \
-	_(NO_MBUF, no_mbuf, "no buffer to copy a flooded frame", 0)                                \
+	_(NO_MBUF, no_mbuf, "no buffer to copy or tag a frame on its way out", 0)                  \
+	_(RX_NO_BUF, rx_no_buf, "received frame too big or too fragmented to validate", 1)         \
 	_(TX_QUEUE_FULL, tx_queue_full, "transmit queue full", 0)                                  \
 	_(LINK_DOWN, link_down, "output port link is down", 0)                                     \
 	_(NOT_FOR_US, not_for_us, "underlay frame not for our VTEP (MAC, IP or protocol)", 1)      \

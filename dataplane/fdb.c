@@ -525,6 +525,11 @@ unsigned wf_fdb_copy(struct wf_fdb *dst, const struct wf_fdb *src, uint32_t now)
 		atomic_store_explicit(&d->val, v, memory_order_release);
 		n_copied++;
 	}
+	/* The replacement table carries the history: counters do not restart at a rebuild. */
+	atomic_fetch_add(&dst->n_learned, atomic_load(&src->n_learned));
+	atomic_fetch_add(&dst->n_moved, atomic_load(&src->n_moved));
+	atomic_fetch_add(&dst->n_full, atomic_load(&src->n_full));
+	dst->n_aged += src->n_aged;
 	return n_copied;
 }
 

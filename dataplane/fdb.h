@@ -104,8 +104,8 @@ void wf_fdb_get_stats(const struct wf_fdb *, struct wf_fdb_stats *);
 void wf_fdb_walk(const struct wf_fdb *, uint32_t now,
                  int (*cb)(const struct wf_fdb_entry *, void *arg), void *arg);
 /* Copies every live entry of 'src' into 'dst' (used to resize a table: build the new one,
- * copy, publish by RCU, free the old after a grace period). Returns the number copied; entries
- * beyond dst's limit are dropped. */
+ * copy, publish by RCU, free the old after a grace period), and adds src's counters to dst's.
+ * Returns the number copied; entries beyond dst's limit are dropped. */
 unsigned wf_fdb_copy(struct wf_fdb *dst, const struct wf_fdb *src, uint32_t now);
 
 /* True when removals have left enough dead slots that lookups slow down; the control thread

@@ -65,6 +65,7 @@ static int parse_args(struct wf_ctx *ctx, int argc, char **argv)
 	    {"pmds", required_argument, NULL, 'n'},
 	    {"pmd-sleep-max", required_argument, NULL, 's'},
 	    {"pidfile", required_argument, NULL, 'p'},
+	    {"mbufs", required_argument, NULL, 'm'},
 	    {"replay", required_argument, NULL, 'R'},
 	    {"replay-out", required_argument, NULL, 'O'},
 	    {"help", no_argument, NULL, 'h'},

@@ -39,8 +39,10 @@ static struct wf_neigh_entry *insert(struct wf_neigh *n, uint32_t ip)
 {
 	for (unsigned i = 0; i < WF_NEIGH_MAX; i++) {
 		uint32_t zero = 0;
-		if (atomic_compare_exchange_strong(&n->e[i].ip, &zero, ip))
+		if (atomic_compare_exchange_strong(&n->e[i].ip, &zero, ip)) {
+			atomic_fetch_add(&n->n_used, 1);
 			return &n->e[i];
+		}
 		if (zero == ip)
 			return &n->e[i];
 	}
@@ -83,7 +85,8 @@ void wf_neigh_learn(struct wf_neigh *n, uint32_t ip, const uint8_t mac[6], uint1
 	if (!ip)
 		return; /* 0 marks a free slot: find() would return one */
 	struct wf_neigh_entry *e = find(n, ip);
-	if (!e && create)
+	if (!e && create &&
+	    atomic_load_explicit(&n->n_used, memory_order_relaxed) < WF_NEIGH_MAX / 2)
 		e = insert(n, ip);
 	if (!e || atomic_load_explicit(&e->is_static, memory_order_relaxed))
 		return;

@@ -31,6 +31,7 @@ struct wf_neigh_entry {
 
 struct wf_neigh {
 	uint32_t timeout_s;
+	_Atomic unsigned n_used; /* slots holding an address */
 	struct wf_neigh_entry e[WF_NEIGH_MAX];
 };
 
@@ -45,7 +46,9 @@ int wf_neigh_set_static(struct wf_neigh *, uint32_t ip, const uint8_t mac[6], ui
 unsigned wf_neigh_flush(struct wf_neigh *, bool all);
 
 /* PMD: records that 'ip' is at 'mac' behind 'port' (from an ARP packet). Updates an existing
- * dynamic entry, or creates one if 'create'. Static entries are not changed. */
+ * dynamic entry, or creates one if 'create' and at most half the table is in use: the other
+ * half stays for the next hops of tunnels (wf_neigh_ensure), so ARP from many senders cannot
+ * starve them. Static entries are not changed. */
 void wf_neigh_learn(struct wf_neigh *, uint32_t ip, const uint8_t mac[6], uint16_t port,
                     uint32_t now, bool create);
 

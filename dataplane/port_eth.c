@@ -4,6 +4,7 @@
  * (vhost-user ports are in port_vhost.c.) */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -77,7 +78,10 @@ static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devarg
 	if ((ret = rte_eth_dev_info_get(pid, &info)) < 0)
 		goto fail;
 	const char *nq = wf_port_option(port, "n_rxq");
-	unsigned n_rxq = nq ? (unsigned)atoi(nq) : 1;
+	char *end = NULL;
+	unsigned long n_rxq = nq ? strtoul(nq, &end, 10) : 1;
+	if (nq && (!*nq || *end))
+		n_rxq = 0; /* not a number: refused below */
 	if (n_rxq < 1 || n_rxq > info.max_rx_queues || n_rxq > 64) {
 		snprintf(err, errlen, "port %s: options:n_rxq must be 1..%u", port->name,
 		         RTE_MIN(info.max_rx_queues, 64));
@@ -88,6 +92,16 @@ static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devarg
 	port->n_txq = RTE_MIN(n_threads, info.max_tx_queues);
 	port->tx_shared = port->n_txq < n_threads;
 	memset(&conf, 0, sizeof(conf));
+	if (n_rxq > 1) {
+		/* Spread flows over the rx queues (and so over PMDs) by RSS where the device can.
+		 */
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+		    info.flow_type_rss_offloads &
+		    (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP);
+		if (!conf.rx_adv_conf.rss_conf.rss_hf)
+			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
+	}
 	if ((ret = rte_eth_dev_configure(pid, RTE_MAX(n_rxq, 1u), port->n_txq, &conf)) < 0)
 		goto fail;
 	rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);

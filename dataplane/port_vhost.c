@@ -113,15 +113,6 @@ static int vhost_open(struct wf_ctx *ctx, struct wf_port *port, const char *path
 		         port->name, path);
 		return -ENAMETOOLONG;
 	}
-	/* A stale server socket left by a crash would make the bind fail. */
-	if (!client && stat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			snprintf(err, errlen, "port %s: '%s' exists and is not a socket",
-			         port->name, path);
-			return -EEXIST;
-		}
-		unlink(path);
-	}
 	pthread_mutex_lock(&ctx->vhost_lock);
 	vhost_ctx = ctx;
 	bool taken = find(path, -1) != NULL;
@@ -130,6 +121,15 @@ static int vhost_open(struct wf_ctx *ctx, struct wf_port *port, const char *path
 		snprintf(err, errlen, "port %s: socket '%s' is used by another port", port->name,
 		         path);
 		return -EEXIST;
+	}
+	/* A stale server socket left by a crash would make the bind fail. */
+	if (!client && stat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "port %s: '%s' exists and is not a socket",
+			         port->name, path);
+			return -EEXIST;
+		}
+		unlink(path);
 	}
 	if (!(vp = calloc(1, sizeof(*vp)))) {
 		snprintf(err, errlen, "out of memory");

@@ -131,7 +131,7 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 	if (m->nb_segs > 1) {
 		if (len > WF_SCRATCH_SIZE) {
-			vx_drop(t, in, VX_R_TOO_BIG, m);
+			wf_switch_drop(t, in, WF_DROP_RX_NO_BUF, m);
 			return WF_PORT_NONE;
 		}
 		data = rte_pktmbuf_read(m, 0, len, t->scratch);
@@ -160,7 +160,7 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
 	if (!rte_pktmbuf_adj(m, info.inner_off) ||
 	    (rte_pktmbuf_pkt_len(m) > info.inner_len &&
 	     rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - info.inner_len) < 0)) {
-		wf_switch_drop(t, in, WF_DROP_NO_MBUF, m); /* padding split across segments */
+		wf_switch_drop(t, in, WF_DROP_RX_NO_BUF, m); /* padding split across segments */
 		return WF_PORT_NONE;
 	}
 	m->ol_flags = 0;
@@ -206,7 +206,7 @@ static void icmp_input(struct wf_thread *t, const struct wf_snap *s,
 {
 	uint32_t len;
 	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) < 0) {
-		wf_switch_drop(t, s->ports[in].port, WF_DROP_NO_MBUF, m);
+		wf_switch_drop(t, s->ports[in].port, WF_DROP_RX_NO_BUF, m);
 		return;
 	}
 	enum vx_reason r = vx_icmp_echo_reply(&vb->vtep->vx, rte_pktmbuf_mtod(m, uint8_t *),

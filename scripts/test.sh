@@ -42,7 +42,7 @@ try:
         else:
             f += 1; names.append(t["name"])
 except FileNotFoundError:
-    pass
+    f += 1; names.append("meson-test-log-missing")
 print(p, f, " ".join(names))
 PY
 )
@@ -54,17 +54,25 @@ if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then
   echo "== unit tests"
   rm -f "$BUILD/meson-logs/testlog.json"
   meson test -C "$BUILD" --no-rebuild --suite unit --print-errorlogs >"$BUILD/unit.log" 2>&1
+  mrc=$?
   grep -E '^ *[0-9]+/[0-9]+ ' "$BUILD/unit.log" || true
+  f0=$fail
   count_meson
+  # meson failing without a failed test in its log (setup error, crash) is a failure too.
+  if [ $mrc -ne 0 ] && [ $fail -eq $f0 ]; then
+    tail -n 20 "$BUILD/unit.log"; fail=$((fail + 1)); failed+=("meson-test(exit $mrc)")
+  fi
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = pcap ]; then
   echo "== pcap cases"
-  if [ -x tests/pcap/run-all ]; then
-    out=$(tests/pcap/run-all 2>&1); echo "$out"
-    p=$(grep -c '^PASS ' <<<"$out" || true); f=$(grep -c '^FAIL ' <<<"$out" || true)
-    pass=$((pass + p)); fail=$((fail + f))
-    failed+=($(grep '^FAIL ' <<<"$out" | awk '{print "pcap:"$2}'))
+  out=$(tests/pcap/run-all 2>&1); prc=$?; echo "$out"
+  p=$(grep -c '^PASS ' <<<"$out" || true); f=$(grep -c '^FAIL ' <<<"$out" || true)
+  pass=$((pass + p)); fail=$((fail + f))
+  failed+=($(grep '^FAIL ' <<<"$out" | awk '{print "pcap:"$2}'))
+  # run-all failing without a FAIL line (no case found, crash) counts as a failure.
+  if { [ $prc -ne 0 ] && [ "$f" -eq 0 ]; } || [ "$p" -eq 0 ]; then
+    fail=$((fail + 1)); failed+=("pcap:run-all(exit $prc)")
   fi
 fi
 
@@ -72,8 +80,11 @@ if [ -z "$ONLY" ] || [ "$ONLY" = system ]; then
   echo "== system tests"
   mkdir -p "$BUILD/system-logs"
   for t in tests/system/*.sh; do
-    [ -x "$t" ] || continue
     n=$(basename "$t" .sh)
+    case $n in *-lib | lib*) continue ;; esac # sourced helpers, not tests
+    if [ ! -x "$t" ]; then
+      echo "FAIL $n (not executable)"; fail=$((fail + 1)); failed+=("system:$n"); continue
+    fi
     t0=$(date +%s)
     if timeout -k 10 600 "$t" >"$BUILD/system-logs/$n.log" 2>&1; then
       echo "PASS $n ($(( $(date +%s) - t0 ))s)"; pass=$((pass + 1))

@@ -47,11 +47,13 @@ def expect_error(f, what, line_or_req, errno=None, text=None):
     if not err or r.get("result") is not None:
         failures.append("%s: expected an error, got %r" % (what, r))
         return
+    n = len(failures)
     if errno and err.get("errno") != errno:
         failures.append("%s: errno %s, want %s (%s)" % (what, err.get("errno"), errno, err))
     if text and text not in err.get("message", ""):
         failures.append("%s: message %r lacks %r" % (what, err.get("message"), text))
-    print("ok   %-42s -> %s: %s" % (what, err.get("errno"), err.get("message")))
+    print("%s %-42s -> %s: %s" % ("ok  " if len(failures) == n else "FAIL", what,
+                                  err.get("errno"), err.get("message")))
 
 
 s, f = conn()
@@ -63,7 +65,16 @@ for m, p in [("bridge-add", {"name": "br0", "other_config": {"mac-aging-time": "
                            "options": {"dpdk-devargs": "net_null9"}})]:
     r = call(f, m, p)
     assert r["error"] is None, r
-before = call(f, "show")["result"]
+def state(f):
+    """Everything a bad request must not change: config, MAC tables, neighbours."""
+    return (call(f, "show")["result"], call(f, "fdb-show", {"bridge": "br0"})["result"],
+            call(f, "tnl-neigh-show")["result"])
+
+
+r = call(f, "fdb-add", {"bridge": "br0", "port": "p0", "vlan": 10, "mac": "02:00:00:00:00:42"})
+assert r["error"] is None, r
+before_state = state(f)
+before = before_state[0]
 
 cases = [
     ("not JSON", b"{this is not json", "EINVAL", "invalid JSON"),
@@ -88,6 +99,7 @@ cases = [
     ("port no type (live mode)", ("port-add", {"bridge": "br0", "name": "p1"}), "EINVAL", "no type given"),
     ("dpdk without devargs", ("port-add", {"bridge": "br0", "name": "p1", "type": "dpdk"}), "EINVAL", "dpdk-devargs"),
     ("dpdk bad devargs", ("port-add", {"bridge": "br0", "name": "p1", "type": "dpdk", "options": {"dpdk-devargs": "net_nosuch0"}}), "ENODEV", "net_nosuch0"),
+    ("n_rxq not a number", ("port-add", {"bridge": "br0", "name": "p1", "type": "dpdk", "options": {"dpdk-devargs": "net_null4", "n_rxq": "2abc"}}), "EINVAL", "n_rxq"),
     ("vhostuserclient without path", ("port-add", {"bridge": "br0", "name": "p1", "type": "dpdkvhostuserclient"}), "EINVAL", "vhost-server-path"),
     ("tag out of range", ("port-add", {"bridge": "br0", "name": "p1", "type": "dpdk", "options": {"dpdk-devargs": "net_null1"}, "tag": 4096}), "EINVAL", "tag"),
     ("trunks not a list", ("port-set", {"name": "p0", "trunks": 5}), "EINVAL", "trunks"),
@@ -122,11 +134,11 @@ cases = [
 for what, req, errno, text in cases:
     expect_error(f, what, req, errno, text)
 
-after = call(f, "show")["result"]
-if after != before:
-    failures.append("configuration changed:\n  before %s\n  after  %s" % (before, after))
+after_state = state(f)
+if after_state != before_state:
+    failures.append("state changed:\n  before %s\n  after  %s" % (before_state, after_state))
 else:
-    print("ok   configuration unchanged after %d bad requests" % len(cases))
+    print("ok   configuration, MAC table and neighbours unchanged after %d bad requests" % len(cases))
 
 # A half-written request on one connection does not block another.
 s2, f2 = conn()

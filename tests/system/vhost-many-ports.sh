@@ -29,11 +29,14 @@ A=v$((N_PORTS - 2))
 B=v$((N_PORTS - 1))
 wt_vmpeer vmB "$RD/$B.sock" 0 --recv 1000 --timeout 60 --src 02:00:00:00:0b:01 --announce \
 	--src-filter 02:00:00:00:0a:01
+B_PID=$WT_PID
 wt_wait "vmB ready" 30 wt_log_has vmB '^ready'
 wt_wait "$B link up" 15 wt_link_is $B up
 wt_vmpeer vmA "$RD/$A.sock" 0 --send 1000 --src 02:00:00:00:0a:01 --dst 02:00:00:00:0b:01 \
 	--rate 20000
-wt_wait "vmB got 1000" 60 wt_log_has vmB 'matching=1000'
+wt_join "$B_PID" 90 || wt_fail "vmB: not exactly 1000 intact frames in order"
+grep -q 'received=1000 matching=1000 out_of_order=0 duplicates=0 missing=0 unexpected=0 corrupt=0' \
+	"$T/vmB.log" || wt_fail "vmB: $(grep received= "$T/vmB.log")"
 wt_log "1000 frames $A -> $B delivered"
 
 for ((i = 0; i < N_PORTS; i += 50)); do
