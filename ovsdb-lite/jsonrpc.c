@@ -1,28 +1,14 @@
 /* ovsdb-lite JSON-RPC stream framing and buffered connections. See jsonrpc.h. */
 #include "jsonrpc.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static char *jrpc_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *jrpc_strdupf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 void jrpc_framer_init(struct jrpc_framer *f, size_t max_msg)
 {
@@ -110,10 +96,10 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 			}
 			if (ch != '{' && ch != '[') {
 				if (errp)
-					*errp = jrpc_strdupf(
-					    "syntax error: a JSON-RPC message must be a "
-					    "JSON object, got byte 0x%02x",
-					    (unsigned char)ch);
+					*errp =
+					    xasprintf("syntax error: a JSON-RPC message must be a "
+					              "JSON object, got byte 0x%02x",
+					              (unsigned char)ch);
 				return -EPROTO;
 			}
 			framer_consume(f, f->scan); /* whitespace before the text */
@@ -136,8 +122,8 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 		} else if (ch == '{' || ch == '[') {
 			if (++f->depth > JRPC_MAX_DEPTH) {
 				if (errp)
-					*errp = jrpc_strdupf("message nests deeper than %d levels",
-					                     JRPC_MAX_DEPTH);
+					*errp = xasprintf("message nests deeper than %d levels",
+					                  JRPC_MAX_DEPTH);
 				return -ELOOP;
 			}
 			f->open[f->depth - 1] = ch;
@@ -145,7 +131,7 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 			/* Catch "[}" at once: waiting for balance would stall on it. */
 			if (f->open[f->depth - 1] != (ch == '}' ? '{' : '[')) {
 				if (errp)
-					*errp = jrpc_strdupf(
+					*errp = xasprintf(
 					    "syntax error: '%c' closes '%c' (at byte %zu)", ch,
 					    f->open[f->depth - 1], f->scan - f->start - 1);
 				return -EPROTO;
@@ -157,9 +143,8 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 
 				if (!v) {
 					if (errp)
-						*errp =
-						    jrpc_strdupf("syntax error: %s (at byte %d)",
-						                 jerr.text, jerr.position);
+						*errp = xasprintf("syntax error: %s (at byte %d)",
+						                  jerr.text, jerr.position);
 					return -EPROTO;
 				}
 				framer_consume(f, f->scan);
@@ -169,7 +154,7 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 		}
 		if (f->scan - f->start > f->max_msg) {
 			if (errp)
-				*errp = jrpc_strdupf("message exceeds %zu bytes", f->max_msg);
+				*errp = xasprintf("message exceeds %zu bytes", f->max_msg);
 			return -EMSGSIZE;
 		}
 	}
@@ -177,7 +162,7 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 		framer_consume(f, f->scan); /* only whitespace was left */
 	if (f->depth > 0 && f->scan - f->start > f->max_msg) {
 		if (errp)
-			*errp = jrpc_strdupf("message exceeds %zu bytes", f->max_msg);
+			*errp = xasprintf("message exceeds %zu bytes", f->max_msg);
 		return -EMSGSIZE;
 	}
 	return 0;

@@ -1,5 +1,6 @@
 /* ovsdb-lite event loop, listeners and client lifecycle. See server.h. */
 #include "server.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,20 +51,6 @@ void server_log(struct server *srv, const char *fmt, ...)
 	fflush(srv->log);
 }
 
-static char *strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *strdupf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
-
 static int open_punix(struct listener *l, const char *path, char **errp)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
@@ -71,8 +58,8 @@ static int open_punix(struct listener *l, const char *path, char **errp)
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		*errp = strdupf("punix:%s: path too long (max %zu bytes)", path,
-		                sizeof(sun.sun_path) - 1);
+		*errp = xasprintf("punix:%s: path too long (max %zu bytes)", path,
+		                  sizeof(sun.sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
 	strcpy(sun.sun_path, path);
@@ -84,7 +71,7 @@ static int open_punix(struct listener *l, const char *path, char **errp)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 128) < 0) {
 		int err = -errno;
 
-		*errp = strdupf("punix:%s: %s", path, strerror(errno));
+		*errp = xasprintf("punix:%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return err;
@@ -104,13 +91,13 @@ static int open_ptcp(struct listener *l, const char *spec, char **errp)
 	int fd, one = 1;
 
 	if (end == spec || (*end && *end != ':') || port < 0 || port > 65535) {
-		*errp = strdupf("ptcp:%s: bad port (expected ptcp:PORT[:IP])", spec);
+		*errp = xasprintf("ptcp:%s: bad port (expected ptcp:PORT[:IP])", spec);
 		return -EINVAL;
 	}
 	sin.sin_port = htons(port);
 	sin.sin_addr.s_addr = htonl(INADDR_ANY);
 	if (colon && inet_pton(AF_INET, colon + 1, &sin.sin_addr) != 1) {
-		*errp = strdupf("ptcp:%s: bad IPv4 address '%s'", spec, colon + 1);
+		*errp = xasprintf("ptcp:%s: bad IPv4 address '%s'", spec, colon + 1);
 		return -EINVAL;
 	}
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -119,7 +106,7 @@ static int open_ptcp(struct listener *l, const char *spec, char **errp)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 128) < 0) {
 		int err = -errno;
 
-		*errp = strdupf("ptcp:%s: %s", spec, strerror(errno));
+		*errp = xasprintf("ptcp:%s: %s", spec, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return err;
@@ -151,8 +138,8 @@ int server_init(struct server *srv, struct odb *db, const struct server_config *
 		} else if (!strncmp(r, "ptcp:", 5)) {
 			err = open_ptcp(l, r + 5, errp);
 		} else {
-			*errp =
-			    strdupf("%s: unsupported remote (use punix:PATH or ptcp:PORT[:IP])", r);
+			*errp = xasprintf(
+			    "%s: unsupported remote (use punix:PATH or ptcp:PORT[:IP])", r);
 			err = -EINVAL;
 		}
 		if (err) {
@@ -172,7 +159,7 @@ int server_init(struct server *srv, struct odb *db, const struct server_config *
 	if (srv->sigfd < 0) {
 		int err = -errno;
 
-		*errp = strdupf("signalfd: %s", strerror(errno));
+		*errp = xasprintf("signalfd: %s", strerror(errno));
 		server_destroy(srv);
 		return err;
 	}
