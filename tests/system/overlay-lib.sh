@@ -28,19 +28,9 @@ OV_NS=()
 OV_P=
 
 ov_cleanup() {
-	local rc=$? p n
+	local rc=$? n
 	trap - EXIT INT TERM
-	for p in "${WT_PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${WT_PIDS[@]}"; do
-		for _ in $(seq 50); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$p" 2>/dev/null
-		{ wait "$p"; } 2>/dev/null
-	done
+	wt_kill_all # before the namespaces their interfaces live in go
 	for n in "${OV_NS[@]}"; do
 		ip netns del "$n" 2>/dev/null
 	done

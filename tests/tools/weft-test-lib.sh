@@ -43,9 +43,9 @@ wt_fail() {
 	exit 1
 }
 
-wt_cleanup() {
-	local rc=$? p f
-	trap - EXIT INT TERM
+# Stops every process the test started: SIGTERM, up to 5 s, then SIGKILL.
+wt_kill_all() {
+	local p
 	for p in "${WT_PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null
 	done
@@ -57,6 +57,12 @@ wt_cleanup() {
 		kill -KILL "$p" 2>/dev/null
 		{ wait "$p"; } 2>/dev/null
 	done
+}
+
+wt_cleanup() {
+	local rc=$? f
+	trap - EXIT INT TERM
+	wt_kill_all
 	if [ "$rc" != 0 ] && [ -n "$T" ]; then
 		for f in "$T"/*.log; do
 			[ -f "$f" ] || continue
