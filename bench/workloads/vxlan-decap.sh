@@ -10,7 +10,7 @@ SRC="net_pcap_src0,rx_pcap=$W/dec.pcap,infinite_rx=1"
 mkdec() { [ -s "$W/dec.pcap" ] || "$PY" "$BENCH_DIR/tools/mkvxlan.py" "$W/dec.pcap" 64; }
 
 avail_weft() {
-	grep -q '"vxlan"' "$TOP/dataplane/port_tnl.c" 2>/dev/null || { echo "weft has no vxlan ports"; return 1; }
+	grep -q '"vxlan"' "$TOP/dataplane/ports/port_tnl.c" 2>/dev/null || { echo "weft has no vxlan ports"; return 1; }
 }
 setup_weft() {
 	mkdec

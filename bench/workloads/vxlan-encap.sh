@@ -9,7 +9,7 @@ SINK="net_pcap_sink0,tx_pcap=/dev/null"
 
 avail_weft() {
 	# The weft side needs tunnel ports (type=vxlan): present when the dataplane accepts them.
-	grep -q '"vxlan"' "$TOP/dataplane/port_tnl.c" 2>/dev/null || { echo "weft has no vxlan ports"; return 1; }
+	grep -q '"vxlan"' "$TOP/dataplane/ports/port_tnl.c" 2>/dev/null || { echo "weft has no vxlan ports"; return 1; }
 }
 setup_weft() {
 	gen_start_tx_only

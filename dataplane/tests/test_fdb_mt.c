@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
-#include "fdb.h"
+#include "l2/fdb.h"
 
 #include "fdb_test_util.h"
 

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "vlan.h"
+#include "l2/vlan.h"
 
 struct fake {
 	struct rte_mbuf m;
@@ -82,11 +82,11 @@ static void test_runt_and_truncated(void **state)
 	struct wf_vlan_cfg c = cfg(-1, NULL, NULL, 0);
 	(void)state;
 	fake_frame(&f, -1, 13);
-	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_RUNT + 1);
+	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_RUNT);
 	fake_frame(&f, -1, 14);
-	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), 0);
+	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_NONE);
 	fake_frame(&f, 5, 17);
-	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_VLAN_TRUNCATED + 1);
+	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_VLAN_TRUNCATED);
 	assert_int_equal(f.m.data_len, 17); /* untouched */
 }
 
@@ -97,15 +97,15 @@ static void test_access_port(void **state)
 	struct wf_vlan_cfg c = cfg(10, NULL, NULL, 0);
 	(void)state;
 	fake_frame(&f, -1, 60);
-	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), 0);
+	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_NONE);
 	assert_int_equal(meta.vlan, 10);
 	assert_int_equal(f.m.data_len, 60);
 	/* Tagged with a VLAN: not allowed on an access port, even its own. */
 	fake_frame(&f, 10, 64);
-	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_VLAN_NOT_ALLOWED + 1);
+	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_VLAN_NOT_ALLOWED);
 	/* Priority-tagged (VID 0): belongs to the access VLAN; the tag is stripped. */
 	fake_frame(&f, 5 << 13, 64);
-	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), 0);
+	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_NONE);
 	assert_int_equal(meta.vlan, 10);
 	assert_int_equal(meta.pcp, 5);
 	assert_int_equal(f.m.data_len, 60);
@@ -124,16 +124,16 @@ static void test_trunk_port(void **state)
 	struct wf_vlan_cfg c = cfg(-1, "trunk", trunks, 2);
 	(void)state;
 	fake_frame(&f, (3 << 13) | 20, 64);
-	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), 0);
+	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_NONE);
 	assert_int_equal(meta.vlan, 20);
 	assert_int_equal(meta.pcp, 3);
 	assert_int_equal(f.m.data_len, 60);
 	assert_memory_equal(data(&f), "\xaa\xaa\xaa\xaa\xaa\xaa\x02\x02\x02\x02\x02\x02\x08\x00",
 	                    14);
 	fake_frame(&f, 30, 64);
-	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_VLAN_NOT_ALLOWED + 1);
+	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_VLAN_NOT_ALLOWED);
 	fake_frame(&f, -1, 60);
-	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), 0);
+	assert_int_equal(wf_vlan_ingress(&c, &f.m, &meta), WF_DROP_NONE);
 	assert_int_equal(meta.vlan, 0);
 	assert_false(wf_vlan_member(&c, 0));
 	assert_true(wf_vlan_egress_tagged(&c, 10));
@@ -158,7 +158,7 @@ static void test_native_modes(void **state)
 	assert_int_equal(wf_vlan_ingress(&nt, &f.m, &meta), 0);
 	assert_int_equal(meta.vlan, 10);
 	fake_frame(&f, 30, 64);
-	assert_int_equal(wf_vlan_ingress(&nt, &f.m, &meta), WF_DROP_VLAN_NOT_ALLOWED + 1);
+	assert_int_equal(wf_vlan_ingress(&nt, &f.m, &meta), WF_DROP_VLAN_NOT_ALLOWED);
 	assert_false(wf_vlan_egress_tagged(&nu, 10));
 	assert_true(wf_vlan_egress_tagged(&nu, 20));
 	assert_true(wf_vlan_egress_tagged(&nt, 10));

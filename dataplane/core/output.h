@@ -1,0 +1,32 @@
+/* The output stage, shared by every bridge kind: per-port transmit buffers filled during a
+ * burst and flushed through the port classes' tx, and the one drop function.
+ *
+ *   any stage --wf_output(out, m, meta)--> VLAN egress tag --> txbuf[out] --wf_flush--> cls->tx
+ *   any stage --wf_drop(port, reason, m)--> ctr[thread].drops[reason]++, free
+ *
+ * Thread-safety: a forwarding thread's own buffers and counter slot; lock-free. */
+#ifndef WF_OUTPUT_H
+#define WF_OUTPUT_H
+
+#include "core/ctx.h"
+
+/* Counts a drop on port 'p' for 'reason' of a frame that does not exist (a copy or a new
+ * frame that could not be allocated). */
+static inline void wf_drop_count(struct wf_thread *t, struct wf_port *p, enum wf_drop reason)
+{
+	p->ctr[t->slot].drops[reason]++;
+}
+
+/* Counts a drop of 'm' on port 'p' for 'reason' and frees it. */
+void wf_drop(struct wf_thread *t, struct wf_port *p, enum wf_drop reason, struct rte_mbuf *m);
+
+/* Queues 'm' (owned, unshared, untagged, of VLAN meta->vlan) to leave by port 'out', tagged
+ * if the port's VLAN rules say so. A full buffer is transmitted at once. */
+void wf_output(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struct rte_mbuf *m,
+               const struct wf_vlan_meta *meta);
+
+/* Transmits everything queued by wf_output() since the last flush, including what a port's
+ * tx queues on other ports while being flushed (a tunnel onto its uplink). */
+void wf_flush(struct wf_thread *t, const struct wf_snap *s);
+
+#endif

@@ -1,0 +1,54 @@
+/* PMD loop (see pmd.h). */
+#include <unistd.h>
+
+#include <rte_cycles.h>
+
+#include "core/pmd.h"
+
+int wf_pmd_main(void *arg)
+{
+	struct wf_pmd_arg *a = arg;
+	struct wf_ctx *ctx = a->ctx;
+	struct wf_thread *t = a->t;
+	unsigned pmd = t->slot - 1;
+	uint32_t sleep_us = 0;
+	struct rte_mbuf *pkts[WF_BURST];
+
+	rte_rcu_qsbr_thread_register(ctx->qsbr, t->slot);
+	rte_rcu_qsbr_thread_online(ctx->qsbr, t->slot);
+	while (!atomic_load_explicit(&ctx->quit, memory_order_relaxed)) {
+		uint64_t t0 = rte_rdtsc();
+		const struct wf_snap *s = atomic_load_explicit(&ctx->snap, memory_order_acquire);
+		unsigned n_total = 0;
+
+		t->now = (t0 - ctx->start_tsc) / ctx->tsc_hz;
+		for (uint16_t i = 0; s && i < s->n_rxqs[pmd]; i++) {
+			const struct wf_rxq *q = &s->rxqs[pmd][i];
+			struct wf_port *p = s->ports[q->port].port;
+			uint16_t n = p->cls->rx(p, q->queue, pkts, WF_BURST);
+			if (n) {
+				s->bridges[s->ports[q->port].bridge].input(t, s, q->port, pkts, n);
+				n_total += n;
+			}
+		}
+		rte_rcu_qsbr_quiescent(ctx->qsbr, t->slot);
+		uint64_t t1 = rte_rdtsc();
+		if (n_total) {
+			t->busy_cycles += t1 - t0;
+			t->n_packets += n_total;
+			sleep_us = 0;
+			continue;
+		}
+		t->idle_cycles += t1 - t0;
+		if (ctx->pmd_sleep_max_us) {
+			/* Back off while idle so guests and other dataplanes get the core. */
+			sleep_us = sleep_us ? RTE_MIN(sleep_us * 2, ctx->pmd_sleep_max_us) : 1;
+			rte_rcu_qsbr_thread_offline(ctx->qsbr, t->slot);
+			usleep(sleep_us);
+			rte_rcu_qsbr_thread_online(ctx->qsbr, t->slot);
+		}
+	}
+	rte_rcu_qsbr_thread_offline(ctx->qsbr, t->slot);
+	rte_rcu_qsbr_thread_unregister(ctx->qsbr, t->slot);
+	return 0;
+}

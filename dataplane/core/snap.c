@@ -1,0 +1,85 @@
+/* Snapshot building and RCU publication (see config.h: wf_config_publish). */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/config.h"
+#include "l2/switch.h"
+#include "vtep/vtep_cfg.h"
+
+static void snap_free(struct wf_snap *s)
+{
+	if (!s)
+		return;
+	wf_vtep_snap_free(s);
+	for (unsigned i = 0; i < WF_MAX_BRIDGES; i++)
+		free(s->bridges[i].ports);
+	for (unsigned i = 0; i < WF_MAX_PMDS; i++)
+		free(s->rxqs[i]);
+	free(s);
+}
+
+static struct wf_snap *snap_build(const struct wf_ctx *ctx)
+{
+	struct wf_snap *s = calloc(1, sizeof(*s));
+	unsigned n_br_ports[WF_MAX_BRIDGES] = {0}, n_rxq = 0, next_pmd = 0;
+
+	if (!s)
+		return NULL;
+	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+		const struct wf_port *p = ctx->ports[i];
+		if (!p)
+			continue;
+		s->ports[i].port = (struct wf_port *)p;
+		s->ports[i].vlan = p->vlan;
+		s->ports[i].bridge = p->bridge;
+		n_br_ports[p->bridge]++;
+		n_rxq += p->n_rxq;
+	}
+	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
+		struct wf_snap_bridge *sb = &s->bridges[b];
+		if (!ctx->bridges[b])
+			continue;
+		sb->br = ctx->bridges[b];
+		sb->fdb = ctx->bridges[b]->fdb;
+		/* The bridge's input stage: the learning switch, unless wf_vtep_snap_build()
+		 * makes it an underlay bridge. (The flow pipeline will be chosen here too.) */
+		sb->input = wf_l2_input;
+		if (n_br_ports[b] && !(sb->ports = malloc(n_br_ports[b] * sizeof(uint16_t))))
+			goto nomem;
+	}
+	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+		if (s->ports[i].port) {
+			struct wf_snap_bridge *sb = &s->bridges[s->ports[i].bridge];
+			sb->ports[sb->n_ports++] = i;
+		}
+	}
+	/* Spread rx queues over PMDs round-robin, in port order. */
+	for (unsigned p = 0; p < ctx->n_pmds; p++)
+		if (n_rxq && !(s->rxqs[p] = malloc(n_rxq * sizeof(struct wf_rxq))))
+			goto nomem;
+	for (unsigned i = 0; i < WF_MAX_PORTS && ctx->n_pmds; i++) {
+		const struct wf_port *p = ctx->ports[i];
+		for (uint16_t q = 0; p && q < p->n_rxq; q++) {
+			unsigned pmd = next_pmd++ % ctx->n_pmds;
+			s->rxqs[pmd][s->n_rxqs[pmd]++] = (struct wf_rxq){i, q};
+		}
+	}
+	if (wf_vtep_snap_build(ctx, s) < 0)
+		goto nomem;
+	return s;
+nomem:
+	snap_free(s);
+	return NULL;
+}
+
+int wf_config_publish(struct wf_ctx *ctx)
+{
+	struct wf_snap *s = snap_build(ctx);
+	if (!s)
+		return -ENOMEM;
+	struct wf_snap *old = atomic_exchange_explicit(&ctx->snap, s, memory_order_acq_rel);
+	/* Wait until every PMD has passed a quiescent point: none can still hold 'old'. */
+	rte_rcu_qsbr_synchronize(ctx->qsbr, RTE_QSBR_THRID_INVALID);
+	snap_free(old);
+	return 0;
+}

@@ -1,0 +1,259 @@
+/* Control methods that change the configuration: bridges, ports, static fdb entries,
+ * replay runs, exit. Each validates its parameters fully before calling config.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ether.h>
+
+#include "core/config.h"
+#include "ctl/ctl.h"
+#include "replay/replay.h"
+
+static int bridge_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static const char *const keys[] = {"name", "other_config", NULL};
+	const char *name;
+	int ret;
+	(void)res;
+	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0)
+		return ret;
+	return wf_bridge_add(ctx, name, json_object_get(p, "other_config"), err, el);
+}
+
+static int bridge_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static const char *const keys[] = {"name", NULL};
+	const char *name;
+	int ret;
+	(void)res;
+	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0)
+		return ret;
+	return wf_bridge_del(ctx, name, err, el);
+}
+
+static int bridge_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static const char *const keys[] = {"name", "other_config", NULL};
+	const char *name;
+	int ret;
+	(void)res;
+	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0)
+		return ret;
+	return wf_bridge_set(ctx, name, json_object_get(p, "other_config"), err, el);
+}
+
+/* Reads the optional port columns of a port-add/port-set request into 'r'. */
+static int port_req(const json_t *p, struct wf_port_req *r, int *trunks, char *err, size_t el)
+{
+	json_t *v;
+	long tag;
+	int ret;
+
+	if ((ret = wf_ctl_get_str(p, "type", false, &r->type, err, el)) < 0)
+		return ret;
+	if ((v = json_object_get(p, "options")) && !json_is_null(v))
+		r->options = v;
+	if ((v = json_object_get(p, "tag"))) {
+		r->has_tag = true;
+		r->tag = -1;
+		if (!json_is_null(v)) {
+			if ((ret = wf_ctl_get_int(p, "tag", true, 0, 4095, &tag, err, el)) < 0)
+				return ret;
+			r->tag = tag;
+		}
+	}
+	if ((v = json_object_get(p, "vlan_mode"))) {
+		r->has_vlan_mode = true;
+		if ((ret = wf_ctl_get_str(p, "vlan_mode", false, &r->vlan_mode, err, el)) < 0)
+			return ret;
+	}
+	if ((v = json_object_get(p, "trunks"))) {
+		size_t i;
+		json_t *e;
+		if (!json_is_array(v) || json_array_size(v) > 4096) {
+			snprintf(err, el, "parameter 'trunks' must be an array of VLANs");
+			return -EINVAL;
+		}
+		json_array_foreach(v, i, e)
+		{
+			if (!json_is_integer(e) || json_integer_value(e) < 0 ||
+			    json_integer_value(e) > 4095) {
+				snprintf(err, el,
+				         "trunks: each VLAN must be an integer in 0..4095");
+				return -EINVAL;
+			}
+			trunks[i] = json_integer_value(e);
+		}
+		r->has_trunks = true;
+		r->trunks = trunks;
+		r->n_trunks = json_array_size(v);
+	}
+	return 0;
+}
+
+static const char *const port_keys[] = {"bridge", "name",   "type",      "options",
+                                        "tag",    "trunks", "vlan_mode", NULL};
+
+static int port_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static int trunks[4096];
+	struct wf_port_req r = {0};
+	int ret;
+	(void)res;
+	if ((ret = wf_ctl_check_keys(p, port_keys, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "bridge", true, &r.bridge, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "name", true, &r.name, err, el)) < 0 ||
+	    (ret = port_req(p, &r, trunks, err, el)) < 0)
+		return ret;
+	return wf_port_add(ctx, &r, err, el);
+}
+
+static int port_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static int trunks[4096];
+	struct wf_port_req r = {0};
+	int ret;
+	(void)res;
+	if ((ret = wf_ctl_check_keys(p, port_keys, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "name", true, &r.name, err, el)) < 0 ||
+	    (ret = port_req(p, &r, trunks, err, el)) < 0)
+		return ret;
+	return wf_port_set(ctx, &r, err, el);
+}
+
+static int port_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static const char *const keys[] = {"name", "bridge", NULL};
+	const char *name, *bridge;
+	int ret;
+	(void)res;
+	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "bridge", false, &bridge, err, el)) < 0)
+		return ret;
+	return wf_port_del(ctx, name, bridge, err, el);
+}
+
+/* Reads bridge, vlan and mac of an fdb-add/fdb-del request. */
+static int fdb_key(struct wf_ctx *ctx, const json_t *p, struct wf_bridge **br, uint16_t *vlan,
+                   struct rte_ether_addr *mac, char *err, size_t el)
+{
+	const char *bname, *smac;
+	long v;
+	int ret;
+	if ((ret = wf_ctl_get_str(p, "bridge", true, &bname, err, el)) < 0 ||
+	    (ret = wf_ctl_get_int(p, "vlan", true, 0, 4095, &v, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "mac", true, &smac, err, el)) < 0)
+		return ret;
+	if (!(*br = wf_bridge_find(ctx, bname))) {
+		snprintf(err, el, "no bridge named '%s'", bname);
+		return -ENOENT;
+	}
+	if (rte_ether_unformat_addr(smac, mac) < 0 || strlen(smac) != 17) {
+		snprintf(err, el, "'%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", smac);
+		return -EINVAL;
+	}
+	*vlan = v;
+	return 0;
+}
+
+static int fdb_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static const char *const keys[] = {"bridge", "port", "vlan", "mac", NULL};
+	struct wf_bridge *br;
+	struct rte_ether_addr mac;
+	const char *pname;
+	uint16_t vlan;
+	int ret;
+	(void)res;
+	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
+	    (ret = fdb_key(ctx, p, &br, &vlan, &mac, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "port", true, &pname, err, el)) < 0)
+		return ret;
+	struct wf_port *port = wf_port_find(ctx, pname);
+	if (!port || port->bridge != br->index) {
+		snprintf(err, el, "bridge %s has no port '%s'", br->name, pname);
+		return -ENOENT;
+	}
+	if (rte_is_multicast_ether_addr(&mac)) {
+		snprintf(err, el, "%s is a multicast address: multicast always floods",
+		         json_string_value(json_object_get(p, "mac")));
+		return -EINVAL;
+	}
+	ret = wf_fdb_add_static(br->fdb, vlan, mac.addr_bytes, port->index);
+	if (ret == -ENOSPC)
+		snprintf(err, el, "MAC table of %s is full", br->name);
+	else if (ret < 0)
+		snprintf(err, el, "cannot add the entry: %s", strerror(-ret));
+	return ret;
+}
+
+static int fdb_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static const char *const keys[] = {"bridge", "vlan", "mac", NULL};
+	struct wf_bridge *br;
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+	int ret;
+	(void)res;
+	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
+	    (ret = fdb_key(ctx, p, &br, &vlan, &mac, err, el)) < 0)
+		return ret;
+	if ((ret = wf_fdb_del(br->fdb, vlan, mac.addr_bytes)) < 0)
+		snprintf(err, el, "no entry for VLAN %u MAC %s in %s", vlan,
+		         json_string_value(json_object_get(p, "mac")), br->name);
+	return ret;
+}
+
+static int fdb_flush(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static const char *const keys[] = {"bridge", NULL};
+	const char *bname;
+	unsigned n = 0;
+	int ret;
+	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, "bridge", false, &bname, err, el)) < 0)
+		return ret;
+	if (bname && !wf_bridge_find(ctx, bname)) {
+		snprintf(err, el, "no bridge named '%s'", bname);
+		return -ENOENT;
+	}
+	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
+		struct wf_bridge *br = ctx->bridges[b];
+		if (br && (!bname || strcmp(bname, br->name) == 0))
+			n += wf_fdb_flush(br->fdb, WF_FDB_PORT_NONE, false);
+	}
+	*res = json_pack("{s:i}", "flushed", n);
+	return 0;
+}
+
+static int replay_run(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	static const char *const keys[] = {NULL};
+	int ret;
+	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0)
+		return ret;
+	long n = wf_replay_run(ctx, err, el);
+	if (n < 0)
+		return n;
+	*res = json_pack("{s:I}", "frames", (json_int_t)n);
+	return 0;
+}
+
+static int do_exit(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	(void)p, (void)res, (void)err, (void)el;
+	atomic_store(&ctx->quit, true);
+	return 0;
+}
+
+const struct wf_ctl_method wf_ctl_config_methods[] = {
+    {"bridge-add", bridge_add}, {"bridge-del", bridge_del}, {"bridge-set", bridge_set},
+    {"port-add", port_add},     {"port-del", port_del},     {"port-set", port_set},
+    {"fdb-add", fdb_add},       {"fdb-del", fdb_del},       {"fdb-flush", fdb_flush},
+    {"replay-run", replay_run}, {"exit", do_exit},          {NULL, NULL},
+};
