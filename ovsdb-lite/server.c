@@ -51,6 +51,15 @@ void odb_server_log(struct odb_server *srv, const char *fmt, ...)
 	fflush(srv->log);
 }
 
+/* Stores 'msg' in *errp, or frees it if 'errp' is NULL. */
+static void set_err(char **errp, char *msg)
+{
+	if (errp)
+		*errp = msg;
+	else
+		free(msg);
+}
+
 static int open_punix(struct odb_listener *l, const char *path, char **errp)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
@@ -58,8 +67,8 @@ static int open_punix(struct odb_listener *l, const char *path, char **errp)
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		*errp = odb_xasprintf("punix:%s: path too long (max %zu bytes)", path,
-		                      sizeof(sun.sun_path) - 1);
+		set_err(errp, odb_xasprintf("punix:%s: path too long (max %zu bytes)", path,
+		                            sizeof(sun.sun_path) - 1));
 		return -ENAMETOOLONG;
 	}
 	strcpy(sun.sun_path, path);
@@ -71,7 +80,7 @@ static int open_punix(struct odb_listener *l, const char *path, char **errp)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 128) < 0) {
 		int err = -errno;
 
-		*errp = odb_xasprintf("punix:%s: %s", path, strerror(errno));
+		set_err(errp, odb_xasprintf("punix:%s: %s", path, strerror(errno)));
 		if (fd >= 0)
 			close(fd);
 		return err;
@@ -91,13 +100,13 @@ static int open_ptcp(struct odb_listener *l, const char *spec, char **errp)
 	int fd, one = 1;
 
 	if (end == spec || (*end && *end != ':') || port < 0 || port > 65535) {
-		*errp = odb_xasprintf("ptcp:%s: bad port (expected ptcp:PORT[:IP])", spec);
+		set_err(errp, odb_xasprintf("ptcp:%s: bad port (expected ptcp:PORT[:IP])", spec));
 		return -EINVAL;
 	}
 	sin.sin_port = htons(port);
 	sin.sin_addr.s_addr = htonl(INADDR_ANY);
 	if (colon && inet_pton(AF_INET, colon + 1, &sin.sin_addr) != 1) {
-		*errp = odb_xasprintf("ptcp:%s: bad IPv4 address '%s'", spec, colon + 1);
+		set_err(errp, odb_xasprintf("ptcp:%s: bad IPv4 address '%s'", spec, colon + 1));
 		return -EINVAL;
 	}
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -106,7 +115,7 @@ static int open_ptcp(struct odb_listener *l, const char *spec, char **errp)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 128) < 0) {
 		int err = -errno;
 
-		*errp = odb_xasprintf("ptcp:%s: %s", spec, strerror(errno));
+		set_err(errp, odb_xasprintf("ptcp:%s: %s", spec, strerror(errno)));
 		if (fd >= 0)
 			close(fd);
 		return err;
@@ -138,8 +147,10 @@ int odb_server_init(struct odb_server *srv, struct odb *db, const struct odb_ser
 		} else if (!strncmp(r, "ptcp:", 5)) {
 			err = open_ptcp(l, r + 5, errp);
 		} else {
-			*errp = odb_xasprintf(
-			    "%s: unsupported remote (use punix:PATH or ptcp:PORT[:IP])", r);
+			set_err(
+			    errp,
+			    odb_xasprintf(
+			        "%s: unsupported remote (use punix:PATH or ptcp:PORT[:IP])", r));
 			err = -EINVAL;
 		}
 		if (err) {
@@ -159,7 +170,7 @@ int odb_server_init(struct odb_server *srv, struct odb *db, const struct odb_ser
 	if (srv->sigfd < 0) {
 		int err = -errno;
 
-		*errp = odb_xasprintf("signalfd: %s", strerror(errno));
+		set_err(errp, odb_xasprintf("signalfd: %s", strerror(errno)));
 		odb_server_destroy(srv);
 		return err;
 	}

@@ -98,7 +98,7 @@ struct odb_server {
 };
 
 /* Opens every listener of 'cfg' (copied) for 'db' (borrowed, must outlive the server).
- * Returns 0 or -errno with *errp set. */
+ * Returns 0 or -errno with *errp set if 'errp' is non-NULL. */
 int odb_server_init(struct odb_server *, struct odb *db, const struct odb_server_config *cfg,
                     FILE *log, char **errp);
 /* Serves until SIGTERM/SIGINT/SIGHUP. Returns 0, or -errno (e.g. a failed journal fsync). */

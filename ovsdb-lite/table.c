@@ -1,4 +1,5 @@
 /* ovsdb-lite rows and tables. See table.h. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "table.h"
@@ -58,37 +59,44 @@ json_t *odb_row_to_json(const struct odb_row *row)
 	return j;
 }
 
+/* Stores 'msg' in *errp, or frees it if 'errp' is NULL. Returns -EINVAL. */
+static int row_err(char **errp, char *msg)
+{
+	if (errp)
+		*errp = msg;
+	else
+		free(msg);
+	return -EINVAL;
+}
+
 int odb_row_apply_json(struct odb_row *row, const json_t *j, char **errp)
 {
 	const struct odb_table_schema *ts = row->ts;
 	const char *name;
 	json_t *v;
 
-	if (!json_is_object(j)) {
-		*errp = odb_xasprintf("table %s: row is not an object", ts->name);
-		return -1;
-	}
+	if (!json_is_object(j))
+		return row_err(errp, odb_xasprintf("table %s: row is not an object", ts->name));
 	json_object_foreach((json_t *)j, name, v)
 	{
 		const struct odb_column *col = odb_schema_find_column(ts, name);
 		struct odb_datum d;
 		json_t *err;
-		if (!col || col->index == 0) {
-			*errp = odb_xasprintf("table %s: unknown column %s", ts->name, name);
-			return -1;
-		}
+		if (!col || col->index == 0)
+			return row_err(
+			    errp, odb_xasprintf("table %s: unknown column %s", ts->name, name));
 		err = odb_datum_from_json_replay(&d, &col->type, v);
 		if (err) {
 			char *s = json_dumps(err, JSON_COMPACT | JSON_SORT_KEYS);
-			*errp = odb_xasprintf("table %s column %s: %s", ts->name, name, s ? s : "");
+			char *msg =
+			    odb_xasprintf("table %s column %s: %s", ts->name, name, s ? s : "");
 			free(s);
 			json_decref(err);
-			return -1;
+			return row_err(errp, msg);
 		}
 		if (col->index == 1 && d.n != 1) {
-			*errp = odb_xasprintf("table %s: bad _version", ts->name);
 			odb_datum_destroy(&d, &col->type);
-			return -1;
+			return row_err(errp, odb_xasprintf("table %s: bad _version", ts->name));
 		}
 		odb_datum_destroy(&row->fields[col->index], &col->type);
 		row->fields[col->index] = d;

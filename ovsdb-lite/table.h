@@ -34,11 +34,11 @@ bool odb_row_equals(const struct odb_row *, const struct odb_row *); /* all but 
 /* The RFC 7047 <row>: every column but _uuid (so including _version). */
 json_t *odb_row_to_json(const struct odb_row *);
 /* Inverse of odb_row_to_json() for the journal: strict, all columns optional (default). Returns
- * NULL on error with *errp set. */
+ * NULL on error with *errp set if 'errp' is non-NULL. */
 struct odb_row *odb_row_from_json(const struct odb_table_schema *, const struct odb_uuid *,
                                   const json_t *, char **errp);
-/* Overwrites the columns present in 'j' (same notation). Returns 0, or -1 with *errp set (the
- * row may then be partly changed). */
+/* Overwrites the columns present in 'j' (same notation). Returns 0, or -EINVAL with *errp set
+ * if 'errp' is non-NULL (the row may then be partly changed). */
 int odb_row_apply_json(struct odb_row *, const json_t *j, char **errp);
 
 void odb_tbl_init(struct odb_tbl *, const struct odb_table_schema *);
