@@ -6,7 +6,7 @@
 #include <string.h>
 #include "datum.h"
 
-/* Element arrays always have room for cap_for(n) elements (see datum_append()). */
+/* Element arrays always have room for cap_for(n) elements (see odb_datum_append()). */
 static unsigned cap_for(unsigned n)
 {
 	unsigned c = 1;
@@ -16,7 +16,7 @@ static unsigned cap_for(unsigned n)
 	return c;
 }
 
-int atom_compare(enum odb_atype t, const union odb_atom *a, const union odb_atom *b)
+int odb_atom_compare(enum odb_atype t, const union odb_atom *a, const union odb_atom *b)
 {
 	switch (t) {
 	case ODB_INTEGER:
@@ -28,59 +28,59 @@ int atom_compare(enum odb_atype t, const union odb_atom *a, const union odb_atom
 	case ODB_STRING:
 		return strcmp(a->s, b->s);
 	case ODB_UUID:
-		return uuid_compare(&a->u, &b->u);
+		return odb_uuid_compare(&a->u, &b->u);
 	case ODB_VOID:
 		break;
 	}
 	return 0;
 }
 
-uint32_t atom_hash(enum odb_atype t, const union odb_atom *a, uint32_t basis)
+uint32_t odb_atom_hash(enum odb_atype t, const union odb_atom *a, uint32_t basis)
 {
 	switch (t) {
 	case ODB_INTEGER:
-		return hash_add64(basis, (uint64_t)a->i);
+		return odb_hash_add64(basis, (uint64_t)a->i);
 	case ODB_REAL: {
 		uint64_t v;
 		double r = a->r == 0 ? 0 : a->r; /* -0.0 == 0.0 */
 		memcpy(&v, &r, sizeof v);
-		return hash_add64(basis, v);
+		return odb_hash_add64(basis, v);
 	}
 	case ODB_BOOLEAN:
-		return hash_add64(basis, a->b);
+		return odb_hash_add64(basis, a->b);
 	case ODB_STRING:
-		return hash_bytes(a->s, strlen(a->s), basis);
+		return odb_hash_bytes(a->s, strlen(a->s), basis);
 	case ODB_UUID:
-		return hash_bytes(a->u.b, 16, basis);
+		return odb_hash_bytes(a->u.b, 16, basis);
 	case ODB_VOID:
 		break;
 	}
 	return basis;
 }
 
-void atom_clone(enum odb_atype t, union odb_atom *dst, const union odb_atom *src)
+void odb_atom_clone(enum odb_atype t, union odb_atom *dst, const union odb_atom *src)
 {
 	*dst = *src;
 	if (t == ODB_STRING)
-		dst->s = xstrdup(src->s);
+		dst->s = odb_xstrdup(src->s);
 }
 
-void atom_destroy(enum odb_atype t, union odb_atom *a)
+void odb_atom_destroy(enum odb_atype t, union odb_atom *a)
 {
 	if (t == ODB_STRING)
 		free(a->s);
 }
 
-void atom_init_default(enum odb_atype t, union odb_atom *a)
+void odb_atom_init_default(enum odb_atype t, union odb_atom *a)
 {
 	memset(a, 0, sizeof *a);
 	if (t == ODB_STRING)
-		a->s = xstrdup("");
+		a->s = odb_xstrdup("");
 }
 
-json_t *atom_to_json(enum odb_atype t, const union odb_atom *a)
+json_t *odb_atom_to_json(enum odb_atype t, const union odb_atom *a)
 {
-	char buf[UUID_LEN + 1];
+	char buf[ODB_UUID_LEN + 1];
 
 	switch (t) {
 	case ODB_INTEGER:
@@ -96,7 +96,7 @@ json_t *atom_to_json(enum odb_atype t, const union odb_atom *a)
 	case ODB_STRING:
 		return json_string(a->s);
 	case ODB_UUID:
-		uuid_to_string(&a->u, buf);
+		odb_uuid_to_string(&a->u, buf);
 		return json_pack("[ss]", "uuid", buf);
 	case ODB_VOID:
 		break;
@@ -104,90 +104,93 @@ json_t *atom_to_json(enum odb_atype t, const union odb_atom *a)
 	return json_null();
 }
 
-void datum_init_empty(struct odb_datum *d)
+void odb_datum_init_empty(struct odb_datum *d)
 {
 	d->n = 0;
 	d->keys = d->values = NULL;
 }
 
-void datum_init_default(struct odb_datum *d, const struct odb_type *t)
+void odb_datum_init_default(struct odb_datum *d, const struct odb_type *t)
 {
-	datum_init_empty(d);
+	odb_datum_init_empty(d);
 	if (t->min == 0)
 		return;
 	d->n = 1;
-	d->keys = xmalloc(sizeof *d->keys);
-	atom_init_default(t->key.type, &d->keys[0]);
-	if (type_is_map(t)) {
-		d->values = xmalloc(sizeof *d->values);
-		atom_init_default(t->value.type, &d->values[0]);
+	d->keys = odb_xmalloc(sizeof *d->keys);
+	odb_atom_init_default(t->key.type, &d->keys[0]);
+	if (odb_type_is_map(t)) {
+		d->values = odb_xmalloc(sizeof *d->values);
+		odb_atom_init_default(t->value.type, &d->values[0]);
 	}
 }
 
-void datum_clone(struct odb_datum *dst, const struct odb_datum *src, const struct odb_type *t)
+void odb_datum_clone(struct odb_datum *dst, const struct odb_datum *src, const struct odb_type *t)
 {
 	dst->n = src->n;
 	dst->keys = dst->values = NULL;
 	if (!src->n)
 		return;
-	dst->keys = xmalloc(cap_for(src->n) * sizeof *dst->keys);
+	dst->keys = odb_xmalloc(cap_for(src->n) * sizeof *dst->keys);
 	for (unsigned i = 0; i < src->n; i++)
-		atom_clone(t->key.type, &dst->keys[i], &src->keys[i]);
-	if (type_is_map(t)) {
-		dst->values = xmalloc(cap_for(src->n) * sizeof *dst->values);
+		odb_atom_clone(t->key.type, &dst->keys[i], &src->keys[i]);
+	if (odb_type_is_map(t)) {
+		dst->values = odb_xmalloc(cap_for(src->n) * sizeof *dst->values);
 		for (unsigned i = 0; i < src->n; i++)
-			atom_clone(t->value.type, &dst->values[i], &src->values[i]);
+			odb_atom_clone(t->value.type, &dst->values[i], &src->values[i]);
 	}
 }
 
-void datum_destroy(struct odb_datum *d, const struct odb_type *t)
+void odb_datum_destroy(struct odb_datum *d, const struct odb_type *t)
 {
 	for (unsigned i = 0; i < d->n; i++) {
-		atom_destroy(t->key.type, &d->keys[i]);
+		odb_atom_destroy(t->key.type, &d->keys[i]);
 		if (d->values)
-			atom_destroy(t->value.type, &d->values[i]);
+			odb_atom_destroy(t->value.type, &d->values[i]);
 	}
 	free(d->keys);
 	free(d->values);
-	datum_init_empty(d);
+	odb_datum_init_empty(d);
 }
 
-int datum_compare(const struct odb_datum *a, const struct odb_datum *b, const struct odb_type *t)
+int odb_datum_compare(const struct odb_datum *a, const struct odb_datum *b,
+                      const struct odb_type *t)
 {
 	for (unsigned i = 0; i < a->n && i < b->n; i++) {
-		int c = atom_compare(t->key.type, &a->keys[i], &b->keys[i]);
-		if (!c && type_is_map(t))
-			c = atom_compare(t->value.type, &a->values[i], &b->values[i]);
+		int c = odb_atom_compare(t->key.type, &a->keys[i], &b->keys[i]);
+		if (!c && odb_type_is_map(t))
+			c = odb_atom_compare(t->value.type, &a->values[i], &b->values[i]);
 		if (c)
 			return c;
 	}
 	return a->n < b->n ? -1 : a->n > b->n;
 }
 
-bool datum_equals(const struct odb_datum *a, const struct odb_datum *b, const struct odb_type *t)
+bool odb_datum_equals(const struct odb_datum *a, const struct odb_datum *b,
+                      const struct odb_type *t)
 {
-	return a->n == b->n && !datum_compare(a, b, t);
+	return a->n == b->n && !odb_datum_compare(a, b, t);
 }
 
-uint32_t datum_hash(const struct odb_datum *d, const struct odb_type *t, uint32_t basis)
+uint32_t odb_datum_hash(const struct odb_datum *d, const struct odb_type *t, uint32_t basis)
 {
-	uint32_t h = hash_add64(basis, d->n);
+	uint32_t h = odb_hash_add64(basis, d->n);
 
 	for (unsigned i = 0; i < d->n; i++) {
-		h = atom_hash(t->key.type, &d->keys[i], h);
-		if (type_is_map(t))
-			h = atom_hash(t->value.type, &d->values[i], h);
+		h = odb_atom_hash(t->key.type, &d->keys[i], h);
+		if (odb_type_is_map(t))
+			h = odb_atom_hash(t->value.type, &d->values[i], h);
 	}
 	return h;
 }
 
-long datum_find_key(const struct odb_datum *d, const struct odb_type *t, const union odb_atom *key)
+long odb_datum_find_key(const struct odb_datum *d, const struct odb_type *t,
+                        const union odb_atom *key)
 {
 	unsigned lo = 0, hi = d->n;
 
 	while (lo < hi) {
 		unsigned mid = lo + (hi - lo) / 2;
-		int c = atom_compare(t->key.type, key, &d->keys[mid]);
+		int c = odb_atom_compare(t->key.type, key, &d->keys[mid]);
 		if (!c)
 			return mid;
 		if (c < 0)
@@ -198,27 +201,27 @@ long datum_find_key(const struct odb_datum *d, const struct odb_type *t, const u
 	return -1;
 }
 
-void datum_append(struct odb_datum *d, const struct odb_type *t, union odb_atom *key,
-                  union odb_atom *value)
+void odb_datum_append(struct odb_datum *d, const struct odb_type *t, union odb_atom *key,
+                      union odb_atom *value)
 {
 	if (d->n == 0 || d->n == cap_for(d->n)) {
 		unsigned cap = cap_for(d->n + 1);
-		d->keys = xrealloc(d->keys, cap * sizeof *d->keys);
-		if (type_is_map(t))
-			d->values = xrealloc(d->values, cap * sizeof *d->values);
+		d->keys = odb_xrealloc(d->keys, cap * sizeof *d->keys);
+		if (odb_type_is_map(t))
+			d->values = odb_xrealloc(d->values, cap * sizeof *d->values);
 	}
 	d->keys[d->n] = *key;
-	if (type_is_map(t))
+	if (odb_type_is_map(t))
 		d->values[d->n] = *value;
 	d->n++;
 }
 
-void datum_remove_at(struct odb_datum *d, const struct odb_type *t, unsigned i)
+void odb_datum_remove_at(struct odb_datum *d, const struct odb_type *t, unsigned i)
 {
-	atom_destroy(t->key.type, &d->keys[i]);
+	odb_atom_destroy(t->key.type, &d->keys[i]);
 	memmove(&d->keys[i], &d->keys[i + 1], (d->n - i - 1) * sizeof *d->keys);
-	if (type_is_map(t)) {
-		atom_destroy(t->value.type, &d->values[i]);
+	if (odb_type_is_map(t)) {
+		odb_atom_destroy(t->value.type, &d->values[i]);
 		memmove(&d->values[i], &d->values[i + 1], (d->n - i - 1) * sizeof *d->values);
 	}
 	d->n--;
@@ -233,17 +236,17 @@ static int cmp_idx(const void *a, const void *b, void *aux)
 {
 	const struct sort_ctx *c = aux;
 	unsigned ia = *(const unsigned *)a, ib = *(const unsigned *)b;
-	int r = atom_compare(c->kt, &c->d->keys[ia], &c->d->keys[ib]);
+	int r = odb_atom_compare(c->kt, &c->d->keys[ia], &c->d->keys[ib]);
 
 	return r ? r : (ia < ib ? -1 : ia > ib); /* stable */
 }
 
-bool datum_sort(struct odb_datum *d, const struct odb_type *t)
+bool odb_datum_sort(struct odb_datum *d, const struct odb_type *t)
 {
 	bool sorted = true, unique = true;
 
 	for (unsigned i = 1; i < d->n; i++) {
-		int c = atom_compare(t->key.type, &d->keys[i - 1], &d->keys[i]);
+		int c = odb_atom_compare(t->key.type, &d->keys[i - 1], &d->keys[i]);
 		if (c > 0)
 			sorted = false;
 		else if (!c)
@@ -251,9 +254,10 @@ bool datum_sort(struct odb_datum *d, const struct odb_type *t)
 	}
 	if (!sorted) {
 		struct sort_ctx c = {d, t->key.type};
-		unsigned *idx = xmalloc(d->n * sizeof *idx);
-		union odb_atom *k = xmalloc(cap_for(d->n) * sizeof *k);
-		union odb_atom *v = type_is_map(t) ? xmalloc(cap_for(d->n) * sizeof *v) : NULL;
+		unsigned *idx = odb_xmalloc(d->n * sizeof *idx);
+		union odb_atom *k = odb_xmalloc(cap_for(d->n) * sizeof *k);
+		union odb_atom *v =
+		    odb_type_is_map(t) ? odb_xmalloc(cap_for(d->n) * sizeof *v) : NULL;
 		for (unsigned i = 0; i < d->n; i++)
 			idx[i] = i;
 		qsort_r(idx, d->n, sizeof *idx, cmp_idx, &c);
@@ -269,23 +273,23 @@ bool datum_sort(struct odb_datum *d, const struct odb_type *t)
 		d->values = v;
 		unique = true;
 		for (unsigned i = 1; i < d->n; i++)
-			if (!atom_compare(t->key.type, &d->keys[i - 1], &d->keys[i]))
+			if (!odb_atom_compare(t->key.type, &d->keys[i - 1], &d->keys[i]))
 				unique = false;
 	}
 	return unique;
 }
 
-void datum_sort_unique(struct odb_datum *d, const struct odb_type *t)
+void odb_datum_sort_unique(struct odb_datum *d, const struct odb_type *t)
 {
 	unsigned o = 0;
 
-	if (datum_sort(d, t))
+	if (odb_datum_sort(d, t))
 		return;
 	for (unsigned i = 0; i < d->n; i++) {
-		if (o && !atom_compare(t->key.type, &d->keys[o - 1], &d->keys[i])) {
-			atom_destroy(t->key.type, &d->keys[i]);
+		if (o && !odb_atom_compare(t->key.type, &d->keys[o - 1], &d->keys[i])) {
+			odb_atom_destroy(t->key.type, &d->keys[i]);
 			if (d->values)
-				atom_destroy(t->value.type, &d->values[i]);
+				odb_atom_destroy(t->value.type, &d->values[i]);
 			continue;
 		}
 		d->keys[o] = d->keys[i];
@@ -319,60 +323,60 @@ static bool string_is_bare(const char *s)
 	return true;
 }
 
-char *atom_to_string(enum odb_atype t, const union odb_atom *a)
+char *odb_atom_to_string(enum odb_atype t, const union odb_atom *a)
 {
-	char buf[UUID_LEN + 1];
+	char buf[ODB_UUID_LEN + 1];
 	json_t *j;
 	char *s;
 
 	switch (t) {
 	case ODB_INTEGER:
-		return xasprintf("%" PRId64, a->i);
+		return odb_xasprintf("%" PRId64, a->i);
 	case ODB_REAL:
-		return xasprintf("%.17g", a->r);
+		return odb_xasprintf("%.17g", a->r);
 	case ODB_BOOLEAN:
-		return xstrdup(a->b ? "true" : "false");
+		return odb_xstrdup(a->b ? "true" : "false");
 	case ODB_UUID:
-		uuid_to_string(&a->u, buf);
-		return xstrdup(buf);
+		odb_uuid_to_string(&a->u, buf);
+		return odb_xstrdup(buf);
 	case ODB_STRING:
 		if (string_is_bare(a->s))
-			return xstrdup(a->s);
+			return odb_xstrdup(a->s);
 		j = json_string(a->s);
 		s = json_dumps(j, JSON_ENCODE_ANY);
 		json_decref(j);
-		return s ? s : xstrdup("\"\"");
+		return s ? s : odb_xstrdup("\"\"");
 	case ODB_VOID:
 		break;
 	}
-	return xstrdup("");
+	return odb_xstrdup("");
 }
 
-char *datum_to_string(const struct odb_datum *d, const struct odb_type *t)
+char *odb_datum_to_string(const struct odb_datum *d, const struct odb_type *t)
 {
-	bool map = type_is_map(t), scalar = type_is_scalar(t);
+	bool map = odb_type_is_map(t), scalar = odb_type_is_scalar(t);
 	size_t len = 0, cap = 64;
-	char *out = xmalloc(cap);
+	char *out = odb_xmalloc(cap);
 
 #define PUT(str)                                                                                   \
 	do {                                                                                       \
 		const char *s_ = (str);                                                            \
 		size_t n_ = strlen(s_);                                                            \
 		while (len + n_ + 1 > cap)                                                         \
-			out = xrealloc(out, cap *= 2);                                             \
+			out = odb_xrealloc(out, cap *= 2);                                         \
 		memcpy(out + len, s_, n_);                                                         \
 		len += n_;                                                                         \
 	} while (0)
 	if (!scalar)
 		PUT(map ? "{" : "[");
 	for (unsigned i = 0; i < d->n; i++) {
-		char *k = atom_to_string(t->key.type, &d->keys[i]);
+		char *k = odb_atom_to_string(t->key.type, &d->keys[i]);
 		if (i)
 			PUT(", ");
 		PUT(k);
 		free(k);
 		if (map) {
-			char *v = atom_to_string(t->value.type, &d->values[i]);
+			char *v = odb_atom_to_string(t->value.type, &d->values[i]);
 			PUT("=");
 			PUT(v);
 			free(v);
@@ -385,14 +389,14 @@ char *datum_to_string(const struct odb_datum *d, const struct odb_type *t)
 	return out;
 }
 
-json_t *atom_check_constraints(const union odb_atom *a, const struct odb_base *b)
+json_t *odb_atom_check_constraints(const union odb_atom *a, const struct odb_base *b)
 {
 	if (b->enum_vals) {
 		struct odb_type et = {.key = *b, .min = 0, .max = ODB_UNLIMITED};
 		et.value.type = ODB_VOID;
-		if (datum_find_key(b->enum_vals, &et, a) < 0) {
-			char *s = atom_to_string(b->type, a);
-			char *es = datum_to_string(b->enum_vals, &et);
+		if (odb_datum_find_key(b->enum_vals, &et, a) < 0) {
+			char *s = odb_atom_to_string(b->type, a);
+			char *es = odb_datum_to_string(b->enum_vals, &et);
 			json_t *err = odb_error("constraint violation", NULL,
 			                        "%s is not one of the allowed values (%s)", s, es);
 			free(s);
@@ -450,19 +454,19 @@ json_t *atom_check_constraints(const union odb_atom *a, const struct odb_base *b
 	}
 }
 
-json_t *datum_check_constraints(const struct odb_datum *d, const struct odb_type *t)
+json_t *odb_datum_check_constraints(const struct odb_datum *d, const struct odb_type *t)
 {
 	for (unsigned i = 0; i < d->n; i++) {
-		json_t *err = atom_check_constraints(&d->keys[i], &t->key);
-		if (!err && type_is_map(t))
-			err = atom_check_constraints(&d->values[i], &t->value);
+		json_t *err = odb_atom_check_constraints(&d->keys[i], &t->key);
+		if (!err && odb_type_is_map(t))
+			err = odb_atom_check_constraints(&d->values[i], &t->value);
 		if (err)
 			return err;
 	}
 	return NULL;
 }
 
-json_t *datum_check_size(const struct odb_datum *d, const struct odb_type *t, const char *what)
+json_t *odb_datum_check_size(const struct odb_datum *d, const struct odb_type *t, const char *what)
 {
 	if (d->n >= t->min && d->n <= t->max)
 		return NULL;
@@ -497,7 +501,7 @@ static json_t *atom_from_json(union odb_atom *a, const struct odb_base *b, const
 	case ODB_STRING:
 		if (!json_is_string(j))
 			return odb_error("syntax error", j, "expected string");
-		a->s = xstrdup(json_string_value(j));
+		a->s = odb_xstrdup(json_string_value(j));
 		break;
 	case ODB_UUID: {
 		const char *tag = json_string_value(json_array_get(j, 0));
@@ -505,11 +509,11 @@ static json_t *atom_from_json(union odb_atom *a, const struct odb_base *b, const
 		if (!json_is_array(j) || json_array_size(j) != 2 || !tag || !val)
 			return odb_error("syntax error", j, "expected [\"uuid\", <string>]");
 		if (!strcmp(tag, "uuid")) {
-			if (!uuid_from_string(&a->u, val))
+			if (!odb_uuid_from_string(&a->u, val))
 				return odb_error("syntax error", j, "\"%s\" is not a valid UUID",
 				                 val);
 		} else if (!strcmp(tag, "named-uuid")) {
-			if (!is_identifier(val))
+			if (!odb_is_identifier(val))
 				return odb_error("syntax error", j,
 				                 "named-uuid string is not a valid <id>");
 			if (!symtab || !symtab->resolve(symtab->aux, val, &a->u))
@@ -524,9 +528,9 @@ static json_t *atom_from_json(union odb_atom *a, const struct odb_base *b, const
 		return odb_error("syntax error", j, "void type");
 	}
 	if (check) {
-		json_t *err = atom_check_constraints(a, b);
+		json_t *err = odb_atom_check_constraints(a, b);
 		if (err) {
-			atom_destroy(b->type, a);
+			odb_atom_destroy(b->type, a);
 			return err;
 		}
 	}
@@ -543,7 +547,7 @@ static bool is_tagged(const json_t *j, const char *tag)
 
 static json_t *size_error(const json_t *j, const struct odb_type *t, size_t n)
 {
-	const char *what = type_is_map(t) ? "map" : "set";
+	const char *what = odb_type_is_map(t) ? "map" : "set";
 
 	if (t->min == 1 && t->max == 1)
 		return odb_error("syntax error", j,
@@ -555,13 +559,13 @@ static json_t *size_error(const json_t *j, const struct odb_type *t, size_t n)
 static json_t *datum_parse(struct odb_datum *d, const struct odb_type *t, const json_t *j,
                            const struct odb_symtab_ops *symtab, bool check, bool dedupe);
 
-json_t *datum_from_json(struct odb_datum *d, const struct odb_type *t, const json_t *j,
-                        const struct odb_symtab_ops *symtab, bool check)
+json_t *odb_datum_from_json(struct odb_datum *d, const struct odb_type *t, const json_t *j,
+                            const struct odb_symtab_ops *symtab, bool check)
 {
 	return datum_parse(d, t, j, symtab, check, false);
 }
 
-json_t *datum_from_json_replay(struct odb_datum *d, const struct odb_type *t, const json_t *j)
+json_t *odb_datum_from_json_replay(struct odb_datum *d, const struct odb_type *t, const json_t *j)
 {
 	return datum_parse(d, t, j, NULL, false, true);
 }
@@ -569,12 +573,12 @@ json_t *datum_from_json_replay(struct odb_datum *d, const struct odb_type *t, co
 static json_t *datum_parse(struct odb_datum *d, const struct odb_type *t, const json_t *j,
                            const struct odb_symtab_ops *symtab, bool check, bool dedupe)
 {
-	bool map = type_is_map(t);
+	bool map = odb_type_is_map(t);
 	const json_t *elems;
 	json_t *err = NULL;
 	size_t i, n;
 
-	datum_init_empty(d);
+	odb_datum_init_empty(d);
 	if (map || is_tagged(j, "set")) {
 		const char *tag = map ? "map" : "set";
 		if (!is_tagged(j, tag) || json_array_size(j) != 2 ||
@@ -586,10 +590,10 @@ static json_t *datum_parse(struct odb_datum *d, const struct odb_type *t, const 
 		if (err)
 			return err;
 		d->n = 1;
-		d->keys = xmalloc(sizeof *d->keys);
+		d->keys = odb_xmalloc(sizeof *d->keys);
 		d->keys[0] = a;
 		if (check && (t->min > 1 || t->max < 1)) {
-			datum_destroy(d, t);
+			odb_datum_destroy(d, t);
 			return size_error(j, t, 1);
 		}
 		return NULL;
@@ -601,9 +605,9 @@ static json_t *datum_parse(struct odb_datum *d, const struct odb_type *t, const 
 	if (check && (n < t->min || n > t->max)) /* checked first, like ovsdb-server */
 		return size_error(j, t, n);
 	if (n) {
-		d->keys = xmalloc(cap_for((unsigned)n) * sizeof *d->keys);
+		d->keys = odb_xmalloc(cap_for((unsigned)n) * sizeof *d->keys);
 		if (map)
-			d->values = xmalloc(cap_for((unsigned)n) * sizeof *d->values);
+			d->values = odb_xmalloc(cap_for((unsigned)n) * sizeof *d->values);
 	}
 	for (i = 0; i < n; i++) {
 		const json_t *e = json_array_get(elems, i);
@@ -619,7 +623,7 @@ static json_t *datum_parse(struct odb_datum *d, const struct odb_type *t, const 
 			err = atom_from_json(&d->values[d->n], &t->value, json_array_get(e, 1),
 			                     symtab, check);
 			if (err) {
-				atom_destroy(t->key.type, &d->keys[d->n]);
+				odb_atom_destroy(t->key.type, &d->keys[d->n]);
 				goto fail;
 			}
 		} else {
@@ -629,33 +633,33 @@ static json_t *datum_parse(struct odb_datum *d, const struct odb_type *t, const 
 		}
 		d->n++;
 	}
-	if (!datum_sort(d, t) && dedupe) {
-		datum_sort_unique(d, t);
-	} else if (!datum_sort(d, t)) {
+	if (!odb_datum_sort(d, t) && dedupe) {
+		odb_datum_sort_unique(d, t);
+	} else if (!odb_datum_sort(d, t)) {
 		err = odb_error("ovsdb error", NULL,
 		                map ? "map contains duplicate key" : "set contains duplicate");
 		goto fail;
 	}
 	return NULL;
 fail:
-	datum_destroy(d, t);
+	odb_datum_destroy(d, t);
 	return err;
 }
 
-json_t *datum_to_json(const struct odb_datum *d, const struct odb_type *t)
+json_t *odb_datum_to_json(const struct odb_datum *d, const struct odb_type *t)
 {
 	json_t *arr;
 
-	if (!type_is_map(t) && d->n == 1)
-		return atom_to_json(t->key.type, &d->keys[0]);
+	if (!odb_type_is_map(t) && d->n == 1)
+		return odb_atom_to_json(t->key.type, &d->keys[0]);
 	arr = json_array();
 	for (unsigned i = 0; i < d->n; i++) {
-		if (type_is_map(t))
+		if (odb_type_is_map(t))
 			json_array_append_new(
-			    arr, json_pack("[oo]", atom_to_json(t->key.type, &d->keys[i]),
-			                   atom_to_json(t->value.type, &d->values[i])));
+			    arr, json_pack("[oo]", odb_atom_to_json(t->key.type, &d->keys[i]),
+			                   odb_atom_to_json(t->value.type, &d->values[i])));
 		else
-			json_array_append_new(arr, atom_to_json(t->key.type, &d->keys[i]));
+			json_array_append_new(arr, odb_atom_to_json(t->key.type, &d->keys[i]));
 	}
-	return json_pack("[so]", type_is_map(t) ? "map" : "set", arr);
+	return json_pack("[so]", odb_type_is_map(t) ? "map" : "set", arr);
 }

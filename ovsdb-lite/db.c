@@ -17,20 +17,20 @@ static int set_err(char **errp, int err, char *msg)
 	return err;
 }
 
-json_t *db_snapshot_json(const struct odb *db)
+json_t *odb_db_snapshot_json(const struct odb *db)
 {
 	json_t *data = json_object();
-	char buf[UUID_LEN + 1];
+	char buf[ODB_UUID_LEN + 1];
 
 	for (unsigned t = 0; t < db->schema->n_tables; t++) {
 		const struct odb_tbl *tbl = &db->tables[t];
-		struct hmap_iter it;
+		struct odb_hmap_iter it;
 		json_t *rows = json_object();
-		for (struct hmap_node *n = hmap_iter_first(&tbl->rows, &it); n;
-		     n = hmap_iter_next(&tbl->rows, &it)) {
-			const struct odb_row *row = CONTAINER_OF(n, struct odb_row, node);
-			uuid_to_string(row_uuid(row), buf);
-			json_object_set_new(rows, buf, row_to_json(row));
+		for (struct odb_hmap_node *n = odb_hmap_iter_first(&tbl->rows, &it); n;
+		     n = odb_hmap_iter_next(&tbl->rows, &it)) {
+			const struct odb_row *row = ODB_CONTAINER_OF(n, struct odb_row, node);
+			odb_uuid_to_string(odb_row_uuid(row), buf);
+			json_object_set_new(rows, buf, odb_row_to_json(row));
 		}
 		if (json_object_size(rows))
 			json_object_set_new(data, db->schema->tables[t].name, rows);
@@ -42,16 +42,16 @@ json_t *db_snapshot_json(const struct odb *db)
 
 int odb_create_file(const char *db_path, const char *schema_path, char **errp)
 {
-	struct odb_schema *s = schema_from_file(schema_path, errp);
+	struct odb_schema *s = odb_schema_from_file(schema_path, errp);
 	json_t *snap;
 	int err;
 
 	if (!s)
 		return -EINVAL;
 	snap = json_pack("{s:O,s:{}}", "schema", s->json, "data");
-	err = journal_create(db_path, snap, errp);
+	err = odb_journal_create(db_path, snap, errp);
 	json_decref(snap);
-	schema_destroy(s);
+	odb_schema_destroy(s);
 	return err;
 }
 
@@ -62,39 +62,39 @@ static int apply_rows(struct odb *db, const json_t *tables, bool allow_delete, c
 	json_t *rows, *rj;
 
 	if (!json_is_object(tables))
-		return set_err(errp, -EINVAL, xstrdup("record: table set is not an object"));
+		return set_err(errp, -EINVAL, odb_xstrdup("record: table set is not an object"));
 	json_object_foreach((json_t *)tables, tname, rows)
 	{
-		const struct odb_table_schema *ts = schema_find_table(db->schema, tname);
+		const struct odb_table_schema *ts = odb_schema_find_table(db->schema, tname);
 		if (!ts || !json_is_object(rows))
-			return set_err(errp, -EINVAL, xasprintf("record: bad table %s", tname));
+			return set_err(errp, -EINVAL, odb_xasprintf("record: bad table %s", tname));
 		struct odb_tbl *tbl = &db->tables[ts->index];
 		json_object_foreach(rows, ustr, rj)
 		{
 			struct odb_uuid u;
 			struct odb_row *old, *row;
-			if (!uuid_from_string(&u, ustr))
+			if (!odb_uuid_from_string(&u, ustr))
 				return set_err(errp, -EINVAL,
-				               xasprintf("record: bad uuid %s", ustr));
-			old = tbl_find(tbl, &u);
+				               odb_xasprintf("record: bad uuid %s", ustr));
+			old = odb_tbl_find(tbl, &u);
 			if (json_is_null(rj) && allow_delete) {
 				if (old) {
-					tbl_remove(tbl, old);
-					row_destroy(old);
+					odb_tbl_remove(tbl, old);
+					odb_row_destroy(old);
 				}
 				continue;
 			}
 			/* A modification holds only the changed columns. */
-			row = old ? row_clone(old) : row_create(ts, &u);
-			if (row_apply_json(row, rj, errp)) {
-				row_destroy(row);
+			row = old ? odb_row_clone(old) : odb_row_create(ts, &u);
+			if (odb_row_apply_json(row, rj, errp)) {
+				odb_row_destroy(row);
 				return -EINVAL;
 			}
 			if (old) {
-				tbl_remove(tbl, old);
-				row_destroy(old);
+				odb_tbl_remove(tbl, old);
+				odb_row_destroy(old);
 			}
-			tbl_insert(tbl, row);
+			odb_tbl_insert(tbl, row);
 		}
 	}
 	return 0;
@@ -108,32 +108,32 @@ struct open_ctx {
 static void count_strong(struct odb *db)
 {
 	for (unsigned t = 0; t < db->schema->n_tables; t++) {
-		struct hmap_iter it;
-		for (struct hmap_node *n = hmap_iter_first(&db->tables[t].rows, &it); n;
-		     n = hmap_iter_next(&db->tables[t].rows, &it))
-			CONTAINER_OF(n, struct odb_row, node)->n_refs = 0;
+		struct odb_hmap_iter it;
+		for (struct odb_hmap_node *n = odb_hmap_iter_first(&db->tables[t].rows, &it); n;
+		     n = odb_hmap_iter_next(&db->tables[t].rows, &it))
+			ODB_CONTAINER_OF(n, struct odb_row, node)->n_refs = 0;
 	}
 	for (unsigned t = 0; t < db->schema->n_tables; t++) {
 		const struct odb_table_schema *ts = &db->schema->tables[t];
-		struct hmap_iter it;
+		struct odb_hmap_iter it;
 		if (!ts->has_strong_refs)
 			continue;
-		for (struct hmap_node *n = hmap_iter_first(&db->tables[t].rows, &it); n;
-		     n = hmap_iter_next(&db->tables[t].rows, &it)) {
-			const struct odb_row *row = CONTAINER_OF(n, struct odb_row, node);
+		for (struct odb_hmap_node *n = odb_hmap_iter_first(&db->tables[t].rows, &it); n;
+		     n = odb_hmap_iter_next(&db->tables[t].rows, &it)) {
+			const struct odb_row *row = ODB_CONTAINER_OF(n, struct odb_row, node);
 			for (unsigned c = 2; c < ts->n_columns; c++) {
 				const struct odb_type *ty = &ts->columns[c].type;
 				const struct odb_datum *d = &row->fields[c];
 				for (unsigned i = 0; i < d->n; i++) {
 					struct odb_row *target;
 					if (ty->key.ref_type == ODB_REF_STRONG &&
-					    (target = tbl_find(&db->tables[ty->key.ref_table],
-					                       &d->keys[i].u)) &&
+					    (target = odb_tbl_find(&db->tables[ty->key.ref_table],
+					                           &d->keys[i].u)) &&
 					    target != row)
 						target->n_refs++;
 					if (ty->value.ref_type == ODB_REF_STRONG &&
-					    (target = tbl_find(&db->tables[ty->value.ref_table],
-					                       &d->values[i].u)) &&
+					    (target = odb_tbl_find(&db->tables[ty->value.ref_table],
+					                           &d->values[i].u)) &&
 					    target != row)
 						target->n_refs++;
 				}
@@ -148,12 +148,12 @@ static int open_cb(void *aux, const json_t *rec, bool first, char **errp)
 	struct odb *db = c->db;
 
 	if (first) {
-		db->schema = schema_from_json(json_object_get(rec, "schema"), errp);
+		db->schema = odb_schema_from_json(json_object_get(rec, "schema"), errp);
 		if (!db->schema)
 			return -EINVAL;
-		db->tables = xcalloc(db->schema->n_tables, sizeof *db->tables);
+		db->tables = odb_xcalloc(db->schema->n_tables, sizeof *db->tables);
 		for (unsigned t = 0; t < db->schema->n_tables; t++)
-			tbl_init(&db->tables[t], &db->schema->tables[t]);
+			odb_tbl_init(&db->tables[t], &db->schema->tables[t]);
 		return apply_rows(db, json_object_get(rec, "data"), false, errp);
 	}
 	return apply_rows(db, json_object_get(rec, "txn"), true, errp);
@@ -179,18 +179,19 @@ static unsigned long long env_threshold(void)
 static int lock_db(const char *db_path, char **errp)
 {
 	const char *slash = strrchr(db_path, '/');
-	char *path = slash
-	                 ? xasprintf("%.*s/.%s.~lock~", (int)(slash - db_path), db_path, slash + 1)
-	                 : xasprintf(".%s.~lock~", db_path);
+	char *path =
+	    slash ? odb_xasprintf("%.*s/.%s.~lock~", (int)(slash - db_path), db_path, slash + 1)
+	          : odb_xasprintf(".%s.~lock~", db_path);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600), err;
 
 	if (fd < 0) {
 		err = -errno;
-		set_err(errp, err, xasprintf("%s: %s", path, strerror(-err)));
+		set_err(errp, err, odb_xasprintf("%s: %s", path, strerror(-err)));
 	} else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
-		set_err(errp, err,
-		        xasprintf("%s: database already locked by another process (lock file %s)",
+		set_err(
+		    errp, err,
+		    odb_xasprintf("%s: database already locked by another process (lock file %s)",
 		                  db_path, path));
 		close(fd);
 		fd = err;
@@ -208,9 +209,9 @@ int odb_open(const char *db_path, struct odb **dbp, char **errp)
 	*dbp = NULL;
 	if (access(db_path, F_OK) < 0) { /* no lock file for a database that does not exist */
 		err = -errno;
-		return set_err(errp, err, xasprintf("%s: %s", db_path, strerror(-err)));
+		return set_err(errp, err, odb_xasprintf("%s: %s", db_path, strerror(-err)));
 	}
-	db = xcalloc(1, sizeof *db);
+	db = odb_xcalloc(1, sizeof *db);
 	db->journal.fd = -1;
 	c.db = db;
 	db->lock_fd = lock_db(db_path, errp);
@@ -219,12 +220,12 @@ int odb_open(const char *db_path, struct odb **dbp, char **errp)
 		odb_close(db);
 		return err;
 	}
-	err = journal_open(&db->journal, db_path, open_cb, &c, errp);
+	err = odb_journal_open(&db->journal, db_path, open_cb, &c, errp);
 	if (err) {
 		odb_close(db);
 		return err;
 	}
-	uuid_gen_init(&db->gen);
+	odb_uuid_gen_init(&db->gen);
 	count_strong(db);
 	db->default_threshold = db->compact_threshold = env_threshold();
 	db->stats.journal_bytes = db->journal.journal_bytes;
@@ -236,14 +237,14 @@ void odb_close(struct odb *db)
 {
 	if (!db)
 		return;
-	if (journal_sync(&db->journal, NULL)) /* deferred commits, if any */
+	if (odb_journal_sync(&db->journal, NULL)) /* deferred commits, if any */
 		fprintf(stderr, "ovsdb-lite: fdatasync at close failed\n");
 	if (db->tables)
 		for (unsigned t = 0; t < db->schema->n_tables; t++)
-			tbl_destroy(&db->tables[t]);
+			odb_tbl_destroy(&db->tables[t]);
 	free(db->tables);
-	schema_destroy(db->schema);
-	journal_close(&db->journal);
+	odb_schema_destroy(db->schema);
+	odb_journal_close(&db->journal);
 	if (db->lock_fd >= 0)
 		close(db->lock_fd); /* releases the lock */
 	free(db);
@@ -261,19 +262,19 @@ const json_t *odb_schema(const struct odb *db)
 
 json_t *odb_table_rows(const struct odb *db, const char *table)
 {
-	const struct odb_table_schema *ts = schema_find_table(db->schema, table);
-	char buf[UUID_LEN + 1];
-	struct hmap_iter it;
+	const struct odb_table_schema *ts = odb_schema_find_table(db->schema, table);
+	char buf[ODB_UUID_LEN + 1];
+	struct odb_hmap_iter it;
 	json_t *rows;
 
 	if (!ts)
 		return NULL;
 	rows = json_object();
-	for (struct hmap_node *n = hmap_iter_first(&db->tables[ts->index].rows, &it); n;
-	     n = hmap_iter_next(&db->tables[ts->index].rows, &it)) {
-		const struct odb_row *row = CONTAINER_OF(n, struct odb_row, node);
-		uuid_to_string(row_uuid(row), buf);
-		json_object_set_new(rows, buf, row_to_json(row));
+	for (struct odb_hmap_node *n = odb_hmap_iter_first(&db->tables[ts->index].rows, &it); n;
+	     n = odb_hmap_iter_next(&db->tables[ts->index].rows, &it)) {
+		const struct odb_row *row = ODB_CONTAINER_OF(n, struct odb_row, node);
+		odb_uuid_to_string(odb_row_uuid(row), buf);
+		json_object_set_new(rows, buf, odb_row_to_json(row));
 	}
 	return rows;
 }
@@ -286,8 +287,8 @@ void odb_get_stats(const struct odb *db, struct odb_stats *s)
 
 int odb_compact(struct odb *db, char **errp)
 {
-	json_t *snap = db_snapshot_json(db);
-	int err = journal_rewrite(&db->journal, snap, errp);
+	json_t *snap = odb_db_snapshot_json(db);
+	int err = odb_journal_rewrite(&db->journal, snap, errp);
 
 	json_decref(snap);
 	if (!err)
@@ -303,7 +304,7 @@ void odb_set_deferred_sync(struct odb *db, bool deferred)
 
 int odb_sync(struct odb *db, char **errp)
 {
-	return journal_sync(&db->journal, errp);
+	return odb_journal_sync(&db->journal, errp);
 }
 
 void odb_set_compact_threshold(struct odb *db, unsigned long long bytes)

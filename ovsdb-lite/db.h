@@ -9,8 +9,8 @@
  * Errors: functions returning int return 0 or -errno and, when 'errp' is non-NULL, store a
  * malloc'd human-readable message in *errp on failure (caller frees).
  */
-#ifndef OVSDB_LITE_DB_H
-#define OVSDB_LITE_DB_H
+#ifndef ODB_DB_H
+#define ODB_DB_H
 
 #include <jansson.h>
 #include <stdbool.h>

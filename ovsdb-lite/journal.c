@@ -42,8 +42,8 @@ static char *frame(const json_t *rec, size_t *lenp)
 		return NULL;
 	blen = strlen(body);
 	hlen = (size_t)snprintf(hdr, sizeof hdr, MAGIC "%zu %08x\n", blen,
-	                        crc32_update(0, body, blen));
-	buf = xmalloc(hlen + blen + 1);
+	                        odb_crc32_update(0, body, blen));
+	buf = odb_xmalloc(hlen + blen + 1);
 	memcpy(buf, hdr, hlen);
 	memcpy(buf + hlen, body, blen);
 	buf[hlen + blen] = '\n';
@@ -69,7 +69,7 @@ static int write_all(int fd, const char *p, size_t n)
 
 static int fsync_dir(const char *path)
 {
-	char *copy = xstrdup(path);
+	char *copy = odb_xstrdup(path);
 	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
 	int err = 0;
 
@@ -85,7 +85,7 @@ static int fsync_dir(const char *path)
 /* Writes 'snapshot' to '<path>.tmp' and fsyncs it. */
 static int write_tmp(const char *path, const json_t *snapshot, char **tmpp, char **errp)
 {
-	char *tmp = xasprintf("%s.tmp", path);
+	char *tmp = odb_xasprintf("%s.tmp", path);
 	size_t len;
 	char *buf = frame(snapshot, &len);
 	int fd, err;
@@ -117,7 +117,7 @@ out:
 	return err;
 }
 
-int journal_create(const char *path, const json_t *snapshot, char **errp)
+int odb_journal_create(const char *path, const json_t *snapshot, char **errp)
 {
 	char *tmp = NULL;
 	int err;
@@ -152,7 +152,7 @@ static int read_file(const char *path, char **bufp, size_t *lenp, char **errp)
 		close(fd);
 		return set_err(errp, err, "%s: %s", path, strerror(-err));
 	}
-	buf = xmalloc((size_t)st.st_size + 1);
+	buf = odb_xmalloc((size_t)st.st_size + 1);
 	while (off < (size_t)st.st_size) {
 		ssize_t r = read(fd, buf + off, (size_t)st.st_size - off);
 		if (r < 0 && errno == EINTR)
@@ -190,7 +190,7 @@ static size_t parse_record(const char *buf, size_t avail, json_t **recp)
 		return 0;
 	if (hlen + len + 1 > avail || buf[hlen + len] != '\n')
 		return 0;
-	if (crc32_update(0, buf + hlen, len) != crc)
+	if (odb_crc32_update(0, buf + hlen, len) != crc)
 		return 0;
 	*recp = json_loadb(buf + hlen, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(*recp)) {
@@ -200,9 +200,9 @@ static size_t parse_record(const char *buf, size_t avail, json_t **recp)
 	return hlen + len + 1;
 }
 
-int journal_open(struct journal *j, const char *path,
-                 int (*cb)(void *aux, const json_t *rec, bool first, char **errp), void *aux,
-                 char **errp)
+int odb_journal_open(struct odb_journal *j, const char *path,
+                     int (*cb)(void *aux, const json_t *rec, bool first, char **errp), void *aux,
+                     char **errp)
 {
 	size_t len = 0, off = 0, first_len = 0;
 	char *buf = NULL;
@@ -254,13 +254,13 @@ int journal_open(struct journal *j, const char *path,
 			return set_err(errp, err, "%s: truncate: %s", path, strerror(-err));
 		}
 	}
-	j->path = xstrdup(path);
+	j->path = odb_xstrdup(path);
 	j->size = off;
 	j->journal_bytes = off - first_len;
 	return 0;
 }
 
-void journal_close(struct journal *j)
+void odb_journal_close(struct odb_journal *j)
 {
 	if (j->fd >= 0)
 		close(j->fd);
@@ -269,7 +269,7 @@ void journal_close(struct journal *j)
 	j->path = NULL;
 }
 
-int journal_append(struct journal *j, const json_t *rec, bool sync, char **errp)
+int odb_journal_append(struct odb_journal *j, const json_t *rec, bool sync, char **errp)
 {
 	size_t len;
 	char *buf;
@@ -295,7 +295,7 @@ int journal_append(struct journal *j, const json_t *rec, bool sync, char **errp)
 	return 0;
 }
 
-int journal_sync(struct journal *j, char **errp)
+int odb_journal_sync(struct odb_journal *j, char **errp)
 {
 	if (!j->unsynced)
 		return 0;
@@ -309,7 +309,7 @@ int journal_sync(struct journal *j, char **errp)
 	return 0;
 }
 
-int journal_rewrite(struct journal *j, const json_t *snapshot, char **errp)
+int odb_journal_rewrite(struct odb_journal *j, const json_t *snapshot, char **errp)
 {
 	char *tmp = NULL;
 	struct stat st;

@@ -3,44 +3,44 @@
  * Record: "ODBL1 <len> <crc32>\n" + <len> bytes of compact JSON + "\n", where <len> is
  * decimal and <crc32> the 8-hex-digit CRC-32 (IEEE) of the JSON bytes. The first record is a
  * snapshot {"schema": <schema>, "data": {...}}; each later one is a committed transaction
- * {"txn": {...}}. Appends are fsync'ed before journal_append() returns. A torn or corrupt
+ * {"txn": {...}}. Appends are fsync'ed before odb_journal_append() returns. A torn or corrupt
  * record (bad header, short data, CRC mismatch, unparsable JSON) ends the readable log: it
  * and everything after it are truncated away on open, with a line on stderr. Compaction
  * writes a new file holding one snapshot record (<path>.tmp, fsync, rename, fsync dir), so the
  * file is always readable whatever the moment of a crash. */
-#ifndef OVSDB_LITE_JOURNAL_H
-#define OVSDB_LITE_JOURNAL_H
+#ifndef ODB_JOURNAL_H
+#define ODB_JOURNAL_H
 
 #include <jansson.h>
 #include <stdbool.h>
 
-struct journal {
+struct odb_journal {
 	int fd; /* O_WRONLY|O_APPEND, or -1 */
 	char *path;
 	unsigned long long size;          /* bytes of valid records in the file */
 	unsigned long long journal_bytes; /* bytes after the snapshot record */
 	bool broken;   /* a failed append could not be rolled back: only compaction helps */
-	bool unsynced; /* records appended without fdatasync (journal_sync() pending) */
+	bool unsynced; /* records appended without fdatasync (odb_journal_sync() pending) */
 };
 
 /* Creates 'path' (must not exist: -EEXIST) holding the single record 'snapshot'. */
-int journal_create(const char *path, const json_t *snapshot, char **errp);
+int odb_journal_create(const char *path, const json_t *snapshot, char **errp);
 
 /* Opens 'path', calling 'cb' for each valid record in order ('first' for the snapshot;
  * 'rec' borrowed). A non-zero return from 'cb' aborts the open with that error. */
-int journal_open(struct journal *, const char *path,
-                 int (*cb)(void *aux, const json_t *rec, bool first, char **errp), void *aux,
-                 char **errp);
-void journal_close(struct journal *);
+int odb_journal_open(struct odb_journal *, const char *path,
+                     int (*cb)(void *aux, const json_t *rec, bool first, char **errp), void *aux,
+                     char **errp);
+void odb_journal_close(struct odb_journal *);
 
 /* Appends one record and, if 'sync', fdatasyncs it. On failure the file is rolled back to its
  * previous size. */
-int journal_append(struct journal *, const json_t *rec, bool sync, char **errp);
+int odb_journal_append(struct odb_journal *, const json_t *rec, bool sync, char **errp);
 /* fdatasyncs records appended with 'sync' false. On failure the journal refuses further
  * appends (whether those records are on disk is unknown). */
-int journal_sync(struct journal *, char **errp);
+int odb_journal_sync(struct odb_journal *, char **errp);
 
 /* Replaces the whole file atomically by one snapshot record. */
-int journal_rewrite(struct journal *, const json_t *snapshot, char **errp);
+int odb_journal_rewrite(struct odb_journal *, const json_t *snapshot, char **errp);
 
 #endif

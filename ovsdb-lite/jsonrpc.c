@@ -10,26 +10,26 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void jrpc_framer_init(struct jrpc_framer *f, size_t max_msg)
+void odb_jrpc_framer_init(struct odb_jrpc_framer *f, size_t max_msg)
 {
 	memset(f, 0, sizeof(*f));
 	f->max_msg = max_msg;
 }
 
-void jrpc_framer_destroy(struct jrpc_framer *f)
+void odb_jrpc_framer_destroy(struct odb_jrpc_framer *f)
 {
 	free(f->buf);
 	memset(f, 0, sizeof(*f));
 }
 
-size_t jrpc_framer_pending(const struct jrpc_framer *f)
+size_t odb_jrpc_framer_pending(const struct odb_jrpc_framer *f)
 {
 	return f->len - f->head;
 }
 
 /* Moves the unconsumed bytes to the front of the buffer; gives memory back after a big
  * message. Called once per feed, so consuming many small messages costs no copying. */
-static void framer_compact(struct jrpc_framer *f)
+static void framer_compact(struct odb_jrpc_framer *f)
 {
 	size_t h = f->head;
 
@@ -51,7 +51,7 @@ static void framer_compact(struct jrpc_framer *f)
 	}
 }
 
-int jrpc_framer_feed(struct jrpc_framer *f, const void *data, size_t n)
+int odb_jrpc_framer_feed(struct odb_jrpc_framer *f, const void *data, size_t n)
 {
 	if (n == 0)
 		return 0;
@@ -74,7 +74,7 @@ int jrpc_framer_feed(struct jrpc_framer *f, const void *data, size_t n)
 }
 
 /* Marks everything before offset 'pos' as consumed (returned text or whitespace). */
-static void framer_consume(struct jrpc_framer *f, size_t pos)
+static void framer_consume(struct odb_jrpc_framer *f, size_t pos)
 {
 	f->head = pos;
 	if (f->head == f->len) {
@@ -83,7 +83,7 @@ static void framer_consume(struct jrpc_framer *f, size_t pos)
 	}
 }
 
-int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
+int odb_jrpc_framer_next(struct odb_jrpc_framer *f, json_t **msgp, char **errp)
 {
 	*msgp = NULL;
 	while (f->scan < f->len) {
@@ -96,10 +96,10 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 			}
 			if (ch != '{' && ch != '[') {
 				if (errp)
-					*errp =
-					    xasprintf("syntax error: a JSON-RPC message must be a "
-					              "JSON object, got byte 0x%02x",
-					              (unsigned char)ch);
+					*errp = odb_xasprintf(
+					    "syntax error: a JSON-RPC message must be a "
+					    "JSON object, got byte 0x%02x",
+					    (unsigned char)ch);
 				return -EPROTO;
 			}
 			framer_consume(f, f->scan); /* whitespace before the text */
@@ -120,10 +120,10 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 		} else if (ch == '"') {
 			f->in_string = true;
 		} else if (ch == '{' || ch == '[') {
-			if (++f->depth > JRPC_MAX_DEPTH) {
+			if (++f->depth > ODB_JRPC_MAX_DEPTH) {
 				if (errp)
-					*errp = xasprintf("message nests deeper than %d levels",
-					                  JRPC_MAX_DEPTH);
+					*errp = odb_xasprintf("message nests deeper than %d levels",
+					                      ODB_JRPC_MAX_DEPTH);
 				return -ELOOP;
 			}
 			f->open[f->depth - 1] = ch;
@@ -131,7 +131,7 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 			/* Catch "[}" at once: waiting for balance would stall on it. */
 			if (f->open[f->depth - 1] != (ch == '}' ? '{' : '[')) {
 				if (errp)
-					*errp = xasprintf(
+					*errp = odb_xasprintf(
 					    "syntax error: '%c' closes '%c' (at byte %zu)", ch,
 					    f->open[f->depth - 1], f->scan - f->start - 1);
 				return -EPROTO;
@@ -143,7 +143,8 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 
 				if (!v) {
 					if (errp)
-						*errp = xasprintf("syntax error: %s (at byte %d)",
+						*errp =
+						    odb_xasprintf("syntax error: %s (at byte %d)",
 						                  jerr.text, jerr.position);
 					return -EPROTO;
 				}
@@ -154,7 +155,7 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 		}
 		if (f->scan - f->start > f->max_msg) {
 			if (errp)
-				*errp = xasprintf("message exceeds %zu bytes", f->max_msg);
+				*errp = odb_xasprintf("message exceeds %zu bytes", f->max_msg);
 			return -EMSGSIZE;
 		}
 	}
@@ -162,15 +163,15 @@ int jrpc_framer_next(struct jrpc_framer *f, json_t **msgp, char **errp)
 		framer_consume(f, f->scan); /* only whitespace was left */
 	if (f->depth > 0 && f->scan - f->start > f->max_msg) {
 		if (errp)
-			*errp = xasprintf("message exceeds %zu bytes", f->max_msg);
+			*errp = odb_xasprintf("message exceeds %zu bytes", f->max_msg);
 		return -EMSGSIZE;
 	}
 	return 0;
 }
 
-struct jrpc_conn *jrpc_conn_create(int fd, size_t max_msg, size_t max_backlog)
+struct odb_jrpc_conn *odb_jrpc_conn_create(int fd, size_t max_msg, size_t max_backlog)
 {
-	struct jrpc_conn *c = calloc(1, sizeof(*c));
+	struct odb_jrpc_conn *c = calloc(1, sizeof(*c));
 	int flags;
 
 	if (!c) {
@@ -182,22 +183,22 @@ struct jrpc_conn *jrpc_conn_create(int fd, size_t max_msg, size_t max_backlog)
 		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 	c->fd = fd;
 	c->max_backlog = max_backlog;
-	jrpc_framer_init(&c->in, max_msg);
+	odb_jrpc_framer_init(&c->in, max_msg);
 	return c;
 }
 
-void jrpc_conn_destroy(struct jrpc_conn *c)
+void odb_jrpc_conn_destroy(struct odb_jrpc_conn *c)
 {
 	if (!c)
 		return;
 	if (c->fd >= 0)
 		close(c->fd);
-	jrpc_framer_destroy(&c->in);
+	odb_jrpc_framer_destroy(&c->in);
 	free(c->out);
 	free(c);
 }
 
-long jrpc_conn_recv(struct jrpc_conn *c, size_t budget)
+long odb_jrpc_conn_recv(struct odb_jrpc_conn *c, size_t budget)
 {
 	char buf[65536];
 	size_t total = 0;
@@ -221,7 +222,7 @@ long jrpc_conn_recv(struct jrpc_conn *c, size_t budget)
 			c->eof = true;
 			break;
 		}
-		err = jrpc_framer_feed(&c->in, buf, n);
+		err = odb_jrpc_framer_feed(&c->in, buf, n);
 		if (err) {
 			c->error = err;
 			return err;
@@ -233,20 +234,20 @@ long jrpc_conn_recv(struct jrpc_conn *c, size_t budget)
 	return total;
 }
 
-size_t jrpc_conn_backlog(const struct jrpc_conn *c)
+size_t odb_jrpc_conn_backlog(const struct odb_jrpc_conn *c)
 {
 	return c->out_len - c->out_off;
 }
 
 struct dump_ctx {
-	struct jrpc_conn *c;
+	struct odb_jrpc_conn *c;
 	int err;
 };
 
 static int dump_cb(const char *buf, size_t size, void *data)
 {
 	struct dump_ctx *d = data;
-	struct jrpc_conn *c = d->c;
+	struct odb_jrpc_conn *c = d->c;
 
 	if (c->out_len + size - c->out_off > c->max_backlog) {
 		d->err = -ENOBUFS;
@@ -271,7 +272,7 @@ static int dump_cb(const char *buf, size_t size, void *data)
 	return 0;
 }
 
-int jrpc_conn_send(struct jrpc_conn *c, const json_t *msg)
+int odb_jrpc_conn_send(struct odb_jrpc_conn *c, const json_t *msg)
 {
 	struct dump_ctx d = {.c = c};
 	size_t saved;
@@ -298,7 +299,7 @@ int jrpc_conn_send(struct jrpc_conn *c, const json_t *msg)
 	return 0;
 }
 
-int jrpc_conn_flush(struct jrpc_conn *c)
+int odb_jrpc_conn_flush(struct odb_jrpc_conn *c)
 {
 	while (c->out_off < c->out_len) {
 		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
@@ -324,18 +325,18 @@ int jrpc_conn_flush(struct jrpc_conn *c)
 	return 0;
 }
 
-json_t *jrpc_make_request(const char *method, json_t *params, json_t *id)
+json_t *odb_jrpc_make_request(const char *method, json_t *params, json_t *id)
 {
 	return json_pack("{s:s, s:O, s:O}", "method", method, "params", params, "id",
 	                 id ? id : json_null());
 }
 
-json_t *jrpc_make_reply(json_t *result, json_t *id)
+json_t *odb_jrpc_make_reply(json_t *result, json_t *id)
 {
 	return json_pack("{s:O, s:O, s:n}", "id", id ? id : json_null(), "result", result, "error");
 }
 
-json_t *jrpc_make_error(json_t *error, json_t *id)
+json_t *odb_jrpc_make_error(json_t *error, json_t *id)
 {
 	return json_pack("{s:O, s:n, s:O}", "id", id ? id : json_null(), "result", "error", error);
 }

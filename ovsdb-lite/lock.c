@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-void lock_table_init(struct lock_table *lt, lock_notify_fn *notify, void *aux)
+void odb_lock_table_init(struct odb_lock_table *lt, odb_lock_notify_fn *notify, void *aux)
 {
 	memset(lt, 0, sizeof(*lt));
 	lt->notify = notify;
 	lt->aux = aux;
 }
 
-void lock_table_destroy(struct lock_table *lt)
+void odb_lock_table_destroy(struct odb_lock_table *lt)
 {
 	for (size_t i = 0; i < lt->n_locks; i++) {
 		free(lt->locks[i].name);
@@ -22,7 +22,7 @@ void lock_table_destroy(struct lock_table *lt)
 	memset(lt, 0, sizeof(*lt));
 }
 
-static struct lock_entry *lock_find(const struct lock_table *lt, const char *name)
+static struct odb_lock_entry *lock_find(const struct odb_lock_table *lt, const char *name)
 {
 	for (size_t i = 0; i < lt->n_locks; i++)
 		if (!strcmp(lt->locks[i].name, name))
@@ -30,15 +30,15 @@ static struct lock_entry *lock_find(const struct lock_table *lt, const char *nam
 	return NULL;
 }
 
-static struct lock_entry *lock_get(struct lock_table *lt, const char *name)
+static struct odb_lock_entry *lock_get(struct odb_lock_table *lt, const char *name)
 {
-	struct lock_entry *l = lock_find(lt, name);
+	struct odb_lock_entry *l = lock_find(lt, name);
 
 	if (l)
 		return l;
 	if (lt->n_locks == lt->cap) {
 		size_t cap = lt->cap ? lt->cap * 2 : 8;
-		struct lock_entry *v = realloc(lt->locks, cap * sizeof(*v));
+		struct odb_lock_entry *v = realloc(lt->locks, cap * sizeof(*v));
 
 		if (!v)
 			return NULL;
@@ -54,7 +54,7 @@ static struct lock_entry *lock_get(struct lock_table *lt, const char *name)
 	return l;
 }
 
-static long lock_position(const struct lock_entry *l, const void *owner)
+static long lock_position(const struct odb_lock_entry *l, const void *owner)
 {
 	for (size_t i = 0; i < l->n_waiters; i++)
 		if (l->waiters[i] == owner)
@@ -63,7 +63,7 @@ static long lock_position(const struct lock_entry *l, const void *owner)
 }
 
 /* Inserts 'owner' at 'pos' in the queue. */
-static int lock_insert(struct lock_entry *l, size_t pos, void *owner)
+static int lock_insert(struct odb_lock_entry *l, size_t pos, void *owner)
 {
 	if (l->n_waiters == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 4;
@@ -81,7 +81,7 @@ static int lock_insert(struct lock_entry *l, size_t pos, void *owner)
 }
 
 /* Removes lock 'l' from the table once nobody waits for it. */
-static void lock_gc(struct lock_table *lt, struct lock_entry *l)
+static void lock_gc(struct odb_lock_table *lt, struct odb_lock_entry *l)
 {
 	size_t i = l - lt->locks;
 
@@ -92,9 +92,9 @@ static void lock_gc(struct lock_table *lt, struct lock_entry *l)
 	lt->locks[i] = lt->locks[--lt->n_locks];
 }
 
-int lock_lock(struct lock_table *lt, const char *name, void *owner)
+int odb_lock_lock(struct odb_lock_table *lt, const char *name, void *owner)
 {
-	struct lock_entry *l = lock_get(lt, name);
+	struct odb_lock_entry *l = lock_get(lt, name);
 	int err;
 
 	if (!l)
@@ -109,9 +109,9 @@ int lock_lock(struct lock_table *lt, const char *name, void *owner)
 	return l->n_waiters == 1;
 }
 
-int lock_steal(struct lock_table *lt, const char *name, void *owner)
+int odb_lock_steal(struct odb_lock_table *lt, const char *name, void *owner)
 {
-	struct lock_entry *l = lock_get(lt, name);
+	struct odb_lock_entry *l = lock_get(lt, name);
 	int err;
 
 	if (!l)
@@ -133,7 +133,7 @@ int lock_steal(struct lock_table *lt, const char *name, void *owner)
 
 /* Removes 'owner' from 'l'; notifies the new holder if the head changed. Returns -ENOENT if
  * 'owner' was not queued. May free 'l'. */
-static int lock_remove(struct lock_table *lt, struct lock_entry *l, void *owner)
+static int lock_remove(struct odb_lock_table *lt, struct odb_lock_entry *l, void *owner)
 {
 	long pos = lock_position(l, owner);
 
@@ -147,14 +147,14 @@ static int lock_remove(struct lock_table *lt, struct lock_entry *l, void *owner)
 	return 0;
 }
 
-int lock_unlock(struct lock_table *lt, const char *name, void *owner)
+int odb_lock_unlock(struct odb_lock_table *lt, const char *name, void *owner)
 {
-	struct lock_entry *l = lock_find(lt, name);
+	struct odb_lock_entry *l = lock_find(lt, name);
 
 	return l ? lock_remove(lt, l, owner) : -ENOENT;
 }
 
-void lock_release_all(struct lock_table *lt, void *owner)
+void odb_lock_release_all(struct odb_lock_table *lt, void *owner)
 {
 	size_t i = 0;
 
@@ -168,9 +168,9 @@ void lock_release_all(struct lock_table *lt, void *owner)
 	}
 }
 
-bool lock_is_owner(const struct lock_table *lt, const char *name, const void *owner)
+bool odb_lock_is_owner(const struct odb_lock_table *lt, const char *name, const void *owner)
 {
-	const struct lock_entry *l = lock_find(lt, name);
+	const struct odb_lock_entry *l = lock_find(lt, name);
 
 	return l && l->n_waiters && l->waiters[0] == owner;
 }

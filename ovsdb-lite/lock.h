@@ -8,51 +8,51 @@
  *
  * Threading: single-threaded (the server's event loop).
  */
-#ifndef OVSDB_LITE_LOCK_H
-#define OVSDB_LITE_LOCK_H
+#ifndef ODB_LOCK_H
+#define ODB_LOCK_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 /* 'method' is "locked" or "stolen"; 'owner' the waiter concerned; 'name' the lock. */
-typedef void lock_notify_fn(void *aux, void *owner, const char *method, const char *name);
+typedef void odb_lock_notify_fn(void *aux, void *owner, const char *method, const char *name);
 
-struct lock_entry {
+struct odb_lock_entry {
 	char *name;
 	void **waiters; /* waiters[0] owns the lock */
 	size_t n_waiters;
 	size_t cap;
 };
 
-struct lock_table {
-	struct lock_entry *locks;
+struct odb_lock_table {
+	struct odb_lock_entry *locks;
 	size_t n_locks;
 	size_t cap;
-	lock_notify_fn *notify;
+	odb_lock_notify_fn *notify;
 	void *aux;
 	unsigned long long n_steals;
 };
 
-void lock_table_init(struct lock_table *, lock_notify_fn *notify, void *aux);
-void lock_table_destroy(struct lock_table *);
+void odb_lock_table_init(struct odb_lock_table *, odb_lock_notify_fn *notify, void *aux);
+void odb_lock_table_destroy(struct odb_lock_table *);
 
 /* "lock": queues 'owner' for 'name'. Returns 1 if 'owner' now holds the lock, 0 if it waits
  * (it will get a "locked" notification later), -EEXIST if 'owner' already holds or waits for
  * 'name', -ENOMEM. */
-int lock_lock(struct lock_table *, const char *name, void *owner);
+int odb_lock_lock(struct odb_lock_table *, const char *name, void *owner);
 
 /* "steal": 'owner' takes the lock at once; the previous holder gets "stolen" and keeps its place
  * in the queue. Returns 1, -EEXIST if 'owner' already holds or waits for 'name', -ENOMEM. */
-int lock_steal(struct lock_table *, const char *name, void *owner);
+int odb_lock_steal(struct odb_lock_table *, const char *name, void *owner);
 
 /* "unlock": drops 'owner' from 'name'; if it was the holder the next waiter gets "locked".
  * Returns 0 or -ENOENT when 'owner' neither holds nor waits for 'name'. */
-int lock_unlock(struct lock_table *, const char *name, void *owner);
+int odb_lock_unlock(struct odb_lock_table *, const char *name, void *owner);
 
 /* Drops 'owner' from every lock (disconnect), notifying new holders. */
-void lock_release_all(struct lock_table *, void *owner);
+void odb_lock_release_all(struct odb_lock_table *, void *owner);
 
 /* True if 'owner' holds 'name' (for the "assert" operation). */
-bool lock_is_owner(const struct lock_table *, const char *name, const void *owner);
+bool odb_lock_is_owner(const struct odb_lock_table *, const char *name, const void *owner);
 
 #endif

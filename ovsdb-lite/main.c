@@ -25,7 +25,7 @@
 #define DEFAULT_MAX_BACKLOG (64u << 20)
 
 struct main_opts {
-	struct server_config cfg;
+	struct odb_server_config cfg;
 	const char *pidfile;
 	const char *log_file;
 	bool detach;
@@ -111,7 +111,7 @@ static int parse_args(int argc, char **argv, struct main_opts *o)
 				return usage_error("--remote=%s: expected punix:PATH or "
 				                   "ptcp:PORT[:IP]",
 				                   optarg);
-			if (o->cfg.n_remotes == SERVER_MAX_REMOTES)
+			if (o->cfg.n_remotes == ODB_SERVER_MAX_REMOTES)
 				return usage_error("too many --remote options (max %s)", "16");
 			o->cfg.remotes[o->cfg.n_remotes++] = optarg;
 			break;
@@ -225,7 +225,7 @@ static int run_create(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct main_opts o;
-	struct server srv;
+	struct odb_server srv;
 	struct odb *db = NULL;
 	struct odb_stats st;
 	FILE *log = stderr;
@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 		free(err);
 		return 1;
 	}
-	r = server_init(&srv, db, &o.cfg, log, &err);
+	r = odb_server_init(&srv, db, &o.cfg, log, &err);
 	if (r) {
 		fprintf(stderr, "ovsdb-lite: %s\n", err ? err : strerror(-r));
 		free(err);
@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (o.pidfile && (pid_fd = write_pidfile(o.pidfile)) < 0) {
-		server_destroy(&srv);
+		odb_server_destroy(&srv);
 		odb_close(db);
 		return 1;
 	}
@@ -287,9 +287,9 @@ int main(int argc, char **argv)
 			return 1;
 		close(ready_fd);
 	}
-	r = server_run(&srv);
+	r = odb_server_run(&srv);
 	odb_get_stats(db, &st);
-	server_log(
+	odb_server_log(
 	    &srv,
 	    "exiting: %llu connections, %llu requests, %llu transactions (%llu blocked at first), "
 	    "%llu commits in %llu fsyncs, %llu compactions, %llu protocol errors, %llu slow "
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 	    srv.stats.n_connections, srv.stats.n_requests, srv.stats.n_transactions,
 	    srv.stats.n_blocked, st.n_commits, srv.stats.n_syncs, st.n_compactions,
 	    srv.stats.n_protocol_errors, srv.stats.n_dropped_slow);
-	server_destroy(&srv);
+	odb_server_destroy(&srv);
 	odb_close(db);
 	if (pid_fd >= 0) {
 		unlink(o.pidfile);

@@ -96,18 +96,19 @@ static json_t *set_from_elems(json_t *elems)
 	return json_pack("[s, o]", "set", elems);
 }
 
-json_t *monitor_datum_diff(const struct mon_column *col, const json_t *old, const json_t *new)
+json_t *odb_monitor_datum_diff(const struct odb_mon_column *col, const json_t *old,
+                               const json_t *new)
 {
 	json_t *eo, *en, *out, *x;
 	size_t i;
 
 	/* ovsdb-server sends the new value, not a diff, when there is at most one element. */
-	if (col->kind == MON_SCALAR || (col->kind == MON_SET && col->max_one))
+	if (col->kind == ODB_MON_SCALAR || (col->kind == ODB_MON_SET && col->max_one))
 		return json_incref((json_t *)new);
 	eo = datum_elems(old);
 	en = datum_elems(new);
 	out = json_array();
-	if (col->kind == MON_SET) {
+	if (col->kind == ODB_MON_SET) {
 		json_array_foreach(eo, i, x) if (!elems_contain(en, x)) json_array_append(out, x);
 		json_array_foreach(en, i, x) if (!elems_contain(eo, x)) json_array_append(out, x);
 		json_decref(eo);
@@ -130,11 +131,11 @@ json_t *monitor_datum_diff(const struct mon_column *col, const json_t *old, cons
 	return json_pack("[s, o]", "map", out);
 }
 
-static bool datum_is_default(const struct mon_column *col, const json_t *d)
+static bool datum_is_default(const struct odb_mon_column *col, const json_t *d)
 {
 	const char *t = col->key_type;
 
-	if (col->kind != MON_SCALAR) {
+	if (col->kind != ODB_MON_SCALAR) {
 		json_t *e = datum_elems(d);
 		bool empty = json_array_size(e) == 0;
 
@@ -211,8 +212,8 @@ static bool cond_clause(const json_t *clause, const char *uuid, const json_t *ro
 	return r;
 }
 
-bool monitor_row_matches(const struct mon_table *t, const json_t *where, const char *uuid,
-                         const json_t *row)
+bool odb_monitor_row_matches(const struct odb_mon_table *t, const json_t *where, const char *uuid,
+                             const json_t *row)
 {
 	size_t i;
 	json_t *c;
@@ -251,13 +252,13 @@ static json_t *syntax_error(const json_t *syntax, const char *fmt, ...)
 	return e;
 }
 
-static void column_from_schema(const char *name, const json_t *cs, struct mon_column *mc)
+static void column_from_schema(const char *name, const json_t *cs, struct odb_mon_column *mc)
 {
 	const json_t *type = json_object_get(cs, "type"), *key, *max;
 	long long min_n = 1, max_n = 1;
 
 	mc->name = name;
-	mc->kind = MON_SCALAR;
+	mc->kind = ODB_MON_SCALAR;
 	mc->max_one = true;
 	mc->key_type = "string";
 	if (json_is_string(type)) {
@@ -278,9 +279,9 @@ static void column_from_schema(const char *name, const json_t *cs, struct mon_co
 		max_n = json_integer_value(max);
 	mc->max_one = max_n == 1;
 	if (json_object_get(type, "value"))
-		mc->kind = MON_MAP;
+		mc->kind = ODB_MON_MAP;
 	else if (min_n != 1 || max_n != 1)
-		mc->kind = MON_SET;
+		mc->kind = ODB_MON_SET;
 }
 
 static bool column_exists(const json_t *schema_columns, const char *name)
@@ -316,8 +317,8 @@ static json_t *check_where(const json_t *cols, const json_t *where)
 	return NULL;
 }
 
-static json_t *parse_request(enum monitor_version v, const json_t *cols, const json_t *req,
-                             struct mon_request *r)
+static json_t *parse_request(enum odb_monitor_version v, const json_t *cols, const json_t *req,
+                             struct odb_mon_request *r)
 {
 	const json_t *columns = json_object_get(req, "columns");
 	const json_t *select = json_object_get(req, "select");
@@ -368,7 +369,7 @@ static json_t *parse_request(enum monitor_version v, const json_t *cols, const j
 		}
 	}
 	if (where) {
-		if (v == MONITOR_V1)
+		if (v == ODB_MONITOR_V1)
 			return syntax_error(req, "\"where\" is only allowed in monitor_cond");
 		err = check_where(cols, where);
 		if (err)
@@ -378,11 +379,11 @@ static json_t *parse_request(enum monitor_version v, const json_t *cols, const j
 	return NULL;
 }
 
-int monitor_create(const struct odb *db, enum monitor_version v, json_t *id, const json_t *requests,
-                   struct monitor **mp, json_t **errorp)
+int odb_monitor_create(const struct odb *db, enum odb_monitor_version v, json_t *id,
+                       const json_t *requests, struct odb_monitor **mp, json_t **errorp)
 {
 	const json_t *tables = json_object_get(odb_schema(db), "tables");
-	struct monitor *m;
+	struct odb_monitor *m;
 	const char *tname;
 	json_t *reqv, *err = NULL;
 
@@ -403,7 +404,7 @@ int monitor_create(const struct odb *db, enum monitor_version v, json_t *id, con
 	json_object_foreach((json_t *)requests, tname, reqv)
 	{
 		const json_t *ts = json_object_get(tables, tname);
-		struct mon_table *t = &m->tables[m->n_tables];
+		struct odb_mon_table *t = &m->tables[m->n_tables];
 		size_t n = json_is_array(reqv) ? json_array_size(reqv) : 1;
 
 		if (!ts) {
@@ -428,7 +429,7 @@ int monitor_create(const struct odb *db, enum monitor_version v, json_t *id, con
 			break;
 	}
 	if (err) {
-		monitor_destroy(m);
+		odb_monitor_destroy(m);
 		*errorp = err;
 		return -EINVAL;
 	}
@@ -436,12 +437,12 @@ int monitor_create(const struct odb *db, enum monitor_version v, json_t *id, con
 	return 0;
 }
 
-void monitor_destroy(struct monitor *m)
+void odb_monitor_destroy(struct odb_monitor *m)
 {
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->n_tables; i++) {
-		struct mon_table *t = &m->tables[i];
+		struct odb_mon_table *t = &m->tables[i];
 
 		for (size_t j = 0; j < t->n_reqs; j++) {
 			free(t->reqs[j].columns);
@@ -455,9 +456,9 @@ void monitor_destroy(struct monitor *m)
 	free(m);
 }
 
-const char *monitor_method(const struct monitor *m)
+const char *odb_monitor_method(const struct odb_monitor *m)
 {
-	return m->version == MONITOR_V1 ? "update" : "update2";
+	return m->version == ODB_MONITOR_V1 ? "update" : "update2";
 }
 
 /* ---- composition ---- */
@@ -466,7 +467,7 @@ enum row_event { EV_INITIAL, EV_INSERT, EV_DELETE, EV_MODIFY };
 
 /* 'row' restricted to the request's columns; with 'omit_defaults', default values are left
  * out (update2 initial/insert). */
-static json_t *project(const struct mon_request *r, const json_t *row, bool omit_defaults)
+static json_t *project(const struct odb_mon_request *r, const json_t *row, bool omit_defaults)
 {
 	json_t *out = json_object();
 
@@ -481,12 +482,12 @@ static json_t *project(const struct mon_request *r, const json_t *row, bool omit
 }
 
 /* Builds the row update for one request, or NULL if the request does not report it. */
-static json_t *row_update(const struct monitor *m, const struct mon_table *t,
-                          const struct mon_request *r, const char *uuid, const json_t *old,
+static json_t *row_update(const struct odb_monitor *m, const struct odb_mon_table *t,
+                          const struct odb_mon_request *r, const char *uuid, const json_t *old,
                           const json_t *new, bool initial)
 {
-	bool om = monitor_row_matches(t, r->where, uuid, old);
-	bool nm = monitor_row_matches(t, r->where, uuid, new);
+	bool om = odb_monitor_row_matches(t, r->where, uuid, old);
+	bool nm = odb_monitor_row_matches(t, r->where, uuid, new);
 	enum row_event ev;
 	json_t *changed, *upd;
 
@@ -497,30 +498,32 @@ static json_t *row_update(const struct monitor *m, const struct mon_table *t,
 	    (ev == EV_DELETE && !r->delete) || (ev == EV_MODIFY && !r->modify))
 		return NULL;
 	if (ev == EV_INITIAL || ev == EV_INSERT) {
-		if (m->version == MONITOR_V1)
+		if (m->version == ODB_MONITOR_V1)
 			return json_pack("{s:o}", "new", project(r, new, false));
 		return json_pack("{s:o}", ev == EV_INITIAL ? "initial" : "insert",
 		                 project(r, new, true));
 	}
 	if (ev == EV_DELETE)
-		return m->version == MONITOR_V1 ? json_pack("{s:o}", "old", project(r, old, false))
-		                                : json_pack("{s:n}", "delete");
+		return m->version == ODB_MONITOR_V1
+		           ? json_pack("{s:o}", "old", project(r, old, false))
+		           : json_pack("{s:n}", "delete");
 	changed = json_object();
 	for (size_t i = 0; i < r->n_columns; i++) {
-		const struct mon_column *c = &r->columns[i];
+		const struct odb_mon_column *c = &r->columns[i];
 		json_t *ov = json_object_get(old, c->name), *nv = json_object_get(new, c->name);
 
 		if (!ov || !nv || datum_equal(ov, nv))
 			continue;
 		json_object_set_new(changed, c->name,
-		                    m->version == MONITOR_V1 ? json_incref(ov)
-		                                             : monitor_datum_diff(c, ov, nv));
+		                    m->version == ODB_MONITOR_V1
+		                        ? json_incref(ov)
+		                        : odb_monitor_datum_diff(c, ov, nv));
 	}
 	if (!json_object_size(changed)) {
 		json_decref(changed);
 		return NULL;
 	}
-	if (m->version == MONITOR_V2)
+	if (m->version == ODB_MONITOR_V2)
 		return json_pack("{s:o}", "modify", changed);
 	upd = json_pack("{s:o, s:o}", "old", changed, "new", project(r, new, false));
 	return upd;
@@ -546,8 +549,9 @@ static void merge_update(json_t *tout, const char *uuid, json_t *upd)
 	json_decref(upd);
 }
 
-static void compose_table(const struct monitor *m, const struct mon_table *t, const char *uuid,
-                          const json_t *old, const json_t *new, bool initial, json_t *tout)
+static void compose_table(const struct odb_monitor *m, const struct odb_mon_table *t,
+                          const char *uuid, const json_t *old, const json_t *new, bool initial,
+                          json_t *tout)
 {
 	for (size_t i = 0; i < t->n_reqs; i++) {
 		json_t *upd = row_update(m, t, &t->reqs[i], uuid, old, new, initial);
@@ -557,12 +561,12 @@ static void compose_table(const struct monitor *m, const struct mon_table *t, co
 	}
 }
 
-json_t *monitor_initial(const struct monitor *m, const struct odb *db)
+json_t *odb_monitor_initial(const struct odb_monitor *m, const struct odb *db)
 {
 	json_t *out = json_object();
 
 	for (size_t i = 0; i < m->n_tables; i++) {
-		const struct mon_table *t = &m->tables[i];
+		const struct odb_mon_table *t = &m->tables[i];
 		json_t *rows = odb_table_rows(db, t->name), *tout = json_object(), *row;
 		const char *uuid;
 
@@ -577,12 +581,12 @@ json_t *monitor_initial(const struct monitor *m, const struct odb *db)
 	return out;
 }
 
-json_t *monitor_compose(struct monitor *m, const json_t *changes)
+json_t *odb_monitor_compose(struct odb_monitor *m, const json_t *changes)
 {
 	json_t *out = json_object();
 
 	for (size_t i = 0; i < m->n_tables; i++) {
-		const struct mon_table *t = &m->tables[i];
+		const struct odb_mon_table *t = &m->tables[i];
 		json_t *tch = json_object_get(changes, t->name), *ch, *tout;
 		const char *uuid;
 
@@ -607,7 +611,7 @@ json_t *monitor_compose(struct monitor *m, const json_t *changes)
 
 /* ---- monitor_cond_change ---- */
 
-static struct mon_table *find_table(struct monitor *m, const char *name)
+static struct odb_mon_table *find_table(struct odb_monitor *m, const char *name)
 {
 	for (size_t i = 0; i < m->n_tables; i++)
 		if (!strcmp(m->tables[i].name, name))
@@ -616,7 +620,7 @@ static struct mon_table *find_table(struct monitor *m, const char *name)
 }
 
 /* Validates one table's update requests; returns an error object or NULL. */
-static json_t *check_cond_updates(const struct mon_table *t, const json_t *reqv)
+static json_t *check_cond_updates(const struct odb_mon_table *t, const json_t *reqv)
 {
 	size_t n = json_is_array(reqv) ? json_array_size(reqv) : 1;
 
@@ -642,8 +646,8 @@ static json_t *check_cond_updates(const struct mon_table *t, const json_t *reqv)
 
 /* Adds to 'tout' the rows of 't' whose membership differs between each request's old
  * condition and 'new_where[i]'. */
-static void cond_delta(const struct monitor *m, const struct mon_table *t, const json_t *rows,
-                       json_t *const *new_where, json_t *tout)
+static void cond_delta(const struct odb_monitor *m, const struct odb_mon_table *t,
+                       const json_t *rows, json_t *const *new_where, json_t *tout)
 {
 	const char *uuid;
 	json_t *row;
@@ -651,14 +655,14 @@ static void cond_delta(const struct monitor *m, const struct mon_table *t, const
 	json_object_foreach((json_t *)rows, uuid, row)
 	{
 		for (size_t i = 0; i < t->n_reqs; i++) {
-			const struct mon_request *r = &t->reqs[i];
-			bool om = monitor_row_matches(t, r->where, uuid, row);
-			bool nm = monitor_row_matches(t, new_where[i], uuid, row);
+			const struct odb_mon_request *r = &t->reqs[i];
+			bool om = odb_monitor_row_matches(t, r->where, uuid, row);
+			bool nm = odb_monitor_row_matches(t, new_where[i], uuid, row);
 			json_t *upd;
 
 			if (om == nm)
 				continue;
-			if (m->version == MONITOR_V1)
+			if (m->version == ODB_MONITOR_V1)
 				upd =
 				    json_pack("{s:o}", nm ? "new" : "old", project(r, row, false));
 			else if (nm)
@@ -670,8 +674,8 @@ static void cond_delta(const struct monitor *m, const struct mon_table *t, const
 	}
 }
 
-int monitor_change_conditions(struct monitor *m, const struct odb *db, const json_t *updates,
-                              json_t **deltap, json_t **errorp)
+int odb_monitor_change_conditions(struct odb_monitor *m, const struct odb *db,
+                                  const json_t *updates, json_t **deltap, json_t **errorp)
 {
 	const json_t *tables = json_object_get(odb_schema(db), "tables");
 	const char *tname;
@@ -685,7 +689,7 @@ int monitor_change_conditions(struct monitor *m, const struct odb *db, const jso
 	}
 	json_object_foreach((json_t *)updates, tname, reqv)
 	{
-		struct mon_table *t = find_table(m, tname);
+		struct odb_mon_table *t = find_table(m, tname);
 
 		if (!json_object_get(tables, tname))
 			*errorp = syntax_error(NULL, "no table named %s", tname);
@@ -699,7 +703,7 @@ int monitor_change_conditions(struct monitor *m, const struct odb *db, const jso
 	delta = json_object();
 	json_object_foreach((json_t *)updates, tname, reqv)
 	{
-		struct mon_table *t = find_table(m, tname);
+		struct odb_mon_table *t = find_table(m, tname);
 		json_t **new_where = calloc(t->n_reqs + 1, sizeof(*new_where));
 		json_t *rows = odb_table_rows(db, tname), *tout = json_object();
 

@@ -17,51 +17,51 @@
  * Ownership: monitors are owned by the caller (the client); returned json_t * are new refs.
  * Threading: single-threaded.
  */
-#ifndef OVSDB_LITE_MONITOR_H
-#define OVSDB_LITE_MONITOR_H
+#ifndef ODB_MONITOR_H
+#define ODB_MONITOR_H
 
 #include <jansson.h>
 #include <stdbool.h>
 
 #include "db.h"
 
-enum monitor_version {
-	MONITOR_V1, /* "monitor": "update" notifications */
-	MONITOR_V2, /* "monitor_cond": "update2" notifications */
+enum odb_monitor_version {
+	ODB_MONITOR_V1, /* "monitor": "update" notifications */
+	ODB_MONITOR_V2, /* "monitor_cond": "update2" notifications */
 };
 
-enum mon_kind {
-	MON_SCALAR, /* exactly one atom */
-	MON_SET,    /* set of atoms (including optional values, min 0 max 1) */
-	MON_MAP,    /* map */
+enum odb_mon_kind {
+	ODB_MON_SCALAR, /* exactly one atom */
+	ODB_MON_SET,    /* set of atoms (including optional values, min 0 max 1) */
+	ODB_MON_MAP,    /* map */
 };
 
-struct mon_column {
+struct odb_mon_column {
 	const char *name; /* borrowed from the schema */
-	enum mon_kind kind;
+	enum odb_mon_kind kind;
 	const char *key_type; /* "integer", "real", "boolean", "string", "uuid" */
 	bool max_one;         /* at most one element (scalar or optional value) */
 };
 
-struct mon_request {
-	struct mon_column *columns;
+struct odb_mon_request {
+	struct odb_mon_column *columns;
 	size_t n_columns;
 	bool initial, insert, delete, modify;
 	json_t *where; /* array of conditions (owned), NULL for every row */
 };
 
-struct mon_table {
+struct odb_mon_table {
 	char *name;
 	const json_t *schema_columns; /* borrowed from odb_schema() */
-	struct mon_request *reqs;
+	struct odb_mon_request *reqs;
 	size_t n_reqs;
 };
 
-struct monitor {
-	struct monitor *next; /* client's list */
-	json_t *id;           /* the client's monitor id (owned), any JSON value */
-	enum monitor_version version;
-	struct mon_table *tables;
+struct odb_monitor {
+	struct odb_monitor *next; /* client's list */
+	json_t *id;               /* the client's monitor id (owned), any JSON value */
+	enum odb_monitor_version version;
+	struct odb_mon_table *tables;
 	size_t n_tables;
 	unsigned long long n_updates; /* notifications composed */
 };
@@ -69,17 +69,17 @@ struct monitor {
 /* Validates 'requests' (params[2] of the request) and creates a monitor. 'id' is borrowed
  * (incref'ed). Returns 0, or -EINVAL with *errorp set to an RFC 7047 error object (new ref)
  * matching ovsdb-server's ("syntax error" + details). */
-int monitor_create(const struct odb *db, enum monitor_version v, json_t *id, const json_t *requests,
-                   struct monitor **mp, json_t **errorp);
-void monitor_destroy(struct monitor *m);
+int odb_monitor_create(const struct odb *db, enum odb_monitor_version v, json_t *id,
+                       const json_t *requests, struct odb_monitor **mp, json_t **errorp);
+void odb_monitor_destroy(struct odb_monitor *m);
 
 /* The initial contents as <table-updates>/<table-updates2>; {} when nothing matches or no
  * request selected "initial". */
-json_t *monitor_initial(const struct monitor *m, const struct odb *db);
+json_t *odb_monitor_initial(const struct odb_monitor *m, const struct odb *db);
 
 /* What the client must hear about change set 'changes', or NULL when nothing it monitors
  * changed. */
-json_t *monitor_compose(struct monitor *m, const json_t *changes);
+json_t *odb_monitor_compose(struct odb_monitor *m, const json_t *changes);
 
 /* "monitor_cond_change": 'updates' is {"<table>": [{"where": [...]}, ...]} (a single object is
  * accepted too); the i-th entry replaces the condition of the table's i-th request (a single
@@ -87,16 +87,17 @@ json_t *monitor_compose(struct monitor *m, const json_t *changes);
  * conditions are replaced and *deltap holds the rows that entered ("insert") or left
  * ("delete") the monitored set, in the monitor's notation, or NULL if none. Returns 0, or
  * -EINVAL with *errorp set (nothing changed). */
-int monitor_change_conditions(struct monitor *m, const struct odb *db, const json_t *updates,
-                              json_t **deltap, json_t **errorp);
+int odb_monitor_change_conditions(struct odb_monitor *m, const struct odb *db,
+                                  const json_t *updates, json_t **deltap, json_t **errorp);
 
 /* "update" or "update2". */
-const char *monitor_method(const struct monitor *m);
+const char *odb_monitor_method(const struct odb_monitor *m);
 
 /* Exposed for unit tests: monitor_cond condition evaluation and the v2 column diff. 'uuid' is
  * the row's UUID string (for "_uuid" conditions). */
-bool monitor_row_matches(const struct mon_table *t, const json_t *where, const char *uuid,
-                         const json_t *row);
-json_t *monitor_datum_diff(const struct mon_column *col, const json_t *old, const json_t *new);
+bool odb_monitor_row_matches(const struct odb_mon_table *t, const json_t *where, const char *uuid,
+                             const json_t *row);
+json_t *odb_monitor_datum_diff(const struct odb_mon_column *col, const json_t *old,
+                               const json_t *new);
 
 #endif

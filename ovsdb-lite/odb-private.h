@@ -1,6 +1,6 @@
 /* ovsdb-lite core internals shared by db.c, txn*.c and journal.c. Not for the server. */
-#ifndef OVSDB_LITE_ODB_PRIVATE_H
-#define OVSDB_LITE_ODB_PRIVATE_H
+#ifndef ODB_PRIVATE_H
+#define ODB_PRIVATE_H
 
 #include "db.h"
 #include "journal.h"
@@ -14,8 +14,8 @@
 struct odb {
 	struct odb_schema *schema;
 	struct odb_tbl *tables; /* schema->n_tables */
-	struct uuid_gen gen;
-	struct journal journal;
+	struct odb_uuid_gen gen;
+	struct odb_journal journal;
 	int lock_fd; /* flock'ed "<dir>/.<name>.~lock~": one process per database file */
 	struct odb_stats stats;
 	bool deferred_sync; /* odb_set_deferred_sync(): group commit, odb_sync() fsyncs */
@@ -24,106 +24,106 @@ struct odb {
 };
 
 /* A row touched by the current transaction. */
-struct txn_row {
-	struct hmap_node node; /* in txn.rows[table], by UUID */
-	struct txn_row *next;  /* in txn order */
-	struct odb_row *old;   /* committed row, or NULL if inserted by this txn */
-	struct odb_row *new;   /* private copy, or NULL if deleted */
+struct odb_txn_row {
+	struct odb_hmap_node node; /* in txn.rows[table], by UUID */
+	struct odb_txn_row *next;  /* in txn order */
+	struct odb_row *old;       /* committed row, or NULL if inserted by this txn */
+	struct odb_row *new;       /* private copy, or NULL if deleted */
 	struct odb_uuid uuid;
 	unsigned table;
-	bool changed; /* set by txn_precommit(): new differs from old */
+	bool changed; /* set by odb_txn_precommit(): new differs from old */
 };
 
-struct txn_sym {
-	struct hmap_node node;
+struct odb_txn_sym {
+	struct odb_hmap_node node;
 	char *name;
 	struct odb_uuid uuid;
 	bool created; /* an "insert" used this uuid-name */
 };
 
-struct txn {
+struct odb_txn {
 	struct odb *db;
-	struct hmap *rows; /* per table: struct txn_row by UUID */
-	struct txn_row *head, **tail;
+	struct odb_hmap *rows; /* per table: struct odb_txn_row by UUID */
+	struct odb_txn_row *head, **tail;
 	long *n_rows_delta; /* per table */
-	struct hmap syms;
+	struct odb_hmap syms;
 	struct odb_symtab_ops symtab;
 	bool (*lock_held)(const char *name, void *aux);
 	void *lock_aux;
 	long long started_ms, now_ms;
-	bool blocked;          /* a "wait" is unsatisfied */
-	long long deadline_ms; /* when 'blocked': its timeout or -1 */
-	json_t *comment;       /* array of "comment" strings */
-	struct hmap ref_delta; /* struct ref_delta: change of strong refs per target row */
+	bool blocked;              /* a "wait" is unsatisfied */
+	long long deadline_ms;     /* when 'blocked': its timeout or -1 */
+	json_t *comment;           /* array of "comment" strings */
+	struct odb_hmap ref_delta; /* struct odb_ref_delta: change of strong refs per target row */
 };
 
-struct ref_delta {
-	struct hmap_node node;
+struct odb_ref_delta {
+	struct odb_hmap_node node;
 	struct odb_uuid uuid;
 	unsigned table;
 	long delta;
 };
 
 /* Transaction view (txn.c). */
-const struct odb_row *txn_get(const struct txn *, unsigned table, const struct odb_uuid *);
+const struct odb_row *odb_txn_get(const struct odb_txn *, unsigned table, const struct odb_uuid *);
 /* Returns a writable copy of a live row (creating the txn_row), or NULL if it does not
  * exist. */
-struct odb_row *txn_modify(struct txn *, unsigned table, const struct odb_uuid *);
+struct odb_row *odb_txn_modify(struct odb_txn *, unsigned table, const struct odb_uuid *);
 /* Takes ownership of 'row' (a fresh row whose UUID is not live). */
-void txn_insert(struct txn *, struct odb_row *row);
-void txn_delete(struct txn *, unsigned table, const struct odb_uuid *);
+void odb_txn_insert(struct odb_txn *, struct odb_row *row);
+void odb_txn_delete(struct odb_txn *, unsigned table, const struct odb_uuid *);
 /* The symbol 'name' of the transaction's uuid-names, or NULL if unknown and not 'create'
  * (a created symbol gets a fresh random UUID). */
-struct txn_sym *txn_sym_get(struct txn *, const char *name, bool create);
+struct odb_txn_sym *odb_txn_sym_get(struct odb_txn *, const char *name, bool create);
 /* True if the transaction inserted, modified or deleted row 'uuid' of 'table'. */
-bool txn_touched(const struct txn *, unsigned table, const struct odb_uuid *);
+bool odb_txn_touched(const struct odb_txn *, unsigned table, const struct odb_uuid *);
 /* Calls 'cb' for every live row of 'table' that the transaction inserted or modified. 'cb'
  * must not insert, modify or delete rows. */
-void txn_for_each_touched(struct txn *, unsigned table,
-                          bool (*cb)(struct txn *, const struct odb_row *, void *), void *aux);
+void odb_txn_for_each_touched(struct odb_txn *, unsigned table,
+                              bool (*cb)(struct odb_txn *, const struct odb_row *, void *),
+                              void *aux);
 /* True if a row with 'uuid' is live in any table or was deleted in this transaction. */
-bool txn_uuid_used(const struct txn *, const struct odb_uuid *);
+bool odb_txn_uuid_used(const struct odb_txn *, const struct odb_uuid *);
 /* Calls 'cb' for every live row of 'table'; stops early if 'cb' returns false. 'cb' may
  * modify or delete the row it is given, but must not insert rows. */
-void txn_for_each(struct txn *, unsigned table,
-                  bool (*cb)(struct txn *, const struct odb_row *, void *), void *aux);
+void odb_txn_for_each(struct odb_txn *, unsigned table,
+                      bool (*cb)(struct odb_txn *, const struct odb_row *, void *), void *aux);
 
 /* Operations (txn-ops.c): executes op 'i' of 'n'. Returns NULL and sets *resultp, or an
  * RFC 7047 error object. Sets txn->blocked for an unsatisfied wait. */
-json_t *txn_execute_op(struct txn *, const json_t *op, size_t i, size_t n, json_t **resultp);
+json_t *odb_txn_execute_op(struct odb_txn *, const json_t *op, size_t i, size_t n,
+                           json_t **resultp);
 
 /* Conditions and mutations (txn-where.c). */
-struct cond_set;
-json_t *cond_set_parse(const struct odb_table_schema *, const json_t *where,
-                       const struct odb_symtab_ops *, struct cond_set **);
-void cond_set_destroy(struct cond_set *);
-bool cond_set_eval(const struct cond_set *, const struct odb_row *);
+struct odb_cond_set;
+json_t *odb_cond_set_parse(const struct odb_table_schema *, const json_t *where,
+                           const struct odb_symtab_ops *, struct odb_cond_set **);
+void odb_cond_set_destroy(struct odb_cond_set *);
+bool odb_cond_set_eval(const struct odb_cond_set *, const struct odb_row *);
 /* If the conditions pin "_uuid" to one value, stores it in *uuid and returns true. */
-bool cond_set_uuid(const struct cond_set *, struct odb_uuid *uuid);
+bool odb_cond_set_uuid(const struct odb_cond_set *, struct odb_uuid *uuid);
 /* If the conditions have an "==" on every column of index 'idx' of probe->ts, copies those
  * values into 'probe' (a scratch row) and returns true. */
-bool cond_set_index_probe(const struct cond_set *, unsigned idx, struct odb_row *probe);
+bool odb_cond_set_index_probe(const struct odb_cond_set *, unsigned idx, struct odb_row *probe);
 
-struct mutation_set;
-json_t *mutation_set_parse(const struct odb_table_schema *, const json_t *mutations,
-                           const struct odb_symtab_ops *, struct mutation_set **);
-void mutation_set_destroy(struct mutation_set *);
+struct odb_mutation_set;
+json_t *odb_mutation_set_parse(const struct odb_table_schema *, const json_t *mutations,
+                               const struct odb_symtab_ops *, struct odb_mutation_set **);
+void odb_mutation_set_destroy(struct odb_mutation_set *);
 /* Applies to 'row' in place; on error the row may be partially changed (the caller aborts
  * the whole transaction). */
-json_t *mutation_set_apply(const struct mutation_set *, struct odb_row *row);
+json_t *odb_mutation_set_apply(const struct odb_mutation_set *, struct odb_row *row);
 
 /* Commit checks (txn-commit.c): reference counting, garbage collection, referential
  * integrity, weak references, maxRows, indexes. NULL or an error object. */
-json_t *txn_precommit(struct txn *);
+json_t *odb_txn_precommit(struct odb_txn *);
 /* Journal record and change set of a precommitted transaction; NULL if nothing changed. */
-json_t *txn_journal_record(const struct txn *);
-json_t *txn_change_set(const struct txn *);
+json_t *odb_txn_journal_record(const struct odb_txn *);
+json_t *odb_txn_change_set(const struct odb_txn *);
 /* Moves the transaction's rows into the database (after precommit and journaling). */
-void txn_apply(struct txn *);
+void odb_txn_apply(struct odb_txn *);
 
 /* db.c */
-json_t *db_snapshot_json(const struct odb *);
-int db_load_data(struct odb *, const json_t *data, char **errp);
-int db_replay_txn(struct odb *, const json_t *rec, char **errp);
+json_t *odb_db_snapshot_json(const struct odb *);
 
 #endif

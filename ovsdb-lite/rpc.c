@@ -49,24 +49,24 @@ static bool is_notification(const json_t *id)
 }
 
 /* Sends a reply with 'result' (stolen) unless the request was a notification. */
-static void reply_result(struct server *srv, struct client *c, json_t *id, json_t *result)
+static void reply_result(struct odb_server *srv, struct odb_client *c, json_t *id, json_t *result)
 {
 	if (!is_notification(id)) {
-		json_t *msg = jrpc_make_reply(result, id);
+		json_t *msg = odb_jrpc_make_reply(result, id);
 
-		server_send(srv, c, msg);
+		odb_server_send(srv, c, msg);
 		json_decref(msg);
 	}
 	json_decref(result);
 }
 
 /* Sends an error reply with 'error' (stolen) unless the request was a notification. */
-static void reply_error(struct server *srv, struct client *c, json_t *id, json_t *error)
+static void reply_error(struct odb_server *srv, struct odb_client *c, json_t *id, json_t *error)
 {
 	if (!is_notification(id)) {
-		json_t *msg = jrpc_make_error(error, id);
+		json_t *msg = odb_jrpc_make_error(error, id);
 
-		server_send(srv, c, msg);
+		odb_server_send(srv, c, msg);
 		json_decref(msg);
 	}
 	json_decref(error);
@@ -74,8 +74,8 @@ static void reply_error(struct server *srv, struct client *c, json_t *id, json_t
 
 /* Checks that params begin with this server's database name; replies with ovsdb-server's
  * error and returns false otherwise. */
-static bool check_db(struct server *srv, struct client *c, const char *method, const json_t *params,
-                     json_t *id)
+static bool check_db(struct odb_server *srv, struct odb_client *c, const char *method,
+                     const json_t *params, json_t *id)
 {
 	const char *db = json_string_value(json_array_get(params, 0));
 
@@ -95,18 +95,18 @@ static bool check_db(struct server *srv, struct client *c, const char *method, c
 }
 
 struct lock_ctx {
-	struct server *srv;
-	struct client *c;
+	struct odb_server *srv;
+	struct odb_client *c;
 };
 
 static bool rpc_lock_held(const char *name, void *aux)
 {
 	struct lock_ctx *lc = aux;
 
-	return lock_is_owner(&lc->srv->locks, name, lc->c);
+	return odb_lock_is_owner(&lc->srv->locks, name, lc->c);
 }
 
-bool rpc_run_txn(struct server *srv, struct pending_txn *p, bool *changedp)
+bool odb_rpc_run_txn(struct odb_server *srv, struct odb_pending_txn *p, bool *changedp)
 {
 	struct lock_ctx lc = {srv, p->client};
 	json_t *result = NULL, *changes = NULL;
@@ -114,7 +114,7 @@ bool rpc_run_txn(struct server *srv, struct pending_txn *p, bool *changedp)
 	enum odb_txn_status st;
 
 	*changedp = false;
-	st = odb_transact_locked(srv->db, p->ops, p->started_ms, server_now_ms(), rpc_lock_held,
+	st = odb_transact_locked(srv->db, p->ops, p->started_ms, odb_server_now_ms(), rpc_lock_held,
 	                         &lc, &result, &changes, &deadline);
 	if (st == ODB_TXN_BLOCKED) {
 		p->deadline_ms = deadline;
@@ -126,7 +126,7 @@ bool rpc_run_txn(struct server *srv, struct pending_txn *p, bool *changedp)
 		srv->unsynced = true;
 		/* Monitors hear about the commit before the committer gets its reply, as with
 		 * ovsdb-server. */
-		server_broadcast_changes(srv, changes);
+		odb_server_broadcast_changes(srv, changes);
 		json_decref(changes);
 		*changedp = true;
 	}
@@ -136,9 +136,9 @@ bool rpc_run_txn(struct server *srv, struct pending_txn *p, bool *changedp)
 	return true;
 }
 
-static void do_transact(struct server *srv, struct client *c, json_t *params, json_t *id)
+static void do_transact(struct odb_server *srv, struct odb_client *c, json_t *params, json_t *id)
 {
-	struct pending_txn *p, **pp;
+	struct odb_pending_txn *p, **pp;
 	size_t n_pending = 0, n_mine = 0;
 	bool changed;
 
@@ -154,14 +154,14 @@ static void do_transact(struct server *srv, struct client *c, json_t *params, js
 	p->ops = json_array();
 	for (size_t i = 1; i < json_array_size(params); i++)
 		json_array_append(p->ops, json_array_get(params, i));
-	p->started_ms = server_now_ms();
+	p->started_ms = odb_server_now_ms();
 	p->deadline_ms = -1;
-	if (rpc_run_txn(srv, p, &changed)) {
+	if (odb_rpc_run_txn(srv, p, &changed)) {
 		json_decref(p->id);
 		json_decref(p->ops);
 		free(p);
 		if (changed && srv->pending)
-			server_retry_pending(srv, false);
+			odb_server_retry_pending(srv, false);
 		return;
 	}
 	for (pp = &srv->pending; *pp; pp = &(*pp)->next) {
@@ -185,13 +185,13 @@ static void do_transact(struct server *srv, struct client *c, json_t *params, js
 
 /* "cancel" (RFC 7047 §4.1.4) is a notification: no reply of its own; the canceled
  * transaction gets the "canceled" error. */
-static void do_cancel(struct server *srv, struct client *c, json_t *params)
+static void do_cancel(struct odb_server *srv, struct odb_client *c, json_t *params)
 {
 	json_t *target = json_array_get(params, 0);
-	struct pending_txn **pp;
+	struct odb_pending_txn **pp;
 
 	for (pp = &srv->pending; *pp; pp = &(*pp)->next) {
-		struct pending_txn *p = *pp;
+		struct odb_pending_txn *p = *pp;
 
 		if (p->client != c || !target || !json_equal(p->id, target))
 			continue;
@@ -204,9 +204,10 @@ static void do_cancel(struct server *srv, struct client *c, json_t *params)
 	}
 }
 
-static struct monitor *find_monitor(struct client *c, const json_t *monid, struct monitor ***prevp)
+static struct odb_monitor *find_monitor(struct odb_client *c, const json_t *monid,
+                                        struct odb_monitor ***prevp)
 {
-	struct monitor **mp;
+	struct odb_monitor **mp;
 
 	for (mp = &c->monitors; *mp; mp = &(*mp)->next) {
 		if (json_equal((*mp)->id, (json_t *)monid)) {
@@ -218,11 +219,11 @@ static struct monitor *find_monitor(struct client *c, const json_t *monid, struc
 	return NULL;
 }
 
-static void do_monitor(struct server *srv, struct client *c, const char *method, json_t *params,
-                       json_t *id, enum monitor_version v)
+static void do_monitor(struct odb_server *srv, struct odb_client *c, const char *method,
+                       json_t *params, json_t *id, enum odb_monitor_version v)
 {
 	json_t *monid = json_array_get(params, 1), *err = NULL;
-	struct monitor *m;
+	struct odb_monitor *m;
 
 	if (!check_db(srv, c, method, params, id))
 		return;
@@ -238,33 +239,35 @@ static void do_monitor(struct server *srv, struct client *c, const char *method,
 		reply_error(srv, c, id, rpc_error("syntax error", monid, "duplicate monitor ID"));
 		return;
 	}
-	if (monitor_create(srv->db, v, monid, json_array_get(params, 2), &m, &err)) {
+	if (odb_monitor_create(srv->db, v, monid, json_array_get(params, 2), &m, &err)) {
 		reply_error(srv, c, id, err);
 		return;
 	}
-	reply_result(srv, c, id, monitor_initial(m, srv->db));
+	reply_result(srv, c, id, odb_monitor_initial(m, srv->db));
 	m->next = c->monitors;
 	c->monitors = m;
 }
 
-static void do_monitor_cancel(struct server *srv, struct client *c, json_t *params, json_t *id)
+static void do_monitor_cancel(struct odb_server *srv, struct odb_client *c, json_t *params,
+                              json_t *id)
 {
-	struct monitor **prev, *m = find_monitor(c, json_array_get(params, 0), &prev);
+	struct odb_monitor **prev, *m = find_monitor(c, json_array_get(params, 0), &prev);
 
 	if (json_array_size(params) != 1 || !m) {
 		reply_error(srv, c, id, json_string("unknown monitor"));
 		return;
 	}
 	*prev = m->next;
-	monitor_destroy(m);
+	odb_monitor_destroy(m);
 	reply_result(srv, c, id, json_object());
 }
 
-static void do_monitor_cond_change(struct server *srv, struct client *c, json_t *params, json_t *id)
+static void do_monitor_cond_change(struct odb_server *srv, struct odb_client *c, json_t *params,
+                                   json_t *id)
 {
 	json_t *old_id = json_array_get(params, 0), *new_id = json_array_get(params, 1);
 	json_t *delta = NULL, *err = NULL;
-	struct monitor *m;
+	struct odb_monitor *m;
 
 	if (json_array_size(params) != 3) {
 		reply_error(srv, c, id,
@@ -283,7 +286,7 @@ static void do_monitor_cond_change(struct server *srv, struct client *c, json_t 
 		reply_error(srv, c, id, rpc_error("syntax error", new_id, "duplicate monitor ID"));
 		return;
 	}
-	if (monitor_change_conditions(m, srv->db, json_array_get(params, 2), &delta, &err)) {
+	if (odb_monitor_change_conditions(m, srv->db, json_array_get(params, 2), &delta, &err)) {
 		reply_error(srv, c, id, err);
 		return;
 	}
@@ -293,16 +296,16 @@ static void do_monitor_cond_change(struct server *srv, struct client *c, json_t 
 	reply_result(srv, c, id, json_object());
 	if (delta) {
 		json_t *p = json_pack("[O, o]", m->id, delta);
-		json_t *msg = jrpc_make_request(monitor_method(m), p, NULL);
+		json_t *msg = odb_jrpc_make_request(odb_monitor_method(m), p, NULL);
 
-		server_send(srv, c, msg);
+		odb_server_send(srv, c, msg);
 		json_decref(msg);
 		json_decref(p);
 	}
 }
 
-static void do_lock(struct server *srv, struct client *c, const char *method, json_t *params,
-                    json_t *id)
+static void do_lock(struct odb_server *srv, struct odb_client *c, const char *method,
+                    json_t *params, json_t *id)
 {
 	const char *name = json_string_value(json_array_get(params, 0));
 	int r;
@@ -314,7 +317,7 @@ static void do_lock(struct server *srv, struct client *c, const char *method, js
 		return;
 	}
 	if (!strcmp(method, "unlock")) {
-		if (lock_unlock(&srv->locks, name, c))
+		if (odb_lock_unlock(&srv->locks, name, c))
 			reply_error(srv, c, id,
 			            rpc_error("syntax error", params,
 			                      "unlock: \"unlock\" without \"lock\" or \"steal\""));
@@ -322,8 +325,8 @@ static void do_lock(struct server *srv, struct client *c, const char *method, js
 			reply_result(srv, c, id, json_object());
 		return;
 	}
-	r = !strcmp(method, "steal") ? lock_steal(&srv->locks, name, c)
-	                             : lock_lock(&srv->locks, name, c);
+	r = !strcmp(method, "steal") ? odb_lock_steal(&srv->locks, name, c)
+	                             : odb_lock_lock(&srv->locks, name, c);
 	if (r == -EEXIST)
 		reply_error(srv, c, id,
 		            rpc_error("syntax error", params,
@@ -334,32 +337,33 @@ static void do_lock(struct server *srv, struct client *c, const char *method, js
 		reply_result(srv, c, id, json_pack("{s:b}", "locked", r == 1));
 }
 
-void rpc_lock_notify(void *aux, void *owner, const char *method, const char *name)
+void odb_rpc_lock_notify(void *aux, void *owner, const char *method, const char *name)
 {
-	struct server *srv = aux;
+	struct odb_server *srv = aux;
 	json_t *params = json_pack("[s]", name);
-	json_t *msg = jrpc_make_request(method, params, NULL);
+	json_t *msg = odb_jrpc_make_request(method, params, NULL);
 
-	server_send(srv, owner, msg);
+	odb_server_send(srv, owner, msg);
 	json_decref(msg);
 	json_decref(params);
 }
 
 /* Closes 'c' after telling it why. */
-static void protocol_error(struct server *srv, struct client *c, json_t *id, const char *why)
+static void protocol_error(struct odb_server *srv, struct odb_client *c, json_t *id,
+                           const char *why)
 {
 	json_t *e = json_pack("{s:s, s:s}", "error", "syntax error", "details", why);
-	json_t *msg = jrpc_make_error(e, id);
+	json_t *msg = odb_jrpc_make_error(e, id);
 
-	server_log(srv, "%s: %s, disconnecting", c->name, why);
+	odb_server_log(srv, "%s: %s, disconnecting", c->name, why);
 	srv->stats.n_protocol_errors++;
-	server_send(srv, c, msg);
+	odb_server_send(srv, c, msg);
 	json_decref(msg);
 	json_decref(e);
 	c->dead = true;
 }
 
-void rpc_handle(struct server *srv, struct client *c, json_t *msg)
+void odb_rpc_handle(struct odb_server *srv, struct odb_client *c, json_t *msg)
 {
 	json_t *method_j = json_object_get(msg, "method");
 	json_t *params = json_object_get(msg, "params");
@@ -399,9 +403,9 @@ void rpc_handle(struct server *srv, struct client *c, json_t *msg)
 	else if (!strcmp(method, "cancel") && is_notification(id))
 		do_cancel(srv, c, params);
 	else if (!strcmp(method, "monitor"))
-		do_monitor(srv, c, method, params, id, MONITOR_V1);
+		do_monitor(srv, c, method, params, id, ODB_MONITOR_V1);
 	else if (!strcmp(method, "monitor_cond"))
-		do_monitor(srv, c, method, params, id, MONITOR_V2);
+		do_monitor(srv, c, method, params, id, ODB_MONITOR_V2);
 	else if (!strcmp(method, "monitor_cond_change"))
 		do_monitor_cond_change(srv, c, params, id);
 	else if (!strcmp(method, "monitor_cancel"))

@@ -28,7 +28,7 @@ static bool fail(struct sctx *c, const char *fmt, ...)
 	return false;
 }
 
-const char *atype_name(enum odb_atype t)
+const char *odb_atype_name(enum odb_atype t)
 {
 	switch (t) {
 	case ODB_INTEGER:
@@ -50,31 +50,31 @@ const char *atype_name(enum odb_atype t)
 static enum odb_atype atype_from_name(const char *s)
 {
 	for (enum odb_atype t = ODB_INTEGER; t <= ODB_UUID; t++)
-		if (!strcmp(s, atype_name(t)))
+		if (!strcmp(s, odb_atype_name(t)))
 			return t;
 	return ODB_VOID;
 }
 
-char *type_to_string(const struct odb_type *t)
+char *odb_type_to_string(const struct odb_type *t)
 {
 	char *elems, *r;
 
-	if (type_is_scalar(t))
-		return xstrdup(atype_name(t->key.type));
-	if (type_is_map(t))
-		elems =
-		    xasprintf("(%s, %s) pairs", atype_name(t->key.type), atype_name(t->value.type));
+	if (odb_type_is_scalar(t))
+		return odb_xstrdup(odb_atype_name(t->key.type));
+	if (odb_type_is_map(t))
+		elems = odb_xasprintf("(%s, %s) pairs", odb_atype_name(t->key.type),
+		                      odb_atype_name(t->value.type));
 	else
-		elems = xasprintf("%ss", atype_name(t->key.type));
-	const char *what = type_is_map(t) ? "map" : "set";
+		elems = odb_xasprintf("%ss", odb_atype_name(t->key.type));
+	const char *what = odb_type_is_map(t) ? "map" : "set";
 	if (t->min == 0 && t->max == ODB_UNLIMITED)
-		r = xasprintf("%s of %s", what, elems);
+		r = odb_xasprintf("%s of %s", what, elems);
 	else if (t->min == 0)
-		r = xasprintf("%s of up to %u %s", what, t->max, elems);
+		r = odb_xasprintf("%s of up to %u %s", what, t->max, elems);
 	else if (t->max == ODB_UNLIMITED)
-		r = xasprintf("%s of %u or more %s", what, t->min, elems);
+		r = odb_xasprintf("%s of %u or more %s", what, t->min, elems);
 	else
-		r = xasprintf("%s of %u to %u %s", what, t->min, t->max, elems);
+		r = odb_xasprintf("%s of %u to %u %s", what, t->min, t->max, elems);
 	free(elems);
 	return r;
 }
@@ -115,7 +115,7 @@ static void base_destroy(struct odb_base *b)
 	if (b->enum_vals) {
 		struct odb_type et = {.min = 0, .max = ODB_UNLIMITED};
 		base_init(&et.key, b->type);
-		datum_destroy(b->enum_vals, &et);
+		odb_datum_destroy(b->enum_vals, &et);
 		free(b->enum_vals);
 	}
 	free(b->ref_table_name);
@@ -158,7 +158,7 @@ static bool base_from_json(struct sctx *c, struct odb_base *b, const json_t *j, 
 #define ONLY_FOR(member, ty)                                                                       \
 	if (json_object_get(j, member) && at != (ty))                                              \
 		return fail(c, "%s: \"%s\" is not allowed for type %s", where, member,             \
-		            atype_name(at));
+		            odb_atype_name(at));
 	ONLY_FOR("minInteger", ODB_INTEGER);
 	ONLY_FOR("maxInteger", ODB_INTEGER);
 	ONLY_FOR("minReal", ODB_REAL);
@@ -208,9 +208,9 @@ static bool base_from_json(struct sctx *c, struct odb_base *b, const json_t *j, 
 		return fail(c, "%s: minLength exceeds maxLength", where);
 	if (json_object_get(j, "refTable")) {
 		const json_t *rt = json_object_get(j, "refTable");
-		if (!json_is_string(rt) || !is_identifier(json_string_value(rt)))
+		if (!json_is_string(rt) || !odb_is_identifier(json_string_value(rt)))
 			return fail(c, "%s: 'refTable' must be a table name", where);
-		b->ref_table_name = xstrdup(json_string_value(rt));
+		b->ref_table_name = odb_xstrdup(json_string_value(rt));
 		b->ref_type = ODB_REF_STRONG;
 		const json_t *ty = json_object_get(j, "refType");
 		if (ty) {
@@ -227,11 +227,11 @@ static bool base_from_json(struct sctx *c, struct odb_base *b, const json_t *j, 
 	}
 	if (json_object_get(j, "enum")) {
 		struct odb_type et = {.min = 1, .max = ODB_UNLIMITED};
-		struct odb_datum *d = xmalloc(sizeof *d);
+		struct odb_datum *d = odb_xmalloc(sizeof *d);
 		et.key = *b;
 		et.key.enum_vals = NULL;
 		et.key.ref_table_name = NULL;
-		json_t *err = datum_from_json(d, &et, json_object_get(j, "enum"), NULL, true);
+		json_t *err = odb_datum_from_json(d, &et, json_object_get(j, "enum"), NULL, true);
 		if (err) {
 			char *s = json_dumps(err, JSON_COMPACT | JSON_SORT_KEYS);
 			json_decref(err);
@@ -290,7 +290,7 @@ static bool type_from_json(struct sctx *c, struct odb_type *t, const json_t *j, 
 static void column_init_builtin(struct odb_column *col, const char *name, unsigned index)
 {
 	memset(col, 0, sizeof *col);
-	col->name = xstrdup(name);
+	col->name = odb_xstrdup(name);
 	col->index = index;
 	col->type.min = col->type.max = 1;
 	base_init(&col->type.key, ODB_UUID);
@@ -308,7 +308,7 @@ static bool table_from_json(struct sctx *c, struct odb_table_schema *ts, const c
 	json_t *cj;
 	char where[300];
 
-	ts->name = xstrdup(name);
+	ts->name = odb_xstrdup(name);
 	ts->max_rows = ODB_UNLIMITED;
 	if (!json_is_object(j))
 		return fail(c, "table %s: must be an object", name);
@@ -316,7 +316,7 @@ static bool table_from_json(struct sctx *c, struct odb_table_schema *ts, const c
 		return false;
 	if (!json_is_object(cols) || !json_object_size(cols))
 		return fail(c, "table %s: \"columns\" must be a non-empty object", name);
-	ts->columns = xcalloc(json_object_size(cols) + 2, sizeof *ts->columns);
+	ts->columns = odb_xcalloc(json_object_size(cols) + 2, sizeof *ts->columns);
 	column_init_builtin(&ts->columns[0], "_uuid", 0);
 	column_init_builtin(&ts->columns[1], "_version", 1);
 	ts->n_columns = 2;
@@ -324,13 +324,13 @@ static bool table_from_json(struct sctx *c, struct odb_table_schema *ts, const c
 	{
 		struct odb_column *col = &ts->columns[ts->n_columns];
 		snprintf(where, sizeof where, "table %s column %s", name, cname);
-		if (!is_identifier(cname) || cname[0] == '_')
+		if (!odb_is_identifier(cname) || cname[0] == '_')
 			return fail(c, "%s: invalid column name", where);
 		if (!json_is_object(cj))
 			return fail(c, "%s: column must be an object", where);
 		if (!check_members(c, cj, where, col_allowed))
 			return false;
-		col->name = xstrdup(cname);
+		col->name = odb_xstrdup(cname);
 		col->index = ts->n_columns++;
 		col->mutable_ = true;
 		if (!json_object_get(cj, "type"))
@@ -371,7 +371,7 @@ static bool table_from_json(struct sctx *c, struct odb_table_schema *ts, const c
 		json_t *ij;
 		if (!json_is_array(idx))
 			return fail(c, "table %s: \"indexes\" must be an array", name);
-		ts->indexes = xcalloc(json_array_size(idx), sizeof *ts->indexes);
+		ts->indexes = odb_xcalloc(json_array_size(idx), sizeof *ts->indexes);
 		json_array_foreach(idx, i, ij)
 		{
 			struct odb_index_def *def = &ts->indexes[ts->n_indexes++];
@@ -381,12 +381,12 @@ static bool table_from_json(struct sctx *c, struct odb_table_schema *ts, const c
 				return fail(c,
 				            "table %s: index must be a non-empty array of columns",
 				            name);
-			def->columns = xcalloc(json_array_size(ij), sizeof *def->columns);
+			def->columns = odb_xcalloc(json_array_size(ij), sizeof *def->columns);
 			json_array_foreach(ij, k, kj)
 			{
 				const struct odb_column *col =
 				    json_is_string(kj)
-				        ? schema_find_column(ts, json_string_value(kj))
+				        ? odb_schema_find_column(ts, json_string_value(kj))
 				        : NULL;
 				if (!col)
 					return fail(c, "table %s: index refers to unknown column",
@@ -417,7 +417,7 @@ static bool resolve_refs(struct sctx *c, struct odb_schema *s)
 				if (!b->ref_table_name)
 					continue;
 				const struct odb_table_schema *rt =
-				    schema_find_table(s, b->ref_table_name);
+				    odb_schema_find_table(s, b->ref_table_name);
 				if (!rt)
 					return fail(c,
 					            "table %s column %s: refTable \"%s\" is not a "
@@ -446,11 +446,11 @@ static bool version_ok(const char *v)
 	return v[n] == '\0';
 }
 
-struct odb_schema *schema_from_json(const json_t *j, char **errp)
+struct odb_schema *odb_schema_from_json(const json_t *j, char **errp)
 {
 	static const char *const allowed[] = {"name", "version", "cksum", "tables", NULL};
 	struct sctx c = {NULL};
-	struct odb_schema *s = xcalloc(1, sizeof *s);
+	struct odb_schema *s = odb_xcalloc(1, sizeof *s);
 	const json_t *tables, *name, *version;
 	const char *tname;
 	json_t *tj;
@@ -465,17 +465,17 @@ struct odb_schema *schema_from_json(const json_t *j, char **errp)
 	name = json_object_get(j, "name");
 	version = json_object_get(j, "version");
 	tables = json_object_get(j, "tables");
-	if (!json_is_string(name) || !is_identifier(json_string_value(name))) {
+	if (!json_is_string(name) || !odb_is_identifier(json_string_value(name))) {
 		fail(&c, "schema: \"name\" must be an identifier string");
 		goto out;
 	}
-	s->name = xstrdup(json_string_value(name));
+	s->name = odb_xstrdup(json_string_value(name));
 	if (version) {
 		if (!json_is_string(version) || !version_ok(json_string_value(version))) {
 			fail(&c, "schema: \"version\" must look like \"x.y.z\"");
 			goto out;
 		}
-		s->version = xstrdup(json_string_value(version));
+		s->version = odb_xstrdup(json_string_value(version));
 	}
 	if (json_object_get(j, "cksum") && !json_is_string(json_object_get(j, "cksum"))) {
 		fail(&c, "schema: \"cksum\" must be a string");
@@ -485,11 +485,11 @@ struct odb_schema *schema_from_json(const json_t *j, char **errp)
 		fail(&c, "schema: \"tables\" must be an object");
 		goto out;
 	}
-	s->tables = xcalloc(json_object_size(tables) + 1, sizeof *s->tables);
+	s->tables = odb_xcalloc(json_object_size(tables) + 1, sizeof *s->tables);
 	json_object_foreach((json_t *)tables, tname, tj)
 	{
 		struct odb_table_schema *ts = &s->tables[s->n_tables];
-		if (!is_identifier(tname) || tname[0] == '_') {
+		if (!odb_is_identifier(tname) || tname[0] == '_') {
 			fail(&c, "schema: invalid table name \"%s\"", tname);
 			goto out;
 		}
@@ -509,13 +509,13 @@ out:
 			*errp = c.err;
 		else
 			free(c.err);
-		schema_destroy(s);
+		odb_schema_destroy(s);
 		return NULL;
 	}
 	return s;
 }
 
-struct odb_schema *schema_from_file(const char *path, char **errp)
+struct odb_schema *odb_schema_from_file(const char *path, char **errp)
 {
 	json_error_t jerr;
 	json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
@@ -523,15 +523,15 @@ struct odb_schema *schema_from_file(const char *path, char **errp)
 
 	if (!j) {
 		if (errp)
-			*errp = xasprintf("%s: %s (line %d)", path, jerr.text, jerr.line);
+			*errp = odb_xasprintf("%s: %s (line %d)", path, jerr.text, jerr.line);
 		return NULL;
 	}
-	s = schema_from_json(j, errp);
+	s = odb_schema_from_json(j, errp);
 	json_decref(j);
 	return s;
 }
 
-void schema_destroy(struct odb_schema *s)
+void odb_schema_destroy(struct odb_schema *s)
 {
 	if (!s)
 		return;
@@ -555,7 +555,7 @@ void schema_destroy(struct odb_schema *s)
 	free(s);
 }
 
-const struct odb_table_schema *schema_find_table(const struct odb_schema *s, const char *name)
+const struct odb_table_schema *odb_schema_find_table(const struct odb_schema *s, const char *name)
 {
 	for (unsigned t = 0; t < s->n_tables; t++)
 		if (!strcmp(s->tables[t].name, name))
@@ -563,7 +563,7 @@ const struct odb_table_schema *schema_find_table(const struct odb_schema *s, con
 	return NULL;
 }
 
-const struct odb_column *schema_find_column(const struct odb_table_schema *ts, const char *name)
+const struct odb_column *odb_schema_find_column(const struct odb_table_schema *ts, const char *name)
 {
 	for (unsigned i = 0; i < ts->n_columns; i++)
 		if (!strcmp(ts->columns[i].name, name))

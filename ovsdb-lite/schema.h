@@ -1,7 +1,7 @@
 /* ovsdb-lite schema: parses and validates an RFC 7047 .ovsschema into typed tables/columns.
  * A schema is immutable once parsed; the struct odb that loaded it owns it. */
-#ifndef OVSDB_LITE_SCHEMA_H
-#define OVSDB_LITE_SCHEMA_H
+#ifndef ODB_SCHEMA_H
+#define ODB_SCHEMA_H
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -67,25 +67,25 @@ struct odb_schema {
 };
 
 /* Parses 'json' (not stolen). On error returns NULL and stores a malloc'd message in *errp. */
-struct odb_schema *schema_from_json(const json_t *json, char **errp);
+struct odb_schema *odb_schema_from_json(const json_t *json, char **errp);
 /* Reads and parses a schema file. */
-struct odb_schema *schema_from_file(const char *path, char **errp);
-void schema_destroy(struct odb_schema *);
+struct odb_schema *odb_schema_from_file(const char *path, char **errp);
+void odb_schema_destroy(struct odb_schema *);
 
-const struct odb_table_schema *schema_find_table(const struct odb_schema *, const char *name);
-const struct odb_column *schema_find_column(const struct odb_table_schema *, const char *name);
+const struct odb_table_schema *odb_schema_find_table(const struct odb_schema *, const char *name);
+const struct odb_column *odb_schema_find_column(const struct odb_table_schema *, const char *name);
 
-static inline bool type_is_map(const struct odb_type *t)
+static inline bool odb_type_is_map(const struct odb_type *t)
 {
 	return t->value.type != ODB_VOID;
 }
-static inline bool type_is_scalar(const struct odb_type *t)
+static inline bool odb_type_is_scalar(const struct odb_type *t)
 {
-	return t->min == 1 && t->max == 1 && !type_is_map(t);
+	return t->min == 1 && t->max == 1 && !odb_type_is_map(t);
 }
-const char *atype_name(enum odb_atype);
+const char *odb_atype_name(enum odb_atype);
 /* Type as RFC 7047 text for messages ("integer", "set of strings", ...); static buffer-free:
  * returns a malloc'd string. */
-char *type_to_string(const struct odb_type *);
+char *odb_type_to_string(const struct odb_type *);
 
 #endif

@@ -24,7 +24,7 @@
 #define SERVER_SOFT_BACKLOG  (1024 * 1024) /* stop reading a client above this backlog */
 #define SERVER_DEFAULT_PROBE 5000
 
-long long server_now_ms(void)
+long long odb_server_now_ms(void)
 {
 	struct timespec ts;
 
@@ -32,7 +32,7 @@ long long server_now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-void server_log(struct server *srv, const char *fmt, ...)
+void odb_server_log(struct odb_server *srv, const char *fmt, ...)
 {
 	char stamp[32];
 	struct tm tm;
@@ -51,15 +51,24 @@ void server_log(struct server *srv, const char *fmt, ...)
 	fflush(srv->log);
 }
 
-static int open_punix(struct listener *l, const char *path, char **errp)
+/* Stores 'msg' in *errp, or frees it if 'errp' is NULL. */
+static void set_err(char **errp, char *msg)
+{
+	if (errp)
+		*errp = msg;
+	else
+		free(msg);
+}
+
+static int open_punix(struct odb_listener *l, const char *path, char **errp)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct stat st;
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		*errp = xasprintf("punix:%s: path too long (max %zu bytes)", path,
-		                  sizeof(sun.sun_path) - 1);
+		set_err(errp, odb_xasprintf("punix:%s: path too long (max %zu bytes)", path,
+		                            sizeof(sun.sun_path) - 1));
 		return -ENAMETOOLONG;
 	}
 	strcpy(sun.sun_path, path);
@@ -71,7 +80,7 @@ static int open_punix(struct listener *l, const char *path, char **errp)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 128) < 0) {
 		int err = -errno;
 
-		*errp = xasprintf("punix:%s: %s", path, strerror(errno));
+		set_err(errp, odb_xasprintf("punix:%s: %s", path, strerror(errno)));
 		if (fd >= 0)
 			close(fd);
 		return err;
@@ -82,7 +91,7 @@ static int open_punix(struct listener *l, const char *path, char **errp)
 	return 0;
 }
 
-static int open_ptcp(struct listener *l, const char *spec, char **errp)
+static int open_ptcp(struct odb_listener *l, const char *spec, char **errp)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};
 	const char *colon = strchr(spec, ':');
@@ -91,13 +100,13 @@ static int open_ptcp(struct listener *l, const char *spec, char **errp)
 	int fd, one = 1;
 
 	if (end == spec || (*end && *end != ':') || port < 0 || port > 65535) {
-		*errp = xasprintf("ptcp:%s: bad port (expected ptcp:PORT[:IP])", spec);
+		set_err(errp, odb_xasprintf("ptcp:%s: bad port (expected ptcp:PORT[:IP])", spec));
 		return -EINVAL;
 	}
 	sin.sin_port = htons(port);
 	sin.sin_addr.s_addr = htonl(INADDR_ANY);
 	if (colon && inet_pton(AF_INET, colon + 1, &sin.sin_addr) != 1) {
-		*errp = xasprintf("ptcp:%s: bad IPv4 address '%s'", spec, colon + 1);
+		set_err(errp, odb_xasprintf("ptcp:%s: bad IPv4 address '%s'", spec, colon + 1));
 		return -EINVAL;
 	}
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -106,7 +115,7 @@ static int open_ptcp(struct listener *l, const char *spec, char **errp)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 128) < 0) {
 		int err = -errno;
 
-		*errp = xasprintf("ptcp:%s: %s", spec, strerror(errno));
+		set_err(errp, odb_xasprintf("ptcp:%s: %s", spec, strerror(errno)));
 		if (fd >= 0)
 			close(fd);
 		return err;
@@ -115,8 +124,8 @@ static int open_ptcp(struct listener *l, const char *spec, char **errp)
 	return 0;
 }
 
-int server_init(struct server *srv, struct odb *db, const struct server_config *cfg, FILE *log,
-                char **errp)
+int odb_server_init(struct odb_server *srv, struct odb *db, const struct odb_server_config *cfg,
+                    FILE *log, char **errp)
 {
 	sigset_t mask;
 
@@ -125,11 +134,11 @@ int server_init(struct server *srv, struct odb *db, const struct server_config *
 	srv->cfg = *cfg;
 	srv->log = log;
 	srv->sigfd = -1;
-	lock_table_init(&srv->locks, rpc_lock_notify, srv);
+	odb_lock_table_init(&srv->locks, odb_rpc_lock_notify, srv);
 	odb_set_deferred_sync(db, true); /* group commit, see server_sync() */
 	for (size_t i = 0; i < cfg->n_remotes; i++) {
 		const char *r = cfg->remotes[i];
-		struct listener *l = &srv->listeners[srv->n_listeners];
+		struct odb_listener *l = &srv->listeners[srv->n_listeners];
 		int err;
 
 		memset(l, 0, sizeof(*l));
@@ -138,12 +147,14 @@ int server_init(struct server *srv, struct odb *db, const struct server_config *
 		} else if (!strncmp(r, "ptcp:", 5)) {
 			err = open_ptcp(l, r + 5, errp);
 		} else {
-			*errp = xasprintf(
-			    "%s: unsupported remote (use punix:PATH or ptcp:PORT[:IP])", r);
+			set_err(
+			    errp,
+			    odb_xasprintf(
+			        "%s: unsupported remote (use punix:PATH or ptcp:PORT[:IP])", r));
 			err = -EINVAL;
 		}
 		if (err) {
-			server_destroy(srv);
+			odb_server_destroy(srv);
 			return err;
 		}
 		l->name = strdup(r);
@@ -159,20 +170,20 @@ int server_init(struct server *srv, struct odb *db, const struct server_config *
 	if (srv->sigfd < 0) {
 		int err = -errno;
 
-		*errp = xasprintf("signalfd: %s", strerror(errno));
-		server_destroy(srv);
+		set_err(errp, odb_xasprintf("signalfd: %s", strerror(errno)));
+		odb_server_destroy(srv);
 		return err;
 	}
 	return 0;
 }
 
-static void client_destroy(struct server *srv, struct client *c)
+static void client_destroy(struct odb_server *srv, struct odb_client *c)
 {
-	struct pending_txn **pp = &srv->pending;
+	struct odb_pending_txn **pp = &srv->pending;
 
-	lock_release_all(&srv->locks, c);
+	odb_lock_release_all(&srv->locks, c);
 	while (*pp) {
-		struct pending_txn *p = *pp;
+		struct odb_pending_txn *p = *pp;
 
 		if (p->client == c) {
 			*pp = p->next;
@@ -184,34 +195,34 @@ static void client_destroy(struct server *srv, struct client *c)
 		}
 	}
 	while (c->monitors) {
-		struct monitor *m = c->monitors;
+		struct odb_monitor *m = c->monitors;
 
 		c->monitors = m->next;
-		monitor_destroy(m);
+		odb_monitor_destroy(m);
 	}
-	jrpc_conn_destroy(c->conn);
+	odb_jrpc_conn_destroy(c->conn);
 	free(c);
 }
 
-void server_destroy(struct server *srv)
+void odb_server_destroy(struct odb_server *srv)
 {
 	if (srv->unsynced && !srv->fatal) {
 		char *err = NULL;
 
 		if (odb_sync(srv->db, &err))
-			server_log(srv, "journal fsync at exit failed: %s", err ? err : "?");
+			odb_server_log(srv, "journal fsync at exit failed: %s", err ? err : "?");
 		free(err);
 		srv->unsynced = false;
 	}
 	while (srv->clients) {
-		struct client *c = srv->clients;
+		struct odb_client *c = srv->clients;
 
 		srv->clients = c->next;
 		c->dead = true;
 		client_destroy(srv, c);
 	}
 	for (size_t i = 0; i < srv->n_listeners; i++) {
-		struct listener *l = &srv->listeners[i];
+		struct odb_listener *l = &srv->listeners[i];
 
 		close(l->fd);
 		if (l->path)
@@ -223,23 +234,23 @@ void server_destroy(struct server *srv)
 	if (srv->sigfd >= 0)
 		close(srv->sigfd);
 	srv->sigfd = -1;
-	lock_table_destroy(&srv->locks);
+	odb_lock_table_destroy(&srv->locks);
 }
 
-void server_send(struct server *srv, struct client *c, json_t *msg)
+void odb_server_send(struct odb_server *srv, struct odb_client *c, json_t *msg)
 {
 	int err;
 
 	if (c->dead)
 		return;
-	err = jrpc_conn_send(c->conn, msg);
+	err = odb_jrpc_conn_send(c->conn, msg);
 	if (err == -ENOBUFS) {
-		server_log(srv, "%s: output backlog over %zu bytes, disconnecting", c->name,
-		           c->conn->max_backlog);
+		odb_server_log(srv, "%s: output backlog over %zu bytes, disconnecting", c->name,
+		               c->conn->max_backlog);
 		srv->stats.n_dropped_slow++;
 		c->dead = true;
 	} else if (err) {
-		server_log(srv, "%s: cannot send: %s", c->name, strerror(-err));
+		odb_server_log(srv, "%s: cannot send: %s", c->name, strerror(-err));
 		c->dead = true;
 	}
 }
@@ -248,7 +259,7 @@ void server_send(struct server *srv, struct client *c, json_t *msg)
  * nothing at all is written to any client while a commit is not yet durable. Called before
  * every socket write; one fsync then covers every transaction of the loop iteration. A failed
  * fsync is fatal: what was acknowledged would be unknown. Returns 0 or -errno. */
-static int server_sync(struct server *srv)
+static int server_sync(struct odb_server *srv)
 {
 	char *err = NULL;
 	int r;
@@ -257,8 +268,8 @@ static int server_sync(struct server *srv)
 		return 0;
 	r = odb_sync(srv->db, &err);
 	if (r) {
-		server_log(srv, "journal fsync failed (%s): exiting without acknowledging",
-		           err ? err : strerror(-r));
+		odb_server_log(srv, "journal fsync failed (%s): exiting without acknowledging",
+		               err ? err : strerror(-r));
 		free(err);
 		srv->exiting = true;
 		srv->fatal = r;
@@ -270,48 +281,48 @@ static int server_sync(struct server *srv)
 }
 
 /* Writes what 'c' has queued, once every commit is durable. Returns 0 or -errno. */
-static int client_flush(struct server *srv, struct client *c)
+static int client_flush(struct odb_server *srv, struct odb_client *c)
 {
 	int r = server_sync(srv);
 
-	return r ? r : jrpc_conn_flush(c->conn);
+	return r ? r : odb_jrpc_conn_flush(c->conn);
 }
 
-void server_broadcast_changes(struct server *srv, const json_t *changes)
+void odb_server_broadcast_changes(struct odb_server *srv, const json_t *changes)
 {
-	for (struct client *c = srv->clients; c; c = c->next) {
-		for (struct monitor *m = c->monitors; m && !c->dead; m = m->next) {
-			json_t *upd = monitor_compose(m, changes), *params, *msg;
+	for (struct odb_client *c = srv->clients; c; c = c->next) {
+		for (struct odb_monitor *m = c->monitors; m && !c->dead; m = m->next) {
+			json_t *upd = odb_monitor_compose(m, changes), *params, *msg;
 
 			if (!upd)
 				continue;
 			params = json_pack("[O, o]", m->id, upd);
-			msg = jrpc_make_request(monitor_method(m), params, NULL);
-			server_send(srv, c, msg);
+			msg = odb_jrpc_make_request(odb_monitor_method(m), params, NULL);
+			odb_server_send(srv, c, msg);
 			json_decref(msg);
 			json_decref(params);
 		}
 	}
 }
 
-void server_retry_pending(struct server *srv, bool only_expired)
+void odb_server_retry_pending(struct odb_server *srv, bool only_expired)
 {
-	long long now = server_now_ms();
+	long long now = odb_server_now_ms();
 	bool again = true;
 
 	while (again) {
-		struct pending_txn **pp = &srv->pending;
+		struct odb_pending_txn **pp = &srv->pending;
 
 		again = false;
 		while (*pp) {
-			struct pending_txn *p = *pp;
+			struct odb_pending_txn *p = *pp;
 			bool changed = false;
 
 			if (only_expired && (p->deadline_ms < 0 || p->deadline_ms > now)) {
 				pp = &p->next;
 				continue;
 			}
-			if (!rpc_run_txn(srv, p, &changed)) {
+			if (!odb_rpc_run_txn(srv, p, &changed)) {
 				pp = &p->next;
 				continue;
 			}
@@ -329,27 +340,27 @@ void server_retry_pending(struct server *srv, bool only_expired)
 	}
 }
 
-static void accept_clients(struct server *srv, struct listener *l)
+static void accept_clients(struct odb_server *srv, struct odb_listener *l)
 {
 	for (int i = 0; i < SERVER_ACCEPT_BUDGET; i++) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
 		int fd = accept4(l->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct client *c;
+		struct odb_client *c;
 
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				server_log(srv, "%s: accept: %s", l->name, strerror(errno));
+				odb_server_log(srv, "%s: accept: %s", l->name, strerror(errno));
 			return;
 		}
 		c = calloc(1, sizeof(*c));
 		if (c)
-			c->conn = jrpc_conn_create(fd, srv->cfg.max_msg, srv->cfg.max_backlog);
+			c->conn = odb_jrpc_conn_create(fd, srv->cfg.max_msg, srv->cfg.max_backlog);
 		if (!c || !c->conn) {
 			if (!c)
 				close(fd);
 			free(c);
-			server_log(srv, "%s: out of memory for a new client", l->name);
+			odb_server_log(srv, "%s: out of memory for a new client", l->name);
 			return;
 		}
 		if (!l->is_unix) {
@@ -368,7 +379,7 @@ static void accept_clients(struct server *srv, struct listener *l)
 		c->probe_ms = srv->cfg.probe_ms >= 0 ? srv->cfg.probe_ms
 		              : l->is_unix           ? 0
 		                                     : SERVER_DEFAULT_PROBE;
-		c->last_rx_ms = server_now_ms();
+		c->last_rx_ms = odb_server_now_ms();
 		c->next = srv->clients;
 		srv->clients = c;
 		srv->n_clients++;
@@ -377,12 +388,12 @@ static void accept_clients(struct server *srv, struct listener *l)
 }
 
 /* Handles up to SERVER_MSG_BUDGET complete messages. Returns true if more may be buffered. */
-static bool client_process(struct server *srv, struct client *c)
+static bool client_process(struct odb_server *srv, struct odb_client *c)
 {
 	for (int i = 0; i < SERVER_MSG_BUDGET && !c->dead; i++) {
 		json_t *msg;
 		char *err = NULL;
-		int r = jrpc_framer_next(&c->conn->in, &msg, &err);
+		int r = odb_jrpc_framer_next(&c->conn->in, &msg, &err);
 
 		if (r == 0)
 			return false;
@@ -390,11 +401,12 @@ static bool client_process(struct server *srv, struct client *c)
 			json_t *e = json_pack("{s:s, s:s}", "error",
 			                      r == -EMSGSIZE ? "message too large" : "syntax error",
 			                      "details", err ? err : "bad input");
-			json_t *reply = jrpc_make_error(e, NULL);
+			json_t *reply = odb_jrpc_make_error(e, NULL);
 
-			server_log(srv, "%s: %s, disconnecting", c->name, err ? err : "bad input");
+			odb_server_log(srv, "%s: %s, disconnecting", c->name,
+			               err ? err : "bad input");
 			srv->stats.n_protocol_errors++;
-			server_send(srv, c, reply);
+			odb_server_send(srv, c, reply);
 			client_flush(srv, c);
 			json_decref(reply);
 			json_decref(e);
@@ -403,18 +415,18 @@ static bool client_process(struct server *srv, struct client *c)
 			return false;
 		}
 		c->conn->n_rx++;
-		rpc_handle(srv, c, msg);
+		odb_rpc_handle(srv, c, msg);
 		json_decref(msg);
 	}
 	return !c->dead;
 }
 
-static void reap_clients(struct server *srv)
+static void reap_clients(struct odb_server *srv)
 {
-	struct client **cp = &srv->clients;
+	struct odb_client **cp = &srv->clients;
 
 	while (*cp) {
-		struct client *c = *cp;
+		struct odb_client *c = *cp;
 
 		if (!c->dead) {
 			cp = &c->next;
@@ -431,16 +443,16 @@ static void reap_clients(struct server *srv)
 }
 
 /* Poll timeout in ms: earliest blocked-transaction deadline or probe. */
-static int next_timeout(struct server *srv, long long now, bool busy)
+static int next_timeout(struct odb_server *srv, long long now, bool busy)
 {
 	long long next = -1;
 
 	if (busy)
 		return 0;
-	for (struct pending_txn *p = srv->pending; p; p = p->next)
+	for (struct odb_pending_txn *p = srv->pending; p; p = p->next)
 		if (p->deadline_ms >= 0 && (next < 0 || p->deadline_ms < next))
 			next = p->deadline_ms;
-	for (struct client *c = srv->clients; c; c = c->next) {
+	for (struct odb_client *c = srv->clients; c; c = c->next) {
 		long long t;
 
 		if (!c->probe_ms)
@@ -454,21 +466,21 @@ static int next_timeout(struct server *srv, long long now, bool busy)
 	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
 }
 
-static void check_probes(struct server *srv, long long now)
+static void check_probes(struct odb_server *srv, long long now)
 {
-	for (struct client *c = srv->clients; c; c = c->next) {
+	for (struct odb_client *c = srv->clients; c; c = c->next) {
 		if (!c->probe_ms || c->dead)
 			continue;
 		if (c->probe_sent && now - c->last_rx_ms >= 2LL * c->probe_ms) {
-			server_log(srv, "%s: no reply to echo for %d ms, disconnecting", c->name,
-			           c->probe_ms);
+			odb_server_log(srv, "%s: no reply to echo for %d ms, disconnecting",
+			               c->name, c->probe_ms);
 			c->dead = true;
 		} else if (!c->probe_sent && now - c->last_rx_ms >= c->probe_ms) {
 			json_t *params = json_array();
 			json_t *id = json_string("echo");
-			json_t *msg = jrpc_make_request("echo", params, id);
+			json_t *msg = odb_jrpc_make_request("echo", params, id);
 
-			server_send(srv, c, msg);
+			odb_server_send(srv, c, msg);
 			json_decref(msg);
 			json_decref(id);
 			json_decref(params);
@@ -477,23 +489,23 @@ static void check_probes(struct server *srv, long long now)
 	}
 }
 
-int server_run(struct server *srv)
+int odb_server_run(struct odb_server *srv)
 {
 	struct pollfd *pfds = NULL;
-	struct client **pclients = NULL;
+	struct odb_client **pclients = NULL;
 	size_t cap = 0;
 	bool busy = false;
 
-	server_log(srv, "serving %s with %zu remote(s)", odb_name(srv->db), srv->n_listeners);
+	odb_server_log(srv, "serving %s with %zu remote(s)", odb_name(srv->db), srv->n_listeners);
 	while (!srv->exiting) {
 		size_t n = 0, nl = srv->n_listeners, need = 1 + nl + srv->n_clients;
-		long long now = server_now_ms();
+		long long now = odb_server_now_ms();
 		int timeout = next_timeout(srv, now, busy);
 
 		if (need > cap) {
 			size_t ncap = need * 2;
 			struct pollfd *p = realloc(pfds, ncap * sizeof(*p));
-			struct client **pc;
+			struct odb_client **pc;
 
 			if (!p)
 				return -ENOMEM;
@@ -507,8 +519,8 @@ int server_run(struct server *srv)
 		pfds[n++] = (struct pollfd){.fd = srv->sigfd, .events = POLLIN};
 		for (size_t i = 0; i < nl; i++)
 			pfds[n++] = (struct pollfd){.fd = srv->listeners[i].fd, .events = POLLIN};
-		for (struct client *c = srv->clients; c; c = c->next) {
-			size_t backlog = jrpc_conn_backlog(c->conn);
+		for (struct odb_client *c = srv->clients; c; c = c->next) {
+			size_t backlog = odb_jrpc_conn_backlog(c->conn);
 			short ev = 0;
 
 			if (backlog < SERVER_SOFT_BACKLOG && !c->conn->eof)
@@ -519,7 +531,7 @@ int server_run(struct server *srv)
 			pfds[n++] = (struct pollfd){.fd = c->conn->fd, .events = ev};
 		}
 		if (poll(pfds, n, timeout) < 0 && errno != EINTR) {
-			server_log(srv, "poll: %s", strerror(errno));
+			odb_server_log(srv, "poll: %s", strerror(errno));
 			free(pfds);
 			free(pclients);
 			return -errno;
@@ -528,7 +540,7 @@ int server_run(struct server *srv)
 			struct signalfd_siginfo si;
 
 			if (read(srv->sigfd, &si, sizeof(si)) == sizeof(si)) {
-				server_log(srv, "signal %u, exiting", si.ssi_signo);
+				odb_server_log(srv, "signal %u, exiting", si.ssi_signo);
 				srv->exiting = true;
 			}
 		}
@@ -537,7 +549,7 @@ int server_run(struct server *srv)
 				accept_clients(srv, &srv->listeners[i]);
 		busy = false;
 		for (size_t i = 1 + nl; i < n; i++) {
-			struct client *c = pclients[i];
+			struct odb_client *c = pclients[i];
 			short re = pfds[i].revents;
 			bool more;
 
@@ -548,32 +560,32 @@ int server_run(struct server *srv)
 			if (re & (POLLOUT | POLLHUP | POLLERR))
 				client_flush(srv, c);
 			if ((re & (POLLIN | POLLHUP | POLLERR)) &&
-			    jrpc_conn_backlog(c->conn) < SERVER_SOFT_BACKLOG) {
-				long got = jrpc_conn_recv(c->conn, SERVER_READ_BUDGET);
+			    odb_jrpc_conn_backlog(c->conn) < SERVER_SOFT_BACKLOG) {
+				long got = odb_jrpc_conn_recv(c->conn, SERVER_READ_BUDGET);
 
 				if (got > 0 || c->conn->eof) {
-					c->last_rx_ms = server_now_ms();
+					c->last_rx_ms = odb_server_now_ms();
 					c->probe_sent = false;
 				}
 			}
-			more = jrpc_framer_pending(&c->conn->in) &&
-			       jrpc_conn_backlog(c->conn) < SERVER_SOFT_BACKLOG &&
+			more = odb_jrpc_framer_pending(&c->conn->in) &&
+			       odb_jrpc_conn_backlog(c->conn) < SERVER_SOFT_BACKLOG &&
 			       client_process(srv, c);
 			busy |= more;
 			if (c->conn->error && !c->dead) {
-				server_log(srv, "%s: connection error: %s", c->name,
-				           strerror(-c->conn->error));
+				odb_server_log(srv, "%s: connection error: %s", c->name,
+				               strerror(-c->conn->error));
 				c->dead = true;
 			}
 			if (c->conn->eof && !more && !c->dead)
 				c->dead = true;
 		}
-		now = server_now_ms();
+		now = odb_server_now_ms();
 		if (srv->pending)
-			server_retry_pending(srv, true);
+			odb_server_retry_pending(srv, true);
 		check_probes(srv, now);
-		for (struct client *c = srv->clients; c; c = c->next)
-			if (!c->dead && jrpc_conn_backlog(c->conn) && client_flush(srv, c))
+		for (struct odb_client *c = srv->clients; c; c = c->next)
+			if (!c->dead && odb_jrpc_conn_backlog(c->conn) && client_flush(srv, c))
 				c->dead = true;
 		reap_clients(srv);
 	}

@@ -1,6 +1,6 @@
 /* ovsdb-lite server: one single-threaded poll() event loop serving many JSON-RPC clients.
  *
- * 'struct server' is the process's only mutable context. Listeners are "punix:PATH" and
+ * 'struct odb_server' is the process's only mutable context. Listeners are "punix:PATH" and
  * "ptcp:PORT[:IP]" remotes. Every client has a non-blocking socket, an input framer capped at
  * 'max_msg' bytes per message and an output backlog capped at 'max_backlog' bytes: a client that
  * exceeds either is disconnected, and a client whose backlog is above a soft limit is not read
@@ -18,10 +18,10 @@
  * Probes: a client silent for 'probe_ms' gets an "echo" request; if it stays silent another
  * 'probe_ms' it is disconnected. 0 disables probes (the default for unix sockets).
  *
- * Threading: everything runs on the thread that calls server_run().
+ * Threading: everything runs on the thread that calls odb_server_run().
  */
-#ifndef OVSDB_LITE_SERVER_H
-#define OVSDB_LITE_SERVER_H
+#ifndef ODB_SERVER_H
+#define ODB_SERVER_H
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -33,44 +33,44 @@
 #include "lock.h"
 #include "monitor.h"
 
-#define SERVER_MAX_REMOTES 16
+#define ODB_SERVER_MAX_REMOTES 16
 
-struct server_config {
-	const char *remotes[SERVER_MAX_REMOTES];
+struct odb_server_config {
+	const char *remotes[ODB_SERVER_MAX_REMOTES];
 	size_t n_remotes;
 	size_t max_msg;     /* largest request accepted, bytes */
 	size_t max_backlog; /* largest output backlog per client, bytes */
 	int probe_ms;       /* -1: default (5000 for tcp, off for unix); 0: off */
 };
 
-struct listener {
+struct odb_listener {
 	int fd;
 	bool is_unix;
 	char *path; /* unix socket path to unlink at exit, or NULL */
 	char *name; /* the remote as given */
 };
 
-struct client {
-	struct client *next;
-	struct jrpc_conn *conn;
+struct odb_client {
+	struct odb_client *next;
+	struct odb_jrpc_conn *conn;
 	char name[96];
-	struct monitor *monitors;
+	struct odb_monitor *monitors;
 	int probe_ms;         /* 0: no probes */
 	long long last_rx_ms; /* last time anything arrived */
 	bool probe_sent;
 	bool dead; /* to be destroyed at the end of the loop iteration */
 };
 
-struct pending_txn {
-	struct pending_txn *next;
-	struct client *client;
+struct odb_pending_txn {
+	struct odb_pending_txn *next;
+	struct odb_client *client;
 	json_t *id;  /* request id */
 	json_t *ops; /* operations (params without the db name) */
 	long long started_ms;
 	long long deadline_ms; /* -1: none */
 };
 
-struct server_stats {
+struct odb_server_stats {
 	unsigned long long n_connections;
 	unsigned long long n_requests;
 	unsigned long long n_transactions;
@@ -80,51 +80,52 @@ struct server_stats {
 	unsigned long long n_syncs; /* group commits (fsyncs covering >= 1 transaction) */
 };
 
-struct server {
+struct odb_server {
 	struct odb *db;
-	struct server_config cfg;
-	struct listener listeners[SERVER_MAX_REMOTES];
+	struct odb_server_config cfg;
+	struct odb_listener listeners[ODB_SERVER_MAX_REMOTES];
 	size_t n_listeners;
-	struct client *clients;
+	struct odb_client *clients;
 	size_t n_clients;
-	struct pending_txn *pending; /* FIFO of blocked transactions */
-	struct lock_table locks;
+	struct odb_pending_txn *pending; /* FIFO of blocked transactions */
+	struct odb_lock_table locks;
 	int sigfd;
 	bool exiting;
 	bool unsynced; /* a commit is written but not yet fsync'ed: hold all output */
 	int fatal;     /* -errno of a failed journal fsync, 0 if none */
 	FILE *log;
-	struct server_stats stats;
+	struct odb_server_stats stats;
 };
 
 /* Opens every listener of 'cfg' (copied) for 'db' (borrowed, must outlive the server).
- * Returns 0 or -errno with *errp set. */
-int server_init(struct server *, struct odb *db, const struct server_config *cfg, FILE *log,
-                char **errp);
+ * Returns 0 or -errno with *errp set if 'errp' is non-NULL. */
+int odb_server_init(struct odb_server *, struct odb *db, const struct odb_server_config *cfg,
+                    FILE *log, char **errp);
 /* Serves until SIGTERM/SIGINT/SIGHUP. Returns 0, or -errno (e.g. a failed journal fsync). */
-int server_run(struct server *);
+int odb_server_run(struct odb_server *);
 /* Closes clients and listeners, unlinks unix sockets. */
-void server_destroy(struct server *);
+void odb_server_destroy(struct odb_server *);
 
 /* Monotonic time in milliseconds. */
-long long server_now_ms(void);
+long long odb_server_now_ms(void);
 
 /* Queues 'msg' (borrowed) to 'c'. A client whose backlog overflows is marked dead. */
-void server_send(struct server *, struct client *c, json_t *msg);
+void odb_server_send(struct odb_server *, struct odb_client *c, json_t *msg);
 /* Logs a line with a timestamp to the server's log. */
-void server_log(struct server *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void odb_server_log(struct odb_server *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Sends every client's monitor updates for change set 'changes' (borrowed). */
-void server_broadcast_changes(struct server *, const json_t *changes);
+void odb_server_broadcast_changes(struct odb_server *, const json_t *changes);
 /* Retries blocked transactions until none makes progress. */
-void server_retry_pending(struct server *, bool only_expired);
+void odb_server_retry_pending(struct odb_server *, bool only_expired);
 
 /* rpc.c: handles one message received from 'c' (borrowed). */
-void rpc_handle(struct server *, struct client *c, json_t *msg);
+void odb_rpc_handle(struct odb_server *, struct odb_client *c, json_t *msg);
 /* rpc.c: runs transaction 'p' once; returns true if it completed (replied), false if still
  * blocked (p->deadline_ms updated). Sets *changedp when it committed changes. */
-bool rpc_run_txn(struct server *, struct pending_txn *p, bool *changedp);
-/* rpc.c: sends a lock notification ("locked"/"stolen"); lock_notify_fn for the lock table. */
-void rpc_lock_notify(void *srv, void *client, const char *method, const char *name);
+bool odb_rpc_run_txn(struct odb_server *, struct odb_pending_txn *p, bool *changedp);
+/* rpc.c: sends a lock notification ("locked"/"stolen"); odb_lock_notify_fn for the lock table. */
+void odb_rpc_lock_notify(void *srv, void *client, const char *method, const char *name);
 
 #endif

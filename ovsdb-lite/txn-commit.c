@@ -5,27 +5,27 @@
 #include <string.h>
 #include "odb-private.h"
 
-static struct ref_delta *delta_find(const struct txn *txn, const struct odb_uuid *u)
+static struct odb_ref_delta *delta_find(const struct odb_txn *txn, const struct odb_uuid *u)
 {
-	for (struct hmap_node *n = hmap_first_with_hash(&txn->ref_delta, uuid_hash(u)); n;
-	     n = hmap_next_with_hash(n)) {
-		struct ref_delta *rd = CONTAINER_OF(n, struct ref_delta, node);
-		if (uuid_equals(&rd->uuid, u))
+	for (struct odb_hmap_node *n = odb_hmap_first_with_hash(&txn->ref_delta, odb_uuid_hash(u));
+	     n; n = odb_hmap_next_with_hash(n)) {
+		struct odb_ref_delta *rd = ODB_CONTAINER_OF(n, struct odb_ref_delta, node);
+		if (odb_uuid_equals(&rd->uuid, u))
 			return rd;
 	}
 	return NULL;
 }
 
-static struct ref_delta *delta_add(struct txn *txn, unsigned table, const struct odb_uuid *u,
-                                   long d)
+static struct odb_ref_delta *delta_add(struct odb_txn *txn, unsigned table,
+                                       const struct odb_uuid *u, long d)
 {
-	struct ref_delta *rd = delta_find(txn, u);
+	struct odb_ref_delta *rd = delta_find(txn, u);
 
 	if (!rd) {
-		rd = xcalloc(1, sizeof *rd);
+		rd = odb_xcalloc(1, sizeof *rd);
 		rd->uuid = *u;
 		rd->table = table;
-		hmap_insert(&txn->ref_delta, &rd->node, uuid_hash(u));
+		odb_hmap_insert(&txn->ref_delta, &rd->node, odb_uuid_hash(u));
 	}
 	rd->delta += d;
 	return rd;
@@ -42,14 +42,14 @@ static void ref_diff(const struct odb_row *old, const struct odb_row *new, enum 
                      ref_fn *fn_, void *aux)
 {
 	const struct odb_table_schema *ts = old ? old->ts : new->ts;
-	const struct odb_uuid *self = row_uuid(old ? old : new);
+	const struct odb_uuid *self = odb_row_uuid(old ? old : new);
 	static const struct odb_datum empty;
 
 	/* A row's references to itself do not count (so a self-referencing row is collected). */
 #define fn(AUX, COL, TABLE, U, SIGN)                                                               \
 	do {                                                                                       \
 		const struct odb_uuid *u_ = (U);                                                   \
-		if ((TABLE) != ts->index || !uuid_equals(u_, self))                                \
+		if ((TABLE) != ts->index || !odb_uuid_equals(u_, self))                            \
 			fn_(AUX, COL, TABLE, u_, SIGN);                                            \
 	} while (0)
 
@@ -59,15 +59,15 @@ static void ref_diff(const struct odb_row *old, const struct odb_row *new, enum 
 		const struct odb_datum *od = old ? &old->fields[c] : &empty;
 		const struct odb_datum *nd = new ? &new->fields[c] : &empty;
 		bool kref = t->key.ref_type == kind, vref = t->value.ref_type == kind;
-		if ((!kref && !vref) || (old && new &&datum_equals(od, nd, t)))
+		if ((!kref && !vref) || (old && new &&odb_datum_equals(od, nd, t)))
 			continue;
-		if (!type_is_map(t)) {
+		if (!odb_type_is_map(t)) {
 			unsigned i = 0, j = 0, table = (unsigned)t->key.ref_table;
 			while (i < od->n || j < nd->n) {
 				int cmp = i == od->n ? 1
 				          : j == nd->n
 				              ? -1
-				              : uuid_compare(&od->keys[i].u, &nd->keys[j].u);
+				              : odb_uuid_compare(&od->keys[i].u, &nd->keys[j].u);
 				if (!cmp) {
 					i++, j++;
 				} else if (cmp < 0) {
@@ -96,17 +96,17 @@ static void ref_diff(const struct odb_row *old, const struct odb_row *new, enum 
 #undef fn
 
 struct gc_ctx {
-	struct txn *txn;
+	struct odb_txn *txn;
 	bool gc; /* queue rows of non-root tables that lose references */
-	struct ref_delta **work;
+	struct odb_ref_delta **work;
 	size_t n_work, cap;
 };
 
-static void push_work(struct gc_ctx *g, struct ref_delta *rd)
+static void push_work(struct gc_ctx *g, struct odb_ref_delta *rd)
 {
 	if (g->n_work == g->cap) {
 		g->cap = g->cap ? 2 * g->cap : 16;
-		g->work = xrealloc(g->work, g->cap * sizeof *g->work);
+		g->work = odb_xrealloc(g->work, g->cap * sizeof *g->work);
 	}
 	g->work[g->n_work++] = rd;
 }
@@ -115,57 +115,57 @@ static void count_ref(void *aux, const struct odb_column *col, unsigned table,
                       const struct odb_uuid *u, long sign)
 {
 	struct gc_ctx *g = aux;
-	struct ref_delta *rd = delta_add(g->txn, table, u, sign);
+	struct odb_ref_delta *rd = delta_add(g->txn, table, u, sign);
 
 	(void)col;
 	if (g->gc && sign < 0 && !g->txn->db->schema->tables[table].is_root)
 		push_work(g, rd);
 }
 
-static void mark_changes(struct txn *txn)
+static void mark_changes(struct odb_txn *txn)
 {
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next)
 		tr->changed =
-		    tr->old && tr->new ? !row_equals(tr->old, tr->new) : tr->old != tr->new;
+		    tr->old && tr->new ? !odb_row_equals(tr->old, tr->new) : tr->old != tr->new;
 }
 
-static long final_refs(const struct txn *txn, unsigned table, const struct odb_uuid *u)
+static long final_refs(const struct odb_txn *txn, unsigned table, const struct odb_uuid *u)
 {
-	const struct odb_row *old = tbl_find(&txn->db->tables[table], u);
-	const struct ref_delta *rd = delta_find(txn, u);
+	const struct odb_row *old = odb_tbl_find(&txn->db->tables[table], u);
+	const struct odb_ref_delta *rd = delta_find(txn, u);
 
 	return (long)(old ? old->n_refs : 0) + (rd ? rd->delta : 0);
 }
 
 /* Deletes unreferenced rows of non-root tables, transitively. */
-static void collect_garbage(struct txn *txn)
+static void collect_garbage(struct odb_txn *txn)
 {
 	struct gc_ctx g = {txn, true, NULL, 0, 0};
-	struct hmap_iter it;
+	struct odb_hmap_iter it;
 
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next)
 		if (!tr->old && tr->new && !txn->db->schema->tables[tr->table].is_root)
 			push_work(&g, delta_add(txn, tr->table, &tr->uuid, 0));
-	for (struct hmap_node *n = hmap_iter_first(&txn->ref_delta, &it); n;
-	     n = hmap_iter_next(&txn->ref_delta, &it)) {
-		struct ref_delta *rd = CONTAINER_OF(n, struct ref_delta, node);
+	for (struct odb_hmap_node *n = odb_hmap_iter_first(&txn->ref_delta, &it); n;
+	     n = odb_hmap_iter_next(&txn->ref_delta, &it)) {
+		struct odb_ref_delta *rd = ODB_CONTAINER_OF(n, struct odb_ref_delta, node);
 		if (rd->delta < 0 && !txn->db->schema->tables[rd->table].is_root)
 			push_work(&g, rd);
 	}
 	while (g.n_work) {
-		struct ref_delta *rd = g.work[--g.n_work];
-		const struct odb_row *row = txn_get(txn, rd->table, &rd->uuid);
+		struct odb_ref_delta *rd = g.work[--g.n_work];
+		const struct odb_row *row = odb_txn_get(txn, rd->table, &rd->uuid);
 		if (!row || final_refs(txn, rd->table, &rd->uuid) > 0)
 			continue;
 		if (row->ts->has_strong_refs)
 			ref_diff(row, NULL, ODB_REF_STRONG, count_ref, &g);
-		txn_delete(txn, rd->table, &rd->uuid);
+		odb_txn_delete(txn, rd->table, &rd->uuid);
 	}
 	free(g.work);
 }
 
 struct check_ctx {
-	struct txn *txn;
+	struct odb_txn *txn;
 	const struct odb_row *row;
 	json_t *err;
 };
@@ -174,22 +174,22 @@ static void check_strong(void *aux, const struct odb_column *col, unsigned table
                          const struct odb_uuid *u, long sign)
 {
 	struct check_ctx *c = aux;
-	char a[UUID_LEN + 1], b[UUID_LEN + 1];
+	char a[ODB_UUID_LEN + 1], b[ODB_UUID_LEN + 1];
 
-	if (sign < 0 || c->err || txn_get(c->txn, table, u))
+	if (sign < 0 || c->err || odb_txn_get(c->txn, table, u))
 		return;
-	uuid_to_string(row_uuid(c->row), a);
-	uuid_to_string(u, b);
+	odb_uuid_to_string(odb_row_uuid(c->row), a);
+	odb_uuid_to_string(u, b);
 	c->err =
 	    odb_error("referential integrity violation", NULL,
 	              "Table %s column %s row %s references nonexistent row %s in table %s.",
 	              c->row->ts->name, col->name, a, b, c->txn->db->schema->tables[table].name);
 }
 
-static json_t *check_integrity(struct txn *txn)
+static json_t *check_integrity(struct odb_txn *txn)
 {
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
-		char buf[UUID_LEN + 1];
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next) {
+		char buf[ODB_UUID_LEN + 1];
 		if (!tr->changed)
 			continue;
 		if (tr->new) {
@@ -201,7 +201,7 @@ static json_t *check_integrity(struct txn *txn)
 		} else {
 			long refs = final_refs(txn, tr->table, &tr->uuid);
 			if (refs > 0) {
-				uuid_to_string(&tr->uuid, buf);
+				odb_uuid_to_string(&tr->uuid, buf);
 				return odb_error("referential integrity violation", NULL,
 				                 "cannot delete %s row %s because of %ld remaining "
 				                 "reference(s)",
@@ -218,7 +218,8 @@ static json_t *check_integrity(struct txn *txn)
 /* Drops weak references to rows that do not exist at the end of 'txn' from 'row' (a writable
  * row; 'inserted' if this txn inserted it). Returns the number dropped; if a column becomes
  * smaller than its "min", stores a "constraint violation" in *errp (if not already set). */
-static unsigned drop_weak_refs(struct txn *txn, struct odb_row *row, bool inserted, json_t **errp)
+static unsigned drop_weak_refs(struct odb_txn *txn, struct odb_row *row, bool inserted,
+                               json_t **errp)
 {
 	const struct odb_table_schema *ts = row->ts;
 	unsigned dropped = 0;
@@ -231,21 +232,22 @@ static unsigned drop_weak_refs(struct txn *txn, struct odb_row *row, bool insert
 			continue;
 		for (unsigned i = d->n; i-- > 0;) {
 			bool kgone = t->key.ref_type == ODB_REF_WEAK &&
-			             !txn_get(txn, (unsigned)t->key.ref_table, &d->keys[i].u);
-			bool vgone = t->value.ref_type == ODB_REF_WEAK &&
-			             !txn_get(txn, (unsigned)t->value.ref_table, &d->values[i].u);
+			             !odb_txn_get(txn, (unsigned)t->key.ref_table, &d->keys[i].u);
+			bool vgone =
+			    t->value.ref_type == ODB_REF_WEAK &&
+			    !odb_txn_get(txn, (unsigned)t->value.ref_table, &d->values[i].u);
 			if (!kgone && !vgone)
 				continue;
-			if ((kgone && uuid_is_zero(&d->keys[i].u)) ||
-			    (vgone && uuid_is_zero(&d->values[i].u)))
+			if ((kgone && odb_uuid_is_zero(&d->keys[i].u)) ||
+			    (vgone && odb_uuid_is_zero(&d->values[i].u)))
 				n_zero++;
-			datum_remove_at(d, t, i);
+			odb_datum_remove_at(d, t, i);
 			n_col++;
 		}
 		dropped += n_col;
 		if (n_col && d->n < t->min && errp && !*errp) {
-			char buf[UUID_LEN + 1];
-			uuid_to_string(row_uuid(row), buf);
+			char buf[ODB_UUID_LEN + 1];
+			odb_uuid_to_string(odb_row_uuid(row), buf);
 			if (inserted && n_zero == n_col)
 				*errp = odb_error(
 				    "constraint violation", NULL,
@@ -273,12 +275,12 @@ static unsigned drop_weak_refs(struct txn *txn, struct odb_row *row, bool insert
 	return dropped;
 }
 
-static bool has_dangling_weak(struct txn *txn, const struct odb_row *row)
+static bool has_dangling_weak(struct odb_txn *txn, const struct odb_row *row)
 {
-	struct odb_row *copy = row_clone(row);
+	struct odb_row *copy = odb_row_clone(row);
 	bool r = drop_weak_refs(txn, copy, false, NULL) > 0;
 
-	row_destroy(copy);
+	odb_row_destroy(copy);
 	return r;
 }
 
@@ -287,27 +289,27 @@ struct weak_scan {
 	size_t n, cap;
 };
 
-static bool weak_scan_cb(struct txn *txn, const struct odb_row *row, void *aux)
+static bool weak_scan_cb(struct odb_txn *txn, const struct odb_row *row, void *aux)
 {
 	struct weak_scan *w = aux;
 
 	if (has_dangling_weak(txn, row)) {
 		if (w->n == w->cap) {
 			w->cap = w->cap ? 2 * w->cap : 8;
-			w->uuids = xrealloc(w->uuids, w->cap * sizeof *w->uuids);
+			w->uuids = odb_xrealloc(w->uuids, w->cap * sizeof *w->uuids);
 		}
-		w->uuids[w->n++] = *row_uuid(row);
+		w->uuids[w->n++] = *odb_row_uuid(row);
 	}
 	return true;
 }
 
-static json_t *update_weak_refs(struct txn *txn)
+static json_t *update_weak_refs(struct odb_txn *txn)
 {
 	const struct odb_schema *s = txn->db->schema;
-	bool *deleted = xcalloc(s->n_tables, sizeof *deleted);
+	bool *deleted = odb_xcalloc(s->n_tables, sizeof *deleted);
 	json_t *err = NULL;
 
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next) {
 		if (tr->changed && tr->new && tr->new->ts->has_weak_refs)
 			drop_weak_refs(txn, tr->new, !tr->old, &err);
 		if (tr->old && !tr->new)
@@ -327,9 +329,9 @@ static json_t *update_weak_refs(struct txn *txn)
 		if (!scan)
 			continue;
 		struct weak_scan w = {NULL, 0, 0};
-		txn_for_each(txn, t, weak_scan_cb, &w);
+		odb_txn_for_each(txn, t, weak_scan_cb, &w);
 		for (size_t k = 0; k < w.n && !err; k++) {
-			struct odb_row *row = txn_modify(txn, t, &w.uuids[k]);
+			struct odb_row *row = odb_txn_modify(txn, t, &w.uuids[k]);
 			drop_weak_refs(txn, row, false, &err);
 		}
 		free(w.uuids);
@@ -338,7 +340,7 @@ static json_t *update_weak_refs(struct txn *txn)
 	return err;
 }
 
-static json_t *check_max_rows(struct txn *txn)
+static json_t *check_max_rows(struct odb_txn *txn)
 {
 	for (unsigned t = 0; t < txn->db->schema->n_tables; t++) {
 		const struct odb_table_schema *ts = &txn->db->schema->tables[t];
@@ -354,12 +356,12 @@ static json_t *check_max_rows(struct txn *txn)
 }
 
 struct idx_entry {
-	struct hmap_node node;
+	struct odb_hmap_node node;
 	const struct odb_row *row;
 };
 
 struct idx_cb_ctx {
-	const struct txn *txn;
+	const struct odb_txn *txn;
 	const struct odb_row *row;
 };
 
@@ -367,13 +369,13 @@ struct idx_cb_ctx {
 static bool committed_conflict(struct odb_row *other, void *aux)
 {
 	const struct idx_cb_ctx *c = aux;
-	if (uuid_equals(row_uuid(other), row_uuid(c->row)))
+	if (odb_uuid_equals(odb_row_uuid(other), odb_row_uuid(c->row)))
 		return false;
-	for (struct hmap_node *n =
-	         hmap_first_with_hash(&c->txn->rows[other->ts->index], uuid_hash(row_uuid(other)));
-	     n; n = hmap_next_with_hash(n)) {
-		const struct txn_row *tr = CONTAINER_OF(n, struct txn_row, node);
-		if (uuid_equals(&tr->uuid, row_uuid(other)))
+	for (struct odb_hmap_node *n = odb_hmap_first_with_hash(&c->txn->rows[other->ts->index],
+	                                                        odb_uuid_hash(odb_row_uuid(other)));
+	     n; n = odb_hmap_next_with_hash(n)) {
+		const struct odb_txn_row *tr = ODB_CONTAINER_OF(n, struct odb_txn_row, node);
+		if (odb_uuid_equals(&tr->uuid, odb_row_uuid(other)))
 			return false; /* touched: its final value is checked in-transaction */
 	}
 	return true;
@@ -383,12 +385,12 @@ static char *index_values(const struct odb_table_schema *ts, unsigned idx,
                           const struct odb_row *row)
 {
 	const struct odb_index_def *def = &ts->indexes[idx];
-	char *vals = xstrdup(""), *tmp;
+	char *vals = odb_xstrdup(""), *tmp;
 
 	for (unsigned i = 0; i < def->n_columns; i++) {
 		const struct odb_column *col = &ts->columns[def->columns[i]];
-		char *v = datum_to_string(&row->fields[col->index], &col->type);
-		tmp = xasprintf("%s%s%s", vals, i ? ", " : "", v);
+		char *v = odb_datum_to_string(&row->fields[col->index], &col->type);
+		tmp = odb_xasprintf("%s%s%s", vals, i ? ", " : "", v);
 		free(vals);
 		free(v);
 		vals = tmp;
@@ -397,43 +399,46 @@ static char *index_values(const struct odb_table_schema *ts, unsigned idx,
 }
 
 /* How 'row' came to be, in ovsdb-server's words (malloc'd). */
-static char *row_origin(const struct txn *txn, unsigned idx, const struct odb_row *row)
+static char *row_origin(const struct odb_txn *txn, unsigned idx, const struct odb_row *row)
 {
-	const struct odb_uuid *u = row_uuid(row);
+	const struct odb_uuid *u = odb_row_uuid(row);
 
-	for (struct hmap_node *n = hmap_first_with_hash(&txn->rows[row->ts->index], uuid_hash(u));
-	     n; n = hmap_next_with_hash(n)) {
-		const struct txn_row *tr = CONTAINER_OF(n, struct txn_row, node);
-		if (!uuid_equals(&tr->uuid, u))
+	for (struct odb_hmap_node *n =
+	         odb_hmap_first_with_hash(&txn->rows[row->ts->index], odb_uuid_hash(u));
+	     n; n = odb_hmap_next_with_hash(n)) {
+		const struct odb_txn_row *tr = ODB_CONTAINER_OF(n, struct odb_txn_row, node);
+		if (!odb_uuid_equals(&tr->uuid, u))
 			continue;
 		if (!tr->old)
-			return xstrdup("was inserted by this transaction");
+			return odb_xstrdup("was inserted by this transaction");
 		char *v = index_values(row->ts, idx, tr->old);
-		char *r = xasprintf("had the following index values before the transaction: %s", v);
+		char *r =
+		    odb_xasprintf("had the following index values before the transaction: %s", v);
 		free(v);
 		return r;
 	}
-	return xstrdup("existed in the database before this transaction and was not modified by "
-	               "the transaction");
+	return odb_xstrdup(
+	    "existed in the database before this transaction and was not modified by "
+	    "the transaction");
 }
 
 /* Like ovsdb-server: values as "(v1, v2)", columns as 'column "a"' or 'columns "a", "b"'. */
-static json_t *index_error(const struct txn *txn, const struct odb_table_schema *ts, unsigned idx,
-                           const struct odb_row *a, const struct odb_row *b)
+static json_t *index_error(const struct odb_txn *txn, const struct odb_table_schema *ts,
+                           unsigned idx, const struct odb_row *a, const struct odb_row *b)
 {
 	const struct odb_index_def *def = &ts->indexes[idx];
-	char ua[UUID_LEN + 1], ub[UUID_LEN + 1];
-	char *vals = index_values(ts, idx, a), *cols = xstrdup(""), *tmp;
+	char ua[ODB_UUID_LEN + 1], ub[ODB_UUID_LEN + 1];
+	char *vals = index_values(ts, idx, a), *cols = odb_xstrdup(""), *tmp;
 	char *oa = row_origin(txn, idx, a), *ob = row_origin(txn, idx, b);
 
 	for (unsigned i = 0; i < def->n_columns; i++) {
-		tmp =
-		    xasprintf("%s%s\"%s\"", cols, i ? ", " : "", ts->columns[def->columns[i]].name);
+		tmp = odb_xasprintf("%s%s\"%s\"", cols, i ? ", " : "",
+		                    ts->columns[def->columns[i]].name);
 		free(cols);
 		cols = tmp;
 	}
-	uuid_to_string(row_uuid(a), ua);
-	uuid_to_string(row_uuid(b), ub);
+	odb_uuid_to_string(odb_row_uuid(a), ua);
+	odb_uuid_to_string(odb_row_uuid(b), ub);
 	json_t *err = odb_error(
 	    "constraint violation", NULL,
 	    "Transaction causes multiple rows in \"%s\" table to have identical values (%s) for "
@@ -446,25 +451,25 @@ static json_t *index_error(const struct txn *txn, const struct odb_table_schema 
 	return err;
 }
 
-static json_t *check_indexes(struct txn *txn)
+static json_t *check_indexes(struct odb_txn *txn)
 {
 	json_t *err = NULL;
 
 	for (unsigned t = 0; t < txn->db->schema->n_tables && !err; t++) {
 		const struct odb_table_schema *ts = &txn->db->schema->tables[t];
 		for (unsigned idx = 0; idx < ts->n_indexes && !err; idx++) {
-			struct hmap seen;
-			struct hmap_iter it;
-			hmap_init(&seen);
-			for (struct txn_row *tr = txn->head; tr && !err; tr = tr->next) {
+			struct odb_hmap seen;
+			struct odb_hmap_iter it;
+			odb_hmap_init(&seen);
+			for (struct odb_txn_row *tr = txn->head; tr && !err; tr = tr->next) {
 				if (tr->table != t || !tr->new)
 					continue;
-				uint32_t h = index_hash(ts, idx, tr->new);
-				for (struct hmap_node *n = hmap_first_with_hash(&seen, h); n;
-				     n = hmap_next_with_hash(n)) {
+				uint32_t h = odb_index_hash(ts, idx, tr->new);
+				for (struct odb_hmap_node *n = odb_hmap_first_with_hash(&seen, h);
+				     n; n = odb_hmap_next_with_hash(n)) {
 					struct idx_entry *e =
-					    CONTAINER_OF(n, struct idx_entry, node);
-					if (index_equal(ts, idx, e->row, tr->new)) {
+					    ODB_CONTAINER_OF(n, struct idx_entry, node);
+					if (odb_index_equal(ts, idx, e->row, tr->new)) {
 						err = index_error(txn, ts, idx, e->row, tr->new);
 						break;
 					}
@@ -472,32 +477,32 @@ static json_t *check_indexes(struct txn *txn)
 				if (err)
 					break;
 				struct idx_cb_ctx cc = {txn, tr->new};
-				struct odb_row *other = index_find(
+				struct odb_row *other = odb_index_find(
 				    &txn->db->tables[t], idx, tr->new, h, committed_conflict, &cc);
 				if (other) {
 					err = index_error(txn, ts, idx, tr->new, other);
 					break;
 				}
-				struct idx_entry *e = xmalloc(sizeof *e);
+				struct idx_entry *e = odb_xmalloc(sizeof *e);
 				e->row = tr->new;
-				hmap_insert(&seen, &e->node, h);
+				odb_hmap_insert(&seen, &e->node, h);
 			}
-			for (struct hmap_node *n = hmap_iter_first(&seen, &it); n;
-			     n = hmap_iter_next(&seen, &it))
-				free(CONTAINER_OF(n, struct idx_entry, node));
-			hmap_destroy(&seen);
+			for (struct odb_hmap_node *n = odb_hmap_iter_first(&seen, &it); n;
+			     n = odb_hmap_iter_next(&seen, &it))
+				free(ODB_CONTAINER_OF(n, struct idx_entry, node));
+			odb_hmap_destroy(&seen);
 		}
 	}
 	return err;
 }
 
-json_t *txn_precommit(struct txn *txn)
+json_t *odb_txn_precommit(struct odb_txn *txn)
 {
 	struct gc_ctx g = {txn, false, NULL, 0, 0};
 	json_t *err;
 
 	mark_changes(txn);
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next)
 		if (tr->changed && (tr->old ? tr->old : tr->new)->ts->has_strong_refs)
 			ref_diff(tr->old, tr->new, ODB_REF_STRONG, count_ref, &g);
 	/* Like ovsdb-server: strong references are checked before garbage collection, so a
@@ -516,9 +521,9 @@ json_t *txn_precommit(struct txn *txn)
 		err = check_indexes(txn);
 	if (err)
 		return err;
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next)
 		if (tr->changed && tr->new)
-			uuid_generate(&txn->db->gen, &tr->new->fields[1].keys[0].u);
+			odb_uuid_generate(&txn->db->gen, &tr->new->fields[1].keys[0].u);
 	return NULL;
 }
 
@@ -529,18 +534,20 @@ static json_t *row_diff_json(const struct odb_row *old, const struct odb_row *ne
 	json_t *j = json_object();
 
 	for (unsigned i = 1; i < ts->n_columns; i++)
-		if (i == 1 || !datum_equals(&old->fields[i], &new->fields[i], &ts->columns[i].type))
-			json_object_set_new(j, ts->columns[i].name,
-			                    datum_to_json(&new->fields[i], &ts->columns[i].type));
+		if (i == 1 ||
+		    !odb_datum_equals(&old->fields[i], &new->fields[i], &ts->columns[i].type))
+			json_object_set_new(
+			    j, ts->columns[i].name,
+			    odb_datum_to_json(&new->fields[i], &ts->columns[i].type));
 	return j;
 }
 
-json_t *txn_journal_record(const struct txn *txn)
+json_t *odb_txn_journal_record(const struct odb_txn *txn)
 {
 	json_t *tables = json_object();
-	char buf[UUID_LEN + 1];
+	char buf[ODB_UUID_LEN + 1];
 
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next) {
 		const char *tname = txn->db->schema->tables[tr->table].name;
 		json_t *t;
 		if (!tr->changed)
@@ -550,11 +557,11 @@ json_t *txn_journal_record(const struct txn *txn)
 			t = json_object();
 			json_object_set_new(tables, tname, t);
 		}
-		uuid_to_string(&tr->uuid, buf);
+		odb_uuid_to_string(&tr->uuid, buf);
 		json_object_set_new(t, buf,
 		                    !tr->new  ? json_null()
 		                    : tr->old ? row_diff_json(tr->old, tr->new)
-		                              : row_to_json(tr->new));
+		                              : odb_row_to_json(tr->new));
 	}
 	if (!json_object_size(tables)) {
 		json_decref(tables);
@@ -568,12 +575,12 @@ json_t *txn_journal_record(const struct txn *txn)
 	return rec;
 }
 
-json_t *txn_change_set(const struct txn *txn)
+json_t *odb_txn_change_set(const struct odb_txn *txn)
 {
 	json_t *tables = json_object();
-	char buf[UUID_LEN + 1];
+	char buf[ODB_UUID_LEN + 1];
 
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next) {
 		const char *tname = txn->db->schema->tables[tr->table].name;
 		json_t *t, *ch = json_object();
 		if (!tr->changed) {
@@ -586,10 +593,10 @@ json_t *txn_change_set(const struct txn *txn)
 			json_object_set_new(tables, tname, t);
 		}
 		if (tr->old)
-			json_object_set_new(ch, "old", row_to_json(tr->old));
+			json_object_set_new(ch, "old", odb_row_to_json(tr->old));
 		if (tr->new)
-			json_object_set_new(ch, "new", row_to_json(tr->new));
-		uuid_to_string(&tr->uuid, buf);
+			json_object_set_new(ch, "new", odb_row_to_json(tr->new));
+		odb_uuid_to_string(&tr->uuid, buf);
 		json_object_set_new(t, buf, ch);
 	}
 	if (!json_object_size(tables)) {
@@ -599,30 +606,30 @@ json_t *txn_change_set(const struct txn *txn)
 	return tables;
 }
 
-void txn_apply(struct txn *txn)
+void odb_txn_apply(struct odb_txn *txn)
 {
-	struct hmap_iter it;
+	struct odb_hmap_iter it;
 
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next) {
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next) {
 		struct odb_tbl *t = &txn->db->tables[tr->table];
 		if (!tr->changed)
 			continue;
 		if (tr->old) {
 			if (tr->new)
 				tr->new->n_refs = tr->old->n_refs;
-			tbl_remove(t, tr->old);
-			row_destroy(tr->old);
+			odb_tbl_remove(t, tr->old);
+			odb_row_destroy(tr->old);
 			tr->old = NULL;
 		}
 		if (tr->new) {
-			tbl_insert(t, tr->new);
+			odb_tbl_insert(t, tr->new);
 			tr->new = NULL; /* now owned by the table */
 		}
 	}
-	for (struct hmap_node *n = hmap_iter_first(&txn->ref_delta, &it); n;
-	     n = hmap_iter_next(&txn->ref_delta, &it)) {
-		struct ref_delta *rd = CONTAINER_OF(n, struct ref_delta, node);
-		struct odb_row *row = tbl_find(&txn->db->tables[rd->table], &rd->uuid);
+	for (struct odb_hmap_node *n = odb_hmap_iter_first(&txn->ref_delta, &it); n;
+	     n = odb_hmap_iter_next(&txn->ref_delta, &it)) {
+		struct odb_ref_delta *rd = ODB_CONTAINER_OF(n, struct odb_ref_delta, node);
+		struct odb_row *row = odb_tbl_find(&txn->db->tables[rd->table], &rd->uuid);
 		if (row && rd->delta)
 			row->n_refs = (unsigned long)((long)row->n_refs + rd->delta);
 	}

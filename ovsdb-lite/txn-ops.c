@@ -9,7 +9,7 @@
 struct member;
 
 struct op_ctx {
-	struct txn *txn;
+	struct odb_txn *txn;
 	const json_t *op;
 	size_t i, n;
 	const struct odb_table_schema *ts; /* from the "table" member */
@@ -63,7 +63,7 @@ static json_t *check_members(struct op_ctx *c, const struct member *members)
 			ok = json_is_string(j);
 			break;
 		case M_ID:
-			ok = json_is_string(j) && is_identifier(json_string_value(j));
+			ok = json_is_string(j) && odb_is_identifier(json_string_value(j));
 			break;
 		case M_OBJECT:
 			ok = json_is_object(j);
@@ -83,7 +83,7 @@ static json_t *check_members(struct op_ctx *c, const struct member *members)
 		if (!ok)
 			return parse_error(c, "Type mismatch for member '%s'.", m->name);
 		if (!strcmp(m->name, "table")) {
-			c->ts = schema_find_table(c->txn->db->schema, json_string_value(j));
+			c->ts = odb_schema_find_table(c->txn->db->schema, json_string_value(j));
 			if (!c->ts)
 				return parse_error(c, "No table named %s.", json_string_value(j));
 		}
@@ -120,29 +120,29 @@ static json_t *parse_row(const struct op_ctx *c, const json_t *rj, struct odb_ro
 	/* Unknown columns first: ovsdb-server usually reports them before bad values. */
 	json_object_foreach((json_t *)rj, name, v)
 	{
-		if (!schema_find_column(c->ts, name))
+		if (!odb_schema_find_column(c->ts, name))
 			return odb_error("unknown column", rj, "No column %s in table %s.", name,
 			                 c->ts->name);
 	}
 	json_object_foreach((json_t *)rj, name, v)
 	{
-		const struct odb_column *col = schema_find_column(c->ts, name);
+		const struct odb_column *col = odb_schema_find_column(c->ts, name);
 		struct odb_datum d;
-		json_t *err = datum_from_json(&d, &col->type, v, &c->txn->symtab, check);
+		json_t *err = odb_datum_from_json(&d, &col->type, v, &c->txn->symtab, check);
 		if (err)
 			return err;
 		if (for_update && !col->mutable_) { /* after the value, like ovsdb-server */
-			datum_destroy(&d, &col->type);
+			odb_datum_destroy(&d, &col->type);
 			return odb_error("constraint violation", c->op,
 			                 "Cannot update immutable column %s in table %s.", name,
 			                 c->ts->name);
 		}
 		if (col->index < 2 && check) {
 			/* insert: like ovsdb-server, _uuid and _version are ignored */
-			datum_destroy(&d, &col->type);
+			odb_datum_destroy(&d, &col->type);
 			continue;
 		}
-		datum_destroy(&row->fields[col->index], &col->type);
+		odb_datum_destroy(&row->fields[col->index], &col->type);
 		row->fields[col->index] = d;
 	}
 	return NULL;
@@ -156,18 +156,18 @@ static json_t *parse_columns(const struct op_ctx *c, const json_t *cj, unsigned 
 	json_t *e;
 
 	if (!cj) {
-		*colsp = xmalloc(c->ts->n_columns * sizeof **colsp);
+		*colsp = odb_xmalloc(c->ts->n_columns * sizeof **colsp);
 		for (unsigned k = 0; k < c->ts->n_columns; k++)
 			(*colsp)[k] = k;
 		*np = c->ts->n_columns;
 		return NULL;
 	}
-	*colsp = xmalloc((json_array_size(cj) + 1) * sizeof **colsp);
+	*colsp = odb_xmalloc((json_array_size(cj) + 1) * sizeof **colsp);
 	*np = 0;
 	json_array_foreach(cj, i, e)
 	{
 		const struct odb_column *col =
-		    json_is_string(e) ? schema_find_column(c->ts, json_string_value(e)) : NULL;
+		    json_is_string(e) ? odb_schema_find_column(c->ts, json_string_value(e)) : NULL;
 		bool dup = false;
 		for (unsigned k = 0; col && k < *np; k++)
 			dup |= (*colsp)[k] == col->index;
@@ -196,7 +196,7 @@ static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 	const json_t *name_j, *uuid_j;
 	struct odb_uuid uuid;
 	struct odb_row *row;
-	char buf[UUID_LEN + 1];
+	char buf[ODB_UUID_LEN + 1];
 
 	if (err)
 		return err;
@@ -204,25 +204,25 @@ static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 	uuid_j = json_object_get(c->op, "uuid");
 	if (uuid_j) {
 		/* Like ovsdb-server: a plain UUID string. */
-		if (!uuid_from_string(&uuid, json_string_value(uuid_j)))
+		if (!odb_uuid_from_string(&uuid, json_string_value(uuid_j)))
 			return odb_error("syntax error", uuid_j, "bad uuid");
-		if (txn_uuid_used(c->txn, &uuid))
+		if (odb_txn_uuid_used(c->txn, &uuid))
 			return odb_error("duplicate uuid", uuid_j,
 			                 "This UUID would duplicate a UUID already present within "
 			                 "the table or deleted within the same transaction.");
 	}
 	if (name_j) {
 		const char *name = json_string_value(name_j);
-		struct txn_sym *sym = txn_sym_get(c->txn, name, false);
+		struct odb_txn_sym *sym = odb_txn_sym_get(c->txn, name, false);
 		if (sym && sym->created)
 			return odb_error("duplicate uuid-name", name_j,
 			                 "This \"uuid-name\" appeared on an earlier \"insert\" "
 			                 "operation.");
 		if (!sym) {
-			sym = txn_sym_get(c->txn, name, true);
+			sym = odb_txn_sym_get(c->txn, name, true);
 			if (uuid_j)
 				sym->uuid = uuid;
-		} else if (uuid_j && !uuid_equals(&sym->uuid, &uuid)) {
+		} else if (uuid_j && !odb_uuid_equals(&sym->uuid, &uuid)) {
 			/* Already referenced (and so bound) before this insert. */
 			return odb_error("syntax error", c->op,
 			                 "uuid-name %s was referenced before this insert, which "
@@ -232,100 +232,100 @@ static json_t *op_insert(struct op_ctx *c, json_t **resultp)
 		sym->created = true;
 		uuid = sym->uuid;
 	} else if (!uuid_j) {
-		uuid_generate(&c->txn->db->gen, &uuid);
+		odb_uuid_generate(&c->txn->db->gen, &uuid);
 	}
-	row = row_create(c->ts, &uuid);
+	row = odb_row_create(c->ts, &uuid);
 	err = parse_row(c, json_object_get(c->op, "row"), row, false, true);
 	if (err) {
-		row_destroy(row);
+		odb_row_destroy(row);
 		return err;
 	}
-	txn_insert(c->txn, row);
-	uuid_to_string(&uuid, buf);
+	odb_txn_insert(c->txn, row);
+	odb_uuid_to_string(&uuid, buf);
 	*resultp = json_pack("{s:[ss]}", "uuid", "uuid", buf);
 	return NULL;
 }
 
 /* Collects the rows matching "where" into a malloc'd array of UUIDs. */
 struct match_ctx {
-	const struct cond_set *cs;
+	const struct odb_cond_set *cs;
 	struct odb_uuid *uuids;
 	size_t n, cap;
 };
 
-static bool collect_cb(struct txn *txn, const struct odb_row *row, void *aux)
+static bool collect_cb(struct odb_txn *txn, const struct odb_row *row, void *aux)
 {
 	struct match_ctx *m = aux;
 
 	(void)txn;
-	if (!cond_set_eval(m->cs, row))
+	if (!odb_cond_set_eval(m->cs, row))
 		return true;
 	if (m->n == m->cap) {
 		m->cap = m->cap ? 2 * m->cap : 8;
-		m->uuids = xrealloc(m->uuids, m->cap * sizeof *m->uuids);
+		m->uuids = odb_xrealloc(m->uuids, m->cap * sizeof *m->uuids);
 	}
-	m->uuids[m->n++] = *row_uuid(row);
+	m->uuids[m->n++] = *odb_row_uuid(row);
 	return true;
 }
 
 struct index_scan {
-	struct txn *txn;
+	struct odb_txn *txn;
 	struct match_ctx *m;
 };
 
-/* index_find() callback: collects committed rows the transaction has not touched. */
+/* odb_index_find() callback: collects committed rows the transaction has not touched. */
 static bool index_scan_cb(struct odb_row *row, void *aux)
 {
 	struct index_scan *is = aux;
 
-	if (!txn_touched(is->txn, row->ts->index, row_uuid(row)))
+	if (!odb_txn_touched(is->txn, row->ts->index, odb_row_uuid(row)))
 		collect_cb(is->txn, row, is->m);
 	return false; /* visit them all */
 }
 
 /* Uses an index whose columns all have "==" conditions, if any: committed rows through the
  * index, plus the rows the transaction touched. Returns false if no index applies. */
-static bool match_by_index(struct op_ctx *c, const struct cond_set *cs, struct match_ctx *m)
+static bool match_by_index(struct op_ctx *c, const struct odb_cond_set *cs, struct match_ctx *m)
 {
 	const struct odb_table_schema *ts = c->ts;
 
 	for (unsigned idx = 0; idx < ts->n_indexes; idx++) {
-		struct odb_row *probe = row_create(ts, &(struct odb_uuid){{0}});
-		if (!cond_set_index_probe(cs, idx, probe)) {
-			row_destroy(probe);
+		struct odb_row *probe = odb_row_create(ts, &(struct odb_uuid){{0}});
+		if (!odb_cond_set_index_probe(cs, idx, probe)) {
+			odb_row_destroy(probe);
 			continue;
 		}
 		struct index_scan is = {c->txn, m};
-		index_find(&c->txn->db->tables[ts->index], idx, probe, index_hash(ts, idx, probe),
-		           index_scan_cb, &is);
-		row_destroy(probe);
-		txn_for_each_touched(c->txn, ts->index, collect_cb, m);
+		odb_index_find(&c->txn->db->tables[ts->index], idx, probe,
+		               odb_index_hash(ts, idx, probe), index_scan_cb, &is);
+		odb_row_destroy(probe);
+		odb_txn_for_each_touched(c->txn, ts->index, collect_cb, m);
 		return true;
 	}
 	return false;
 }
 
 /* Collects the rows matching 'cs' into 'm' (m->cs must be 'cs'). */
-static void collect_matches(struct op_ctx *c, const struct cond_set *cs, struct match_ctx *m)
+static void collect_matches(struct op_ctx *c, const struct odb_cond_set *cs, struct match_ctx *m)
 {
 	struct odb_uuid u;
 
-	if (cond_set_uuid(cs, &u)) { /* fast path: _uuid == X */
-		const struct odb_row *row = txn_get(c->txn, c->ts->index, &u);
+	if (odb_cond_set_uuid(cs, &u)) { /* fast path: _uuid == X */
+		const struct odb_row *row = odb_txn_get(c->txn, c->ts->index, &u);
 		if (row)
 			collect_cb(c->txn, row, m);
 	} else if (!match_by_index(c, cs, m)) {
-		txn_for_each(c->txn, c->ts->index, collect_cb, m);
+		odb_txn_for_each(c->txn, c->ts->index, collect_cb, m);
 	}
 }
 
-static json_t *match_rows(struct op_ctx *c, struct cond_set **csp, struct match_ctx *m)
+static json_t *match_rows(struct op_ctx *c, struct odb_cond_set **csp, struct match_ctx *m)
 {
 	const json_t *where = json_object_get(c->op, "where");
 	json_t *err;
 
 	memset(m, 0, sizeof *m);
-	err = cond_set_parse(c->ts, where, &c->txn->symtab, csp);
+	err = odb_cond_set_parse(c->ts, where, &c->txn->symtab, csp);
 	if (err)
 		return err;
 	m->cs = *csp;
@@ -339,7 +339,8 @@ static json_t *row_select_json(const struct odb_row *row, const unsigned *cols, 
 
 	for (unsigned k = 0; k < n; k++) {
 		const struct odb_column *col = &row->ts->columns[cols[k]];
-		json_object_set_new(j, col->name, datum_to_json(&row->fields[cols[k]], &col->type));
+		json_object_set_new(j, col->name,
+		                    odb_datum_to_json(&row->fields[cols[k]], &col->type));
 	}
 	return j;
 }
@@ -349,7 +350,7 @@ static bool project_equal(const struct odb_row *, const struct odb_row *, const 
                           unsigned n);
 
 struct seen_row {
-	struct hmap_node node;
+	struct odb_hmap_node node;
 	const struct odb_row *row;
 };
 
@@ -360,7 +361,7 @@ static json_t *op_select(struct op_ctx *c, json_t **resultp)
 	                                  {"columns", M_ARRAY, false},
 	                                  {NULL, 0, false}};
 	json_t *err = check_members(c, m), *rows;
-	struct cond_set *cs = NULL;
+	struct odb_cond_set *cs = NULL;
 	struct match_ctx mc;
 	unsigned *cols = NULL, n_cols;
 
@@ -372,31 +373,31 @@ static json_t *op_select(struct op_ctx *c, json_t **resultp)
 	if (err)
 		goto out;
 	/* Like ovsdb-server, rows are distinct over the selected columns. */
-	struct seen_row *seen = xcalloc(mc.n ? mc.n : 1, sizeof *seen);
-	struct hmap distinct;
-	hmap_init(&distinct);
+	struct seen_row *seen = odb_xcalloc(mc.n ? mc.n : 1, sizeof *seen);
+	struct odb_hmap distinct;
+	odb_hmap_init(&distinct);
 	rows = json_array();
 	for (size_t k = 0; k < mc.n; k++) {
-		const struct odb_row *row = txn_get(c->txn, c->ts->index, &mc.uuids[k]);
+		const struct odb_row *row = odb_txn_get(c->txn, c->ts->index, &mc.uuids[k]);
 		uint32_t h = project_hash(row, cols, n_cols);
 		bool dup = false;
-		for (struct hmap_node *n = hmap_first_with_hash(&distinct, h); n && !dup;
-		     n = hmap_next_with_hash(n))
-			dup = project_equal(CONTAINER_OF(n, struct seen_row, node)->row, row, cols,
-			                    n_cols);
+		for (struct odb_hmap_node *n = odb_hmap_first_with_hash(&distinct, h); n && !dup;
+		     n = odb_hmap_next_with_hash(n))
+			dup = project_equal(ODB_CONTAINER_OF(n, struct seen_row, node)->row, row,
+			                    cols, n_cols);
 		if (dup)
 			continue;
 		seen[k].row = row;
-		hmap_insert(&distinct, &seen[k].node, h);
+		odb_hmap_insert(&distinct, &seen[k].node, h);
 		json_array_append_new(rows, row_select_json(row, cols, n_cols));
 	}
-	hmap_destroy(&distinct);
+	odb_hmap_destroy(&distinct);
 	free(seen);
 	*resultp = json_pack("{s:o}", "rows", rows);
 out:
 	free(cols);
 	free(mc.uuids);
-	cond_set_destroy(cs);
+	odb_cond_set_destroy(cs);
 	return err;
 }
 
@@ -407,7 +408,7 @@ static json_t *op_update(struct op_ctx *c, json_t **resultp)
 	                                  {"row", M_OBJECT, true},
 	                                  {NULL, 0, false}};
 	json_t *err = check_members(c, m);
-	struct cond_set *cs = NULL;
+	struct odb_cond_set *cs = NULL;
 	struct odb_row *tmpl = NULL;
 	struct match_ctx mc = {0};
 	const json_t *rj = json_object_get(c->op, "row");
@@ -415,30 +416,30 @@ static json_t *op_update(struct op_ctx *c, json_t **resultp)
 	if (err)
 		return err;
 	/* Parse the row once into a template, remembering which columns it sets. */
-	tmpl = row_create(c->ts, &(struct odb_uuid){{0}});
+	tmpl = odb_row_create(c->ts, &(struct odb_uuid){{0}});
 	err = parse_row(c, rj, tmpl, true, true);
 	if (!err)
 		err = match_rows(c, &cs, &mc);
 	if (err)
 		goto out;
 	for (size_t k = 0; k < mc.n; k++) {
-		struct odb_row *row = txn_modify(c->txn, c->ts->index, &mc.uuids[k]);
+		struct odb_row *row = odb_txn_modify(c->txn, c->ts->index, &mc.uuids[k]);
 		const char *name;
 		json_t *v;
 		json_object_foreach((json_t *)rj, name, v)
 		{
-			const struct odb_column *col = schema_find_column(c->ts, name);
+			const struct odb_column *col = odb_schema_find_column(c->ts, name);
 			(void)v;
-			datum_destroy(&row->fields[col->index], &col->type);
-			datum_clone(&row->fields[col->index], &tmpl->fields[col->index],
-			            &col->type);
+			odb_datum_destroy(&row->fields[col->index], &col->type);
+			odb_datum_clone(&row->fields[col->index], &tmpl->fields[col->index],
+			                &col->type);
 		}
 	}
 	*resultp = json_pack("{s:I}", "count", (json_int_t)mc.n);
 out:
-	row_destroy(tmpl);
+	odb_row_destroy(tmpl);
 	free(mc.uuids);
-	cond_set_destroy(cs);
+	odb_cond_set_destroy(cs);
 	return err;
 }
 
@@ -449,22 +450,24 @@ static json_t *op_mutate(struct op_ctx *c, json_t **resultp)
 	                                  {"mutations", M_ARRAY, true},
 	                                  {NULL, 0, false}};
 	json_t *err = check_members(c, m);
-	struct cond_set *cs = NULL;
-	struct mutation_set *ms = NULL;
+	struct odb_cond_set *cs = NULL;
+	struct odb_mutation_set *ms = NULL;
 	struct match_ctx mc = {0};
 
 	if (err)
 		return err;
-	err = mutation_set_parse(c->ts, json_object_get(c->op, "mutations"), &c->txn->symtab, &ms);
+	err = odb_mutation_set_parse(c->ts, json_object_get(c->op, "mutations"), &c->txn->symtab,
+	                             &ms);
 	if (!err)
 		err = match_rows(c, &cs, &mc);
 	for (size_t k = 0; !err && k < mc.n; k++)
-		err = mutation_set_apply(ms, txn_modify(c->txn, c->ts->index, &mc.uuids[k]));
+		err =
+		    odb_mutation_set_apply(ms, odb_txn_modify(c->txn, c->ts->index, &mc.uuids[k]));
 	if (!err)
 		*resultp = json_pack("{s:I}", "count", (json_int_t)mc.n);
 	free(mc.uuids);
-	cond_set_destroy(cs);
-	mutation_set_destroy(ms);
+	odb_cond_set_destroy(cs);
+	odb_mutation_set_destroy(ms);
 	return err;
 }
 
@@ -474,7 +477,7 @@ static json_t *op_delete(struct op_ctx *c, json_t **resultp)
 	static const struct member m[] = {
 	    {"where", M_ARRAY, true}, {"table", M_ID, true}, {NULL, 0, false}};
 	json_t *err = check_members(c, m);
-	struct cond_set *cs = NULL;
+	struct odb_cond_set *cs = NULL;
 	struct match_ctx mc = {0};
 
 	if (err)
@@ -482,11 +485,11 @@ static json_t *op_delete(struct op_ctx *c, json_t **resultp)
 	err = match_rows(c, &cs, &mc);
 	if (!err) {
 		for (size_t k = 0; k < mc.n; k++)
-			txn_delete(c->txn, c->ts->index, &mc.uuids[k]);
+			odb_txn_delete(c->txn, c->ts->index, &mc.uuids[k]);
 		*resultp = json_pack("{s:I}", "count", (json_int_t)mc.n);
 	}
 	free(mc.uuids);
-	cond_set_destroy(cs);
+	odb_cond_set_destroy(cs);
 	return err;
 }
 
@@ -495,7 +498,7 @@ static uint32_t project_hash(const struct odb_row *row, const unsigned *cols, un
 	uint32_t h = 0;
 
 	for (unsigned k = 0; k < n; k++)
-		h = datum_hash(&row->fields[cols[k]], &row->ts->columns[cols[k]].type, h);
+		h = odb_datum_hash(&row->fields[cols[k]], &row->ts->columns[cols[k]].type, h);
 	return h;
 }
 
@@ -503,8 +506,8 @@ static bool project_equal(const struct odb_row *a, const struct odb_row *b, cons
                           unsigned n)
 {
 	for (unsigned k = 0; k < n; k++)
-		if (!datum_equals(&a->fields[cols[k]], &b->fields[cols[k]],
-		                  &a->ts->columns[cols[k]].type))
+		if (!odb_datum_equals(&a->fields[cols[k]], &b->fields[cols[k]],
+		                      &a->ts->columns[cols[k]].type))
 			return false;
 	return true;
 }
@@ -520,7 +523,7 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 	                                  {"table", M_ID, true},
 	                                  {NULL, 0, false}};
 	json_t *err = check_members(c, m);
-	struct cond_set *cs = NULL;
+	struct odb_cond_set *cs = NULL;
 	struct match_ctx mc = {0};
 	unsigned *cols = NULL, n_cols = 0;
 	const json_t *rows_j, *timeout_j;
@@ -535,7 +538,7 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 	until = json_string_value(json_object_get(c->op, "until"));
 	rows_j = json_object_get(c->op, "rows");
 	timeout_j = json_object_get(c->op, "timeout");
-	err = cond_set_parse(c->ts, json_object_get(c->op, "where"), &c->txn->symtab, &cs);
+	err = odb_cond_set_parse(c->ts, json_object_get(c->op, "where"), &c->txn->symtab, &cs);
 	if (err)
 		goto out;
 	err = parse_columns(c, json_object_get(c->op, "columns"), &cols, &n_cols);
@@ -550,16 +553,16 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 		err = parse_error(c, "\"timeout\" must not be negative.");
 		goto out;
 	}
-	expected = xcalloc(json_array_size(rows_j) + 1, sizeof *expected);
-	hashes = xcalloc(json_array_size(rows_j) + 1, sizeof *hashes);
-	used = xcalloc(json_array_size(rows_j) + 1, sizeof *used);
+	expected = odb_xcalloc(json_array_size(rows_j) + 1, sizeof *expected);
+	hashes = odb_xcalloc(json_array_size(rows_j) + 1, sizeof *hashes);
+	used = odb_xcalloc(json_array_size(rows_j) + 1, sizeof *used);
 	for (size_t k = 0; k < json_array_size(rows_j); k++) {
 		const json_t *rj = json_array_get(rows_j, k);
 		if (!json_is_object(rj)) {
 			err = odb_error("syntax error", rj, "row must be JSON object");
 			goto out;
 		}
-		expected[n_exp] = row_create(c->ts, &(struct odb_uuid){{0}});
+		expected[n_exp] = odb_row_create(c->ts, &(struct odb_uuid){{0}});
 		err = parse_row(c, rj, expected[n_exp], false, false);
 		n_exp++;
 		if (err)
@@ -571,7 +574,7 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 	/* Like ovsdb-server, compare as sets of projected rows (duplicates collapse). */
 	equal = true;
 	for (size_t k = 0; equal && k < mc.n; k++) {
-		const struct odb_row *row = txn_get(c->txn, c->ts->index, &mc.uuids[k]);
+		const struct odb_row *row = odb_txn_get(c->txn, c->ts->index, &mc.uuids[k]);
 		uint32_t h = project_hash(row, cols, n_cols);
 		bool found = false;
 		for (size_t e = 0; e < n_exp; e++) {
@@ -597,13 +600,13 @@ static json_t *op_wait(struct op_ctx *c, json_t **resultp)
 	}
 out:
 	for (size_t k = 0; k < n_exp; k++)
-		row_destroy(expected[k]);
+		odb_row_destroy(expected[k]);
 	free(expected);
 	free(hashes);
 	free(used);
 	free(cols);
 	free(mc.uuids);
-	cond_set_destroy(cs);
+	odb_cond_set_destroy(cs);
 	return err;
 }
 
@@ -662,7 +665,8 @@ static const struct {
     {"comment", op_comment}, {"assert", op_assert},
 };
 
-json_t *txn_execute_op(struct txn *txn, const json_t *op, size_t i, size_t n, json_t **resultp)
+json_t *odb_txn_execute_op(struct odb_txn *txn, const json_t *op, size_t i, size_t n,
+                           json_t **resultp)
 {
 	struct op_ctx c = {txn, op, i, n, NULL, NULL};
 	const json_t *name_j;
@@ -677,7 +681,7 @@ json_t *txn_execute_op(struct txn *txn, const json_t *op, size_t i, size_t n, js
 	if (!name_j)
 		return parse_error(&c, "Required 'op' member is missing.");
 	name = json_string_value(name_j);
-	if (!name || !is_identifier(name))
+	if (!name || !odb_is_identifier(name))
 		return parse_error(&c, "Type mismatch for member 'op'.");
 	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
 		if (strcmp(ops[k].name, name))

@@ -15,18 +15,18 @@ struct cond {
 	struct odb_datum arg;
 };
 
-struct cond_set {
+struct odb_cond_set {
 	size_t n;
 	struct cond *c;
 	bool never; /* a literal false condition */
 };
 
-void cond_set_destroy(struct cond_set *cs)
+void odb_cond_set_destroy(struct odb_cond_set *cs)
 {
 	if (!cs)
 		return;
 	for (size_t i = 0; i < cs->n; i++)
-		datum_destroy(&cs->c[i].arg, &cs->c[i].type);
+		odb_datum_destroy(&cs->c[i].arg, &cs->c[i].type);
 	free(cs->c);
 	free(cs);
 }
@@ -44,10 +44,10 @@ static struct odb_type arg_type(const struct odb_type *t, bool no_min, bool no_m
 	return a;
 }
 
-json_t *cond_set_parse(const struct odb_table_schema *ts, const json_t *where,
-                       const struct odb_symtab_ops *symtab, struct cond_set **csp)
+json_t *odb_cond_set_parse(const struct odb_table_schema *ts, const json_t *where,
+                           const struct odb_symtab_ops *symtab, struct odb_cond_set **csp)
 {
-	struct cond_set *cs = xcalloc(1, sizeof *cs);
+	struct odb_cond_set *cs = odb_xcalloc(1, sizeof *cs);
 	size_t i;
 	json_t *cj;
 
@@ -56,7 +56,7 @@ json_t *cond_set_parse(const struct odb_table_schema *ts, const json_t *where,
 		free(cs);
 		return odb_error("syntax error", where, "array of conditions expected");
 	}
-	cs->c = xcalloc(json_array_size(where) + 1, sizeof *cs->c);
+	cs->c = odb_xcalloc(json_array_size(where) + 1, sizeof *cs->c);
 	json_array_foreach(where, i, cj)
 	{
 		if (json_is_boolean(cj)) { /* true and false are conditions too (ovsdb-server) */
@@ -70,39 +70,39 @@ json_t *cond_set_parse(const struct odb_table_schema *ts, const json_t *where,
 		int f;
 
 		if (!json_is_array(cj) || json_array_size(cj) != 3 || !cname || !fname) {
-			cond_set_destroy(cs);
+			odb_cond_set_destroy(cs);
 			return odb_error("syntax error", cj, "Parse error in condition.");
 		}
-		c->col = schema_find_column(ts, cname);
+		c->col = odb_schema_find_column(ts, cname);
 		if (!c->col) {
-			cond_set_destroy(cs);
+			odb_cond_set_destroy(cs);
 			return odb_error("unknown column", cj, "No column %s in table %s.", cname,
 			                 ts->name);
 		}
 		for (f = 0; f <= F_EXCLUDES && strcmp(func_names[f], fname); f++)
 			;
 		if (f > F_EXCLUDES) {
-			cond_set_destroy(cs);
+			odb_cond_set_destroy(cs);
 			return odb_error("unknown function", NULL, "No function named %s.", fname);
 		}
 		c->func = (enum cond_func)f;
 		if (f <= F_GT && f != F_EQ && f != F_NE &&
-		    !(!type_is_map(&c->col->type) && c->col->type.max == 1 &&
+		    !(!odb_type_is_map(&c->col->type) && c->col->type.max == 1 &&
 		      (c->col->type.key.type == ODB_INTEGER ||
 		       c->col->type.key.type == ODB_REAL))) {
-			char *tn = type_to_string(&c->col->type);
+			char *tn = odb_type_to_string(&c->col->type);
 			err = odb_error("syntax error", cj,
 			                "Type mismatch: \"%s\" operator may not be applied to "
 			                "column %s of type %s.",
 			                fname, cname, tn);
 			free(tn);
-			cond_set_destroy(cs);
+			odb_cond_set_destroy(cs);
 			return err;
 		}
 		c->type = arg_type(&c->col->type, f == F_INCLUDES || f == F_EXCLUDES, false);
-		err = datum_from_json(&c->arg, &c->type, json_array_get(cj, 2), symtab, true);
+		err = odb_datum_from_json(&c->arg, &c->type, json_array_get(cj, 2), symtab, true);
 		if (err) {
-			cond_set_destroy(cs);
+			odb_cond_set_destroy(cs);
 			return err;
 		}
 		cs->n++;
@@ -116,11 +116,11 @@ static bool datum_includes(const struct odb_datum *super, const struct odb_datum
                            const struct odb_type *t)
 {
 	for (unsigned i = 0; i < sub->n; i++) {
-		long k = datum_find_key(super, t, &sub->keys[i]);
+		long k = odb_datum_find_key(super, t, &sub->keys[i]);
 		if (k < 0)
 			return false;
-		if (type_is_map(t) &&
-		    atom_compare(t->value.type, &super->values[k], &sub->values[i]))
+		if (odb_type_is_map(t) &&
+		    odb_atom_compare(t->value.type, &super->values[k], &sub->values[i]))
 			return false;
 	}
 	return true;
@@ -130,9 +130,10 @@ static bool datum_excludes(const struct odb_datum *super, const struct odb_datum
                            const struct odb_type *t)
 {
 	for (unsigned i = 0; i < sub->n; i++) {
-		long k = datum_find_key(super, t, &sub->keys[i]);
-		if (k >= 0 && (!type_is_map(t) ||
-		               !atom_compare(t->value.type, &super->values[k], &sub->values[i])))
+		long k = odb_datum_find_key(super, t, &sub->keys[i]);
+		if (k >= 0 &&
+		    (!odb_type_is_map(t) ||
+		     !odb_atom_compare(t->value.type, &super->values[k], &sub->values[i])))
 			return false;
 	}
 	return true;
@@ -146,9 +147,9 @@ static bool cond_eval(const struct cond *c, const struct odb_row *row)
 
 	switch (c->func) {
 	case F_EQ:
-		return datum_equals(v, &c->arg, t);
+		return odb_datum_equals(v, &c->arg, t);
 	case F_NE:
-		return !datum_equals(v, &c->arg, t);
+		return !odb_datum_equals(v, &c->arg, t);
 	case F_INCLUDES:
 		return datum_includes(v, &c->arg, t);
 	case F_EXCLUDES:
@@ -158,7 +159,7 @@ static bool cond_eval(const struct cond *c, const struct odb_row *row)
 	}
 	if (v->n != 1 || c->arg.n != 1)
 		return false;
-	cmp = atom_compare(t->key.type, &v->keys[0], &c->arg.keys[0]);
+	cmp = odb_atom_compare(t->key.type, &v->keys[0], &c->arg.keys[0]);
 	switch (c->func) {
 	case F_LT:
 		return cmp < 0;
@@ -173,7 +174,7 @@ static bool cond_eval(const struct cond *c, const struct odb_row *row)
 	}
 }
 
-bool cond_set_eval(const struct cond_set *cs, const struct odb_row *row)
+bool odb_cond_set_eval(const struct odb_cond_set *cs, const struct odb_row *row)
 {
 	if (cs->never)
 		return false;
@@ -183,7 +184,7 @@ bool cond_set_eval(const struct cond_set *cs, const struct odb_row *row)
 	return true;
 }
 
-bool cond_set_uuid(const struct cond_set *cs, struct odb_uuid *uuid)
+bool odb_cond_set_uuid(const struct odb_cond_set *cs, struct odb_uuid *uuid)
 {
 	for (size_t i = 0; i < cs->n; i++) {
 		if (cs->c[i].col->index == 0 && cs->c[i].func == F_EQ && cs->c[i].arg.n == 1) {
@@ -194,7 +195,7 @@ bool cond_set_uuid(const struct cond_set *cs, struct odb_uuid *uuid)
 	return false;
 }
 
-bool cond_set_index_probe(const struct cond_set *cs, unsigned idx, struct odb_row *probe)
+bool odb_cond_set_index_probe(const struct odb_cond_set *cs, unsigned idx, struct odb_row *probe)
 {
 	const struct odb_index_def *def = &probe->ts->indexes[idx];
 
@@ -205,8 +206,8 @@ bool cond_set_index_probe(const struct cond_set *cs, unsigned idx, struct odb_ro
 				eq = &cs->c[k];
 		if (!eq)
 			return false;
-		datum_destroy(&probe->fields[eq->col->index], &eq->col->type);
-		datum_clone(&probe->fields[eq->col->index], &eq->arg, &eq->col->type);
+		odb_datum_destroy(&probe->fields[eq->col->index], &eq->col->type);
+		odb_datum_clone(&probe->fields[eq->col->index], &eq->arg, &eq->col->type);
 	}
 	return true;
 }
@@ -223,24 +224,24 @@ struct mutation {
 	struct odb_datum arg;
 };
 
-struct mutation_set {
+struct odb_mutation_set {
 	size_t n;
 	struct mutation *m;
 };
 
-void mutation_set_destroy(struct mutation_set *ms)
+void odb_mutation_set_destroy(struct odb_mutation_set *ms)
 {
 	if (!ms)
 		return;
 	for (size_t i = 0; i < ms->n; i++)
-		datum_destroy(&ms->m[i].arg, &ms->m[i].type);
+		odb_datum_destroy(&ms->m[i].arg, &ms->m[i].type);
 	free(ms->m);
 	free(ms);
 }
 
 static json_t *type_mismatch(const json_t *mj, const char *mname, const struct odb_column *col)
 {
-	char *tn = type_to_string(&col->type);
+	char *tn = odb_type_to_string(&col->type);
 	json_t *err = odb_error("syntax error", mj,
 	                        "Type mismatch: \"%s\" operator may not be applied to column %s of "
 	                        "type %s.",
@@ -249,10 +250,10 @@ static json_t *type_mismatch(const json_t *mj, const char *mname, const struct o
 	return err;
 }
 
-json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *mutations,
-                           const struct odb_symtab_ops *symtab, struct mutation_set **msp)
+json_t *odb_mutation_set_parse(const struct odb_table_schema *ts, const json_t *mutations,
+                               const struct odb_symtab_ops *symtab, struct odb_mutation_set **msp)
 {
-	struct mutation_set *ms = xcalloc(1, sizeof *ms);
+	struct odb_mutation_set *ms = odb_xcalloc(1, sizeof *ms);
 	size_t i;
 	json_t *mj, *err = NULL;
 
@@ -261,7 +262,7 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 		free(ms);
 		return odb_error("syntax error", mutations, "array of mutations expected");
 	}
-	ms->m = xcalloc(json_array_size(mutations) + 1, sizeof *ms->m);
+	ms->m = odb_xcalloc(json_array_size(mutations) + 1, sizeof *ms->m);
 	json_array_foreach(mutations, i, mj)
 	{
 		const char *cname = json_string_value(json_array_get(mj, 0));
@@ -274,7 +275,7 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 			err = odb_error("syntax error", mj, "Parse error in mutation.");
 			goto fail;
 		}
-		m->col = schema_find_column(ts, cname);
+		m->col = odb_schema_find_column(ts, cname);
 		if (!m->col) {
 			err = odb_error("unknown column", mj, "No column %s in table %s.", cname,
 			                ts->name);
@@ -296,7 +297,7 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 		ct = &m->col->type;
 		if (m->op <= M_MOD) {
 			enum odb_atype kt = ct->key.type;
-			if (type_is_map(ct) || (kt != ODB_INTEGER && kt != ODB_REAL) ||
+			if (odb_type_is_map(ct) || (kt != ODB_INTEGER && kt != ODB_REAL) ||
 			    (m->op == M_MOD && kt == ODB_REAL)) {
 				err = type_mismatch(mj, mname, m->col);
 				goto fail;
@@ -305,7 +306,7 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 			m->type.key.enum_vals = NULL; /* the result is checked, not the operand */
 			m->type.min = m->type.max = 1;
 		} else {
-			if (type_is_scalar(ct)) {
+			if (odb_type_is_scalar(ct)) {
 				err = type_mismatch(mj, mname, m->col);
 				goto fail;
 			}
@@ -313,13 +314,13 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 			m->type = arg_type(ct, true, m->op == M_DELETE);
 			/* "delete" on a map takes a map, or else a set of keys. */
 			const json_t *v = json_array_get(mj, 2);
-			if (m->op == M_DELETE && type_is_map(ct) &&
+			if (m->op == M_DELETE && odb_type_is_map(ct) &&
 			    !(json_is_array(v) && json_is_string(json_array_get(v, 0)) &&
 			      !strcmp(json_string_value(json_array_get(v, 0)), "map")))
 				m->type.value.type = ODB_VOID;
 		}
-		err = datum_from_json(&m->arg, &m->type, json_array_get(mj, 2), symtab,
-		                      m->op >= M_INSERT);
+		err = odb_datum_from_json(&m->arg, &m->type, json_array_get(mj, 2), symtab,
+		                          m->op >= M_INSERT);
 		if (err)
 			goto fail;
 		ms->n++;
@@ -327,7 +328,7 @@ json_t *mutation_set_parse(const struct odb_table_schema *ts, const json_t *muta
 	*msp = ms;
 	return NULL;
 fail:
-	mutation_set_destroy(ms);
+	odb_mutation_set_destroy(ms);
 	return err;
 }
 
@@ -413,7 +414,7 @@ static json_t *apply_one(const struct mutation *m, struct odb_datum *d)
 			else
 				err = arith_real(m->op, &d->keys[i].r, m->arg.keys[0].r);
 		}
-		if (!err && !datum_sort(d, ct))
+		if (!err && !odb_datum_sort(d, ct))
 			err = odb_error("constraint violation", NULL,
 			                "Result of \"%s\" operation contains duplicates.",
 			                mut_names[m->op]);
@@ -422,43 +423,43 @@ static json_t *apply_one(const struct mutation *m, struct odb_datum *d)
 		 * argument, whose keys are unique. */
 		struct odb_datum orig = *d;
 		for (unsigned i = 0; i < m->arg.n; i++) {
-			if (datum_find_key(&orig, ct, &m->arg.keys[i]) >= 0)
+			if (odb_datum_find_key(&orig, ct, &m->arg.keys[i]) >= 0)
 				continue;
 			union odb_atom k, v;
-			atom_clone(ct->key.type, &k, &m->arg.keys[i]);
-			if (type_is_map(ct))
-				atom_clone(ct->value.type, &v, &m->arg.values[i]);
-			datum_append(d, ct, &k, &v);
-			orig.keys = d->keys; /* datum_append() may have moved the arrays */
+			odb_atom_clone(ct->key.type, &k, &m->arg.keys[i]);
+			if (odb_type_is_map(ct))
+				odb_atom_clone(ct->value.type, &v, &m->arg.values[i]);
+			odb_datum_append(d, ct, &k, &v);
+			orig.keys = d->keys; /* odb_datum_append() may have moved the arrays */
 			orig.values = d->values;
 		}
 		if (d->n != orig.n)
-			datum_sort(d, ct);
+			odb_datum_sort(d, ct);
 	} else { /* M_DELETE */
-		bool by_key = type_is_map(ct) && !type_is_map(&m->type);
+		bool by_key = odb_type_is_map(ct) && !odb_type_is_map(&m->type);
 		for (unsigned i = 0; i < m->arg.n; i++) {
-			long k = datum_find_key(d, ct, &m->arg.keys[i]);
+			long k = odb_datum_find_key(d, ct, &m->arg.keys[i]);
 			if (k < 0)
 				continue;
-			if (type_is_map(ct) && !by_key &&
-			    atom_compare(ct->value.type, &d->values[k], &m->arg.values[i]))
+			if (odb_type_is_map(ct) && !by_key &&
+			    odb_atom_compare(ct->value.type, &d->values[k], &m->arg.values[i]))
 				continue;
-			datum_remove_at(d, ct, (unsigned)k);
+			odb_datum_remove_at(d, ct, (unsigned)k);
 		}
 	}
 	if (err)
 		return err;
 	if (d->n > ct->max || d->n < ct->min) {
-		char *tn = type_to_string(ct);
+		char *tn = odb_type_to_string(ct);
 		err = odb_error("constraint violation", NULL,
 		                "Attempted to store %u elements in %s.", d->n, tn);
 		free(tn);
 		return err;
 	}
-	return datum_check_constraints(d, ct);
+	return odb_datum_check_constraints(d, ct);
 }
 
-json_t *mutation_set_apply(const struct mutation_set *ms, struct odb_row *row)
+json_t *odb_mutation_set_apply(const struct odb_mutation_set *ms, struct odb_row *row)
 {
 	for (size_t i = 0; i < ms->n; i++) {
 		json_t *err = apply_one(&ms->m[i], &row->fields[ms->m[i].col->index]);

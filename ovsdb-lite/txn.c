@@ -1,6 +1,6 @@
 /* ovsdb-lite transactions: the transaction's view of the database and odb_transact().
- * A transaction keeps private copies of the rows it touches (struct txn_row); the committed
- * tables are changed only by txn_apply(), after every check passed and the journal record is
+ * A transaction keeps private copies of the rows it touches (struct odb_txn_row); the committed
+ * tables are changed only by odb_txn_apply(), after every check passed and the journal record is
  * durable. */
 #include <errno.h>
 #include <stdio.h>
@@ -8,78 +8,82 @@
 #include <string.h>
 #include "odb-private.h"
 
-static struct txn_row *txn_find(const struct txn *txn, unsigned table, const struct odb_uuid *u)
+static struct odb_txn_row *txn_find(const struct odb_txn *txn, unsigned table,
+                                    const struct odb_uuid *u)
 {
-	for (struct hmap_node *n = hmap_first_with_hash(&txn->rows[table], uuid_hash(u)); n;
-	     n = hmap_next_with_hash(n)) {
-		struct txn_row *tr = CONTAINER_OF(n, struct txn_row, node);
-		if (uuid_equals(&tr->uuid, u))
+	for (struct odb_hmap_node *n =
+	         odb_hmap_first_with_hash(&txn->rows[table], odb_uuid_hash(u));
+	     n; n = odb_hmap_next_with_hash(n)) {
+		struct odb_txn_row *tr = ODB_CONTAINER_OF(n, struct odb_txn_row, node);
+		if (odb_uuid_equals(&tr->uuid, u))
 			return tr;
 	}
 	return NULL;
 }
 
-static struct txn_row *txn_row_add(struct txn *txn, unsigned table, const struct odb_uuid *u,
-                                   struct odb_row *old, struct odb_row *new)
+static struct odb_txn_row *txn_row_add(struct odb_txn *txn, unsigned table,
+                                       const struct odb_uuid *u, struct odb_row *old,
+                                       struct odb_row *new)
 {
-	struct txn_row *tr = xcalloc(1, sizeof *tr);
+	struct odb_txn_row *tr = odb_xcalloc(1, sizeof *tr);
 
 	tr->uuid = *u;
 	tr->table = table;
 	tr->old = old;
 	tr->new = new;
-	hmap_insert(&txn->rows[table], &tr->node, uuid_hash(u));
+	odb_hmap_insert(&txn->rows[table], &tr->node, odb_uuid_hash(u));
 	*txn->tail = tr;
 	txn->tail = &tr->next;
 	return tr;
 }
 
-const struct odb_row *txn_get(const struct txn *txn, unsigned table, const struct odb_uuid *u)
+const struct odb_row *odb_txn_get(const struct odb_txn *txn, unsigned table,
+                                  const struct odb_uuid *u)
 {
-	const struct txn_row *tr = txn_find(txn, table, u);
+	const struct odb_txn_row *tr = txn_find(txn, table, u);
 
 	if (tr)
 		return tr->new;
-	return tbl_find(&txn->db->tables[table], u);
+	return odb_tbl_find(&txn->db->tables[table], u);
 }
 
-struct odb_row *txn_modify(struct txn *txn, unsigned table, const struct odb_uuid *u)
+struct odb_row *odb_txn_modify(struct odb_txn *txn, unsigned table, const struct odb_uuid *u)
 {
-	struct txn_row *tr = txn_find(txn, table, u);
+	struct odb_txn_row *tr = txn_find(txn, table, u);
 	struct odb_row *old;
 
 	if (tr)
 		return tr->new;
-	old = tbl_find(&txn->db->tables[table], u);
+	old = odb_tbl_find(&txn->db->tables[table], u);
 	if (!old)
 		return NULL;
-	return txn_row_add(txn, table, u, old, row_clone(old))->new;
+	return txn_row_add(txn, table, u, old, odb_row_clone(old))->new;
 }
 
-void txn_insert(struct txn *txn, struct odb_row *row)
+void odb_txn_insert(struct odb_txn *txn, struct odb_row *row)
 {
 	unsigned table = row->ts->index;
-	struct txn_row *tr = txn_find(txn, table, row_uuid(row));
+	struct odb_txn_row *tr = txn_find(txn, table, odb_row_uuid(row));
 
 	if (tr) { /* re-insert of a UUID deleted earlier in this txn */
 		tr->new = row;
 	} else {
-		txn_row_add(txn, table, row_uuid(row), NULL, row);
+		txn_row_add(txn, table, odb_row_uuid(row), NULL, row);
 	}
 	txn->n_rows_delta[table]++;
 }
 
-void txn_delete(struct txn *txn, unsigned table, const struct odb_uuid *u)
+void odb_txn_delete(struct odb_txn *txn, unsigned table, const struct odb_uuid *u)
 {
-	struct txn_row *tr = txn_find(txn, table, u);
+	struct odb_txn_row *tr = txn_find(txn, table, u);
 
 	if (!tr) {
-		struct odb_row *old = tbl_find(&txn->db->tables[table], u);
+		struct odb_row *old = odb_tbl_find(&txn->db->tables[table], u);
 		if (!old)
 			return;
 		tr = txn_row_add(txn, table, u, old, NULL);
 	} else if (tr->new) {
-		row_destroy(tr->new);
+		odb_row_destroy(tr->new);
 		tr->new = NULL;
 	} else {
 		return;
@@ -87,48 +91,49 @@ void txn_delete(struct txn *txn, unsigned table, const struct odb_uuid *u)
 	txn->n_rows_delta[table]--;
 }
 
-bool txn_touched(const struct txn *txn, unsigned table, const struct odb_uuid *u)
+bool odb_txn_touched(const struct odb_txn *txn, unsigned table, const struct odb_uuid *u)
 {
 	return txn_find(txn, table, u) != NULL;
 }
 
-void txn_for_each_touched(struct txn *txn, unsigned table,
-                          bool (*cb)(struct txn *, const struct odb_row *, void *), void *aux)
+void odb_txn_for_each_touched(struct odb_txn *txn, unsigned table,
+                              bool (*cb)(struct odb_txn *, const struct odb_row *, void *),
+                              void *aux)
 {
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next)
 		if (tr->table == table && tr->new && !cb(txn, tr->new, aux))
 			return;
 }
 
-bool txn_uuid_used(const struct txn *txn, const struct odb_uuid *u)
+bool odb_txn_uuid_used(const struct odb_txn *txn, const struct odb_uuid *u)
 {
 	for (unsigned t = 0; t < txn->db->schema->n_tables; t++)
-		if (txn_find(txn, t, u) || tbl_find(&txn->db->tables[t], u))
+		if (txn_find(txn, t, u) || odb_tbl_find(&txn->db->tables[t], u))
 			return true;
 	return false;
 }
 
-void txn_for_each(struct txn *txn, unsigned table,
-                  bool (*cb)(struct txn *, const struct odb_row *, void *), void *aux)
+void odb_txn_for_each(struct odb_txn *txn, unsigned table,
+                      bool (*cb)(struct odb_txn *, const struct odb_row *, void *), void *aux)
 {
 	const struct odb_tbl *t = &txn->db->tables[table];
-	struct txn_row *last = NULL;
-	struct hmap_iter it;
+	struct odb_txn_row *last = NULL;
+	struct odb_hmap_iter it;
 
 	/* Committed rows the transaction has not touched, then the touched ones. The callback
 	 * may add txn_rows (by modifying/deleting): they are appended to the txn list, after
 	 * 'last', and their committed row is skipped because it is now in the txn map. */
-	for (struct txn_row *tr = txn->head; tr; tr = tr->next)
+	for (struct odb_txn_row *tr = txn->head; tr; tr = tr->next)
 		last = tr;
-	for (struct hmap_node *n = hmap_iter_first(&t->rows, &it); n;
-	     n = hmap_iter_next(&t->rows, &it)) {
-		const struct odb_row *row = CONTAINER_OF(n, struct odb_row, node);
-		if (txn_find(txn, table, row_uuid(row)))
+	for (struct odb_hmap_node *n = odb_hmap_iter_first(&t->rows, &it); n;
+	     n = odb_hmap_iter_next(&t->rows, &it)) {
+		const struct odb_row *row = ODB_CONTAINER_OF(n, struct odb_row, node);
+		if (txn_find(txn, table, odb_row_uuid(row)))
 			continue;
 		if (!cb(txn, row, aux))
 			return;
 	}
-	for (struct txn_row *tr = last ? txn->head : NULL; tr; tr = tr->next) {
+	for (struct odb_txn_row *tr = last ? txn->head : NULL; tr; tr = tr->next) {
 		if (tr->table == table && tr->new && !cb(txn, tr->new, aux))
 			return;
 		if (tr == last)
@@ -136,23 +141,23 @@ void txn_for_each(struct txn *txn, unsigned table,
 	}
 }
 
-struct txn_sym *txn_sym_get(struct txn *txn, const char *name, bool create)
+struct odb_txn_sym *odb_txn_sym_get(struct odb_txn *txn, const char *name, bool create)
 {
-	uint32_t h = hash_bytes(name, strlen(name), 0);
-	struct txn_sym *sym;
+	uint32_t h = odb_hash_bytes(name, strlen(name), 0);
+	struct odb_txn_sym *sym;
 
-	for (struct hmap_node *n = hmap_first_with_hash(&txn->syms, h); n;
-	     n = hmap_next_with_hash(n)) {
-		sym = CONTAINER_OF(n, struct txn_sym, node);
+	for (struct odb_hmap_node *n = odb_hmap_first_with_hash(&txn->syms, h); n;
+	     n = odb_hmap_next_with_hash(n)) {
+		sym = ODB_CONTAINER_OF(n, struct odb_txn_sym, node);
 		if (!strcmp(sym->name, name))
 			return sym;
 	}
 	if (!create)
 		return NULL;
-	sym = xcalloc(1, sizeof *sym);
-	sym->name = xstrdup(name);
-	uuid_generate(&txn->db->gen, &sym->uuid);
-	hmap_insert(&txn->syms, &sym->node, h);
+	sym = odb_xcalloc(1, sizeof *sym);
+	sym->name = odb_xstrdup(name);
+	odb_uuid_generate(&txn->db->gen, &sym->uuid);
+	odb_hmap_insert(&txn->syms, &sym->node, h);
 	return sym;
 }
 
@@ -160,53 +165,53 @@ struct txn_sym *txn_sym_get(struct txn *txn, const char *name, bool create)
  * that declares it may come later in the transaction). */
 static bool sym_resolve(void *aux, const char *name, struct odb_uuid *out)
 {
-	*out = txn_sym_get(aux, name, true)->uuid;
+	*out = odb_txn_sym_get(aux, name, true)->uuid;
 	return true;
 }
 
-static void txn_init(struct txn *txn, struct odb *db)
+static void txn_init(struct odb_txn *txn, struct odb *db)
 {
 	memset(txn, 0, sizeof *txn);
 	txn->db = db;
-	txn->rows = xcalloc(db->schema->n_tables, sizeof *txn->rows);
-	txn->n_rows_delta = xcalloc(db->schema->n_tables, sizeof *txn->n_rows_delta);
+	txn->rows = odb_xcalloc(db->schema->n_tables, sizeof *txn->rows);
+	txn->n_rows_delta = odb_xcalloc(db->schema->n_tables, sizeof *txn->n_rows_delta);
 	for (unsigned t = 0; t < db->schema->n_tables; t++)
-		hmap_init(&txn->rows[t]);
+		odb_hmap_init(&txn->rows[t]);
 	txn->tail = &txn->head;
-	hmap_init(&txn->syms);
-	hmap_init(&txn->ref_delta);
+	odb_hmap_init(&txn->syms);
+	odb_hmap_init(&txn->ref_delta);
 	txn->symtab.resolve = sym_resolve;
 	txn->symtab.aux = txn;
 	txn->deadline_ms = -1;
 	txn->comment = json_array();
 }
 
-static void txn_destroy(struct txn *txn)
+static void txn_destroy(struct odb_txn *txn)
 {
-	struct hmap_iter it;
-	struct txn_row *tr = txn->head;
+	struct odb_hmap_iter it;
+	struct odb_txn_row *tr = txn->head;
 
 	while (tr) {
-		struct txn_row *next = tr->next;
-		row_destroy(tr->new);
+		struct odb_txn_row *next = tr->next;
+		odb_row_destroy(tr->new);
 		free(tr);
 		tr = next;
 	}
 	for (unsigned t = 0; t < txn->db->schema->n_tables; t++)
-		hmap_destroy(&txn->rows[t]);
+		odb_hmap_destroy(&txn->rows[t]);
 	free(txn->rows);
 	free(txn->n_rows_delta);
-	for (struct hmap_node *n = hmap_iter_first(&txn->syms, &it); n;
-	     n = hmap_iter_next(&txn->syms, &it)) {
-		struct txn_sym *sym = CONTAINER_OF(n, struct txn_sym, node);
+	for (struct odb_hmap_node *n = odb_hmap_iter_first(&txn->syms, &it); n;
+	     n = odb_hmap_iter_next(&txn->syms, &it)) {
+		struct odb_txn_sym *sym = ODB_CONTAINER_OF(n, struct odb_txn_sym, node);
 		free(sym->name);
 		free(sym);
 	}
-	hmap_destroy(&txn->syms);
-	for (struct hmap_node *n = hmap_iter_first(&txn->ref_delta, &it); n;
-	     n = hmap_iter_next(&txn->ref_delta, &it))
-		free(CONTAINER_OF(n, struct ref_delta, node));
-	hmap_destroy(&txn->ref_delta);
+	odb_hmap_destroy(&txn->syms);
+	for (struct odb_hmap_node *n = odb_hmap_iter_first(&txn->ref_delta, &it); n;
+	     n = odb_hmap_iter_next(&txn->ref_delta, &it))
+		free(ODB_CONTAINER_OF(n, struct odb_ref_delta, node));
+	odb_hmap_destroy(&txn->ref_delta);
 	json_decref(txn->comment);
 }
 
@@ -217,20 +222,20 @@ static void pad_results(json_t *results, size_t n)
 		json_array_append_new(results, json_null());
 }
 
-static int db_commit(struct odb *db, struct txn *txn, json_t **changesp, char **errp)
+static int db_commit(struct odb *db, struct odb_txn *txn, json_t **changesp, char **errp)
 {
-	json_t *rec = txn_journal_record(txn);
+	json_t *rec = odb_txn_journal_record(txn);
 	int err;
 
 	if (!rec)
 		return 0; /* nothing changed: nothing to write */
-	err = journal_append(&db->journal, rec, !db->deferred_sync, errp);
+	err = odb_journal_append(&db->journal, rec, !db->deferred_sync, errp);
 	json_decref(rec);
 	if (err)
 		return err;
 	if (changesp)
-		*changesp = txn_change_set(txn);
-	txn_apply(txn);
+		*changesp = odb_txn_change_set(txn);
+	odb_txn_apply(txn);
 	db->stats.n_commits++;
 	db->stats.journal_bytes = db->journal.journal_bytes;
 	if (db->journal.journal_bytes > db->compact_threshold) {
@@ -250,7 +255,7 @@ enum odb_txn_status odb_transact_locked(struct odb *db, const json_t *ops, long 
 {
 	json_t *results = json_array();
 	json_t *err = NULL;
-	struct txn txn;
+	struct odb_txn txn;
 	size_t n_ops;
 
 	*resultp = NULL;
@@ -269,7 +274,7 @@ enum odb_txn_status odb_transact_locked(struct odb *db, const json_t *ops, long 
 	txn.now_ms = now_ms;
 	for (size_t i = 0; i < n_ops; i++) {
 		json_t *result = NULL;
-		err = txn_execute_op(&txn, json_array_get(ops, i), i, n_ops, &result);
+		err = odb_txn_execute_op(&txn, json_array_get(ops, i), i, n_ops, &result);
 		if (txn.blocked) {
 			json_decref(err);
 			json_decref(result);
@@ -285,7 +290,7 @@ enum odb_txn_status odb_transact_locked(struct odb *db, const json_t *ops, long 
 		}
 		json_array_append_new(results, result);
 	}
-	err = txn_precommit(&txn);
+	err = odb_txn_precommit(&txn);
 	if (!err) {
 		char *msg = NULL;
 		int rc = db_commit(db, &txn, changesp, &msg);

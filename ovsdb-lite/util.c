@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "util.h"
 
-void *xmalloc(size_t n)
+void *odb_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
@@ -16,7 +16,7 @@ void *xmalloc(size_t n)
 	return p;
 }
 
-void *xcalloc(size_t n, size_t size)
+void *odb_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
@@ -24,7 +24,7 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-void *xrealloc(void *p, size_t n)
+void *odb_xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
@@ -32,7 +32,7 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-char *xstrdup(const char *s)
+char *odb_xstrdup(const char *s)
 {
 	char *p = strdup(s);
 	if (!p)
@@ -40,7 +40,7 @@ char *xstrdup(const char *s)
 	return p;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *odb_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -52,28 +52,28 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-void hmap_init(struct hmap *m)
+void odb_hmap_init(struct odb_hmap *m)
 {
 	m->mask = 7;
 	m->n = 0;
-	m->buckets = xcalloc(m->mask + 1, sizeof *m->buckets);
+	m->buckets = odb_xcalloc(m->mask + 1, sizeof *m->buckets);
 }
 
-void hmap_destroy(struct hmap *m)
+void odb_hmap_destroy(struct odb_hmap *m)
 {
 	free(m->buckets);
 	m->buckets = NULL;
 	m->n = 0;
 }
 
-static void hmap_resize(struct hmap *m, size_t n_buckets)
+static void hmap_resize(struct odb_hmap *m, size_t n_buckets)
 {
-	struct hmap_node **b = xcalloc(n_buckets, sizeof *b);
+	struct odb_hmap_node **b = odb_xcalloc(n_buckets, sizeof *b);
 
 	for (size_t i = 0; i <= m->mask; i++) {
-		struct hmap_node *node = m->buckets[i];
+		struct odb_hmap_node *node = m->buckets[i];
 		while (node) {
-			struct hmap_node *next = node->next;
+			struct odb_hmap_node *next = node->next;
 			size_t j = node->hash & (n_buckets - 1);
 			node->next = b[j];
 			b[j] = node;
@@ -85,7 +85,7 @@ static void hmap_resize(struct hmap *m, size_t n_buckets)
 	m->mask = n_buckets - 1;
 }
 
-void hmap_insert(struct hmap *m, struct hmap_node *node, uint32_t hash)
+void odb_hmap_insert(struct odb_hmap *m, struct odb_hmap_node *node, uint32_t hash)
 {
 	node->hash = hash;
 	node->next = m->buckets[hash & m->mask];
@@ -94,9 +94,9 @@ void hmap_insert(struct hmap *m, struct hmap_node *node, uint32_t hash)
 		hmap_resize(m, 4 * (m->mask + 1));
 }
 
-void hmap_remove(struct hmap *m, struct hmap_node *node)
+void odb_hmap_remove(struct odb_hmap *m, struct odb_hmap_node *node)
 {
-	struct hmap_node **p = &m->buckets[node->hash & m->mask];
+	struct odb_hmap_node **p = &m->buckets[node->hash & m->mask];
 
 	while (*p != node)
 		p = &(*p)->next;
@@ -104,26 +104,26 @@ void hmap_remove(struct hmap *m, struct hmap_node *node)
 	m->n--;
 }
 
-struct hmap_node *hmap_first_with_hash(const struct hmap *m, uint32_t hash)
+struct odb_hmap_node *odb_hmap_first_with_hash(const struct odb_hmap *m, uint32_t hash)
 {
-	struct hmap_node *node = m->buckets[hash & m->mask];
+	struct odb_hmap_node *node = m->buckets[hash & m->mask];
 
 	while (node && node->hash != hash)
 		node = node->next;
 	return node;
 }
 
-struct hmap_node *hmap_next_with_hash(const struct hmap_node *prev)
+struct odb_hmap_node *odb_hmap_next_with_hash(const struct odb_hmap_node *prev)
 {
-	struct hmap_node *node = prev->next;
+	struct odb_hmap_node *node = prev->next;
 
 	while (node && node->hash != prev->hash)
 		node = node->next;
 	return node;
 }
 
-static struct hmap_node *hmap_iter_advance(const struct hmap *m, struct hmap_iter *it,
-                                           struct hmap_node *cur)
+static struct odb_hmap_node *hmap_iter_advance(const struct odb_hmap *m, struct odb_hmap_iter *it,
+                                               struct odb_hmap_node *cur)
 {
 	if (!cur)
 		return NULL;
@@ -141,7 +141,7 @@ static struct hmap_node *hmap_iter_advance(const struct hmap *m, struct hmap_ite
 	return cur;
 }
 
-struct hmap_node *hmap_iter_first(const struct hmap *m, struct hmap_iter *it)
+struct odb_hmap_node *odb_hmap_iter_first(const struct odb_hmap *m, struct odb_hmap_iter *it)
 {
 	for (it->bucket = 0; it->bucket <= m->mask; it->bucket++)
 		if (m->buckets[it->bucket])
@@ -150,13 +150,13 @@ struct hmap_node *hmap_iter_first(const struct hmap *m, struct hmap_iter *it)
 	return NULL;
 }
 
-struct hmap_node *hmap_iter_next(const struct hmap *m, struct hmap_iter *it)
+struct odb_hmap_node *odb_hmap_iter_next(const struct odb_hmap *m, struct odb_hmap_iter *it)
 {
 	return hmap_iter_advance(m, it, it->next);
 }
 
 /* FNV-1a then a final avalanche. */
-uint32_t hash_bytes(const void *p_, size_t n, uint32_t basis)
+uint32_t odb_hash_bytes(const void *p_, size_t n, uint32_t basis)
 {
 	const uint8_t *p = p_;
 	uint32_t h = 2166136261u ^ basis;
@@ -171,7 +171,7 @@ uint32_t hash_bytes(const void *p_, size_t n, uint32_t basis)
 	return h;
 }
 
-uint32_t hash_add64(uint32_t hash, uint64_t v)
+uint32_t odb_hash_add64(uint32_t hash, uint64_t v)
 {
 	uint64_t x = (v ^ hash) * 0x9e3779b97f4a7c15ull;
 	x ^= x >> 29;
@@ -221,7 +221,7 @@ static const uint32_t crc32_table[256] = {
     0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
 };
 
-uint32_t crc32_update(uint32_t crc, const void *p_, size_t n)
+uint32_t odb_crc32_update(uint32_t crc, const void *p_, size_t n)
 {
 	const uint8_t *p = p_;
 
@@ -231,7 +231,7 @@ uint32_t crc32_update(uint32_t crc, const void *p_, size_t n)
 	return ~crc;
 }
 
-bool is_identifier(const char *s)
+bool odb_is_identifier(const char *s)
 {
 	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
 		return false;
@@ -253,13 +253,13 @@ static int hexval(char c)
 	return -1;
 }
 
-bool uuid_from_string(struct odb_uuid *u, const char *s)
+bool odb_uuid_from_string(struct odb_uuid *u, const char *s)
 {
 	size_t j = 0;
 
-	if (strlen(s) != UUID_LEN)
+	if (strlen(s) != ODB_UUID_LEN)
 		return false;
-	for (size_t i = 0; i < UUID_LEN;) {
+	for (size_t i = 0; i < ODB_UUID_LEN;) {
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (s[i++] != '-')
 				return false;
@@ -274,7 +274,7 @@ bool uuid_from_string(struct odb_uuid *u, const char *s)
 	return true;
 }
 
-void uuid_to_string(const struct odb_uuid *u, char out[UUID_LEN + 1])
+void odb_uuid_to_string(const struct odb_uuid *u, char out[ODB_UUID_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
@@ -288,7 +288,7 @@ void uuid_to_string(const struct odb_uuid *u, char out[UUID_LEN + 1])
 	out[o] = '\0';
 }
 
-uint32_t uuid_hash(const struct odb_uuid *u)
+uint32_t odb_uuid_hash(const struct odb_uuid *u)
 {
 	uint32_t h;
 
@@ -297,23 +297,23 @@ uint32_t uuid_hash(const struct odb_uuid *u)
 	return h;
 }
 
-bool uuid_equals(const struct odb_uuid *a, const struct odb_uuid *b)
+bool odb_uuid_equals(const struct odb_uuid *a, const struct odb_uuid *b)
 {
 	return !memcmp(a->b, b->b, 16);
 }
 
-int uuid_compare(const struct odb_uuid *a, const struct odb_uuid *b)
+int odb_uuid_compare(const struct odb_uuid *a, const struct odb_uuid *b)
 {
 	return memcmp(a->b, b->b, 16);
 }
 
-bool uuid_is_zero(const struct odb_uuid *u)
+bool odb_uuid_is_zero(const struct odb_uuid *u)
 {
 	static const struct odb_uuid zero;
-	return uuid_equals(u, &zero);
+	return odb_uuid_equals(u, &zero);
 }
 
-void uuid_gen_init(struct uuid_gen *g)
+void odb_uuid_gen_init(struct odb_uuid_gen *g)
 {
 	if (getrandom(g->s, sizeof g->s, 0) != sizeof g->s) {
 		struct timespec ts;
@@ -326,7 +326,7 @@ void uuid_gen_init(struct uuid_gen *g)
 }
 
 /* xorshift128+ */
-static uint64_t gen_next(struct uuid_gen *g)
+static uint64_t gen_next(struct odb_uuid_gen *g)
 {
 	uint64_t s1 = g->s[0];
 	const uint64_t s0 = g->s[1];
@@ -336,7 +336,7 @@ static uint64_t gen_next(struct uuid_gen *g)
 	return g->s[1] + s0;
 }
 
-void uuid_generate(struct uuid_gen *g, struct odb_uuid *u)
+void odb_uuid_generate(struct odb_uuid_gen *g, struct odb_uuid *u)
 {
 	uint64_t a = gen_next(g), b = gen_next(g);
 
@@ -372,7 +372,7 @@ json_t *odb_error(const char *error, const json_t *syntax, const char *fmt, ...)
 json_t *odb_error_prefix(json_t *err, const char *prefix)
 {
 	const char *d = json_string_value(json_object_get(err, "details"));
-	char *s = xasprintf("%s%s", prefix, d ? d : "");
+	char *s = odb_xasprintf("%s%s", prefix, d ? d : "");
 
 	json_object_set_new(err, "details", json_string(s));
 	free(s);

@@ -191,24 +191,24 @@ static int cmp_text(const void *a, const void *b)
 /* Replaces each UUID by "U<n>", numbered in order of first appearance. Returns new string. */
 static char *rename_uuids(const char *in)
 {
-	char seen[64][UUID_LEN + 1];
+	char seen[64][ODB_UUID_LEN + 1];
 	size_t n_seen = 0, o = 0, len = strlen(in);
 	char *out = malloc(len + 1);
 
 	for (size_t i = 0; i < len;) {
 		struct odb_uuid u;
-		char cand[UUID_LEN + 1];
-		if (len - i >= UUID_LEN) {
-			memcpy(cand, in + i, UUID_LEN);
-			cand[UUID_LEN] = '\0';
-			if (uuid_from_string(&u, cand)) {
+		char cand[ODB_UUID_LEN + 1];
+		if (len - i >= ODB_UUID_LEN) {
+			memcpy(cand, in + i, ODB_UUID_LEN);
+			cand[ODB_UUID_LEN] = '\0';
+			if (odb_uuid_from_string(&u, cand)) {
 				size_t k;
 				for (k = 0; k < n_seen && strcmp(seen[k], cand); k++)
 					;
 				if (k == n_seen && n_seen < 64)
 					strcpy(seen[n_seen++], cand);
 				o += (size_t)sprintf(out + o, "U%zu", k);
-				i += UUID_LEN;
+				i += ODB_UUID_LEN;
 				continue;
 			}
 		}
@@ -271,10 +271,10 @@ static char *substitute(struct ref_server *rs, const char *line, bool real)
 		char table[64], name[64], *end = strstr(p + 3, "@@\"");
 		assert_non_null(end);
 		assert_int_equal(sscanf(p + 3, "%63[A-Za-z_]:%63[A-Za-z0-9_-]", table, name), 2);
-		char *q =
-		    xasprintf("[{\"op\":\"select\",\"table\":\"%s\",\"where\":[[\"name\",\"==\","
-		              "\"%s\"]],\"columns\":[\"_uuid\"]}]",
-		              table, name);
+		char *q = odb_xasprintf(
+		    "[{\"op\":\"select\",\"table\":\"%s\",\"where\":[[\"name\",\"==\","
+		    "\"%s\"]],\"columns\":[\"_uuid\"]}]",
+		    table, name);
 		json_t *ops = json_loads(q, 0, NULL);
 		json_t *r = real ? ref_transact(rs, ops) : run(rs->env->db, q);
 		json_t *u = json_object_get(
@@ -282,7 +282,7 @@ static char *substitute(struct ref_server *rs, const char *line, bool real)
 		assert_non_null(u);
 		char *ut = dump(u);
 		*p = '\0';
-		char *n = xasprintf("%s%s%s", out, ut, end + 3);
+		char *n = odb_xasprintf("%s%s%s", out, ut, end + 3);
 		free(ut);
 		free(out);
 		out = n;

@@ -35,20 +35,20 @@ static void roundtrip(const struct odb_type *t, const char *text, const char *ex
 	char *s;
 
 	assert_non_null(j);
-	err = datum_from_json(&d, t, j, NULL, true);
+	err = odb_datum_from_json(&d, t, j, NULL, true);
 	if (err) {
 		s = dump(err);
 		fprintf(stderr, "%s: %s\n", text, s);
 		free(s);
 	}
 	assert_null(err);
-	out = datum_to_json(&d, t);
+	out = odb_datum_to_json(&d, t);
 	s = dump(out);
 	assert_string_equal(s, expect ? expect : text);
 	free(s);
 	json_decref(out);
 	json_decref(j);
-	datum_destroy(&d, t);
+	odb_datum_destroy(&d, t);
 }
 
 static const char *parse_error(const struct odb_type *t, const char *text, bool check)
@@ -58,10 +58,10 @@ static const char *parse_error(const struct odb_type *t, const char *text, bool 
 	struct odb_datum d;
 
 	assert_non_null(j);
-	err = datum_from_json(&d, t, j, NULL, check);
+	err = odb_datum_from_json(&d, t, j, NULL, check);
 	json_decref(j);
 	if (!err) {
-		datum_destroy(&d, t);
+		odb_datum_destroy(&d, t);
 		return NULL;
 	}
 	snprintf(buf, sizeof buf, "%s", json_string_value(json_object_get(err, "error")));
@@ -113,9 +113,9 @@ static void test_json_notation(void **state)
 	/* Replay keeps a database readable: duplicates are dropped, not an error. */
 	json_t *dj = json_loads("[\"set\",[\"b\",\"a\",\"b\"]]", 0, NULL);
 	struct odb_datum dd;
-	assert_null(datum_from_json_replay(&dd, &ts, dj));
+	assert_null(odb_datum_from_json_replay(&dd, &ts, dj));
 	assert_int_equal(dd.n, 2);
-	datum_destroy(&dd, &ts);
+	odb_datum_destroy(&dd, &ts);
 	json_decref(dj);
 	assert_string_equal(parse_error(&tm, "[\"map\",[[\"a\",\"b\"]]]", true), "syntax error");
 	assert_string_equal(parse_error(&tm, "\"a\"", true), "syntax error");
@@ -137,12 +137,12 @@ static void test_constraints(void **state)
 	assert_string_equal(parse_error(&ti, "11", true), "constraint violation");
 	assert_null(parse_error(&ti, "11", false));
 	a.i = -1;
-	err = atom_check_constraints(&a, &ti.key);
+	err = odb_atom_check_constraints(&a, &ti.key);
 	assert_string_equal(json_string_value(json_object_get(err, "details")),
 	                    "-1 is not in the valid range 0 to 10 (inclusive)");
 	json_decref(err);
 	ti.key.max_int = INT64_MAX;
-	err = atom_check_constraints(&a, &ti.key);
+	err = odb_atom_check_constraints(&a, &ti.key);
 	assert_string_equal(json_string_value(json_object_get(err, "details")),
 	                    "-1 is less than minimum allowed value 0");
 	json_decref(err);
@@ -162,20 +162,20 @@ static void test_constraints(void **state)
 	struct odb_type et = make_type(ODB_STRING, ODB_VOID, 1, ODB_UNLIMITED);
 	struct odb_datum ev;
 	json_t *ej = json_loads("[\"set\",[\"red\",\"green\"]]", 0, NULL);
-	assert_null(datum_from_json(&ev, &et, ej, NULL, true));
+	assert_null(odb_datum_from_json(&ev, &et, ej, NULL, true));
 	json_decref(ej);
 	ts.key.min_len = 0;
 	ts.key.max_len = ULONG_MAX;
 	ts.key.enum_vals = &ev;
 	assert_null(parse_error(&ts, "\"green\"", true));
 	assert_string_equal(parse_error(&ts, "\"blue\"", true), "constraint violation");
-	datum_destroy(&ev, &et);
+	odb_datum_destroy(&ev, &et);
 
 	/* size */
 	struct odb_type set = make_type(ODB_INTEGER, ODB_VOID, 1, 2);
 	struct odb_datum d;
-	datum_init_empty(&d);
-	err = datum_check_size(&d, &set, "set");
+	odb_datum_init_empty(&d);
+	err = odb_datum_check_size(&d, &set, "set");
 	assert_string_equal(json_string_value(json_object_get(err, "error")),
 	                    "constraint violation");
 	json_decref(err);
@@ -189,138 +189,139 @@ static void test_datum_ops(void **state)
 	union odb_atom k, v;
 	(void)state;
 
-	datum_init_empty(&a);
+	odb_datum_init_empty(&a);
 	for (int i = 50; i > 0; i--) {
 		char buf[8];
 		snprintf(buf, sizeof buf, "s%02d", i % 40);
 		k.s = strdup(buf);
-		datum_append(&a, &ts, &k, NULL);
+		odb_datum_append(&a, &ts, &k, NULL);
 	}
-	assert_false(datum_sort(&a, &ts)); /* duplicates present */
-	datum_sort_unique(&a, &ts);
+	assert_false(odb_datum_sort(&a, &ts)); /* duplicates present */
+	odb_datum_sort_unique(&a, &ts);
 	assert_int_equal(a.n, 40);
 	for (unsigned i = 1; i < a.n; i++)
 		assert_true(strcmp(a.keys[i - 1].s, a.keys[i].s) < 0);
 	k.s = "s17";
-	assert_int_equal(datum_find_key(&a, &ts, &k), 17);
+	assert_int_equal(odb_datum_find_key(&a, &ts, &k), 17);
 	k.s = "zzz";
-	assert_int_equal(datum_find_key(&a, &ts, &k), -1);
-	datum_clone(&b, &a, &ts);
-	assert_true(datum_equals(&a, &b, &ts));
-	assert_int_equal(datum_hash(&a, &ts, 1), datum_hash(&b, &ts, 1));
-	datum_remove_at(&b, &ts, 0);
+	assert_int_equal(odb_datum_find_key(&a, &ts, &k), -1);
+	odb_datum_clone(&b, &a, &ts);
+	assert_true(odb_datum_equals(&a, &b, &ts));
+	assert_int_equal(odb_datum_hash(&a, &ts, 1), odb_datum_hash(&b, &ts, 1));
+	odb_datum_remove_at(&b, &ts, 0);
 	assert_int_equal(b.n, 39);
-	assert_false(datum_equals(&a, &b, &ts));
-	assert_true(datum_compare(&a, &b, &ts) < 0); /* "s00" < "s01" */
+	assert_false(odb_datum_equals(&a, &b, &ts));
+	assert_true(odb_datum_compare(&a, &b, &ts) < 0); /* "s00" < "s01" */
 	k.s = strdup("a");
-	datum_append(&b, &ts, &k, NULL);
-	assert_true(datum_sort(&b, &ts));
+	odb_datum_append(&b, &ts, &k, NULL);
+	assert_true(odb_datum_sort(&b, &ts));
 	assert_string_equal(b.keys[0].s, "a");
-	datum_destroy(&a, &ts);
-	datum_destroy(&b, &ts);
+	odb_datum_destroy(&a, &ts);
+	odb_datum_destroy(&b, &ts);
 
-	datum_init_empty(&c);
+	odb_datum_init_empty(&c);
 	k.i = 3;
 	v.r = 0.5;
-	datum_append(&c, &tm, &k, &v);
+	odb_datum_append(&c, &tm, &k, &v);
 	k.i = 1;
 	v.r = 1.5;
-	datum_append(&c, &tm, &k, &v);
-	assert_true(datum_sort(&c, &tm));
+	odb_datum_append(&c, &tm, &k, &v);
+	assert_true(odb_datum_sort(&c, &tm));
 	assert_int_equal(c.keys[0].i, 1);
 	assert_true(c.values[0].r == 1.5);
-	datum_destroy(&c, &tm);
+	odb_datum_destroy(&c, &tm);
 
 	/* Defaults. */
 	struct odb_type one = make_type(ODB_STRING, ODB_VOID, 1, 1);
-	datum_init_default(&c, &one);
+	odb_datum_init_default(&c, &one);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.keys[0].s, "");
-	datum_destroy(&c, &one);
-	datum_init_default(&c, &ts);
+	odb_datum_destroy(&c, &one);
+	odb_datum_init_default(&c, &ts);
 	assert_int_equal(c.n, 0);
 }
 
 static void test_util(void **state)
 {
 	struct odb_uuid u, w;
-	char buf[UUID_LEN + 1];
-	struct uuid_gen g;
+	char buf[ODB_UUID_LEN + 1];
+	struct odb_uuid_gen g;
 	(void)state;
 
-	assert_int_equal(crc32_update(0, "123456789", 9), 0xcbf43926u);
-	assert_true(uuid_from_string(&u, "01234567-89AB-4def-8123-456789abcdef"));
-	uuid_to_string(&u, buf);
+	assert_int_equal(odb_crc32_update(0, "123456789", 9), 0xcbf43926u);
+	assert_true(odb_uuid_from_string(&u, "01234567-89AB-4def-8123-456789abcdef"));
+	odb_uuid_to_string(&u, buf);
 	assert_string_equal(buf, "01234567-89ab-4def-8123-456789abcdef");
-	assert_false(uuid_from_string(&u, "01234567-89ab-4def-8123-456789abcde"));
-	assert_false(uuid_from_string(&u, "01234567x89ab-4def-8123-456789abcdef"));
-	assert_false(uuid_from_string(&u, "0123456g-89ab-4def-8123-456789abcdef"));
-	uuid_gen_init(&g);
-	uuid_generate(&g, &u);
-	uuid_generate(&g, &w);
-	assert_false(uuid_equals(&u, &w));
-	uuid_to_string(&u, buf);
+	assert_false(odb_uuid_from_string(&u, "01234567-89ab-4def-8123-456789abcde"));
+	assert_false(odb_uuid_from_string(&u, "01234567x89ab-4def-8123-456789abcdef"));
+	assert_false(odb_uuid_from_string(&u, "0123456g-89ab-4def-8123-456789abcdef"));
+	odb_uuid_gen_init(&g);
+	odb_uuid_generate(&g, &u);
+	odb_uuid_generate(&g, &w);
+	assert_false(odb_uuid_equals(&u, &w));
+	odb_uuid_to_string(&u, buf);
 	assert_int_equal(buf[14], '4'); /* version 4 */
 
 	/* Hash map: insert, find, iterate with removal. */
 	struct item {
-		struct hmap_node node;
+		struct odb_hmap_node node;
 		int v;
 	} items[1000];
-	struct hmap m;
-	struct hmap_iter it;
+	struct odb_hmap m;
+	struct odb_hmap_iter it;
 	size_t n = 0;
-	hmap_init(&m);
+	odb_hmap_init(&m);
 	for (int i = 0; i < 1000; i++) {
 		items[i].v = i;
-		hmap_insert(&m, &items[i].node, hash_add64(0, (uint64_t)i));
+		odb_hmap_insert(&m, &items[i].node, odb_hash_add64(0, (uint64_t)i));
 	}
 	assert_int_equal(m.n, 1000);
-	for (struct hmap_node *p = hmap_first_with_hash(&m, hash_add64(0, 777)); p;
-	     p = hmap_next_with_hash(p))
-		if (CONTAINER_OF(p, struct item, node)->v == 777)
+	for (struct odb_hmap_node *p = odb_hmap_first_with_hash(&m, odb_hash_add64(0, 777)); p;
+	     p = odb_hmap_next_with_hash(p))
+		if (ODB_CONTAINER_OF(p, struct item, node)->v == 777)
 			n++;
 	assert_int_equal(n, 1);
 	n = 0;
-	for (struct hmap_node *p = hmap_iter_first(&m, &it); p; p = hmap_iter_next(&m, &it)) {
-		if (CONTAINER_OF(p, struct item, node)->v % 2)
-			hmap_remove(&m, p);
+	for (struct odb_hmap_node *p = odb_hmap_iter_first(&m, &it); p;
+	     p = odb_hmap_iter_next(&m, &it)) {
+		if (ODB_CONTAINER_OF(p, struct item, node)->v % 2)
+			odb_hmap_remove(&m, p);
 		n++;
 	}
 	assert_int_equal(n, 1000);
 	assert_int_equal(m.n, 500);
-	hmap_destroy(&m);
+	odb_hmap_destroy(&m);
 }
 
 static void test_rows(void **state)
 {
 	char *err = NULL;
 	json_t *sj = json_loads(TEST_SCHEMA, 0, NULL);
-	struct odb_schema *s = schema_from_json(sj, &err);
-	const struct odb_table_schema *p = schema_find_table(s, "Parent");
+	struct odb_schema *s = odb_schema_from_json(sj, &err);
+	const struct odb_table_schema *p = odb_schema_find_table(s, "Parent");
 	struct odb_uuid u;
 	struct odb_row *row, *copy;
 	json_t *j;
 	(void)state;
 
 	json_decref(sj);
-	uuid_from_string(&u, "01234567-89ab-4def-8123-456789abcdef");
-	row = row_create(p, &u);
-	j = row_to_json(row);
+	odb_uuid_from_string(&u, "01234567-89ab-4def-8123-456789abcdef");
+	row = odb_row_create(p, &u);
+	j = odb_row_to_json(row);
 	assert_null(json_object_get(j, "_uuid"));
 	assert_non_null(json_object_get(j, "_version"));
 	assert_int_equal(json_object_size(j), p->n_columns - 1);
-	copy = row_from_json(p, &u, j, &err);
+	copy = odb_row_from_json(p, &u, j, &err);
 	assert_non_null(copy);
-	assert_true(row_equals(row, copy));
-	row_destroy(copy);
+	assert_true(odb_row_equals(row, copy));
+	odb_row_destroy(copy);
 	json_object_set_new(j, "bogus", json_integer(1));
-	assert_null(row_from_json(p, &u, j, &err));
+	assert_null(odb_row_from_json(p, &u, j, &err));
 	assert_non_null(err);
 	free(err);
 	json_decref(j);
-	row_destroy(row);
-	schema_destroy(s);
+	odb_row_destroy(row);
+	odb_schema_destroy(s);
 }
 
 int main(void)

@@ -16,43 +16,43 @@
 
 #include "../jsonrpc.h"
 
-static void feed_str(struct jrpc_framer *f, const char *s)
+static void feed_str(struct odb_jrpc_framer *f, const char *s)
 {
-	assert_int_equal(jrpc_framer_feed(f, s, strlen(s)), 0);
+	assert_int_equal(odb_jrpc_framer_feed(f, s, strlen(s)), 0);
 }
 
-static json_t *next_ok(struct jrpc_framer *f)
+static json_t *next_ok(struct odb_jrpc_framer *f)
 {
 	json_t *m = NULL;
 	char *err = NULL;
 
-	assert_int_equal(jrpc_framer_next(f, &m, &err), 1);
+	assert_int_equal(odb_jrpc_framer_next(f, &m, &err), 1);
 	assert_null(err);
 	assert_non_null(m);
 	return m;
 }
 
-static void expect_none(struct jrpc_framer *f)
+static void expect_none(struct odb_jrpc_framer *f)
 {
 	json_t *m = (json_t *)1;
 
-	assert_int_equal(jrpc_framer_next(f, &m, NULL), 0);
+	assert_int_equal(odb_jrpc_framer_next(f, &m, NULL), 0);
 	assert_null(m);
 }
 
 static void test_partial_byte_by_byte(void **state)
 {
 	const char *msg = "{\"id\":1,\"method\":\"echo\",\"params\":[\"a}\\\"]\",[1,{}]]}";
-	struct jrpc_framer f;
+	struct odb_jrpc_framer f;
 	json_t *m;
 
 	(void)state;
-	jrpc_framer_init(&f, 1 << 20);
+	odb_jrpc_framer_init(&f, 1 << 20);
 	for (size_t i = 0; i + 1 < strlen(msg); i++) {
-		assert_int_equal(jrpc_framer_feed(&f, msg + i, 1), 0);
+		assert_int_equal(odb_jrpc_framer_feed(&f, msg + i, 1), 0);
 		expect_none(&f);
 	}
-	assert_int_equal(jrpc_framer_feed(&f, msg + strlen(msg) - 1, 1), 0);
+	assert_int_equal(odb_jrpc_framer_feed(&f, msg + strlen(msg) - 1, 1), 0);
 	m = next_ok(&f);
 	assert_string_equal(json_string_value(json_object_get(m, "method")), "echo");
 	/* The string held '}' and an escaped quote: both must be inside the value. */
@@ -60,17 +60,17 @@ static void test_partial_byte_by_byte(void **state)
 	                    "a}\"]");
 	json_decref(m);
 	expect_none(&f);
-	assert_int_equal(jrpc_framer_pending(&f), 0);
-	jrpc_framer_destroy(&f);
+	assert_int_equal(odb_jrpc_framer_pending(&f), 0);
+	odb_jrpc_framer_destroy(&f);
 }
 
 static void test_several_in_one_read(void **state)
 {
-	struct jrpc_framer f;
+	struct odb_jrpc_framer f;
 	json_t *m;
 
 	(void)state;
-	jrpc_framer_init(&f, 1 << 20);
+	odb_jrpc_framer_init(&f, 1 << 20);
 	feed_str(&f, "{\"id\":1}{\"id\":2}\n  [3] {\"id\":\"x\\\\\"}{\"id\":");
 	m = next_ok(&f);
 	assert_int_equal(json_integer_value(json_object_get(m, "id")), 1);
@@ -90,12 +90,12 @@ static void test_several_in_one_read(void **state)
 	assert_int_equal(json_integer_value(json_object_get(m, "id")), 5);
 	json_decref(m);
 	expect_none(&f);
-	jrpc_framer_destroy(&f);
+	odb_jrpc_framer_destroy(&f);
 }
 
 static void test_many_small_in_one_feed(void **state)
 {
-	struct jrpc_framer f;
+	struct odb_jrpc_framer f;
 	char *buf = malloc(20 * 10000 + 1), *p = buf;
 	int n = 0;
 	json_t *m;
@@ -103,35 +103,35 @@ static void test_many_small_in_one_feed(void **state)
 	(void)state;
 	for (int i = 0; i < 10000; i++)
 		p += sprintf(p, "{\"id\":%d} ", i);
-	jrpc_framer_init(&f, 1 << 20);
+	odb_jrpc_framer_init(&f, 1 << 20);
 	feed_str(&f, buf);
-	while (jrpc_framer_next(&f, &m, NULL) == 1) {
+	while (odb_jrpc_framer_next(&f, &m, NULL) == 1) {
 		assert_int_equal(json_integer_value(json_object_get(m, "id")), n);
 		json_decref(m);
 		n++;
 	}
 	assert_int_equal(n, 10000);
-	assert_int_equal(jrpc_framer_pending(&f), 0);
+	assert_int_equal(odb_jrpc_framer_pending(&f), 0);
 	/* The buffer is reused after everything was consumed. */
 	feed_str(&f, "{\"id\":-1}");
 	m = next_ok(&f);
 	assert_int_equal(json_integer_value(json_object_get(m, "id")), -1);
 	json_decref(m);
-	jrpc_framer_destroy(&f);
+	odb_jrpc_framer_destroy(&f);
 	free(buf);
 }
 
 static void test_whitespace_only(void **state)
 {
-	struct jrpc_framer f;
+	struct odb_jrpc_framer f;
 
 	(void)state;
-	jrpc_framer_init(&f, 64);
+	odb_jrpc_framer_init(&f, 64);
 	for (int i = 0; i < 1000; i++)
 		feed_str(&f, " \n\t\r");
 	expect_none(&f);
-	assert_int_equal(jrpc_framer_pending(&f), 0); /* whitespace is not kept */
-	jrpc_framer_destroy(&f);
+	assert_int_equal(odb_jrpc_framer_pending(&f), 0); /* whitespace is not kept */
+	odb_jrpc_framer_destroy(&f);
 }
 
 static void test_invalid_json(void **state)
@@ -148,76 +148,76 @@ static void test_invalid_json(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct jrpc_framer f;
+		struct odb_jrpc_framer f;
 		json_t *m = NULL;
 		char *err = NULL;
 
-		jrpc_framer_init(&f, 1 << 20);
+		odb_jrpc_framer_init(&f, 1 << 20);
 		feed_str(&f, bad[i]);
-		assert_int_equal(jrpc_framer_next(&f, &m, &err), -EPROTO);
+		assert_int_equal(odb_jrpc_framer_next(&f, &m, &err), -EPROTO);
 		assert_null(m);
 		assert_non_null(err);
 		free(err);
-		jrpc_framer_destroy(&f);
+		odb_jrpc_framer_destroy(&f);
 	}
 }
 
 static void test_good_then_bad(void **state)
 {
-	struct jrpc_framer f;
+	struct odb_jrpc_framer f;
 	json_t *m;
 	char *err = NULL;
 
 	(void)state;
-	jrpc_framer_init(&f, 1 << 20);
+	odb_jrpc_framer_init(&f, 1 << 20);
 	feed_str(&f, "{\"ok\":true} xyz");
 	m = next_ok(&f);
 	assert_true(json_is_true(json_object_get(m, "ok")));
 	json_decref(m);
-	assert_int_equal(jrpc_framer_next(&f, &m, &err), -EPROTO);
+	assert_int_equal(odb_jrpc_framer_next(&f, &m, &err), -EPROTO);
 	free(err);
-	jrpc_framer_destroy(&f);
+	odb_jrpc_framer_destroy(&f);
 }
 
 static void test_too_large(void **state)
 {
-	struct jrpc_framer f;
+	struct odb_jrpc_framer f;
 	char chunk[1000];
 	json_t *m = NULL;
 	char *err = NULL;
 	int r = 0;
 
 	(void)state;
-	jrpc_framer_init(&f, 4096);
+	odb_jrpc_framer_init(&f, 4096);
 	feed_str(&f, "{\"s\":\"");
 	memset(chunk, 'a', sizeof(chunk));
 	/* Never completes: the framer must refuse once past the limit, not buffer forever. */
 	for (int i = 0; i < 100 && r == 0; i++) {
-		assert_int_equal(jrpc_framer_feed(&f, chunk, sizeof(chunk)), 0);
-		r = jrpc_framer_next(&f, &m, &err);
+		assert_int_equal(odb_jrpc_framer_feed(&f, chunk, sizeof(chunk)), 0);
+		r = odb_jrpc_framer_next(&f, &m, &err);
 	}
 	assert_int_equal(r, -EMSGSIZE);
-	assert_true(jrpc_framer_pending(&f) < 4096 + 2 * sizeof(chunk));
+	assert_true(odb_jrpc_framer_pending(&f) < 4096 + 2 * sizeof(chunk));
 	free(err);
-	jrpc_framer_destroy(&f);
+	odb_jrpc_framer_destroy(&f);
 }
 
 static void test_limit_exact(void **state)
 {
-	struct jrpc_framer f;
+	struct odb_jrpc_framer f;
 	json_t *m;
 
 	(void)state;
-	jrpc_framer_init(&f, 10);
+	odb_jrpc_framer_init(&f, 10);
 	feed_str(&f, "{\"a\":1234}"); /* exactly 10 bytes: accepted */
 	m = next_ok(&f);
 	json_decref(m);
-	jrpc_framer_destroy(&f);
+	odb_jrpc_framer_destroy(&f);
 }
 
 static void test_too_deep(void **state)
 {
-	struct jrpc_framer f;
+	struct odb_jrpc_framer f;
 	json_t *m = NULL;
 	char *err = NULL;
 	char *deep = malloc(100001);
@@ -225,113 +225,113 @@ static void test_too_deep(void **state)
 	(void)state;
 	memset(deep, '[', 100000);
 	deep[100000] = '\0';
-	jrpc_framer_init(&f, 1 << 20);
+	odb_jrpc_framer_init(&f, 1 << 20);
 	feed_str(&f, deep);
-	assert_int_equal(jrpc_framer_next(&f, &m, &err), -ELOOP);
+	assert_int_equal(odb_jrpc_framer_next(&f, &m, &err), -ELOOP);
 	free(err);
-	jrpc_framer_destroy(&f);
+	odb_jrpc_framer_destroy(&f);
 	free(deep);
 }
 
 static void test_depth_allowed(void **state)
 {
-	char buf[2 * JRPC_MAX_DEPTH + 1];
-	struct jrpc_framer f;
+	char buf[2 * ODB_JRPC_MAX_DEPTH + 1];
+	struct odb_jrpc_framer f;
 	json_t *m;
 
 	(void)state;
-	memset(buf, '[', JRPC_MAX_DEPTH);
-	memset(buf + JRPC_MAX_DEPTH, ']', JRPC_MAX_DEPTH);
-	buf[2 * JRPC_MAX_DEPTH] = '\0';
-	jrpc_framer_init(&f, 1 << 20);
+	memset(buf, '[', ODB_JRPC_MAX_DEPTH);
+	memset(buf + ODB_JRPC_MAX_DEPTH, ']', ODB_JRPC_MAX_DEPTH);
+	buf[2 * ODB_JRPC_MAX_DEPTH] = '\0';
+	odb_jrpc_framer_init(&f, 1 << 20);
 	feed_str(&f, buf);
 	m = next_ok(&f);
 	json_decref(m);
-	jrpc_framer_destroy(&f);
+	odb_jrpc_framer_destroy(&f);
 }
 
 static void test_utf8_and_brackets_in_strings(void **state)
 {
-	struct jrpc_framer f;
+	struct odb_jrpc_framer f;
 	json_t *m;
 
 	(void)state;
-	jrpc_framer_init(&f, 1 << 20);
+	odb_jrpc_framer_init(&f, 1 << 20);
 	feed_str(&f, "{\"k\":\"{[\\\\\\\"]}\xc3\xa9\"}");
 	m = next_ok(&f);
 	assert_string_equal(json_string_value(json_object_get(m, "k")), "{[\\\"]}\xc3\xa9");
 	json_decref(m);
-	jrpc_framer_destroy(&f);
+	odb_jrpc_framer_destroy(&f);
 }
 
 static void test_conn_roundtrip(void **state)
 {
-	struct jrpc_conn *a, *b;
+	struct odb_jrpc_conn *a, *b;
 	int sv[2];
 	json_t *msg, *got = NULL, *params, *id, *err, *empty;
 	long n;
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	a = jrpc_conn_create(sv[0], 1 << 20, 1 << 20);
-	b = jrpc_conn_create(sv[1], 1 << 20, 1 << 20);
+	a = odb_jrpc_conn_create(sv[0], 1 << 20, 1 << 20);
+	b = odb_jrpc_conn_create(sv[1], 1 << 20, 1 << 20);
 	/* The constructors borrow their arguments. */
 	params = json_pack("[i]", 7);
 	id = json_integer(3);
 	err = json_string("unknown method");
 	empty = json_object();
-	msg = jrpc_make_request("echo", params, id);
-	assert_int_equal(jrpc_conn_send(a, msg), 0);
-	assert_int_equal(jrpc_conn_send(a, msg), 0);
-	assert_true(jrpc_conn_backlog(a) > 0);
-	assert_int_equal(jrpc_conn_flush(a), 0);
-	assert_int_equal(jrpc_conn_backlog(a), 0);
-	n = jrpc_conn_recv(b, 1 << 20);
+	msg = odb_jrpc_make_request("echo", params, id);
+	assert_int_equal(odb_jrpc_conn_send(a, msg), 0);
+	assert_int_equal(odb_jrpc_conn_send(a, msg), 0);
+	assert_true(odb_jrpc_conn_backlog(a) > 0);
+	assert_int_equal(odb_jrpc_conn_flush(a), 0);
+	assert_int_equal(odb_jrpc_conn_backlog(a), 0);
+	n = odb_jrpc_conn_recv(b, 1 << 20);
 	assert_true(n > 0);
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(jrpc_framer_next(&b->in, &got, NULL), 1);
+		assert_int_equal(odb_jrpc_framer_next(&b->in, &got, NULL), 1);
 		assert_true(json_equal(got, msg));
 		json_decref(got);
 	}
 	/* Reply / error constructors follow JSON-RPC 1.0. */
-	got = jrpc_make_error(err, id);
+	got = odb_jrpc_make_error(err, id);
 	assert_true(json_is_null(json_object_get(got, "result")));
 	assert_string_equal(json_string_value(json_object_get(got, "error")), "unknown method");
 	json_decref(got);
-	got = jrpc_make_reply(empty, id);
+	got = odb_jrpc_make_reply(empty, id);
 	assert_true(json_is_null(json_object_get(got, "error")));
 	json_decref(got);
 	close(sv[0]);
 	a->fd = -1;
-	jrpc_conn_recv(b, 1 << 20);
+	odb_jrpc_conn_recv(b, 1 << 20);
 	assert_true(b->eof);
 	json_decref(msg);
 	json_decref(params);
 	json_decref(id);
 	json_decref(err);
 	json_decref(empty);
-	jrpc_conn_destroy(a);
-	jrpc_conn_destroy(b);
+	odb_jrpc_conn_destroy(a);
+	odb_jrpc_conn_destroy(b);
 }
 
 static void test_conn_backlog_cap(void **state)
 {
-	struct jrpc_conn *a;
+	struct odb_jrpc_conn *a;
 	int sv[2], r = 0;
 	json_t *msg;
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	a = jrpc_conn_create(sv[0], 1 << 20, 8192);
+	a = odb_jrpc_conn_create(sv[0], 1 << 20, 8192);
 	msg = json_pack("{s:s}", "x", "0123456789012345678901234567890123456789");
 	/* Nobody reads sv[1] and we never flush: the cap must trip. */
 	for (int i = 0; i < 1000 && r == 0; i++)
-		r = jrpc_conn_send(a, msg);
+		r = odb_jrpc_conn_send(a, msg);
 	assert_int_equal(r, -ENOBUFS);
 	assert_int_equal(a->error, -ENOBUFS);
-	assert_true(jrpc_conn_backlog(a) <= 8192);
+	assert_true(odb_jrpc_conn_backlog(a) <= 8192);
 	json_decref(msg);
-	jrpc_conn_destroy(a);
+	odb_jrpc_conn_destroy(a);
 	close(sv[1]);
 }
 

@@ -27,80 +27,80 @@ static void record(void *aux, void *owner, const char *method, const char *name)
 static void test_lock_queue(void **state)
 {
 	struct note_log log = {""};
-	struct lock_table lt;
+	struct odb_lock_table lt;
 	char a[] = "A", b[] = "B", c[] = "C";
 
 	(void)state;
-	lock_table_init(&lt, record, &log);
-	assert_int_equal(lock_lock(&lt, "x", a), 1);
-	assert_int_equal(lock_lock(&lt, "x", b), 0);
-	assert_int_equal(lock_lock(&lt, "x", c), 0);
-	assert_int_equal(lock_lock(&lt, "x", b), -EEXIST);
-	assert_int_equal(lock_lock(&lt, "y", b), 1); /* other lock, independent */
-	assert_true(lock_is_owner(&lt, "x", a));
-	assert_false(lock_is_owner(&lt, "x", b));
+	odb_lock_table_init(&lt, record, &log);
+	assert_int_equal(odb_lock_lock(&lt, "x", a), 1);
+	assert_int_equal(odb_lock_lock(&lt, "x", b), 0);
+	assert_int_equal(odb_lock_lock(&lt, "x", c), 0);
+	assert_int_equal(odb_lock_lock(&lt, "x", b), -EEXIST);
+	assert_int_equal(odb_lock_lock(&lt, "y", b), 1); /* other lock, independent */
+	assert_true(odb_lock_is_owner(&lt, "x", a));
+	assert_false(odb_lock_is_owner(&lt, "x", b));
 	assert_string_equal(log.text, "");
-	assert_int_equal(lock_unlock(&lt, "x", a), 0);
+	assert_int_equal(odb_lock_unlock(&lt, "x", a), 0);
 	assert_string_equal(log.text, "B:locked:x ");
-	assert_true(lock_is_owner(&lt, "x", b));
+	assert_true(odb_lock_is_owner(&lt, "x", b));
 	/* A waiter leaving does not notify anybody. */
-	assert_int_equal(lock_unlock(&lt, "x", c), 0);
+	assert_int_equal(odb_lock_unlock(&lt, "x", c), 0);
 	assert_string_equal(log.text, "B:locked:x ");
-	assert_int_equal(lock_unlock(&lt, "x", c), -ENOENT);
-	assert_int_equal(lock_unlock(&lt, "nope", c), -ENOENT);
-	lock_table_destroy(&lt);
+	assert_int_equal(odb_lock_unlock(&lt, "x", c), -ENOENT);
+	assert_int_equal(odb_lock_unlock(&lt, "nope", c), -ENOENT);
+	odb_lock_table_destroy(&lt);
 }
 
 static void test_steal(void **state)
 {
 	struct note_log log = {""};
-	struct lock_table lt;
+	struct odb_lock_table lt;
 	char a[] = "A", b[] = "B";
 
 	(void)state;
-	lock_table_init(&lt, record, &log);
-	assert_int_equal(lock_lock(&lt, "x", a), 1);
-	assert_int_equal(lock_steal(&lt, "x", b), 1);
+	odb_lock_table_init(&lt, record, &log);
+	assert_int_equal(odb_lock_lock(&lt, "x", a), 1);
+	assert_int_equal(odb_lock_steal(&lt, "x", b), 1);
 	assert_string_equal(log.text, "A:stolen:x ");
-	assert_true(lock_is_owner(&lt, "x", b));
-	assert_int_equal(lock_steal(&lt, "x", b), -EEXIST);
+	assert_true(odb_lock_is_owner(&lt, "x", b));
+	assert_int_equal(odb_lock_steal(&lt, "x", b), -EEXIST);
 	/* The victim stays queued and gets the lock back when the thief lets go. */
-	assert_int_equal(lock_unlock(&lt, "x", b), 0);
+	assert_int_equal(odb_lock_unlock(&lt, "x", b), 0);
 	assert_string_equal(log.text, "A:stolen:x A:locked:x ");
-	assert_true(lock_is_owner(&lt, "x", a));
+	assert_true(odb_lock_is_owner(&lt, "x", a));
 	/* Stealing a free lock notifies nobody. */
-	assert_int_equal(lock_steal(&lt, "free", b), 1);
+	assert_int_equal(odb_lock_steal(&lt, "free", b), 1);
 	assert_string_equal(log.text, "A:stolen:x A:locked:x ");
 	assert_int_equal(lt.n_steals, 1);
-	lock_table_destroy(&lt);
+	odb_lock_table_destroy(&lt);
 }
 
 static void test_release_all(void **state)
 {
 	struct note_log log = {""};
-	struct lock_table lt;
+	struct odb_lock_table lt;
 	char a[] = "A", b[] = "B";
 	char name[16];
 
 	(void)state;
-	lock_table_init(&lt, record, &log);
+	odb_lock_table_init(&lt, record, &log);
 	for (int i = 0; i < 20; i++) {
 		snprintf(name, sizeof(name), "l%d", i);
-		assert_int_equal(lock_lock(&lt, name, a), 1);
+		assert_int_equal(odb_lock_lock(&lt, name, a), 1);
 		if (i % 2)
-			assert_int_equal(lock_lock(&lt, name, b), 0);
+			assert_int_equal(odb_lock_lock(&lt, name, b), 0);
 	}
-	lock_release_all(&lt, a);
+	odb_lock_release_all(&lt, a);
 	/* Only the 10 odd locks had B waiting: B now owns them, the others are gone. */
 	assert_int_equal(lt.n_locks, 10);
 	for (int i = 0; i < 20; i++) {
 		snprintf(name, sizeof(name), "l%d", i);
-		assert_int_equal(lock_is_owner(&lt, name, b), i % 2 == 1);
-		assert_false(lock_is_owner(&lt, name, a));
+		assert_int_equal(odb_lock_is_owner(&lt, name, b), i % 2 == 1);
+		assert_false(odb_lock_is_owner(&lt, name, a));
 	}
-	lock_release_all(&lt, b);
+	odb_lock_release_all(&lt, b);
 	assert_int_equal(lt.n_locks, 0);
-	lock_table_destroy(&lt);
+	odb_lock_table_destroy(&lt);
 }
 
 int main(void)

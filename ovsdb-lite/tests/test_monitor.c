@@ -85,13 +85,13 @@ static json_t *txn(struct fixture *fx, const char *ops_text, char *uuid)
 	return changes;
 }
 
-static struct monitor *mon(struct fixture *fx, enum monitor_version v, const char *req)
+static struct odb_monitor *mon(struct fixture *fx, enum odb_monitor_version v, const char *req)
 {
 	json_t *r = json_loads(req, 0, NULL), *err = NULL, *id = json_string("m");
-	struct monitor *m = NULL;
+	struct odb_monitor *m = NULL;
 
 	assert_non_null(r);
-	assert_int_equal(monitor_create(fx->db, v, id, r, &m, &err), 0);
+	assert_int_equal(odb_monitor_create(fx->db, v, id, r, &m, &err), 0);
 	assert_null(err);
 	json_decref(r);
 	json_decref(id);
@@ -128,9 +128,10 @@ static void test_bad_requests(void **state)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		json_t *r = json_loads(bad[i][0], 0, NULL), *err = NULL;
-		struct monitor *m = NULL;
+		struct odb_monitor *m = NULL;
 
-		assert_int_equal(monitor_create(fx->db, MONITOR_V2, NULL, r, &m, &err), -EINVAL);
+		assert_int_equal(odb_monitor_create(fx->db, ODB_MONITOR_V2, NULL, r, &m, &err),
+		                 -EINVAL);
 		assert_null(m);
 		assert_string_equal(json_string_value(json_object_get(err, "error")),
 		                    "syntax error");
@@ -145,16 +146,17 @@ static void test_bad_requests(void **state)
 static void test_v1_updates(void **state)
 {
 	struct fixture *fx = *state;
-	struct monitor *m = mon(fx, MONITOR_V1, "{\"B\":{\"columns\":[\"name\",\"n\",\"tag\"]}}");
+	struct odb_monitor *m =
+	    mon(fx, ODB_MONITOR_V1, "{\"B\":{\"columns\":[\"name\",\"n\",\"tag\"]}}");
 	json_t *ch, *u;
 	char uuid[64], want[512];
 
-	u = monitor_initial(m, fx->db);
+	u = odb_monitor_initial(m, fx->db);
 	assert_json(u, "{}");
 	json_decref(u);
 	ch =
 	    txn(fx, "[{\"op\":\"insert\",\"table\":\"B\",\"row\":{\"name\":\"a\",\"n\":1}}]", uuid);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want),
 	         "{\"B\":{\"%s\":{\"new\":{\"name\":\"a\",\"n\":1,\"tag\":[\"set\",[]]}}}}", uuid);
 	assert_json(u, want);
@@ -162,7 +164,7 @@ static void test_v1_updates(void **state)
 	json_decref(ch);
 	/* Modify: "old" has only the changed column, "new" every monitored column. */
 	ch = txn(fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"n\":2}}]", NULL);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want),
 	         "{\"B\":{\"%s\":{\"old\":{\"n\":1},"
 	         "\"new\":{\"name\":\"a\",\"n\":2,\"tag\":[\"set\",[]]}}}}",
@@ -173,22 +175,22 @@ static void test_v1_updates(void **state)
 	/* A change to an unmonitored column produces nothing. */
 	ch = txn(fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"s\":\"x\"}}]",
 	         NULL);
-	assert_null(monitor_compose(m, ch));
+	assert_null(odb_monitor_compose(m, ch));
 	json_decref(ch);
 	ch = txn(fx, "[{\"op\":\"delete\",\"table\":\"B\",\"where\":[]}]", NULL);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want),
 	         "{\"B\":{\"%s\":{\"old\":{\"name\":\"a\",\"n\":2,\"tag\":[\"set\",[]]}}}}", uuid);
 	assert_json(u, want);
 	json_decref(u);
 	json_decref(ch);
-	monitor_destroy(m);
+	odb_monitor_destroy(m);
 }
 
 static void test_v2_updates(void **state)
 {
 	struct fixture *fx = *state;
-	struct monitor *m;
+	struct odb_monitor *m;
 	json_t *ch, *u;
 	char uuid[64], want[512];
 
@@ -197,8 +199,8 @@ static void test_v2_updates(void **state)
 	         "[\"x\",\"y\"]],\"m\":[\"map\",[[\"k1\",\"v1\"],[\"k2\",\"v2\"]]]}}]",
 	         uuid);
 	json_decref(ch);
-	m = mon(fx, MONITOR_V2, "{\"B\":[{\"columns\":[\"name\",\"n\",\"tag\",\"s\",\"m\"]}]}");
-	u = monitor_initial(m, fx->db);
+	m = mon(fx, ODB_MONITOR_V2, "{\"B\":[{\"columns\":[\"name\",\"n\",\"tag\",\"s\",\"m\"]}]}");
+	u = odb_monitor_initial(m, fx->db);
 	/* Defaults (n = 0, empty tag) are left out of initial rows. */
 	snprintf(want, sizeof(want),
 	         "{\"B\":{\"%s\":{\"initial\":{\"name\":\"a\",\"s\":[\"set\",[\"x\",\"y\"]],"
@@ -211,7 +213,7 @@ static void test_v2_updates(void **state)
 	         "\"s\":[\"set\",[\"y\",\"z\"]],\"m\":[\"map\",[[\"k1\",\"v1\"],[\"k2\",\"w\"],"
 	         "[\"k3\",\"v3\"]]]}}]",
 	         NULL);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	/* Sets: symmetric difference; maps: changed and added pairs with new values. */
 	snprintf(want, sizeof(want),
 	         "{\"B\":{\"%s\":{\"modify\":{\"n\":5,\"tag\":7,\"s\":[\"set\",[\"x\",\"z\"]],"
@@ -224,7 +226,7 @@ static void test_v2_updates(void **state)
 	 * cleared (like ovsdb-server). */
 	ch =
 	    txn(fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"tag\":9}}]", NULL);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"modify\":{\"tag\":9}}}}", uuid);
 	assert_json(u, want);
 	json_decref(u);
@@ -232,46 +234,46 @@ static void test_v2_updates(void **state)
 	ch = txn(
 	    fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"tag\":[\"set\",[]]}}]",
 	    NULL);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"modify\":{\"tag\":[\"set\",[]]}}}}", uuid);
 	assert_json(u, want);
 	json_decref(u);
 	json_decref(ch);
 	ch = txn(fx, "[{\"op\":\"delete\",\"table\":\"B\",\"where\":[]}]", NULL);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"delete\":null}}}", uuid);
 	assert_json(u, want);
 	json_decref(u);
 	json_decref(ch);
-	monitor_destroy(m);
+	odb_monitor_destroy(m);
 }
 
 static void test_select_and_where(void **state)
 {
 	struct fixture *fx = *state;
-	struct monitor *m = mon(fx, MONITOR_V2,
-	                        "{\"B\":{\"columns\":[\"name\",\"n\"],"
-	                        "\"where\":[[\"n\",\">=\",10]],"
-	                        "\"select\":{\"initial\":false,\"modify\":true}}}");
-	struct monitor *noins = mon(fx, MONITOR_V1,
-	                            "{\"B\":{\"columns\":[\"n\"],"
-	                            "\"select\":{\"insert\":false,\"delete\":false}}}");
+	struct odb_monitor *m = mon(fx, ODB_MONITOR_V2,
+	                            "{\"B\":{\"columns\":[\"name\",\"n\"],"
+	                            "\"where\":[[\"n\",\">=\",10]],"
+	                            "\"select\":{\"initial\":false,\"modify\":true}}}");
+	struct odb_monitor *noins = mon(fx, ODB_MONITOR_V1,
+	                                "{\"B\":{\"columns\":[\"n\"],"
+	                                "\"select\":{\"insert\":false,\"delete\":false}}}");
 	json_t *ch, *u;
 	char uuid[64], want[256];
 
 	ch =
 	    txn(fx, "[{\"op\":\"insert\",\"table\":\"B\",\"row\":{\"name\":\"w\",\"n\":1}}]", uuid);
-	assert_null(monitor_compose(m, ch));     /* does not match the condition */
-	assert_null(monitor_compose(noins, ch)); /* inserts not selected */
+	assert_null(odb_monitor_compose(m, ch));     /* does not match the condition */
+	assert_null(odb_monitor_compose(noins, ch)); /* inserts not selected */
 	json_decref(ch);
 	/* Entering the condition looks like an insert to the monitor. */
 	ch = txn(fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"n\":10}}]", NULL);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"insert\":{\"name\":\"w\",\"n\":10}}}}",
 	         uuid);
 	assert_json(u, want);
 	json_decref(u);
-	u = monitor_compose(noins, ch);
+	u = odb_monitor_compose(noins, ch);
 	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"old\":{\"n\":1},\"new\":{\"n\":10}}}}",
 	         uuid);
 	assert_json(u, want);
@@ -279,23 +281,23 @@ static void test_select_and_where(void **state)
 	json_decref(ch);
 	/* Leaving it looks like a delete. */
 	ch = txn(fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"n\":3}}]", NULL);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"delete\":null}}}", uuid);
 	assert_json(u, want);
 	json_decref(u);
 	json_decref(ch);
 	ch = txn(fx, "[{\"op\":\"delete\",\"table\":\"B\",\"where\":[]}]", NULL);
-	assert_null(monitor_compose(noins, ch)); /* deletes not selected */
+	assert_null(odb_monitor_compose(noins, ch)); /* deletes not selected */
 	json_decref(ch);
-	monitor_destroy(m);
-	monitor_destroy(noins);
+	odb_monitor_destroy(m);
+	odb_monitor_destroy(noins);
 }
 
 static void test_cond_change(void **state)
 {
 	struct fixture *fx = *state;
-	struct monitor *m =
-	    mon(fx, MONITOR_V2, "{\"B\":[{\"columns\":[\"name\"],\"where\":[[\"n\",\">=\",10]]}]}");
+	struct odb_monitor *m = mon(
+	    fx, ODB_MONITOR_V2, "{\"B\":[{\"columns\":[\"name\"],\"where\":[[\"n\",\">=\",10]]}]}");
 	const char *bad[] = {
 	    "{\"Nope\":[{\"where\":[true]}]}",
 	    "{\"B\":[{\"columns\":[\"n\"],\"where\":[true]}]}",
@@ -312,7 +314,8 @@ static void test_cond_change(void **state)
 	json_decref(ch);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		up = json_loads(bad[i], 0, NULL);
-		assert_int_equal(monitor_change_conditions(m, fx->db, up, &delta, &err), -EINVAL);
+		assert_int_equal(odb_monitor_change_conditions(m, fx->db, up, &delta, &err),
+		                 -EINVAL);
 		assert_null(delta);
 		assert_string_equal(json_string_value(json_object_get(err, "error")),
 		                    "syntax error");
@@ -321,7 +324,7 @@ static void test_cond_change(void **state)
 	}
 	/* Swap the condition: "lo" enters, "hi" leaves. */
 	up = json_loads("{\"B\":[{\"where\":[[\"n\",\"<\",10]]}]}", 0, NULL);
-	assert_int_equal(monitor_change_conditions(m, fx->db, up, &delta, &err), 0);
+	assert_int_equal(odb_monitor_change_conditions(m, fx->db, up, &delta, &err), 0);
 	snprintf(want, sizeof(want),
 	         "{\"B\":{\"%s\":{\"insert\":{\"name\":\"lo\"}},\"%s\":{\"delete\":null}}}", lo,
 	         hi);
@@ -331,17 +334,17 @@ static void test_cond_change(void **state)
 	/* The new condition is the one used for later changes. */
 	ch = txn(fx, "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"name\":\"x\"}}]",
 	         NULL);
-	u = monitor_compose(m, ch);
+	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"modify\":{\"name\":\"x\"}}}}", lo);
 	assert_json(u, want);
 	json_decref(u);
 	json_decref(ch);
 	/* Same condition again: nothing enters or leaves. */
 	up = json_loads("{\"B\":{\"where\":[[\"n\",\"<\",10]]}}", 0, NULL);
-	assert_int_equal(monitor_change_conditions(m, fx->db, up, &delta, &err), 0);
+	assert_int_equal(odb_monitor_change_conditions(m, fx->db, up, &delta, &err), 0);
 	assert_null(delta);
 	json_decref(up);
-	monitor_destroy(m);
+	odb_monitor_destroy(m);
 }
 
 static void test_conditions(void **state)
@@ -373,14 +376,14 @@ static void test_conditions(void **state)
 		json_t *w = json_loads(yes[i], 0, NULL);
 
 		assert_true(
-		    monitor_row_matches(NULL, w, "11111111-2222-3333-4444-555555555555", row));
+		    odb_monitor_row_matches(NULL, w, "11111111-2222-3333-4444-555555555555", row));
 		json_decref(w);
 	}
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
 		json_t *w = json_loads(no[i], 0, NULL);
 
 		assert_false(
-		    monitor_row_matches(NULL, w, "11111111-2222-3333-4444-555555555555", row));
+		    odb_monitor_row_matches(NULL, w, "11111111-2222-3333-4444-555555555555", row));
 		json_decref(w);
 	}
 	json_decref(row);

@@ -19,7 +19,7 @@ static struct odb_schema *parse(const char *text, char **errp)
 		fprintf(stderr, "bad test JSON: %s\n", text);
 		abort();
 	}
-	s = schema_from_json(j, errp);
+	s = odb_schema_from_json(j, errp);
 	json_decref(j);
 	return s;
 }
@@ -36,8 +36,8 @@ static void test_valid(void **state)
 	assert_string_equal(s->name, "Test");
 	assert_string_equal(s->version, "1.2.3");
 	assert_int_equal(s->n_tables, 4);
-	p = schema_find_table(s, "Parent");
-	c = schema_find_table(s, "Child");
+	p = odb_schema_find_table(s, "Parent");
+	c = odb_schema_find_table(s, "Child");
 	assert_non_null(p);
 	assert_true(p->is_root);
 	assert_false(c->is_root);
@@ -50,31 +50,31 @@ static void test_valid(void **state)
 	assert_string_equal(p->columns[0].name, "_uuid");
 	assert_string_equal(p->columns[1].name, "_version");
 	assert_false(p->columns[0].mutable_);
-	col = schema_find_column(p, "n");
+	col = odb_schema_find_column(p, "n");
 	assert_int_equal(col->type.key.type, ODB_INTEGER);
 	assert_int_equal(col->type.key.min_int, -100);
 	assert_int_equal(col->type.key.max_int, 1000);
-	assert_true(type_is_scalar(&col->type));
-	col = schema_find_column(p, "opts");
-	assert_true(type_is_map(&col->type));
+	assert_true(odb_type_is_scalar(&col->type));
+	col = odb_schema_find_column(p, "opts");
+	assert_true(odb_type_is_map(&col->type));
 	assert_int_equal(col->type.max, ODB_UNLIMITED);
-	col = schema_find_column(p, "tags");
+	col = odb_schema_find_column(p, "tags");
 	assert_int_equal(col->type.min, 0);
 	assert_int_equal(col->type.max, 3);
 	assert_int_equal(col->type.key.max_len, 5);
-	col = schema_find_column(p, "color");
+	col = odb_schema_find_column(p, "color");
 	assert_non_null(col->type.key.enum_vals);
-	col = schema_find_column(p, "kids");
+	col = odb_schema_find_column(p, "kids");
 	assert_int_equal(col->type.key.ref_type, ODB_REF_STRONG);
 	assert_int_equal(col->type.key.ref_table, (int)c->index);
-	col = schema_find_column(p, "friends");
+	col = odb_schema_find_column(p, "friends");
 	assert_int_equal(col->type.key.ref_type, ODB_REF_WEAK);
-	assert_false(schema_find_column(p, "fixed")->mutable_);
+	assert_false(odb_schema_find_column(p, "fixed")->mutable_);
 	assert_true(p->has_strong_refs && p->has_weak_refs);
-	assert_null(schema_find_table(s, "Nope"));
-	assert_null(schema_find_column(p, "nope"));
+	assert_null(odb_schema_find_table(s, "Nope"));
+	assert_null(odb_schema_find_column(p, "nope"));
 	assert_non_null(s->json);
-	schema_destroy(s);
+	odb_schema_destroy(s);
 
 	/* Without any isRoot, every table is a root table (RFC 7047 compatibility). */
 	s = parse(
@@ -83,7 +83,7 @@ static void test_valid(void **state)
 	assert_non_null(s);
 	assert_true(s->tables[0].is_root);
 	assert_null(s->version);
-	schema_destroy(s);
+	odb_schema_destroy(s);
 }
 
 static void test_vswitch(void **state)
@@ -96,15 +96,15 @@ static void test_vswitch(void **state)
 		fprintf(stderr, "vswitch.ovsschema path not given or unreadable\n");
 		fail();
 	}
-	s = schema_from_file(vswitch_path, &err);
+	s = odb_schema_from_file(vswitch_path, &err);
 	if (!s)
 		fprintf(stderr, "%s\n", err);
 	assert_non_null(s);
 	assert_string_equal(s->name, "Open_vSwitch");
-	assert_non_null(schema_find_table(s, "Bridge"));
-	assert_true(schema_find_table(s, "Open_vSwitch")->is_root);
-	assert_false(schema_find_table(s, "Port")->is_root);
-	schema_destroy(s);
+	assert_non_null(odb_schema_find_table(s, "Bridge"));
+	assert_true(odb_schema_find_table(s, "Open_vSwitch")->is_root);
+	assert_false(odb_schema_find_table(s, "Port")->is_root);
+	odb_schema_destroy(s);
 }
 
 static void test_invalid(void **state)
@@ -199,7 +199,7 @@ static void test_invalid(void **state)
 	}
 	/* Unreadable or non-JSON files. */
 	char *err = NULL;
-	assert_null(schema_from_file("/nonexistent/x.ovsschema", &err));
+	assert_null(odb_schema_from_file("/nonexistent/x.ovsschema", &err));
 	assert_non_null(err);
 	free(err);
 }

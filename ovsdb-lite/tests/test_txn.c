@@ -454,14 +454,14 @@ static void mask_uuids(char *text)
 {
 	for (char *p = text; *p; p++) {
 		struct odb_uuid u;
-		char buf[UUID_LEN + 1];
-		if (strlen(p) < UUID_LEN)
+		char buf[ODB_UUID_LEN + 1];
+		if (strlen(p) < ODB_UUID_LEN)
 			break;
-		memcpy(buf, p, UUID_LEN);
-		buf[UUID_LEN] = '\0';
-		if (uuid_from_string(&u, buf)) {
+		memcpy(buf, p, ODB_UUID_LEN);
+		buf[ODB_UUID_LEN] = '\0';
+		if (odb_uuid_from_string(&u, buf)) {
 			*p = 'U';
-			memmove(p + 1, p + UUID_LEN, strlen(p + UUID_LEN) + 1);
+			memmove(p + 1, p + ODB_UUID_LEN, strlen(p + ODB_UUID_LEN) + 1);
 		}
 	}
 }
