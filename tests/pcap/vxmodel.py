@@ -1,7 +1,7 @@
 """vxmodel: the VXLAN / underlay (VTEP) part of the pcap cases' reference model.
 
 Written from RFC 7348 (VXLAN), RFC 826 (ARP), RFC 792 (ICMP echo), RFC 791/768 (IPv4/UDP)
-and weft's documented contracts (dataplane/vtep.h, dataplane/neigh.h, vxlan/vxlan.h,
+and weft's documented contracts (dataplane/vtep/vtep.h, dataplane/vtep/neigh.h, vxlan/vxlan.h,
 vxlan/vx_reason.h); pcaplib.Model drives it. Nothing here runs or reads weft.
 
 Per-frame values that are not fixed by an RFC are computed from the documented rules:
@@ -21,7 +21,7 @@ ENCAP_LEN = 50
 IP_OVERHEAD = 36
 NEIGH_DEFAULT_TIMEOUT = 300
 
-# Counter suffixes (drop_<name>): dataplane/drop.h, then "vx_" + vxlan/vx_reason.h names.
+# Counter suffixes (drop_<name>): dataplane/core/drop.h (one enum: the dataplane reasons, then "vx_" + vxlan/vx_reason.h names).
 # (name, ingress?) -- ingress drops add to rx_dropped, the others to tx_dropped.
 WF_DROPS = (("runt", 1), ("vlan_truncated", 1), ("vlan_not_allowed", 1), ("src_multicast", 1),
             ("same_port", 1), ("no_output", 1), ("no_mbuf", 0), ("tx_queue_full", 0),
@@ -178,7 +178,7 @@ class Neigh:
 
 
 class Vtep:
-    """One underlay bridge's VTEP (other_config keys of dataplane/vtep.h)."""
+    """One underlay bridge's VTEP (other_config keys of dataplane/vtep/vtep.h)."""
 
     def __init__(self, cfg):
         addr, _, plen = cfg["tunnel-ip"].partition("/")
@@ -357,7 +357,7 @@ def arp_parse(f):
 
 
 class Tunnel:
-    """Options of a type=vxlan port (dataplane/vtep.h, OVS names)."""
+    """Options of a type=vxlan port (dataplane/vtep/vtep.h, OVS names)."""
 
     def __init__(self, opts):
         self.remote = ip(opts["remote_ip"])
