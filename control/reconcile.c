@@ -153,8 +153,8 @@ static void refresh(struct ctd_ctx *ctx, bool need_show)
 	p->applied = true;
 	p->refreshed_show = !need_show;
 	if (need_show)
-		ctd_rpc_call(ctx->dp, "show", NULL, refresh_show_reply, ctx);
-	ctd_rpc_call(ctx->dp, "stats", NULL, stats_reply, ctx);
+		ctd_rpc_call(ctx->dp, "show", json_object(), refresh_show_reply, ctx);
+	ctd_rpc_call(ctx->dp, "stats", json_object(), stats_reply, ctx);
 }
 
 static const char *error_text(const json_t *error, char *buf, size_t n)
@@ -230,42 +230,49 @@ static void apply_plan(struct ctd_ctx *ctx)
 	struct ctd_pass *p = &ctx->pass;
 	size_t n = p->plan.n_ops, n_skipped = 0;
 	bool *keep = calloc(ctx->n_failures + 1, sizeof(*keep));
+	bool *skip = calloc(n + 1, sizeof(*skip));
 
 	p->cbs = calloc(n + 1, sizeof(*p->cbs));
 	p->sigs = calloc(n + 1, sizeof(*p->sigs));
-	if (!keep || !p->cbs || !p->sigs) {
+	if (!keep || !skip || !p->cbs || !p->sigs) {
 		free(keep);
+		free(skip);
 		CTD_ERR(ctx, "out of memory");
 		finish(ctx);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct ctd_op *op = &p->plan.ops[i];
-		p->sigs[i] = op_sig(op);
+		p->sigs[i] = op_sig(&p->plan.ops[i]);
 		const struct ctd_failure *f = p->sigs[i] ? failure_find(ctx, p->sigs[i]) : NULL;
 		if (f && !p->retry) {
 			keep[f - ctx->failures] = true;
+			skip[i] = true;
 			n_skipped++;
-			continue;
 		}
-		json_t *params = ctd_op_params(op);
+	}
+	failures_keep(ctx, keep);
+	free(keep);
+	if (n > n_skipped)
+		CTD_INFO(ctx, "pass %llu: %zu operations to apply%s", ctx->n_passes, n - n_skipped,
+		         p->retry ? "" : " (found by a refresh)");
+	for (size_t i = 0; i < n; i++) {
+		const struct ctd_op *op = &p->plan.ops[i];
+		if (skip[i])
+			continue;
 		p->cbs[i] = (struct ctd_op_cb){ctx, i};
 		CTD_INFO(ctx, "%s %s%s%s (%s)", ctd_op_method(op), op->port ? op->port : op->bridge,
 		         op->port ? " on " : "", op->port ? op->bridge : "", op->why);
-		if (ctd_rpc_call(ctx->dp, ctd_op_method(op), params, op_reply, &p->cbs[i]) < 0)
+		if (ctd_rpc_call(ctx->dp, ctd_op_method(op), ctd_op_params(op), op_reply,
+		                 &p->cbs[i]) < 0)
 			break; /* the connection is failing: ctd_conn_dp_lost() follows */
 		p->n_sent++;
 		ctx->n_dp_ops++;
 	}
-	failures_keep(ctx, keep);
-	free(keep);
+	free(skip);
 	if (p->n_sent) {
 		p->step = CTD_PASS_APPLY;
 		return;
 	}
-	if (n_skipped)
-		CTD_INFO(ctx, "pass %llu: %zu operations that failed before not retried",
-		         ctx->n_passes, n_skipped);
 	refresh(ctx, false);
 }
 
@@ -275,17 +282,18 @@ static void show_reply(void *arg, const json_t *result, const json_t *error)
 	struct ctd_pass *p = &ctx->pass;
 	int ret;
 
+	char buf[512];
+
 	if (error || (ret = ctd_state_from_show(&p->actual, result)) < 0 ||
 	    (ret = ctd_diff(&p->desired.state, &p->actual, &p->plan)) < 0) {
-		CTD_ERR(ctx, "pass %llu: cannot read the dataplane's state", ctx->n_passes);
+		CTD_ERR(ctx, "pass %llu: cannot read the dataplane's state: %s", ctx->n_passes,
+		        error ? error_text(error, buf, sizeof(buf)) : strerror(-ret));
 		finish(ctx);
 		return;
 	}
 	if (p->plan.n_ops == 0 && p->retry)
 		CTD_INFO(ctx, "pass %llu: the dataplane matches the database (0 operations)",
 		         ctx->n_passes);
-	else if (p->plan.n_ops)
-		CTD_INFO(ctx, "pass %llu: %zu operations to apply", ctx->n_passes, p->plan.n_ops);
 	apply_plan(ctx);
 }
 
@@ -311,7 +319,7 @@ void ctd_reconcile_run(struct ctd_ctx *ctx)
 	}
 	ctx->n_passes++;
 	p->step = CTD_PASS_SHOW;
-	ctd_rpc_call(ctx->dp, "show", NULL, show_reply, ctx);
+	ctd_rpc_call(ctx->dp, "show", json_object(), show_reply, ctx);
 }
 
 void ctd_reconcile_abort(struct ctd_ctx *ctx)
