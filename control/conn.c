@@ -105,7 +105,7 @@ void ctd_conn_run(struct ctd_ctx *ctx)
 void ctd_conn_db_lost(struct ctd_ctx *ctx, int err)
 {
 	CTD_WARN(ctx, "database %s: connection lost (%s); keeping the last configuration",
-	         ctx->db_target, strerror(-err));
+	         ctx->db_target, err == -EPIPE ? "closed by the server" : strerror(-err));
 	ctd_reconcile_db_lost(ctx);
 	ctd_db_close(ctx->db);
 	ctx->db = NULL;
@@ -120,7 +120,8 @@ void ctd_conn_db_lost(struct ctd_ctx *ctx, int err)
 
 void ctd_conn_dp_lost(struct ctd_ctx *ctx, int err)
 {
-	CTD_WARN(ctx, "dataplane %s: connection lost (%s)", ctx->dp_path, strerror(-err));
+	CTD_WARN(ctx, "dataplane %s: connection lost (%s)", ctx->dp_path,
+	         err == -EPIPE ? "closed by the dataplane" : strerror(-err));
 	ctd_reconcile_abort(ctx);
 	ctd_rpc_close(ctx->dp);
 	ctx->dp = NULL;

@@ -25,9 +25,10 @@
 #include "state.h"
 
 #define CTD_DB_NAME        "Open_vSwitch"
-#define CTD_DP_RETRY_MS    100  /* dataplane reconnect interval */
-#define CTD_DB_BACKOFF_MIN 100  /* database reconnect back-off, doubling ... */
-#define CTD_DB_BACKOFF_MAX 2000 /* ... up to this */
+#define CTD_DP_RETRY_MS    100   /* dataplane reconnect interval */
+#define CTD_DB_BACKOFF_MIN 100   /* database reconnect back-off, doubling ... */
+#define CTD_DB_BACKOFF_MAX 2000  /* ... up to this */
+#define CTD_PASS_TIMEOUT   30000 /* a peer that does not answer a pass is dropped */
 
 enum ctd_pass_step {
 	CTD_PASS_IDLE,
@@ -45,16 +46,17 @@ struct ctd_op_cb {
 
 struct ctd_pass {
 	enum ctd_pass_step step;
+	long long started_ms;       /* monotonic start, for CTD_PASS_TIMEOUT */
 	bool retry;                 /* retry operations that failed before */
 	struct ctd_desired desired; /* snapshot of the database at the start */
 	struct ctd_state actual;    /* the dataplane before the pass, then after it */
 	struct ctd_plan plan;
-	struct ctd_op_cb *cbs;      /* one per operation */
-	char **sigs;                /* one per operation: method + params, for failures */
+	struct ctd_op_cb *cbs; /* one per operation */
+	char **sigs;           /* one per operation: method + params, for failures */
 	size_t n_sent, n_replied, n_failed;
-	json_t *stats;              /* `stats` result of the refresh */
-	bool refreshed_show;        /* the refresh `show` has arrived */
-	bool applied;               /* every operation got its reply */
+	json_t *stats;       /* `stats` result of the refresh */
+	bool refreshed_show; /* the refresh `show` has arrived */
+	bool applied;        /* every operation got its reply */
 };
 
 /* Operations that failed, so timer passes do not retry them (a configuration change or a
@@ -81,11 +83,11 @@ struct ctd_ctx {
 
 	/* Database connection. */
 	struct ctd_db *db;
-	bool db_monitoring;       /* the monitor reply arrived: the replica is valid */
-	long long db_retry_at;    /* monotonic ms; 0 = now */
+	bool db_monitoring;    /* the monitor reply arrived: the replica is valid */
+	long long db_retry_at; /* monotonic ms; 0 = now */
 	int db_backoff_ms;
-	bool db_was_down;         /* for log lines */
-	int db_failed;            /* -errno set by a callback: drop the connection */
+	bool db_was_down; /* for log lines */
+	int db_failed;    /* -errno set by a callback: drop the connection */
 	struct ctd_replica replica;
 
 	/* Dataplane connection. */
@@ -120,10 +122,12 @@ void ctd_conn_dp_lost(struct ctd_ctx *, int err);
 void ctd_conn_close_all(struct ctd_ctx *);
 
 /* reconcile.c */
-void ctd_reconcile_run(struct ctd_ctx *);      /* starts a pass when wanted and possible */
-void ctd_reconcile_abort(struct ctd_ctx *);    /* the dataplane connection is gone */
-void ctd_reconcile_db_lost(struct ctd_ctx *);  /* the database connection is gone */
+void ctd_reconcile_run(struct ctd_ctx *);     /* starts a pass when wanted and possible */
+void ctd_reconcile_abort(struct ctd_ctx *);   /* the dataplane connection is gone */
+void ctd_reconcile_db_lost(struct ctd_ctx *); /* the database connection is gone */
 void ctd_reconcile_destroy(struct ctd_ctx *);
+/* Drops the connection of a peer that left a pass unanswered for CTD_PASS_TIMEOUT. */
+void ctd_reconcile_check_timeout(struct ctd_ctx *);
 /* Asks for a pass; 'retry': also retry operations that failed before. */
 void ctd_reconcile_want(struct ctd_ctx *, bool retry);
 

@@ -192,8 +192,8 @@ json_t *ctd_datum_map_from_object(const json_t *obj)
 	json_object_foreach((json_t *)obj, k, v) keys[i++] = k;
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	for (i = 0; i < n; i++)
-		json_array_append_new(pairs, json_pack("[s,O]", keys[i], json_object_get(obj,
-		                                                                       keys[i])));
+		json_array_append_new(pairs,
+		                      json_pack("[s,O]", keys[i], json_object_get(obj, keys[i])));
 	free(keys);
 	return json_pack("[s,o]", "map", pairs);
 }

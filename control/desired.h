@@ -21,11 +21,11 @@ enum ctd_iface_kind {
 };
 
 struct ctd_iface {
-	char *uuid;   /* Interface row */
+	char *uuid; /* Interface row */
 	char *name;
 	char *bridge; /* the bridge it is on */
 	enum ctd_iface_kind kind;
-	char *error;  /* CTD_IFACE_BAD only */
+	char *error; /* CTD_IFACE_BAD only */
 };
 
 struct ctd_desired {

@@ -82,18 +82,24 @@ static void diff_bridges(struct builder *b, const struct ctd_state *want,
 	for (size_t i = 0; i < have->n_bridges; i++) {
 		const struct ctd_bridge *hb = &have->bridges[i];
 		if (!find_bridge(want, hb->name))
-			emit(b, (struct ctd_op){.kind = CTD_OP_BRIDGE_DEL, .bridge = hb->name,
-			                        .have_br = hb, .why = "not in the database"});
+			emit(b, (struct ctd_op){.kind = CTD_OP_BRIDGE_DEL,
+			                        .bridge = hb->name,
+			                        .have_br = hb,
+			                        .why = "not in the database"});
 	}
 	for (size_t i = 0; i < want->n_bridges; i++) {
 		const struct ctd_bridge *wb = &want->bridges[i];
 		const struct ctd_bridge *hb = find_bridge(have, wb->name);
 		if (!hb)
-			emit(b, (struct ctd_op){.kind = CTD_OP_BRIDGE_ADD, .bridge = wb->name,
-			                        .want_br = wb, .why = "new"});
+			emit(b, (struct ctd_op){.kind = CTD_OP_BRIDGE_ADD,
+			                        .bridge = wb->name,
+			                        .want_br = wb,
+			                        .why = "new"});
 		else if (!ctd_smap_equal(&wb->other_config, &hb->other_config))
-			emit(b, (struct ctd_op){.kind = CTD_OP_BRIDGE_SET, .bridge = wb->name,
-			                        .want_br = wb, .have_br = hb,
+			emit(b, (struct ctd_op){.kind = CTD_OP_BRIDGE_SET,
+			                        .bridge = wb->name,
+			                        .want_br = wb,
+			                        .have_br = hb,
 			                        .why = "other_config changed"});
 	}
 }
@@ -111,15 +117,23 @@ static void diff_ports(struct builder *b, const struct ctd_state *want,
 		const struct pref *w = find_port(wv, n_w, h->name);
 		const char *why = w ? port_change(w->p, w->br, h, hb) : "not in the database";
 		if (!w || why) {
-			emit(b, (struct ctd_op){.kind = CTD_OP_PORT_DEL, .bridge = hb->name,
-			                        .port = h->name, .have = h, .why = why});
+			emit(b, (struct ctd_op){.kind = CTD_OP_PORT_DEL,
+			                        .bridge = hb->name,
+			                        .port = h->name,
+			                        .have = h,
+			                        .why = why});
 			if (w)
 				emit(b, (struct ctd_op){.kind = CTD_OP_PORT_ADD,
-				                        .bridge = w->br->name, .port = h->name,
-				                        .want = w->p, .why = why});
+				                        .bridge = w->br->name,
+				                        .port = h->name,
+				                        .want = w->p,
+				                        .why = why});
 		} else if (!ctd_port_vlan_equal(w->p, h)) {
-			emit(b, (struct ctd_op){.kind = CTD_OP_PORT_SET, .bridge = hb->name,
-			                        .port = h->name, .want = w->p, .have = h,
+			emit(b, (struct ctd_op){.kind = CTD_OP_PORT_SET,
+			                        .bridge = hb->name,
+			                        .port = h->name,
+			                        .want = w->p,
+			                        .have = h,
 			                        .why = "VLAN columns changed"});
 		}
 	}
@@ -128,8 +142,11 @@ static void diff_ports(struct builder *b, const struct ctd_state *want,
 		const struct pref *h = find_port(hv, n_h, wv[i].p->name);
 		if (h && find_bridge(want, h->br->name))
 			continue;
-		emit(b, (struct ctd_op){.kind = CTD_OP_PORT_ADD, .bridge = wv[i].br->name,
-		                        .port = wv[i].p->name, .want = wv[i].p, .why = "new"});
+		emit(b, (struct ctd_op){.kind = CTD_OP_PORT_ADD,
+		                        .bridge = wv[i].br->name,
+		                        .port = wv[i].p->name,
+		                        .want = wv[i].p,
+		                        .why = "new"});
 	}
 	(void)have;
 }
@@ -163,7 +180,8 @@ int ctd_diff(const struct ctd_state *want, const struct ctd_state *have, struct 
 		if (!b.err) {
 			if (k == CTD_OP_PORT_DEL || k == CTD_OP_PORT_ADD || k == CTD_OP_PORT_SET)
 				qsort(b.groups[k], b.n[k], sizeof(struct ctd_op), op_cmp);
-			memcpy(plan->ops + plan->n_ops, b.groups[k], b.n[k] * sizeof(struct ctd_op));
+			memcpy(plan->ops + plan->n_ops, b.groups[k],
+			       b.n[k] * sizeof(struct ctd_op));
 			plan->n_ops += b.n[k];
 		}
 		free(b.groups[k]);
@@ -242,11 +260,13 @@ json_t *ctd_op_params(const struct ctd_op *op)
 	case CTD_OP_PORT_SET:
 		j = json_pack("{s:s,s:o}", "name", op->port, "trunks", trunks_json(w));
 		if (j)
-			json_object_set_new(j, "tag", w->tag >= 0 ? json_integer(w->tag) : json_null());
+			json_object_set_new(j, "tag",
+			                    w->tag >= 0 ? json_integer(w->tag) : json_null());
 		if (j)
-			json_object_set_new(j, "vlan_mode", w->vlan_mode && w->vlan_mode[0]
-			                                        ? json_string(w->vlan_mode)
-			                                        : json_null());
+			json_object_set_new(j, "vlan_mode",
+			                    w->vlan_mode && w->vlan_mode[0]
+			                        ? json_string(w->vlan_mode)
+			                        : json_null());
 		return j;
 	}
 	return NULL;

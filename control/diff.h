@@ -31,13 +31,13 @@ enum ctd_op_kind {
 
 struct ctd_op {
 	enum ctd_op_kind kind;
-	const char *bridge;                /* the bridge's name */
-	const char *port;                  /* the port's name (port operations) */
-	const struct ctd_bridge *want_br;  /* bridge-add, bridge-set */
-	const struct ctd_bridge *have_br;  /* bridge-set, bridge-del */
-	const struct ctd_port *want;       /* port-add, port-set */
-	const struct ctd_port *have;       /* port-del, port-set */
-	const char *why;                   /* static text for logs: "new", "type changed", ... */
+	const char *bridge;               /* the bridge's name */
+	const char *port;                 /* the port's name (port operations) */
+	const struct ctd_bridge *want_br; /* bridge-add, bridge-set */
+	const struct ctd_bridge *have_br; /* bridge-set, bridge-del */
+	const struct ctd_port *want;      /* port-add, port-set */
+	const struct ctd_port *have;      /* port-del, port-set */
+	const char *why;                  /* static text for logs: "new", "type changed", ... */
 };
 
 struct ctd_plan {

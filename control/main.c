@@ -94,8 +94,8 @@ static int parse_args(int argc, char **argv, struct ctd_ctx *ctx)
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || v < 100 || v > 3600000)
-				return usage_error("--stats-interval: expected 100..3600000 ms, got ",
-				                   optarg);
+				return usage_error(
+				    "--stats-interval: expected 100..3600000 ms, got ", optarg);
 			ctx->stats_ms = v;
 			break;
 		case 'h':
@@ -209,6 +209,9 @@ static void run(struct ctd_ctx *ctx)
 		ctd_reconcile_run(ctx);
 		now = ctd_now_ms();
 		timeout = min_timeout(-1, ctx->next_refresh_at, now);
+		if (ctx->pass.step != CTD_PASS_IDLE)
+			timeout =
+			    min_timeout(timeout, ctx->pass.started_ms + CTD_PASS_TIMEOUT, now);
 		if (ctx->db) {
 			i_db = n;
 			pfd[n++] = (struct pollfd){ctd_rpc_fd(ctd_db_rpc(ctx->db)),
@@ -246,6 +249,7 @@ static void run(struct ctd_ctx *ctx)
 		/* A callback of one stream may have queued output on the other. */
 		if (ctx->db && ctx->db_failed)
 			ctd_conn_db_lost(ctx, ctx->db_failed);
+		ctd_reconcile_check_timeout(ctx);
 		if (ctd_now_ms() >= ctx->next_refresh_at) {
 			ctd_reconcile_want(ctx, false);
 			ctx->next_refresh_at = ctd_now_ms() + ctx->stats_ms;
@@ -309,8 +313,9 @@ int main(int argc, char **argv)
 		close(ready_fd);
 	}
 	run(&ctx);
-	CTD_INFO(&ctx, "exiting after %llu passes, %llu dataplane operations, %llu database "
-	               "writes",
+	CTD_INFO(&ctx,
+	         "exiting after %llu passes, %llu dataplane operations, %llu database "
+	         "writes",
 	         ctx.n_passes, ctx.n_dp_ops, ctx.n_db_writes);
 	if (pid_fd >= 0) {
 		unlink(ctx.pidfile);

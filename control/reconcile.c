@@ -49,8 +49,8 @@ static void failure_add(struct ctd_ctx *ctx, const char *sig, const char *iface,
 	if (!v)
 		return;
 	ctx->failures = v;
-	v[ctx->n_failures++] = (struct ctd_failure){strdup(sig), iface ? strdup(iface) : NULL,
-	                                            strdup(msg)};
+	v[ctx->n_failures++] =
+	    (struct ctd_failure){strdup(sig), iface ? strdup(iface) : NULL, strdup(msg)};
 }
 
 /* Keeps the failures whose operation is still in the plan (marked in 'keep'). */
@@ -121,6 +121,7 @@ static void write_back(struct ctd_ctx *ctx)
 	json_decref(ops);
 	ctx->n_db_writes++;
 	p->step = CTD_PASS_WRITE;
+	p->started_ms = ctd_now_ms();
 	if (ctd_rpc_call(ctd_db_rpc(ctx->db), "transact", params, write_reply, ctx) < 0)
 		finish(ctx);
 }
@@ -193,13 +194,14 @@ static void op_reply(void *arg, const json_t *result, const json_t *error)
 
 	p->n_replied++;
 	if (error) {
-		const char *bf = op->kind == CTD_OP_PORT_ADD ? bridge_failure(ctx, op->bridge) : NULL;
+		const char *bf =
+		    op->kind == CTD_OP_PORT_ADD ? bridge_failure(ctx, op->bridge) : NULL;
 		if (bf)
 			snprintf(msg, sizeof(msg), "bridge %s: %s", op->bridge, bf);
 		else
 			snprintf(msg, sizeof(msg), "%s", error_text(error, buf, sizeof(buf)));
-		CTD_WARN(ctx, "%s %s failed: %s", ctd_op_method(op), op->port ? op->port : op->bridge,
-		         msg);
+		CTD_WARN(ctx, "%s %s failed: %s", ctd_op_method(op),
+		         op->port ? op->port : op->bridge, msg);
 		failure_add(ctx, p->sigs[cb->i],
 		            op->kind == CTD_OP_PORT_ADD || op->kind == CTD_OP_PORT_SET ? op->port
 		                                                                       : NULL,
@@ -319,6 +321,7 @@ void ctd_reconcile_run(struct ctd_ctx *ctx)
 	}
 	ctx->n_passes++;
 	p->step = CTD_PASS_SHOW;
+	p->started_ms = ctd_now_ms();
 	ctd_rpc_call(ctx->dp, "show", json_object(), show_reply, ctx);
 }
 
@@ -342,4 +345,17 @@ void ctd_reconcile_destroy(struct ctd_ctx *ctx)
 	failures_free(ctx->failures, ctx->n_failures);
 	ctx->failures = NULL;
 	ctx->n_failures = 0;
+}
+
+void ctd_reconcile_check_timeout(struct ctd_ctx *ctx)
+{
+	struct ctd_pass *p = &ctx->pass;
+	if (p->step == CTD_PASS_IDLE || ctd_now_ms() - p->started_ms < CTD_PASS_TIMEOUT)
+		return;
+	CTD_ERR(ctx, "pass %llu: no answer from the %s for %d ms", ctx->n_passes,
+	        p->step == CTD_PASS_WRITE ? "database" : "dataplane", CTD_PASS_TIMEOUT);
+	if (p->step == CTD_PASS_WRITE)
+		ctd_conn_db_lost(ctx, -ETIMEDOUT);
+	else
+		ctd_conn_dp_lost(ctx, -ETIMEDOUT);
 }

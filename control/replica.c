@@ -7,8 +7,8 @@
 /* Columns weft-controld only writes: their changes do not need a reconcile pass. */
 static bool is_writeback_column(const char *table, const char *col)
 {
-	static const char *const iface[] = {"ofport", "link_state", "status", "statistics",
-	                                    "error",  NULL};
+	static const char *const iface[] = {"ofport",     "link_state", "status",
+	                                    "statistics", "error",      NULL};
 	if (!strcmp(table, "Open_vSwitch"))
 		return !strcmp(col, "cur_cfg");
 	if (!strcmp(table, "Interface"))

@@ -25,14 +25,14 @@ struct ctd_smap {
 
 struct ctd_port {
 	char *name;
-	char *type;              /* "" = none */
+	char *type; /* "" = none */
 	struct ctd_smap options;
-	int tag;                 /* -1 = none */
-	int *trunks;             /* sorted, unique; none = every VLAN */
+	int tag;     /* -1 = none */
+	int *trunks; /* sorted, unique; none = every VLAN */
 	size_t n_trunks;
-	char *vlan_mode;         /* NULL = default: access with a tag, else trunk */
+	char *vlan_mode; /* NULL = default: access with a tag, else trunk */
 	/* Only in an actual state (from `show`): */
-	int port_index;          /* -1 if unknown */
+	int port_index; /* -1 if unknown */
 	bool link_up;
 };
 

@@ -152,8 +152,8 @@ static int assign_ofports(const struct ctd_wb_input *in, const bool *present, lo
 		return -ENOMEM;
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; i < d->n_ifaces; i++) {
-			const json_t *row = ctd_replica_row(in->replica, "Interface",
-			                                    d->ifaces[i].uuid);
+			const json_t *row =
+			    ctd_replica_row(in->replica, "Interface", d->ifaces[i].uuid);
 			long long want = row_int(row, round ? "ofport" : "ofport_request");
 			if (!present[i] || ofport[i] || want < 1 || want > CTD_OFPORT_MAX ||
 			    used[want])
@@ -238,8 +238,8 @@ json_t *ctd_writeback_ops(const struct ctd_wb_input *in)
 		if (cur)
 			iface_columns(in, &d->ifaces[i], cur, ofport[i], row);
 		if (json_object_size(row))
-			json_array_append_new(ops,
-			                      ctd_op_update_uuid("Interface", d->ifaces[i].uuid, row));
+			json_array_append_new(
+			    ops, ctd_op_update_uuid("Interface", d->ifaces[i].uuid, row));
 		else
 			json_decref(row);
 	}
@@ -247,9 +247,9 @@ json_t *ctd_writeback_ops(const struct ctd_wb_input *in)
 		const json_t *cur = ctd_replica_row(in->replica, "Open_vSwitch", d->ovs_uuid);
 		if (cur && json_integer_value(json_object_get(cur, "cur_cfg")) != d->next_cfg)
 			json_array_append_new(
-			    ops, ctd_op_update_uuid("Open_vSwitch", d->ovs_uuid,
-			                            json_pack("{s:I}", "cur_cfg",
-			                                      (json_int_t)d->next_cfg)));
+			    ops, ctd_op_update_uuid(
+			             "Open_vSwitch", d->ovs_uuid,
+			             json_pack("{s:I}", "cur_cfg", (json_int_t)d->next_cfg)));
 	}
 out:
 	free(present);

@@ -58,7 +58,8 @@ static void test_empty_to_full(void **state)
 	full_state(&want);
 	assert_int_equal(ctd_diff(&want, &have, &plan), 0);
 	assert_int_equal(plan.n_ops, 3);
-	check_op(&plan, 0, "bridge-add", "{\"name\":\"br0\",\"other_config\":{\"mac-aging-time\":\"10\"}}");
+	check_op(&plan, 0, "bridge-add",
+	         "{\"name\":\"br0\",\"other_config\":{\"mac-aging-time\":\"10\"}}");
 	check_op(&plan, 1, "port-add",
 	         "{\"bridge\":\"br0\",\"name\":\"vhc1\",\"type\":\"dpdkvhostuserclient\","
 	         "\"options\":{\"vhost-server-path\":\"/tmp/vm1.sock\"},\"trunks\":[20,30]}");
@@ -125,13 +126,14 @@ static void test_tag_change(void **state)
 	(void)state;
 	full_state(&want);
 	full_state(&have);
-	want.bridges[0].ports[0].tag = 20;  /* vhu0: 10 -> 20 */
-	want.bridges[0].ports[1].tag = 5;   /* vhc1: a tag, native-untagged */
+	want.bridges[0].ports[0].tag = 20; /* vhu0: 10 -> 20 */
+	want.bridges[0].ports[1].tag = 5;  /* vhc1: a tag, native-untagged */
 	assert_int_equal(ctd_port_set_vlan_mode(&want.bridges[0].ports[1], "native-untagged"), 0);
 	assert_int_equal(ctd_diff(&want, &have, &plan), 0);
 	assert_int_equal(plan.n_ops, 2);
-	check_op(&plan, 0, "port-set",
-	         "{\"name\":\"vhc1\",\"tag\":5,\"trunks\":[20,30],\"vlan_mode\":\"native-untagged\"}");
+	check_op(
+	    &plan, 0, "port-set",
+	    "{\"name\":\"vhc1\",\"tag\":5,\"trunks\":[20,30],\"vlan_mode\":\"native-untagged\"}");
 	check_op(&plan, 1, "port-set",
 	         "{\"name\":\"vhu0\",\"tag\":20,\"trunks\":[],\"vlan_mode\":null}");
 	ctd_plan_free(&plan);
@@ -350,9 +352,9 @@ static void test_replica_changes(void **state)
 	assert_int_equal(ctd_replica_update(&r, u, &changed), 0);
 	json_decref(u);
 	assert_false(changed);
-	assert_int_equal(json_integer_value(json_object_get(
-	                     ctd_replica_row(&r, "Interface", "i1"), "ofport")),
-	                 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(ctd_replica_row(&r, "Interface", "i1"), "ofport")),
+	    1);
 	u = json_loads("{\"Port\":{\"p1\":{\"old\":{\"tag\":7},\"new\":{\"name\":\"vhu0\","
 	               "\"interfaces\":[\"uuid\",\"i1\"],\"tag\":8}}}}",
 	               0, &jerr);
@@ -370,11 +372,16 @@ static void test_replica_changes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_empty_to_full),    cmocka_unit_test(test_full_to_empty),
-	    cmocka_unit_test(test_adoption),         cmocka_unit_test(test_tag_change),
-	    cmocka_unit_test(test_options_change),   cmocka_unit_test(test_type_change),
-	    cmocka_unit_test(test_bridge_other_config), cmocka_unit_test(test_moves_and_order),
-	    cmocka_unit_test(test_internal_skipped), cmocka_unit_test(test_replica_changes),
+	    cmocka_unit_test(test_empty_to_full),
+	    cmocka_unit_test(test_full_to_empty),
+	    cmocka_unit_test(test_adoption),
+	    cmocka_unit_test(test_tag_change),
+	    cmocka_unit_test(test_options_change),
+	    cmocka_unit_test(test_type_change),
+	    cmocka_unit_test(test_bridge_other_config),
+	    cmocka_unit_test(test_moves_and_order),
+	    cmocka_unit_test(test_internal_skipped),
+	    cmocka_unit_test(test_replica_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

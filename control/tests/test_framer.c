@@ -115,7 +115,8 @@ static void test_large(void **state)
 		off += c;
 		while (ctd_framer_next(&f, &msg, NULL) == 1) {
 			if (found == 0)
-				assert_int_equal(strlen(json_string_value(json_object_get(msg, "k"))), n);
+				assert_int_equal(
+				    strlen(json_string_value(json_object_get(msg, "k"))), n);
 			else
 				assert_int_equal(json_integer_value(json_object_get(msg, "z")), 1);
 			found++;

@@ -111,8 +111,9 @@ static void test_calls_and_replies(void **state)
 	assert_true(json_is_array(json_object_get(m, "params"))); /* NULL params = [] */
 	json_decref(m);
 	/* Replies out of order, an error, a notification in between, split writes. */
-	peer_write(&p, "{\"id\":2,\"result\":null,\"error\":{\"errno\":\"EINVAL\",\"message\":\"m\"}}"
-	               "{\"id\":null,\"method\":\"update\",\"params\":[1,{}]}{\"id\":1,\"res");
+	peer_write(&p,
+	           "{\"id\":2,\"result\":null,\"error\":{\"errno\":\"EINVAL\",\"message\":\"m\"}}"
+	           "{\"id\":null,\"method\":\"update\",\"params\":[1,{}]}{\"id\":1,\"res");
 	assert_int_equal(pump(r), 0);
 	assert_int_equal(b.n_errors, 1);
 	assert_string_equal(json_string_value(json_object_get(b.last, "errno")), "EINVAL");
@@ -192,8 +193,8 @@ static void test_db_client(void **state)
 	/* transact_sync: ids start at 1, so the reply can be written before the call. */
 	peer_write(&p, "{\"id\":1,\"result\":[{\"count\":1},{\"error\":\"constraint violation\","
 	               "\"details\":\"bad\"}],\"error\":null}");
-	json_t *ops = json_pack("[o]", ctd_op_update_uuid("Interface", "u1", json_pack("{s:i}",
-	                                                                            "ofport", 3)));
+	json_t *ops = json_pack(
+	    "[o]", ctd_op_update_uuid("Interface", "u1", json_pack("{s:i}", "ofport", 3)));
 	assert_int_equal(ctd_db_transact_sync(db, "Open_vSwitch", ops, 1000, &results, &msg), -EIO);
 	assert_string_equal(msg, "constraint violation: bad");
 	free(msg);

@@ -92,7 +92,8 @@ static int teardown(void **state)
 
 static json_t *ops_for(struct fixture *f, bool cur_cfg)
 {
-	struct ctd_wb_input in = {&f->r, &f->d, &f->actual, f->stats, &f->errors, "/run/w", cur_cfg};
+	struct ctd_wb_input in = {&f->r,      &f->d,    &f->actual, f->stats,
+	                          &f->errors, "/run/w", cur_cfg};
 	json_t *ops = ctd_writeback_ops(&in);
 	assert_non_null(ops);
 	return ops;
@@ -151,9 +152,10 @@ static void test_first_write(void **state)
 	check_row(ops, "i5",
 	          "{\"ofport\":-1,\"error\":\"ENODEV: no such device\",\"link_state\":[\"set\",[]],"
 	          "\"status\":[\"map\",[]]}");
-	check_row(ops, "i2",
-	          "{\"ofport\":-1,\"error\":\"port bond has 2 interfaces: bonds are not supported\","
-	          "\"link_state\":[\"set\",[]],\"status\":[\"map\",[]]}");
+	check_row(
+	    ops, "i2",
+	    "{\"ofport\":-1,\"error\":\"port bond has 2 interfaces: bonds are not supported\","
+	    "\"link_state\":[\"set\",[]],\"status\":[\"map\",[]]}");
 	check_row(ops, "o1", "{\"cur_cfg\":7}");
 	json_decref(ops);
 	/* Without set_cur_cfg: no Open_vSwitch update. */
@@ -212,12 +214,13 @@ static void test_ofport_allocation(void **state)
 	json_t *i1 = (json_t *)ctd_replica_row(&f->r, "Interface", "i1");
 	json_object_set_new(i1, "ofport_request", json_integer(1)); /* vhu1 holds 1 */
 	json_t *ops = ops_for(f, false);
-	check_row(ops, "i1", "{\"ofport\":1,\"link_state\":\"up\",\"status\":[\"map\",[["
-	                     "\"driver_name\",\"vhost-user\"],[\"mode\",\"server\"],"
-	                     "[\"port_index\",\"3\"],[\"socket\",\"/run/w/vhu0.sock\"],"
-	                     "[\"status\",\"connected\"]]],\"statistics\":[\"map\",[[\"rx_bytes\","
-	                     "640],[\"rx_dropped\",1],[\"rx_packets\",10],[\"tx_bytes\",1280],"
-	                     "[\"tx_dropped\",2],[\"tx_packets\",20]]]}");
+	check_row(ops, "i1",
+	          "{\"ofport\":1,\"link_state\":\"up\",\"status\":[\"map\",[["
+	          "\"driver_name\",\"vhost-user\"],[\"mode\",\"server\"],"
+	          "[\"port_index\",\"3\"],[\"socket\",\"/run/w/vhu0.sock\"],"
+	          "[\"status\",\"connected\"]]],\"statistics\":[\"map\",[[\"rx_bytes\","
+	          "640],[\"rx_dropped\",1],[\"rx_packets\",10],[\"tx_bytes\",1280],"
+	          "[\"tx_dropped\",2],[\"tx_packets\",20]]]}");
 	/* vhu1 lost 1 to the request: it gets the lowest free one, 2. */
 	assert_int_equal(json_integer_value(json_object_get(row_of(ops, "i4"), "ofport")), 2);
 	json_decref(ops);
@@ -232,7 +235,8 @@ static void test_datum_equal(void **state)
 	json_t *m1 = json_loads("[\"map\",[[\"a\",\"1\"],[\"b\",\"2\"]]]", 0, &e);
 	json_t *m2 = json_loads("[\"map\",[[\"b\",\"2\"],[\"a\",\"1\"]]]", 0, &e);
 	assert_true(ctd_datum_equal(m1, m2));
-	json_t *s1 = json_loads("[\"set\",[1,2]]", 0, &e), *s2 = json_loads("[\"set\",[2,1]]", 0, &e);
+	json_t *s1 = json_loads("[\"set\",[1,2]]", 0, &e),
+	       *s2 = json_loads("[\"set\",[2,1]]", 0, &e);
 	assert_true(ctd_datum_equal(s1, s2));
 	json_t *empty = json_loads("[\"set\",[]]", 0, &e);
 	assert_false(ctd_datum_equal(empty, b));
