@@ -43,10 +43,13 @@ wt_has_port vhu1 || wt_fail "vhu1 gone while the database was down"
 wt_log "database down: dataplane unchanged and forwarding (300 frames counted on vhu0)"
 
 # 2. The database comes back.
+MATCH='the dataplane matches the database \(0 operations\)'
+n_match=$(grep -cE "$MATCH" "$T/controld.log")
+n_mon=$(grep -c 'database: monitoring' "$T/controld.log")
 ct_db_start
-wt_wait "weft-controld to monitor again" 10 wt_log_has controld 'database: monitoring' 2
-wt_wait "a pass after the reconnect" 10 \
-	wt_log_has controld 'the dataplane matches the database \(0 operations\)' 2
+wt_wait "weft-controld to monitor again" 10 \
+	wt_log_has controld 'database: monitoring' $((n_mon + 1))
+wt_wait "a pass after the reconnect" 10 wt_log_has controld "$MATCH" $((n_match + 1))
 [ "$(grep -cE '(port|bridge)-(add|del|set) ' "$T/controld.log")" = "$n_ops" ] ||
 	wt_fail "weft-controld changed the dataplane after the reconnect"
 [ "$(ct_port_field vhu0 port_index)" = "$idx0" ] || wt_fail "vhu0 port_index changed"
