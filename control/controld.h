@@ -1,0 +1,134 @@
+/* weft-controld: the one context of the process and the functions of its parts.
+ *
+ *   main.c       options, pidfile, --detach, signals, the poll() loop and its timers
+ *   conn.c       the two connections: ovsdb-lite (monitor -> replica) and the dataplane,
+ *                each reconnected with back-off
+ *   reconcile.c  one reconcile pass at a time: show -> diff -> apply -> show + stats ->
+ *                write-back (+ cur_cfg)
+ *   log.c        log lines to stderr or --log-file
+ * Pure parts, unit-tested: state.c, diff.c, desired.c, replica.c, writeback.c; the RFC 7047
+ * client library (libctd_db): framer.c, rpc.c, dbclient.c.
+ *
+ * Everything runs on one thread; there is no mutable state outside 'struct ctd_ctx'.
+ */
+#ifndef CTD_CONTROLD_H
+#define CTD_CONTROLD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "dbclient.h"
+#include "desired.h"
+#include "diff.h"
+#include "replica.h"
+#include "rpc.h"
+#include "state.h"
+
+#define CTD_DB_NAME        "Open_vSwitch"
+#define CTD_DP_RETRY_MS    100   /* dataplane reconnect interval */
+#define CTD_DB_BACKOFF_MIN 100   /* database reconnect back-off, doubling ... */
+#define CTD_DB_BACKOFF_MAX 2000  /* ... up to this */
+#define CTD_PASS_TIMEOUT   30000 /* a peer that does not answer a pass is dropped */
+
+enum ctd_pass_step {
+	CTD_PASS_IDLE,
+	CTD_PASS_SHOW,    /* waiting for `show` */
+	CTD_PASS_APPLY,   /* waiting for the replies to the plan's operations */
+	CTD_PASS_REFRESH, /* waiting for `show` and `stats` after applying */
+	CTD_PASS_WRITE,   /* waiting for the write-back transaction */
+};
+
+/* Per-operation callback argument of a pass. */
+struct ctd_op_cb {
+	struct ctd_ctx *ctx;
+	size_t i;
+};
+
+struct ctd_pass {
+	enum ctd_pass_step step;
+	long long started_ms;       /* monotonic start, for CTD_PASS_TIMEOUT */
+	bool retry;                 /* retry operations that failed before */
+	struct ctd_desired desired; /* snapshot of the database at the start */
+	struct ctd_state actual;    /* the dataplane before the pass, then after it */
+	struct ctd_plan plan;
+	struct ctd_op_cb *cbs; /* one per operation */
+	char **sigs;           /* one per operation: method + params, for failures */
+	size_t n_sent, n_replied, n_failed;
+	json_t *stats;       /* `stats` result of the refresh */
+	bool refreshed_show; /* the refresh `show` has arrived */
+	bool applied;        /* every operation got its reply */
+};
+
+/* Operations that failed, so timer passes do not retry them (a configuration change or a
+ * dataplane reconnect does). sig = "method params-json". */
+struct ctd_failure {
+	char *sig;
+	char *iface; /* interface whose error it is (NULL: none) */
+	char *msg;
+};
+
+struct ctd_ctx {
+	/* Options. */
+	char *rundir;
+	char *db_target;
+	char *dp_path;
+	char *pidfile;
+	char *log_path;
+	bool detach;
+	int stats_ms;
+
+	FILE *log;
+	bool quit;
+	int sig_fd;
+
+	/* Database connection. */
+	struct ctd_db *db;
+	bool db_monitoring;    /* the monitor reply arrived: the replica is valid */
+	long long db_retry_at; /* monotonic ms; 0 = now */
+	int db_backoff_ms;
+	bool db_was_down; /* for log lines */
+	int db_failed;    /* -errno set by a callback: drop the connection */
+	struct ctd_replica replica;
+
+	/* Dataplane connection. */
+	struct ctd_rpc *dp;
+	long long dp_retry_at;
+	bool dp_was_down;
+
+	/* Reconcile. */
+	struct ctd_pass pass;
+	bool want_pass;
+	bool want_retry;
+	long long next_refresh_at;
+	struct ctd_failure *failures;
+	size_t n_failures;
+
+	/* Counters for logs. */
+	unsigned long long n_passes, n_dp_ops, n_db_writes;
+};
+
+/* log.c */
+void ctd_log(struct ctd_ctx *, const char *level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define CTD_INFO(ctx, ...) ctd_log(ctx, "INFO", __VA_ARGS__)
+#define CTD_WARN(ctx, ...) ctd_log(ctx, "WARN", __VA_ARGS__)
+#define CTD_ERR(ctx, ...)  ctd_log(ctx, "ERR", __VA_ARGS__)
+long long ctd_now_ms(void);
+
+/* conn.c: (re)connects what is down and due; closes a failed connection. */
+void ctd_conn_run(struct ctd_ctx *);
+void ctd_conn_db_lost(struct ctd_ctx *, int err);
+void ctd_conn_dp_lost(struct ctd_ctx *, int err);
+void ctd_conn_close_all(struct ctd_ctx *);
+
+/* reconcile.c */
+void ctd_reconcile_run(struct ctd_ctx *);     /* starts a pass when wanted and possible */
+void ctd_reconcile_abort(struct ctd_ctx *);   /* the dataplane connection is gone */
+void ctd_reconcile_db_lost(struct ctd_ctx *); /* the database connection is gone */
+void ctd_reconcile_destroy(struct ctd_ctx *);
+/* Drops the connection of a peer that left a pass unanswered for CTD_PASS_TIMEOUT. */
+void ctd_reconcile_check_timeout(struct ctd_ctx *);
+/* Asks for a pass; 'retry': also retry operations that failed before. */
+void ctd_reconcile_want(struct ctd_ctx *, bool retry);
+
+#endif /* CTD_CONTROLD_H */

@@ -1,0 +1,361 @@
+/* One reconcile pass at a time (see controld.h):
+ *   show -> diff (desired from the replica vs. actual) -> the plan's operations, pipelined ->
+ *   show + stats -> write-back transaction (Interface columns, cur_cfg) -> idle.
+ * A pass wanted while one runs starts when it ends. Failed operations are remembered so that
+ * timer passes do not retry them (and flood the dataplane's log); a configuration change or a
+ * dataplane reconnect retries them. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "controld.h"
+#include "writeback.h"
+
+static void pass_reset(struct ctd_pass *p)
+{
+	for (size_t i = 0; p->sigs && i < p->plan.n_ops; i++)
+		free(p->sigs[i]);
+	free(p->sigs);
+	free(p->cbs);
+	ctd_plan_free(&p->plan);
+	ctd_state_free(&p->actual);
+	ctd_desired_free(&p->desired);
+	json_decref(p->stats);
+	memset(p, 0, sizeof(*p));
+}
+
+static void failures_free(struct ctd_failure *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].sig);
+		free(f[i].iface);
+		free(f[i].msg);
+	}
+	free(f);
+}
+
+static const struct ctd_failure *failure_find(struct ctd_ctx *ctx, const char *sig)
+{
+	for (size_t i = 0; i < ctx->n_failures; i++)
+		if (!strcmp(ctx->failures[i].sig, sig))
+			return &ctx->failures[i];
+	return NULL;
+}
+
+static void failure_add(struct ctd_ctx *ctx, const char *sig, const char *iface, const char *msg)
+{
+	struct ctd_failure *v = realloc(ctx->failures, (ctx->n_failures + 1) * sizeof(*v));
+	if (!v)
+		return;
+	ctx->failures = v;
+	v[ctx->n_failures++] =
+	    (struct ctd_failure){strdup(sig), iface ? strdup(iface) : NULL, strdup(msg)};
+}
+
+/* Keeps the failures whose operation is still in the plan (marked in 'keep'). */
+static void failures_keep(struct ctd_ctx *ctx, const bool *keep)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < ctx->n_failures; i++) {
+		if (keep[i]) {
+			ctx->failures[k++] = ctx->failures[i];
+			continue;
+		}
+		free(ctx->failures[i].sig);
+		free(ctx->failures[i].iface);
+		free(ctx->failures[i].msg);
+	}
+	ctx->n_failures = k;
+}
+
+static void finish(struct ctd_ctx *ctx)
+{
+	pass_reset(&ctx->pass);
+}
+
+static void write_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_ctx *ctx = arg;
+	char *msg = NULL;
+	if (error || ctd_db_check_results(result, &msg) < 0) {
+		char *e = error ? json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		CTD_WARN(ctx, "database: write-back failed: %s", e ? e : msg ? msg : "?");
+		free(e);
+		free(msg);
+		ctd_reconcile_want(ctx, false); /* try again with what the database has now */
+	}
+	finish(ctx);
+}
+
+static void write_back(struct ctd_ctx *ctx)
+{
+	struct ctd_pass *p = &ctx->pass;
+	struct ctd_smap errors = {0};
+
+	if (!ctx->db || !ctx->db_monitoring) {
+		finish(ctx); /* applied; written back after the database reconnects */
+		return;
+	}
+	for (size_t i = 0; i < ctx->n_failures; i++)
+		if (ctx->failures[i].iface)
+			ctd_smap_set(&errors, ctx->failures[i].iface, ctx->failures[i].msg);
+	struct ctd_wb_input in = {
+	    .replica = &ctx->replica,
+	    .desired = &p->desired,
+	    .actual = &p->actual,
+	    .stats = p->stats,
+	    .errors = &errors,
+	    .rundir = ctx->rundir,
+	    .set_cur_cfg = p->applied,
+	};
+	json_t *ops = ctd_writeback_ops(&in);
+	ctd_smap_free(&errors);
+	if (!ops || !json_array_size(ops)) {
+		json_decref(ops);
+		finish(ctx);
+		return;
+	}
+	json_t *params = json_pack("[s]", CTD_DB_NAME);
+	json_array_extend(params, ops);
+	json_decref(ops);
+	ctx->n_db_writes++;
+	p->step = CTD_PASS_WRITE;
+	p->started_ms = ctd_now_ms();
+	if (ctd_rpc_call(ctd_db_rpc(ctx->db), "transact", params, write_reply, ctx) < 0)
+		finish(ctx);
+}
+
+static void refresh_show_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_ctx *ctx = arg;
+	struct ctd_pass *p = &ctx->pass;
+	ctd_state_free(&p->actual);
+	if (error || ctd_state_from_show(&p->actual, result) < 0)
+		CTD_WARN(ctx, "dataplane: show failed after applying");
+	p->refreshed_show = true;
+	if (p->stats)
+		write_back(ctx);
+}
+
+static void stats_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_ctx *ctx = arg;
+	struct ctd_pass *p = &ctx->pass;
+	p->stats = error ? json_object() : json_incref((json_t *)result);
+	if (p->refreshed_show)
+		write_back(ctx);
+}
+
+static void refresh(struct ctd_ctx *ctx, bool need_show)
+{
+	struct ctd_pass *p = &ctx->pass;
+	p->step = CTD_PASS_REFRESH;
+	p->applied = true;
+	p->refreshed_show = !need_show;
+	if (need_show)
+		ctd_rpc_call(ctx->dp, "show", json_object(), refresh_show_reply, ctx);
+	ctd_rpc_call(ctx->dp, "stats", json_object(), stats_reply, ctx);
+}
+
+static const char *error_text(const json_t *error, char *buf, size_t n)
+{
+	const char *e = json_string_value(json_object_get(error, "errno"));
+	const char *m = json_string_value(json_object_get(error, "message"));
+	if (m)
+		snprintf(buf, n, "%s%s%s", e ? e : "", e ? ": " : "", m);
+	else
+		snprintf(buf, n, "dataplane error");
+	return buf;
+}
+
+/* The failure of this pass's bridge-add or bridge-set of 'bridge', if any. */
+static const char *bridge_failure(struct ctd_ctx *ctx, const char *bridge)
+{
+	struct ctd_pass *p = &ctx->pass;
+	for (size_t i = 0; i < p->plan.n_ops; i++) {
+		const struct ctd_op *op = &p->plan.ops[i];
+		const struct ctd_failure *f;
+		if (op->kind == CTD_OP_BRIDGE_ADD && !strcmp(op->bridge, bridge) && p->sigs[i] &&
+		    (f = failure_find(ctx, p->sigs[i])))
+			return f->msg;
+	}
+	return NULL;
+}
+
+static void op_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_op_cb *cb = arg;
+	struct ctd_ctx *ctx = cb->ctx;
+	struct ctd_pass *p = &ctx->pass;
+	const struct ctd_op *op = &p->plan.ops[cb->i];
+	char buf[512], msg[700];
+	(void)result;
+
+	p->n_replied++;
+	if (error) {
+		const char *bf =
+		    op->kind == CTD_OP_PORT_ADD ? bridge_failure(ctx, op->bridge) : NULL;
+		if (bf)
+			snprintf(msg, sizeof(msg), "bridge %s: %s", op->bridge, bf);
+		else
+			snprintf(msg, sizeof(msg), "%s", error_text(error, buf, sizeof(buf)));
+		CTD_WARN(ctx, "%s %s failed: %s", ctd_op_method(op),
+		         op->port ? op->port : op->bridge, msg);
+		failure_add(ctx, p->sigs[cb->i],
+		            op->kind == CTD_OP_PORT_ADD || op->kind == CTD_OP_PORT_SET ? op->port
+		                                                                       : NULL,
+		            msg);
+		p->n_failed++;
+	}
+	if (p->n_replied == p->n_sent) {
+		CTD_INFO(ctx, "pass %llu: %zu operations applied, %zu failed", ctx->n_passes,
+		         p->n_sent, p->n_failed);
+		refresh(ctx, true);
+	}
+}
+
+static char *op_sig(const struct ctd_op *op)
+{
+	json_t *params = ctd_op_params(op);
+	char *js = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL, *s = NULL;
+	json_decref(params);
+	if (js && asprintf(&s, "%s %s", ctd_op_method(op), js) < 0)
+		s = NULL;
+	free(js);
+	return s;
+}
+
+/* Sends the plan's operations, skipping (on a timer pass) those that failed before. */
+static void apply_plan(struct ctd_ctx *ctx)
+{
+	struct ctd_pass *p = &ctx->pass;
+	size_t n = p->plan.n_ops, n_skipped = 0;
+	bool *keep = calloc(ctx->n_failures + 1, sizeof(*keep));
+	bool *skip = calloc(n + 1, sizeof(*skip));
+
+	p->cbs = calloc(n + 1, sizeof(*p->cbs));
+	p->sigs = calloc(n + 1, sizeof(*p->sigs));
+	if (!keep || !skip || !p->cbs || !p->sigs) {
+		free(keep);
+		free(skip);
+		CTD_ERR(ctx, "out of memory");
+		finish(ctx);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		p->sigs[i] = op_sig(&p->plan.ops[i]);
+		const struct ctd_failure *f = p->sigs[i] ? failure_find(ctx, p->sigs[i]) : NULL;
+		if (f && !p->retry) {
+			keep[f - ctx->failures] = true;
+			skip[i] = true;
+			n_skipped++;
+		}
+	}
+	failures_keep(ctx, keep);
+	free(keep);
+	if (n > n_skipped)
+		CTD_INFO(ctx, "pass %llu: %zu operations to apply%s", ctx->n_passes, n - n_skipped,
+		         p->retry ? "" : " (found by a refresh)");
+	for (size_t i = 0; i < n; i++) {
+		const struct ctd_op *op = &p->plan.ops[i];
+		if (skip[i])
+			continue;
+		p->cbs[i] = (struct ctd_op_cb){ctx, i};
+		CTD_INFO(ctx, "%s %s%s%s (%s)", ctd_op_method(op), op->port ? op->port : op->bridge,
+		         op->port ? " on " : "", op->port ? op->bridge : "", op->why);
+		if (ctd_rpc_call(ctx->dp, ctd_op_method(op), ctd_op_params(op), op_reply,
+		                 &p->cbs[i]) < 0)
+			break; /* the connection is failing: ctd_conn_dp_lost() follows */
+		p->n_sent++;
+		ctx->n_dp_ops++;
+	}
+	free(skip);
+	if (p->n_sent) {
+		p->step = CTD_PASS_APPLY;
+		return;
+	}
+	refresh(ctx, false);
+}
+
+static void show_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_ctx *ctx = arg;
+	struct ctd_pass *p = &ctx->pass;
+	int ret;
+
+	char buf[512];
+
+	if (error || (ret = ctd_state_from_show(&p->actual, result)) < 0 ||
+	    (ret = ctd_diff(&p->desired.state, &p->actual, &p->plan)) < 0) {
+		CTD_ERR(ctx, "pass %llu: cannot read the dataplane's state: %s", ctx->n_passes,
+		        error ? error_text(error, buf, sizeof(buf)) : strerror(-ret));
+		finish(ctx);
+		return;
+	}
+	if (p->plan.n_ops == 0 && p->retry)
+		CTD_INFO(ctx, "pass %llu: the dataplane matches the database (0 operations)",
+		         ctx->n_passes);
+	apply_plan(ctx);
+}
+
+void ctd_reconcile_want(struct ctd_ctx *ctx, bool retry)
+{
+	ctx->want_pass = true;
+	ctx->want_retry = ctx->want_retry || retry;
+}
+
+void ctd_reconcile_run(struct ctd_ctx *ctx)
+{
+	struct ctd_pass *p = &ctx->pass;
+	if (p->step != CTD_PASS_IDLE || !ctx->want_pass || !ctx->dp ||
+	    !ctd_replica_valid(&ctx->replica))
+		return;
+	pass_reset(p);
+	p->retry = ctx->want_retry;
+	ctx->want_pass = ctx->want_retry = false;
+	if (ctd_desired_build(&p->desired, &ctx->replica) < 0) {
+		CTD_ERR(ctx, "out of memory building the desired state");
+		pass_reset(p);
+		return;
+	}
+	ctx->n_passes++;
+	p->step = CTD_PASS_SHOW;
+	p->started_ms = ctd_now_ms();
+	ctd_rpc_call(ctx->dp, "show", json_object(), show_reply, ctx);
+}
+
+void ctd_reconcile_abort(struct ctd_ctx *ctx)
+{
+	/* The dataplane stream is closed right after: its callbacks never run. */
+	if (ctx->pass.step == CTD_PASS_WRITE)
+		return; /* only the database reply is outstanding */
+	pass_reset(&ctx->pass);
+}
+
+void ctd_reconcile_db_lost(struct ctd_ctx *ctx)
+{
+	if (ctx->pass.step == CTD_PASS_WRITE)
+		pass_reset(&ctx->pass);
+}
+
+void ctd_reconcile_destroy(struct ctd_ctx *ctx)
+{
+	pass_reset(&ctx->pass);
+	failures_free(ctx->failures, ctx->n_failures);
+	ctx->failures = NULL;
+	ctx->n_failures = 0;
+}
+
+void ctd_reconcile_check_timeout(struct ctd_ctx *ctx)
+{
+	struct ctd_pass *p = &ctx->pass;
+	if (p->step == CTD_PASS_IDLE || ctd_now_ms() - p->started_ms < CTD_PASS_TIMEOUT)
+		return;
+	CTD_ERR(ctx, "pass %llu: no answer from the %s for %d ms", ctx->n_passes,
+	        p->step == CTD_PASS_WRITE ? "database" : "dataplane", CTD_PASS_TIMEOUT);
+	if (p->step == CTD_PASS_WRITE)
+		ctd_conn_db_lost(ctx, -ETIMEDOUT);
+	else
+		ctd_conn_dp_lost(ctx, -ETIMEDOUT);
+}
