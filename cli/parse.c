@@ -5,28 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 #include "columns.h"
 #include "parse.h"
 
 int parse_uint(const char *s, long long min, long long max, const char *what, long long *out,
                char **errp)
 {
-	long long v = 0;
+	/* Unsigned: a sign is not part of the syntax here, so "-1" is invalid, not out of
+	 * range. */
+	int ret = s[0] == '-' ? -EINVAL : util_parse_int(s, min, max, out);
 
-	if (s[0] == '\0' || strspn(s, "0123456789") != strlen(s)) {
+	if (ret == -ERANGE) {
+		return cli_error(errp, "%s %s out of range %lld..%lld", what, s, min, max);
+	}
+	if (ret < 0) {
 		return cli_error(errp, "invalid %s '%s' (expected an integer %lld..%lld)", what, s,
 		                 min, max);
 	}
-	for (const char *p = s; *p; p++) {
-		if (v > max) {
-			break; /* already out of range: stop before overflowing */
-		}
-		v = v * 10 + (*p - '0');
-	}
-	if (v < min || v > max) {
-		return cli_error(errp, "%s %s out of range %lld..%lld", what, s, min, max);
-	}
-	*out = v;
 	return 0;
 }
 

@@ -38,7 +38,8 @@ int parse_argv(int argc, char **argv, struct weftctl_opts *opts, struct cmd_list
                char **errp);
 
 /* Value parsers, exposed for the unit tests. Each returns 0 or -EINVAL with *errp set;
- * 'what' names the value in the message ("VLAN", "tag", ...). */
+ * 'what' names the value in the message ("VLAN", "tag", ...).
+ * parse_uint: a decimal in [min, max] (util_parse_int(); a leading '-' is invalid here). */
 int parse_uint(const char *s, long long min, long long max, const char *what, long long *out,
                char **errp);
 int parse_vlan(const char *s, const char *what, int *vlan, char **errp);
