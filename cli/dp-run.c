@@ -6,6 +6,7 @@
 #include "dp-client.h"
 #include "dp-request.h"
 #include "dp-run.h"
+#include "methods.h"
 #include "output.h"
 
 #define PROG "weftctl"
@@ -27,8 +28,9 @@ static bool error_is(const json_t *error, const char *errno_name)
 	return name && !strcmp(name, errno_name);
 }
 
-/* Sends one request ('params' consumed). Returns 0 with *result set (new ref) or with
- * *error set (new ref, nothing printed); -1 after printing a transport failure. */
+/* Checks (dp_request_check()) and sends one request ('params' consumed). Returns 0 with *result set
+ * (new ref) or with *error set (new ref, nothing printed); -1 after printing a transport failure.
+ */
 static int call(struct dpc *dpc, const char *method, json_t *params, json_t **result,
                 json_t **error)
 {
@@ -37,6 +39,12 @@ static int call(struct dpc *dpc, const char *method, json_t *params, json_t **re
 
 	if (!params) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
+		return -1;
+	}
+	if (dp_request_check(method, params, &msg) < 0) {
+		fprintf(stderr, "%s: %s\n", PROG, msg ? msg : "invalid request");
+		free(msg);
+		json_decref(params);
 		return -1;
 	}
 	ret = dpc_call(dpc, method, params, result, error, &msg);
@@ -120,7 +128,7 @@ static int may_exist(struct dpc *dpc, const struct cmd *cmd, const json_t *error
 	json_t *params;
 	int ret = -1;
 
-	if (call(dpc, "show", json_object(), &show, &serr) < 0) {
+	if (call(dpc, WF_RPC_METHOD_SHOW, json_object(), &show, &serr) < 0) {
 		return -1;
 	}
 	if (serr) {
