@@ -17,9 +17,9 @@ static int bridge_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *e
 	const char *name;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &name, err, el)) < 0)
 		return ret;
-	return wf_bridge_add(ctx, name, json_object_get(p, "other_config"), err, el);
+	return wf_bridge_add(ctx, name, json_object_get(p, WF_RPC_KEY_OTHER_CONFIG), err, el);
 }
 
 static int bridge_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
@@ -27,7 +27,7 @@ static int bridge_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *e
 	const char *name;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &name, err, el)) < 0)
 		return ret;
 	return wf_bridge_del(ctx, name, err, el);
 }
@@ -37,9 +37,9 @@ static int bridge_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *e
 	const char *name;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &name, err, el)) < 0)
 		return ret;
-	return wf_bridge_set(ctx, name, json_object_get(p, "other_config"), err, el);
+	return wf_bridge_set(ctx, name, json_object_get(p, WF_RPC_KEY_OTHER_CONFIG), err, el);
 }
 
 /* Reads the optional port columns of a port-add/port-set request into 'r'. */
@@ -49,25 +49,27 @@ static int port_req(const json_t *p, struct wf_port_req *r, int *trunks, char *e
 	long tag;
 	int ret;
 
-	if ((ret = wf_ctl_get_str(p, "type", false, &r->type, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_TYPE, false, &r->type, err, el)) < 0)
 		return ret;
-	if ((v = json_object_get(p, "options")) && !json_is_null(v))
+	if ((v = json_object_get(p, WF_RPC_KEY_OPTIONS)) && !json_is_null(v))
 		r->options = v;
-	if ((v = json_object_get(p, "tag"))) {
+	if ((v = json_object_get(p, WF_RPC_KEY_TAG))) {
 		r->has_tag = true;
 		r->tag = -1;
 		if (!json_is_null(v)) {
-			if ((ret = wf_ctl_get_int(p, "tag", true, 0, 4095, &tag, err, el)) < 0)
+			if ((ret = wf_ctl_get_int(p, WF_RPC_KEY_TAG, true, 0, 4095, &tag, err,
+			                          el)) < 0)
 				return ret;
 			r->tag = tag;
 		}
 	}
-	if ((v = json_object_get(p, "vlan_mode"))) {
+	if ((v = json_object_get(p, WF_RPC_KEY_VLAN_MODE))) {
 		r->has_vlan_mode = true;
-		if ((ret = wf_ctl_get_str(p, "vlan_mode", false, &r->vlan_mode, err, el)) < 0)
+		if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_VLAN_MODE, false, &r->vlan_mode, err, el)) <
+		    0)
 			return ret;
 	}
-	if ((v = json_object_get(p, "trunks"))) {
+	if ((v = json_object_get(p, WF_RPC_KEY_TRUNKS))) {
 		size_t i;
 		json_t *e;
 		/* Types and ranges were checked against methods.json (at most 4096 VLANs,
@@ -91,8 +93,8 @@ static int port_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 	struct wf_port_req r = {0};
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_get_str(p, "bridge", true, &r.bridge, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "name", true, &r.name, err, el)) < 0 ||
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, true, &r.bridge, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &r.name, err, el)) < 0 ||
 	    (ret = port_req(p, &r, trunks, err, el)) < 0)
 		return ret;
 	return wf_port_add(ctx, &r, err, el);
@@ -104,7 +106,7 @@ static int port_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 	struct wf_port_req r = {0};
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_get_str(p, "name", true, &r.name, err, el)) < 0 ||
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &r.name, err, el)) < 0 ||
 	    (ret = port_req(p, &r, trunks, err, el)) < 0)
 		return ret;
 	return wf_port_set(ctx, &r, err, el);
@@ -115,8 +117,8 @@ static int port_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 	const char *name, *bridge;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "bridge", false, &bridge, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &name, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, false, &bridge, err, el)) < 0)
 		return ret;
 	return wf_port_del(ctx, name, bridge, err, el);
 }
@@ -128,9 +130,9 @@ static int fdb_key(struct wf_ctx *ctx, const json_t *p, struct wf_bridge **br, u
 	const char *bname, *smac;
 	long v;
 	int ret;
-	if ((ret = wf_ctl_get_str(p, "bridge", true, &bname, err, el)) < 0 ||
-	    (ret = wf_ctl_get_int(p, "vlan", true, 0, 4095, &v, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "mac", true, &smac, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, true, &bname, err, el)) < 0 ||
+	    (ret = wf_ctl_get_int(p, WF_RPC_KEY_VLAN, true, 0, 4095, &v, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_MAC, true, &smac, err, el)) < 0)
 		return ret;
 	if (!(*br = wf_bridge_find(ctx, bname))) {
 		snprintf(err, el, "no bridge named '%s'", bname);
@@ -153,7 +155,7 @@ static int fdb_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 	int ret;
 	(void)res;
 	if ((ret = fdb_key(ctx, p, &br, &vlan, &mac, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "port", true, &pname, err, el)) < 0)
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_PORT, true, &pname, err, el)) < 0)
 		return ret;
 	struct wf_port *port = wf_port_find(ctx, pname);
 	if (!port || port->bridge != br->index) {
@@ -162,7 +164,7 @@ static int fdb_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 	}
 	if (rte_is_multicast_ether_addr(&mac)) {
 		snprintf(err, el, "%s is a multicast address: multicast always floods",
-		         json_string_value(json_object_get(p, "mac")));
+		         json_string_value(json_object_get(p, WF_RPC_KEY_MAC)));
 		return -EINVAL;
 	}
 	ret = wf_fdb_add_static(br->fdb, vlan, mac.addr_bytes, port->index);
@@ -184,7 +186,7 @@ static int fdb_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 		return ret;
 	if ((ret = wf_fdb_del(br->fdb, vlan, mac.addr_bytes)) < 0)
 		snprintf(err, el, "no entry for VLAN %u MAC %s in %s", vlan,
-		         json_string_value(json_object_get(p, "mac")), br->name);
+		         json_string_value(json_object_get(p, WF_RPC_KEY_MAC)), br->name);
 	return ret;
 }
 
@@ -193,7 +195,7 @@ static int fdb_flush(struct wf_ctx *ctx, const json_t *p, json_t **res, char *er
 	const char *bname;
 	unsigned n = 0;
 	int ret;
-	if ((ret = wf_ctl_get_str(p, "bridge", false, &bname, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, false, &bname, err, el)) < 0)
 		return ret;
 	if (bname && !wf_bridge_find(ctx, bname)) {
 		snprintf(err, el, "no bridge named '%s'", bname);

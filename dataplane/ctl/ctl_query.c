@@ -79,7 +79,7 @@ static int fdb_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 {
 	const char *bname;
 	int ret;
-	if ((ret = wf_ctl_get_str(p, "bridge", true, &bname, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, true, &bname, err, el)) < 0)
 		return ret;
 	const struct wf_bridge *br = wf_bridge_find(ctx, bname);
 	if (!br) {
@@ -183,7 +183,7 @@ static int stats(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, s
 {
 	const char *name;
 	int ret;
-	if ((ret = wf_ctl_get_str(p, "name", false, &name, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, false, &name, err, el)) < 0)
 		return ret;
 	if (name && !wf_port_find(ctx, name) && !wf_bridge_find(ctx, name)) {
 		snprintf(err, el, "no port or bridge named '%s'", name);

@@ -15,7 +15,7 @@ static int vtep_bridge(struct wf_ctx *ctx, const json_t *p, bool required, struc
                        char *err, size_t el)
 {
 	const char *name;
-	int ret = wf_ctl_get_str(p, "bridge", required, &name, err, el);
+	int ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, required, &name, err, el);
 	*br = NULL;
 	if (ret < 0 || !name)
 		return ret;
@@ -94,9 +94,9 @@ static int neigh_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *er
 	int ret;
 	(void)res;
 	if ((ret = vtep_bridge(ctx, p, true, &br, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "ip", true, &ips, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "mac", true, &macs, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "port", false, &pname, err, el)) < 0)
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_IP, true, &ips, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_MAC, true, &macs, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_PORT, false, &pname, err, el)) < 0)
 		return ret;
 	if (inet_pton(AF_INET, ips, &ip) != 1 || !ip.s_addr || ip.s_addr == 0xffffffff ||
 	    (ntohl(ip.s_addr) >> 28) == 14) {
