@@ -16,26 +16,26 @@ static const char *const iface_types[] = {"dpdk", "dpdkvhostuser", "dpdkvhostuse
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-int columns_table(const char *name, enum cmd_verb *verb, char **errp)
+int cli_columns_table(const char *name, enum cli_cmd_verb *verb, char **errp)
 {
 	if (!strcasecmp(name, "Port")) {
-		*verb = CMD_SET_PORT;
+		*verb = CLI_CMD_SET_PORT;
 	} else if (!strcasecmp(name, "Interface")) {
-		*verb = CMD_SET_IFACE;
+		*verb = CLI_CMD_SET_IFACE;
 	} else if (!strcasecmp(name, "Bridge")) {
-		*verb = CMD_SET_BRIDGE;
+		*verb = CLI_CMD_SET_BRIDGE;
 	} else {
 		return cli_error(errp, "unknown table '%s' (known: Bridge, Port, Interface)", name);
 	}
 	return 0;
 }
 
-const char *columns_table_name(enum cmd_verb verb)
+const char *cli_columns_table_name(enum cli_cmd_verb verb)
 {
 	switch (verb) {
-	case CMD_SET_IFACE:
+	case CLI_CMD_SET_IFACE:
 		return "Interface";
-	case CMD_SET_BRIDGE:
+	case CLI_CMD_SET_BRIDGE:
 		return "Bridge";
 	default:
 		return "Port";
@@ -90,7 +90,7 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* "[1,2]", "1,2", "[]" (all VLANs): sorted, duplicates removed. */
-static int parse_trunks(const char *value, struct cmd_cols *cols, char **errp)
+static int parse_trunks(const char *value, struct cli_cols *cols, char **errp)
 {
 	size_t len = strlen(value), n = 0;
 	char *copy, *save = NULL;
@@ -115,7 +115,7 @@ static int parse_trunks(const char *value, struct cmd_cols *cols, char **errp)
 		for (size_t l = strlen(tok); l > 0 && tok[l - 1] == ' '; l--) {
 			tok[l - 1] = '\0';
 		}
-		ret = parse_vlan(tok, "trunks VLAN", &trunks[n], errp);
+		ret = cli_parse_vlan(tok, "trunks VLAN", &trunks[n], errp);
 		if (ret < 0) {
 			break;
 		}
@@ -150,21 +150,21 @@ static int parse_trunks(const char *value, struct cmd_cols *cols, char **errp)
 	free(cols->trunks);
 	cols->trunks = trunks;
 	cols->n_trunks = u;
-	cols->trunks_state = CMD_COL_SET;
+	cols->trunks_state = CLI_COL_SET;
 	return 0;
 }
 
-static int parse_port_column(const char *column, const char *value, struct cmd_cols *cols,
+static int parse_port_column(const char *column, const char *value, struct cli_cols *cols,
                              char **errp)
 {
 	if (!strcmp(column, "tag")) {
 		if (!strcmp(value, "[]")) {
-			cols->tag_state = CMD_COL_CLEAR;
+			cols->tag_state = CLI_COL_CLEAR;
 			return 0;
 		}
-		int ret = parse_vlan(value, "tag", &cols->tag, errp);
+		int ret = cli_parse_vlan(value, "tag", &cols->tag, errp);
 		if (ret == 0) {
-			cols->tag_state = CMD_COL_SET;
+			cols->tag_state = CLI_COL_SET;
 		}
 		return ret;
 	}
@@ -174,9 +174,9 @@ static int parse_port_column(const char *column, const char *value, struct cmd_c
 	/* vlan_mode */
 	free(cols->vlan_mode);
 	cols->vlan_mode = NULL;
-	cols->vlan_mode_state = CMD_COL_UNSET;
+	cols->vlan_mode_state = CLI_COL_UNSET;
 	if (!strcmp(value, "[]")) {
-		cols->vlan_mode_state = CMD_COL_CLEAR;
+		cols->vlan_mode_state = CLI_COL_CLEAR;
 		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(vlan_modes); i++) {
@@ -185,7 +185,7 @@ static int parse_port_column(const char *column, const char *value, struct cmd_c
 			if (!cols->vlan_mode) {
 				return cli_error(errp, "out of memory");
 			}
-			cols->vlan_mode_state = CMD_COL_SET;
+			cols->vlan_mode_state = CLI_COL_SET;
 			return 0;
 		}
 	}
@@ -195,7 +195,7 @@ static int parse_port_column(const char *column, const char *value, struct cmd_c
 	                 value);
 }
 
-static int parse_type(const char *value, struct cmd_cols *cols, char **errp)
+static int parse_type(const char *value, struct cli_cols *cols, char **errp)
 {
 	bool known = value[0] == '\0';
 
@@ -228,34 +228,34 @@ static int check_tunnel_key(const char *key, const char *value, const char *what
 		if (!addr) {
 			return cli_error(errp, "out of memory");
 		}
-		ret = parse_ipv4(addr, what, ip, errp);
+		ret = cli_parse_ipv4(addr, what, ip, errp);
 		free(addr);
 		if (ret == 0 && slash) {
 			char plen[96];
 
 			snprintf(plen, sizeof(plen), "%s prefix length", what);
-			ret = parse_uint(slash + 1, 1, 32, plen, &v, errp);
+			ret = cli_parse_uint(slash + 1, 1, 32, plen, &v, errp);
 		}
 		return ret;
 	}
 	if (!strcmp(key, "tunnel-gateway")) {
-		return parse_ipv4(value, what, ip, errp);
+		return cli_parse_ipv4(value, what, ip, errp);
 	}
 	if (!strcmp(key, "tunnel-mac")) {
 		if (strlen(value) != 17) {
 			return cli_error(errp, "invalid %s '%s' (expected xx:xx:xx:xx:xx:xx)", what,
 			                 value);
 		}
-		return parse_unicast_mac(value, mac, errp);
+		return cli_parse_unicast_mac(value, mac, errp);
 	}
 	if (!strcmp(key, "tunnel-mtu")) {
-		return parse_uint(value, 82, 9600, what, &v, errp);
+		return cli_parse_uint(value, 82, 9600, what, &v, errp);
 	}
 	if (!strcmp(key, "tunnel-udp-port")) {
-		return parse_uint(value, 1, 65535, what, &v, errp);
+		return cli_parse_uint(value, 1, 65535, what, &v, errp);
 	}
 	if (!strcmp(key, "neigh-timeout")) {
-		return parse_uint(value, 1, 86400, what, &v, errp);
+		return cli_parse_uint(value, 1, 86400, what, &v, errp);
 	}
 	return 0;
 }
@@ -268,10 +268,10 @@ static int check_other_config(const char *key, const char *value, char **errp)
 
 	snprintf(what, sizeof(what), "other_config:%s", key);
 	if (!strcmp(key, "mac-aging-time")) {
-		return parse_uint(value, 1, 86400, what, &v, errp);
+		return cli_parse_uint(value, 1, 86400, what, &v, errp);
 	}
 	if (!strcmp(key, "mac-table-size")) {
-		return parse_uint(value, 1, 4194304, what, &v, errp);
+		return cli_parse_uint(value, 1, 4194304, what, &v, errp);
 	}
 	return check_tunnel_key(key, value, what, errp);
 }
@@ -287,10 +287,10 @@ static int set_map_key(json_t **map, const char *key, const char *value, char **
 	return 0;
 }
 
-int columns_parse(enum cmd_verb verb, const char *arg, struct cmd_cols *cols, char **errp)
+int cli_columns_parse(enum cli_cmd_verb verb, const char *arg, struct cli_cols *cols, char **errp)
 {
 	const char *eq = strchr(arg, '=');
-	const char *table = columns_table_name(verb);
+	const char *table = cli_columns_table_name(verb);
 	const char *known;
 	char *column = NULL, *key = NULL, *value = NULL;
 	const char *colon;
@@ -309,16 +309,16 @@ int columns_parse(enum cmd_verb verb, const char *arg, struct cmd_cols *cols, ch
 		ret = cli_error(errp, "out of memory");
 		goto out;
 	}
-	known = verb == CMD_SET_PORT    ? port_columns
-	        : verb == CMD_SET_IFACE ? iface_columns
-	                                : bridge_columns;
+	known = verb == CLI_CMD_SET_PORT    ? port_columns
+	        : verb == CLI_CMD_SET_IFACE ? iface_columns
+	                                    : bridge_columns;
 
-	bool is_map = !strcmp(column, verb == CMD_SET_IFACE ? "options" : "other_config") &&
-	              verb != CMD_SET_PORT;
+	bool is_map = !strcmp(column, verb == CLI_CMD_SET_IFACE ? "options" : "other_config") &&
+	              verb != CLI_CMD_SET_PORT;
 	bool is_scalar =
-	    (verb == CMD_SET_PORT && (!strcmp(column, "tag") || !strcmp(column, "trunks") ||
-	                              !strcmp(column, "vlan_mode"))) ||
-	    (verb == CMD_SET_IFACE && !strcmp(column, "type"));
+	    (verb == CLI_CMD_SET_PORT && (!strcmp(column, "tag") || !strcmp(column, "trunks") ||
+	                                  !strcmp(column, "vlan_mode"))) ||
+	    (verb == CLI_CMD_SET_IFACE && !strcmp(column, "type"));
 
 	if (!is_map && !is_scalar) {
 		ret = cli_error(errp, "unknown column '%s' in table %s (known: %s)", column, table,
@@ -344,11 +344,11 @@ int columns_parse(enum cmd_verb verb, const char *arg, struct cmd_cols *cols, ch
 		ret = -EINVAL;
 		goto out;
 	}
-	if (verb == CMD_SET_PORT) {
+	if (verb == CLI_CMD_SET_PORT) {
 		ret = parse_port_column(column, value, cols, errp);
-	} else if (verb == CMD_SET_IFACE && !key) {
+	} else if (verb == CLI_CMD_SET_IFACE && !key) {
 		ret = parse_type(value, cols, errp);
-	} else if (verb == CMD_SET_IFACE) {
+	} else if (verb == CLI_CMD_SET_IFACE) {
 		ret = set_map_key(&cols->options, key, value, errp);
 	} else {
 		ret = check_other_config(key, value, errp);

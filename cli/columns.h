@@ -10,20 +10,20 @@
  * A VALUE wrapped in double quotes is unquoted (\" and \\ escapes).
  * Errors: 0 or -EINVAL with a malloc'd message in *errp.
  */
-#ifndef WEFTCTL_COLUMNS_H
-#define WEFTCTL_COLUMNS_H
+#ifndef CLI_COLUMNS_H
+#define CLI_COLUMNS_H
 
 #include "command.h"
 
 /* Maps a table name (case-insensitive: Port, Interface, Bridge) to the set command verb
- * (CMD_SET_PORT, CMD_SET_IFACE, CMD_SET_BRIDGE). */
-int columns_table(const char *name, enum cmd_verb *verb, char **errp);
+ * (CLI_CMD_SET_PORT, CLI_CMD_SET_IFACE, CLI_CMD_SET_BRIDGE). */
+int cli_columns_table(const char *name, enum cli_cmd_verb *verb, char **errp);
 
 /* Table name of a set command verb ("Port", "Interface", "Bridge"). */
-const char *columns_table_name(enum cmd_verb verb);
+const char *cli_columns_table_name(enum cli_cmd_verb verb);
 
 /* Parses one "COLUMN[:KEY]=VALUE" argument for table 'verb' into 'cols' (a later value for
  * the same column or key replaces an earlier one). */
-int columns_parse(enum cmd_verb verb, const char *arg, struct cmd_cols *cols, char **errp);
+int cli_columns_parse(enum cli_cmd_verb verb, const char *arg, struct cli_cols *cols, char **errp);
 
-#endif /* WEFTCTL_COLUMNS_H */
+#endif /* CLI_COLUMNS_H */

@@ -6,27 +6,27 @@
 
 #include "command.h"
 
-void cmd_cols_free(struct cmd_cols *cols)
+void cli_cols_free(struct cli_cols *cols)
 {
 	free(cols->trunks);
 	free(cols->vlan_mode);
 	free(cols->type);
 	json_decref(cols->options);
 	json_decref(cols->other_config);
-	*cols = (struct cmd_cols){0};
+	*cols = (struct cli_cols){0};
 }
 
-void cmd_free(struct cmd *cmd)
+void cli_cmd_free(struct cli_cmd *cmd)
 {
 	free(cmd->bridge);
 	free(cmd->name);
-	cmd_cols_free(&cmd->cols);
+	cli_cols_free(&cmd->cols);
 }
 
-void cmd_list_free(struct cmd_list *list)
+void cli_cmd_list_free(struct cli_cmd_list *list)
 {
 	for (size_t i = 0; i < list->n_cmds; i++) {
-		cmd_free(&list->cmds[i]);
+		cli_cmd_free(&list->cmds[i]);
 	}
 	free(list->cmds);
 	list->cmds = NULL;
@@ -51,15 +51,15 @@ static int merge_map(json_t **dst, json_t **src)
 	return 0;
 }
 
-int cmd_cols_merge(struct cmd_cols *dst, struct cmd_cols *src)
+int cli_cols_merge(struct cli_cols *dst, struct cli_cols *src)
 {
 	int ret;
 
-	if (src->tag_state != CMD_COL_UNSET) {
+	if (src->tag_state != CLI_COL_UNSET) {
 		dst->tag_state = src->tag_state;
 		dst->tag = src->tag;
 	}
-	if (src->trunks_state != CMD_COL_UNSET) {
+	if (src->trunks_state != CLI_COL_UNSET) {
 		free(dst->trunks);
 		dst->trunks_state = src->trunks_state;
 		dst->trunks = src->trunks;
@@ -67,7 +67,7 @@ int cmd_cols_merge(struct cmd_cols *dst, struct cmd_cols *src)
 		src->trunks = NULL;
 		src->n_trunks = 0;
 	}
-	if (src->vlan_mode_state != CMD_COL_UNSET) {
+	if (src->vlan_mode_state != CLI_COL_UNSET) {
 		free(dst->vlan_mode);
 		dst->vlan_mode_state = src->vlan_mode_state;
 		dst->vlan_mode = src->vlan_mode;
@@ -82,20 +82,34 @@ int cmd_cols_merge(struct cmd_cols *dst, struct cmd_cols *src)
 	if (!ret) {
 		ret = merge_map(&dst->other_config, &src->other_config);
 	}
-	cmd_cols_free(src);
+	cli_cols_free(src);
 	return ret;
+}
+
+/* Stores the message of 'fmt' + 'ap' in *errp (see cli_fail()). */
+static void set_error(char **errp, const char *fmt, va_list ap)
+{
+	if (errp && vasprintf(errp, fmt, ap) < 0) {
+		*errp = NULL;
+	}
+}
+
+int cli_fail(char **errp, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_error(errp, fmt, ap);
+	va_end(ap);
+	return -err;
 }
 
 int cli_error(char **errp, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (errp) {
-		va_start(ap, fmt);
-		if (vasprintf(errp, fmt, ap) < 0) {
-			*errp = NULL;
-		}
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	set_error(errp, fmt, ap);
+	va_end(ap);
 	return -EINVAL;
 }

@@ -1,60 +1,60 @@
 /* weftctl commands: the backend-neutral result of parsing the command line.
  *
- * parse.c turns argv into a list of 'struct cmd'; a backend (today dp-request.c + dp-client.c,
+ * parse.c turns argv into a list of 'struct cli_cmd'; a backend (today dp-request.c + dp-client.c,
  * talking to weft-dataplane's control socket; later an RFC 7047 backend talking to ovsdb-lite)
  * turns each command into requests. Nothing here knows about sockets or request formats.
  *
- * Ownership: a 'struct cmd_list' owns its commands, and every command owns its strings, arrays
- * and JSON objects. Free with cmd_list_free(). Not thread-safe (weftctl is single-threaded).
+ * Ownership: a 'struct cli_cmd_list' owns its commands, and every command owns its strings, arrays
+ * and JSON objects. Free with cli_cmd_list_free(). Not thread-safe (weftctl is single-threaded).
  */
-#ifndef WEFTCTL_COMMAND_H
-#define WEFTCTL_COMMAND_H
+#ifndef CLI_COMMAND_H
+#define CLI_COMMAND_H
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-enum cmd_verb {
-	CMD_ADD_BR,          /* add-br BR [+ merged set Bridge BR ...] */
-	CMD_DEL_BR,          /* del-br BR */
-	CMD_ADD_PORT,        /* add-port BR PORT [+ merged set Interface/Port PORT ...] */
-	CMD_DEL_PORT,        /* del-port [BR] PORT */
-	CMD_SET_PORT,        /* set Port PORT col=val... */
-	CMD_SET_IFACE,       /* set Interface PORT col=val... */
-	CMD_SET_BRIDGE,      /* set Bridge BR col=val... */
-	CMD_SHOW,            /* show */
-	CMD_FDB_SHOW,        /* fdb/show BR */
-	CMD_FDB_FLUSH,       /* fdb/flush [BR] */
-	CMD_FDB_ADD,         /* fdb/add BR PORT VLAN MAC */
-	CMD_FDB_DEL,         /* fdb/del BR VLAN MAC */
-	CMD_DP_SHOW,         /* dp/show */
-	CMD_STATS,           /* stats [--all] [NAME] */
-	CMD_REPLAY_RUN,      /* replay/run */
-	CMD_DP_EXIT,         /* dp/exit */
-	CMD_TNL_NEIGH_SHOW,  /* tnl/neigh/show [BR] */
-	CMD_TNL_NEIGH_SET,   /* tnl/neigh/set BR IP MAC [PORT] */
-	CMD_TNL_NEIGH_FLUSH, /* tnl/neigh/flush [BR] */
-	CMD__COUNT,
+enum cli_cmd_verb {
+	CLI_CMD_ADD_BR,          /* add-br BR [+ merged set Bridge BR ...] */
+	CLI_CMD_DEL_BR,          /* del-br BR */
+	CLI_CMD_ADD_PORT,        /* add-port BR PORT [+ merged set Interface/Port PORT ...] */
+	CLI_CMD_DEL_PORT,        /* del-port [BR] PORT */
+	CLI_CMD_SET_PORT,        /* set Port PORT col=val... */
+	CLI_CMD_SET_IFACE,       /* set Interface PORT col=val... */
+	CLI_CMD_SET_BRIDGE,      /* set Bridge BR col=val... */
+	CLI_CMD_SHOW,            /* show */
+	CLI_CMD_FDB_SHOW,        /* fdb/show BR */
+	CLI_CMD_FDB_FLUSH,       /* fdb/flush [BR] */
+	CLI_CMD_FDB_ADD,         /* fdb/add BR PORT VLAN MAC */
+	CLI_CMD_FDB_DEL,         /* fdb/del BR VLAN MAC */
+	CLI_CMD_DP_SHOW,         /* dp/show */
+	CLI_CMD_STATS,           /* stats [--all] [NAME] */
+	CLI_CMD_REPLAY_RUN,      /* replay/run */
+	CLI_CMD_DP_EXIT,         /* dp/exit */
+	CLI_CMD_TNL_NEIGH_SHOW,  /* tnl/neigh/show [BR] */
+	CLI_CMD_TNL_NEIGH_SET,   /* tnl/neigh/set BR IP MAC [PORT] */
+	CLI_CMD_TNL_NEIGH_FLUSH, /* tnl/neigh/flush [BR] */
+	CLI_CMD__COUNT,
 };
 
 /* State of one scalar column given on the command line ("set" or merged into an add). */
-enum cmd_col_state {
-	CMD_COL_UNSET = 0, /* not mentioned */
-	CMD_COL_SET,       /* given a value */
-	CMD_COL_CLEAR,     /* given the empty set "[]": remove the value */
+enum cli_col_state {
+	CLI_COL_UNSET = 0, /* not mentioned */
+	CLI_COL_SET,       /* given a value */
+	CLI_COL_CLEAR,     /* given the empty set "[]": remove the value */
 };
 
 /* Columns of Port, Interface and Bridge that weftctl knows. A command carries only the
  * columns its table allows (parse.c enforces it); add-br/add-port carry the union of the
  * settings merged into them. */
-struct cmd_cols {
+struct cli_cols {
 	/* Port */
-	enum cmd_col_state tag_state;
-	int tag; /* 0..4095 when CMD_COL_SET */
-	enum cmd_col_state trunks_state;
-	int *trunks; /* sorted, unique, 0..4095; n_trunks == 0 with CMD_COL_SET = all VLANs */
+	enum cli_col_state tag_state;
+	int tag; /* 0..4095 when CLI_COL_SET */
+	enum cli_col_state trunks_state;
+	int *trunks; /* sorted, unique, 0..4095; n_trunks == 0 with CLI_COL_SET = all VLANs */
 	size_t n_trunks;
-	enum cmd_col_state vlan_mode_state;
+	enum cli_col_state vlan_mode_state;
 	char *vlan_mode; /* access | trunk | native-tagged | native-untagged */
 	/* Interface */
 	char *type;      /* NULL = not given; "" = no type */
@@ -63,8 +63,8 @@ struct cmd_cols {
 	json_t *other_config; /* {key: string}, NULL = none given */
 };
 
-struct cmd {
-	enum cmd_verb verb;
+struct cli_cmd {
+	enum cli_cmd_verb verb;
 	char *bridge;   /* BR argument, NULL when absent (del-port/fdb-flush without BR) */
 	char *name;     /* PORT argument, or NAME of stats; NULL when absent */
 	char ip[16];    /* tnl/neigh/set: dotted quad, canonical (no leading zeros) */
@@ -73,30 +73,34 @@ struct cmd {
 	bool all;       /* stats --all: show zero counters too */
 	bool may_exist; /* --may-exist add-br/add-port: an existing record is not an error */
 	bool if_exists; /* --if-exists del-br/del-port: a missing record is not an error */
-	struct cmd_cols cols;
+	struct cli_cols cols;
 };
 
-struct cmd_list {
-	struct cmd *cmds;
+struct cli_cmd_list {
+	struct cli_cmd *cmds;
 	size_t n_cmds;
 };
 
 /* Frees everything 'list' owns and empties it. Safe on an empty or zeroed list. */
-void cmd_list_free(struct cmd_list *list);
+void cli_cmd_list_free(struct cli_cmd_list *list);
 
 /* Frees what 'cmd' owns (not 'cmd' itself). */
-void cmd_free(struct cmd *cmd);
+void cli_cmd_free(struct cli_cmd *cmd);
 
 /* Frees what 'cols' owns and zeroes it. */
-void cmd_cols_free(struct cmd_cols *cols);
+void cli_cols_free(struct cli_cols *cols);
 
 /* Moves every column given in 'src' into 'dst', 'src' winning over 'dst' (as a later
  * "set" overrides an earlier one); map columns are merged key by key. 'src' is left empty.
  * Returns 0 or -ENOMEM. */
-int cmd_cols_merge(struct cmd_cols *dst, struct cmd_cols *src);
+int cli_cols_merge(struct cli_cols *dst, struct cli_cols *src);
 
-/* Stores a malloc'd message built from 'fmt' in *errp (if 'errp' is non-NULL) and returns
- * -EINVAL, for "return cli_error(errp, ...);". */
+/* The cli/ error convention (cli/README.md): stores a malloc'd one-line message built from
+ * 'fmt' in *errp (if 'errp' is non-NULL; NULL when even that allocation fails) and returns
+ * -err, for "return cli_fail(errp, ETIMEDOUT, ...);". */
+int cli_fail(char **errp, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* cli_fail() with EINVAL (bad input), for "return cli_error(errp, ...);". */
 int cli_error(char **errp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#endif /* WEFTCTL_COMMAND_H */
+#endif /* CLI_COMMAND_H */

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,7 @@
 #include "command.h"
 #include "dp-client.h"
 
-struct dpc {
+struct cli_dpc {
 	int fd;
 	char *path;
 	int timeout_s;
@@ -25,24 +24,7 @@ struct dpc {
 	size_t buf_size;
 };
 
-static int dpc_err(char **errp, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int dpc_err(char **errp, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errp) {
-		va_start(ap, fmt);
-		if (vasprintf(errp, fmt, ap) < 0) {
-			*errp = NULL;
-		}
-		va_end(ap);
-	}
-	return -err;
-}
-
-char *dpc_socket_path(const char *rundir)
+char *cli_dpc_socket_path(const char *rundir)
 {
 	char *path;
 
@@ -52,21 +34,21 @@ char *dpc_socket_path(const char *rundir)
 	return path;
 }
 
-int dpc_connect(const char *path, int timeout_s, struct dpc **dpcp, char **errp)
+int cli_dpc_connect(const char *path, int timeout_s, struct cli_dpc **dpcp, char **errp)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	struct dpc *dpc;
+	struct cli_dpc *dpc;
 	int fd, err;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		return dpc_err(errp, ENAMETOOLONG, "cannot connect to %s: path too long (max %zu)",
-		               path, sizeof(sun.sun_path) - 1);
+		return cli_fail(errp, ENAMETOOLONG, "cannot connect to %s: path too long (max %zu)",
+		                path, sizeof(sun.sun_path) - 1);
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		err = errno;
-		return dpc_err(errp, err, "cannot create socket: %s", strerror(err));
+		return cli_fail(errp, err, "cannot create socket: %s", strerror(err));
 	}
 	if (timeout_s > 0) {
 		/* Bounds a connect that blocks on a full listen backlog. */
@@ -78,22 +60,22 @@ int dpc_connect(const char *path, int timeout_s, struct dpc **dpcp, char **errp)
 		err = errno;
 		close(fd);
 		if (err == EAGAIN || err == EINPROGRESS) {
-			return dpc_err(errp, ETIMEDOUT,
-			               "cannot connect to %s: no answer within %d s", path,
-			               timeout_s);
+			return cli_fail(errp, ETIMEDOUT,
+			                "cannot connect to %s: no answer within %d s", path,
+			                timeout_s);
 		}
-		return dpc_err(errp, err, "cannot connect to %s: %s", path, strerror(err));
+		return cli_fail(errp, err, "cannot connect to %s: %s", path, strerror(err));
 	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
 		err = errno;
 		close(fd);
-		return dpc_err(errp, err, "%s: %s", path, strerror(err));
+		return cli_fail(errp, err, "%s: %s", path, strerror(err));
 	}
 	dpc = calloc(1, sizeof(*dpc));
 	if (!dpc || !(dpc->path = strdup(path))) {
 		free(dpc);
 		close(fd);
-		return dpc_err(errp, ENOMEM, "out of memory");
+		return cli_fail(errp, ENOMEM, "out of memory");
 	}
 	dpc->fd = fd;
 	dpc->timeout_s = timeout_s;
@@ -102,7 +84,7 @@ int dpc_connect(const char *path, int timeout_s, struct dpc **dpcp, char **errp)
 	return 0;
 }
 
-void dpc_close(struct dpc *dpc)
+void cli_dpc_close(struct cli_dpc *dpc)
 {
 	if (dpc) {
 		close(dpc->fd);
@@ -121,7 +103,7 @@ static long long now_ms(void)
 }
 
 /* Waits for 'events' on the socket until 'deadline' (ms, -1 = none). */
-static int wait_fd(struct dpc *dpc, short events, long long deadline, const char *method,
+static int wait_fd(struct cli_dpc *dpc, short events, long long deadline, const char *method,
                    char **errp)
 {
 	struct pollfd pfd = {.fd = dpc->fd, .events = events};
@@ -139,19 +121,19 @@ static int wait_fd(struct dpc *dpc, short events, long long deadline, const char
 			return 0;
 		}
 		if (n == 0) {
-			return dpc_err(errp, ETIMEDOUT, "%s: no reply from %s within %d s", method,
-			               dpc->path, dpc->timeout_s);
+			return cli_fail(errp, ETIMEDOUT, "%s: no reply from %s within %d s", method,
+			                dpc->path, dpc->timeout_s);
 		}
 		if (errno != EINTR) {
 			int err = errno;
 
-			return dpc_err(errp, err, "%s: poll on %s: %s", method, dpc->path,
-			               strerror(err));
+			return cli_fail(errp, err, "%s: poll on %s: %s", method, dpc->path,
+			                strerror(err));
 		}
 	}
 }
 
-static int send_all(struct dpc *dpc, const char *data, size_t len, long long deadline,
+static int send_all(struct cli_dpc *dpc, const char *data, size_t len, long long deadline,
                     const char *method, char **errp)
 {
 	while (len > 0) {
@@ -171,14 +153,14 @@ static int send_all(struct dpc *dpc, const char *data, size_t len, long long dea
 			continue;
 		}
 		int err = n < 0 ? errno : EPIPE;
-		return dpc_err(errp, err, "%s: cannot send to %s: %s", method, dpc->path,
-		               strerror(err));
+		return cli_fail(errp, err, "%s: cannot send to %s: %s", method, dpc->path,
+		                strerror(err));
 	}
 	return 0;
 }
 
 /* Reads one '\n'-terminated line; *line is malloc'd without the '\n'. */
-static int read_line(struct dpc *dpc, long long deadline, const char *method, char **line,
+static int read_line(struct cli_dpc *dpc, long long deadline, const char *method, char **line,
                      char **errp)
 {
 	for (;;) {
@@ -189,7 +171,7 @@ static int read_line(struct dpc *dpc, long long deadline, const char *method, ch
 
 			*line = strndup(dpc->buf, len);
 			if (!*line) {
-				return dpc_err(errp, ENOMEM, "out of memory");
+				return cli_fail(errp, ENOMEM, "out of memory");
 			}
 			memmove(dpc->buf, nl + 1, dpc->n_buf - len - 1);
 			dpc->n_buf -= len + 1;
@@ -200,7 +182,7 @@ static int read_line(struct dpc *dpc, long long deadline, const char *method, ch
 			char *b = realloc(dpc->buf, size);
 
 			if (!b) {
-				return dpc_err(errp, ENOMEM, "out of memory");
+				return cli_fail(errp, ENOMEM, "out of memory");
 			}
 			dpc->buf = b;
 			dpc->buf_size = size;
@@ -210,8 +192,8 @@ static int read_line(struct dpc *dpc, long long deadline, const char *method, ch
 		if (n > 0) {
 			dpc->n_buf += (size_t)n;
 		} else if (n == 0) {
-			return dpc_err(errp, EPIPE, "%s: %s closed the connection before replying",
-			               method, dpc->path);
+			return cli_fail(errp, EPIPE, "%s: %s closed the connection before replying",
+			                method, dpc->path);
 		} else if (errno == EAGAIN || errno == EINTR) {
 			int ret = wait_fd(dpc, POLLIN, deadline, method, errp);
 
@@ -221,14 +203,14 @@ static int read_line(struct dpc *dpc, long long deadline, const char *method, ch
 		} else {
 			int err = errno;
 
-			return dpc_err(errp, err, "%s: cannot read from %s: %s", method, dpc->path,
-			               strerror(err));
+			return cli_fail(errp, err, "%s: cannot read from %s: %s", method, dpc->path,
+			                strerror(err));
 		}
 	}
 }
 
 /* Checks the reply object and extracts result or error. */
-static int parse_reply(struct dpc *dpc, const char *method, const char *line, long long id,
+static int parse_reply(struct cli_dpc *dpc, const char *method, const char *line, long long id,
                        json_t **result, json_t **error, char **errp)
 {
 	json_error_t jerr;
@@ -237,25 +219,25 @@ static int parse_reply(struct dpc *dpc, const char *method, const char *line, lo
 	int ret = 0;
 
 	if (!reply) {
-		return dpc_err(errp, EPROTO, "%s: invalid JSON from %s: %s", method, dpc->path,
-		               jerr.text);
+		return cli_fail(errp, EPROTO, "%s: invalid JSON from %s: %s", method, dpc->path,
+		                jerr.text);
 	}
 	jid = json_object_get(reply, "id");
 	res = json_object_get(reply, "result");
 	err = json_object_get(reply, "error");
 	if (!json_is_object(reply) || !json_is_integer(jid) || json_integer_value(jid) != id) {
-		ret = dpc_err(errp, EPROTO, "%s: reply from %s does not carry id %lld", method,
-		              dpc->path, id);
+		ret = cli_fail(errp, EPROTO, "%s: reply from %s does not carry id %lld", method,
+		               dpc->path, id);
 	} else if (err && !json_is_null(err)) {
 		if (!json_is_object(err)) {
-			ret =
-			    dpc_err(errp, EPROTO, "%s: malformed error from %s", method, dpc->path);
+			ret = cli_fail(errp, EPROTO, "%s: malformed error from %s", method,
+			               dpc->path);
 		} else {
 			*error = json_incref(err);
 		}
 	} else if (!res) {
-		ret = dpc_err(errp, EPROTO, "%s: reply from %s has neither result nor error",
-		              method, dpc->path);
+		ret = cli_fail(errp, EPROTO, "%s: reply from %s has neither result nor error",
+		               method, dpc->path);
 	} else {
 		*result = json_incref(res);
 	}
@@ -263,8 +245,8 @@ static int parse_reply(struct dpc *dpc, const char *method, const char *line, lo
 	return ret;
 }
 
-int dpc_call(struct dpc *dpc, const char *method, const json_t *params, json_t **result,
-             json_t **error, char **errp)
+int cli_dpc_call(struct cli_dpc *dpc, const char *method, const json_t *params, json_t **result,
+                 json_t **error, char **errp)
 {
 	long long id = dpc->next_id++;
 	long long deadline = dpc->timeout_s > 0 ? now_ms() + dpc->timeout_s * 1000LL : -1;
@@ -279,14 +261,14 @@ int dpc_call(struct dpc *dpc, const char *method, const json_t *params, json_t *
 	text = req ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
 	if (!text) {
-		return dpc_err(errp, ENOMEM, "out of memory");
+		return cli_fail(errp, ENOMEM, "out of memory");
 	}
 	size_t len = strlen(text);
 	char *msg = realloc(text, len + 2);
 
 	if (!msg) {
 		free(text);
-		return dpc_err(errp, ENOMEM, "out of memory");
+		return cli_fail(errp, ENOMEM, "out of memory");
 	}
 	msg[len] = '\n';
 	msg[len + 1] = '\0';

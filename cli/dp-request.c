@@ -1,28 +1,31 @@
-/* weftctl dataplane backend: commands -> weft-dataplane control requests. */
+/* weftctl dataplane backend: commands -> weft-dataplane control requests. Method names and
+ * keys are the constants generated from dataplane/ctl/methods.json (methods_gen.h). */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "dp-request.h"
+#include "methods.h"
 
-static const char *const methods[CMD__COUNT] = {
-    [CMD_ADD_BR] = "bridge-add",
-    [CMD_DEL_BR] = "bridge-del",
-    [CMD_ADD_PORT] = "port-add",
-    [CMD_DEL_PORT] = "port-del",
-    [CMD_SET_PORT] = "port-set",
-    [CMD_SET_IFACE] = "port-set",
-    [CMD_SET_BRIDGE] = "bridge-set",
-    [CMD_SHOW] = "show",
-    [CMD_FDB_SHOW] = "fdb-show",
-    [CMD_FDB_FLUSH] = "fdb-flush",
-    [CMD_FDB_ADD] = "fdb-add",
-    [CMD_FDB_DEL] = "fdb-del",
-    [CMD_DP_SHOW] = "dp-show",
-    [CMD_STATS] = "stats",
-    [CMD_REPLAY_RUN] = "replay-run",
-    [CMD_DP_EXIT] = "exit",
-    [CMD_TNL_NEIGH_SHOW] = "tnl-neigh-show",
-    [CMD_TNL_NEIGH_SET] = "tnl-neigh-set",
-    [CMD_TNL_NEIGH_FLUSH] = "tnl-neigh-flush",
+static const char *const methods[CLI_CMD__COUNT] = {
+    [CLI_CMD_ADD_BR] = WF_RPC_METHOD_BRIDGE_ADD,
+    [CLI_CMD_DEL_BR] = WF_RPC_METHOD_BRIDGE_DEL,
+    [CLI_CMD_ADD_PORT] = WF_RPC_METHOD_PORT_ADD,
+    [CLI_CMD_DEL_PORT] = WF_RPC_METHOD_PORT_DEL,
+    [CLI_CMD_SET_PORT] = WF_RPC_METHOD_PORT_SET,
+    [CLI_CMD_SET_IFACE] = WF_RPC_METHOD_PORT_SET,
+    [CLI_CMD_SET_BRIDGE] = WF_RPC_METHOD_BRIDGE_SET,
+    [CLI_CMD_SHOW] = WF_RPC_METHOD_SHOW,
+    [CLI_CMD_FDB_SHOW] = WF_RPC_METHOD_FDB_SHOW,
+    [CLI_CMD_FDB_FLUSH] = WF_RPC_METHOD_FDB_FLUSH,
+    [CLI_CMD_FDB_ADD] = WF_RPC_METHOD_FDB_ADD,
+    [CLI_CMD_FDB_DEL] = WF_RPC_METHOD_FDB_DEL,
+    [CLI_CMD_DP_SHOW] = WF_RPC_METHOD_DP_SHOW,
+    [CLI_CMD_STATS] = WF_RPC_METHOD_STATS,
+    [CLI_CMD_REPLAY_RUN] = WF_RPC_METHOD_REPLAY_RUN,
+    [CLI_CMD_DP_EXIT] = WF_RPC_METHOD_EXIT,
+    [CLI_CMD_TNL_NEIGH_SHOW] = WF_RPC_METHOD_TNL_NEIGH_SHOW,
+    [CLI_CMD_TNL_NEIGH_SET] = WF_RPC_METHOD_TNL_NEIGH_SET,
+    [CLI_CMD_TNL_NEIGH_FLUSH] = WF_RPC_METHOD_TNL_NEIGH_FLUSH,
 };
 
 /* json_object_set_new() that remembers a failure in '*ok'. */
@@ -48,14 +51,14 @@ static void put_map(json_t *obj, const char *key, json_t *map, int *ok)
 }
 
 /* Port columns; 'clear_as_null': port-set sends null for "[]", port-add omits it. */
-static void put_port_cols(json_t *p, const struct cmd_cols *c, int clear_as_null, int *ok)
+static void put_port_cols(json_t *p, const struct cli_cols *c, int clear_as_null, int *ok)
 {
-	if (c->tag_state == CMD_COL_SET) {
-		put(p, "tag", json_integer(c->tag), ok);
-	} else if (c->tag_state == CMD_COL_CLEAR && clear_as_null) {
-		put(p, "tag", json_null(), ok);
+	if (c->tag_state == CLI_COL_SET) {
+		put(p, WF_RPC_KEY_TAG, json_integer(c->tag), ok);
+	} else if (c->tag_state == CLI_COL_CLEAR && clear_as_null) {
+		put(p, WF_RPC_KEY_TAG, json_null(), ok);
 	}
-	if (c->trunks_state == CMD_COL_SET) {
+	if (c->trunks_state == CLI_COL_SET) {
 		json_t *arr = json_array();
 
 		for (size_t i = 0; arr && i < c->n_trunks; i++) {
@@ -63,77 +66,77 @@ static void put_port_cols(json_t *p, const struct cmd_cols *c, int clear_as_null
 				*ok = 0;
 			}
 		}
-		put(p, "trunks", arr, ok);
+		put(p, WF_RPC_KEY_TRUNKS, arr, ok);
 	}
-	if (c->vlan_mode_state == CMD_COL_SET) {
-		put_str(p, "vlan_mode", c->vlan_mode, ok);
-	} else if (c->vlan_mode_state == CMD_COL_CLEAR && clear_as_null) {
-		put(p, "vlan_mode", json_null(), ok);
+	if (c->vlan_mode_state == CLI_COL_SET) {
+		put_str(p, WF_RPC_KEY_VLAN_MODE, c->vlan_mode, ok);
+	} else if (c->vlan_mode_state == CLI_COL_CLEAR && clear_as_null) {
+		put(p, WF_RPC_KEY_VLAN_MODE, json_null(), ok);
 	}
 }
 
-int dp_request(const struct cmd *cmd, const char **method, json_t **params)
+int cli_dp_request(const struct cli_cmd *cmd, const char **method, json_t **params)
 {
 	json_t *p = json_object();
 	int ok = p != NULL;
 
 	*method = methods[cmd->verb];
 	switch (cmd->verb) {
-	case CMD_ADD_BR:
-		put_str(p, "name", cmd->bridge, &ok);
-		put_map(p, "other_config", cmd->cols.other_config, &ok);
+	case CLI_CMD_ADD_BR:
+		put_str(p, WF_RPC_KEY_NAME, cmd->bridge, &ok);
+		put_map(p, WF_RPC_KEY_OTHER_CONFIG, cmd->cols.other_config, &ok);
 		break;
-	case CMD_DEL_BR:
-		put_str(p, "name", cmd->bridge, &ok);
+	case CLI_CMD_DEL_BR:
+		put_str(p, WF_RPC_KEY_NAME, cmd->bridge, &ok);
 		break;
-	case CMD_SET_BRIDGE:
-		put_str(p, "name", cmd->bridge, &ok);
-		put_map(p, "other_config", cmd->cols.other_config, &ok);
+	case CLI_CMD_SET_BRIDGE:
+		put_str(p, WF_RPC_KEY_NAME, cmd->bridge, &ok);
+		put_map(p, WF_RPC_KEY_OTHER_CONFIG, cmd->cols.other_config, &ok);
 		break;
-	case CMD_ADD_PORT:
-		put_str(p, "bridge", cmd->bridge, &ok);
-		put_str(p, "name", cmd->name, &ok);
+	case CLI_CMD_ADD_PORT:
+		put_str(p, WF_RPC_KEY_BRIDGE, cmd->bridge, &ok);
+		put_str(p, WF_RPC_KEY_NAME, cmd->name, &ok);
 		if (cmd->cols.type && cmd->cols.type[0]) {
-			put_str(p, "type", cmd->cols.type, &ok);
+			put_str(p, WF_RPC_KEY_TYPE, cmd->cols.type, &ok);
 		}
-		put_map(p, "options", cmd->cols.options, &ok);
+		put_map(p, WF_RPC_KEY_OPTIONS, cmd->cols.options, &ok);
 		put_port_cols(p, &cmd->cols, 0, &ok);
 		break;
-	case CMD_DEL_PORT:
-		put_str(p, "name", cmd->name, &ok);
-		put_str(p, "bridge", cmd->bridge, &ok);
+	case CLI_CMD_DEL_PORT:
+		put_str(p, WF_RPC_KEY_NAME, cmd->name, &ok);
+		put_str(p, WF_RPC_KEY_BRIDGE, cmd->bridge, &ok);
 		break;
-	case CMD_SET_PORT:
-	case CMD_SET_IFACE:
-		put_str(p, "name", cmd->name, &ok);
+	case CLI_CMD_SET_PORT:
+	case CLI_CMD_SET_IFACE:
+		put_str(p, WF_RPC_KEY_NAME, cmd->name, &ok);
 		put_port_cols(p, &cmd->cols, 1, &ok);
-		put_map(p, "options", cmd->cols.options, &ok);
+		put_map(p, WF_RPC_KEY_OPTIONS, cmd->cols.options, &ok);
 		break;
-	case CMD_FDB_SHOW:
-	case CMD_FDB_FLUSH:
-	case CMD_TNL_NEIGH_SHOW:
-	case CMD_TNL_NEIGH_FLUSH:
-		put_str(p, "bridge", cmd->bridge, &ok);
+	case CLI_CMD_FDB_SHOW:
+	case CLI_CMD_FDB_FLUSH:
+	case CLI_CMD_TNL_NEIGH_SHOW:
+	case CLI_CMD_TNL_NEIGH_FLUSH:
+		put_str(p, WF_RPC_KEY_BRIDGE, cmd->bridge, &ok);
 		break;
-	case CMD_TNL_NEIGH_SET:
-		put_str(p, "bridge", cmd->bridge, &ok);
-		put_str(p, "ip", cmd->ip, &ok);
-		put_str(p, "mac", cmd->mac, &ok);
-		put_str(p, "port", cmd->name, &ok);
+	case CLI_CMD_TNL_NEIGH_SET:
+		put_str(p, WF_RPC_KEY_BRIDGE, cmd->bridge, &ok);
+		put_str(p, WF_RPC_KEY_IP, cmd->ip, &ok);
+		put_str(p, WF_RPC_KEY_MAC, cmd->mac, &ok);
+		put_str(p, WF_RPC_KEY_PORT, cmd->name, &ok);
 		break;
-	case CMD_FDB_ADD:
-		put_str(p, "bridge", cmd->bridge, &ok);
-		put_str(p, "port", cmd->name, &ok);
-		put(p, "vlan", json_integer(cmd->vlan), &ok);
-		put_str(p, "mac", cmd->mac, &ok);
+	case CLI_CMD_FDB_ADD:
+		put_str(p, WF_RPC_KEY_BRIDGE, cmd->bridge, &ok);
+		put_str(p, WF_RPC_KEY_PORT, cmd->name, &ok);
+		put(p, WF_RPC_KEY_VLAN, json_integer(cmd->vlan), &ok);
+		put_str(p, WF_RPC_KEY_MAC, cmd->mac, &ok);
 		break;
-	case CMD_FDB_DEL:
-		put_str(p, "bridge", cmd->bridge, &ok);
-		put(p, "vlan", json_integer(cmd->vlan), &ok);
-		put_str(p, "mac", cmd->mac, &ok);
+	case CLI_CMD_FDB_DEL:
+		put_str(p, WF_RPC_KEY_BRIDGE, cmd->bridge, &ok);
+		put(p, WF_RPC_KEY_VLAN, json_integer(cmd->vlan), &ok);
+		put_str(p, WF_RPC_KEY_MAC, cmd->mac, &ok);
 		break;
-	case CMD_STATS:
-		put_str(p, "name", cmd->name, &ok);
+	case CLI_CMD_STATS:
+		put_str(p, WF_RPC_KEY_NAME, cmd->name, &ok);
 		break;
 	default: /* show, dp-show, replay-run, exit: no parameters */
 		break;
@@ -144,5 +147,17 @@ int dp_request(const struct cmd *cmd, const char **method, json_t **params)
 		return -ENOMEM;
 	}
 	*params = p;
+	return 0;
+}
+
+int cli_dp_request_check(const char *method, const json_t *params, char **errp)
+{
+	char err[256];
+
+	if (wf_rpc_check_request(method, params, err, sizeof(err)) < 0) {
+		return cli_error(errp,
+		                 "internal error: %s request does not match the method table: %s",
+		                 method ? method : "(no method)", err);
+	}
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* weftctl dataplane backend: runs commands on weft-dataplane's control socket. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,16 +7,17 @@
 #include "dp-client.h"
 #include "dp-request.h"
 #include "dp-run.h"
+#include "methods.h"
 #include "output.h"
 
 #define PROG "weftctl"
 
-static void print_server_error(const struct cmd *cmd, const json_t *error)
+static void print_server_error(const struct cli_cmd *cmd, const json_t *error)
 {
 	const char *text = json_string_value(json_object_get(error, "message"));
 	const char *name = json_string_value(json_object_get(error, "errno"));
 
-	fprintf(stderr, "%s: %s: %s%s%s%s\n", PROG, verb_of_cmd(cmd->verb)->name,
+	fprintf(stderr, "%s: %s: %s%s%s%s\n", PROG, cli_verb_of_cmd(cmd->verb)->name,
 	        text ? text : "request failed", name ? " (" : "", name ? name : "",
 	        name ? ")" : "");
 }
@@ -27,9 +29,11 @@ static bool error_is(const json_t *error, const char *errno_name)
 	return name && !strcmp(name, errno_name);
 }
 
-/* Sends one request ('params' consumed). Returns 0 with *result set (new ref) or with
- * *error set (new ref, nothing printed); -1 after printing a transport failure. */
-static int call(struct dpc *dpc, const char *method, json_t *params, json_t **result,
+/* Checks (cli_dp_request_check()) and sends one request ('params' consumed). Returns 0 with *result
+ * set (new ref) or with *error set (new ref, nothing printed); -1 after printing a transport
+ * failure.
+ */
+static int call(struct cli_dpc *dpc, const char *method, json_t *params, json_t **result,
                 json_t **error)
 {
 	char *msg = NULL;
@@ -39,7 +43,13 @@ static int call(struct dpc *dpc, const char *method, json_t *params, json_t **re
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		return -1;
 	}
-	ret = dpc_call(dpc, method, params, result, error, &msg);
+	if (cli_dp_request_check(method, params, &msg) < 0) {
+		fprintf(stderr, "%s: %s\n", PROG, msg ? msg : "invalid request");
+		free(msg);
+		json_decref(params);
+		return -1;
+	}
+	ret = cli_dpc_call(dpc, method, params, result, error, &msg);
 	json_decref(params);
 	if (ret < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, msg ? msg : "request failed");
@@ -51,7 +61,8 @@ static int call(struct dpc *dpc, const char *method, json_t *params, json_t **re
 
 /* Like call(), printing a server error as an error of 'cmd'; the result is dropped.
  * Returns 0 or -1. */
-static int call_simple(struct dpc *dpc, const struct cmd *cmd, const char *method, json_t *params)
+static int call_simple(struct cli_dpc *dpc, const struct cli_cmd *cmd, const char *method,
+                       json_t *params)
 {
 	json_t *result = NULL, *error = NULL;
 
@@ -105,22 +116,22 @@ static const json_t *find_port(const json_t *show, const char *name, const json_
 	return NULL;
 }
 
-static bool has_port_settings(const struct cmd_cols *c)
+static bool has_port_settings(const struct cli_cols *c)
 {
-	return c->tag_state != CMD_COL_UNSET || c->trunks_state != CMD_COL_UNSET ||
-	       c->vlan_mode_state != CMD_COL_UNSET || c->options;
+	return c->tag_state != CLI_COL_UNSET || c->trunks_state != CLI_COL_UNSET ||
+	       c->vlan_mode_state != CLI_COL_UNSET || c->options;
 }
 
 /* --may-exist: the add of 'cmd' failed with EEXIST ('error'). Checks with `show` that the
  * existing record matches, then applies the merged settings. Returns 0 or -1 (printed). */
-static int may_exist(struct dpc *dpc, const struct cmd *cmd, const json_t *error)
+static int may_exist(struct cli_dpc *dpc, const struct cli_cmd *cmd, const json_t *error)
 {
 	json_t *show = NULL, *serr = NULL;
 	const char *method;
 	json_t *params;
 	int ret = -1;
 
-	if (call(dpc, "show", json_object(), &show, &serr) < 0) {
+	if (call(dpc, WF_RPC_METHOD_SHOW, json_object(), &show, &serr) < 0) {
 		return -1;
 	}
 	if (serr) {
@@ -128,16 +139,16 @@ static int may_exist(struct dpc *dpc, const struct cmd *cmd, const json_t *error
 		json_decref(serr);
 		return -1;
 	}
-	if (cmd->verb == CMD_ADD_BR) {
+	if (cmd->verb == CLI_CMD_ADD_BR) {
 		if (!find_bridge(show, cmd->bridge)) {
 			print_server_error(cmd, error); /* the name is taken by something else */
 		} else if (!cmd->cols.other_config) {
 			ret = 0;
 		} else {
-			struct cmd set = {.verb = CMD_SET_BRIDGE, .bridge = cmd->bridge};
+			struct cli_cmd set = {.verb = CLI_CMD_SET_BRIDGE, .bridge = cmd->bridge};
 
 			set.cols.other_config = cmd->cols.other_config;
-			ret = dp_request(&set, &method, &params) < 0
+			ret = cli_dp_request(&set, &method, &params) < 0
 			          ? -1
 			          : call_simple(dpc, cmd, method, params);
 		}
@@ -164,9 +175,10 @@ static int may_exist(struct dpc *dpc, const struct cmd *cmd, const json_t *error
 	} else if (!has_port_settings(&cmd->cols)) {
 		ret = 0;
 	} else {
-		struct cmd set = {.verb = CMD_SET_PORT, .name = cmd->name, .cols = cmd->cols};
+		struct cli_cmd set = {
+		    .verb = CLI_CMD_SET_PORT, .name = cmd->name, .cols = cmd->cols};
 
-		ret = dp_request(&set, &method, &params) < 0
+		ret = cli_dp_request(&set, &method, &params) < 0
 		          ? -1
 		          : call_simple(dpc, cmd, method, params);
 	}
@@ -175,13 +187,13 @@ static int may_exist(struct dpc *dpc, const struct cmd *cmd, const json_t *error
 }
 
 /* Runs one command on an open connection and prints its result. Returns 0 or -1. */
-static int run_one(struct dpc *dpc, const struct weftctl_opts *opts, const struct cmd *cmd)
+static int run_one(struct cli_dpc *dpc, const struct cli_opts *opts, const struct cli_cmd *cmd)
 {
 	json_t *params = NULL, *result = NULL, *error = NULL;
 	const char *method = NULL;
 	int ret;
 
-	if (dp_request(cmd, &method, &params) < 0) {
+	if (cli_dp_request(cmd, &method, &params) < 0) {
 		params = NULL; /* call() reports it */
 	}
 	if (call(dpc, method, params, &result, &error) < 0) {
@@ -199,7 +211,7 @@ static int run_one(struct dpc *dpc, const struct weftctl_opts *opts, const struc
 		json_decref(error);
 		return ret;
 	}
-	ret = output_result(stdout, cmd, result, opts->format);
+	ret = cli_output_result(stdout, cmd, result, opts->format);
 	json_decref(result);
 	if (ret == 0 && fflush(stdout) != 0) {
 		ret = -1;
@@ -211,20 +223,20 @@ static int run_one(struct dpc *dpc, const struct weftctl_opts *opts, const struc
 	return 0;
 }
 
-int dp_run(const char *sock_path, const struct weftctl_opts *opts, const struct cmd_list *list)
+int cli_dp_run(const char *sock_path, const struct cli_opts *opts, const struct cli_cmd_list *list)
 {
-	struct dpc *dpc = NULL;
+	struct cli_dpc *dpc = NULL;
 	char *msg = NULL;
 	int ret = 0;
 
-	if (dpc_connect(sock_path, opts->timeout_s, &dpc, &msg) < 0) {
+	if (cli_dpc_connect(sock_path, opts->timeout_s, &dpc, &msg) < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, msg ? msg : sock_path);
 		free(msg);
-		return 1;
+		return -EIO;
 	}
 	for (size_t i = 0; i < list->n_cmds && ret == 0; i++) {
 		ret = run_one(dpc, opts, &list->cmds[i]);
 	}
-	dpc_close(dpc);
-	return ret == 0 ? 0 : 1;
+	cli_dpc_close(dpc);
+	return ret == 0 ? 0 : -EIO;
 }

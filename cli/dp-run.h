@@ -6,14 +6,15 @@
  * is the one asked for; settings merged into the add are then applied with bridge-set /
  * port-set) and --if-exists (ENOENT from bridge-del/port-del is accepted).
  */
-#ifndef WEFTCTL_DP_RUN_H
-#define WEFTCTL_DP_RUN_H
+#ifndef CLI_DP_RUN_H
+#define CLI_DP_RUN_H
 
 #include "command.h"
 #include "parse.h"
 
-/* Runs 'list' on the dataplane listening at 'sock_path'. Returns the process exit status:
- * 0 when every command succeeded, 1 otherwise. */
-int dp_run(const char *sock_path, const struct weftctl_opts *opts, const struct cmd_list *list);
+/* Runs 'list' on the dataplane listening at 'sock_path'. Returns 0 when every command
+ * succeeded, else -EIO. The runner is where errors reach the user: each failure (connection,
+ * transport, server refusal, output) is printed on stderr as one line, so there is no *errp. */
+int cli_dp_run(const char *sock_path, const struct cli_opts *opts, const struct cli_cmd_list *list);
 
-#endif /* WEFTCTL_DP_RUN_H */
+#endif /* CLI_DP_RUN_H */

@@ -23,7 +23,7 @@ enum {
 };
 
 /* The run directory: --rundir, else $WEFT_RUNDIR (when non-empty), else /run/weft. */
-static const char *rundir_of(const struct weftctl_opts *opts)
+static const char *rundir_of(const struct cli_opts *opts)
 {
 	const char *env = getenv("WEFT_RUNDIR");
 
@@ -35,32 +35,32 @@ static const char *rundir_of(const struct weftctl_opts *opts)
 
 int main(int argc, char **argv)
 {
-	struct weftctl_opts opts;
-	struct cmd_list list;
+	struct cli_opts opts;
+	struct cli_cmd_list list;
 	char *msg = NULL, *path;
 	int status;
 
-	if (parse_argv(argc, argv, &opts, &list, &msg) < 0) {
+	if (cli_parse_argv(argc, argv, &opts, &list, &msg) < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, msg ? msg : "invalid command line");
 		free(msg);
 		return EXIT_USAGE;
 	}
 	if (opts.help) {
-		verb_print_usage(stdout, PROG);
+		cli_verb_print_usage(stdout, PROG);
 		return EXIT_OK;
 	}
 	if (opts.help_verb) {
-		verb_print_help(stdout, PROG, opts.help_verb);
+		cli_verb_print_help(stdout, PROG, opts.help_verb);
 		return EXIT_OK;
 	}
-	path = dpc_socket_path(rundir_of(&opts));
+	path = cli_dpc_socket_path(rundir_of(&opts));
 	if (!path) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		status = EXIT_FAILED;
 	} else {
-		status = dp_run(path, &opts, &list) == 0 ? EXIT_OK : EXIT_FAILED;
+		status = cli_dp_run(path, &opts, &list) == 0 ? EXIT_OK : EXIT_FAILED;
 	}
 	free(path);
-	cmd_list_free(&list);
+	cli_cmd_list_free(&list);
 	return status;
 }

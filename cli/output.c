@@ -7,7 +7,7 @@
 
 #include "output.h"
 
-void output_ovs_string(FILE *f, const char *s)
+void cli_output_ovs_string(FILE *f, const char *s)
 {
 	bool bare = isalpha((unsigned char)s[0]) || s[0] == '_';
 
@@ -49,10 +49,10 @@ static void print_map(FILE *f, const json_t *map)
 			fputs(", ", f);
 		}
 		first = false;
-		output_ovs_string(f, key);
+		cli_output_ovs_string(f, key);
 		fputc('=', f);
 		if (json_is_string(value)) {
-			output_ovs_string(f, json_string_value(value));
+			cli_output_ovs_string(f, json_string_value(value));
 		} else {
 			char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
 
@@ -99,7 +99,7 @@ static void show_port(FILE *f, const json_t *port)
 	const char *link = json_string_value(json_object_get(port, "link"));
 
 	fputs("        Port ", f);
-	output_ovs_string(f, name);
+	cli_output_ovs_string(f, name);
 	fputc('\n', f);
 	if (json_is_integer(tag)) {
 		fprintf(f, "            tag: %lld\n", (long long)json_integer_value(tag));
@@ -116,7 +116,7 @@ static void show_port(FILE *f, const json_t *port)
 		fprintf(f, "            vlan_mode: %s\n", json_string_value(mode));
 	}
 	fputs("            Interface ", f);
-	output_ovs_string(f, name);
+	cli_output_ovs_string(f, name);
 	fputc('\n', f);
 	if (type && type[0]) {
 		fprintf(f, "                type: %s\n", type);
@@ -130,7 +130,7 @@ static void show_port(FILE *f, const json_t *port)
 	}
 }
 
-void output_show(FILE *f, const json_t *result)
+void cli_output_show(FILE *f, const json_t *result)
 {
 	size_t n_bridges, n_ports;
 	json_t **bridges = sorted_by_name(json_object_get(result, "bridges"), &n_bridges);
@@ -141,7 +141,7 @@ void output_show(FILE *f, const json_t *result)
 		json_t **ports = sorted_by_name(json_object_get(br, "ports"), &n_ports);
 
 		fputs("    Bridge ", f);
-		output_ovs_string(f, str_of(br, "name"));
+		cli_output_ovs_string(f, str_of(br, "name"));
 		fputc('\n', f);
 		if (json_object_size(oc) > 0) {
 			fputs("        other_config: ", f);
@@ -155,7 +155,7 @@ void output_show(FILE *f, const json_t *result)
 	free(bridges);
 }
 
-void output_fdb(FILE *f, const json_t *result)
+void cli_output_fdb(FILE *f, const json_t *result)
 {
 	const json_t *entries = json_object_get(result, "entries");
 	int width = 5;
@@ -257,7 +257,7 @@ static size_t count_counters(const json_t *group)
 	return n;
 }
 
-void output_stats(FILE *f, const json_t *result, bool all)
+void cli_output_stats(FILE *f, const json_t *result, bool all)
 {
 	const json_t *ports = json_object_get(result, "ports");
 	const json_t *bridges = json_object_get(result, "bridges");
@@ -294,7 +294,7 @@ static long long int_of(const json_t *obj, const char *key)
 	return (long long)json_integer_value(json_object_get(obj, key));
 }
 
-void output_dp_show(FILE *f, const json_t *result)
+void cli_output_dp_show(FILE *f, const json_t *result)
 {
 	const json_t *pmds = json_object_get(result, "pmds");
 	size_t i;
@@ -360,7 +360,7 @@ static const char *dash_of(const json_t *obj, const char *key)
 	return json_is_string(v) ? json_string_value(v) : "?";
 }
 
-void output_tnl_neigh(FILE *f, const json_t *result)
+void cli_output_tnl_neigh(FILE *f, const json_t *result)
 {
 	const json_t *entries = json_object_get(result, "entries");
 	size_t n = json_array_size(entries);
@@ -414,37 +414,37 @@ void output_tnl_neigh(FILE *f, const json_t *result)
 	free(ages);
 }
 
-int output_result(FILE *f, const struct cmd *cmd, const json_t *result, enum weftctl_format fmt)
+int cli_output_result(FILE *f, const struct cli_cmd *cmd, const json_t *result, enum cli_format fmt)
 {
 	switch (cmd->verb) {
-	case CMD_SHOW:
-	case CMD_FDB_SHOW:
-	case CMD_STATS:
-	case CMD_DP_SHOW:
-	case CMD_FDB_FLUSH:
-	case CMD_REPLAY_RUN:
-	case CMD_TNL_NEIGH_SHOW:
-	case CMD_TNL_NEIGH_FLUSH:
+	case CLI_CMD_SHOW:
+	case CLI_CMD_FDB_SHOW:
+	case CLI_CMD_STATS:
+	case CLI_CMD_DP_SHOW:
+	case CLI_CMD_FDB_FLUSH:
+	case CLI_CMD_REPLAY_RUN:
+	case CLI_CMD_TNL_NEIGH_SHOW:
+	case CLI_CMD_TNL_NEIGH_FLUSH:
 		break;
 	default:
 		return 0; /* nothing to print */
 	}
-	if (fmt == WEFTCTL_FMT_JSON) {
+	if (fmt == CLI_FMT_JSON) {
 		if (json_dumpf(result, f, JSON_INDENT(2) | JSON_ENCODE_ANY) < 0) {
 			return -EIO;
 		}
 		fputc('\n', f);
-	} else if (cmd->verb == CMD_SHOW) {
-		output_show(f, result);
-	} else if (cmd->verb == CMD_FDB_SHOW) {
-		output_fdb(f, result);
-	} else if (cmd->verb == CMD_STATS) {
-		output_stats(f, result, cmd->all);
-	} else if (cmd->verb == CMD_DP_SHOW) {
-		output_dp_show(f, result);
-	} else if (cmd->verb == CMD_TNL_NEIGH_SHOW) {
-		output_tnl_neigh(f, result);
-	} else if (cmd->verb == CMD_FDB_FLUSH || cmd->verb == CMD_TNL_NEIGH_FLUSH) {
+	} else if (cmd->verb == CLI_CMD_SHOW) {
+		cli_output_show(f, result);
+	} else if (cmd->verb == CLI_CMD_FDB_SHOW) {
+		cli_output_fdb(f, result);
+	} else if (cmd->verb == CLI_CMD_STATS) {
+		cli_output_stats(f, result, cmd->all);
+	} else if (cmd->verb == CLI_CMD_DP_SHOW) {
+		cli_output_dp_show(f, result);
+	} else if (cmd->verb == CLI_CMD_TNL_NEIGH_SHOW) {
+		cli_output_tnl_neigh(f, result);
+	} else if (cmd->verb == CLI_CMD_FDB_FLUSH || cmd->verb == CLI_CMD_TNL_NEIGH_FLUSH) {
 		fprintf(f, "flushed %lld entries\n", int_of(result, "flushed"));
 	} else {
 		fprintf(f, "processed %lld frames\n", int_of(result, "frames"));

@@ -3,8 +3,8 @@
  * Results come from the server; missing or mistyped fields are shown as "?" (or skipped) so
  * a newer server never crashes the client. Writes only to 'f'. No global state.
  */
-#ifndef WEFTCTL_OUTPUT_H
-#define WEFTCTL_OUTPUT_H
+#ifndef CLI_OUTPUT_H
+#define CLI_OUTPUT_H
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -13,21 +13,22 @@
 #include "command.h"
 #include "parse.h"
 
-/* Writes 'result' (borrowed) of 'cmd' to 'f': with WEFTCTL_FMT_JSON the JSON value (verbs
+/* Writes 'result' (borrowed) of 'cmd' to 'f': with CLI_FMT_JSON the JSON value (verbs
  * that print something only), else the verb's table. Verbs without output print nothing.
  * Returns 0 or -EIO when writing fails. */
-int output_result(FILE *f, const struct cmd *cmd, const json_t *result, enum weftctl_format fmt);
+int cli_output_result(FILE *f, const struct cli_cmd *cmd, const json_t *result,
+                      enum cli_format fmt);
 
 /* Individual renderers (exposed for the unit tests). 'all' (stats): zero counters too. */
-void output_show(FILE *f, const json_t *result);
-void output_fdb(FILE *f, const json_t *result);
-void output_stats(FILE *f, const json_t *result, bool all);
-void output_dp_show(FILE *f, const json_t *result);
+void cli_output_show(FILE *f, const json_t *result);
+void cli_output_fdb(FILE *f, const json_t *result);
+void cli_output_stats(FILE *f, const json_t *result, bool all);
+void cli_output_dp_show(FILE *f, const json_t *result);
 /* tnl/neigh/show: rows sorted by bridge then IP; "-" for what an entry lacks. */
-void output_tnl_neigh(FILE *f, const json_t *result);
+void cli_output_tnl_neigh(FILE *f, const json_t *result);
 
 /* Writes 's' as an OVSDB string: bare when it is an identifier-like word
  * ([A-Za-z_][A-Za-z0-9_.-]*), else double-quoted with '"' and '\' escaped. */
-void output_ovs_string(FILE *f, const char *s);
+void cli_output_ovs_string(FILE *f, const char *s);
 
-#endif /* WEFTCTL_OUTPUT_H */
+#endif /* CLI_OUTPUT_H */

@@ -5,35 +5,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 #include "columns.h"
 #include "parse.h"
 
-int parse_uint(const char *s, long long min, long long max, const char *what, long long *out,
-               char **errp)
+int cli_parse_uint(const char *s, long long min, long long max, const char *what, long long *out,
+                   char **errp)
 {
-	long long v = 0;
+	/* Unsigned: a sign is not part of the syntax here, so "-1" is invalid, not out of
+	 * range. */
+	int ret = s[0] == '-' ? -EINVAL : util_parse_int(s, min, max, out);
 
-	if (s[0] == '\0' || strspn(s, "0123456789") != strlen(s)) {
+	if (ret == -ERANGE) {
+		return cli_error(errp, "%s %s out of range %lld..%lld", what, s, min, max);
+	}
+	if (ret < 0) {
 		return cli_error(errp, "invalid %s '%s' (expected an integer %lld..%lld)", what, s,
 		                 min, max);
 	}
-	for (const char *p = s; *p; p++) {
-		if (v > max) {
-			break; /* already out of range: stop before overflowing */
-		}
-		v = v * 10 + (*p - '0');
-	}
-	if (v < min || v > max) {
-		return cli_error(errp, "%s %s out of range %lld..%lld", what, s, min, max);
-	}
-	*out = v;
 	return 0;
 }
 
-int parse_vlan(const char *s, const char *what, int *vlan, char **errp)
+int cli_parse_vlan(const char *s, const char *what, int *vlan, char **errp)
 {
 	long long v;
-	int ret = parse_uint(s, 0, 4095, what, &v, errp);
+	int ret = cli_parse_uint(s, 0, 4095, what, &v, errp);
 
 	if (ret == 0) {
 		*vlan = (int)v;
@@ -41,7 +38,7 @@ int parse_vlan(const char *s, const char *what, int *vlan, char **errp)
 	return ret;
 }
 
-int parse_mac(const char *s, char out[18], char **errp)
+int cli_parse_mac(const char *s, char out[18], char **errp)
 {
 	unsigned int bytes[6];
 	const char *p = s;
@@ -60,7 +57,7 @@ int parse_mac(const char *s, char out[18], char **errp)
 	return 0;
 }
 
-int parse_ipv4(const char *s, const char *what, char out[16], char **errp)
+int cli_parse_ipv4(const char *s, const char *what, char out[16], char **errp)
 {
 	unsigned int octets[4];
 	const char *p = s;
@@ -89,9 +86,9 @@ int parse_ipv4(const char *s, const char *what, char out[16], char **errp)
 	return 0;
 }
 
-int parse_unicast_mac(const char *s, char out[18], char **errp)
+int cli_parse_unicast_mac(const char *s, char out[18], char **errp)
 {
-	int ret = parse_mac(s, out, errp);
+	int ret = cli_parse_mac(s, out, errp);
 
 	if (ret < 0) {
 		return ret;
@@ -105,7 +102,7 @@ int parse_unicast_mac(const char *s, char out[18], char **errp)
 	return 0;
 }
 
-int parse_name(const char *s, const char *what, char **errp)
+int cli_parse_name(const char *s, const char *what, char **errp)
 {
 	if (s[0] == '\0') {
 		return cli_error(errp, "empty %s name", what);
@@ -123,7 +120,7 @@ int parse_name(const char *s, const char *what, char **errp)
 
 /* One command as split from argv, before validation. */
 struct raw_cmd {
-	const struct verb_info *vi;
+	const struct cli_verb_info *vi;
 	char **args; /* borrowed from argv */
 	int n_args;
 	bool help;
@@ -136,9 +133,10 @@ struct raw_cmd {
 static int apply_exist_option(struct raw_cmd *cur, const char *opt, char **errp)
 {
 	bool may = !strcmp(opt, "--may-exist");
-	enum cmd_verb v = cur->vi->verb;
+	enum cli_cmd_verb v = cur->vi->verb;
 
-	if (may ? (v != CMD_ADD_BR && v != CMD_ADD_PORT) : (v != CMD_DEL_BR && v != CMD_DEL_PORT)) {
+	if (may ? (v != CLI_CMD_ADD_BR && v != CLI_CMD_ADD_PORT)
+	        : (v != CLI_CMD_DEL_BR && v != CLI_CMD_DEL_PORT)) {
 		return cli_error(errp, "option %s is not valid for '%s' (only %s)", opt,
 		                 cur->vi->name, may ? "add-br, add-port" : "del-br, del-port");
 	}
@@ -151,8 +149,7 @@ static int apply_exist_option(struct raw_cmd *cur, const char *opt, char **errp)
 }
 
 /* Handles global option argv[*i] (advancing *i past a separate value). */
-static int parse_global_option(int argc, char **argv, int *i, struct weftctl_opts *opts,
-                               char **errp)
+static int parse_global_option(int argc, char **argv, int *i, struct cli_opts *opts, char **errp)
 {
 	static const char *const names[] = {"--rundir", "--timeout", "--format"};
 	const char *arg = argv[*i];
@@ -184,16 +181,16 @@ static int parse_global_option(int argc, char **argv, int *i, struct weftctl_opt
 		opts->rundir = value;
 	} else if (k == 1) {
 		long long t;
-		int ret = parse_uint(value, 0, 86400, "--timeout", &t, errp);
+		int ret = cli_parse_uint(value, 0, 86400, "--timeout", &t, errp);
 
 		if (ret < 0) {
 			return ret;
 		}
 		opts->timeout_s = (int)t;
 	} else if (!strcmp(value, "json")) {
-		opts->format = WEFTCTL_FMT_JSON;
+		opts->format = CLI_FMT_JSON;
 	} else if (!strcmp(value, "table")) {
-		opts->format = WEFTCTL_FMT_TABLE;
+		opts->format = CLI_FMT_TABLE;
 	} else {
 		return cli_error(errp, "invalid --format '%s' (expected table or json)", value);
 	}
@@ -202,7 +199,7 @@ static int parse_global_option(int argc, char **argv, int *i, struct weftctl_opt
 
 /* Splits argv into raw commands at "--" and handles options. 'raws' and 'argbuf' have room
  * for argc entries; each command's arguments are a contiguous slice of 'argbuf'. */
-static int split_argv(int argc, char **argv, struct weftctl_opts *opts, struct raw_cmd *raws,
+static int split_argv(int argc, char **argv, struct cli_opts *opts, struct raw_cmd *raws,
                       size_t *n_raws, char **argbuf, char **errp)
 {
 	struct raw_cmd *cur = NULL;
@@ -247,7 +244,7 @@ static int split_argv(int argc, char **argv, struct weftctl_opts *opts, struct r
 				return ret;
 			}
 		} else if (!cur) {
-			const struct verb_info *vi = verb_find(arg);
+			const struct cli_verb_info *vi = cli_verb_find(arg);
 
 			if (!vi) {
 				return cli_error(errp, "unknown command '%s' (try --help)", arg);
@@ -280,7 +277,7 @@ static int split_argv(int argc, char **argv, struct weftctl_opts *opts, struct r
 static int check_name(const struct raw_cmd *raw, const char *s, const char *what, char **dst,
                       char **errp)
 {
-	int ret = parse_name(s, what, errp);
+	int ret = cli_parse_name(s, what, errp);
 
 	if (ret < 0) {
 		return ret;
@@ -289,26 +286,26 @@ static int check_name(const struct raw_cmd *raw, const char *s, const char *what
 	return *dst ? 0 : cli_error(errp, "%s: out of memory", raw->vi->name);
 }
 
-static int build_set(const struct raw_cmd *raw, struct cmd *cmd, char **errp)
+static int build_set(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp)
 {
-	int ret = columns_table(raw->args[0], &cmd->verb, errp);
+	int ret = cli_columns_table(raw->args[0], &cmd->verb, errp);
 
 	if (ret < 0) {
 		return ret;
 	}
-	if (cmd->verb == CMD_SET_BRIDGE) {
+	if (cmd->verb == CLI_CMD_SET_BRIDGE) {
 		ret = check_name(raw, raw->args[1], "bridge", &cmd->bridge, errp);
 	} else {
 		ret = check_name(raw, raw->args[1], "port", &cmd->name, errp);
 	}
 	for (int i = 2; i < raw->n_args && ret == 0; i++) {
-		ret = columns_parse(cmd->verb, raw->args[i], &cmd->cols, errp);
+		ret = cli_columns_parse(cmd->verb, raw->args[i], &cmd->cols, errp);
 	}
 	return ret;
 }
 
 /* Validates 'raw' and fills 'cmd' (verb already set). */
-static int build_cmd(const struct raw_cmd *raw, struct cmd *cmd, char **errp)
+static int build_cmd(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp)
 {
 	char **a = raw->args;
 	int n = raw->n_args;
@@ -318,51 +315,51 @@ static int build_cmd(const struct raw_cmd *raw, struct cmd *cmd, char **errp)
 	cmd->may_exist = raw->may_exist;
 	cmd->if_exists = raw->if_exists;
 	switch (cmd->verb) {
-	case CMD_ADD_BR:
-	case CMD_DEL_BR:
-	case CMD_FDB_SHOW:
+	case CLI_CMD_ADD_BR:
+	case CLI_CMD_DEL_BR:
+	case CLI_CMD_FDB_SHOW:
 		return check_name(raw, a[0], "bridge", &cmd->bridge, errp);
-	case CMD_FDB_FLUSH:
+	case CLI_CMD_FDB_FLUSH:
 		return n ? check_name(raw, a[0], "bridge", &cmd->bridge, errp) : 0;
-	case CMD_ADD_PORT:
+	case CLI_CMD_ADD_PORT:
 		ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
 		return ret ? ret : check_name(raw, a[1], "port", &cmd->name, errp);
-	case CMD_DEL_PORT:
+	case CLI_CMD_DEL_PORT:
 		if (n == 2) {
 			ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
 		}
 		return ret ? ret : check_name(raw, a[n - 1], "port", &cmd->name, errp);
-	case CMD_SET_PORT:
-	case CMD_SET_IFACE:
-	case CMD_SET_BRIDGE:
+	case CLI_CMD_SET_PORT:
+	case CLI_CMD_SET_IFACE:
+	case CLI_CMD_SET_BRIDGE:
 		return build_set(raw, cmd, errp);
-	case CMD_FDB_ADD:
+	case CLI_CMD_FDB_ADD:
 		ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
 		if (!ret) {
 			ret = check_name(raw, a[1], "port", &cmd->name, errp);
 		}
 		if (!ret) {
-			ret = parse_vlan(a[2], "VLAN", &cmd->vlan, errp);
+			ret = cli_parse_vlan(a[2], "VLAN", &cmd->vlan, errp);
 		}
-		return ret ? ret : parse_mac(a[3], cmd->mac, errp);
-	case CMD_FDB_DEL:
+		return ret ? ret : cli_parse_mac(a[3], cmd->mac, errp);
+	case CLI_CMD_FDB_DEL:
 		ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
 		if (!ret) {
-			ret = parse_vlan(a[1], "VLAN", &cmd->vlan, errp);
+			ret = cli_parse_vlan(a[1], "VLAN", &cmd->vlan, errp);
 		}
-		return ret ? ret : parse_mac(a[2], cmd->mac, errp);
-	case CMD_STATS:
+		return ret ? ret : cli_parse_mac(a[2], cmd->mac, errp);
+	case CLI_CMD_STATS:
 		return n ? check_name(raw, a[0], "port or bridge", &cmd->name, errp) : 0;
-	case CMD_TNL_NEIGH_SHOW:
-	case CMD_TNL_NEIGH_FLUSH:
+	case CLI_CMD_TNL_NEIGH_SHOW:
+	case CLI_CMD_TNL_NEIGH_FLUSH:
 		return n ? check_name(raw, a[0], "bridge", &cmd->bridge, errp) : 0;
-	case CMD_TNL_NEIGH_SET:
+	case CLI_CMD_TNL_NEIGH_SET:
 		ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
 		if (!ret) {
-			ret = parse_ipv4(a[1], "IP", cmd->ip, errp);
+			ret = cli_parse_ipv4(a[1], "IP", cmd->ip, errp);
 		}
 		if (!ret) {
-			ret = parse_unicast_mac(a[2], cmd->mac, errp);
+			ret = cli_parse_unicast_mac(a[2], cmd->mac, errp);
 		}
 		return ret || n < 4 ? ret : check_name(raw, a[3], "port", &cmd->name, errp);
 	default:
@@ -371,33 +368,35 @@ static int build_cmd(const struct raw_cmd *raw, struct cmd *cmd, char **errp)
 }
 
 /* Does 'cmd' (between an add and a later set) end the life of the added record? */
-static bool ends_record(const struct cmd *add, const struct cmd *cmd)
+static bool ends_record(const struct cli_cmd *add, const struct cli_cmd *cmd)
 {
-	if (cmd->verb == CMD_DEL_BR && add->bridge && !strcmp(cmd->bridge, add->bridge)) {
+	if (cmd->verb == CLI_CMD_DEL_BR && add->bridge && !strcmp(cmd->bridge, add->bridge)) {
 		return true;
 	}
-	if (add->verb == CMD_ADD_PORT && (cmd->verb == CMD_DEL_PORT || cmd->verb == CMD_ADD_PORT) &&
+	if (add->verb == CLI_CMD_ADD_PORT &&
+	    (cmd->verb == CLI_CMD_DEL_PORT || cmd->verb == CLI_CMD_ADD_PORT) &&
 	    !strcmp(cmd->name, add->name)) {
 		return true;
 	}
-	return add->verb == CMD_ADD_BR && cmd->verb == CMD_ADD_BR &&
+	return add->verb == CLI_CMD_ADD_BR && cmd->verb == CLI_CMD_ADD_BR &&
 	       !strcmp(cmd->bridge, add->bridge);
 }
 
 /* Index of the add-port/add-br that set command 'i' can be merged into, or -1. */
-static long merge_target(const struct cmd_list *list, size_t i)
+static long merge_target(const struct cli_cmd_list *list, size_t i)
 {
-	const struct cmd *set = &list->cmds[i];
-	enum cmd_verb want = set->verb == CMD_SET_BRIDGE ? CMD_ADD_BR : CMD_ADD_PORT;
+	const struct cli_cmd *set = &list->cmds[i];
+	enum cli_cmd_verb want =
+	    set->verb == CLI_CMD_SET_BRIDGE ? CLI_CMD_ADD_BR : CLI_CMD_ADD_PORT;
 
 	for (size_t j = i; j-- > 0;) {
-		const struct cmd *add = &list->cmds[j];
+		const struct cli_cmd *add = &list->cmds[j];
 
 		if (add->verb != want) {
 			continue;
 		}
-		if (want == CMD_ADD_BR ? strcmp(add->bridge, set->bridge)
-		                       : strcmp(add->name, set->name)) {
+		if (want == CLI_CMD_ADD_BR ? strcmp(add->bridge, set->bridge)
+		                           : strcmp(add->name, set->name)) {
 			continue;
 		}
 		for (size_t k = j + 1; k < i; k++) {
@@ -412,7 +411,7 @@ static long merge_target(const struct cmd_list *list, size_t i)
 
 /* Folds "set" commands into the add-br/add-port that created their record, then checks the
  * sets that remain. */
-static int merge_sets(struct cmd_list *list, char **errp)
+static int merge_sets(struct cli_cmd_list *list, char **errp)
 {
 	bool *merged = calloc(list->n_cmds + 1, sizeof(*merged));
 	size_t out = 0;
@@ -421,17 +420,17 @@ static int merge_sets(struct cmd_list *list, char **errp)
 		return cli_error(errp, "out of memory");
 	}
 	for (size_t i = 0; i < list->n_cmds; i++) {
-		struct cmd *cmd = &list->cmds[i];
+		struct cli_cmd *cmd = &list->cmds[i];
 		long j;
 
-		if (cmd->verb != CMD_SET_PORT && cmd->verb != CMD_SET_IFACE &&
-		    cmd->verb != CMD_SET_BRIDGE) {
+		if (cmd->verb != CLI_CMD_SET_PORT && cmd->verb != CLI_CMD_SET_IFACE &&
+		    cmd->verb != CLI_CMD_SET_BRIDGE) {
 			continue;
 		}
 		j = merge_target(list, i);
 		if (j >= 0) {
 			/* 'cmd' keeps its verb and names, its columns move to the add. */
-			if (cmd_cols_merge(&list->cmds[j].cols, &cmd->cols) < 0) {
+			if (cli_cols_merge(&list->cmds[j].cols, &cmd->cols) < 0) {
 				free(merged);
 				return cli_error(errp, "out of memory");
 			}
@@ -440,7 +439,7 @@ static int merge_sets(struct cmd_list *list, char **errp)
 	}
 	for (size_t i = 0; i < list->n_cmds; i++) {
 		if (merged[i]) {
-			cmd_free(&list->cmds[i]);
+			cli_cmd_free(&list->cmds[i]);
 		} else {
 			list->cmds[out++] = list->cmds[i];
 		}
@@ -448,9 +447,9 @@ static int merge_sets(struct cmd_list *list, char **errp)
 	list->n_cmds = out;
 	free(merged);
 	for (size_t i = 0; i < list->n_cmds; i++) {
-		const struct cmd *cmd = &list->cmds[i];
+		const struct cli_cmd *cmd = &list->cmds[i];
 
-		if (cmd->verb == CMD_SET_IFACE && cmd->cols.type) {
+		if (cmd->verb == CLI_CMD_SET_IFACE && cmd->cols.type) {
 			return cli_error(errp,
 			                 "set Interface %s: type can only be set when the port is "
 			                 "added (add-port BR %s -- set Interface %s type=%s)",
@@ -463,7 +462,7 @@ static int merge_sets(struct cmd_list *list, char **errp)
 /* Sets the "wrong number of arguments" error for 'raw'. */
 static int arg_count_error(const struct raw_cmd *raw, char **errp)
 {
-	const struct verb_info *vi = raw->vi;
+	const struct cli_verb_info *vi = raw->vi;
 	const char *bound = "";
 	int want = vi->min_args;
 
@@ -479,15 +478,16 @@ static int arg_count_error(const struct raw_cmd *raw, char **errp)
 	                 want == 1 ? "" : "s", vi->synopsis, raw->n_args);
 }
 
-int parse_argv(int argc, char **argv, struct weftctl_opts *opts, struct cmd_list *list, char **errp)
+int cli_parse_argv(int argc, char **argv, struct cli_opts *opts, struct cli_cmd_list *list,
+                   char **errp)
 {
 	struct raw_cmd *raws;
 	char **argbuf;
 	size_t n_raws;
 	int ret;
 
-	*opts = (struct weftctl_opts){.timeout_s = 10, .format = WEFTCTL_FMT_TABLE};
-	*list = (struct cmd_list){0};
+	*opts = (struct cli_opts){.timeout_s = 10, .format = CLI_FMT_TABLE};
+	*list = (struct cli_cmd_list){0};
 	raws = calloc((size_t)argc + 1, sizeof(*raws));
 	argbuf = calloc((size_t)argc + 1, sizeof(*argbuf));
 	if (!raws || !argbuf) {
@@ -516,8 +516,8 @@ int parse_argv(int argc, char **argv, struct weftctl_opts *opts, struct cmd_list
 	}
 	for (size_t i = 0; i < n_raws; i++) {
 		const struct raw_cmd *raw = &raws[i];
-		const struct verb_info *vi = raw->vi;
-		struct cmd *cmd = &list->cmds[list->n_cmds++];
+		const struct cli_verb_info *vi = raw->vi;
+		struct cli_cmd *cmd = &list->cmds[list->n_cmds++];
 		char *msg = NULL;
 
 		cmd->verb = vi->verb;
@@ -536,7 +536,7 @@ int parse_argv(int argc, char **argv, struct weftctl_opts *opts, struct cmd_list
 	ret = merge_sets(list, errp);
 out:
 	if (ret < 0) {
-		cmd_list_free(list);
+		cli_cmd_list_free(list);
 	}
 	free(raws);
 	free(argbuf);

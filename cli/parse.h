@@ -3,54 +3,55 @@
  * Everything is validated here, before any backend is contacted: known verbs, argument
  * counts, names, VLANs (0..4095), MAC syntax, integers, table and column names, values of
  * known columns and keys. "add-br"/"add-port" absorb later "set Bridge/Interface/Port" commands
- * on the same record (see parse_argv()).
+ * on the same record (see cli_parse_argv()).
  *
  * Errors: functions return 0 or -errno (-EINVAL for bad input) and store a malloc'd one-line
  * message in *errp (caller frees) naming the offending argument.
  */
-#ifndef WEFTCTL_PARSE_H
-#define WEFTCTL_PARSE_H
+#ifndef CLI_PARSE_H
+#define CLI_PARSE_H
 
 #include "command.h"
 #include "verbs.h"
 
-enum weftctl_format {
-	WEFTCTL_FMT_TABLE = 0,
-	WEFTCTL_FMT_JSON,
+enum cli_format {
+	CLI_FMT_TABLE = 0,
+	CLI_FMT_JSON,
 };
 
-struct weftctl_opts {
+struct cli_opts {
 	const char *rundir; /* borrowed from argv; NULL = not given */
 	int timeout_s;      /* seconds per request, 0 = no limit; default 10 */
-	enum weftctl_format format;
-	bool help;                         /* global --help: print usage, run nothing */
-	const struct verb_info *help_verb; /* VERB --help: print its help, run nothing */
+	enum cli_format format;
+	bool help;                             /* global --help: print usage, run nothing */
+	const struct cli_verb_info *help_verb; /* VERB --help: print its help, run nothing */
 };
 
 /* Parses 'argv[1..argc-1]'. Global options (--rundir, --timeout, --format, --help) may appear
  * before the first command or among a command's arguments; "--all" only with "stats";
  * "--help" after a verb asks for that verb's help. Commands are separated by "--".
  *
- * On success fills '*opts' and '*list' (which the caller frees with cmd_list_free()). When
+ * On success fills '*opts' and '*list' (which the caller frees with cli_cmd_list_free()). When
  * help is requested, '*list' is empty and the remaining arguments are not validated.
  * On error '*list' is left empty. */
-int parse_argv(int argc, char **argv, struct weftctl_opts *opts, struct cmd_list *list,
-               char **errp);
+int cli_parse_argv(int argc, char **argv, struct cli_opts *opts, struct cli_cmd_list *list,
+                   char **errp);
 
 /* Value parsers, exposed for the unit tests. Each returns 0 or -EINVAL with *errp set;
- * 'what' names the value in the message ("VLAN", "tag", ...). */
-int parse_uint(const char *s, long long min, long long max, const char *what, long long *out,
-               char **errp);
-int parse_vlan(const char *s, const char *what, int *vlan, char **errp);
+ * 'what' names the value in the message ("VLAN", "tag", ...).
+ * cli_parse_uint: a decimal in [min, max] (util_parse_int(); a leading '-' is invalid here). */
+int cli_parse_uint(const char *s, long long min, long long max, const char *what, long long *out,
+                   char **errp);
+int cli_parse_vlan(const char *s, const char *what, int *vlan, char **errp);
 /* Accepts 6 groups of 1 or 2 hex digits separated by ':'; writes the lower-case, two digits
  * per byte form to 'out' (18 bytes). */
-int parse_mac(const char *s, char out[18], char **errp);
+int cli_parse_mac(const char *s, char out[18], char **errp);
 /* A unicast IPv4 address: dotted quad of decimal 0..255 without leading zeros, not 0.0.0.0,
  * 255.255.255.255 or multicast (224.0.0.0/4); copied to 'out' (16 bytes). */
-int parse_ipv4(const char *s, const char *what, char out[16], char **errp);
-/* parse_mac(), then rejects multicast/broadcast and all-zero MACs. */
-int parse_unicast_mac(const char *s, char out[18], char **errp);
+int cli_parse_ipv4(const char *s, const char *what, char out[16], char **errp);
+/* cli_parse_mac(), then rejects multicast/broadcast and all-zero MACs. */
+int cli_parse_unicast_mac(const char *s, char out[18], char **errp);
 /* Bridge and port names: non-empty, no '/', no space or control character. */
-int parse_name(const char *s, const char *what, char **errp);
+int cli_parse_name(const char *s, const char *what, char **errp);
 
-#endif /* WEFTCTL_PARSE_H */
+#endif /* CLI_PARSE_H */

@@ -3,10 +3,10 @@
 
 #include "verbs.h"
 
-static const struct verb_info verbs[] = {
+static const struct cli_verb_info verbs[] = {
     {
         .name = "add-br",
-        .verb = CMD_ADD_BR,
+        .verb = CLI_CMD_ADD_BR,
         .synopsis = "BR",
         .min_args = 1,
         .max_args = 1,
@@ -22,7 +22,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "del-br",
-        .verb = CMD_DEL_BR,
+        .verb = CLI_CMD_DEL_BR,
         .synopsis = "BR",
         .min_args = 1,
         .max_args = 1,
@@ -30,7 +30,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "add-port",
-        .verb = CMD_ADD_PORT,
+        .verb = CLI_CMD_ADD_PORT,
         .synopsis = "BR PORT",
         .min_args = 2,
         .max_args = 2,
@@ -47,7 +47,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "del-port",
-        .verb = CMD_DEL_PORT,
+        .verb = CLI_CMD_DEL_PORT,
         .synopsis = "[BR] PORT",
         .min_args = 1,
         .max_args = 2,
@@ -55,7 +55,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "set",
-        .verb = CMD_SET_PORT,
+        .verb = CLI_CMD_SET_PORT,
         .synopsis = "TABLE RECORD COLUMN[:KEY]=VALUE...",
         .min_args = 3,
         .max_args = -1,
@@ -75,7 +75,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "show",
-        .verb = CMD_SHOW,
+        .verb = CLI_CMD_SHOW,
         .synopsis = "",
         .min_args = 0,
         .max_args = 0,
@@ -84,7 +84,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "fdb/show",
-        .verb = CMD_FDB_SHOW,
+        .verb = CLI_CMD_FDB_SHOW,
         .synopsis = "BR",
         .min_args = 1,
         .max_args = 1,
@@ -93,7 +93,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "fdb/flush",
-        .verb = CMD_FDB_FLUSH,
+        .verb = CLI_CMD_FDB_FLUSH,
         .synopsis = "[BR]",
         .min_args = 0,
         .max_args = 1,
@@ -102,7 +102,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "fdb/add",
-        .verb = CMD_FDB_ADD,
+        .verb = CLI_CMD_FDB_ADD,
         .synopsis = "BR PORT VLAN MAC",
         .min_args = 4,
         .max_args = 4,
@@ -110,7 +110,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "fdb/del",
-        .verb = CMD_FDB_DEL,
+        .verb = CLI_CMD_FDB_DEL,
         .synopsis = "BR VLAN MAC",
         .min_args = 3,
         .max_args = 3,
@@ -118,7 +118,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "dp/show",
-        .verb = CMD_DP_SHOW,
+        .verb = CLI_CMD_DP_SHOW,
         .synopsis = "",
         .min_args = 0,
         .max_args = 0,
@@ -127,7 +127,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "stats",
-        .verb = CMD_STATS,
+        .verb = CLI_CMD_STATS,
         .synopsis = "[--all] [NAME]",
         .min_args = 0,
         .max_args = 1,
@@ -138,7 +138,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "replay/run",
-        .verb = CMD_REPLAY_RUN,
+        .verb = CLI_CMD_REPLAY_RUN,
         .synopsis = "",
         .min_args = 0,
         .max_args = 0,
@@ -147,7 +147,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "tnl/neigh/show",
-        .verb = CMD_TNL_NEIGH_SHOW,
+        .verb = CLI_CMD_TNL_NEIGH_SHOW,
         .synopsis = "[BR]",
         .min_args = 0,
         .max_args = 1,
@@ -159,7 +159,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "tnl/neigh/set",
-        .verb = CMD_TNL_NEIGH_SET,
+        .verb = CLI_CMD_TNL_NEIGH_SET,
         .synopsis = "BR IP MAC [PORT]",
         .min_args = 3,
         .max_args = 4,
@@ -170,7 +170,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "tnl/neigh/flush",
-        .verb = CMD_TNL_NEIGH_FLUSH,
+        .verb = CLI_CMD_TNL_NEIGH_FLUSH,
         .synopsis = "[BR]",
         .min_args = 0,
         .max_args = 1,
@@ -179,7 +179,7 @@ static const struct verb_info verbs[] = {
     },
     {
         .name = "dp/exit",
-        .verb = CMD_DP_EXIT,
+        .verb = CLI_CMD_DP_EXIT,
         .synopsis = "",
         .min_args = 0,
         .max_args = 0,
@@ -189,7 +189,7 @@ static const struct verb_info verbs[] = {
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
 
-const struct verb_info *verb_find(const char *name)
+const struct cli_verb_info *cli_verb_find(const char *name)
 {
 	for (size_t i = 0; i < N_VERBS; i++) {
 		if (!strcmp(verbs[i].name, name)) {
@@ -199,10 +199,10 @@ const struct verb_info *verb_find(const char *name)
 	return NULL;
 }
 
-const struct verb_info *verb_of_cmd(enum cmd_verb verb)
+const struct cli_verb_info *cli_verb_of_cmd(enum cli_cmd_verb verb)
 {
-	if (verb == CMD_SET_IFACE || verb == CMD_SET_BRIDGE) {
-		verb = CMD_SET_PORT;
+	if (verb == CLI_CMD_SET_IFACE || verb == CLI_CMD_SET_BRIDGE) {
+		verb = CLI_CMD_SET_PORT;
 	}
 	for (size_t i = 0; i < N_VERBS; i++) {
 		if (verbs[i].verb == verb) {
@@ -212,7 +212,7 @@ const struct verb_info *verb_of_cmd(enum cmd_verb verb)
 	return &verbs[0]; /* unreachable: every verb has an entry */
 }
 
-void verb_print_usage(FILE *f, const char *prog)
+void cli_verb_print_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 	        "%s: weft switch control utility\n"
@@ -246,7 +246,7 @@ void verb_print_usage(FILE *f, const char *prog)
 	    prog);
 }
 
-void verb_print_help(FILE *f, const char *prog, const struct verb_info *vi)
+void cli_verb_print_help(FILE *f, const char *prog, const struct cli_verb_info *vi)
 {
 	fprintf(f, "usage: %s [OPTIONS] %s%s%s\n  %s\n", prog, vi->name, *vi->synopsis ? " " : "",
 	        vi->synopsis, vi->summary);

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Tiny client of weft-dataplane's control socket (JSON lines, docs/control-rpc.md).
+"""Tiny client of weft-dataplane's control socket (JSON lines, docs/control-rpc.md). Every
+request is checked against the method table (dataplane/ctl/methods.json) before it is sent.
 
   wfrpc.py SOCK METHOD [PARAMS-JSON]      one request; prints the result; exit 1 on error
   wfrpc.py SOCK --batch                   stdin lines "METHOD PARAMS-JSON", pipelined in
@@ -8,11 +9,18 @@
                                           (pipelined); prints "fdb-add: N entries in S s"
 """
 import json
+import os
 import socket
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../dataplane/ctl"))
+import ctl_methods  # noqa: E402
+
 WINDOW = 256
+TABLE = ctl_methods.load()  # dataplane/ctl/methods.json: every request is checked before sending
+FDB_ADD = "fdb-add"
+assert FDB_ADD in TABLE.methods
 
 
 def mac(k):
@@ -27,6 +35,10 @@ class Client:
         self.next_id = 0
 
     def send(self, method, params):
+        err = TABLE.check_request(method, params)
+        if err:
+            raise SystemExit("wfrpc: %s %s does not match methods.json: %s"
+                             % (method, json.dumps(params), err))
         self.next_id += 1
         msg = {"id": self.next_id, "method": method, "params": params}
         self.s.sendall((json.dumps(msg) + "\n").encode())
@@ -72,7 +84,7 @@ def main(argv):
     elif argv[2] == "--fdb-add":
         br, port, n = argv[3], argv[4], int(argv[5])
         t = time.monotonic()
-        c.pipeline(("fdb-add", {"bridge": br, "port": port, "vlan": 0, "mac": mac(k)})
+        c.pipeline((FDB_ADD, {"bridge": br, "port": port, "vlan": 0, "mac": mac(k)})
                    for k in range(n))
         print("fdb-add: %d entries in %.1f s" % (n, time.monotonic() - t))
     else:

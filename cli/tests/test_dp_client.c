@@ -117,7 +117,7 @@ static void start_server(struct fixture *fx, enum behaviour how)
 
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/weftctl-test-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
-	fx->path = dpc_socket_path(fx->dir);
+	fx->path = cli_dpc_socket_path(fx->dir);
 	assert_non_null(fx->path);
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", fx->path);
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -145,23 +145,23 @@ static void stop_server(struct fixture *fx)
 static void test_ok_several_requests(void **state)
 {
 	struct fixture fx;
-	struct dpc *dpc;
+	struct cli_dpc *dpc;
 	json_t *params = json_pack("{s:s}", "bridge", "br0");
 	json_t *result, *error;
 	char *err = NULL;
 
 	(void)state;
 	start_server(&fx, ANSWER_OK);
-	assert_int_equal(dpc_connect(fx.path, 5, &dpc, &err), 0);
+	assert_int_equal(cli_dpc_connect(fx.path, 5, &dpc, &err), 0);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(dpc_call(dpc, "fdb-show", params, &result, &error, &err), 0);
+		assert_int_equal(cli_dpc_call(dpc, "fdb-show", params, &result, &error, &err), 0);
 		assert_null(error);
 		assert_non_null(result);
 		assert_string_equal(json_string_value(json_object_get(result, "echo")), "fdb-show");
 		assert_true(json_equal(json_object_get(result, "params"), params));
 		json_decref(result);
 	}
-	dpc_close(dpc);
+	cli_dpc_close(dpc);
 	json_decref(params);
 	stop_server(&fx);
 }
@@ -169,21 +169,21 @@ static void test_ok_several_requests(void **state)
 static void test_server_error(void **state)
 {
 	struct fixture fx;
-	struct dpc *dpc;
+	struct cli_dpc *dpc;
 	json_t *params = json_object();
 	json_t *result, *error;
 	char *err = NULL;
 
 	(void)state;
 	start_server(&fx, ANSWER_ERROR);
-	assert_int_equal(dpc_connect(fx.path, 5, &dpc, &err), 0);
-	assert_int_equal(dpc_call(dpc, "bridge-del", params, &result, &error, &err), 0);
+	assert_int_equal(cli_dpc_connect(fx.path, 5, &dpc, &err), 0);
+	assert_int_equal(cli_dpc_call(dpc, "bridge-del", params, &result, &error, &err), 0);
 	assert_null(result);
 	assert_non_null(error);
 	assert_string_equal(json_string_value(json_object_get(error, "message")),
 	                    "no bridge 'br9'");
 	json_decref(error);
-	dpc_close(dpc);
+	cli_dpc_close(dpc);
 	json_decref(params);
 	stop_server(&fx);
 }
@@ -193,21 +193,21 @@ static void check_failure(enum behaviour how, int timeout_s, int expected_ret,
                           const char *expected_fmt)
 {
 	struct fixture fx;
-	struct dpc *dpc;
+	struct cli_dpc *dpc;
 	json_t *params = json_object();
 	json_t *result, *error;
 	char *err = NULL, *expected;
 
 	start_server(&fx, how);
-	assert_int_equal(dpc_connect(fx.path, timeout_s, &dpc, &err), 0);
-	assert_int_equal(dpc_call(dpc, "show", params, &result, &error, &err), expected_ret);
+	assert_int_equal(cli_dpc_connect(fx.path, timeout_s, &dpc, &err), 0);
+	assert_int_equal(cli_dpc_call(dpc, "show", params, &result, &error, &err), expected_ret);
 	assert_null(result);
 	assert_null(error);
 	assert_true(asprintf(&expected, expected_fmt, fx.path) > 0);
 	assert_string_equal(err, expected);
 	free(expected);
 	free(err);
-	dpc_close(dpc);
+	cli_dpc_close(dpc);
 	json_decref(params);
 	stop_server(&fx);
 }
@@ -224,23 +224,24 @@ static void test_failures(void **state)
 
 static void test_connect_errors(void **state)
 {
-	struct dpc *dpc = NULL;
+	struct cli_dpc *dpc = NULL;
 	char *err = NULL;
 	char longpath[200];
 
 	(void)state;
-	assert_int_equal(dpc_connect("/nonexistent-weft/dataplane.sock", 1, &dpc, &err), -ENOENT);
+	assert_int_equal(cli_dpc_connect("/nonexistent-weft/dataplane.sock", 1, &dpc, &err),
+	                 -ENOENT);
 	assert_string_equal(err, "cannot connect to /nonexistent-weft/dataplane.sock: No such "
 	                         "file or directory");
 	free(err);
 	memset(longpath, 'a', sizeof(longpath) - 1);
 	longpath[0] = '/';
 	longpath[sizeof(longpath) - 1] = '\0';
-	assert_int_equal(dpc_connect(longpath, 1, &dpc, &err), -ENAMETOOLONG);
+	assert_int_equal(cli_dpc_connect(longpath, 1, &dpc, &err), -ENAMETOOLONG);
 	assert_non_null(strstr(err, "path too long (max 107)"));
 	free(err);
 	assert_null(dpc);
-	err = dpc_socket_path("/run/weft");
+	err = cli_dpc_socket_path("/run/weft");
 	assert_string_equal(err, "/run/weft/dataplane.sock");
 	free(err);
 }
@@ -249,26 +250,26 @@ static void test_connect_errors(void **state)
 static void test_connect_timeout(void **state)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	struct dpc *dpcs[8] = {0};
+	struct cli_dpc *dpcs[8] = {0};
 	char dir[] = "/tmp/weftctl-test-XXXXXX";
 	char *path, *err = NULL;
 	int lfd, ret = 0, i;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	path = dpc_socket_path(dir);
+	path = cli_dpc_socket_path(dir);
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	assert_int_equal(listen(lfd, 0), 0);
 	for (i = 0; i < 8 && ret == 0; i++) {
-		ret = dpc_connect(path, 1, &dpcs[i], &err);
+		ret = cli_dpc_connect(path, 1, &dpcs[i], &err);
 	}
 	assert_int_equal(ret, -ETIMEDOUT);
 	assert_non_null(strstr(err, "no answer within 1 s"));
 	free(err);
 	for (int j = 0; j < 8; j++) {
-		dpc_close(dpcs[j]);
+		cli_dpc_close(dpcs[j]);
 	}
 	close(lfd);
 	unlink(path);

@@ -11,10 +11,10 @@
 #include "output.h"
 
 /* Renders 'result_text' (JSON) for a command of verb 'verb' and compares with 'expected'. */
-static void check(enum cmd_verb verb, bool all, enum weftctl_format fmt, const char *result_text,
+static void check(enum cli_cmd_verb verb, bool all, enum cli_format fmt, const char *result_text,
                   const char *expected)
 {
-	struct cmd cmd = {.verb = verb, .all = all};
+	struct cli_cmd cmd = {.verb = verb, .all = all};
 	json_error_t jerr;
 	json_t *result = json_loads(result_text, JSON_DECODE_ANY, &jerr);
 	char *out = NULL;
@@ -24,7 +24,7 @@ static void check(enum cmd_verb verb, bool all, enum weftctl_format fmt, const c
 	if (!result) {
 		fail_msg("bad test JSON: %s", jerr.text);
 	}
-	assert_int_equal(output_result(f, &cmd, result, fmt), 0);
+	assert_int_equal(cli_output_result(f, &cmd, result, fmt), 0);
 	fclose(f);
 	assert_string_equal(out, expected);
 	free(out);
@@ -49,7 +49,7 @@ static const char show_result[] =
 static void test_show(void **state)
 {
 	(void)state;
-	check(CMD_SHOW, false, WEFTCTL_FMT_TABLE, show_result,
+	check(CLI_CMD_SHOW, false, CLI_FMT_TABLE, show_result,
 	      "    Bridge br0\n"
 	      "        other_config: {mac-aging-time=\"10\", x=\"a b\"}\n"
 	      "        Port p0\n"
@@ -68,16 +68,16 @@ static void test_show(void **state)
 	      "                type: dpdkvhostuser\n"
 	      "                link_state: down\n"
 	      "    Bridge br1\n");
-	check(CMD_SHOW, false, WEFTCTL_FMT_TABLE, "{\"bridges\": []}", "");
+	check(CLI_CMD_SHOW, false, CLI_FMT_TABLE, "{\"bridges\": []}", "");
 	/* A malformed result does not crash: unknown fields are shown as "?". */
-	check(CMD_SHOW, false, WEFTCTL_FMT_TABLE, "{\"bridges\": [{\"ports\": [{}]}]}",
+	check(CLI_CMD_SHOW, false, CLI_FMT_TABLE, "{\"bridges\": [{\"ports\": [{}]}]}",
 	      "    Bridge \"?\"\n        Port \"?\"\n            Interface \"?\"\n");
 }
 
 static void test_fdb(void **state)
 {
 	(void)state;
-	check(CMD_FDB_SHOW, false, WEFTCTL_FMT_TABLE,
+	check(CLI_CMD_FDB_SHOW, false, CLI_FMT_TABLE,
 	      "{\"entries\": ["
 	      "{\"port\": \"p1\", \"vlan\": 0, \"mac\": \"02:00:00:00:00:01\", \"age\": 5,"
 	      " \"static\": false},"
@@ -87,12 +87,12 @@ static void test_fdb(void **state)
 	      "   p1     0  02:00:00:00:00:01    5\n"
 	      "   p2  4095  02:00:00:00:00:ab  static\n");
 	/* Long port names widen the first column. */
-	check(CMD_FDB_SHOW, false, WEFTCTL_FMT_TABLE,
+	check(CLI_CMD_FDB_SHOW, false, CLI_FMT_TABLE,
 	      "{\"entries\": [{\"port\": \"vhost-user-1\", \"vlan\": 10,"
 	      " \"mac\": \"02:00:00:00:00:01\", \"age\": 300, \"static\": false}]}",
 	      "        port  VLAN  MAC                Age\n"
 	      "vhost-user-1    10  02:00:00:00:00:01  300\n");
-	check(CMD_FDB_SHOW, false, WEFTCTL_FMT_TABLE, "{\"entries\": []}",
+	check(CLI_CMD_FDB_SHOW, false, CLI_FMT_TABLE, "{\"entries\": []}",
 	      " port  VLAN  MAC                Age\n");
 }
 
@@ -105,13 +105,13 @@ static const char stats_result[] =
 static void test_stats(void **state)
 {
 	(void)state;
-	check(CMD_STATS, false, WEFTCTL_FMT_TABLE, stats_result,
+	check(CLI_CMD_STATS, false, CLI_FMT_TABLE, stats_result,
 	      "name  counter              value\n"
 	      "p1    rx_packets              12\n"
 	      "p1    rx_bytes     1234567890123\n"
 	      "p2    tx_packets               7\n"
 	      "br0   fdb_entries              2\n");
-	check(CMD_STATS, true, WEFTCTL_FMT_TABLE, stats_result,
+	check(CLI_CMD_STATS, true, CLI_FMT_TABLE, stats_result,
 	      "name  counter              value\n"
 	      "p1    rx_packets              12\n"
 	      "p1    rx_bytes     1234567890123\n"
@@ -120,14 +120,14 @@ static void test_stats(void **state)
 	      "p2    tx_packets               7\n"
 	      "br0   fdb_entries              2\n"
 	      "br0   flooded                  0\n");
-	check(CMD_STATS, false, WEFTCTL_FMT_TABLE, "{\"ports\": {}, \"bridges\": {}}",
+	check(CLI_CMD_STATS, false, CLI_FMT_TABLE, "{\"ports\": {}, \"bridges\": {}}",
 	      "name  counter  value\n");
 }
 
 static void test_dp_show(void **state)
 {
 	(void)state;
-	check(CMD_DP_SHOW, false, WEFTCTL_FMT_TABLE,
+	check(CLI_CMD_DP_SHOW, false, CLI_FMT_TABLE,
 	      "{\"pid\": 42, \"rundir\": \"/run/weft\", \"mode\": \"live\","
 	      " \"pmds\": [{\"lcore\": 1, \"rxqs\": [\"p0/0\", \"p1/0\"], \"busy_cycles\": 25,"
 	      " \"idle_cycles\": 75, \"packets\": 9},"
@@ -155,19 +155,19 @@ static void test_dp_show(void **state)
 static void test_misc_and_json(void **state)
 {
 	(void)state;
-	check(CMD_FDB_FLUSH, false, WEFTCTL_FMT_TABLE, "{\"flushed\": 3}", "flushed 3 entries\n");
-	check(CMD_REPLAY_RUN, false, WEFTCTL_FMT_TABLE, "{\"frames\": 12}",
+	check(CLI_CMD_FDB_FLUSH, false, CLI_FMT_TABLE, "{\"flushed\": 3}", "flushed 3 entries\n");
+	check(CLI_CMD_REPLAY_RUN, false, CLI_FMT_TABLE, "{\"frames\": 12}",
 	      "processed 12 frames\n");
 	/* Verbs without output print nothing, in either format. */
-	check(CMD_ADD_BR, false, WEFTCTL_FMT_TABLE, "{}", "");
-	check(CMD_ADD_PORT, false, WEFTCTL_FMT_JSON, "{}", "");
-	check(CMD_DP_EXIT, false, WEFTCTL_FMT_JSON, "{}", "");
+	check(CLI_CMD_ADD_BR, false, CLI_FMT_TABLE, "{}", "");
+	check(CLI_CMD_ADD_PORT, false, CLI_FMT_JSON, "{}", "");
+	check(CLI_CMD_DP_EXIT, false, CLI_FMT_JSON, "{}", "");
 	/* JSON: the result as is, keys in server order. */
-	check(CMD_FDB_SHOW, false, WEFTCTL_FMT_JSON,
+	check(CLI_CMD_FDB_SHOW, false, CLI_FMT_JSON,
 	      "{\"entries\": [{\"port\": \"p1\", \"vlan\": 1}]}",
 	      "{\n  \"entries\": [\n    {\n      \"port\": \"p1\",\n      \"vlan\": 1\n    }\n"
 	      "  ]\n}\n");
-	check(CMD_STATS, false, WEFTCTL_FMT_JSON, "{\"ports\": {}, \"bridges\": {}}",
+	check(CLI_CMD_STATS, false, CLI_FMT_JSON, "{\"ports\": {}, \"bridges\": {}}",
 	      "{\n  \"ports\": {},\n  \"bridges\": {}\n}\n");
 }
 
@@ -176,7 +176,7 @@ static void test_tnl_neigh(void **state)
 	(void)state;
 	/* Sorted by bridge, then IP numerically; "-" for what incomplete entries lack; static
 	 * entries show no age. */
-	check(CMD_TNL_NEIGH_SHOW, false, WEFTCTL_FMT_TABLE,
+	check(CLI_CMD_TNL_NEIGH_SHOW, false, CLI_FMT_TABLE,
 	      "{\"entries\": ["
 	      " {\"bridge\": \"br-phy\", \"ip\": \"192.168.99.10\", \"static\": false,"
 	      "  \"state\": \"incomplete\"},"
@@ -189,21 +189,21 @@ static void test_tnl_neigh(void **state)
 	      "br-a    10.0.0.2       02:00:00:00:00:02  u          -  static\n"
 	      "br-phy  192.168.99.9   02:00:00:00:99:0a  uplink0   12  reachable\n"
 	      "br-phy  192.168.99.10  -                  -          -  incomplete\n");
-	check(CMD_TNL_NEIGH_SHOW, false, WEFTCTL_FMT_TABLE, "{\"entries\": []}",
+	check(CLI_CMD_TNL_NEIGH_SHOW, false, CLI_FMT_TABLE, "{\"entries\": []}",
 	      "bridge  IP  MAC                port  age  state\n");
 	/* Malformed rows do not crash. */
-	check(CMD_TNL_NEIGH_SHOW, false, WEFTCTL_FMT_TABLE, "{\"entries\": [{\"mac\": 5}]}",
+	check(CLI_CMD_TNL_NEIGH_SHOW, false, CLI_FMT_TABLE, "{\"entries\": [{\"mac\": 5}]}",
 	      "bridge  IP  MAC                port  age  state\n"
 	      "?       ?   ?                  -       -  ?\n");
-	check(CMD_TNL_NEIGH_SHOW, false, WEFTCTL_FMT_JSON,
+	check(CLI_CMD_TNL_NEIGH_SHOW, false, CLI_FMT_JSON,
 	      "{\"entries\": [{\"bridge\": \"b\", \"ip\": \"1.2.3.4\"}]}",
 	      "{\n  \"entries\": [\n    {\n      \"bridge\": \"b\",\n      \"ip\": \"1.2.3.4\"\n"
 	      "    }\n  ]\n}\n");
-	check(CMD_TNL_NEIGH_FLUSH, false, WEFTCTL_FMT_TABLE, "{\"flushed\": 2}",
+	check(CLI_CMD_TNL_NEIGH_FLUSH, false, CLI_FMT_TABLE, "{\"flushed\": 2}",
 	      "flushed 2 entries\n");
-	check(CMD_TNL_NEIGH_FLUSH, false, WEFTCTL_FMT_JSON, "{\"flushed\": 2}",
+	check(CLI_CMD_TNL_NEIGH_FLUSH, false, CLI_FMT_JSON, "{\"flushed\": 2}",
 	      "{\n  \"flushed\": 2\n}\n");
-	check(CMD_TNL_NEIGH_SET, false, WEFTCTL_FMT_TABLE, "{}", "");
+	check(CLI_CMD_TNL_NEIGH_SET, false, CLI_FMT_TABLE, "{}", "");
 }
 
 static void test_ovs_string(void **state)
@@ -222,7 +222,7 @@ static void test_ovs_string(void **state)
 		size_t size = 0;
 		FILE *f = open_memstream(&out, &size);
 
-		output_ovs_string(f, cases[i].in);
+		cli_output_ovs_string(f, cases[i].in);
 		fclose(f);
 		assert_string_equal(out, cases[i].out);
 		free(out);

@@ -27,13 +27,13 @@ static int argc_of(const char **argv)
 
 /* Parses 'argv' and returns the requests, one compact sorted-keys JSON per line, each
  * {"method": ..., "params": ...}. */
-static char *requests_of(const char **argv, struct weftctl_opts *opts)
+static char *requests_of(const char **argv, struct cli_opts *opts)
 {
-	struct cmd_list list;
+	struct cli_cmd_list list;
 	char *err = NULL, *out = NULL;
 	size_t size = 0;
 	FILE *f;
-	int ret = parse_argv(argc_of(argv), (char **)argv, opts, &list, &err);
+	int ret = cli_parse_argv(argc_of(argv), (char **)argv, opts, &list, &err);
 
 	if (ret < 0) {
 		fail_msg("unexpected parse error: %s", err ? err : "(none)");
@@ -46,7 +46,7 @@ static char *requests_of(const char **argv, struct weftctl_opts *opts)
 		json_t *params, *req;
 		char *text;
 
-		assert_int_equal(dp_request(&list.cmds[i], &method, &params), 0);
+		assert_int_equal(cli_dp_request(&list.cmds[i], &method, &params), 0);
 		req = json_pack("{s:s, s:o}", "method", method, "params", params);
 		text = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
 		fprintf(f, "%s%s", i ? "\n" : "", text);
@@ -54,13 +54,13 @@ static char *requests_of(const char **argv, struct weftctl_opts *opts)
 		json_decref(req);
 	}
 	fclose(f);
-	cmd_list_free(&list);
+	cli_cmd_list_free(&list);
 	return out;
 }
 
 static void check_req(const char **argv, const char *expected)
 {
-	struct weftctl_opts opts;
+	struct cli_opts opts;
 	char *got = requests_of(argv, &opts);
 
 	assert_string_equal(got, expected);
@@ -69,11 +69,11 @@ static void check_req(const char **argv, const char *expected)
 
 static void check_err(const char **argv, const char *expected)
 {
-	struct weftctl_opts opts;
-	struct cmd_list list;
+	struct cli_opts opts;
+	struct cli_cmd_list list;
 	char *err = NULL;
 
-	assert_int_equal(parse_argv(argc_of(argv), (char **)argv, &opts, &list, &err), -EINVAL);
+	assert_int_equal(cli_parse_argv(argc_of(argv), (char **)argv, &opts, &list, &err), -EINVAL);
 	assert_non_null(err);
 	assert_string_equal(err, expected);
 	assert_int_equal(list.n_cmds, 0);
@@ -211,21 +211,21 @@ static void test_merge_add_br(void **state)
 
 static void test_options(void **state)
 {
-	struct weftctl_opts opts;
+	struct cli_opts opts;
 	char *got;
 
 	(void)state;
 	got = requests_of(ARGV("show"), &opts);
 	assert_null(opts.rundir);
 	assert_int_equal(opts.timeout_s, 10);
-	assert_int_equal(opts.format, WEFTCTL_FMT_TABLE);
+	assert_int_equal(opts.format, CLI_FMT_TABLE);
 	free(got);
 
 	got =
 	    requests_of(ARGV("--rundir", "/tmp/r", "--timeout=3", "--format=json", "show"), &opts);
 	assert_string_equal(opts.rundir, "/tmp/r");
 	assert_int_equal(opts.timeout_s, 3);
-	assert_int_equal(opts.format, WEFTCTL_FMT_JSON);
+	assert_int_equal(opts.format, CLI_FMT_JSON);
 	free(got);
 
 	/* Global options are also accepted among a command's arguments. */
@@ -234,7 +234,7 @@ static void test_options(void **state)
 	assert_string_equal(got, "{\"method\":\"fdb-show\",\"params\":{\"bridge\":\"br0\"}}");
 	assert_string_equal(opts.rundir, "/x");
 	assert_int_equal(opts.timeout_s, 0);
-	assert_int_equal(opts.format, WEFTCTL_FMT_JSON);
+	assert_int_equal(opts.format, CLI_FMT_JSON);
 	free(got);
 
 	/* A leading "--" is allowed (getopt style). */
@@ -243,24 +243,26 @@ static void test_options(void **state)
 
 static void test_help(void **state)
 {
-	struct weftctl_opts opts;
-	struct cmd_list list;
+	struct cli_opts opts;
+	struct cli_cmd_list list;
 	char *err = NULL;
 
 	(void)state;
-	assert_int_equal(parse_argv(2, (char **)ARGV("--help"), &opts, &list, &err), 0);
+	assert_int_equal(cli_parse_argv(2, (char **)ARGV("--help"), &opts, &list, &err), 0);
 	assert_true(opts.help);
 	assert_int_equal(list.n_cmds, 0);
 
 	/* Verb help wins over missing arguments. */
-	assert_int_equal(parse_argv(3, (char **)ARGV("add-port", "--help"), &opts, &list, &err), 0);
+	assert_int_equal(cli_parse_argv(3, (char **)ARGV("add-port", "--help"), &opts, &list, &err),
+	                 0);
 	assert_false(opts.help);
 	assert_non_null(opts.help_verb);
 	assert_string_equal(opts.help_verb->name, "add-port");
 	assert_int_equal(list.n_cmds, 0);
 
 	assert_int_equal(
-	    parse_argv(5, (char **)ARGV("show", "--", "fdb/show", "-h"), &opts, &list, &err), 0);
+	    cli_parse_argv(5, (char **)ARGV("show", "--", "fdb/show", "-h"), &opts, &list, &err),
+	    0);
 	assert_string_equal(opts.help_verb->name, "fdb/show");
 	assert_null(err);
 }
@@ -271,24 +273,24 @@ static void test_exist_options(void **state)
 	    ARGV("--may-exist", "add-br", "br0", "--", "set", "Bridge", "br0", "other_config:x=y",
 	         "--", "add-port", "br0", "p1", "--may-exist", "--", "--if-exists", "del-port",
 	         "p2", "--", "del-br", "b", "--if-exists", "--", "del-br", "c");
-	struct weftctl_opts opts;
-	struct cmd_list list;
+	struct cli_opts opts;
+	struct cli_cmd_list list;
 	char *err = NULL;
 
 	(void)state;
-	assert_int_equal(parse_argv(argc_of(argv), (char **)argv, &opts, &list, &err), 0);
+	assert_int_equal(cli_parse_argv(argc_of(argv), (char **)argv, &opts, &list, &err), 0);
 	assert_int_equal(list.n_cmds, 5);
-	assert_int_equal(list.cmds[0].verb, CMD_ADD_BR);
+	assert_int_equal(list.cmds[0].verb, CLI_CMD_ADD_BR);
 	assert_true(list.cmds[0].may_exist);
 	assert_non_null(list.cmds[0].cols.other_config); /* the set was merged */
-	assert_int_equal(list.cmds[1].verb, CMD_ADD_PORT);
+	assert_int_equal(list.cmds[1].verb, CLI_CMD_ADD_PORT);
 	assert_true(list.cmds[1].may_exist);
 	assert_true(list.cmds[2].if_exists);
 	assert_false(list.cmds[2].may_exist);
 	assert_true(list.cmds[3].if_exists);
 	assert_false(list.cmds[4].if_exists);
 	assert_false(list.cmds[4].may_exist);
-	cmd_list_free(&list);
+	cli_cmd_list_free(&list);
 
 	check_err(ARGV("--may-exist", "del-br", "b"),
 	          "option --may-exist is not valid for 'del-br' (only add-br, add-port)");
@@ -534,51 +536,51 @@ static void test_value_parsers(void **state)
 	int vlan;
 
 	(void)state;
-	assert_int_equal(parse_uint("0", 0, 5, "n", &v, &err), 0);
+	assert_int_equal(cli_parse_uint("0", 0, 5, "n", &v, &err), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(parse_uint("007", 0, 7, "n", &v, &err), 0);
+	assert_int_equal(cli_parse_uint("007", 0, 7, "n", &v, &err), 0);
 	assert_int_equal(v, 7);
-	assert_int_equal(parse_uint("", 0, 7, "n", &v, &err), -EINVAL);
+	assert_int_equal(cli_parse_uint("", 0, 7, "n", &v, &err), -EINVAL);
 	assert_string_equal(err, "invalid n '' (expected an integer 0..7)");
 	free(err);
 	err = NULL;
-	assert_int_equal(parse_uint("+1", 0, 7, "n", &v, &err), -EINVAL);
+	assert_int_equal(cli_parse_uint("+1", 0, 7, "n", &v, &err), -EINVAL);
 	free(err);
 	err = NULL;
-	assert_int_equal(parse_uint(" 1", 0, 7, "n", &v, &err), -EINVAL);
+	assert_int_equal(cli_parse_uint(" 1", 0, 7, "n", &v, &err), -EINVAL);
 	free(err);
 	err = NULL;
-	assert_int_equal(parse_vlan("4095", "VLAN", &vlan, &err), 0);
+	assert_int_equal(cli_parse_vlan("4095", "VLAN", &vlan, &err), 0);
 	assert_int_equal(vlan, 4095);
-	assert_int_equal(parse_mac("ff:FF:0:1:a:B", mac, &err), 0);
+	assert_int_equal(cli_parse_mac("ff:FF:0:1:a:B", mac, &err), 0);
 	assert_string_equal(mac, "ff:ff:00:01:0a:0b");
-	assert_int_equal(parse_mac("ff-ff-00-01-0a-0b", mac, &err), -EINVAL);
+	assert_int_equal(cli_parse_mac("ff-ff-00-01-0a-0b", mac, &err), -EINVAL);
 	free(err);
 	err = NULL;
-	assert_int_equal(parse_mac("", mac, &err), -EINVAL);
+	assert_int_equal(cli_parse_mac("", mac, &err), -EINVAL);
 	free(err);
 	err = NULL;
 	char ip[16];
-	assert_int_equal(parse_ipv4("0.0.0.1", "IP", ip, &err), 0);
+	assert_int_equal(cli_parse_ipv4("0.0.0.1", "IP", ip, &err), 0);
 	assert_string_equal(ip, "0.0.0.1");
-	assert_int_equal(parse_ipv4("223.255.255.254", "IP", ip, &err), 0);
+	assert_int_equal(cli_parse_ipv4("223.255.255.254", "IP", ip, &err), 0);
 	assert_string_equal(ip, "223.255.255.254");
-	assert_int_equal(parse_ipv4("240.0.0.1", "IP", ip, &err), 0); /* class E: unicast */
+	assert_int_equal(cli_parse_ipv4("240.0.0.1", "IP", ip, &err), 0); /* class E: unicast */
 	static const char *const bad_ips[] = {"",         "1.2.3",      "1.2.3.4.",  "1.2.3.4.5",
 	                                      " 1.2.3.4", "1.2.3.4 ",   "1..3.4",    "1.2.3.0x4",
 	                                      "-1.2.3.4", "1.2.3.1000", "239.1.1.1", "a.b.c.d"};
 	for (size_t i = 0; i < sizeof(bad_ips) / sizeof(bad_ips[0]); i++) {
-		assert_int_equal(parse_ipv4(bad_ips[i], "IP", ip, &err), -EINVAL);
+		assert_int_equal(cli_parse_ipv4(bad_ips[i], "IP", ip, &err), -EINVAL);
 		assert_non_null(err);
 		free(err);
 		err = NULL;
 	}
-	assert_int_equal(parse_unicast_mac("2:0:0:0:0:1", mac, &err), 0);
+	assert_int_equal(cli_parse_unicast_mac("2:0:0:0:0:1", mac, &err), 0);
 	assert_string_equal(mac, "02:00:00:00:00:01");
-	assert_int_equal(parse_unicast_mac("03:00:00:00:00:01", mac, &err), -EINVAL);
+	assert_int_equal(cli_parse_unicast_mac("03:00:00:00:00:01", mac, &err), -EINVAL);
 	free(err);
 	err = NULL;
-	assert_int_equal(parse_name("vhost-1.a_b", "port", &err), 0);
+	assert_int_equal(cli_parse_name("vhost-1.a_b", "port", &err), 0);
 	assert_null(err);
 }
 

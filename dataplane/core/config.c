@@ -6,6 +6,8 @@
 
 #include <rte_malloc.h>
 
+#include "util.h"
+
 #include "core/config.h"
 #include "core/log.h"
 #include "ports/port.h"
@@ -52,28 +54,13 @@ static int check_name(const struct wf_ctx *ctx, const char *what, const char *na
 	return 0;
 }
 
-/* Parses a decimal in [min, max] from a JSON string. */
-static int parse_uint(const json_t *v, long min, long max, long *out)
-{
-	if (!json_is_string(v))
-		return -EINVAL;
-	const char *s = json_string_value(v);
-	char *end;
-	errno = 0;
-	long x = strtol(s, &end, 10);
-	if (errno || end == s || *end || x < min || x > max)
-		return -EINVAL;
-	*out = x;
-	return 0;
-}
-
 /* Validates a bridge's other_config (already merged) and extracts fdb parameters. */
 static int bridge_params(const json_t *oc, struct wf_fdb_params *p, struct wf_vtep_cfg *vc,
                          char *err, size_t errlen)
 {
 	const char *k;
 	json_t *v;
-	long x;
+	long long x;
 
 	p->aging_s = WF_FDB_DEFAULT_AGING;
 	p->max_entries = WF_FDB_DEFAULT_SIZE;
@@ -85,7 +72,7 @@ static int bridge_params(const json_t *oc, struct wf_fdb_params *p, struct wf_vt
 		}
 	}
 	if ((v = json_object_get(oc, "mac-aging-time"))) {
-		if (parse_uint(v, 1, 86400, &x) < 0) {
+		if (util_parse_int(json_string_value(v), 1, 86400, &x) < 0) {
 			snprintf(err, errlen, "other_config:mac-aging-time '%s' is not 1..86400",
 			         json_string_value(v));
 			return -EINVAL;
@@ -93,7 +80,7 @@ static int bridge_params(const json_t *oc, struct wf_fdb_params *p, struct wf_vt
 		p->aging_s = x;
 	}
 	if ((v = json_object_get(oc, "mac-table-size"))) {
-		if (parse_uint(v, 1, WF_FDB_MAX_SIZE, &x) < 0) {
+		if (util_parse_int(json_string_value(v), 1, WF_FDB_MAX_SIZE, &x) < 0) {
 			snprintf(err, errlen, "other_config:mac-table-size '%s' is not 1..%u",
 			         json_string_value(v), WF_FDB_MAX_SIZE);
 			return -EINVAL;

@@ -20,6 +20,8 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "util.h"
+
 #include "core/config.h"
 #include "core/eal_args.h"
 #include "core/log.h"
@@ -65,7 +67,7 @@ static int parse_args(struct wf_ctx *ctx, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *env = getenv("WEFT_RUNDIR");
-	char *end;
+	long long v;
 	int c;
 
 	snprintf(ctx->rundir, sizeof(ctx->rundir), "%s", env && *env ? env : "/run/weft");
@@ -78,30 +80,30 @@ static int parse_args(struct wf_ctx *ctx, int argc, char **argv)
 			snprintf(ctx->rundir, sizeof(ctx->rundir), "%s", optarg);
 			break;
 		case 'n':
-			ctx->n_pmds = strtoul(optarg, &end, 10);
-			if (*end || ctx->n_pmds > WF_MAX_PMDS) {
+			if (util_parse_int(optarg, 0, WF_MAX_PMDS, &v) < 0) {
 				fprintf(stderr, "weft-dataplane: --pmds must be 0..%d\n",
 				        WF_MAX_PMDS);
 				return -EINVAL;
 			}
+			ctx->n_pmds = v;
 			break;
 		case 's':
-			ctx->pmd_sleep_max_us = strtoul(optarg, &end, 10);
-			if (*end || ctx->pmd_sleep_max_us > 1000000) {
+			if (util_parse_int(optarg, 0, 1000000, &v) < 0) {
 				fprintf(stderr,
 				        "weft-dataplane: --pmd-sleep-max must be 0..1000000\n");
 				return -EINVAL;
 			}
+			ctx->pmd_sleep_max_us = v;
 			break;
 		case 'p':
 			snprintf(ctx->pidfile, sizeof(ctx->pidfile), "%s", optarg);
 			break;
 		case 'm':
-			ctx->n_mbufs = strtoul(optarg, &end, 10);
-			if (*end || ctx->n_mbufs < 1024 || ctx->n_mbufs > (1u << 22)) {
+			if (util_parse_int(optarg, 1024, 1u << 22, &v) < 0) {
 				fprintf(stderr, "weft-dataplane: --mbufs must be 1024..4194304\n");
 				return -EINVAL;
 			}
+			ctx->n_mbufs = v;
 			break;
 		case 'R':
 			ctx->replay = true;

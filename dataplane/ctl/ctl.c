@@ -1,4 +1,5 @@
-/* Control socket server and request dispatch (see ctl.h). */
+/* Control socket server and request dispatch (see ctl.h): requests are checked against the
+ * method table (methods.h) before their handler runs. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -70,32 +71,49 @@ int wf_ctl_get_int(const json_t *params, const char *key, bool required, long mi
 	return 0;
 }
 
-int wf_ctl_check_keys(const json_t *params, const char *const *allowed, char *err, size_t errlen)
+static const struct wf_ctl_method *const handler_tables[] = {
+    wf_ctl_config_methods, wf_ctl_query_methods, wf_ctl_tnl_methods};
+
+/* The handler bound to 'name', or NULL; *count: how many bindings 'name' has. */
+static wf_ctl_method_fn *handler_of(const char *name, unsigned *count)
 {
-	const char *k;
-	json_t *v;
-	if (!params)
-		return 0;
-	if (!json_is_object(params)) {
-		snprintf(err, errlen, "params must be an object");
-		return -EINVAL;
-	}
-	json_object_foreach((json_t *)params, k, v)
-	{
-		unsigned i;
-		for (i = 0; allowed[i] && strcmp(allowed[i], k); i++)
-			;
-		if (!allowed[i]) {
-			snprintf(err, errlen, "unknown parameter '%s'", k);
+	wf_ctl_method_fn *fn = NULL;
+	*count = 0;
+	for (unsigned t = 0; t < RTE_DIM(handler_tables); t++)
+		for (const struct wf_ctl_method *m = handler_tables[t]; m->name; m++)
+			if (strcmp(m->name, name) == 0) {
+				fn = m->fn;
+				++*count;
+			}
+	return fn;
+}
+
+/* Every method of the table has exactly one handler, every handler a method. 0 or -EINVAL. */
+static int check_handlers(void)
+{
+	unsigned count;
+	for (unsigned i = 0; i < WF_RPC_N_METHODS; i++) {
+		if (!handler_of(wf_rpc_methods[i].name, &count) || count != 1) {
+			WF_LOG(ERR, "control method '%s' has %u handlers (want 1)",
+			       wf_rpc_methods[i].name, count);
 			return -EINVAL;
 		}
 	}
+	for (unsigned t = 0; t < RTE_DIM(handler_tables); t++)
+		for (const struct wf_ctl_method *m = handler_tables[t]; m->name; m++)
+			if (!wf_rpc_find(m->name)) {
+				WF_LOG(ERR, "handler of '%s': no such method in methods.json",
+				       m->name);
+				return -EINVAL;
+			}
 	return 0;
 }
 
 int wf_ctl_init(struct wf_ctx *ctx)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (check_handlers() < 0)
+		return -EINVAL;
 	int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dataplane.sock", ctx->rundir);
 	if (n >= (int)sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
@@ -176,8 +194,6 @@ static const char *errno_name(int e)
 /* Handles one request line; returns the reply object. */
 static json_t *dispatch(struct wf_ctx *ctx, const char *line, size_t len)
 {
-	static const struct wf_ctl_method *const tables[] = {
-	    wf_ctl_config_methods, wf_ctl_query_methods, wf_ctl_tnl_methods};
 	char err[512] = "";
 	json_error_t jerr;
 	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -206,13 +222,12 @@ static json_t *dispatch(struct wf_ctx *ctx, const char *line, size_t len)
 	}
 	if (json_is_null(params))
 		params = NULL;
-	for (unsigned t = 0; t < RTE_DIM(tables); t++)
-		for (const struct wf_ctl_method *m = tables[t]; m->name; m++)
-			if (strcmp(m->name, method) == 0) {
-				ret = m->fn(ctx, params, &result, err, sizeof(err));
-				goto reply;
-			}
-	snprintf(err, sizeof(err), "unknown method '%s'", method);
+	/* Unknown method, unknown or missing key, wrong type or range: refused here, from the
+	 * table, before any handler runs. */
+	if ((ret = wf_rpc_check_request(method, params, err, sizeof(err))) < 0)
+		goto reply;
+	unsigned count;
+	ret = handler_of(method, &count)(ctx, params, &result, err, sizeof(err));
 reply:;
 	json_t *r = json_object();
 	json_object_set(r, "id", id);

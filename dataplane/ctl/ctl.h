@@ -6,34 +6,41 @@
 #include <jansson.h>
 
 #include "core/ctx.h"
+#include "ctl/methods.h"
 
-/* Creates and listens on the socket (mode 0660). 0 or -errno. */
+/* Creates and listens on the socket (mode 0660). 0 or -errno; -EINVAL (logged) when the
+ * handler tables do not bind every method of the table exactly once. */
 int wf_ctl_init(struct wf_ctx *);
 /* Serves clients for up to 'timeout_ms'. */
 void wf_ctl_poll(struct wf_ctx *, int timeout_ms);
 void wf_ctl_fini(struct wf_ctx *);
 
-/* A method: reads 'params' (borrowed, may be NULL), stores a new reference in *result on
- * success. Returns 0, or -errno with a one-line reason in 'err'. */
+/* A method's handler: reads 'params' (borrowed, may be NULL), stores a new reference in
+ * *result on success. Returns 0, or -errno with a one-line reason in 'err'. The dispatcher
+ * calls it only after 'params' passed wf_rpc_check() against the method's entry in the method
+ * table (ctl/methods.h, from methods.json): no unknown key, every required key present, every
+ * value of its type and range. Handlers check the rest (names exist, MAC syntax, ...). */
 typedef int wf_ctl_method_fn(struct wf_ctx *, const json_t *params, json_t **result, char *err,
                              size_t errlen);
 
+/* Binds a handler to a method of the table: 'name' is a WF_RPC_METHOD_* constant. */
 struct wf_ctl_method {
 	const char *name;
 	wf_ctl_method_fn *fn;
 };
 
-/* Method tables of ctl_config.c, ctl_query.c and ctl_tnl.c, NULL-name terminated. */
+/* Handlers of ctl_config.c, ctl_query.c and ctl_tnl.c, NULL-name terminated. Together they
+ * bind every method of the table exactly once (wf_ctl_init() refuses to start otherwise). */
 extern const struct wf_ctl_method wf_ctl_config_methods[];
 extern const struct wf_ctl_method wf_ctl_query_methods[];
 extern const struct wf_ctl_method wf_ctl_tnl_methods[];
 
-/* Helpers for methods: fetch a typed member of 'params', with an error naming it. */
+/* Helpers for handlers: fetch a typed member of 'params', with an error naming it (a string
+ * that is null counts as absent). After wf_rpc_check() they fail only on a handler asking for
+ * something its table entry does not promise. */
 int wf_ctl_get_str(const json_t *params, const char *key, bool required, const char **out,
                    char *err, size_t errlen);
 int wf_ctl_get_int(const json_t *params, const char *key, bool required, long min, long max,
                    long *out, char *err, size_t errlen);
-/* Rejects members of 'params' not in the NULL-terminated 'allowed' list. */
-int wf_ctl_check_keys(const json_t *params, const char *const *allowed, char *err, size_t errlen);
 
 #endif

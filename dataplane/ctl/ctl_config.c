@@ -1,5 +1,7 @@
 /* Control methods that change the configuration: bridges, ports, static fdb entries,
- * replay runs, exit. Each validates its parameters fully before calling config.c. */
+ * replay runs, exit. The dispatcher (ctl.c) has checked the parameters against the method
+ * table (methods.json: keys, types, ranges); each method checks the rest (names exist, MAC
+ * syntax, ...) before calling config.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,38 +14,32 @@
 
 static int bridge_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"name", "other_config", NULL};
 	const char *name;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &name, err, el)) < 0)
 		return ret;
-	return wf_bridge_add(ctx, name, json_object_get(p, "other_config"), err, el);
+	return wf_bridge_add(ctx, name, json_object_get(p, WF_RPC_KEY_OTHER_CONFIG), err, el);
 }
 
 static int bridge_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"name", NULL};
 	const char *name;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &name, err, el)) < 0)
 		return ret;
 	return wf_bridge_del(ctx, name, err, el);
 }
 
 static int bridge_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"name", "other_config", NULL};
 	const char *name;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &name, err, el)) < 0)
 		return ret;
-	return wf_bridge_set(ctx, name, json_object_get(p, "other_config"), err, el);
+	return wf_bridge_set(ctx, name, json_object_get(p, WF_RPC_KEY_OTHER_CONFIG), err, el);
 }
 
 /* Reads the optional port columns of a port-add/port-set request into 'r'. */
@@ -53,39 +49,35 @@ static int port_req(const json_t *p, struct wf_port_req *r, int *trunks, char *e
 	long tag;
 	int ret;
 
-	if ((ret = wf_ctl_get_str(p, "type", false, &r->type, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_TYPE, false, &r->type, err, el)) < 0)
 		return ret;
-	if ((v = json_object_get(p, "options")) && !json_is_null(v))
+	if ((v = json_object_get(p, WF_RPC_KEY_OPTIONS)) && !json_is_null(v))
 		r->options = v;
-	if ((v = json_object_get(p, "tag"))) {
+	if ((v = json_object_get(p, WF_RPC_KEY_TAG))) {
 		r->has_tag = true;
 		r->tag = -1;
 		if (!json_is_null(v)) {
-			if ((ret = wf_ctl_get_int(p, "tag", true, 0, 4095, &tag, err, el)) < 0)
+			if ((ret = wf_ctl_get_int(p, WF_RPC_KEY_TAG, true, 0, 4095, &tag, err,
+			                          el)) < 0)
 				return ret;
 			r->tag = tag;
 		}
 	}
-	if ((v = json_object_get(p, "vlan_mode"))) {
+	if ((v = json_object_get(p, WF_RPC_KEY_VLAN_MODE))) {
 		r->has_vlan_mode = true;
-		if ((ret = wf_ctl_get_str(p, "vlan_mode", false, &r->vlan_mode, err, el)) < 0)
+		if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_VLAN_MODE, false, &r->vlan_mode, err, el)) <
+		    0)
 			return ret;
 	}
-	if ((v = json_object_get(p, "trunks"))) {
+	if ((v = json_object_get(p, WF_RPC_KEY_TRUNKS))) {
 		size_t i;
 		json_t *e;
-		if (!json_is_array(v) || json_array_size(v) > 4096) {
-			snprintf(err, el, "parameter 'trunks' must be an array of VLANs");
+		/* Types and ranges were checked against methods.json (at most 4096 VLANs,
+		 * each 0..4095); the bound is checked again because 'trunks' holds 4096. */
+		if (json_array_size(v) > 4096)
 			return -EINVAL;
-		}
 		json_array_foreach(v, i, e)
 		{
-			if (!json_is_integer(e) || json_integer_value(e) < 0 ||
-			    json_integer_value(e) > 4095) {
-				snprintf(err, el,
-				         "trunks: each VLAN must be an integer in 0..4095");
-				return -EINVAL;
-			}
 			trunks[i] = json_integer_value(e);
 		}
 		r->has_trunks = true;
@@ -95,18 +87,14 @@ static int port_req(const json_t *p, struct wf_port_req *r, int *trunks, char *e
 	return 0;
 }
 
-static const char *const port_keys[] = {"bridge", "name",   "type",      "options",
-                                        "tag",    "trunks", "vlan_mode", NULL};
-
 static int port_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
 	static int trunks[4096];
 	struct wf_port_req r = {0};
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_check_keys(p, port_keys, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "bridge", true, &r.bridge, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "name", true, &r.name, err, el)) < 0 ||
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, true, &r.bridge, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &r.name, err, el)) < 0 ||
 	    (ret = port_req(p, &r, trunks, err, el)) < 0)
 		return ret;
 	return wf_port_add(ctx, &r, err, el);
@@ -118,8 +106,7 @@ static int port_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 	struct wf_port_req r = {0};
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_check_keys(p, port_keys, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "name", true, &r.name, err, el)) < 0 ||
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &r.name, err, el)) < 0 ||
 	    (ret = port_req(p, &r, trunks, err, el)) < 0)
 		return ret;
 	return wf_port_set(ctx, &r, err, el);
@@ -127,13 +114,11 @@ static int port_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 
 static int port_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"name", "bridge", NULL};
 	const char *name, *bridge;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "name", true, &name, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "bridge", false, &bridge, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &name, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, false, &bridge, err, el)) < 0)
 		return ret;
 	return wf_port_del(ctx, name, bridge, err, el);
 }
@@ -145,9 +130,9 @@ static int fdb_key(struct wf_ctx *ctx, const json_t *p, struct wf_bridge **br, u
 	const char *bname, *smac;
 	long v;
 	int ret;
-	if ((ret = wf_ctl_get_str(p, "bridge", true, &bname, err, el)) < 0 ||
-	    (ret = wf_ctl_get_int(p, "vlan", true, 0, 4095, &v, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "mac", true, &smac, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, true, &bname, err, el)) < 0 ||
+	    (ret = wf_ctl_get_int(p, WF_RPC_KEY_VLAN, true, 0, 4095, &v, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_MAC, true, &smac, err, el)) < 0)
 		return ret;
 	if (!(*br = wf_bridge_find(ctx, bname))) {
 		snprintf(err, el, "no bridge named '%s'", bname);
@@ -163,16 +148,14 @@ static int fdb_key(struct wf_ctx *ctx, const json_t *p, struct wf_bridge **br, u
 
 static int fdb_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"bridge", "port", "vlan", "mac", NULL};
 	struct wf_bridge *br;
 	struct rte_ether_addr mac;
 	const char *pname;
 	uint16_t vlan;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = fdb_key(ctx, p, &br, &vlan, &mac, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "port", true, &pname, err, el)) < 0)
+	if ((ret = fdb_key(ctx, p, &br, &vlan, &mac, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_PORT, true, &pname, err, el)) < 0)
 		return ret;
 	struct wf_port *port = wf_port_find(ctx, pname);
 	if (!port || port->bridge != br->index) {
@@ -181,7 +164,7 @@ static int fdb_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 	}
 	if (rte_is_multicast_ether_addr(&mac)) {
 		snprintf(err, el, "%s is a multicast address: multicast always floods",
-		         json_string_value(json_object_get(p, "mac")));
+		         json_string_value(json_object_get(p, WF_RPC_KEY_MAC)));
 		return -EINVAL;
 	}
 	ret = wf_fdb_add_static(br->fdb, vlan, mac.addr_bytes, port->index);
@@ -194,29 +177,25 @@ static int fdb_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 
 static int fdb_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"bridge", "vlan", "mac", NULL};
 	struct wf_bridge *br;
 	struct rte_ether_addr mac;
 	uint16_t vlan;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = fdb_key(ctx, p, &br, &vlan, &mac, err, el)) < 0)
+	if ((ret = fdb_key(ctx, p, &br, &vlan, &mac, err, el)) < 0)
 		return ret;
 	if ((ret = wf_fdb_del(br->fdb, vlan, mac.addr_bytes)) < 0)
 		snprintf(err, el, "no entry for VLAN %u MAC %s in %s", vlan,
-		         json_string_value(json_object_get(p, "mac")), br->name);
+		         json_string_value(json_object_get(p, WF_RPC_KEY_MAC)), br->name);
 	return ret;
 }
 
 static int fdb_flush(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"bridge", NULL};
 	const char *bname;
 	unsigned n = 0;
 	int ret;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "bridge", false, &bname, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, false, &bname, err, el)) < 0)
 		return ret;
 	if (bname && !wf_bridge_find(ctx, bname)) {
 		snprintf(err, el, "no bridge named '%s'", bname);
@@ -233,10 +212,7 @@ static int fdb_flush(struct wf_ctx *ctx, const json_t *p, json_t **res, char *er
 
 static int replay_run(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {NULL};
-	int ret;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0)
-		return ret;
+	(void)p;
 	long n = wf_replay_run(ctx, err, el);
 	if (n < 0)
 		return n;
@@ -252,8 +228,10 @@ static int do_exit(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 }
 
 const struct wf_ctl_method wf_ctl_config_methods[] = {
-    {"bridge-add", bridge_add}, {"bridge-del", bridge_del}, {"bridge-set", bridge_set},
-    {"port-add", port_add},     {"port-del", port_del},     {"port-set", port_set},
-    {"fdb-add", fdb_add},       {"fdb-del", fdb_del},       {"fdb-flush", fdb_flush},
-    {"replay-run", replay_run}, {"exit", do_exit},          {NULL, NULL},
+    {WF_RPC_METHOD_BRIDGE_ADD, bridge_add}, {WF_RPC_METHOD_BRIDGE_DEL, bridge_del},
+    {WF_RPC_METHOD_BRIDGE_SET, bridge_set}, {WF_RPC_METHOD_PORT_ADD, port_add},
+    {WF_RPC_METHOD_PORT_DEL, port_del},     {WF_RPC_METHOD_PORT_SET, port_set},
+    {WF_RPC_METHOD_FDB_ADD, fdb_add},       {WF_RPC_METHOD_FDB_DEL, fdb_del},
+    {WF_RPC_METHOD_FDB_FLUSH, fdb_flush},   {WF_RPC_METHOD_REPLAY_RUN, replay_run},
+    {WF_RPC_METHOD_EXIT, do_exit},          {NULL, NULL},
 };

@@ -28,10 +28,7 @@ static json_t *port_json(const struct wf_ctx *ctx, const struct wf_port *p)
 
 static int show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {NULL};
-	int ret;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0)
-		return ret;
+	(void)p, (void)err, (void)el;
 	json_t *brs = json_array();
 	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
 		const struct wf_bridge *br = ctx->bridges[b];
@@ -80,11 +77,9 @@ static int row_cmp(const void *a, const void *b)
 
 static int fdb_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"bridge", NULL};
 	const char *bname;
 	int ret;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "bridge", true, &bname, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, true, &bname, err, el)) < 0)
 		return ret;
 	const struct wf_bridge *br = wf_bridge_find(ctx, bname);
 	if (!br) {
@@ -186,11 +181,9 @@ static json_t *bridge_stats(const struct wf_bridge *br)
 
 static int stats(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"name", NULL};
 	const char *name;
 	int ret;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "name", false, &name, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, false, &name, err, el)) < 0)
 		return ret;
 	if (name && !wf_port_find(ctx, name) && !wf_bridge_find(ctx, name)) {
 		snprintf(err, el, "no port or bridge named '%s'", name);
@@ -213,11 +206,8 @@ static int stats(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, s
 
 static int dp_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {NULL};
 	unsigned n_ports = 0, n_bridges = 0;
-	int ret;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0)
-		return ret;
+	(void)p, (void)err, (void)el;
 	const struct wf_snap *s = atomic_load(&ctx->snap);
 	json_t *pmds = json_array();
 	for (unsigned i = 0; i < ctx->n_pmds; i++) {
@@ -247,5 +237,9 @@ static int dp_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 }
 
 const struct wf_ctl_method wf_ctl_query_methods[] = {
-    {"show", show}, {"fdb-show", fdb_show}, {"stats", stats}, {"dp-show", dp_show}, {NULL, NULL},
+    {WF_RPC_METHOD_SHOW, show},
+    {WF_RPC_METHOD_FDB_SHOW, fdb_show},
+    {WF_RPC_METHOD_STATS, stats},
+    {WF_RPC_METHOD_DP_SHOW, dp_show},
+    {NULL, NULL},
 };

@@ -15,7 +15,7 @@ static int vtep_bridge(struct wf_ctx *ctx, const json_t *p, bool required, struc
                        char *err, size_t el)
 {
 	const char *name;
-	int ret = wf_ctl_get_str(p, "bridge", required, &name, err, el);
+	int ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, required, &name, err, el);
 	*br = NULL;
 	if (ret < 0 || !name)
 		return ret;
@@ -33,12 +33,10 @@ static int vtep_bridge(struct wf_ctx *ctx, const json_t *p, bool required, struc
 
 static int neigh_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"bridge", NULL};
 	struct wf_bridge *only;
 	uint32_t now = wf_ctx_now(ctx);
 	int ret;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = vtep_bridge(ctx, p, false, &only, err, el)) < 0)
+	if ((ret = vtep_bridge(ctx, p, false, &only, err, el)) < 0)
 		return ret;
 	json_t *rows = json_array();
 	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
@@ -89,18 +87,16 @@ static int neigh_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *e
 
 static int neigh_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"bridge", "ip", "mac", "port", NULL};
 	struct wf_bridge *br;
 	const char *ips, *macs, *pname;
 	struct rte_ether_addr mac;
 	struct in_addr ip;
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = vtep_bridge(ctx, p, true, &br, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "ip", true, &ips, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "mac", true, &macs, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, "port", false, &pname, err, el)) < 0)
+	if ((ret = vtep_bridge(ctx, p, true, &br, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_IP, true, &ips, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_MAC, true, &macs, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_PORT, false, &pname, err, el)) < 0)
 		return ret;
 	if (inet_pton(AF_INET, ips, &ip) != 1 || !ip.s_addr || ip.s_addr == 0xffffffff ||
 	    (ntohl(ip.s_addr) >> 28) == 14) {
@@ -135,12 +131,10 @@ static int neigh_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *er
 
 static int neigh_flush(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static const char *const keys[] = {"bridge", NULL};
 	struct wf_bridge *only;
 	unsigned n = 0;
 	int ret;
-	if ((ret = wf_ctl_check_keys(p, keys, err, el)) < 0 ||
-	    (ret = vtep_bridge(ctx, p, false, &only, err, el)) < 0)
+	if ((ret = vtep_bridge(ctx, p, false, &only, err, el)) < 0)
 		return ret;
 	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
 		struct wf_bridge *br = ctx->bridges[b];
@@ -152,8 +146,8 @@ static int neigh_flush(struct wf_ctx *ctx, const json_t *p, json_t **res, char *
 }
 
 const struct wf_ctl_method wf_ctl_tnl_methods[] = {
-    {"tnl-neigh-show", neigh_show},
-    {"tnl-neigh-set", neigh_set},
-    {"tnl-neigh-flush", neigh_flush},
+    {WF_RPC_METHOD_TNL_NEIGH_SHOW, neigh_show},
+    {WF_RPC_METHOD_TNL_NEIGH_SET, neigh_set},
+    {WF_RPC_METHOD_TNL_NEIGH_FLUSH, neigh_flush},
     {NULL, NULL},
 };

@@ -13,6 +13,8 @@
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 
+#include "util.h"
+
 #include "core/log.h"
 #include "ports/port.h"
 
@@ -79,10 +81,9 @@ static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devarg
 	if ((ret = rte_eth_dev_info_get(pid, &info)) < 0)
 		goto fail;
 	const char *nq = wf_port_option(port, "n_rxq");
-	char *end = NULL;
-	unsigned long n_rxq = nq ? strtoul(nq, &end, 10) : 1;
-	if (nq && (!*nq || *end))
-		n_rxq = 0; /* not a number: refused below */
+	long long n_rxq = 1;
+	if (nq && util_parse_int(nq, 1, 64, &n_rxq) < 0)
+		n_rxq = 0; /* not a number, or out of 1..64: refused below */
 	if (n_rxq < 1 || n_rxq > info.max_rx_queues || n_rxq > 64) {
 		snprintf(err, errlen, "port %s: options:n_rxq must be 1..%u", port->name,
 		         RTE_MIN(info.max_rx_queues, 64));

@@ -8,6 +8,8 @@
 
 #include <rte_ether.h>
 
+#include "util.h"
+
 #include "core/config.h"
 #include "ports/port.h"
 #include "vtep/vtep.h"
@@ -22,17 +24,6 @@ static int parse_ip(const char *s, uint32_t *ip)
 	return 0;
 }
 
-static int parse_num(const char *s, long min, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = s ? strtol(s, &end, 10) : 0;
-	if (!s || !*s || errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static const char *str(const json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
@@ -41,7 +32,7 @@ static const char *str(const json_t *obj, const char *key)
 int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t errlen)
 {
 	const char *s;
-	long v;
+	long long v;
 
 	memset(c, 0, sizeof(*c));
 	c->mtu = 1500;
@@ -60,9 +51,9 @@ int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t
 	}
 	char ip[32];
 	const char *slash = strchr(s, '/');
-	long plen = 32;
+	long long plen = 32;
 	snprintf(ip, sizeof(ip), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
-	if (parse_ip(ip, &c->ip) < 0 || (slash && parse_num(slash + 1, 1, 32, &plen) < 0) ||
+	if (parse_ip(ip, &c->ip) < 0 || (slash && util_parse_int(slash + 1, 1, 32, &plen) < 0) ||
 	    c->ip == 0 || (ntohl(c->ip) >> 28) == 14 || c->ip == 0xffffffff) {
 		snprintf(err, errlen, "other_config:tunnel-ip '%s' is not a unicast A.B.C.D/N", s);
 		return -EINVAL;
@@ -89,7 +80,7 @@ int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t
 		c->has_mac = true;
 	}
 	if ((s = str(oc, "tunnel-mtu"))) {
-		if (parse_num(s, VX_MIN_MTU + 14, 9600, &v) < 0) {
+		if (util_parse_int(s, VX_MIN_MTU + 14, 9600, &v) < 0) {
 			snprintf(err, errlen, "other_config:tunnel-mtu '%s' is not %d..9600", s,
 			         VX_MIN_MTU + 14);
 			return -EINVAL;
@@ -97,7 +88,7 @@ int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t
 		c->mtu = v;
 	}
 	if ((s = str(oc, "tunnel-udp-port"))) {
-		if (parse_num(s, 1, 65535, &v) < 0) {
+		if (util_parse_int(s, 1, 65535, &v) < 0) {
 			snprintf(err, errlen, "other_config:tunnel-udp-port '%s' is not 1..65535",
 			         s);
 			return -EINVAL;
@@ -105,7 +96,7 @@ int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t
 		c->udp_port = v;
 	}
 	if ((s = str(oc, "neigh-timeout"))) {
-		if (parse_num(s, 1, 86400, &v) < 0) {
+		if (util_parse_int(s, 1, 86400, &v) < 0) {
 			snprintf(err, errlen, "other_config:neigh-timeout '%s' is not 1..86400", s);
 			return -EINVAL;
 		}
@@ -121,7 +112,7 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 	                                    "ttl",       "tos", "df_default", NULL};
 	const char *k, *s;
 	json_t *jv;
-	long v;
+	long long v;
 
 	memset(c, 0, sizeof(*c));
 	c->dst_port = VX_UDP_PORT;
@@ -149,7 +140,7 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 		return -EINVAL;
 	}
 	if ((s = str(options, "key"))) {
-		if (parse_num(s, 0, VX_VNI_MAX, &v) < 0) {
+		if (util_parse_int(s, 0, VX_VNI_MAX, &v) < 0) {
 			snprintf(err, errlen, "port %s: options:key '%s' is not a VNI 0..16777215",
 			         port, s);
 			return -EINVAL;
@@ -157,7 +148,7 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 		c->vni = v;
 	}
 	if ((s = str(options, "dst_port"))) {
-		if (parse_num(s, 1, 65535, &v) < 0) {
+		if (util_parse_int(s, 1, 65535, &v) < 0) {
 			snprintf(err, errlen, "port %s: options:dst_port '%s' is not 1..65535",
 			         port, s);
 			return -EINVAL;
@@ -170,14 +161,14 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 		return -EINVAL;
 	}
 	if ((s = str(options, "ttl"))) {
-		if (parse_num(s, 1, 255, &v) < 0) {
+		if (util_parse_int(s, 1, 255, &v) < 0) {
 			snprintf(err, errlen, "port %s: options:ttl '%s' is not 1..255", port, s);
 			return -EINVAL;
 		}
 		c->ttl = v;
 	}
 	if ((s = str(options, "tos"))) {
-		if (parse_num(s, 0, 255, &v) < 0) {
+		if (util_parse_int(s, 0, 255, &v) < 0) {
 			snprintf(err, errlen, "port %s: options:tos '%s' is not 0..255", port, s);
 			return -EINVAL;
 		}

@@ -5,13 +5,16 @@ usage: fake-dp.py RUNDIR LOG
 
 Listens on RUNDIR/dataplane.sock (JSON-RPC 1.0, one JSON object per line, see
 docs/control-rpc.md), appends every request line it receives to LOG, and answers:
+  - a request that does not match the method table (dataplane/ctl/methods.json: unknown
+    method or key, missing key, wrong type) with the dataplane's error {"errno": "EINVAL",
+    "message": ...} (ctl_methods.py gives the same messages);
   - show, fdb-show, stats, dp-show, fdb-flush, replay-run: fixed results (below);
   - any request whose params hold a string value starting with "err-": an error
     {"errno": "ENOENT", "message": "no such record '<value>'"};
   - a value starting with "hang-": no answer (the client must time out);
   - a value starting with "garbage-": a line that is not JSON;
-  - bridge-add / port-add of a bridge / port present in the fixed `show` result (br0; p0,
-    vh1): an error {"errno": "EEXIST", ...};
+  - an add of a bridge / port (bridge-*, port-* "add" methods of the table) present in the
+    fixed `show` result (br0; p0, vh1): an error {"errno": "EEXIST", ...};
   - exit: {} then the server stops;
   - anything else: {}.
 Connections are served one at a time; several requests per connection are answered in order.
@@ -20,6 +23,11 @@ import json
 import os
 import socket
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../dataplane/ctl"))
+import ctl_methods  # noqa: E402
+
+TABLE = ctl_methods.load()
 
 SHOW = {"bridges": [
     {"name": "br0", "other_config": {"mac-aging-time": "10"}, "ports": [
@@ -44,6 +52,10 @@ DP_SHOW = {"pid": 4242, "rundir": "/fake", "mode": "live",
            "n_ports": 2, "n_bridges": 1, "pmd_sleep_max_us": 0}
 RESULTS = {"show": SHOW, "fdb-show": FDB, "stats": STATS, "dp-show": DP_SHOW,
            "fdb-flush": {"flushed": 2}, "replay-run": {"frames": 7}}
+EXIT = "exit"
+# Canned answers are keyed by method name: each must be a method of the table.
+for _m in list(RESULTS) + [EXIT]:
+    assert _m in TABLE.methods, "fake-dp: method %s is not in methods.json" % _m
 
 
 def special(params):
@@ -58,13 +70,17 @@ def special(params):
 
 
 def existing(method, params):
-    """The EEXIST message for adding a record that the fixed `show` result holds, or None."""
+    """The EEXIST message for adding ("RECORD-add") a bridge or port that the fixed `show`
+    result holds, or None."""
+    record, _, action = method.partition("-")
     name = params.get("name") if isinstance(params, dict) else None
+    if action != "add":
+        return None
     for br in SHOW["bridges"]:
-        if method == "bridge-add" and br["name"] == name:
+        if record == "bridge" and br["name"] == name:
             return "bridge '%s' already exists" % name
         for port in br["ports"]:
-            if method == "port-add" and port["name"] == name:
+            if record == "port" and port["name"] == name:
                 return "port name '%s' is already in use" % name
     return None
 
@@ -89,8 +105,12 @@ def serve(conn, log):
             if prefix == "garbage-":
                 conn.sendall(b"this is not json\n")
                 continue
-            exists = existing(method, req.get("params"))
-            if exists:
+            invalid = TABLE.check_request(method, req.get("params"))
+            exists = not invalid and existing(method, req.get("params"))
+            if invalid:
+                rep = {"id": rid, "result": None,
+                       "error": {"errno": "EINVAL", "message": invalid}}
+            elif exists:
                 rep = {"id": rid, "result": None,
                        "error": {"errno": "EEXIST", "message": exists}}
             elif prefix == "err-":
@@ -100,7 +120,7 @@ def serve(conn, log):
             else:
                 rep = {"id": rid, "result": RESULTS.get(method, {}), "error": None}
             conn.sendall((json.dumps(rep) + "\n").encode())
-            if method == "exit":
+            if method == EXIT and not invalid:
                 return False
 
 
