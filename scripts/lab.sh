@@ -10,6 +10,8 @@
 #   scripts/lab.sh down   stops a running `lab.sh up` (and removes what a killed one left).
 #
 # Topology (VNI 100, overlay 10.100.0.0/24, underlay 192.168.99.0/24):
+#   Each host runs ovsdb-lite + weft-controld + weft-dataplane, configured with the real
+#   ovs-vsctl through its database.
 #   hostA: weft (rundir <R>/hostA), br-phy tunnel-ip 192.168.99.1/24, uplink up0 = net_af_xdp
 #          on ulA with weft's XDP program (vxlan/xdp); br0: vx1 (-> .2, key 100),
 #          qA = QEMU guest 10.100.0.1 (vhost-user), nA = namespace VM 10.100.0.11 (af_packet)
@@ -132,23 +134,27 @@ ov_nsvm "$B" vnB "$NB" "${IP[nB]}/24"
 ip -n "$NA" link set eth0 mtu 1450 # 1500 underlay - 50 bytes of VXLAN over IPv4
 ip -n "$NB" link set eth0 mtu 1450
 
-ov_dp "$A" "$RA" weftA
-ov_dp "$B" "$RB" weftB
-ovctl "$RA" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24 ||
+# Each host runs the full stack (ovsdb-lite, weft-dataplane, weft-controld) and is configured
+# through its database with the real ovs-vsctl (without --no-wait: each command returns once
+# weft-controld has it live in the dataplane).
+ov_stack "$A" "$RA" weftA
+ov_stack "$B" "$RB" weftB
+OV_CFG=ovvs
+ovvs "$RA" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24 ||
 	wt_fail "hostA: br-phy"
-ovctl "$RA" add-port br-phy up0 -- set Interface up0 type=dpdk \
+ovvs "$RA" add-port br-phy up0 -- set Interface up0 type=dpdk \
 	options:dpdk-devargs="net_af_xdp0,iface=ulA,xdp_prog=$OV_XDP_OBJ" || wt_fail "hostA: up0 (af_xdp)"
 ip netns exec "$A" "$OV_XDP_CFG" ulA set 192.168.99.1 4789 || wt_fail "hostA: weft-xdp-cfg"
-ovctl "$RB" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.2/24 ||
+ovvs "$RB" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.2/24 ||
 	wt_fail "hostB: br-phy"
 ov_afpacket_port "$RB" br-phy up0 ulB 0
 for h in A B; do
 	rd=$RUN/host$h
 	[ $h = A ] && remote=192.168.99.2 || remote=192.168.99.1
-	ovctl "$rd" add-br br0 || wt_fail "host$h: br0"
-	ovctl "$rd" add-port br0 vx1 -- set Interface vx1 type=vxlan options:remote_ip=$remote \
+	ovvs "$rd" add-br br0 || wt_fail "host$h: br0"
+	ovvs "$rd" add-port br0 vx1 -- set Interface vx1 type=vxlan options:remote_ip=$remote \
 		options:key=100 || wt_fail "host$h: vx1"
-	ovctl "$rd" add-port br0 q$h -- set Interface q$h type=dpdkvhostuser || wt_fail "host$h: q$h"
+	ovvs "$rd" add-port br0 q$h -- set Interface q$h type=dpdkvhostuser || wt_fail "host$h: q$h"
 done
 ov_afpacket_port "$RA" br0 nA vnA 1
 ov_afpacket_port "$RB" br0 nB vnB 1
@@ -282,6 +288,21 @@ fi
 encA=$(ov_stat "$RA" br-phy encapsulated) decA=$(ov_stat "$RA" br-phy decapsulated)
 encB=$(ov_stat "$RB" br-phy encapsulated) decB=$(ov_stat "$RB" br-phy decapsulated)
 xdp=$(ip netns exec "$A" "$OV_XDP_CFG" ulA show)
+# The database path: every interface created by weft-controld (an ofport, no error) and the
+# last change live (cur_cfg = next_cfg).
+CFG_ROW=
+for h in A B; do
+	rd=$RUN/host$h
+	cur=$(ovvs "$rd" get Open_vSwitch . cur_cfg) next=$(ovvs "$rd" get Open_vSwitch . next_cfg)
+	bad=$(ovvs "$rd" --bare --columns=name,ofport find Interface 'ofport<1' | grep -c .)
+	errs=$(ovvs "$rd" --bare --columns=error list Interface | grep -c .)
+	if [ "$cur" = "$next" ] && [ "$bad" -eq 0 ] && [ "$errs" -eq 0 ]; then
+		CFG_ROW+="host$h: ovs-vsctl -> ovsdb-lite -> weft-controld -> dataplane: cur_cfg=$cur=next_cfg, every interface has an ofport, no error   PASS"$'\n'
+	else
+		CFG_ROW+="host$h: database path: cur_cfg=$cur next_cfg=$next, $bad interface(s) without ofport, $errs error(s)   FAIL"$'\n'
+		LAB_FAILED=1
+	fi
+done
 
 echo
 echo "weft lab: two hosts, VNI 100 (underlay frames = frames on the ulA<->ulB wire, rx+tx of ulB)"
@@ -291,6 +312,7 @@ for r in "${IPERF[@]}"; do echo "$r"; done
 echo "hostA: encapsulated=$encA decapsulated=$decA   hostB: encapsulated=$encB decapsulated=$decB"
 echo "$KERNEL_ROW"
 echo "hostA XDP program on ulA: $xdp"
+printf '%s' "$CFG_ROW"
 if [ "$MODE" = check ]; then
 	if [ $LAB_FAILED = 0 ]; then
 		echo "lab check: every check passed"
@@ -302,6 +324,7 @@ fi
 echo "Look around:"
 C=$WEFT_BUILD/cli/weftctl
 for h in A B; do
+	echo "  ovs-vsctl --db=unix:$RUN/host$h/db.sock show      (the database; weft-controld applies it)"
 	echo "  $C --rundir $RUN/host$h show"
 	echo "  $C --rundir $RUN/host$h stats"
 	echo "  $C --rundir $RUN/host$h fdb/show br0"
@@ -310,7 +333,8 @@ for h in A B; do
 done
 echo "  ip netns exec $NA ping ${IP[nB]}        ip netns exec $NA iperf3 -c ${IP[nB]} (server: ip netns exec $NB iperf3 -s)"
 echo "  ip netns exec $A $OV_XDP_CFG ulA show"
-echo "  guest consoles: $T/qA.log $T/qB.log; weft logs: $T/weftA.log $T/weftB.log"
+echo "  guest consoles: $T/qA.log $T/qB.log; weft logs: $T/weftA.log $T/weftB.log (dataplane),"
+echo "  $T/weftA-controld.log $T/weftB-controld.log, $T/weftA-db.log $T/weftB-db.log"
 echo
 [ $LAB_FAILED = 0 ] && echo "lab is up; every check passed." || echo "lab is up, but some checks FAILED (above)."
 echo "scripts/lab.sh down (or Ctrl-C) tears it down."

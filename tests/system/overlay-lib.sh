@@ -8,6 +8,12 @@
 #   ov_veth NS1 IF1 NS2 IF2    a veth pair between two of our namespaces, both ends up
 #   ov_dp NS RUNDIR LOG        weft-dataplane inside netns NS, waits until ready; PID in $WT_PID
 #   ovctl RUNDIR ARGS...       weftctl --rundir RUNDIR ARGS
+#   ov_stack NS RUNDIR LOG     the full stack of one host: ovsdb-lite (RUNDIR/db.sock, database
+#                              RUNDIR/conf.db), weft-dataplane inside netns NS (as ov_dp) and
+#                              weft-controld; logs LOG-db, LOG, LOG-controld
+#   ovvs RUNDIR ARGS...        the real ovs-vsctl on that host's database, without --no-wait
+#                              (returns once weft-controld has the change live in the dataplane)
+#   OV_CFG                     the command ov_afpacket_port configures with (ovctl, or ovvs)
 #   ov_stat RUNDIR PORT CTR    one counter of a port or bridge (0 when absent)
 #   ov_nsvm HNS HIF VMNS IP    a namespace "VM": veth HIF (in HNS, for an af_packet port) <->
 #                              eth0 in VMNS with address IP (A.B.C.D/N); checksum offload off
@@ -70,6 +76,25 @@ ov_dp() {
 	wt_wait "weft-dataplane ready ($rd/dataplane.sock)" 30 "$WT_CTL" --rundir "$rd" dp/show
 }
 
+ov_stack() {
+	local ns=$1 rd=$2 log=$3 lite=$WEFT_BUILD/ovsdb-lite/ovsdb-lite
+	local ctd=$WEFT_BUILD/control/weft-controld
+	mkdir -p "$rd"
+	"$lite" create "$rd/conf.db" "$WT_TOP/ovsdb-lite/vswitch.ovsschema" ||
+		wt_fail "ovsdb-lite create ($rd)"
+	wt_spawn "$log-db" "$lite" --remote="punix:$rd/db.sock" "$rd/conf.db"
+	wt_wait "ovsdb-lite on $rd/db.sock" 10 test -S "$rd/db.sock"
+	ovs-vsctl --db="unix:$rd/db.sock" --no-wait init || wt_fail "ovs-vsctl init ($rd)"
+	ov_dp "$ns" "$rd" "$log"
+	wt_spawn "$log-controld" "$ctd" --db="unix:$rd/db.sock" --dataplane="$rd"
+}
+
+ovvs() {
+	local rd=$1
+	shift
+	ovs-vsctl --db="unix:$rd/db.sock" --timeout=30 "$@"
+}
+
 ovctl() {
 	local rd=$1
 	shift
@@ -95,7 +120,7 @@ ov_nsvm() {
 
 ov_afpacket_port() {
 	local rd=$1 br=$2 port=$3 ifn=$4 n=$5
-	ovctl "$rd" add-port "$br" "$port" -- set Interface "$port" type=dpdk \
+	"${OV_CFG:-ovctl}" "$rd" add-port "$br" "$port" -- set Interface "$port" type=dpdk \
 		options:dpdk-devargs="net_af_packet$n,iface=$ifn,framecnt=4096,blocksz=4096,framesz=2048" ||
 		wt_fail "add-port $port (af_packet on $ifn)"
 }
