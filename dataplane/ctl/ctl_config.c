@@ -42,9 +42,18 @@ static int bridge_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *e
 	return wf_bridge_set(ctx, name, json_object_get(p, WF_RPC_KEY_OTHER_CONFIG), err, el);
 }
 
-/* Reads the optional port columns of a port-add/port-set request into 'r'. */
-static int port_req(const json_t *p, struct wf_port_req *r, int *trunks, char *err, size_t el)
+/* A port-add/port-set request and the storage its trunks point to (on the caller's stack:
+ * no state survives a request). */
+struct port_args {
+	struct wf_port_req r;
+	int trunks[4096];
+};
+
+/* Reads the optional port columns of a port-add/port-set request into 'a'. */
+static int port_req(const json_t *p, struct port_args *a, char *err, size_t el)
 {
+	struct wf_port_req *r = &a->r;
+	int *trunks = a->trunks;
 	json_t *v;
 	long tag;
 	int ret;
@@ -89,27 +98,25 @@ static int port_req(const json_t *p, struct wf_port_req *r, int *trunks, char *e
 
 static int port_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static int trunks[4096];
-	struct wf_port_req r = {0};
+	struct port_args a = {0};
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, true, &r.bridge, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &r.name, err, el)) < 0 ||
-	    (ret = port_req(p, &r, trunks, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, true, &a.r.bridge, err, el)) < 0 ||
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &a.r.name, err, el)) < 0 ||
+	    (ret = port_req(p, &a, err, el)) < 0)
 		return ret;
-	return wf_port_add(ctx, &r, err, el);
+	return wf_port_add(ctx, &a.r, err, el);
 }
 
 static int port_set(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	static int trunks[4096];
-	struct wf_port_req r = {0};
+	struct port_args a = {0};
 	int ret;
 	(void)res;
-	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &r.name, err, el)) < 0 ||
-	    (ret = port_req(p, &r, trunks, err, el)) < 0)
+	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &a.r.name, err, el)) < 0 ||
+	    (ret = port_req(p, &a, err, el)) < 0)
 		return ret;
-	return wf_port_set(ctx, &r, err, el);
+	return wf_port_set(ctx, &a.r, err, el);
 }
 
 static int port_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
