@@ -258,7 +258,7 @@ class Bridge:
         (its neighbour table survives later changes)."""
         if "tunnel-ip" in self.other_config:
             old = self.vtep
-            self.vtep = vxmodel.Vtep(self.other_config)
+            self.vtep = vxmodel.Vtep(self.other_config, self.name)
             if old:
                 self.vtep.neigh = old.neigh
             for k in vxmodel.VTEP_COUNTERS:
@@ -287,6 +287,10 @@ class Bridge:
         return "learned"
 
 
+# Port types that are real devices in replay mode: present, but never given a frame.
+DEVICE_TYPES = ("dpdk", "dpdkvhostuser")
+
+
 class Model:
     """The dataplane's forwarding rules, configured from setup command lines.
     Learning switch (OVS NORMAL with VLANs) plus, when the setup has an underlay bridge or a
@@ -299,6 +303,12 @@ class Model:
         for line in setup_lines(setup_text):
             for argv in _split_commands(shlex.split(line)):
                 self._command(argv, line)
+        for br in self.bridges.values():
+            if br.vtep and "tunnel-mac" not in br.other_config and any(
+                    self.ports[p].type == "dpdk" for p in br.ports):
+                raise ValueError("setup: underlay bridge %s takes its MAC from a dpdk port, "
+                                 "which the model cannot know: give other_config:tunnel-mac"
+                                 % br.name)
 
     def vx(self):
         """Does the setup use tunnels (then the VXLAN counters are modelled too)?"""
@@ -327,7 +337,9 @@ class Model:
                     p.options[k.split(":", 1)[1]] = v
                 else:
                     raise ValueError("setup: unmodelled Interface column in %r" % line)
-            if p.type not in ("", "vxlan"):
+            # Device ports (dpdk, vhost-user) exist in a case only to be there: the model
+            # refuses to forward a frame to them (Case.write).
+            if p.type not in ("", "vxlan") + DEVICE_TYPES:
                 raise ValueError("setup: port type %r not modelled in %r" % (p.type, line))
             if p.type == "vxlan" and "remote_ip" in p.options:
                 p.tnl = vxmodel.Tunnel(p.options)
@@ -632,6 +644,9 @@ class Case:
             res = self.model.process(port, t_us // 1000000, frame)
             self._check(res, exp, where, port, t_us, frame)
             for p, data in res["out"]:
+                if self.model.ports[p].type in DEVICE_TYPES:
+                    raise ValueError("%s: the model would send a frame to device port %s "
+                                     "(not modelled)" % (where, p))
                 outs.setdefault(p, []).append((t_us, data))
         for p in self.model.ports:
             if self.model.ports[p].type:

@@ -177,19 +177,29 @@ class Neigh:
         self.static = False
 
 
+def derived_mac(name):
+    """The VTEP MAC of an underlay bridge without tunnel-mac whose ports have no MAC of their
+    own (vhost-user, replay): 02:77 and the FNV-1a hash of the bridge name, as stored by a
+    little-endian host (dataplane/vtep/vtep_cfg.c). A dpdk port's MAC would win."""
+    h = 2166136261
+    for c in name.encode():
+        h = ((h ^ c) * 16777619) & M32
+    return b"\x02\x77" + struct.pack("<I", h)
+
+
 class Vtep:
     """One underlay bridge's VTEP (other_config keys of dataplane/vtep/vtep.h)."""
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, name):
         addr, _, plen = cfg["tunnel-ip"].partition("/")
         self.ip = ip(addr)
         plen = int(plen or 32)
         self.mask = (M32 << (32 - plen)) & M32
         self.gateway = ip(cfg["tunnel-gateway"]) if "tunnel-gateway" in cfg else None
-        if "tunnel-mac" not in cfg:
-            raise ValueError("setup: give the underlay bridge other_config:tunnel-mac "
-                             "(deterministic bytes)")
-        self.mac = bytes(int(x, 16) for x in cfg["tunnel-mac"].split(":"))
+        if "tunnel-mac" in cfg:
+            self.mac = bytes(int(x, 16) for x in cfg["tunnel-mac"].split(":"))
+        else:
+            self.mac = derived_mac(name)
         self.mtu = int(cfg.get("tunnel-mtu", 1500))
         self.udp_port = int(cfg.get("tunnel-udp-port", VX_UDP_PORT))
         self.timeout = int(cfg.get("neigh-timeout", NEIGH_DEFAULT_TIMEOUT))
