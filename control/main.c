@@ -16,6 +16,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "controld.h"
 
 #define CTD_DEFAULT_STATS_MS 5000
@@ -121,59 +122,6 @@ static int parse_args(int argc, char **argv, struct ctd_ctx *ctx)
 		return 1;
 	}
 	return 0;
-}
-
-/* Locks and writes the pidfile; returns its fd (kept open) or -1. */
-static int write_pidfile(const char *path)
-{
-	char buf[32];
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	int n;
-
-	if (fd < 0) {
-		fprintf(stderr, "weft-controld: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (lockf(fd, F_TLOCK, 0) < 0) {
-		n = pread(fd, buf, sizeof(buf) - 1, 0);
-		buf[n > 0 ? n : 0] = '\0';
-		fprintf(stderr, "weft-controld: %s: locked by a running weft-controld (pid %s)\n",
-		        path, strtok(buf, "\n") ? buf : "?");
-		close(fd);
-		return -1;
-	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, n, 0) != n) {
-		fprintf(stderr, "weft-controld: %s: %s\n", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Forks; the parent exits 0 once the child wrote its readiness byte, else 1. Returns the write
- * end of the readiness pipe in the child, -1 on error. */
-static int daemonize(void)
-{
-	int p[2];
-	char c;
-
-	if (pipe(p) < 0) {
-		perror("weft-controld: pipe");
-		return -1;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		perror("weft-controld: fork");
-		return -1;
-	}
-	if (pid > 0) {
-		close(p[1]);
-		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
-	}
-	close(p[0]);
-	setsid();
-	return p[1];
 }
 
 static int signals_init(void)
@@ -285,11 +233,11 @@ int main(int argc, char **argv)
 		ctx_free(&ctx);
 		return 1;
 	}
-	if (ctx.detach && (ready_fd = daemonize()) < 0) {
+	if (ctx.detach && (ready_fd = util_daemonize("weft-controld")) < 0) {
 		ctx_free(&ctx);
 		return 1;
 	}
-	if (ctx.pidfile && (pid_fd = write_pidfile(ctx.pidfile)) < 0) {
+	if (ctx.pidfile && (pid_fd = util_pidfile_write("weft-controld", ctx.pidfile)) < 0) {
 		ctx_free(&ctx);
 		return 1;
 	}

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "db.h"
 #include "server.h"
 
@@ -152,60 +153,6 @@ static int parse_args(int argc, char **argv, struct main_opts *o)
 	return 0;
 }
 
-/* Locks and writes the pidfile; returns its fd (kept open) or -1. */
-static int write_pidfile(const char *path)
-{
-	char buf[32];
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	int n;
-
-	if (fd < 0) {
-		fprintf(stderr, "ovsdb-lite: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (lockf(fd, F_TLOCK, 0) < 0) {
-		n = pread(fd, buf, sizeof(buf) - 1, 0);
-		buf[n > 0 ? n : 0] = '\0';
-		fprintf(stderr, "ovsdb-lite: %s: already locked by a running ovsdb-lite (pid %s)\n",
-		        path, strtok(buf, "\n") ? buf : "?");
-		close(fd);
-		return -1;
-	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, n, 0) != n) {
-		fprintf(stderr, "ovsdb-lite: %s: %s\n", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Forks; the parent waits for the child's readiness byte and exits with its status. Returns
- * the write end of the readiness pipe in the child, -1 on error. */
-static int daemonize(void)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(p) < 0) {
-		perror("ovsdb-lite: pipe");
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		perror("ovsdb-lite: fork");
-		return -1;
-	}
-	if (pid > 0) {
-		close(p[1]);
-		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
-	}
-	close(p[0]);
-	setsid();
-	return p[1];
-}
-
 static int run_create(int argc, char **argv)
 {
 	char *err = NULL;
@@ -250,7 +197,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (o.detach && (ready_fd = daemonize()) < 0)
+	if (o.detach && (ready_fd = util_daemonize("ovsdb-lite")) < 0)
 		return 1;
 	r = odb_open(argv[optind], &db, &err);
 	if (r) {
@@ -265,7 +212,7 @@ int main(int argc, char **argv)
 		odb_close(db);
 		return 1;
 	}
-	if (o.pidfile && (pid_fd = write_pidfile(o.pidfile)) < 0) {
+	if (o.pidfile && (pid_fd = util_pidfile_write("ovsdb-lite", o.pidfile)) < 0) {
 		odb_server_destroy(&srv);
 		odb_close(db);
 		return 1;
