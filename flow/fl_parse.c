@@ -221,18 +221,16 @@ bool fl_flow_equal(const struct fl_flow *a, const struct fl_flow *b)
 }
 
 /* Closes the memstream and returns its buffer, or NULL if any write failed. */
-static char *finish(FILE *f, char *buf)
+static char *finish(FILE *f, char **bufp)
 {
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
+	bool bad = ferror(f);
+
+	/* fclose() writes the final buffer address into *bufp. */
+	if (fclose(f) || bad) {
+		free(*bufp);
 		return NULL;
 	}
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return *bufp;
 }
 
 char *fl_flow_to_string(const struct fl_flow *fl, bool match_only, const struct fl_port_map *ports)
@@ -264,7 +262,7 @@ char *fl_flow_to_string(const struct fl_flow *fl, bool match_only, const struct 
 		fputs("actions=", f);
 		fl_print_actions(f, fl->actions, fl->n_actions, ports);
 	}
-	return finish(f, buf);
+	return finish(f, &buf);
 }
 
 char *fl_match_to_string(const struct fl_match *m, unsigned priority,
@@ -277,7 +275,7 @@ char *fl_match_to_string(const struct fl_match *m, unsigned priority,
 	if (!f)
 		return NULL;
 	fl_print_match(f, m, priority, false, ports);
-	return finish(f, buf);
+	return finish(f, &buf);
 }
 
 char *fl_actions_to_string(const struct fl_action *a, size_t n, const struct fl_port_map *ports)
@@ -289,5 +287,5 @@ char *fl_actions_to_string(const struct fl_action *a, size_t n, const struct fl_
 	if (!f)
 		return NULL;
 	fl_print_actions(f, a, n, ports);
-	return finish(f, buf);
+	return finish(f, &buf);
 }
