@@ -111,7 +111,7 @@ void fl_print_match(FILE *f, const struct fl_match *m, unsigned priority, bool f
                     const struct fl_port_map *ports)
 {
 	const struct fl_key *v = &m->value, *k = &m->mask;
-	bool first = true, proto_done = false, is_ip = false, is_arp = false, is_icmp = false;
+	bool first = true, proto_done = false, is_arp = false, is_icmp = false;
 	bool type_done = false;
 
 	if (priority != FL_PRIORITY_DEFAULT || force_priority) {
@@ -121,7 +121,7 @@ void fl_print_match(FILE *f, const struct fl_match *m, unsigned priority, bool f
 	if (k->dl_type == 0xffff && v->dl_type == FL_ETH_IP) {
 		const char *sh = "ip";
 
-		is_ip = type_done = true;
+		type_done = true;
 		if (k->nw_proto == 0xff) {
 			proto_done = true;
 			switch (v->nw_proto) {
@@ -195,5 +195,4 @@ void fl_print_match(FILE *f, const struct fl_match *m, unsigned priority, bool f
 		print_u16_field(f, &first, "tp_src", v->tp_src, k->tp_src);
 		print_u16_field(f, &first, "tp_dst", v->tp_dst, k->tp_dst);
 	}
-	(void)is_ip;
 }

@@ -82,9 +82,11 @@ struct fl_match {
  * fragments the L4 fields stay 0), TCP/UDP/SCTP ports, ICMP type/code and Ethernet/IPv4 ARP.
  * Returns 0 when every header it went for was complete, or 1 when the frame was truncated or
  * a header malformed (IPv4 version != 4 or IHL < 5, ARP not Ethernet/IPv4): then the key holds
- * what was parsed before (dl_type stays that of the frame) and zero for the rest, like OVS —
- * the frame can still match flows on the fields it has. A frame shorter than an Ethernet
- * header yields a key with only in_port and tun_id set. Never allocates; thread-safe. */
+ * what was parsed before the bad header (a truncated IPv4 or ARP header: L2 fields and dl_type;
+ * a truncated L4 header: L2 and L3 fields; a truncated VLAN tag: the MACs only, vlan_tci and
+ * dl_type 0) and zero for the rest, like OVS: the frame can still match flows on the fields it
+ * has. A frame shorter than an Ethernet header yields a key with only in_port and tun_id set. Never
+ * allocates; thread-safe. */
 int fl_key_extract(const uint8_t *frame, size_t len, uint32_t in_port, uint64_t tun_id,
                    struct fl_key *key);
 
@@ -214,14 +216,16 @@ bool fl_flow_equal(const struct fl_flow *a, const struct fl_flow *b);
 /* Printers, ovs-ofctl formats; each returns a malloc'd string, NULL on ENOMEM.
  * fl_flow_to_string: a whole flow as "ovs-ofctl dump-flows --no-stats" prints it:
  *   "[cookie=0x10, ][table=3, ][idle_timeout=10, ][hard_timeout=20, ]priority=100,ip,
- *    in_port=1,nw_dst=10.0.0.0/24 actions=output:2" (cookie shown if non-zero, "cookie=V/M" for
- *   a match-only flow with a cookie mask; table if not 0 (and not FL_TABLE_NONE); priority if
- *   not the default; the match in ovs-ofctl's order; "actions=drop" for no actions; no
- *   " actions=..." at all for a match-only flow (FL_PARSE_MATCH_ONLY semantics) when 'match_only').
+ *   in_port=1,nw_dst=10.0.0.0/24 actions=output:2": cookie if non-zero ("cookie=V/M" for a
+ *   match-only flow with a partial cookie mask), table if not 0 (FL_TABLE_NONE is never printed;
+ *   with 'match_only', table 0 is printed since the default there is all tables), priority if
+ *   not the default or given explicitly (has_priority), the match in ovs-ofctl's order, then
+ *   " actions=..." ("actions=drop" for none) unless 'match_only'.
  * fl_match_to_string: "priority=100,ip,in_port=1,nw_dst=10.0.0.0/24" (priority omitted when
  *   it is FL_PRIORITY_DEFAULT); "" for an empty match.
  * fl_actions_to_string: "output:2,mod_vlan_vid:5"; "drop" when n == 0.
- * parse(print(f)) gives f back for every flow fl_flow_parse() produces. */
+ * Round trip: fl_flow_parse(fl_flow_to_string(f, mo)) with the same 'mo' (FL_PARSE_MATCH_ONLY)
+ * and port map gives f back (fl_flow_equal) for every flow fl_flow_parse() produces. */
 char *fl_flow_to_string(const struct fl_flow *flow, bool match_only,
                         const struct fl_port_map *ports);
 char *fl_match_to_string(const struct fl_match *m, unsigned priority,
