@@ -1,0 +1,400 @@
+/* fl_cls.c: tuple-space search classifier (see fl_cls.h and flow/README.md). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fl_cls.h"
+
+/* One slot of a subtable's open-addressing (linear probing) hash table: the head of the list
+ * of rules sharing one match, best first. head == NULL: empty. */
+struct fl_slot {
+	uint32_t hash;
+	struct fl_cls_rule *head;
+};
+
+struct fl_subtable {
+	struct fl_key mask;
+	uint8_t words[FL_KEY_WORDS]; /* indices of the non-zero words of 'mask' */
+	unsigned n_words;
+	uint16_t max_pri; /* highest priority of the subtable's rules */
+	uint64_t min_seq; /* lowest seq_ among the rules of priority max_pri */
+	size_t n_rules;   /* rules (every list member) */
+	size_t n_used;    /* occupied slots (distinct matches) */
+	size_t cap;       /* power of two */
+	struct fl_slot *slots;
+};
+
+struct fl_cls {
+	struct fl_subtable **subs; /* sorted by max_pri desc, then min_seq asc */
+	size_t n_subs, cap_subs;
+	size_t n_rules;
+	uint64_t next_seq;
+};
+
+/* Hash of 'key' masked by the subtable's mask (over its non-zero words only). */
+static inline uint32_t hash_masked(const struct fl_subtable *st, const struct fl_key *key)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+
+	for (unsigned i = 0; i < st->n_words; i++) {
+		unsigned w = st->words[i];
+
+		h ^= key->u64[w] & st->mask.u64[w];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+static inline bool eq_masked(const struct fl_subtable *st, const struct fl_key *key,
+                             const struct fl_key *value)
+{
+	for (unsigned i = 0; i < st->n_words; i++) {
+		unsigned w = st->words[i];
+
+		if ((key->u64[w] & st->mask.u64[w]) != value->u64[w])
+			return false;
+	}
+	return true;
+}
+
+/* Slot holding the rules whose value matches 'key', or the empty slot where they would go. */
+static struct fl_slot *probe(const struct fl_subtable *st, const struct fl_key *key, uint32_t h)
+{
+	size_t m = st->cap - 1;
+
+	for (size_t i = h & m;; i = (i + 1) & m) {
+		struct fl_slot *s = &st->slots[i];
+
+		if (!s->head || (s->hash == h && eq_masked(st, key, &s->head->match.value)))
+			return s;
+	}
+}
+
+static inline bool better(const struct fl_cls_rule *a, const struct fl_cls_rule *b)
+{
+	return a->priority > b->priority || (a->priority == b->priority && a->seq_ < b->seq_);
+}
+
+/* Subtable order: could 'a' hold a better rule than 'b' can? */
+static inline bool sub_before(const struct fl_subtable *a, const struct fl_subtable *b)
+{
+	return a->max_pri > b->max_pri || (a->max_pri == b->max_pri && a->min_seq < b->min_seq);
+}
+
+/* Restores the order after subtable 'i' changed (insertion sort step, both directions). */
+static void resort(struct fl_cls *cls, size_t i)
+{
+	struct fl_subtable *st = cls->subs[i];
+
+	while (i > 0 && sub_before(st, cls->subs[i - 1])) {
+		cls->subs[i] = cls->subs[i - 1];
+		i--;
+	}
+	while (i + 1 < cls->n_subs && sub_before(cls->subs[i + 1], st)) {
+		cls->subs[i] = cls->subs[i + 1];
+		i++;
+	}
+	cls->subs[i] = st;
+}
+
+static size_t sub_index(const struct fl_cls *cls, const struct fl_subtable *st)
+{
+	for (size_t i = 0;; i++) {
+		if (cls->subs[i] == st)
+			return i;
+	}
+}
+
+static bool sub_owned(const struct fl_cls *cls, const struct fl_subtable *st)
+{
+	for (size_t i = 0; i < cls->n_subs; i++) {
+		if (cls->subs[i] == st)
+			return true;
+	}
+	return false;
+}
+
+struct fl_cls *fl_cls_create(void)
+{
+	return calloc(1, sizeof(struct fl_cls));
+}
+
+void fl_cls_destroy(struct fl_cls *cls)
+{
+	if (!cls)
+		return;
+	for (size_t i = 0; i < cls->n_subs; i++) {
+		free(cls->subs[i]->slots);
+		free(cls->subs[i]);
+	}
+	free(cls->subs);
+	free(cls);
+}
+
+static struct fl_subtable *sub_find(const struct fl_cls *cls, const struct fl_key *mask)
+{
+	for (size_t i = 0; i < cls->n_subs; i++) {
+		if (!memcmp(&cls->subs[i]->mask, mask, sizeof(*mask)))
+			return cls->subs[i];
+	}
+	return NULL;
+}
+
+static struct fl_subtable *sub_create(struct fl_cls *cls, const struct fl_key *mask)
+{
+	struct fl_subtable *st;
+
+	if (cls->n_subs == cls->cap_subs) {
+		size_t cap = cls->cap_subs ? 2 * cls->cap_subs : 8;
+		struct fl_subtable **subs = realloc(cls->subs, cap * sizeof(*subs));
+
+		if (!subs)
+			return NULL;
+		cls->subs = subs;
+		cls->cap_subs = cap;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return NULL;
+	st->cap = 8;
+	st->slots = calloc(st->cap, sizeof(*st->slots));
+	if (!st->slots) {
+		free(st);
+		return NULL;
+	}
+	st->mask = *mask;
+	for (unsigned w = 0; w < FL_KEY_WORDS; w++) {
+		if (mask->u64[w])
+			st->words[st->n_words++] = (uint8_t)w;
+	}
+	/* Appended empty; placed by resort() once it holds a rule. */
+	cls->subs[cls->n_subs++] = st;
+	return st;
+}
+
+static void sub_free(struct fl_cls *cls, struct fl_subtable *st)
+{
+	size_t i = sub_index(cls, st);
+
+	memmove(&cls->subs[i], &cls->subs[i + 1], (cls->n_subs - i - 1) * sizeof(cls->subs[0]));
+	cls->n_subs--;
+	free(st->slots);
+	free(st);
+}
+
+/* Doubles the slot array. 0 or -ENOMEM (unchanged). */
+static int sub_grow(struct fl_subtable *st)
+{
+	size_t cap = st->cap * 2;
+	struct fl_slot *slots = calloc(cap, sizeof(*slots)), *old = st->slots;
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < st->cap; i++) {
+		size_t j;
+
+		if (!old[i].head)
+			continue;
+		for (j = old[i].hash & (cap - 1); slots[j].head; j = (j + 1) & (cap - 1))
+			;
+		slots[j] = old[i];
+	}
+	st->slots = slots;
+	st->cap = cap;
+	free(old);
+	return 0;
+}
+
+/* Empties slot 's' keeping every probe sequence intact (backward-shift deletion). */
+static void slot_delete(struct fl_subtable *st, struct fl_slot *s)
+{
+	size_t m = st->cap - 1, i = (size_t)(s - st->slots), j = i;
+
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & m;
+		if (!st->slots[j].head)
+			break;
+		home = st->slots[j].hash & m;
+		/* Slot j may move to i if its home is not cyclically in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			st->slots[i] = st->slots[j];
+			i = j;
+		}
+	}
+	st->slots[i].head = NULL;
+	st->slots[i].hash = 0;
+}
+
+/* Recomputes max_pri / min_seq from the list heads (each head is its list's best). */
+static void sub_rescan(struct fl_subtable *st)
+{
+	const struct fl_cls_rule *best = NULL;
+
+	for (size_t i = 0; i < st->cap; i++) {
+		if (st->slots[i].head && (!best || better(st->slots[i].head, best)))
+			best = st->slots[i].head;
+	}
+	st->max_pri = best ? best->priority : 0;
+	st->min_seq = best ? best->seq_ : 0;
+}
+
+int fl_cls_insert(struct fl_cls *cls, struct fl_cls_rule *rule, struct fl_cls_rule **replaced)
+{
+	struct fl_subtable *st;
+	struct fl_cls_rule **pp;
+	struct fl_slot *s;
+	uint32_t h;
+
+	if (replaced)
+		*replaced = NULL;
+	if (rule->st_)
+		return -EBUSY;
+	for (int w = 0; w < FL_KEY_WORDS; w++) {
+		if (rule->match.value.u64[w] & ~rule->match.mask.u64[w])
+			return -EINVAL;
+	}
+	st = sub_find(cls, &rule->match.mask);
+	if (!st && !(st = sub_create(cls, &rule->match.mask)))
+		return -ENOMEM;
+	if ((st->n_used + 1) * 2 > st->cap && sub_grow(st)) {
+		if (!st->n_rules)
+			sub_free(cls, st);
+		return -ENOMEM;
+	}
+	h = hash_masked(st, &rule->match.value);
+	s = probe(st, &rule->match.value, h);
+	rule->next_ = NULL;
+	rule->st_ = st;
+	if (!s->head) {
+		s->hash = h;
+		s->head = rule;
+		st->n_used++;
+		rule->seq_ = cls->next_seq++;
+	} else {
+		for (pp = &s->head; *pp && (*pp)->priority > rule->priority; pp = &(*pp)->next_)
+			;
+		if (*pp && (*pp)->priority == rule->priority) {
+			struct fl_cls_rule *old = *pp;
+
+			rule->seq_ = old->seq_;
+			rule->next_ = old->next_;
+			*pp = rule;
+			old->st_ = NULL;
+			old->next_ = NULL;
+			if (replaced)
+				*replaced = old;
+			return 0; /* same priority and seq: the order does not change */
+		}
+		rule->seq_ = cls->next_seq++;
+		rule->next_ = *pp;
+		*pp = rule;
+	}
+	if (!st->n_rules || rule->priority > st->max_pri) {
+		st->max_pri = rule->priority;
+		st->min_seq = rule->seq_;
+	}
+	st->n_rules++;
+	cls->n_rules++;
+	resort(cls, sub_index(cls, st));
+	return 0;
+}
+
+int fl_cls_remove(struct fl_cls *cls, struct fl_cls_rule *rule)
+{
+	struct fl_subtable *st = rule->st_;
+	struct fl_cls_rule **pp;
+	struct fl_slot *s;
+
+	if (!st || !sub_owned(cls, st))
+		return -ENOENT;
+	s = probe(st, &rule->match.value, hash_masked(st, &rule->match.value));
+	for (pp = &s->head; *pp && *pp != rule; pp = &(*pp)->next_)
+		;
+	if (!*pp)
+		return -ENOENT;
+	*pp = rule->next_;
+	rule->next_ = NULL;
+	rule->st_ = NULL;
+	if (!s->head) {
+		slot_delete(st, s);
+		st->n_used--;
+	}
+	st->n_rules--;
+	cls->n_rules--;
+	if (!st->n_rules) {
+		sub_free(cls, st);
+		return 0;
+	}
+	if (rule->priority == st->max_pri)
+		sub_rescan(st);
+	resort(cls, sub_index(cls, st));
+	return 0;
+}
+
+const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct fl_key *key)
+{
+	const struct fl_cls_rule *best = NULL;
+
+	for (size_t i = 0; i < cls->n_subs; i++) {
+		const struct fl_subtable *st = cls->subs[i];
+		const struct fl_slot *s;
+
+		if (best && (best->priority > st->max_pri ||
+		             (best->priority == st->max_pri && best->seq_ < st->min_seq)))
+			break;
+		s = probe(st, key, hash_masked(st, key));
+		if (s->head && (!best || better(s->head, best)))
+			best = s->head;
+	}
+	return best;
+}
+
+struct fl_cls_rule *fl_cls_find_exact(const struct fl_cls *cls, const struct fl_match *match,
+                                      uint16_t priority)
+{
+	struct fl_subtable *st = sub_find(cls, &match->mask);
+	struct fl_cls_rule *r;
+
+	if (!st)
+		return NULL;
+	r = probe(st, &match->value, hash_masked(st, &match->value))->head;
+	for (; r && r->priority >= priority; r = r->next_) {
+		if (r->priority == priority)
+			return fl_match_equal(&r->match, match) ? r : NULL;
+	}
+	return NULL;
+}
+
+size_t fl_cls_count(const struct fl_cls *cls)
+{
+	return cls->n_rules;
+}
+
+size_t fl_cls_subtables(const struct fl_cls *cls)
+{
+	return cls->n_subs;
+}
+
+int fl_cls_for_each(const struct fl_cls *cls, int (*fn)(struct fl_cls_rule *rule, void *arg),
+                    void *arg)
+{
+	for (size_t i = 0; i < cls->n_subs; i++) {
+		const struct fl_subtable *st = cls->subs[i];
+
+		for (size_t j = 0; j < st->cap; j++) {
+			for (struct fl_cls_rule *r = st->slots[j].head, *next; r; r = next) {
+				int rc;
+
+				next = r->next_;
+				if ((rc = fn(r, arg)))
+					return rc;
+			}
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,441 @@
+/* Unit tests for the classifier: API contracts, the tie rule, and a randomized comparison with a
+ * linear scan (10,000 rules of 16 mask shapes x 100,000 keys, then insert/remove churn). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fl_cls.h"
+
+static struct fl_cls_rule *mkrule(const char *match, uint16_t priority)
+{
+	struct fl_cls_rule *r = calloc(1, sizeof(*r));
+	struct fl_flow fl;
+	char *err = NULL;
+
+	assert_non_null(r);
+	if (fl_flow_parse(match, FL_PARSE_MATCH_ONLY, NULL, &fl, &err))
+		fail_msg("%s: %s", match, err);
+	r->match = fl.match;
+	r->priority = priority;
+	return r;
+}
+
+static int count_cb(struct fl_cls_rule *r, void *arg)
+{
+	(void)r;
+	++*(int *)arg;
+	return 0;
+}
+
+static int stop_cb(struct fl_cls_rule *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+	return 7;
+}
+
+static void test_basic(void **state)
+{
+	struct fl_cls *cls = fl_cls_create();
+	struct fl_cls_rule *a = mkrule("ip,nw_dst=10.0.0.0/8", 10);
+	struct fl_cls_rule *b = mkrule("ip,nw_dst=10.1.0.0/16", 20);
+	struct fl_cls_rule *c = mkrule("in_port=1", 5);
+	struct fl_cls_rule *a2 = mkrule("ip,nw_dst=10.0.0.0/8", 10);
+	struct fl_cls_rule *bad = mkrule("in_port=1", 1), *old;
+	struct fl_key k = {0};
+	int n = 0;
+
+	(void)state;
+	assert_non_null(cls);
+	assert_null(fl_cls_lookup(cls, &k));
+	assert_int_equal(fl_cls_insert(cls, a, &old), 0);
+	assert_null(old);
+	assert_int_equal(fl_cls_insert(cls, b, NULL), 0);
+	assert_int_equal(fl_cls_insert(cls, c, &old), 0);
+	assert_int_equal(fl_cls_insert(cls, c, &old), -EBUSY);
+	assert_int_equal(fl_cls_count(cls), 3);
+	assert_int_equal(fl_cls_subtables(cls), 3);
+
+	k.dl_type = FL_ETH_IP;
+	k.in_port = 1;
+	memcpy(&k.nw_dst, "\x0a\x01\x02\x03", 4);
+	assert_ptr_equal(fl_cls_lookup(cls, &k), b);
+	memcpy(&k.nw_dst, "\x0a\x02\x02\x03", 4);
+	assert_ptr_equal(fl_cls_lookup(cls, &k), a);
+	memcpy(&k.nw_dst, "\x0b\x02\x02\x03", 4);
+	assert_ptr_equal(fl_cls_lookup(cls, &k), c);
+	k.in_port = 2;
+	assert_null(fl_cls_lookup(cls, &k));
+
+	/* Same match and priority: replaced, the old one comes back. */
+	assert_int_equal(fl_cls_insert(cls, a2, &old), 0);
+	assert_ptr_equal(old, a);
+	assert_int_equal(fl_cls_count(cls), 3);
+	assert_int_equal(fl_cls_remove(cls, a), -ENOENT);
+	memcpy(&k.nw_dst, "\x0a\x02\x02\x03", 4);
+	assert_ptr_equal(fl_cls_lookup(cls, &k), a2);
+	assert_ptr_equal(fl_cls_find_exact(cls, &a->match, 10), a2);
+	assert_null(fl_cls_find_exact(cls, &a->match, 11));
+	assert_null(fl_cls_find_exact(cls, &bad->match, 1));
+	assert_ptr_equal(fl_cls_find_exact(cls, &bad->match, 5), c);
+
+	/* Value outside its mask. */
+	bad->match.value.in_port = 1;
+	bad->match.mask.in_port = 0;
+	assert_int_equal(fl_cls_insert(cls, bad, NULL), -EINVAL);
+
+	assert_int_equal(fl_cls_for_each(cls, count_cb, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(fl_cls_for_each(cls, stop_cb, NULL), 7);
+
+	assert_int_equal(fl_cls_remove(cls, b), 0);
+	assert_int_equal(fl_cls_remove(cls, b), -ENOENT);
+	assert_int_equal(fl_cls_subtables(cls), 2);
+	memcpy(&k.nw_dst, "\x0a\x01\x02\x03", 4);
+	assert_ptr_equal(fl_cls_lookup(cls, &k), a2);
+	assert_int_equal(fl_cls_remove(cls, a2), 0);
+	assert_int_equal(fl_cls_remove(cls, c), 0);
+	assert_int_equal(fl_cls_count(cls), 0);
+	assert_int_equal(fl_cls_subtables(cls), 0);
+	assert_null(fl_cls_lookup(cls, &k));
+	/* Removed rules can go back in. */
+	assert_int_equal(fl_cls_insert(cls, c, NULL), 0);
+	fl_cls_destroy(cls);
+	fl_cls_destroy(NULL);
+	free(a);
+	free(b);
+	free(c);
+	free(a2);
+	free(bad);
+}
+
+/* Equal priorities: the rule inserted first wins, within a match list and across subtables;
+ * a replacement keeps its predecessor's place. */
+static void test_ties(void **state)
+{
+	struct fl_cls *cls = fl_cls_create();
+	struct fl_cls_rule *wide = mkrule("in_port=1", 100);
+	struct fl_cls_rule *narrow = mkrule("in_port=1,dl_type=0x0800", 100);
+	struct fl_cls_rule *narrow_lo = mkrule("in_port=1,dl_type=0x0800", 50);
+	struct fl_cls_rule *wide2 = mkrule("in_port=1", 100), *old;
+	struct fl_key k = {0};
+
+	(void)state;
+	k.in_port = 1;
+	k.dl_type = FL_ETH_IP;
+	assert_int_equal(fl_cls_insert(cls, narrow_lo, NULL), 0);
+	assert_int_equal(fl_cls_insert(cls, wide, NULL), 0);
+	assert_int_equal(fl_cls_insert(cls, narrow, NULL), 0);
+	assert_ptr_equal(fl_cls_lookup(cls, &k), wide); /* first of the two at 100 */
+	assert_int_equal(fl_cls_insert(cls, wide2, &old), 0);
+	assert_ptr_equal(old, wide);
+	assert_ptr_equal(fl_cls_lookup(cls, &k), wide2); /* took wide's place */
+	assert_int_equal(fl_cls_remove(cls, wide2), 0);
+	assert_ptr_equal(fl_cls_lookup(cls, &k), narrow);
+	assert_int_equal(fl_cls_remove(cls, narrow), 0);
+	assert_ptr_equal(fl_cls_lookup(cls, &k), narrow_lo);
+	fl_cls_destroy(cls);
+	free(wide);
+	free(narrow);
+	free(narrow_lo);
+	free(wide2);
+}
+
+/* ---- randomized comparison with a linear scan ---- */
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* A random key from small domains, so that random keys often match. */
+static void rand_key(struct fl_key *k)
+{
+	static const uint16_t types[] = {FL_ETH_IP, FL_ETH_ARP, 0x86dd};
+	static const uint8_t protos[] = {1, 6, 17};
+
+	memset(k, 0, sizeof(*k));
+	k->tun_id = rnd() % 4;
+	k->in_port = 1 + rnd() % 8;
+	k->vlan_tci = rnd() % 2 ? (uint16_t)(FL_VLAN_CFI | (rnd() % 4) | (rnd() % 8) << 13) : 0;
+	k->dl_type = types[rnd() % 3];
+	for (int i = 0; i < 6; i++) {
+		k->dl_src[i] = (uint8_t)(i == 5 ? rnd() % 16 : 0);
+		k->dl_dst[i] = (uint8_t)(i == 5 ? rnd() % 16 : i == 0 ? (rnd() % 2) : 0);
+	}
+	k->nw_src = (uint32_t)(10 | (rnd() % 4) << 8 | (rnd() % 4) << 16 | (rnd() % 8) << 24);
+	k->nw_dst = (uint32_t)(10 | (rnd() % 4) << 8 | (rnd() % 4) << 16 | (rnd() % 8) << 24);
+	k->nw_proto = protos[rnd() % 3];
+	k->nw_tos = (uint8_t)((rnd() % 4) << 2);
+	k->tp_src = (uint16_t)(rnd() % 32);
+	k->tp_dst = (uint16_t)(rnd() % 32);
+}
+
+#define N_SHAPES 16
+
+/* The mask shapes. */
+static void shape_mask(int s, struct fl_key *m)
+{
+	memset(m, 0, sizeof(*m));
+	switch (s) {
+	case 0: /* the catch-all shape (see rand_rule()) */
+		break;
+	case 1:
+		m->in_port = UINT32_MAX;
+		break;
+	case 2:
+		m->in_port = UINT32_MAX;
+		m->dl_type = 0xffff;
+		break;
+	case 3:
+		m->dl_type = 0xffff;
+		m->nw_proto = 0xff;
+		m->tp_dst = 0xffff;
+		break;
+	case 4:
+		memset(m->dl_dst, 0xff, 6);
+		break;
+	case 5:
+		m->dl_dst[0] = 0x01;
+		break;
+	case 6:
+		m->vlan_tci = 0x1fff;
+		break;
+	case 7:
+		m->dl_type = 0xffff;
+		memcpy(&m->nw_dst, "\xff\xff\xff\x00", 4);
+		break;
+	case 8:
+		m->dl_type = 0xffff;
+		memcpy(&m->nw_src, "\xff\xff\x00\x00", 4);
+		m->nw_dst = UINT32_MAX;
+		break;
+	case 9:
+		m->tun_id = UINT64_MAX;
+		break;
+	case 10:
+		m->tun_id = 0x1;
+		m->in_port = UINT32_MAX;
+		break;
+	case 11:
+		m->dl_type = 0xffff;
+		m->nw_proto = 0xff;
+		m->tp_src = 0xfff0;
+		break;
+	case 12: /* 5-tuple */
+		m->dl_type = 0xffff;
+		m->nw_proto = 0xff;
+		m->nw_src = m->nw_dst = UINT32_MAX;
+		m->tp_src = m->tp_dst = 0xffff;
+		break;
+	case 13:
+		m->in_port = UINT32_MAX;
+		m->vlan_tci = 0x1fff;
+		memset(m->dl_dst, 0xff, 6);
+		break;
+	case 14:
+		m->dl_type = 0xffff;
+		m->nw_tos = 0xfc;
+		break;
+	default:
+		memset(m->dl_src, 0xff, 6);
+		m->vlan_tci = 0xe000;
+		break;
+	}
+}
+
+#define N_RULES 10000
+#define N_KEYS  100000
+
+struct model {
+	struct fl_cls_rule **order; /* insertion order (replacements take the old slot); NULL:
+	                             * removed */
+	size_t n;
+};
+
+/* The linear scan: the live rules sorted by priority (descending), ties by insertion order
+ * (qsort on (priority, index in md->order)); the first match wins. */
+struct lin {
+	const struct fl_cls_rule *r;
+	size_t idx;
+};
+
+static int lin_cmp(const void *a, const void *b)
+{
+	const struct lin *x = a, *y = b;
+
+	if (x->r->priority != y->r->priority)
+		return x->r->priority > y->r->priority ? -1 : 1;
+	return x->idx < y->idx ? -1 : 1;
+}
+
+static size_t lin_build(const struct model *md, struct lin *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < md->n; i++) {
+		if (md->order[i])
+			out[n++] = (struct lin){md->order[i], i};
+	}
+	qsort(out, n, sizeof(*out), lin_cmp);
+	return n;
+}
+
+/* Sets *tie when another matching rule has the winner's priority. */
+static const struct fl_cls_rule *linear(const struct lin *l, size_t n, const struct fl_key *k,
+                                        bool *tie)
+{
+	*tie = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!fl_match_matches(&l[i].r->match, k))
+			continue;
+		for (size_t j = i + 1; j < n && l[j].r->priority == l[i].r->priority; j++) {
+			if (fl_match_matches(&l[j].r->match, k)) {
+				*tie = true;
+				break;
+			}
+		}
+		return l[i].r;
+	}
+	return NULL;
+}
+
+static struct fl_cls_rule *rand_rule(void)
+{
+	struct fl_cls_rule *r = calloc(1, sizeof(*r));
+	struct fl_key k;
+
+	assert_non_null(r);
+	/* Catch-all rules are rare (1 in 2000) so that some keys match nothing. */
+	shape_mask((int)(rnd() % 2000 ? 1 + rnd() % (N_SHAPES - 1) : 0), &r->match.mask);
+	rand_key(&k);
+	for (int w = 0; w < FL_KEY_WORDS; w++)
+		r->match.value.u64[w] = k.u64[w] & r->match.mask.u64[w];
+	/* Catch-all rules low, the others over 0..511: ~20 rules per priority, so equal-priority
+	 * overlaps (ties) happen often. */
+	r->priority =
+	    (uint16_t)(r->match.mask.u64[0] | r->match.mask.u64[1] | r->match.mask.u64[2] |
+	                       r->match.mask.u64[3] | r->match.mask.u64[4]
+	                   ? rnd() % 512
+	                   : rnd() % 8);
+	return r;
+}
+
+static void model_insert(struct fl_cls *cls, struct model *md, struct fl_cls_rule *r)
+{
+	struct fl_cls_rule *old;
+
+	assert_int_equal(fl_cls_insert(cls, r, &old), 0);
+	if (old) {
+		for (size_t i = 0; i < md->n; i++) {
+			if (md->order[i] == old) {
+				md->order[i] = r;
+				break;
+			}
+		}
+		free(old);
+	} else {
+		md->order[md->n++] = r;
+	}
+}
+
+static void compare(const struct fl_cls *cls, const struct model *md, int n_keys)
+{
+	struct lin *l = malloc(md->n * sizeof(*l));
+	size_t live, hits = 0, ties = 0;
+
+	assert_non_null(l);
+	live = lin_build(md, l);
+	assert_int_equal(fl_cls_count(cls), live);
+	for (int i = 0; i < n_keys; i++) {
+		struct fl_key k;
+		const struct fl_cls_rule *want, *got;
+		bool tie;
+
+		rand_key(&k);
+		if (i % 2) { /* built to hit a random live rule: its value, random elsewhere */
+			const struct fl_cls_rule *r = NULL;
+
+			while (!r)
+				r = md->order[rnd() % md->n];
+			for (int w = 0; w < FL_KEY_WORDS; w++)
+				k.u64[w] =
+				    (k.u64[w] & ~r->match.mask.u64[w]) | r->match.value.u64[w];
+		}
+		want = linear(l, live, &k, &tie);
+		ties += tie;
+		got = fl_cls_lookup(cls, &k);
+		if (want != got)
+			fail_msg("key %d: classifier %p (pri %d), linear scan %p (pri %d)", i,
+			         (void *)got, got ? got->priority : -1, (void *)want,
+			         want ? want->priority : -1);
+		hits += got != NULL;
+	}
+	print_message("%d keys, %zu rules: %zu hits, %zu decided by the tie rule\n", n_keys, live,
+	              hits, ties);
+	/* The test exercises matches and the tie rule (misses: test_basic). */
+	assert_true(hits > (size_t)n_keys / 2);
+	assert_true(ties > (size_t)n_keys / 100);
+	free(l);
+}
+
+static void test_random_vs_linear(void **state)
+{
+	struct fl_cls *cls = fl_cls_create();
+	struct model md = {calloc(3 * N_RULES, sizeof(*md.order)), 0};
+
+	(void)state;
+	assert_non_null(md.order);
+	for (int i = 0; i < N_RULES; i++)
+		model_insert(cls, &md, rand_rule());
+	assert_int_equal(fl_cls_subtables(cls), N_SHAPES);
+	compare(cls, &md, N_KEYS);
+
+	/* Churn: remove about half, insert new ones, three rounds. */
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < md.n; i++) {
+			if (md.order[i] && rnd() % 2) {
+				assert_int_equal(fl_cls_remove(cls, md.order[i]), 0);
+				free(md.order[i]);
+				md.order[i] = NULL;
+			}
+		}
+		compare(cls, &md, N_KEYS / 10);
+		for (int i = 0; i < N_RULES / 2 && md.n < 3 * N_RULES; i++)
+			model_insert(cls, &md, rand_rule());
+		compare(cls, &md, N_KEYS / 10);
+	}
+	/* Remove everything. */
+	for (size_t i = 0; i < md.n; i++) {
+		if (md.order[i]) {
+			assert_int_equal(fl_cls_remove(cls, md.order[i]), 0);
+			free(md.order[i]);
+		}
+	}
+	assert_int_equal(fl_cls_count(cls), 0);
+	assert_int_equal(fl_cls_subtables(cls), 0);
+	free(md.order);
+	fl_cls_destroy(cls);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_basic),
+	    cmocka_unit_test(test_ties),
+	    cmocka_unit_test(test_random_vs_linear),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
