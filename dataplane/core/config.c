@@ -30,6 +30,15 @@ struct wf_port *wf_port_find(const struct wf_ctx *ctx, const char *name)
 	return NULL;
 }
 
+static struct wf_port *port_by_ofport(const struct wf_ctx *ctx, uint16_t bridge, uint32_t ofport)
+{
+	for (unsigned i = 0; i < WF_MAX_PORTS; i++)
+		if (ctx->ports[i] && ctx->ports[i]->bridge == bridge &&
+		    ctx->ports[i]->ofport == ofport)
+			return ctx->ports[i];
+	return NULL;
+}
+
 static int check_name(const struct wf_ctx *ctx, const char *what, const char *name, char *err,
                       size_t errlen)
 {
@@ -144,6 +153,15 @@ int wf_bridge_add(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 		ret = -ENOMEM;
 		goto fail;
 	}
+	if (wf_ofp_bridge_init(&conf->ofp, wf_ofp_now_ms(ctx)) < 0) {
+		rte_free(br);
+		free(conf);
+		wf_neigh_destroy(neigh);
+		wf_fdb_destroy(fdb);
+		snprintf(err, errlen, "out of memory for bridge '%s'", name);
+		ret = -ENOMEM;
+		goto fail;
+	}
 	snprintf(br->name, sizeof(br->name), "%s", name);
 	br->index = idx;
 	br->conf = conf;
@@ -158,6 +176,7 @@ int wf_bridge_add(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 		ctx->bridges[idx] = NULL;
 		wf_fdb_destroy(fdb);
 		wf_neigh_destroy(neigh);
+		wf_ofp_bridge_fini(&conf->ofp);
 		free(conf);
 		rte_free(br);
 		goto fail;
@@ -298,6 +317,7 @@ int wf_bridge_del(struct wf_ctx *ctx, const char *name, char *err, size_t errlen
 	wf_fdb_destroy(br->fdb);
 	wf_neigh_destroy(br->neigh);
 	json_decref(br->conf->other_config);
+	wf_ofp_bridge_fini(&br->conf->ofp);
 	free(br->conf);
 	WF_LOG(INFO, "bridge %s removed", br->name);
 	rte_free(br);
@@ -407,6 +427,20 @@ int wf_port_add(struct wf_ctx *ctx, const struct wf_port_req *req, char *err, si
 	}
 	if ((ret = check_options(req->options, err, errlen)) < 0)
 		return ret;
+	uint32_t ofport = req->ofport;
+	if (ofport && port_by_ofport(ctx, br->index, ofport)) {
+		snprintf(err, errlen, "port %s: ofport %u is already port %s of %s", req->name,
+		         ofport, port_by_ofport(ctx, br->index, ofport)->name, br->name);
+		return -EEXIST;
+	}
+	if (ofport > FL_PORT_MAX) {
+		snprintf(err, errlen, "port %s: ofport %u is not 1..%u", req->name, ofport,
+		         FL_PORT_MAX);
+		return -EINVAL;
+	}
+	for (uint32_t o = 1; !ofport && o <= FL_PORT_MAX; o++)
+		if (!port_by_ofport(ctx, br->index, o))
+			ofport = o;
 	if ((ret = port_vlan(req, NULL, &vlan, err, errlen)) < 0)
 		return ret;
 	unsigned idx;
@@ -431,6 +465,7 @@ int wf_port_add(struct wf_ctx *ctx, const struct wf_port_req *req, char *err, si
 	snprintf(port->name, sizeof(port->name), "%s", req->name);
 	port->index = idx;
 	port->bridge = br->index;
+	port->ofport = ofport;
 	port->cls = cls;
 	port->conf->tag = -1;
 	port->conf->options = req->options ? json_deep_copy(req->options) : json_object();

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "core/ctx.h"
+#include "ofp/ofp_cfg.h"
 #include "vtep/vtep_cfg.h"
 
 /* The control plane's view of a port (port->conf): the columns as configured, shown by
@@ -28,6 +29,7 @@ struct wf_port_conf {
 struct wf_bridge_conf {
 	json_t *other_config;    /* {string: string}, owned */
 	struct wf_vtep_cfg vtep; /* underlay keys (vtep/vtep.h); enabled with tunnel-ip */
+	struct wf_ofp_bridge ofp; /* flow tables (ofp/ofp_cfg.h) */
 };
 
 /* A port-add or port-set request. has_* say which columns are given. */
@@ -43,6 +45,7 @@ struct wf_port_req {
 	unsigned n_trunks;
 	bool has_vlan_mode;
 	const char *vlan_mode; /* NULL: clear */
+	uint32_t ofport;       /* port-add: OpenFlow port number; 0: the lowest free from 1 */
 };
 
 struct wf_bridge *wf_bridge_find(const struct wf_ctx *, const char *name);

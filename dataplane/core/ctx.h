@@ -45,6 +45,9 @@ struct wf_port_conf;
 struct wf_bridge_conf;
 struct wf_vhost_reg;
 struct vx_vni_table;
+struct wf_ofp_pipe;
+struct wf_ofp_ctr;
+struct wf_ofp_portmap;
 
 /* Per-port counters of one thread (summed when read). */
 struct wf_port_ctr {
@@ -118,6 +121,7 @@ struct wf_port {
 	char name[WF_NAME_MAX];
 	uint16_t index;  /* slot in ctx->ports[], the index fdb entries hold */
 	uint16_t bridge; /* index in ctx->bridges[] */
+	uint32_t ofport; /* OpenFlow port number, 1..FL_PORT_MAX, unique in the bridge */
 	const struct wf_port_class *cls;
 	const struct wf_vlan_cfg *vlan; /* replaced whole, old one freed after a grace period */
 	uint16_t n_rxq, n_txq;
@@ -140,8 +144,8 @@ struct wf_bridge {
 
 /* A bridge's input stage: takes 'n' (<= WF_BURST) frames received on port 'in' of the bridge
  * and every mbuf with them (sent or dropped). Chosen when the snapshot is built: the learning
- * switch (l2/switch.h: wf_l2_input), an underlay bridge's VTEP (vtep/vtep.h: wf_vtep_input);
- * the flow pipeline will be a third, in front of NORMAL. */
+ * switch (l2/switch.h: wf_l2_input), an underlay bridge's VTEP (vtep/vtep.h: wf_vtep_input),
+ * the flow tables (ofp/ofp.h: wf_ofp_input), whose NORMAL action is the learning switch. */
 typedef void wf_input_fn(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
                          struct rte_mbuf **pkts, uint16_t n);
 
@@ -150,6 +154,7 @@ struct wf_snap_port {
 	struct wf_port *port; /* NULL: unused slot */
 	const struct wf_vlan_cfg *vlan;
 	uint16_t bridge;
+	uint32_t ofport;
 	struct wf_tnl *tnl; /* tunnel ports: template and next hop (vtep/vtep.h) */
 };
 
@@ -160,6 +165,12 @@ struct wf_snap_bridge {
 	uint16_t n_ports;
 	uint16_t *ports;      /* port indexes, ascending */
 	struct wf_vtep *vtep; /* underlay bridges: the VTEP (vtep/vtep.h) */
+	/* Flow tables (ofp/ofp.h): the pipeline (NULL for underlay bridges), the ports by
+	 * OpenFlow number (n_ports entries, sorted by ofport), and, when the only flow is the
+	 * default NORMAL one (input = wf_l2_input), that flow's per-thread counters. */
+	const struct wf_ofp_pipe *ofp;
+	struct wf_ofp_portmap *ofports;
+	struct wf_ofp_ctr *normal_ctr;
 };
 
 struct wf_rxq {

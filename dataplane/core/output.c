@@ -61,12 +61,19 @@ void wf_output(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struc
                const struct wf_vlan_meta *meta)
 {
 	const struct wf_snap_port *op = &s->ports[out];
-	struct wf_txbuf *tb = &t->txbufs[out];
 
 	if (wf_vlan_egress_tagged(op->vlan, meta->vlan) && wf_vlan_push(m, meta) < 0) {
 		wf_drop(t, op->port, WF_DROP_NO_MBUF, m);
 		return;
 	}
+	wf_output_raw(t, s, out, m);
+}
+
+void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struct rte_mbuf *m)
+{
+	const struct wf_snap_port *op = &s->ports[out];
+	struct wf_txbuf *tb = &t->txbufs[out];
+
 	if (!tb->touched) {
 		tb->touched = true;
 		t->touched[t->n_touched++] = out;

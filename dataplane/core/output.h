@@ -25,6 +25,10 @@ void wf_drop(struct wf_thread *t, struct wf_port *p, enum wf_drop reason, struct
 void wf_output(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struct rte_mbuf *m,
                const struct wf_vlan_meta *meta);
 
+/* Queues 'm' (owned, unshared) to leave by port 'out' exactly as it is: no VLAN egress
+ * processing (OpenFlow output actions send the frame as the flow left it). */
+void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struct rte_mbuf *m);
+
 /* Transmits everything queued by wf_output() since the last flush, including what a port's
  * tx queues on other ports while being flushed (a tunnel onto its uplink). */
 void wf_flush(struct wf_thread *t, const struct wf_snap *s);

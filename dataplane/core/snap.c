@@ -4,6 +4,7 @@
 
 #include "core/config.h"
 #include "l2/switch.h"
+#include "ofp/ofp.h"
 #include "vtep/vtep_cfg.h"
 
 static void snap_free(struct wf_snap *s)
@@ -11,11 +12,29 @@ static void snap_free(struct wf_snap *s)
 	if (!s)
 		return;
 	wf_vtep_snap_free(s);
-	for (unsigned i = 0; i < WF_MAX_BRIDGES; i++)
+	for (unsigned i = 0; i < WF_MAX_BRIDGES; i++) {
 		free(s->bridges[i].ports);
+		free(s->bridges[i].ofports);
+	}
 	for (unsigned i = 0; i < WF_MAX_PMDS; i++)
 		free(s->rxqs[i]);
 	free(s);
+}
+
+static int ofport_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct wf_ofp_portmap *)a)->ofport;
+	uint32_t y = ((const struct wf_ofp_portmap *)b)->ofport;
+	return x < y ? -1 : x > y;
+}
+
+/* The bridge's ports by OpenFlow number (ofp/ofp.h: wf_ofp_port_index). */
+static void ofports_build(struct wf_snap *s, struct wf_snap_bridge *sb)
+{
+	for (uint16_t i = 0; i < sb->n_ports; i++)
+		sb->ofports[i] = (struct wf_ofp_portmap){s->ports[sb->ports[i]].ofport, sb->ports[i]};
+	if (sb->n_ports)
+		qsort(sb->ofports, sb->n_ports, sizeof(*sb->ofports), ofport_cmp);
 }
 
 static struct wf_snap *snap_build(const struct wf_ctx *ctx)
@@ -32,6 +51,7 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 		s->ports[i].port = (struct wf_port *)p;
 		s->ports[i].vlan = p->vlan;
 		s->ports[i].bridge = p->bridge;
+		s->ports[i].ofport = p->ofport;
 		n_br_ports[p->bridge]++;
 		n_rxq += p->n_rxq;
 	}
@@ -41,10 +61,16 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 			continue;
 		sb->br = ctx->bridges[b];
 		sb->fdb = ctx->bridges[b]->fdb;
-		/* The bridge's input stage: the learning switch, unless wf_vtep_snap_build()
-		 * makes it an underlay bridge. (The flow pipeline will be chosen here too.) */
-		sb->input = wf_l2_input;
-		if (n_br_ports[b] && !(sb->ports = malloc(n_br_ports[b] * sizeof(uint16_t))))
+		/* The bridge's input stage: the learning switch when its only flow is the default
+		 * NORMAL one (that flow counted by wf_l2_input), else the flow tables; an
+		 * underlay bridge's VTEP overrides both (wf_vtep_snap_build()). */
+		const struct wf_ofp_pipe *pipe = ctx->bridges[b]->conf->ofp.pipe;
+		sb->ofp = pipe;
+		sb->normal_ctr = pipe->normal_only ? pipe->normal_ctr : NULL;
+		sb->input = pipe->normal_only ? wf_l2_input : wf_ofp_input;
+		if (n_br_ports[b] &&
+		    (!(sb->ports = malloc(n_br_ports[b] * sizeof(uint16_t))) ||
+		     !(sb->ofports = malloc(n_br_ports[b] * sizeof(*sb->ofports)))))
 			goto nomem;
 	}
 	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
@@ -53,6 +79,8 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 			sb->ports[sb->n_ports++] = i;
 		}
 	}
+	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++)
+		ofports_build(s, &s->bridges[b]);
 	/* Spread rx queues over PMDs round-robin, in port order. */
 	for (unsigned p = 0; p < ctx->n_pmds; p++)
 		if (n_rxq && !(s->rxqs[p] = malloc(n_rxq * sizeof(struct wf_rxq))))

@@ -5,6 +5,7 @@
 
 #include "core/output.h"
 #include "l2/switch.h"
+#include "ofp/ofp.h"
 
 /* Sends 'm' to every port of the bridge in its VLAN but 'in'. The last one gets 'm' itself,
  * the others a copy (egress tagging differs per port, so frames cannot be shared). Frames
@@ -38,8 +39,12 @@ static void flood(struct wf_thread *t, const struct wf_snap *s, const struct wf_
 	wf_output(t, s, last, m, meta);
 }
 
-void wf_l2_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
-                 uint16_t n)
+/* NORMAL over a burst; 'input': the frames were just received (count them on the port and
+ * on the default flow) and are flushed at the end, else they come from a flow's NORMAL
+ * action (counted already; the flow stage flushes). */
+static inline __attribute__((always_inline)) void
+l2_forward(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
+           uint16_t n, bool input)
 {
 	const struct wf_snap_port *ip = &s->ports[in];
 	struct wf_port_ctr *ic = &ip->port->ctr[t->slot];
@@ -48,12 +53,12 @@ void wf_l2_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, stru
 	struct rte_mbuf *fwd[WF_BURST];
 	const uint8_t *dst[WF_BURST];
 	uint16_t vlans[WF_BURST], outs[WF_BURST], k = 0;
+	uint64_t bytes = 0;
 
 	/* Stage 1: ingress — count, validate, classify into a VLAN, untag. */
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		ic->rx_packets++;
-		ic->rx_bytes += rte_pktmbuf_pkt_len(m);
+		bytes += rte_pktmbuf_pkt_len(m);
 		enum wf_drop r = wf_vlan_ingress(ip->vlan, m, &meta[k]);
 		if (r != WF_DROP_NONE) {
 			wf_drop(t, ip->port, r, m);
@@ -68,6 +73,14 @@ void wf_l2_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, stru
 		vlans[k] = meta[k].vlan;
 		dst[k] = eh->dst_addr.addr_bytes;
 		k++;
+	}
+	if (input) {
+		ic->rx_packets += n;
+		ic->rx_bytes += bytes;
+		if (b->normal_ctr) {
+			b->normal_ctr[t->slot].packets += n;
+			b->normal_ctr[t->slot].bytes += bytes;
+		}
 	}
 
 	/* Stage 2: learn sources; a burst from one VM mostly repeats one source. */
@@ -103,5 +116,18 @@ void wf_l2_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, stru
 			flood(t, s, b, in, fwd[i], &meta[i]);
 		}
 	}
-	wf_flush(t, s);
+	if (input)
+		wf_flush(t, s);
+}
+
+void wf_l2_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
+                 uint16_t n)
+{
+	l2_forward(t, s, in, pkts, n, true);
+}
+
+void wf_l2_normal(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
+                  uint16_t n)
+{
+	l2_forward(t, s, in, pkts, n, false);
 }

@@ -1,0 +1,420 @@
+/* The flow-table stage (see ofp.h). */
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "core/output.h"
+#include "l2/switch.h"
+#include "ofp/ofp.h"
+
+/* An output action waiting for the next action (or the end): outputs copy the frame only when
+ * something follows them, as OVS does. */
+enum pend { PEND_NONE, PEND_PORT, PEND_NORMAL, PEND_FLOOD };
+
+/* One frame's trip through the tables. */
+struct exec {
+	struct wf_thread *t;
+	const struct wf_snap *s;
+	const struct wf_snap_bridge *b;
+	const struct wf_ofp_pipe *pipe;
+	uint16_t in;        /* port index the frame arrived on */
+	struct rte_mbuf *m; /* the frame; NULL once handed over or dropped */
+	uint32_t len;       /* received length: what flows count */
+	struct fl_key key;  /* the frame's key as the actions so far changed it */
+	enum pend pend;
+	uint16_t pend_port;
+	bool sent;    /* some copy (or the frame) left or went to NORMAL */
+	bool stopped; /* depth exceeded or the frame was dropped */
+};
+
+uint16_t wf_ofp_port_index(const struct wf_snap_bridge *b, uint32_t ofport)
+{
+	const struct wf_ofp_portmap *m = b->ofports;
+	uint32_t lo = 0, hi = b->n_ports;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (m[mid].ofport == ofport)
+			return m[mid].index;
+		if (m[mid].ofport < ofport)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return WF_PORT_NONE;
+}
+
+/* ---- output ---------------------------------------------------------------------------- */
+
+static void flood(struct exec *x, struct rte_mbuf *m)
+{
+	uint16_t last = WF_PORT_NONE;
+	for (uint16_t i = 0; i < x->b->n_ports; i++) {
+		uint16_t out = x->b->ports[i];
+		if (out == x->in)
+			continue;
+		if (last != WF_PORT_NONE) {
+			struct rte_mbuf *c = rte_pktmbuf_copy(m, x->t->pool, 0, UINT32_MAX);
+			if (c)
+				wf_output_raw(x->t, x->s, last, c);
+			else
+				wf_drop_count(x->t, x->s->ports[last].port, WF_DROP_NO_MBUF);
+		}
+		last = out;
+	}
+	if (last == WF_PORT_NONE) {
+		rte_pktmbuf_free(m); /* no other port: nothing left, as in OVS */
+		return;
+	}
+	wf_output_raw(x->t, x->s, last, m);
+	x->sent = true;
+}
+
+/* Runs the pending output with the frame itself ('final') or a copy of it. */
+static void flush_pending(struct exec *x, bool final)
+{
+	struct rte_mbuf *m;
+	enum pend p = x->pend;
+
+	if (p == PEND_NONE)
+		return;
+	x->pend = PEND_NONE;
+	if (final) {
+		m = x->m;
+		x->m = NULL;
+	} else if (!(m = rte_pktmbuf_copy(x->m, x->t->pool, 0, UINT32_MAX))) {
+		wf_drop_count(x->t, x->s->ports[x->in].port, WF_DROP_NO_MBUF);
+		return;
+	}
+	switch (p) {
+	case PEND_PORT:
+		wf_output_raw(x->t, x->s, x->pend_port, m);
+		x->sent = true;
+		break;
+	case PEND_NORMAL:
+		wf_l2_normal(x->t, x->s, x->in, &m, 1);
+		x->sent = true;
+		break;
+	case PEND_FLOOD:
+		flood(x, m);
+		break;
+	case PEND_NONE:
+		break;
+	}
+}
+
+static void output_port(struct exec *x, uint32_t ofport)
+{
+	uint16_t idx = wf_ofp_port_index(x->b, ofport);
+	/* OpenFlow: output to the input port is a no-op (IN_PORT does it); no such port too. */
+	if (idx == WF_PORT_NONE || ofport == x->key.in_port)
+		return;
+	x->pend = PEND_PORT;
+	x->pend_port = idx;
+}
+
+/* ---- frame rewriting --------------------------------------------------------------------- */
+
+/* RFC 1624 incremental update of the ones' complement checksum at 'sum' for a 16-bit word
+ * changing from 'old' to 'new' (all three as stored in the frame). */
+static void csum16(uint8_t *sum, const uint8_t *old, const uint8_t *new)
+{
+	uint32_t s = (uint16_t) ~(sum[0] << 8 | sum[1]);
+	s += (uint16_t) ~(old[0] << 8 | old[1]);
+	s += (uint16_t)(new[0] << 8 | new[1]);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (uint16_t)~s;
+	sum[0] = s >> 8;
+	sum[1] = s & 0xff;
+}
+
+/* Writes 'n' bytes (even) at 'dst', updating the checksums at sum1/sum2 (NULL: none). */
+static void write_csum(uint8_t *dst, const void *src, size_t n, uint8_t *sum1, uint8_t *sum2)
+{
+	const uint8_t *v = src;
+	for (size_t i = 0; i < n; i += 2) {
+		if (sum1)
+			csum16(sum1, dst + i, v + i);
+		if (sum2)
+			csum16(sum2, dst + i, v + i);
+		dst[i] = v[i];
+		dst[i + 1] = v[i + 1];
+	}
+}
+
+static uint8_t *data(struct exec *x)
+{
+	return rte_pktmbuf_mtod(x->m, uint8_t *);
+}
+
+static bool tagged(struct exec *x)
+{
+	const uint8_t *d = data(x);
+	return rte_pktmbuf_data_len(x->m) >= 18 && d[12] == 0x81 && d[13] == 0x00;
+}
+
+static bool push_tag(struct exec *x, uint16_t tci)
+{
+	struct wf_vlan_meta meta = {.vlan = tci & FL_VLAN_VID, .pcp = tci >> 13};
+	if (wf_vlan_push(x->m, &meta) == 0)
+		return true;
+	wf_drop(x->t, x->s->ports[x->in].port, WF_DROP_NO_MBUF, x->m);
+	x->m = NULL;
+	x->stopped = true;
+	return false;
+}
+
+/* Sets the VID and PCP bits of the frame's tag (pushing one if untagged) from 'tci'. */
+static void set_tci(struct exec *x, uint16_t tci, uint16_t bits)
+{
+	if (!tagged(x)) {
+		if (!push_tag(x, tci & bits))
+			return;
+	} else {
+		uint8_t *d = data(x) + 14;
+		uint16_t w = (uint16_t)(d[0] << 8 | d[1]);
+		w = (w & ~bits) | (tci & bits);
+		d[0] = w >> 8;
+		d[1] = w & 0xff;
+	}
+	x->key.vlan_tci = (x->key.vlan_tci & ~bits) | (tci & bits) | FL_VLAN_CFI;
+}
+
+static void strip_tag(struct exec *x)
+{
+	if (tagged(x)) {
+		uint8_t *d = data(x);
+		memmove(d + 4, d, 12);
+		rte_pktmbuf_adj(x->m, 4);
+	}
+	x->key.vlan_tci = 0;
+}
+
+/* Writes the L3/L4 fields of x->key that differ from 'old' into the frame. */
+static void write_l3(struct exec *x, const struct fl_key *old)
+{
+	const struct fl_key *k = &x->key;
+	uint32_t len = rte_pktmbuf_data_len(x->m);
+	uint32_t l3 = tagged(x) ? 18 : 14;
+	uint8_t *d = data(x);
+
+	if (k->dl_type == FL_ETH_ARP) {
+		if (len < l3 + 28)
+			return;
+		uint16_t op = rte_cpu_to_be_16(k->nw_proto);
+		if (k->nw_proto != old->nw_proto)
+			memcpy(d + l3 + 6, &op, 2);
+		if (k->nw_src != old->nw_src)
+			memcpy(d + l3 + 14, &k->nw_src, 4);
+		if (k->nw_dst != old->nw_dst)
+			memcpy(d + l3 + 24, &k->nw_dst, 4);
+		return;
+	}
+	if (k->dl_type != FL_ETH_IP || len < l3 + 20)
+		return;
+	uint8_t *ip = d + l3, *l4 = NULL, *l4sum = NULL;
+	uint32_t ihl = (ip[0] & 0xf) * 4;
+	bool first_frag = ((ip[6] & 0x1f) | ip[7]) == 0;
+	if (first_frag && len >= l3 + ihl + 8) {
+		l4 = ip + ihl;
+		if (ip[9] == 6 && len >= l3 + ihl + 18)
+			l4sum = l4 + 16;
+		else if (ip[9] == 17 && (l4[6] | l4[7]))
+			l4sum = l4 + 6;
+		else if (ip[9] == 1)
+			l4sum = l4 + 2;
+	}
+	uint8_t *pseudo = ip[9] == 1 ? NULL : l4sum; /* ICMP has no pseudo-header */
+	if (k->nw_src != old->nw_src)
+		write_csum(ip + 12, &k->nw_src, 4, ip + 10, pseudo);
+	if (k->nw_dst != old->nw_dst)
+		write_csum(ip + 16, &k->nw_dst, 4, ip + 10, pseudo);
+	if (k->nw_tos != old->nw_tos) {
+		uint8_t w[2] = {ip[0], (uint8_t)(k->nw_tos | (ip[1] & 3))};
+		write_csum(ip, w, 2, ip + 10, NULL);
+	}
+	if (!l4 || (k->tp_src == old->tp_src && k->tp_dst == old->tp_dst))
+		return;
+	if (ip[9] == 1) {
+		uint8_t w[2] = {(uint8_t)k->tp_src, (uint8_t)k->tp_dst};
+		write_csum(l4, w, 2, l4sum, NULL);
+	} else if (ip[9] == 6 || ip[9] == 17 || ip[9] == 132) {
+		uint16_t sp = rte_cpu_to_be_16(k->tp_src), dp = rte_cpu_to_be_16(k->tp_dst);
+		write_csum(l4, &sp, 2, ip[9] == 132 ? NULL : l4sum, NULL);
+		write_csum(l4 + 2, &dp, 2, ip[9] == 132 ? NULL : l4sum, NULL);
+	}
+}
+
+/* set_field: key = (key & ~mask) | value, then the frame follows the key. */
+static void set_field(struct exec *x, const struct fl_match *set)
+{
+	struct fl_key old = x->key;
+	for (unsigned w = 0; w < FL_KEY_WORDS; w++)
+		x->key.u64[w] = (x->key.u64[w] & ~set->mask.u64[w]) | set->value.u64[w];
+	if (x->key.vlan_tci != old.vlan_tci) {
+		uint16_t tci = x->key.vlan_tci;
+		x->key.vlan_tci = old.vlan_tci;
+		if (tci & FL_VLAN_CFI)
+			set_tci(x, tci, FL_VLAN_VID | FL_VLAN_PCP);
+		else
+			strip_tag(x);
+		if (x->stopped)
+			return;
+	}
+	if (memcmp(x->key.dl_src, old.dl_src, 6))
+		memcpy(data(x) + 6, x->key.dl_src, 6);
+	if (memcmp(x->key.dl_dst, old.dl_dst, 6))
+		memcpy(data(x), x->key.dl_dst, 6);
+	write_l3(x, &old);
+}
+
+/* ---- tables and actions ------------------------------------------------------------------ */
+
+static void run_table(struct exec *x, uint8_t table, unsigned depth);
+
+static void run_actions(struct exec *x, const struct fl_action *a, uint32_t n, uint8_t table,
+                        unsigned depth)
+{
+	for (uint32_t i = 0; i < n && !x->stopped; i++, a++) {
+		flush_pending(x, false);
+		switch ((enum fl_act_type)a->type) {
+		case FL_ACT_OUTPUT:
+			output_port(x, a->port);
+			break;
+		case FL_ACT_IN_PORT: {
+			uint16_t idx = wf_ofp_port_index(x->b, x->key.in_port);
+			if (idx != WF_PORT_NONE) {
+				x->pend = PEND_PORT;
+				x->pend_port = idx;
+			}
+			break;
+		}
+		case FL_ACT_NORMAL:
+			x->pend = PEND_NORMAL;
+			break;
+		case FL_ACT_FLOOD:
+		case FL_ACT_ALL:
+			x->pend = PEND_FLOOD;
+			break;
+		case FL_ACT_MOD_VLAN_VID:
+			set_tci(x, a->vid, FL_VLAN_VID);
+			break;
+		case FL_ACT_MOD_VLAN_PCP:
+			set_tci(x, (uint16_t)(a->pcp << 13), FL_VLAN_PCP);
+			break;
+		case FL_ACT_STRIP_VLAN:
+			strip_tag(x);
+			break;
+		case FL_ACT_PUSH_VLAN: {
+			uint16_t tci = x->key.vlan_tci & (FL_VLAN_VID | FL_VLAN_PCP);
+			if (push_tag(x, tci)) {
+				if (x->key.vlan_tci & FL_VLAN_CFI)
+					x->key.dl_type = FL_ETH_VLAN;
+				x->key.vlan_tci = tci | FL_VLAN_CFI;
+			}
+			break;
+		}
+		case FL_ACT_MOD_DL_SRC:
+			memcpy(data(x) + 6, a->mac, 6);
+			memcpy(x->key.dl_src, a->mac, 6);
+			break;
+		case FL_ACT_MOD_DL_DST:
+			memcpy(data(x), a->mac, 6);
+			memcpy(x->key.dl_dst, a->mac, 6);
+			break;
+		case FL_ACT_SET_FIELD:
+			set_field(x, &a->set_field.set);
+			break;
+		case FL_ACT_SET_TUNNEL:
+		case FL_ACT_SET_TUNNEL64:
+			x->key.tun_id = a->tun_id; /* metadata only: tunnels keep their key */
+			break;
+		case FL_ACT_RESUBMIT: {
+			uint32_t saved = x->key.in_port;
+			if (a->resubmit.port != FL_PORT_IN_PORT)
+				x->key.in_port = a->resubmit.port;
+			run_table(x,
+			          a->resubmit.table == FL_TABLE_NONE ? table : a->resubmit.table,
+			          depth + 1);
+			x->key.in_port = saved;
+			break;
+		}
+		case FL_ACT_GOTO_TABLE:
+			run_table(x, a->table, depth + 1);
+			break;
+		case FL_ACT__COUNT:
+			break;
+		}
+	}
+}
+
+/* Looks the key up in 'table' and runs the best flow's actions (a miss does nothing). */
+static void run_table(struct exec *x, uint8_t table, unsigned depth)
+{
+	if (depth > WF_OFP_MAX_DEPTH) {
+		x->stopped = true;
+		x->pend = PEND_NONE;
+		if (x->m) {
+			wf_drop(x->t, x->s->ports[x->in].port, WF_DROP_RESUBMIT_DEPTH, x->m);
+			x->m = NULL;
+		}
+		return;
+	}
+	const struct fl_cls *cls = x->pipe->tables[table];
+	const struct fl_cls_rule *r = cls ? fl_cls_lookup(cls, &x->key) : NULL;
+	if (!r)
+		return;
+	const struct wf_ofp_rule *fr = container_of(r, struct wf_ofp_rule, rule);
+	fr->ctr[x->t->slot].packets++;
+	fr->ctr[x->t->slot].bytes += x->len;
+	run_actions(x, fr->actions, fr->n_actions, table, depth);
+}
+
+static void one_frame(struct exec *x, struct rte_mbuf *m)
+{
+	struct wf_port *ip = x->s->ports[x->in].port;
+	uint32_t n = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)WF_OFP_EXTRACT_MAX);
+	const uint8_t *d = rte_pktmbuf_read(m, 0, n, x->t->scratch);
+
+	x->m = m;
+	x->len = rte_pktmbuf_pkt_len(m);
+	x->pend = PEND_NONE;
+	x->sent = x->stopped = false;
+	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, 0, &x->key);
+
+	const struct fl_cls *t0 = x->pipe->tables[0];
+	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
+	if (!r) {
+		wf_drop(x->t, ip, WF_DROP_NO_FLOW, m);
+		return;
+	}
+	const struct wf_ofp_rule *fr = container_of(r, struct wf_ofp_rule, rule);
+	fr->ctr[x->t->slot].packets++;
+	fr->ctr[x->t->slot].bytes += x->len;
+	run_actions(x, fr->actions, fr->n_actions, 0, 0);
+	if (x->pend != PEND_NONE && x->m)
+		flush_pending(x, true);
+	if (x->m) {
+		if (x->sent)
+			rte_pktmbuf_free(x->m); /* copies left; the last actions sent nothing */
+		else
+			wf_drop(x->t, ip, WF_DROP_FLOW_DROP, x->m);
+	}
+}
+
+void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
+                  struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct wf_snap_port *sp = &s->ports[in];
+	struct wf_port_ctr *ic = &sp->port->ctr[t->slot];
+	struct exec x = {.t = t, .s = s, .b = &s->bridges[sp->bridge], .in = in};
+
+	x.pipe = x.b->ofp;
+	for (uint16_t i = 0; i < n; i++) {
+		ic->rx_packets++;
+		ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		one_frame(&x, pkts[i]);
+	}
+	wf_flush(t, s);
+}

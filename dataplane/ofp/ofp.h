@@ -1,0 +1,67 @@
+/* The flow-table input stage of a learning bridge (OpenFlow tables, OVS semantics).
+ *
+ *   wf_ofp_input(burst from port 'in')
+ *     per frame: count rx, fl_key_extract, table 0: fl_cls_lookup -> the flow's actions, in
+ *     order, on the frame and its key (resubmit/goto_table recurse, bounded by
+ *     WF_OFP_MAX_DEPTH); output actions send the frame as it is (no port VLAN rules);
+ *     NORMAL hands it, as modified, to the learning switch (l2/switch.h: wf_l2_normal)
+ *
+ * A bridge whose only flow is "priority=0,actions=NORMAL" does not use this stage: snap.c
+ * keeps wf_l2_input, which counts that flow's packets through wf_snap_bridge.normal_ctr.
+ *
+ * What PMDs read is a struct wf_ofp_pipe: immutable once published (built by
+ * ofp/ofp_cfg.c on the control thread, published in the snapshot by RCU), except the per-thread
+ * flow counters, each written by its own thread only (no atomics).
+ * Thread-safety: one forwarding thread per call, with the snapshot it loaded; lock-free. */
+#ifndef WF_OFP_H
+#define WF_OFP_H
+
+#include "core/ctx.h"
+#include "fl_cls.h"
+#include "flow.h"
+
+#define WF_OFP_MAX_DEPTH  64 /* nested resubmit/goto_table (OVS: 64) */
+#define WF_OFP_N_TABLES   (FL_TABLE_MAX + 1)
+#define WF_OFP_EXTRACT_MAX 128 /* bytes of a frame the key extractor needs at most */
+
+/* One thread's counters of one flow. */
+struct wf_ofp_ctr {
+	uint64_t packets, bytes;
+} __rte_cache_aligned;
+
+/* A flow as a pipeline holds it: the classifier rule, the actions to run (captured when the
+ * pipeline was built: a later flow-mod builds a new pipeline) and the flow's counters (owned
+ * by the flow, which outlives the pipelines that point to it). */
+struct wf_ofp_rule {
+	struct fl_cls_rule rule;
+	const struct fl_action *actions;
+	uint32_t n_actions;
+	struct wf_ofp_ctr *ctr; /* [WF_MAX_THREADS] */
+};
+
+/* The ofport -> port index map of a bridge, sorted by ofport. */
+struct wf_ofp_portmap {
+	uint32_t ofport;
+	uint16_t index;
+};
+
+/* A bridge's flow tables as one snapshot sees them. */
+struct wf_ofp_pipe {
+	struct fl_cls *tables[WF_OFP_N_TABLES]; /* NULL: no flow in that table */
+	struct wf_ofp_rule *rules;              /* storage of every table's rules */
+	uint32_t n_rules;
+	/* The only flow is table 0, empty match, actions=NORMAL: the bridge keeps wf_l2_input
+	 * and counts that flow through 'normal_ctr'. */
+	bool normal_only;
+	struct wf_ofp_ctr *normal_ctr;
+};
+
+/* Port index of OpenFlow port 'ofport' of bridge 'b', or WF_PORT_NONE. */
+uint16_t wf_ofp_port_index(const struct wf_snap_bridge *b, uint32_t ofport);
+
+/* wf_input_fn (core/ctx.h) of bridges with flows: forwards 'n' (<= WF_BURST) frames received
+ * on port index 'in'. Takes ownership of every mbuf (sent or dropped). */
+void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
+                  struct rte_mbuf **pkts, uint16_t n);
+
+#endif

@@ -1,0 +1,406 @@
+/* Flow tables of a bridge, control side (see ofp_cfg.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+
+#include "core/config.h"
+#include "ofp/ofp_cfg.h"
+
+static uint64_t mark_epoch;
+
+uint64_t wf_ofp_now_ms(const struct wf_ctx *ctx)
+{
+	if (ctx->replay)
+		return (uint64_t)ctx->threads[0].now * 1000;
+	return (rte_rdtsc() - ctx->start_tsc) * 1000 / ctx->tsc_hz;
+}
+
+/* ---- flows --------------------------------------------------------------------------------- */
+
+static struct wf_ofp_ctrs *ctrs_new(void)
+{
+	struct wf_ofp_ctrs *c = aligned_alloc(RTE_CACHE_LINE_SIZE,
+	                                      RTE_ALIGN_CEIL(sizeof(*c), RTE_CACHE_LINE_SIZE));
+	if (c) {
+		memset(c, 0, sizeof(*c));
+		c->refs = 1;
+	}
+	return c;
+}
+
+static void flow_free(struct wf_ofp_flow *f)
+{
+	if (!f)
+		return;
+	fl_flow_uninit(&f->fl);
+	if (f->ctrs && --f->ctrs->refs == 0)
+		free(f->ctrs);
+	free(f);
+}
+
+/* A new flow: a copy of 'src'; counters shared with 'same' (a new version of it) or new. */
+static struct wf_ofp_flow *flow_new(const struct fl_flow *src, const struct wf_ofp_flow *same,
+                                    uint64_t now_ms)
+{
+	struct wf_ofp_flow *f = calloc(1, sizeof(*f));
+	if (!f || fl_flow_copy(&f->fl, src) < 0) {
+		free(f);
+		return NULL;
+	}
+	f->fl.cookie_mask = 0;
+	f->fl.has_priority = true;
+	if (same) {
+		f->ctrs = same->ctrs;
+		f->ctrs->refs++;
+		f->created_ms = same->created_ms;
+	} else if (!(f->ctrs = ctrs_new())) {
+		flow_free(f);
+		return NULL;
+	} else {
+		f->created_ms = now_ms;
+	}
+	return f;
+}
+
+void wf_ofp_flow_stats(const struct wf_ofp_flow *f, uint64_t *packets, uint64_t *bytes)
+{
+	*packets = *bytes = 0;
+	for (unsigned i = 0; i < WF_MAX_THREADS; i++) {
+		*packets += f->ctrs->c[i].packets;
+		*bytes += f->ctrs->c[i].bytes;
+	}
+}
+
+static bool same_rule(const struct fl_flow *a, const struct fl_flow *b)
+{
+	return a->table == b->table && a->priority == b->priority &&
+	       fl_match_equal(&a->match, &b->match);
+}
+
+bool wf_ofp_selects(const struct fl_flow *f, const struct fl_flow *m, bool strict)
+{
+	if (m->table != FL_TABLE_NONE && m->table != f->table)
+		return false;
+	if ((f->cookie & m->cookie_mask) != (m->cookie & m->cookie_mask))
+		return false;
+	if (strict)
+		return f->priority == m->priority && fl_match_equal(&f->match, &m->match);
+	for (unsigned w = 0; w < FL_KEY_WORDS; w++) {
+		uint64_t mm = m->match.mask.u64[w];
+		if ((f->match.mask.u64[w] & mm) != mm || (f->match.value.u64[w] & mm) != m->match.value.u64[w])
+			return false;
+	}
+	return true;
+}
+
+/* ---- pipelines ------------------------------------------------------------------------------ */
+
+static void pipe_free(struct wf_ofp_pipe *p)
+{
+	if (!p)
+		return;
+	for (unsigned t = 0; t < WF_OFP_N_TABLES; t++)
+		fl_cls_destroy(p->tables[t]);
+	free(p->rules);
+	free(p);
+}
+
+static struct wf_ofp_pipe *pipe_build(struct wf_ofp_flow *const *flows, size_t n)
+{
+	struct wf_ofp_pipe *p = calloc(1, sizeof(*p));
+	if (!p || (n && !(p->rules = calloc(n, sizeof(*p->rules)))))
+		goto nomem;
+	p->n_rules = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct fl_flow *fl = &flows[i]->fl;
+		struct wf_ofp_rule *r = &p->rules[i];
+		struct fl_cls_rule *replaced;
+		r->rule.match = fl->match;
+		r->rule.priority = fl->priority;
+		r->actions = fl->actions;
+		r->n_actions = fl->n_actions;
+		r->ctr = flows[i]->ctrs->c;
+		if (!p->tables[fl->table] && !(p->tables[fl->table] = fl_cls_create()))
+			goto nomem;
+		if (fl_cls_insert(p->tables[fl->table], &r->rule, &replaced) < 0)
+			goto nomem;
+	}
+	if (n == 1) {
+		const struct fl_flow *fl = &flows[0]->fl;
+		static const struct fl_key zero;
+		p->normal_only = fl->table == 0 && !memcmp(&fl->match.mask, &zero, sizeof(zero)) &&
+		                 fl->n_actions == 1 && fl->actions[0].type == FL_ACT_NORMAL;
+		p->normal_ctr = p->normal_only ? p->rules[0].ctr : NULL;
+	}
+	return p;
+nomem:
+	pipe_free(p);
+	return NULL;
+}
+
+int wf_ofp_bridge_init(struct wf_ofp_bridge *ob, uint64_t now_ms)
+{
+	struct fl_flow def;
+	int ret = fl_flow_parse("priority=0,actions=NORMAL", 0, NULL, &def, NULL);
+	memset(ob, 0, sizeof(*ob));
+	if (ret < 0)
+		return ret;
+	struct wf_ofp_flow *f = flow_new(&def, NULL, now_ms);
+	fl_flow_uninit(&def);
+	if (!f || !(ob->flows = malloc(sizeof(*ob->flows)))) {
+		flow_free(f);
+		return -ENOMEM;
+	}
+	ob->flows[0] = f;
+	ob->n = 1;
+	if (!(ob->pipe = pipe_build(ob->flows, 1))) {
+		wf_ofp_bridge_fini(ob);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void wf_ofp_bridge_fini(struct wf_ofp_bridge *ob)
+{
+	pipe_free(ob->pipe);
+	for (size_t i = 0; i < ob->n; i++)
+		flow_free(ob->flows[i]);
+	free(ob->flows);
+	memset(ob, 0, sizeof(*ob));
+}
+
+/* Makes 'flows[0..n)' (a new malloc'd array) the bridge's list: builds its pipeline,
+ * publishes, then frees the old pipeline and the old flows not in the new list. On failure
+ * the bridge is unchanged and the flows of 'flows' that are not in the current list are
+ * freed, with the array. */
+static int commit(struct wf_ctx *ctx, struct wf_bridge *br, struct wf_ofp_flow **flows, size_t n,
+                  char *err, size_t errlen)
+{
+	struct wf_ofp_bridge *ob = &br->conf->ofp;
+	struct wf_ofp_bridge old = *ob;
+	uint64_t mark = ++mark_epoch;
+	int ret = -ENOMEM;
+
+	for (size_t i = 0; i < old.n; i++)
+		old.flows[i]->mark_ = mark;
+	struct wf_ofp_pipe *pipe = pipe_build(flows, n);
+	if (pipe) {
+		ob->flows = flows;
+		ob->n = n;
+		ob->pipe = pipe;
+		if ((ret = wf_config_publish(ctx)) < 0)
+			*ob = old;
+	}
+	if (ret < 0) {
+		pipe_free(pipe);
+		for (size_t i = 0; i < n; i++)
+			if (flows[i]->mark_ != mark)
+				flow_free(flows[i]);
+		free(flows);
+		snprintf(err, errlen, "out of memory for the flow tables of %s", br->name);
+		return ret;
+	}
+	/* Grace period over: no PMD sees the old pipeline or the flows that left. */
+	pipe_free(old.pipe);
+	mark = ++mark_epoch;
+	for (size_t i = 0; i < n; i++)
+		flows[i]->mark_ = mark;
+	for (size_t i = 0; i < old.n; i++)
+		if (old.flows[i]->mark_ != mark)
+			flow_free(old.flows[i]);
+	free(old.flows);
+	return 0;
+}
+
+/* A copy of the bridge's list with room for 'extra' more. */
+static struct wf_ofp_flow **list_dup(const struct wf_ofp_bridge *ob, size_t extra)
+{
+	struct wf_ofp_flow **l = malloc((ob->n + extra + 1) * sizeof(*l));
+	if (l && ob->n)
+		memcpy(l, ob->flows, ob->n * sizeof(*l));
+	return l;
+}
+
+static int nomem(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "out of memory");
+	return -ENOMEM;
+}
+
+static int check_flow(const struct fl_flow *f, char *err, size_t errlen)
+{
+	if (f->table > FL_TABLE_MAX) {
+		snprintf(err, errlen, "table %u: flows go in tables 0..%u", f->table, FL_TABLE_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int wf_ofp_add(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *f, char *err,
+               size_t errlen)
+{
+	struct wf_ofp_bridge *ob = &br->conf->ofp;
+	int ret = check_flow(f, err, errlen);
+	if (ret < 0)
+		return ret;
+	struct wf_ofp_flow **l = list_dup(ob, 1);
+	struct wf_ofp_flow *nf = flow_new(f, NULL, wf_ofp_now_ms(ctx));
+	if (!l || !nf) {
+		free(l);
+		flow_free(nf);
+		return nomem(err, errlen);
+	}
+	size_t n = ob->n, i;
+	for (i = 0; i < n && !same_rule(&l[i]->fl, f); i++)
+		;
+	l[i] = nf; /* replaces in place, or appends */
+	return commit(ctx, br, l, i == n ? n + 1 : n, err, errlen);
+}
+
+int wf_ofp_del(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *m, bool strict,
+               unsigned *n_del, char *err, size_t errlen)
+{
+	struct wf_ofp_bridge *ob = &br->conf->ofp;
+	struct wf_ofp_flow **l = list_dup(ob, 0);
+	size_t n = 0;
+	if (!l)
+		return nomem(err, errlen);
+	for (size_t i = 0; i < ob->n; i++)
+		if (m && !wf_ofp_selects(&ob->flows[i]->fl, m, strict))
+			l[n++] = ob->flows[i];
+	if (n_del)
+		*n_del = ob->n - n;
+	if (n == ob->n) {
+		free(l);
+		return 0;
+	}
+	return commit(ctx, br, l, n, err, errlen);
+}
+
+int wf_ofp_mod(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *f, bool strict,
+               unsigned *n_mod, char *err, size_t errlen)
+{
+	struct wf_ofp_bridge *ob = &br->conf->ofp;
+	struct fl_flow m = *f;
+	unsigned k = 0;
+	int ret = check_flow(f, err, errlen);
+	if (ret < 0)
+		return ret;
+	m.cookie_mask = 0;
+	struct wf_ofp_flow **l = list_dup(ob, 0);
+	if (!l)
+		return nomem(err, errlen);
+	uint64_t mark = ++mark_epoch;
+	for (size_t i = 0; i < ob->n; i++)
+		ob->flows[i]->mark_ = mark;
+	for (size_t i = 0; i < ob->n; i++) {
+		const struct wf_ofp_flow *o = ob->flows[i];
+		if (!wf_ofp_selects(&o->fl, &m, strict))
+			continue;
+		struct fl_flow v = o->fl;
+		v.actions = f->actions;
+		v.n_actions = f->n_actions;
+		struct wf_ofp_flow *nf = flow_new(&v, o, 0);
+		if (!nf) {
+			for (size_t j = 0; j < i; j++)
+				if (l[j]->mark_ != mark)
+					flow_free(l[j]);
+			free(l);
+			return nomem(err, errlen);
+		}
+		nf->fl.cookie = o->fl.cookie;
+		l[i] = nf;
+		k++;
+	}
+	if (n_mod)
+		*n_mod = k;
+	if (!k) {
+		free(l);
+		return 0;
+	}
+	return commit(ctx, br, l, ob->n, err, errlen);
+}
+
+int wf_ofp_replace(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *flows, size_t n,
+                   char *err, size_t errlen)
+{
+	struct wf_ofp_bridge *ob = &br->conf->ofp;
+	struct wf_ofp_flow **l = malloc((n + 1) * sizeof(*l));
+	uint64_t now = wf_ofp_now_ms(ctx), mark = ++mark_epoch;
+	size_t k = 0;
+	int ret = 0;
+
+	if (!l)
+		return nomem(err, errlen);
+	for (size_t i = 0; i < ob->n; i++)
+		ob->flows[i]->mark_ = mark;
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		if ((ret = check_flow(&flows[i], err, errlen)) < 0)
+			break;
+		bool dup = false;
+		for (size_t j = i + 1; j < n && !dup; j++)
+			dup = same_rule(&flows[i], &flows[j]);
+		if (dup)
+			continue; /* the last one wins */
+		const struct wf_ofp_flow *o = NULL;
+		for (size_t j = 0; j < ob->n && !o; j++)
+			if (same_rule(&ob->flows[j]->fl, &flows[i]))
+				o = ob->flows[j];
+		struct fl_flow want = flows[i];
+		want.cookie_mask = 0;
+		want.has_priority = true;
+		if (o && fl_flow_equal(&o->fl, &want)) {
+			l[k++] = (struct wf_ofp_flow *)o;
+			continue;
+		}
+		struct wf_ofp_flow *nf = flow_new(&flows[i], o, now);
+		if (!nf)
+			ret = nomem(err, errlen);
+		else
+			l[k++] = nf;
+	}
+	if (ret < 0) {
+		for (size_t i = 0; i < k; i++)
+			if (l[i]->mark_ != mark)
+				flow_free(l[i]);
+		free(l);
+		return ret;
+	}
+	return commit(ctx, br, l, k, err, errlen);
+}
+
+/* ---- port names ---------------------------------------------------------------------------- */
+
+static int by_name(void *arg, const char *name, uint32_t *ofport)
+{
+	const struct wf_ofp_names *nm = arg;
+	const struct wf_port *p = wf_port_find(nm->ctx, name);
+	if (!p || p->bridge != nm->bridge)
+		return -1;
+	*ofport = p->ofport;
+	return 0;
+}
+
+static const char *name_of(void *arg, uint32_t ofport)
+{
+	const struct wf_ofp_names *nm = arg;
+	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+		const struct wf_port *p = nm->ctx->ports[i];
+		if (p && p->bridge == nm->bridge && p->ofport == ofport)
+			return p->name;
+	}
+	return NULL;
+}
+
+void wf_ofp_port_map(const struct wf_ctx *ctx, const struct wf_bridge *br,
+                     struct wf_ofp_names *names, struct fl_port_map *pm)
+{
+	names->ctx = ctx;
+	names->bridge = br->index;
+	pm->port_by_name = by_name;
+	pm->port_name = name_of;
+	pm->arg = names;
+}

@@ -1,0 +1,84 @@
+/* Flow tables of a bridge, control side (main lcore only): the bridge's flow list, its
+ * changes (add, delete, modify, replace) and the immutable pipeline (ofp/ofp.h) built from it
+ * for each snapshot.
+ *
+ * Every change validates first, then builds a new list and a new pipeline, publishes them in
+ * one snapshot (wf_config_publish) and, after the grace period, frees the old pipeline and the
+ * flows that left. Nothing changes on failure. Flows that a change keeps (same table, priority
+ * and match; also a modify of their actions) keep their counters and creation time. */
+#ifndef WF_OFP_CFG_H
+#define WF_OFP_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/ctx.h"
+#include "flow.h"
+#include "ofp/ofp.h"
+
+/* A flow's counters, shared by the versions of one flow (a modify makes a new version). */
+struct wf_ofp_ctrs {
+	unsigned refs;
+	struct wf_ofp_ctr c[WF_MAX_THREADS];
+};
+
+struct wf_ofp_flow {
+	struct fl_flow fl;  /* owned; table 0..254, cookie_mask 0 */
+	uint64_t created_ms; /* wf_ofp_now_ms() when added */
+	struct wf_ofp_ctrs *ctrs;
+	uint64_t mark_; /* private */
+};
+
+/* A bridge's flows (in wf_bridge_conf). 'flows' is in insertion order, which is the
+ * classifier's tie order (equal priorities: the earlier flow wins). */
+struct wf_ofp_bridge {
+	struct wf_ofp_flow **flows;
+	size_t n;
+	struct wf_ofp_pipe *pipe; /* built from 'flows', in the current snapshot */
+};
+
+/* A new bridge's flows: exactly "priority=0,actions=NORMAL" (OVS). 0 or -ENOMEM. */
+int wf_ofp_bridge_init(struct wf_ofp_bridge *, uint64_t now_ms);
+/* Frees everything; no snapshot may use the pipeline any more. */
+void wf_ofp_bridge_fini(struct wf_ofp_bridge *);
+
+/* The flow clock: milliseconds since start (replay mode: replay time). */
+uint64_t wf_ofp_now_ms(const struct wf_ctx *);
+
+/* Port names of bridge 'br' for the flow parser and printers (names <-> ofport). 'pm->arg'
+ * points to 'names', which must outlive the use of 'pm'. */
+struct wf_ofp_names {
+	const struct wf_ctx *ctx;
+	uint16_t bridge;
+};
+void wf_ofp_port_map(const struct wf_ctx *, const struct wf_bridge *, struct wf_ofp_names *names,
+                     struct fl_port_map *pm);
+
+/* Does match-only flow 'm' (fl_flow_parse with FL_PARSE_MATCH_ONLY) select 'f'? Non-strict
+ * (OVS del-flows/mod-flows/dump-flows): f's match is at least as specific as m's and agrees
+ * on m's bits; strict: same match and priority. Both: table (unless m says all) and
+ * cookie/mask. */
+bool wf_ofp_selects(const struct fl_flow *f, const struct fl_flow *m, bool strict);
+
+/* Sum of a flow's per-thread counters. */
+void wf_ofp_flow_stats(const struct wf_ofp_flow *, uint64_t *packets, uint64_t *bytes);
+
+/* add-flow: a flow with the same table, priority and match is replaced (counters reset, as
+ * OVS); else the flow is appended. */
+int wf_ofp_add(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *, char *err,
+               size_t errlen);
+/* del-flows: removes the flows 'm' selects (m NULL: every flow); *n_del (may be NULL). */
+int wf_ofp_del(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *m, bool strict,
+               unsigned *n_del, char *err, size_t errlen);
+/* mod-flows: the flows selected by f's table/priority/match (any cookie) get f's actions
+ * (counters, cookie, timeouts and age kept). None selected: nothing added (OpenFlow 1.1+).
+ * *n_mod (may be NULL). */
+int wf_ofp_mod(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *f, bool strict,
+               unsigned *n_mod, char *err, size_t errlen);
+/* replace-flows: the bridge's flows become 'flows[0..n)' in one snapshot: identical flows are
+ * kept, flows with the same table/priority/match and other actions/cookie are modified
+ * (counters kept), the others added or deleted. Duplicates in 'flows': the last one wins. */
+int wf_ofp_replace(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *flows, size_t n,
+                   char *err, size_t errlen);
+
+#endif
