@@ -29,11 +29,12 @@ struct wf_ctl_method {
 	wf_ctl_method_fn *fn;
 };
 
-/* Handlers of ctl_config.c, ctl_query.c and ctl_tnl.c, NULL-name terminated. Together they
+/* Handlers of ctl_config.c, ctl_query.c, ctl_tnl.c and ctl_flow.c, NULL-name terminated. Together they
  * bind every method of the table exactly once (wf_ctl_init() refuses to start otherwise). */
 extern const struct wf_ctl_method wf_ctl_config_methods[];
 extern const struct wf_ctl_method wf_ctl_query_methods[];
 extern const struct wf_ctl_method wf_ctl_tnl_methods[];
+extern const struct wf_ctl_method wf_ctl_flow_methods[];
 
 /* Helpers for handlers: fetch a typed member of 'params', with an error naming it (a string
  * that is null counts as absent). After wf_rpc_check() they fail only on a handler asking for

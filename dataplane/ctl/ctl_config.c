@@ -105,6 +105,13 @@ static int port_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_NAME, true, &a.r.name, err, el)) < 0 ||
 	    (ret = port_req(p, &a, err, el)) < 0)
 		return ret;
+	if (json_object_get(p, WF_RPC_KEY_OFPORT)) {
+		long ofport;
+		if ((ret = wf_ctl_get_int(p, WF_RPC_KEY_OFPORT, true, 1, FL_PORT_MAX, &ofport, err,
+		                          el)) < 0)
+			return ret;
+		a.r.ofport = ofport;
+	}
 	return wf_port_add(ctx, &a.r, err, el);
 }
 

@@ -13,7 +13,7 @@ import os
 
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "methods.json")
 TYPES = ("string", "string-or-null", "integer", "integer-or-null", "object-of-strings",
-         "object-of-strings-or-nulls", "array-of-integers")
+         "object-of-strings-or-nulls", "array-of-integers", "boolean", "array-of-strings")
 RANGED = ("integer", "integer-or-null", "array-of-integers")
 PARAM_FIELDS = {"key", "type", "required", "min", "max", "max_items", "item"}
 
@@ -51,6 +51,16 @@ def check_param(p, v):
             if not _is_int(x) or not p["min"] <= x <= p["max"]:
                 return "%s: each %s must be an integer in %d..%d" % (key, item, p["min"],
                                                                      p["max"])
+    elif t == "boolean":
+        if not isinstance(v, bool):
+            return "parameter '%s' must be true or false" % key
+    elif t == "array-of-strings":
+        item = p.get("item", "element")
+        if not isinstance(v, list) or len(v) > p["max_items"]:
+            return "parameter '%s' must be an array of %ss" % (key, item)
+        for x in v:
+            if not isinstance(x, str):
+                return "%s: each %s must be a string" % (key, item)
     return None
 
 
@@ -78,8 +88,8 @@ class Table:
                 raise TableError("%s: type must be one of %s" % (where, ", ".join(TYPES)))
             if p["type"] in RANGED and not (_is_int(p.get("min")) and _is_int(p.get("max"))):
                 raise TableError("%s: %s needs integer min and max" % (where, p["type"]))
-            if p["type"] == "array-of-integers" and not _is_int(p.get("max_items")):
-                raise TableError("%s: array-of-integers needs max_items" % where)
+            if p["type"].startswith("array-") and not _is_int(p.get("max_items")):
+                raise TableError("%s: %s needs max_items" % (where, p["type"]))
             if not isinstance(p.get("required", False), bool):
                 raise TableError("%s: required must be true or false" % where)
 
@@ -102,7 +112,7 @@ class Table:
         for p in spec:
             v = params.get(p["key"])
             absent = p["key"] not in params or (
-                v is None and p["type"] in ("string", "object-of-strings"))
+                v is None and p["type"] in ("string", "object-of-strings", "boolean"))
             if absent:
                 if p.get("required"):
                     return "missing parameter '%s'" % p["key"]

@@ -22,6 +22,7 @@ static json_t *port_json(const struct wf_ctx *ctx, const struct wf_port *p)
 	                      wf_vlan_mode_name(p->vlan->mode), "link", p->link ? "up" : "down",
 	                      "port_index", p->index);
 	json_object_set_new(j, "tag", pc->tag >= 0 ? json_integer(pc->tag) : json_null());
+	json_object_set_new(j, "ofport", json_integer(p->ofport));
 	(void)ctx;
 	return j;
 }

@@ -80,6 +80,25 @@ static int check_value(const struct wf_rpc_param *p, const json_t *v, char *err,
 			}
 		}
 		return 0;
+	case WF_RPC_BOOLEAN:
+		if (json_is_boolean(v))
+			return 0;
+		snprintf(err, el, "parameter '%s' must be true or false", p->key);
+		return -EINVAL;
+	case WF_RPC_ARRAY_OF_STRINGS:
+		if (!json_is_array(v) || json_array_size(v) > p->max_items) {
+			snprintf(err, el, "parameter '%s' must be an array of %ss", p->key,
+			         p->item);
+			return -EINVAL;
+		}
+		json_array_foreach(v, i, x)
+		{
+			if (!json_is_string(x)) {
+				snprintf(err, el, "%s: each %s must be a string", p->key, p->item);
+				return -EINVAL;
+			}
+		}
+		return 0;
 	}
 	snprintf(err, el, "parameter '%s' has an unknown type", p->key);
 	return -EINVAL;
@@ -106,7 +125,8 @@ int wf_rpc_check(const struct wf_rpc_method *m, const json_t *params, char *err,
 		v = params ? json_object_get(params, p->key) : NULL;
 		/* For these two types null has always meant "not given". */
 		if (json_is_null(v) &&
-		    (p->type == WF_RPC_STRING || p->type == WF_RPC_OBJECT_OF_STRINGS))
+		    (p->type == WF_RPC_STRING || p->type == WF_RPC_OBJECT_OF_STRINGS ||
+		     p->type == WF_RPC_BOOLEAN))
 			v = NULL;
 		if (!v) {
 			if (!p->required)

@@ -15,6 +15,8 @@
  *   OBJECT_OF_STRINGS          an object of string values; null is the same as absent
  *   OBJECT_OF_STRINGS_OR_NULLS an object of string or null values (null removes a key)
  *   ARRAY_OF_INTEGERS          at most max_items integers, each in min..max
+ *   BOOLEAN                    true or false; null is the same as absent
+ *   ARRAY_OF_STRINGS           at most max_items strings
  */
 #ifndef WF_RPC_METHODS_H
 #define WF_RPC_METHODS_H
@@ -33,6 +35,8 @@ enum wf_rpc_type {
 	WF_RPC_OBJECT_OF_STRINGS,
 	WF_RPC_OBJECT_OF_STRINGS_OR_NULLS,
 	WF_RPC_ARRAY_OF_INTEGERS,
+	WF_RPC_BOOLEAN,
+	WF_RPC_ARRAY_OF_STRINGS,
 };
 
 struct wf_rpc_param {
