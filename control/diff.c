@@ -177,7 +177,7 @@ int ctd_diff(const struct ctd_state *want, const struct ctd_state *have, struct 
 	if (!b.err && total && !(plan->ops = malloc(total * sizeof(*plan->ops))))
 		b.err = -ENOMEM;
 	for (int k = 0; k < 6; k++) {
-		if (!b.err) {
+		if (!b.err && b.n[k]) { /* an empty group has no array (NULL) */
 			if (k == CTD_OP_PORT_DEL || k == CTD_OP_PORT_ADD || k == CTD_OP_PORT_SET)
 				qsort(b.groups[k], b.n[k], sizeof(struct ctd_op), op_cmp);
 			memcpy(plan->ops + plan->n_ops, b.groups[k],

@@ -67,7 +67,7 @@ static int extract_arp(const uint8_t *p, const uint8_t *end, struct fl_key *k)
 int fl_key_extract(const uint8_t *frame, size_t len, uint32_t in_port, uint64_t tun_id,
                    struct fl_key *k)
 {
-	const uint8_t *p = frame, *end = frame + len;
+	const uint8_t *p = frame, *end;
 	uint16_t type;
 
 	memset(k, 0, sizeof(*k));
@@ -75,6 +75,7 @@ int fl_key_extract(const uint8_t *frame, size_t len, uint32_t in_port, uint64_t 
 	k->tun_id = tun_id;
 	if (len < 14)
 		return 1;
+	end = frame + len; /* not before: 'frame' may be NULL when 'len' is 0 */
 	memcpy(k->dl_dst, p, 6);
 	memcpy(k->dl_src, p + 6, 6);
 	type = rd16(p + 12);

@@ -3,7 +3,7 @@
 # Idempotent; run as root. Used by scripts/test.sh, scripts/lab.sh and bench/run.
 set -euo pipefail
 PKGS=(
-  build-essential meson ninja-build pkg-config clang llvm
+  build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev
   dpdk dpdk-dev librte-net-vhost23 librte-net-virtio23 librte-net-pcap23 librte-net-af-packet23
   librte-net-af-xdp23 librte-net-tap23 librte-net-null23 librte-net-ring23
   libpcap-dev libbpf-dev libxdp-dev libcmocka-dev libjansson-dev

@@ -2,7 +2,10 @@
 # Installs what is missing, builds weft, runs every test: cmocka unit tests (meson test),
 # every pcap case (tests/pcap/run-all) and every system test (tests/system/*.sh).
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
-#   BUILD=build   build directory      ONLY=unit|pcap|system   run one class
+# Then the same unit tests and pcap cases again on a second build with AddressSanitizer and
+# UndefinedBehaviorSanitizer (clang, $BUILD-asan): any sanitizer report fails the test it
+# occurs in (a sanitized weft-dataplane that reports exits non-zero, which run-case counts).
+#   BUILD=build   build directory      ONLY=unit|pcap|system|asan   run one class
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TOP=$PWD
@@ -94,6 +97,38 @@ if [ -z "$ONLY" ] || [ "$ONLY" = system ]; then
       fail=$((fail + 1)); failed+=("system:$n")
     fi
   done
+fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = asan ]; then
+  echo "== sanitizers (address, undefined): unit tests and pcap cases on $BUILD-asan"
+  export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  if { [ -d "$BUILD-asan" ] || CC=clang meson setup "$BUILD-asan" -Db_sanitize=address,undefined \
+         -Db_lundef=false >"$BUILD-asan.log" 2>&1; } && ninja -C "$BUILD-asan" >>"$BUILD-asan.log" 2>&1; then
+    rm -f "$BUILD-asan/meson-logs/testlog.json"
+    meson test -C "$BUILD-asan" --no-rebuild --suite unit --print-errorlogs >"$BUILD-asan/unit.log" 2>&1
+    mrc=$?
+    grep -E '^ *[0-9]+/[0-9]+ ' "$BUILD-asan/unit.log" | grep -v ' OK ' || true
+    p0=$pass f0=$fail n0=${#failed[@]}
+    BUILD=$BUILD-asan count_meson
+    for ((i = n0; i < ${#failed[@]}; i++)); do failed[i]="asan:${failed[i]}"; done
+    if [ $mrc -ne 0 ] && [ $fail -eq $f0 ]; then
+      tail -n 20 "$BUILD-asan/unit.log"; fail=$((fail + 1)); failed+=("asan:meson-test(exit $mrc)")
+    fi
+    echo "asan unit tests: $((pass - p0)) passed, $((fail - f0)) failed"
+    out=$(WEFT_BUILD=$TOP/$BUILD-asan tests/pcap/run-all 2>&1); prc=$?
+    grep -v '^PASS ' <<<"$out" || true
+    p=$(grep -c '^PASS ' <<<"$out" || true); f=$(grep -c '^FAIL ' <<<"$out" || true)
+    echo "asan pcap cases: $p passed, $f failed"
+    pass=$((pass + p)); fail=$((fail + f))
+    failed+=($(grep '^FAIL ' <<<"$out" | awk '{print "asan-pcap:"$2}'))
+    if { [ $prc -ne 0 ] && [ "$f" -eq 0 ]; } || [ "$p" -eq 0 ]; then
+      fail=$((fail + 1)); failed+=("asan-pcap:run-all(exit $prc)")
+    fi
+  else
+    tail -n 40 "$BUILD-asan.log"; echo "sanitizer build failed"
+    fail=$((fail + 1)); failed+=("asan:build")
+  fi
+  unset ASAN_OPTIONS UBSAN_OPTIONS
 fi
 
 [ $fail -gt 0 ] && echo "failed: ${failed[*]}"
