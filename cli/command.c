@@ -20,6 +20,8 @@ void cli_cmd_free(struct cli_cmd *cmd)
 {
 	free(cmd->bridge);
 	free(cmd->name);
+	free(cmd->flow);
+	json_decref(cmd->flows);
 	cli_cols_free(&cmd->cols);
 }
 

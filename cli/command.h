@@ -34,6 +34,13 @@ enum cli_cmd_verb {
 	CLI_CMD_TNL_NEIGH_SHOW,  /* tnl/neigh/show [BR] */
 	CLI_CMD_TNL_NEIGH_SET,   /* tnl/neigh/set BR IP MAC [PORT] */
 	CLI_CMD_TNL_NEIGH_FLUSH, /* tnl/neigh/flush [BR] */
+	/* ovs-ofctl flow verbs (flows.h) */
+	CLI_CMD_ADD_FLOW,      /* add-flow BR FLOW */
+	CLI_CMD_ADD_FLOWS,     /* add-flows BR FILE */
+	CLI_CMD_DEL_FLOWS,     /* del-flows BR [--strict] [MATCH] */
+	CLI_CMD_MOD_FLOWS,     /* mod-flows BR [--strict] FLOW */
+	CLI_CMD_DUMP_FLOWS,    /* dump-flows BR [MATCH] [--no-stats] */
+	CLI_CMD_REPLACE_FLOWS, /* replace-flows BR FILE */
 	CLI_CMD__COUNT,
 };
 
@@ -74,6 +81,11 @@ struct cli_cmd {
 	bool may_exist; /* --may-exist add-br/add-port: an existing record is not an error */
 	bool if_exists; /* --if-exists del-br/del-port: a missing record is not an error */
 	struct cli_cols cols;
+	/* Flow verbs (flows.h) */
+	char *flow;    /* FLOW (add-flow, mod-flows) or MATCH (del-flows, dump-flows), or NULL */
+	json_t *flows; /* add-flows, replace-flows: the FILE's flows, [string] */
+	bool strict;   /* --strict */
+	bool no_stats; /* --no-stats */
 };
 
 struct cli_cmd_list {

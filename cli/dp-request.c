@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "dp-request.h"
+#include "flows.h"
 #include "methods.h"
 
 static const char *const methods[CLI_CMD__COUNT] = {
@@ -26,6 +27,12 @@ static const char *const methods[CLI_CMD__COUNT] = {
     [CLI_CMD_TNL_NEIGH_SHOW] = WF_RPC_METHOD_TNL_NEIGH_SHOW,
     [CLI_CMD_TNL_NEIGH_SET] = WF_RPC_METHOD_TNL_NEIGH_SET,
     [CLI_CMD_TNL_NEIGH_FLUSH] = WF_RPC_METHOD_TNL_NEIGH_FLUSH,
+    [CLI_CMD_ADD_FLOW] = WF_RPC_METHOD_FLOW_ADD,
+    [CLI_CMD_ADD_FLOWS] = WF_RPC_METHOD_FLOW_ADD,
+    [CLI_CMD_DEL_FLOWS] = WF_RPC_METHOD_FLOW_DEL,
+    [CLI_CMD_MOD_FLOWS] = WF_RPC_METHOD_FLOW_MOD,
+    [CLI_CMD_DUMP_FLOWS] = WF_RPC_METHOD_FLOW_DUMP,
+    [CLI_CMD_REPLACE_FLOWS] = WF_RPC_METHOD_FLOW_REPLACE,
 };
 
 /* json_object_set_new() that remembers a failure in '*ok'. */
@@ -137,6 +144,14 @@ int cli_dp_request(const struct cli_cmd *cmd, const char **method, json_t **para
 		break;
 	case CLI_CMD_STATS:
 		put_str(p, WF_RPC_KEY_NAME, cmd->name, &ok);
+		break;
+	case CLI_CMD_ADD_FLOW:
+	case CLI_CMD_ADD_FLOWS:
+	case CLI_CMD_DEL_FLOWS:
+	case CLI_CMD_MOD_FLOWS:
+	case CLI_CMD_DUMP_FLOWS:
+	case CLI_CMD_REPLACE_FLOWS:
+		cli_flows_params(cmd, p, &ok);
 		break;
 	default: /* show, dp-show, replay-run, exit: no parameters */
 		break;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flows.h"
 #include "output.h"
 
 void cli_output_ovs_string(FILE *f, const char *s)
@@ -425,6 +426,7 @@ int cli_output_result(FILE *f, const struct cli_cmd *cmd, const json_t *result, 
 	case CLI_CMD_REPLAY_RUN:
 	case CLI_CMD_TNL_NEIGH_SHOW:
 	case CLI_CMD_TNL_NEIGH_FLUSH:
+	case CLI_CMD_DUMP_FLOWS:
 		break;
 	default:
 		return 0; /* nothing to print */
@@ -436,6 +438,8 @@ int cli_output_result(FILE *f, const struct cli_cmd *cmd, const json_t *result, 
 		fputc('\n', f);
 	} else if (cmd->verb == CLI_CMD_SHOW) {
 		cli_output_show(f, result);
+	} else if (cmd->verb == CLI_CMD_DUMP_FLOWS) {
+		cli_output_flows(f, result, cmd->no_stats);
 	} else if (cmd->verb == CLI_CMD_FDB_SHOW) {
 		cli_output_fdb(f, result);
 	} else if (cmd->verb == CLI_CMD_STATS) {

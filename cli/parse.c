@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include "columns.h"
+#include "flows.h"
 #include "parse.h"
 
 int cli_parse_uint(const char *s, long long min, long long max, const char *what, long long *out,
@@ -127,6 +128,8 @@ struct raw_cmd {
 	bool all;
 	bool may_exist;
 	bool if_exists;
+	bool strict;   /* flow verbs */
+	bool no_stats; /* dump-flows */
 };
 
 /* Applies --may-exist / --if-exists ('opt') to the command 'cur'. */
@@ -229,6 +232,9 @@ static int split_argv(int argc, char **argv, struct cli_opts *opts, struct raw_c
 				return cli_error(errp, "option --all is only valid after 'stats'");
 			}
 			cur->all = true;
+		} else if (cur && cli_flows_option(cur->vi->verb, arg)) {
+			cur->strict |= !strcmp(arg, "--strict");
+			cur->no_stats |= !strcmp(arg, "--no-stats");
 		} else if (!strcmp(arg, "--may-exist") || !strcmp(arg, "--if-exists")) {
 			if (cur) {
 				ret = apply_exist_option(cur, arg, errp);
@@ -314,6 +320,11 @@ static int build_cmd(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp
 	cmd->all = raw->all;
 	cmd->may_exist = raw->may_exist;
 	cmd->if_exists = raw->if_exists;
+	cmd->strict = raw->strict;
+	cmd->no_stats = raw->no_stats;
+	if (cli_flows_verb(cmd->verb)) {
+		return cli_flows_build(cmd, a, n, errp);
+	}
 	switch (cmd->verb) {
 	case CLI_CMD_ADD_BR:
 	case CLI_CMD_DEL_BR:

@@ -178,6 +178,62 @@ static const struct cli_verb_info verbs[] = {
         .summary = "forget the tunnel neighbours, static too (default: every bridge)",
     },
     {
+        .name = "add-flow",
+        .verb = CLI_CMD_ADD_FLOW,
+        .synopsis = "BR FLOW",
+        .min_args = 2,
+        .max_args = 2,
+        .summary = "add a flow to bridge BR (ovs-ofctl syntax)",
+        .help = "FLOW: [table=T,][priority=P,][cookie=C,]MATCH actions=ACTIONS, e.g.\n"
+                "  weftctl add-flow br0 'priority=100,ip,nw_dst=10.0.0.0/24 actions=output:p2'\n"
+                "Ports by name or OpenFlow number. A flow with the same table, priority and\n"
+                "match is replaced. Grammar: flow/README.md.",
+    },
+    {
+        .name = "add-flows",
+        .verb = CLI_CMD_ADD_FLOWS,
+        .synopsis = "BR FILE",
+        .min_args = 2,
+        .max_args = 2,
+        .summary = "add the flows of FILE (one per line, '-' = stdin) to BR",
+    },
+    {
+        .name = "del-flows",
+        .verb = CLI_CMD_DEL_FLOWS,
+        .synopsis = "BR [--strict] [MATCH]",
+        .min_args = 1,
+        .max_args = 2,
+        .summary = "delete the flows MATCH selects (default: every flow)",
+        .help = "Without MATCH every flow goes, the default NORMAL flow too: unmatched frames\n"
+                "are then dropped (drop_no_flow). --strict: same match and priority only.",
+    },
+    {
+        .name = "mod-flows",
+        .verb = CLI_CMD_MOD_FLOWS,
+        .synopsis = "BR [--strict] FLOW",
+        .min_args = 2,
+        .max_args = 2,
+        .summary = "give the flows FLOW's match selects FLOW's actions",
+    },
+    {
+        .name = "dump-flows",
+        .verb = CLI_CMD_DUMP_FLOWS,
+        .synopsis = "BR [MATCH] [--no-stats]",
+        .min_args = 1,
+        .max_args = 2,
+        .has_output = true,
+        .summary = "print the flows of BR (those MATCH selects), with counters",
+    },
+    {
+        .name = "replace-flows",
+        .verb = CLI_CMD_REPLACE_FLOWS,
+        .synopsis = "BR FILE",
+        .min_args = 2,
+        .max_args = 2,
+        .summary = "make the flows of BR exactly those of FILE, in one step",
+        .help = "Unchanged flows keep their counters; flows whose actions differ are modified.",
+    },
+    {
         .name = "dp/exit",
         .verb = CLI_CMD_DP_EXIT,
         .synopsis = "",

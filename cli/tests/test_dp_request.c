@@ -52,6 +52,12 @@ static void test_methods(void **state)
 	    {CLI_CMD_TNL_NEIGH_SHOW, "tnl-neigh-show"},
 	    {CLI_CMD_TNL_NEIGH_SET, "tnl-neigh-set"},
 	    {CLI_CMD_TNL_NEIGH_FLUSH, "tnl-neigh-flush"},
+	    {CLI_CMD_ADD_FLOW, "flow-add"},
+	    {CLI_CMD_ADD_FLOWS, "flow-add"},
+	    {CLI_CMD_DEL_FLOWS, "flow-del"},
+	    {CLI_CMD_MOD_FLOWS, "flow-mod"},
+	    {CLI_CMD_DUMP_FLOWS, "flow-dump"},
+	    {CLI_CMD_REPLACE_FLOWS, "flow-replace"},
 	};
 
 	(void)state;
@@ -152,6 +158,7 @@ static const char *sample(const char *word)
 	} samples[] = {
 	    {"BR", "br0"},  {"PORT", "p0"},     {"NAME", "p0"},
 	    {"VLAN", "10"}, {"IP", "10.0.0.1"}, {"MAC", "02:00:00:00:00:01"},
+	    {"FLOW", "priority=1,ip actions=drop"}, {"MATCH", "ip"}, {"FILE", "/dev/null"},
 	};
 
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
@@ -235,6 +242,8 @@ static void test_every_request_validates(void **state)
 	     "vlan_mode=access", NULL},
 	    {"--if-exists", "del-port", "br0", "p1", NULL},
 	    {"stats", "--all", NULL},
+	    {"del-flows", "br0", "--strict", "priority=5,ip", NULL},
+	    {"dump-flows", "br0", "--no-stats", NULL},
 	};
 	bool seen[CLI_CMD__COUNT] = {false};
 

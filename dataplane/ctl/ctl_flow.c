@@ -52,19 +52,68 @@ static bool get_strict(const json_t *p)
 	return json_is_true(json_object_get(p, WF_RPC_KEY_STRICT));
 }
 
+/* Parses the strings of 'list' into flows[0..n) (calloc'd); all or nothing. */
+static int parse_list(struct wf_ctx *ctx, struct wf_bridge *br, const json_t *list,
+                      struct fl_flow **flowsp, char *err, size_t el)
+{
+	size_t n = json_array_size(list), k;
+	int ret = 0;
+	struct fl_flow *flows = calloc(n + 1, sizeof(*flows));
+	if (!flows) {
+		snprintf(err, el, "out of memory");
+		return -ENOMEM;
+	}
+	for (k = 0; k < n; k++) {
+		char e[400];
+		if ((ret = parse(ctx, br, json_string_value(json_array_get(list, k)), 0, &flows[k],
+		                 e, sizeof(e))) < 0) {
+			snprintf(err, el, "flow %zu: %s", k + 1, e);
+			break;
+		}
+	}
+	if (ret < 0) {
+		for (size_t i = 0; i < k; i++)
+			fl_flow_uninit(&flows[i]);
+		free(flows);
+		return ret;
+	}
+	*flowsp = flows;
+	return 0;
+}
+
+static void free_list(struct fl_flow *flows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fl_flow_uninit(&flows[i]);
+	free(flows);
+}
+
 static int flow_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
+	const json_t *list = json_object_get(p, WF_RPC_KEY_FLOWS);
 	struct wf_bridge *br;
-	struct fl_flow f;
+	struct fl_flow f, *flows;
 	const char *s;
 	int ret;
 	(void)res;
 	if ((ret = flow_bridge(ctx, p, &br, err, el)) < 0 ||
-	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_FLOW, true, &s, err, el)) < 0 ||
-	    (ret = parse(ctx, br, s, 0, &f, err, el)) < 0)
+	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_FLOW, false, &s, err, el)) < 0)
 		return ret;
-	ret = wf_ofp_add(ctx, br, &f, err, el);
-	fl_flow_uninit(&f);
+	if (!s == !list) {
+		snprintf(err, el, "give one of 'flow' and 'flows'");
+		return -EINVAL;
+	}
+	if (s) {
+		if ((ret = parse(ctx, br, s, 0, &f, err, el)) < 0)
+			return ret;
+		ret = wf_ofp_add(ctx, br, &f, 1, err, el);
+		fl_flow_uninit(&f);
+		return ret;
+	}
+	if ((ret = parse_list(ctx, br, list, &flows, err, el)) < 0)
+		return ret;
+	ret = wf_ofp_add(ctx, br, flows, json_array_size(list), err, el);
+	free_list(flows, json_array_size(list));
 	return ret;
 }
 
@@ -187,31 +236,16 @@ static int flow_dump(struct wf_ctx *ctx, const json_t *p, json_t **res, char *er
 
 static int flow_replace(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
-	struct wf_bridge *br;
 	const json_t *list = json_object_get(p, WF_RPC_KEY_FLOWS);
-	size_t n = json_array_size(list), k;
+	struct wf_bridge *br;
+	struct fl_flow *flows;
 	int ret;
 	(void)res;
-	if ((ret = flow_bridge(ctx, p, &br, err, el)) < 0)
+	if ((ret = flow_bridge(ctx, p, &br, err, el)) < 0 ||
+	    (ret = parse_list(ctx, br, list, &flows, err, el)) < 0)
 		return ret;
-	struct fl_flow *flows = calloc(n + 1, sizeof(*flows));
-	if (!flows) {
-		snprintf(err, el, "out of memory");
-		return -ENOMEM;
-	}
-	for (k = 0; k < n; k++) {
-		char e[400];
-		if ((ret = parse(ctx, br, json_string_value(json_array_get(list, k)), 0, &flows[k],
-		                 e, sizeof(e))) < 0) {
-			snprintf(err, el, "flow %zu: %s", k + 1, e);
-			break;
-		}
-	}
-	if (ret == 0)
-		ret = wf_ofp_replace(ctx, br, flows, n, err, el);
-	for (size_t i = 0; i < k; i++)
-		fl_flow_uninit(&flows[i]);
-	free(flows);
+	ret = wf_ofp_replace(ctx, br, flows, json_array_size(list), err, el);
+	free_list(flows, json_array_size(list));
 	return ret;
 }
 

@@ -239,25 +239,41 @@ static int check_flow(const struct fl_flow *f, char *err, size_t errlen)
 	return 0;
 }
 
-int wf_ofp_add(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *f, char *err,
-               size_t errlen)
+int wf_ofp_add(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *flows, size_t n,
+               char *err, size_t errlen)
 {
 	struct wf_ofp_bridge *ob = &br->conf->ofp;
-	int ret = check_flow(f, err, errlen);
+	uint64_t now = wf_ofp_now_ms(ctx), mark = ++mark_epoch;
+	int ret = 0;
+	for (size_t i = 0; i < n && ret == 0; i++)
+		ret = check_flow(&flows[i], err, errlen);
 	if (ret < 0)
 		return ret;
-	struct wf_ofp_flow **l = list_dup(ob, 1);
-	struct wf_ofp_flow *nf = flow_new(f, NULL, wf_ofp_now_ms(ctx));
-	if (!l || !nf) {
-		free(l);
-		flow_free(nf);
+	struct wf_ofp_flow **l = list_dup(ob, n);
+	size_t k = ob->n;
+	if (!l)
 		return nomem(err, errlen);
+	for (size_t i = 0; i < ob->n; i++)
+		ob->flows[i]->mark_ = mark;
+	for (size_t i = 0; i < n; i++) {
+		struct wf_ofp_flow *nf = flow_new(&flows[i], NULL, now);
+		if (!nf) {
+			for (size_t j = 0; j < k; j++)
+				if (l[j]->mark_ != mark)
+					flow_free(l[j]);
+			free(l);
+			return nomem(err, errlen);
+		}
+		size_t j;
+		for (j = 0; j < k && !same_rule(&l[j]->fl, &flows[i]); j++)
+			;
+		if (j < k && l[j]->mark_ != mark)
+			flow_free(l[j]); /* added earlier in this same request */
+		l[j] = nf;            /* replaces in place, or appends */
+		if (j == k)
+			k++;
 	}
-	size_t n = ob->n, i;
-	for (i = 0; i < n && !same_rule(&l[i]->fl, f); i++)
-		;
-	l[i] = nf; /* replaces in place, or appends */
-	return commit(ctx, br, l, i == n ? n + 1 : n, err, errlen);
+	return commit(ctx, br, l, k, err, errlen);
 }
 
 int wf_ofp_del(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *m, bool strict,

@@ -63,10 +63,10 @@ bool wf_ofp_selects(const struct fl_flow *f, const struct fl_flow *m, bool stric
 /* Sum of a flow's per-thread counters. */
 void wf_ofp_flow_stats(const struct wf_ofp_flow *, uint64_t *packets, uint64_t *bytes);
 
-/* add-flow: a flow with the same table, priority and match is replaced (counters reset, as
- * OVS); else the flow is appended. */
-int wf_ofp_add(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *, char *err,
-               size_t errlen);
+/* add-flow(s): flows[0..n) in order, in one snapshot: a flow with the same table, priority
+ * and match is replaced (counters reset, as OVS); else the flow is appended. */
+int wf_ofp_add(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *flows, size_t n,
+               char *err, size_t errlen);
 /* del-flows: removes the flows 'm' selects (m NULL: every flow); *n_del (may be NULL). */
 int wf_ofp_del(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *m, bool strict,
                unsigned *n_del, char *err, size_t errlen);
