@@ -16,11 +16,13 @@ The rules are those of the issue (see tests/pcap/README.md). Use /usr/bin/python
 """
 
 import os
+import re
 import shlex
 import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import flowmodel  # noqa: E402
 import vxmodel  # noqa: E402
 
 ETH_P_8021Q = 0x8100
@@ -200,6 +202,8 @@ class Port:
         self.c = {k: 0 for k in PORT_COUNTERS}
         self.c.update({"drop_" + r: 0 for r in DROP_REASONS})
         self.c.update({"drop_" + r: 0 for r in vxmodel.ALL_DROPS if r not in DROP_REASONS})
+        self.c.update({"drop_" + r: 0 for r in flowmodel.FLOW_DROPS})
+        self.ofport = None
 
     def mode(self):
         return self.vlan_mode or ("access" if self.tag is not None else "trunk")
@@ -245,6 +249,7 @@ class Bridge:
         self.c = {k: 0 for k in BRIDGE_COUNTERS}
         self.other_config = {}
         self.vtep = None  # vxmodel.Vtep of an underlay bridge (other_config:tunnel-ip)
+        self.flows = [flowmodel.default_flow()]  # flow tables, in age order
 
     def set_other_config(self, key, val):
         self.other_config[key] = val
@@ -300,6 +305,7 @@ class Model:
         self.bridges = {}
         self.ports = {}
         self.ip_id = 0  # the replay thread's outer IPv4 id counter
+        self.flows_used = False  # a flow verb in the setup: flow drop counters are listed
         for line in setup_lines(setup_text):
             for argv in _split_commands(shlex.split(line)):
                 self._command(argv, line)
@@ -322,6 +328,8 @@ class Model:
         elif verb == "add-port":
             br = self.bridges[argv[1]]
             p = Port(argv[2], br.name)
+            used = {self.ports[n].ofport for n in br.ports}
+            p.ofport = next(o for o in range(1, 65280) if o not in used)
             self.ports[p.name] = p
             br.ports.append(p.name)
             self._set_port(p, argv[3:], line)
@@ -351,6 +359,8 @@ class Model:
                     raise ValueError("setup: unmodelled Bridge column in %r" % line)
                 br.set_other_config(k.split(":", 1)[1], v)
             br.configured()
+        elif verb in ("add-flow", "del-flows", "replace-flows"):
+            self._flow_command(argv)
         elif verb == "fdb/add":
             br = self.bridges[argv[1]]
             br.fdb[(int(argv[3]), mac(argv[4]))] = [argv[2], 0, True]
@@ -366,6 +376,135 @@ class Model:
                         e.mac, e.port, e.static = None, None, False
         else:
             raise ValueError("setup: command not modelled: %r" % line)
+
+    # -- flow tables (flowmodel.py) --
+
+    def ofports(self, br):
+        return {n: self.ports[n].ofport for n in br.ports}
+
+    def _flow_command(self, argv):
+        self.flows_used = True
+        br = self.bridges[argv[1]]
+        args = argv[2:]
+        if argv[0] == "add-flow":
+            f = flowmodel.parse_flow(args[0], self.ofports(br))
+            for i, o in enumerate(br.flows):
+                if o.same_rule(f):
+                    br.flows[i] = f
+                    break
+            else:
+                br.flows.append(f)
+        elif argv[0] == "del-flows":
+            strict = "--strict" in args
+            args = [a for a in args if a != "--strict"]
+            if not args:
+                br.flows = []
+                return
+            m = flowmodel.parse_flow(args[0], self.ofports(br), match_only=True)
+            br.flows = [f for f in br.flows if not self._selects(f, m, strict)]
+        else:
+            raise ValueError("setup: %s not modelled" % argv[0])
+
+    @staticmethod
+    def _selects(f, m, strict):
+        if m.table is not None and m.table != f.table:
+            return False
+        if strict:
+            return f.priority == m.priority and f.match == m.match
+        for member, (v, mask) in m.match.items():
+            fv, fm = f.match.get(member, (0, 0))
+            if fm & mask != mask or fv & mask != v:
+                return False
+        return True
+
+    def _bridge_input(self, port, frame):
+        """A bridge's input stage: NORMAL alone when the default flow is the only one."""
+        br = self.bridges[port.bridge]
+        if flowmodel.is_default(br.flows):
+            br.flows[0].n_packets += 1
+            br.flows[0].n_bytes += len(frame)
+            return self._switch_input(port, frame)
+        port.c["rx_packets"] += 1
+        port.c["rx_bytes"] += len(frame)
+        st = {"frame": frame, "sent": False, "stop": False, "len": len(frame)}
+        if not self._table(port, br, st, 0, 0, port.ofport):
+            return self._drop(port, "no_flow")
+        if not st["stop"] and not st["sent"]:
+            self._drop(port, "flow_drop")
+
+    def _table(self, port, br, st, table, depth, in_port):
+        """Looks the frame up in 'table' and runs the winner's actions: True if one matched."""
+        if depth > flowmodel.MAX_DEPTH:
+            st["stop"] = True
+            self._drop(port, "resubmit_depth")
+            return True
+        key = flowmodel.extract(st["frame"], in_port)
+        best = None
+        for f in br.flows:  # age order: the first of the highest priority wins
+            if f.table == table and f.matches(key) and (best is None or
+                                                        f.priority > best.priority):
+                best = f
+        if best is None:
+            return False
+        best.n_packets += 1
+        best.n_bytes += st["len"]
+        for name, arg in best.actions:
+            if st["stop"]:
+                break
+            self._action(port, br, st, name, arg, table, depth, in_port)
+        return True
+
+    def _out(self, st, pname):
+        op = self.ports[pname]
+        st["sent"] = True
+        if op.tnl:
+            self._tnl_output(op, st["frame"])
+        else:
+            self._send(pname, st["frame"])
+
+    def _action(self, port, br, st, name, arg, table, depth, in_port):
+        by_of = {self.ports[n].ofport: n for n in br.ports}
+        fm = flowmodel
+        if name == "output":
+            if arg != in_port and arg in by_of:
+                self._out(st, by_of[arg])
+        elif name == "IN_PORT":
+            if in_port in by_of:
+                self._out(st, by_of[in_port])
+        elif name == "NORMAL":
+            st["sent"] = True
+            self._switch_input(port, st["frame"], count=False)
+        elif name in ("FLOOD", "ALL"):
+            for n in br.ports:
+                if n != port.name:
+                    self._out(st, n)
+        elif name == "mod_vlan_vid":
+            st["frame"] = fm.set_tci(st["frame"], arg, 0x0FFF)
+        elif name == "mod_vlan_pcp":
+            st["frame"] = fm.set_tci(st["frame"], arg << 13, 0xE000)
+        elif name == "strip_vlan":
+            st["frame"] = fm.strip(st["frame"])
+        elif name == "mod_dl_src":
+            st["frame"] = st["frame"][:6] + arg + st["frame"][12:]
+        elif name == "mod_dl_dst":
+            st["frame"] = arg + st["frame"][6:]
+        elif name == "set_field":
+            st["frame"] = fm.set_field(st["frame"], *arg)
+        elif name == "resubmit":
+            p, t = arg
+            self._table(port, br, st, table if t is None else t, depth + 1,
+                        in_port if p == "IN_PORT" else p)
+        elif name == "goto_table":
+            self._table(port, br, st, arg, depth + 1, in_port)
+        elif name != "drop":
+            raise ValueError("flowmodel: action %s not modelled" % name)
+
+    def flow_stats(self, brname):
+        """[(n_packets, n_bytes)] of a bridge's flows in dump-flows order: table, priority
+        (highest first), age."""
+        fl = self.bridges[brname].flows
+        order = sorted(range(len(fl)), key=lambda i: (fl[i].table, -fl[i].priority, i))
+        return [(fl[i].n_packets, fl[i].n_bytes) for i in order]
 
     def _set_port(self, p, kvs, line):
         for kv in kvs:
@@ -414,17 +553,19 @@ class Model:
             port.c["rx_bytes"] += len(frame)
             self._vtep_input(port, br, frame)
         else:
-            self._switch_input(port, frame)
+            self._bridge_input(port, frame)
         ev = self.ev
         ev["drop"] = ev["drops"][0] if ev["drops"] else None
         return ev
 
-    def _switch_input(self, port, frame):
+    def _switch_input(self, port, frame, count=True):
+        """NORMAL; count=False: a flow's NORMAL action (the frame was counted already)."""
         pname = port.name
         br = self.bridges[port.bridge]
         now_s = self.now
-        port.c["rx_packets"] += 1
-        port.c["rx_bytes"] += len(frame)
+        if count:
+            port.c["rx_packets"] += 1
+            port.c["rx_bytes"] += len(frame)
         if len(frame) < 14:
             return self._drop(port, "runt")
         tagged = struct.unpack("!H", frame[12:14])[0] == ETH_P_8021Q
@@ -529,7 +670,7 @@ class Model:
             if tp is None:
                 return self._drop(port, "unknown_tunnel")
             vb.c["decapsulated"] += 1
-            return self._switch_input(tp, info["inner"])
+            return self._bridge_input(tp, info["inner"])
         if cls == "arp":
             r, a = vxmodel.arp_parse(frame)
             if a["spa"] != b"\0\0\0\0":  # an RFC 5227 probe has no sender address
@@ -552,9 +693,13 @@ class Model:
         tunnels in the setup only the learning-switch counters are listed."""
         vx = self.vx()
         base = set(PORT_COUNTERS) | {"drop_" + r for r in DROP_REASONS}
+        if self.flows_used:
+            base |= {"drop_" + r for r in flowmodel.FLOW_DROPS}
         rows = []
         for n in sorted(self.ports):
             for k, v in self.ports[n].c.items():
+                if k[5:] in flowmodel.FLOW_DROPS and not self.flows_used:
+                    continue
                 if vx or k in base:
                     rows.append((n, k, v))
         for n in sorted(self.bridges):
@@ -590,7 +735,8 @@ class Case:
     def after(self, line, output):
         """A weftctl command line (without "weftctl") the harness runs after the replay and
         the stats, and its exact expected stdout (written by hand). Written to `after` and
-        `after.out`."""
+        `after.out`. For `dump-flows BR` (with stats, no match), write() also checks every
+        line's n_packets/n_bytes against the model's flow counters, in order."""
         self.afters.append((line, output))
 
     def send(self, t, port, frame, to=None, drop=None):
@@ -663,6 +809,16 @@ class Case:
             f.write("# generated by gen.py from the reference model; do not edit\n")
             for n, k, v in rows:
                 f.write("%s %s %d\n" % (n, k, v))
+        for line, output in self.afters:
+            argv = shlex.split(line)
+            if argv[0] == "dump-flows" and len(argv) == 2:
+                got = [tuple(int(x) for x in re.search(r"n_packets=(\d+), n_bytes=(\d+)",
+                                                       ln).groups())
+                       for ln in output.splitlines()]
+                want = self.model.flow_stats(argv[1])
+                if got != want:
+                    raise AssertionError("after %r: declared (n_packets, n_bytes) %s, model %s"
+                                         % (line, got, want))
         paths = [os.path.join(self.dir, n) for n in ("after", "after.out")]
         if self.afters:
             with open(paths[0], "w") as f:

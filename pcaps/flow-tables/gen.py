@@ -1,0 +1,54 @@
+#!/usr/bin/python3
+"""flow-tables: goto_table, resubmit(,T), resubmit(PORT,T), a miss in a later table, a resubmit loop. Regenerate: ./gen.py"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/pcap"))
+from pcaplib import Case, eth  # noqa: E402
+from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402,F401
+from scapy.layers.l2 import ARP  # noqa: E402,F401
+
+A, B, C, D = ("02:00:00:00:00:0%d" % i for i in range(1, 5))
+BCAST = "ff:ff:ff:ff:ff:ff"
+
+
+def ip(src, dst, l4=None):
+    return IP(src=src, dst=dst, id=1) / (l4 if l4 is not None else UDP(sport=1000, dport=9))
+
+
+case = Case(__file__)
+case.send(1, "p1", eth(B, A, ip("10.0.0.1", "10.0.0.2", TCP(dport=22))), to=["p2"])
+case.send(2, "p1", eth(B, A, ip("10.0.0.1", "10.0.0.3", TCP(dport=22))), to=["p3"])
+case.send(3, "p1", eth(BCAST, A, ARP(psrc="10.0.0.1", pdst="10.0.0.3")), to=["p3", "p4"])
+case.send(4, "p1", eth(B, A, ip("10.0.0.1", "10.0.0.2", UDP(sport=1, dport=7))),
+          drop="resubmit_depth")
+case.send(5, "p1", eth(B, A, ip("10.0.0.1", "10.0.0.2", UDP(sport=1, dport=9))), to=["p3"])
+case.send(6, "p1", eth(B, A, ip("10.0.0.1", "10.0.0.2", UDP(sport=1, dport=10))),
+          drop="flow_drop")
+case.send(7, "p1", eth(B, A), to=["p2", "p3", "p4"])
+case.after("dump-flows br0",
+           " cookie=0x0, duration=7s, table=0, n_packets=1, n_bytes=60, "
+           "priority=20,udp,tp_dst=7 actions=resubmit(,3)\n"
+           " cookie=0x0, duration=7s, table=0, n_packets=1, n_bytes=60, "
+           "priority=20,udp,tp_dst=9 actions=resubmit(p2,4)\n"
+           " cookie=0x0, duration=7s, table=0, n_packets=1, n_bytes=60, "
+           "priority=20,udp,tp_dst=10 actions=resubmit(,5)\n"
+           " cookie=0x0, duration=7s, table=0, n_packets=2, n_bytes=120, "
+           "priority=10,ip actions=goto_table:1\n"
+           " cookie=0x0, duration=7s, table=0, n_packets=1, n_bytes=60, "
+           "priority=10,arp actions=resubmit(,2),output:p4\n"
+           " cookie=0x0, duration=7s, table=0, n_packets=1, n_bytes=60, "
+           "priority=0 actions=NORMAL\n"
+           " cookie=0x0, duration=7s, table=1, n_packets=1, n_bytes=60, "
+           "priority=10,ip,nw_dst=10.0.0.2 actions=output:p2\n"
+           " cookie=0x0, duration=7s, table=1, n_packets=1, n_bytes=60, "
+           "priority=5,ip actions=mod_dl_dst:02:00:00:00:00:99,resubmit(,2)\n"
+           " cookie=0x0, duration=7s, table=2, n_packets=2, n_bytes=120, "
+           "priority=1 actions=output:p3\n"
+           " cookie=0x0, duration=7s, table=3, n_packets=64, n_bytes=3840, "
+           "priority=1 actions=resubmit(,3)\n"
+           " cookie=0x0, duration=7s, table=4, n_packets=1, n_bytes=60, "
+           "priority=1,in_port=p2 actions=output:p3\n"
+           " cookie=0x0, duration=7s, table=4, n_packets=0, n_bytes=0, "
+           "priority=0 actions=output:p4\n")
+case.write()
