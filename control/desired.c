@@ -32,6 +32,20 @@ static int add_iface(struct ctd_desired *d, const char *uuid, const char *name, 
 	return 0;
 }
 
+/* The OpenFlow number to create a port with: ofport_request, else the ofport the DB shows
+ * (assigned earlier by the writeback), if in 1..65279; else 0. */
+static int iface_ofport(const json_t *irow)
+{
+	static const char *const cols[] = {"ofport_request", "ofport"};
+	for (size_t i = 0; i < 2; i++) {
+		const json_t *v = opt_value(json_object_get(irow, cols[i]));
+		if (json_is_integer(v) && json_integer_value(v) >= 1 &&
+		    json_integer_value(v) <= 65279)
+			return (int)json_integer_value(v);
+	}
+	return 0;
+}
+
 static int port_vlan(struct ctd_port *p, const json_t *row)
 {
 	const json_t *tag = opt_value(json_object_get(row, "tag"));
@@ -93,6 +107,7 @@ static int add_port(struct ctd_desired *d, const struct ctd_replica *r, struct c
 	json_decref(opts);
 	if (ret == -EINVAL)
 		ret = 0; /* the schema says string->string: cannot happen */
+	p->ofport = iface_ofport(irow);
 	return ret < 0 ? ret : port_vlan(p, prow);
 }
 

@@ -256,6 +256,8 @@ json_t *ctd_op_params(const struct ctd_op *op)
 			json_object_set_new(j, "trunks", trunks_json(w));
 		if (j && w->vlan_mode && w->vlan_mode[0])
 			json_object_set_new(j, "vlan_mode", json_string(w->vlan_mode));
+		if (j && w->ofport > 0)
+			json_object_set_new(j, "ofport", json_integer(w->ofport));
 		return j;
 	case CTD_OP_PORT_SET:
 		j = json_pack("{s:s,s:o}", "name", op->port, "trunks", trunks_json(w));

@@ -229,6 +229,8 @@ static int port_from_show(struct ctd_bridge *br, const json_t *jp)
 		return -EPROTO;
 	p->tag = json_is_integer(tag) ? (int)json_integer_value(tag) : -1;
 	p->port_index = json_is_integer(idx) ? (int)json_integer_value(idx) : -1;
+	v = json_object_get(jp, "ofport");
+	p->ofport = json_is_integer(v) ? (int)json_integer_value(v) : 0;
 	p->link_up = !strcmp(json_string_value(json_object_get(jp, "link")) ?: "", "up");
 	if (json_array_size(trunks)) {
 		int t[4096];

@@ -31,6 +31,10 @@ struct ctd_port {
 	int *trunks; /* sorted, unique; none = every VLAN */
 	size_t n_trunks;
 	char *vlan_mode; /* NULL = default: access with a tag, else trunk */
+	/* OpenFlow port number. Desired: the Interface's ofport_request, else the ofport the
+	 * DB already shows (1..65279), sent with port-add; 0 = the dataplane chooses. Actual:
+	 * what `show` reports. Not compared by the diff (a number is only given at creation). */
+	int ofport;
 	/* Only in an actual state (from `show`): */
 	int port_index; /* -1 if unknown */
 	bool link_up;

@@ -143,20 +143,27 @@ static void put(json_t *row, const json_t *cur, const char *col, json_t *val)
 	json_decref(val);
 }
 
-/* ofports: requests first, then what interfaces already hold, then the lowest free ones. */
+/* ofports: what the dataplane numbered the port (it was created with the number desired.c
+ * chose), then requests, then what interfaces already hold, then the lowest free ones. */
 static int assign_ofports(const struct ctd_wb_input *in, const bool *present, long long *ofport)
 {
 	const struct ctd_desired *d = in->desired;
 	unsigned char *used = calloc(CTD_OFPORT_MAX + 1, 1);
 	if (!used)
 		return -ENOMEM;
-	for (int round = 0; round < 2; round++) {
+	for (int round = -1; round < 2; round++) {
 		for (size_t i = 0; i < d->n_ifaces; i++) {
 			const json_t *row =
 			    ctd_replica_row(in->replica, "Interface", d->ifaces[i].uuid);
-			long long want = row_int(row, round ? "ofport" : "ofport_request");
+			const struct ctd_port *a =
+			    round < 0 ? find_actual(in->actual, d->ifaces[i].bridge, d->ifaces[i].name)
+			              : NULL;
+			long long want = round < 0 ? (a ? a->ofport : 0)
+			                           : row_int(row, round ? "ofport" : "ofport_request");
+			/* The dataplane's numbers are the truth even when two bridges share one
+			 * (OpenFlow numbers are per bridge); the others stay unique. */
 			if (!present[i] || ofport[i] || want < 1 || want > CTD_OFPORT_MAX ||
-			    used[want])
+			    (used[want] && round >= 0))
 				continue;
 			used[want] = 1;
 			ofport[i] = want;
