@@ -7,6 +7,7 @@
 #include "core/output.h"
 #include "l2/switch.h"
 #include "ofp/ofp.h"
+#include "vtep/vtep.h"
 
 /* An output action waiting for the next action (or the end): outputs copy the frame only when
  * something follows them, as OVS does. */
@@ -381,7 +382,8 @@ static void one_frame(struct exec *x, struct rte_mbuf *m)
 	x->len = rte_pktmbuf_pkt_len(m);
 	x->pend = PEND_NONE;
 	x->sent = x->stopped = false;
-	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, 0, &x->key);
+	const struct wf_tnl *tnl = x->s->ports[x->in].tnl;
+	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tnl ? tnl->cfg->vni : 0, &x->key);
 
 	const struct fl_cls *t0 = x->pipe->tables[0];
 	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
