@@ -48,6 +48,7 @@ struct vx_vni_table;
 struct wf_ofp_pipe;
 struct wf_ofp_ctr;
 struct wf_ofp_portmap;
+struct wf_ofp_emc;
 
 /* Per-port counters of one thread (summed when read). */
 struct wf_port_ctr {
@@ -202,6 +203,7 @@ struct wf_thread {
 	struct rte_mempool *pool;
 	struct wf_txbuf *txbufs; /* [WF_MAX_PORTS] */
 	uint8_t *scratch;        /* WF_SCRATCH_SIZE bytes: contiguous copy of a chained frame */
+	struct wf_ofp_emc *emc;  /* exact-match cache of table 0 lookups (ofp/ofp.h) */
 	uint16_t n_touched;
 	/* Ports with queued frames; a port flushed early in a flush can be listed once more
 	 * (a tunnel's tx queues onto its uplink), hence twice the ports. */

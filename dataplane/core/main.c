@@ -26,6 +26,7 @@
 #include "core/eal_args.h"
 #include "core/log.h"
 #include "core/pmd.h"
+#include "ofp/ofp.h"
 #include "ctl/ctl.h"
 
 static struct wf_ctx *the_ctx; /* for the signal handler only */
@@ -163,7 +164,8 @@ static int setup(struct wf_ctx *ctx)
 		t->txbufs = rte_zmalloc("wf_txbufs", WF_MAX_PORTS * sizeof(*t->txbufs),
 		                        RTE_CACHE_LINE_SIZE);
 		t->scratch = rte_malloc("wf_scratch", WF_SCRATCH_SIZE, RTE_CACHE_LINE_SIZE);
-		if (!t->txbufs || !t->scratch)
+		t->emc = rte_zmalloc("wf_emc", sizeof(*t->emc), RTE_CACHE_LINE_SIZE);
+		if (!t->txbufs || !t->scratch || !t->emc)
 			return -ENOMEM;
 	}
 	RTE_LCORE_FOREACH_WORKER(lcore)

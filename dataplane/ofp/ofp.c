@@ -372,6 +372,24 @@ static void run_table(struct exec *x, uint8_t table, unsigned depth)
 	run_actions(x, fr->actions, fr->n_actions, table, depth);
 }
 
+/* Table 0's best rule for x->key (NULL: a miss), through the thread's exact-match cache. */
+static const struct wf_ofp_rule *table0(struct exec *x)
+{
+	const uint64_t *w = x->key.u64;
+	uint64_t h = 0;
+	for (unsigned i = 0; i < FL_KEY_WORDS; i++)
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
+	struct wf_ofp_emc_entry *e = &x->t->emc->e[(h >> 40) & (WF_OFP_EMC_SIZE - 1)];
+	if (e->gen == x->pipe->gen && memcmp(&e->key, &x->key, sizeof(x->key)) == 0)
+		return e->rule;
+	const struct fl_cls *t0 = x->pipe->tables[0];
+	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
+	e->key = x->key;
+	e->gen = x->pipe->gen;
+	e->rule = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
+	return e->rule;
+}
+
 static void one_frame(struct exec *x, struct rte_mbuf *m)
 {
 	struct wf_port *ip = x->s->ports[x->in].port;
@@ -385,13 +403,11 @@ static void one_frame(struct exec *x, struct rte_mbuf *m)
 	const struct wf_tnl *tnl = x->s->ports[x->in].tnl;
 	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tnl ? tnl->cfg->vni : 0, &x->key);
 
-	const struct fl_cls *t0 = x->pipe->tables[0];
-	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
-	if (!r) {
+	const struct wf_ofp_rule *fr = table0(x);
+	if (!fr) {
 		wf_drop(x->t, ip, WF_DROP_NO_FLOW, m);
 		return;
 	}
-	const struct wf_ofp_rule *fr = container_of(r, struct wf_ofp_rule, rule);
 	fr->ctr[x->t->slot].packets++;
 	fr->ctr[x->t->slot].bytes += x->len;
 	run_actions(x, fr->actions, fr->n_actions, 0, 0);

@@ -47,6 +47,7 @@ struct wf_ofp_portmap {
 
 /* A bridge's flow tables as one snapshot sees them. */
 struct wf_ofp_pipe {
+	uint64_t gen; /* unique per pipeline ever built (from 1): tags exact-match cache entries */
 	struct fl_cls *tables[WF_OFP_N_TABLES]; /* NULL: no flow in that table */
 	struct wf_ofp_rule *rules;              /* storage of every table's rules */
 	uint32_t n_rules;
@@ -54,6 +55,21 @@ struct wf_ofp_pipe {
 	 * and counts that flow through 'normal_ctr'. */
 	bool normal_only;
 	struct wf_ofp_ctr *normal_ctr;
+};
+
+/* Exact-match cache of table 0, one per forwarding thread (struct wf_thread.emc; only that
+ * thread reads or writes it): direct-mapped by a hash of the whole key. An entry holds the
+ * rule (or NULL: a table miss) table 0 gave for that exact key in the pipeline of generation
+ * 'gen'; it is used only while the bridge's current pipeline has that generation, so a rule
+ * of a freed pipeline is never dereferenced (its entry no longer matches any live pipeline). */
+#define WF_OFP_EMC_SIZE 2048 /* entries, a power of two; 64 bytes each */
+struct wf_ofp_emc_entry {
+	struct fl_key key;
+	uint64_t gen; /* 0: empty */
+	const struct wf_ofp_rule *rule;
+};
+struct wf_ofp_emc {
+	struct wf_ofp_emc_entry e[WF_OFP_EMC_SIZE];
 };
 
 /* Port index of OpenFlow port 'ofport' of bridge 'b', or WF_PORT_NONE. */

@@ -10,6 +10,7 @@
 #include "ofp/ofp_cfg.h"
 
 static uint64_t mark_epoch;
+static uint64_t pipe_gen; /* generations of pipelines (exact-match cache tags, ofp.h) */
 
 uint64_t wf_ofp_now_ms(const struct wf_ctx *ctx)
 {
@@ -114,6 +115,7 @@ static struct wf_ofp_pipe *pipe_build(struct wf_ofp_flow *const *flows, size_t n
 	if (!p || (n && !(p->rules = calloc(n, sizeof(*p->rules)))))
 		goto nomem;
 	p->n_rules = n;
+	p->gen = ++pipe_gen;
 	for (size_t i = 0; i < n; i++) {
 		const struct fl_flow *fl = &flows[i]->fl;
 		struct wf_ofp_rule *r = &p->rules[i];
