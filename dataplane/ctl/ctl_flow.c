@@ -137,18 +137,32 @@ static int flow_del(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 	return ret;
 }
 
+/* flow-mod: the whole flow gives the actions; the part before "actions=", read as a match
+ * (as del-flows), selects the flows: all tables unless table= is given, cookie=V/M allowed. */
 static int flow_mod(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
 	struct wf_bridge *br;
-	struct fl_flow f;
-	const char *s;
+	struct fl_flow f, m;
+	const char *s, *a;
 	unsigned n = 0;
 	int ret;
 	if ((ret = flow_bridge(ctx, p, &br, err, el)) < 0 ||
 	    (ret = wf_ctl_get_str(p, WF_RPC_KEY_FLOW, true, &s, err, el)) < 0 ||
 	    (ret = parse(ctx, br, s, 0, &f, err, el)) < 0)
 		return ret;
-	ret = wf_ofp_mod(ctx, br, &f, get_strict(p), &n, err, el);
+	a = strstr(s, "actions=");
+	char *ms = a ? strndup(s, (size_t)(a - s)) : NULL;
+	if (!ms) {
+		fl_flow_uninit(&f);
+		snprintf(err, el, "out of memory");
+		return -ENOMEM;
+	}
+	ret = parse(ctx, br, ms, FL_PARSE_MATCH_ONLY, &m, err, el);
+	free(ms);
+	if (ret == 0) {
+		ret = wf_ofp_mod(ctx, br, &m, f.actions, f.n_actions, get_strict(p), &n, err, el);
+		fl_flow_uninit(&m);
+	}
 	fl_flow_uninit(&f);
 	if (ret == 0)
 		*res = json_pack("{s:i}", "modified", n);

@@ -298,16 +298,12 @@ int wf_ofp_del(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *m
 	return commit(ctx, br, l, n, err, errlen);
 }
 
-int wf_ofp_mod(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *f, bool strict,
-               unsigned *n_mod, char *err, size_t errlen)
+int wf_ofp_mod(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *m,
+               const struct fl_action *acts, size_t n_acts, bool strict, unsigned *n_mod,
+               char *err, size_t errlen)
 {
 	struct wf_ofp_bridge *ob = &br->conf->ofp;
-	struct fl_flow m = *f;
 	unsigned k = 0;
-	int ret = check_flow(f, err, errlen);
-	if (ret < 0)
-		return ret;
-	m.cookie_mask = 0;
 	struct wf_ofp_flow **l = list_dup(ob, 0);
 	if (!l)
 		return nomem(err, errlen);
@@ -316,11 +312,11 @@ int wf_ofp_mod(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *f
 		ob->flows[i]->mark_ = mark;
 	for (size_t i = 0; i < ob->n; i++) {
 		const struct wf_ofp_flow *o = ob->flows[i];
-		if (!wf_ofp_selects(&o->fl, &m, strict))
+		if (!wf_ofp_selects(&o->fl, m, strict))
 			continue;
 		struct fl_flow v = o->fl;
-		v.actions = f->actions;
-		v.n_actions = f->n_actions;
+		v.actions = (struct fl_action *)acts;
+		v.n_actions = n_acts;
 		struct wf_ofp_flow *nf = flow_new(&v, o, 0);
 		if (!nf) {
 			for (size_t j = 0; j < i; j++)

@@ -70,11 +70,12 @@ int wf_ofp_add(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *flows,
 /* del-flows: removes the flows 'm' selects (m NULL: every flow); *n_del (may be NULL). */
 int wf_ofp_del(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *m, bool strict,
                unsigned *n_del, char *err, size_t errlen);
-/* mod-flows: the flows selected by f's table/priority/match (any cookie) get f's actions
- * (counters, cookie, timeouts and age kept). None selected: nothing added (OpenFlow 1.1+).
- * *n_mod (may be NULL). */
-int wf_ofp_mod(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *f, bool strict,
-               unsigned *n_mod, char *err, size_t errlen);
+/* mod-flows: the flows match-only 'm' selects (wf_ofp_selects: table all unless given,
+ * cookie/mask) get the actions acts[0..n_acts) (counters, cookie, timeouts and age kept).
+ * None selected: nothing added (OpenFlow 1.1+). *n_mod (may be NULL). */
+int wf_ofp_mod(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *m,
+               const struct fl_action *acts, size_t n_acts, bool strict, unsigned *n_mod,
+               char *err, size_t errlen);
 /* replace-flows: the bridge's flows become 'flows[0..n)' in one snapshot: identical flows are
  * kept, flows with the same table/priority/match and other actions/cookie are modified
  * (counters kept), the others added or deleted. Duplicates in 'flows': the last one wins. */

@@ -398,8 +398,10 @@ class Model:
             strict = "--strict" in args
             args = [a for a in args if a != "--strict"]
             f = flowmodel.parse_flow(args[0], self.ofports(br))
+            m = flowmodel.parse_flow(args[0].split("actions=")[0], self.ofports(br),
+                                     match_only=True)  # all tables unless table= is given
             for o in br.flows:
-                if self._selects(o, f, strict):
+                if self._selects(o, m, strict):
                     o.actions = f.actions  # counters and age kept
         elif argv[0] == "del-flows":
             strict = "--strict" in args
