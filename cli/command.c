@@ -20,7 +20,30 @@ void cli_cmd_free(struct cli_cmd *cmd)
 {
 	free(cmd->bridge);
 	free(cmd->name);
+	free(cmd->table);
+	free(cmd->record);
+	free(cmd->column);
 	cli_cols_free(&cmd->cols);
+}
+
+bool cli_cmd_is_db_verb(enum cli_cmd_verb verb)
+{
+	switch (verb) {
+	case CLI_CMD_ADD_BR:
+	case CLI_CMD_DEL_BR:
+	case CLI_CMD_ADD_PORT:
+	case CLI_CMD_DEL_PORT:
+	case CLI_CMD_SET_PORT:
+	case CLI_CMD_SET_IFACE:
+	case CLI_CMD_SET_BRIDGE:
+	case CLI_CMD_SHOW:
+	case CLI_CMD_GET:
+	case CLI_CMD_LIST_BR:
+	case CLI_CMD_LIST_PORTS:
+		return true;
+	default:
+		return false;
+	}
 }
 
 void cli_cmd_list_free(struct cli_cmd_list *list)

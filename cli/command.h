@@ -34,6 +34,9 @@ enum cli_cmd_verb {
 	CLI_CMD_TNL_NEIGH_SHOW,  /* tnl/neigh/show [BR] */
 	CLI_CMD_TNL_NEIGH_SET,   /* tnl/neigh/set BR IP MAC [PORT] */
 	CLI_CMD_TNL_NEIGH_FLUSH, /* tnl/neigh/flush [BR] */
+	CLI_CMD_GET,             /* get TABLE RECORD COLUMN[:KEY] (database only) */
+	CLI_CMD_LIST_BR,         /* list-br (database only) */
+	CLI_CMD_LIST_PORTS,      /* list-ports BR (database only) */
 	CLI_CMD__COUNT,
 };
 
@@ -73,6 +76,9 @@ struct cli_cmd {
 	bool all;       /* stats --all: show zero counters too */
 	bool may_exist; /* --may-exist add-br/add-port: an existing record is not an error */
 	bool if_exists; /* --if-exists del-br/del-port: a missing record is not an error */
+	char *table;    /* get: TABLE as typed */
+	char *record;   /* get: RECORD (a name, or "." for Open_vSwitch) */
+	char *column;   /* get: COLUMN[:KEY] */
 	struct cli_cols cols;
 };
 
@@ -80,6 +86,10 @@ struct cli_cmd_list {
 	struct cli_cmd *cmds;
 	size_t n_cmds;
 };
+
+/* Is 'verb' a configuration verb (ovs-vsctl dialect: written to / read from the database
+ * unless --direct) rather than an appctl-style one that always goes to the dataplane? */
+bool cli_cmd_is_db_verb(enum cli_cmd_verb verb);
 
 /* Frees everything 'list' owns and empties it. Safe on an empty or zeroed list. */
 void cli_cmd_list_free(struct cli_cmd_list *list);

@@ -1,0 +1,50 @@
+/* weftctl database backend: the RFC 7047 transaction of a command list (no I/O).
+ *
+ * The configuration verbs of one invocation (add-br, del-br, add-port, del-port, set Bridge /
+ * Port / Interface) become ONE "transact" operations array, built against a snapshot of the
+ * database and an in-memory model that later commands see (add-br br0 -- add-port br0 p0).
+ * The rows written are the ones ovs-vsctl writes:
+ *   add-br BR      insert Interface {name BR, type internal}, Port {name BR, interfaces},
+ *                  Bridge {name BR, ports, other_config}; mutate Open_vSwitch bridges += Bridge
+ *   add-port BR P  insert Interface {name P, type, options}, Port {name P, interfaces, tag,
+ *                  trunks, vlan_mode}; mutate Bridge BR ports += Port
+ *   del-br BR      delete its Interfaces, Ports and the Bridge; Open_vSwitch bridges -= it
+ *   del-port [BR] P  mutate Bridge ports -= Port; delete Port and its Interfaces
+ *   set T R C=V    update T where name == R (maps: the whole merged map is written)
+ * --may-exist add-* on an existing record applies the merged settings as updates;
+ * --if-exists del-* on a missing record does nothing. Rows are addressed by name (so rows
+ * inserted earlier in the same transaction can be updated).
+ *
+ * Snapshot: a JSON object {"Open_vSwitch": [rows], "Bridge": [rows], "Port": [rows],
+ * "Interface": [rows]}, each row an RFC 7047 <row> with at least _uuid and the reference and
+ * name columns (a select without "columns" gives everything).
+ * Errors (ovs-vsctl's wording, e.g. "no bridge named br9") return -EINVAL (-ENOENT for a
+ * missing record, -EEXIST for an existing one) with a malloc'd message in *errp; nothing is
+ * built then.
+ */
+#ifndef CLI_DB_TXN_H
+#define CLI_DB_TXN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "command.h"
+
+/* Builds the operations for the configuration verbs of 'list' (other verbs are skipped)
+ * against 'snap' (borrowed). When 'bump_cfg' and at least one operation writes, appends
+ * "mutate Open_vSwitch next_cfg += 1" and a "select next_cfg" as the last operation (its
+ * result is the value to wait for). *ops is a new array (possibly empty: nothing to write). */
+int cli_db_txn_build(const json_t *snap, const struct cli_cmd_list *list, bool bump_cfg,
+                     json_t **ops, char **errp);
+
+/* The rows of 'table' in 'snap' (borrowed; an empty array's worth when absent: NULL). */
+const json_t *cli_db_snap_rows(const json_t *snap, const char *table);
+
+/* The row of 'table' named 'name' in 'snap' ("." or any name: the first Open_vSwitch row);
+ * NULL if none. */
+const json_t *cli_db_snap_find(const json_t *snap, const char *table, const char *name);
+
+/* The row of 'table' whose _uuid is 'uuid'; NULL if none. */
+const json_t *cli_db_snap_by_uuid(const json_t *snap, const char *table, const char *uuid);
+
+#endif /* CLI_DB_TXN_H */
