@@ -485,6 +485,12 @@ int cli_db_txn_build(const json_t *snap, const struct cli_cmd_list *list, bool b
 	for (size_t i = 0; i < list->n_cmds && ret == 0; i++) {
 		ret = build_one(&m, &list->cmds[i], errp);
 	}
+	if (ret == 0 && m.writes && !cli_db_snap_find(snap, "Open_vSwitch", ".")) {
+		/* A new database has no Open_vSwitch row: ovs-vsctl creates it first. */
+		json_array_insert_new(m.ops, 0,
+		                      json_pack("{s:s,s:s,s:{}}", "op", "insert", "table",
+		                                "Open_vSwitch", "row"));
+	}
 	if (ret == 0 && m.writes && bump_cfg) {
 		add_op(&m, json_pack("{s:s,s:s,s:[],s:[[s,s,i]]}", "op", "mutate", "table",
 		                     "Open_vSwitch", "where", "mutations", "next_cfg", "+=", 1));

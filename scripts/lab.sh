@@ -302,7 +302,7 @@ fi
 echo "Look around:"
 C=$WEFT_BUILD/cli/weftctl
 for h in A B; do
-	echo "  $C --rundir $RUN/host$h show"
+	echo "  $C --direct --rundir $RUN/host$h show"
 	echo "  $C --rundir $RUN/host$h stats"
 	echo "  $C --rundir $RUN/host$h fdb/show br0"
 	echo "  $C --rundir $RUN/host$h dp/show"

@@ -7,7 +7,7 @@
 #   ov_ns SHORT                creates netns "$OV_P-SHORT" (lo up, IPv6 off), for cleanup
 #   ov_veth NS1 IF1 NS2 IF2    a veth pair between two of our namespaces, both ends up
 #   ov_dp NS RUNDIR LOG        weft-dataplane inside netns NS, waits until ready; PID in $WT_PID
-#   ovctl RUNDIR ARGS...       weftctl --rundir RUNDIR ARGS
+#   ovctl RUNDIR ARGS...       weftctl --direct --rundir RUNDIR ARGS (no database)
 #   ov_stat RUNDIR PORT CTR    one counter of a port or bridge (0 when absent)
 #   ov_nsvm HNS HIF VMNS IP    a namespace "VM": veth HIF (in HNS, for an af_packet port) <->
 #                              eth0 in VMNS with address IP (A.B.C.D/N); checksum offload off
@@ -73,7 +73,7 @@ ov_dp() {
 ovctl() {
 	local rd=$1
 	shift
-	"$WT_CTL" --rundir "$rd" "$@"
+	"$WT_CTL" --direct --rundir "$rd" "$@"
 }
 
 ov_stat() {
