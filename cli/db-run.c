@@ -12,7 +12,7 @@
 #include "db-show.h"
 #include "db-txn.h"
 
-#define PROG "weftctl"
+#define PROG    "weftctl"
 #define DB_NAME "Open_vSwitch"
 #define POLL_MS 20
 
@@ -76,8 +76,8 @@ static int snapshot(struct ctd_db *db, const struct cli_opts *opts, bool schema,
 
 static int read_cur_cfg(struct ctd_db *db, const struct cli_opts *opts, long long *cur)
 {
-	json_t *ops = json_pack("[{s:s,s:s,s:[],s:[s]}]", "op", "select", "table", DB_NAME,
-	                        "where", "columns", "cur_cfg");
+	json_t *ops = json_pack("[{s:s,s:s,s:[],s:[s]}]", "op", "select", "table", DB_NAME, "where",
+	                        "columns", "cur_cfg");
 	json_t *results = NULL;
 	char *err = NULL;
 	int ret = ctd_db_transact_sync(db, DB_NAME, ops, timeout_ms(opts), &results, &err);
@@ -110,11 +110,12 @@ static int wait_cfg(struct ctd_db *db, const struct cli_opts *opts, long long wa
 			return 0;
 		}
 		if (deadline >= 0 && now_ms() >= deadline) {
-			fprintf(stderr,
-			        "%s: timed out after %d s waiting for the change to be applied "
-			        "(next_cfg %lld, cur_cfg %lld); is weft-controld running? (--no-wait "
-			        "does not wait)\n",
-			        PROG, opts->timeout_s, want, cur);
+			fprintf(
+			    stderr,
+			    "%s: timed out after %d s waiting for the change to be applied "
+			    "(next_cfg %lld, cur_cfg %lld); is weft-controld running? (--no-wait "
+			    "does not wait)\n",
+			    PROG, opts->timeout_s, want, cur);
 			return -EIO;
 		}
 		poll(NULL, 0, POLL_MS);

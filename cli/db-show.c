@@ -98,8 +98,8 @@ static bool is_map(const json_t *datum, const json_t *type)
 	if (type) {
 		return json_object_get(type, "value") != NULL;
 	}
-	return json_is_array(datum) && !strcmp(json_string_value(json_array_get(datum, 0)) ?: "",
-	                                       "map");
+	return json_is_array(datum) &&
+	       !strcmp(json_string_value(json_array_get(datum, 0)) ?: "", "map");
 }
 
 static bool is_multi(const json_t *type)
@@ -171,8 +171,8 @@ static void show_col(FILE *f, const char *indent, const json_t *row, const char 
 	json_t *type;
 
 	if (!d || (json_is_string(d) && !json_string_length(d)) ||
-	    (!json_is_string(d) && !json_is_integer(d) && !json_is_real(d) &&
-	     !json_is_boolean(d) && ctd_datum_n(d) == 0)) {
+	    (!json_is_string(d) && !json_is_integer(d) && !json_is_real(d) && !json_is_boolean(d) &&
+	     ctd_datum_n(d) == 0)) {
 		return;
 	}
 	type = multi ? json_pack("{s:s}", "max", "unlimited") : NULL;
@@ -184,12 +184,11 @@ static void show_col(FILE *f, const char *indent, const json_t *row, const char 
 
 static const json_t *col_type(const json_t *snap, const char *table, const char *col)
 {
-	const json_t *t = json_object_get(json_object_get(json_object_get(json_object_get(
-	                                                      json_object_get(snap, "_schema"),
-	                                                      "tables"),
-	                                                  table),
-	                                  "columns"),
-	                  col);
+	const json_t *t = json_object_get(
+	    json_object_get(
+	        json_object_get(json_object_get(json_object_get(snap, "_schema"), "tables"), table),
+	        "columns"),
+	    col);
 
 	return json_object_get(t, "type");
 }
@@ -215,8 +214,8 @@ static void show(FILE *f, const json_t *snap)
 		show_col(f, "        ", brs[i], "fail_mode", false);
 		show_col(f, "        ", brs[i], "datapath_type", false);
 		for (size_t j = 0; ports && j < np; j++) {
-			const json_t **ifs =
-			    referenced(snap, "Interface", json_object_get(ports[j], "interfaces"), &ni);
+			const json_t **ifs = referenced(
+			    snap, "Interface", json_object_get(ports[j], "interfaces"), &ni);
 
 			fputs("        Port ", f);
 			print_string(f, json_string_value(json_object_get(ports[j], "name")) ?: "");
@@ -225,7 +224,8 @@ static void show(FILE *f, const json_t *snap)
 			show_col(f, "            ", ports[j], "trunks", true);
 			for (size_t k = 0; ifs && k < ni; k++) {
 				fputs("            Interface ", f);
-				print_string(f, json_string_value(json_object_get(ifs[k], "name")) ?: "");
+				print_string(f, json_string_value(json_object_get(ifs[k], "name"))
+				                    ?: "");
 				fputc('\n', f);
 				show_col(f, "                ", ifs[k], "type", false);
 				show_col(f, "                ", ifs[k], "options", false);
@@ -280,8 +280,9 @@ static int get(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **er
 		}
 	}
 	if (!table) {
-		return cli_error(errp, "unknown table \"%s\" (weftctl knows Open_vSwitch, Bridge, "
-		                       "Port, Interface)",
+		return cli_error(errp,
+		                 "unknown table \"%s\" (weftctl knows Open_vSwitch, Bridge, "
+		                 "Port, Interface)",
 		                 cmd->table);
 	}
 	row = cli_db_snap_find(snap, table, cmd->record);
@@ -303,17 +304,18 @@ static int get(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **er
 	d = json_object_get(row, col);
 	type = col_type(snap, table, col);
 	if (!d) {
-		ret = cli_error(errp, "%s does not contain a column whose name matches \"%s\"", table,
-		                col);
+		ret = cli_error(errp, "%s does not contain a column whose name matches \"%s\"",
+		                table, col);
 	} else if (key) {
 		json_t *obj = ctd_datum_map_object(d);
 		const json_t *v = json_object_get(obj, key);
 
 		if (!is_map(d, type)) {
-			ret = cli_error(errp, "cannot specify key to get for non-map column %s", col);
+			ret =
+			    cli_error(errp, "cannot specify key to get for non-map column %s", col);
 		} else if (!v) {
-			ret = cli_fail(errp, ENOENT, "no key \"%s\" in %s record \"%s\" column %s", key,
-			               table, cmd->record, col);
+			ret = cli_fail(errp, ENOENT, "no key \"%s\" in %s record \"%s\" column %s",
+			               key, table, cmd->record, col);
 		} else {
 			print_atom(f, v);
 			fputc('\n', f);

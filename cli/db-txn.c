@@ -99,15 +99,16 @@ static void model_load(struct model *m, const json_t *snap)
 
 				if (ifr) {
 					json_array_append_new(inames, json_string(name_of(ifr)));
-					json_object_set_new(m->iface, name_of(ifr),
-					                    json_pack("{s:o}", "options",
-					                              map_of(ifr, "options")));
+					json_object_set_new(
+					    m->iface, name_of(ifr),
+					    json_pack("{s:o}", "options", map_of(ifr, "options")));
 				}
 			}
 			json_array_append_new(names, json_string(name_of(p)));
 			json_object_set_new(m->port, name_of(p),
-			                    json_pack("{s:s,s:o,s:O}", "bridge", name_of(br), "ifaces",
-			                              inames, "ref", json_object_get(p, "_uuid")));
+			                    json_pack("{s:s,s:o,s:O}", "bridge", name_of(br),
+			                              "ifaces", inames, "ref",
+			                              json_object_get(p, "_uuid")));
 		}
 		json_object_set_new(m->br, name_of(br),
 		                    json_pack("{s:o,s:o,s:O}", "ports", names, "oc",
@@ -269,8 +270,9 @@ static int add_br(struct model *m, const struct cli_cmd *cmd, char **errp)
 	}
 	json_object_set_new(m->br, br,
 	                    json_pack("{s:[],s:o}", "ports", "oc",
-	                              cmd->cols.other_config ? json_deep_copy(cmd->cols.other_config)
-	                                                     : json_object()));
+	                              cmd->cols.other_config
+	                                  ? json_deep_copy(cmd->cols.other_config)
+	                                  : json_object()));
 	pref = insert_port(m, br, br, &(struct cli_cols){0}, "internal");
 	bref = named(m, bname, sizeof(bname));
 	json_object_set_new(json_object_get(m->br, br), "ref", bref);
@@ -362,10 +364,11 @@ static int add_port(struct model *m, const struct cli_cmd *cmd, char **errp)
 			                cmd->name, cmd->name, on);
 		}
 		if (strcmp(on, cmd->bridge)) {
-			return cli_fail(errp, EEXIST,
-			                "\"--may-exist add-port %s %s\" but %s is actually attached "
-			                "to bridge %s",
-			                cmd->bridge, cmd->name, cmd->name, on);
+			return cli_fail(
+			    errp, EEXIST,
+			    "\"--may-exist add-port %s %s\" but %s is actually attached "
+			    "to bridge %s",
+			    cmd->bridge, cmd->name, cmd->name, on);
 		}
 		set_port(m, cmd->name, &cmd->cols);
 		set_iface(m, cmd->name, &cmd->cols);
@@ -379,8 +382,8 @@ static int add_port(struct model *m, const struct cli_cmd *cmd, char **errp)
 	}
 	pref = insert_port(m, cmd->bridge, cmd->name, &cmd->cols, NULL);
 	add_op(m, json_pack("{s:s,s:s,s:o,s:[[s,s,[s,[o]]]]}", "op", "mutate", "table", "Bridge",
-	                    "where", where_name(cmd->bridge), "mutations", "ports", "insert",
-	                    "set", pref));
+	                    "where", where_name(cmd->bridge), "mutations", "ports", "insert", "set",
+	                    pref));
 	return 0;
 }
 
@@ -434,7 +437,8 @@ static int set_cmd(struct model *m, const struct cli_cmd *cmd, char **errp)
 		return 0;
 	default:
 		if (!json_object_get(m->iface, cmd->name)) {
-			return cli_fail(errp, ENOENT, "no row \"%s\" in table Interface", cmd->name);
+			return cli_fail(errp, ENOENT, "no row \"%s\" in table Interface",
+			                cmd->name);
 		}
 		set_iface(m, cmd->name, &cmd->cols);
 		return 0;
@@ -487,9 +491,9 @@ int cli_db_txn_build(const json_t *snap, const struct cli_cmd_list *list, bool b
 	}
 	if (ret == 0 && m.writes && !cli_db_snap_find(snap, "Open_vSwitch", ".")) {
 		/* A new database has no Open_vSwitch row: ovs-vsctl creates it first. */
-		json_array_insert_new(m.ops, 0,
-		                      json_pack("{s:s,s:s,s:{}}", "op", "insert", "table",
-		                                "Open_vSwitch", "row"));
+		json_array_insert_new(
+		    m.ops, 0,
+		    json_pack("{s:s,s:s,s:{}}", "op", "insert", "table", "Open_vSwitch", "row"));
 	}
 	if (ret == 0 && m.writes && bump_cfg) {
 		add_op(&m, json_pack("{s:s,s:s,s:[],s:[[s,s,i]]}", "op", "mutate", "table",

@@ -258,27 +258,26 @@ void cli_verb_print_usage(FILE *f, const char *prog)
 			fprintf(f, "  %-30s %s\n", left, verbs[i].summary);
 		}
 	}
-	fprintf(
-	    f,
-	    "\nCommands chained with -- run in order and stop at the first error;\n"
-	    "`add-br`/`add-port` absorb later `set` commands on the same record.\n"
-	    "\nOptions:\n"
-	    "  --rundir=DIR      run directory holding dataplane.sock and db.sock\n"
-	    "                    (default: $WEFT_RUNDIR, else /run/weft)\n"
-	    "  --db=unix:PATH    the database (default unix:RUNDIR/db.sock)\n"
-	    "  --direct          send add-br/add-port/set/show... straight to the dataplane\n"
-	    "                    (no database: replay harness, tests)\n"
-	    "  --no-wait         do not wait for the change to be live (cur_cfg)\n"
-	    "  --timeout=SECS    give up after SECS seconds per request, and for the\n"
-	    "                    change to be live (default 10, 0 = never)\n"
-	    "  --format=FMT      output of show, fdb/show, stats, dp/show...: table or json\n"
-	    "  -h, --help        this help; `%s COMMAND --help` for one command\n"
-	    "  --may-exist       before add-br/add-port: an existing record is not an error\n"
-	    "  --if-exists       before del-br/del-port: a missing record is not an error\n"
-	    "\nExit status: 0 success, 1 error from the database or the dataplane, connection\n"
-	    "failure or timeout,\n"
-	    "2 bad command line.\n",
-	    prog);
+	fprintf(f,
+	        "\nCommands chained with -- run in order and stop at the first error;\n"
+	        "`add-br`/`add-port` absorb later `set` commands on the same record.\n"
+	        "\nOptions:\n"
+	        "  --rundir=DIR      run directory holding dataplane.sock and db.sock\n"
+	        "                    (default: $WEFT_RUNDIR, else /run/weft)\n"
+	        "  --db=unix:PATH    the database (default unix:RUNDIR/db.sock)\n"
+	        "  --direct          send add-br/add-port/set/show... straight to the dataplane\n"
+	        "                    (no database: replay harness, tests)\n"
+	        "  --no-wait         do not wait for the change to be live (cur_cfg)\n"
+	        "  --timeout=SECS    give up after SECS seconds per request, and for the\n"
+	        "                    change to be live (default 10, 0 = never)\n"
+	        "  --format=FMT      output of show, fdb/show, stats, dp/show...: table or json\n"
+	        "  -h, --help        this help; `%s COMMAND --help` for one command\n"
+	        "  --may-exist       before add-br/add-port: an existing record is not an error\n"
+	        "  --if-exists       before del-br/del-port: a missing record is not an error\n"
+	        "\nExit status: 0 success, 1 error from the database or the dataplane, connection\n"
+	        "failure or timeout,\n"
+	        "2 bad command line.\n",
+	        prog);
 }
 
 void cli_verb_print_help(FILE *f, const char *prog, const struct cli_verb_info *vi)
