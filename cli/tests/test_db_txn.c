@@ -336,6 +336,33 @@ static void test_get(void **state)
 	                          "Bridge, Port, Interface)");
 }
 
+/* --db, --direct, --no-wait (global options, also among a command's arguments). */
+static void test_options(void **state)
+{
+	char *ok[] = {"weftctl", "--db=unix:/x/db.sock", "show", "--no-wait", "--direct"};
+	char *bad[] = {"weftctl", "--db=tcp:1.2.3.4:6640", "show"};
+	char *sep[] = {"weftctl", "--db", "unix:/y", "list-br"};
+	struct cli_cmd_list list;
+	struct cli_opts opts;
+	char *msg = NULL;
+
+	(void)state;
+	assert_int_equal(cli_parse_argv(5, ok, &opts, &list, &msg), 0);
+	assert_string_equal(opts.db, "unix:/x/db.sock");
+	assert_true(opts.direct && opts.no_wait);
+	cli_cmd_list_free(&list);
+	assert_int_equal(cli_parse_argv(4, sep, &opts, &list, &msg), 0);
+	assert_string_equal(opts.db, "unix:/y");
+	assert_false(opts.direct || opts.no_wait);
+	assert_int_equal(list.cmds[0].verb, CLI_CMD_LIST_BR);
+	cli_cmd_list_free(&list);
+	assert_int_equal(cli_parse_argv(3, bad, &opts, &list, &msg), -EINVAL);
+	assert_string_equal(msg, "invalid --db 'tcp:1.2.3.4:6640' (expected unix:PATH)");
+	free(msg);
+	assert_true(cli_cmd_is_db_verb(CLI_CMD_SET_IFACE) && cli_cmd_is_db_verb(CLI_CMD_GET));
+	assert_false(cli_cmd_is_db_verb(CLI_CMD_FDB_SHOW) || cli_cmd_is_db_verb(CLI_CMD_STATS));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

@@ -8,7 +8,8 @@
 #      weftctl get Interface vhu0 ofport = 1, dataplane counters = N;
 #   3. weftctl show = ovs-vsctl show on the same database, byte for byte; list-br, list-ports;
 #   4. the same configuration through the real ovs-vsctl (no --no-wait) on a second stack gives
-#      the same ovs-vsctl show (UUIDs, and the order they impose, aside) and dataplane ports.
+#      the same ovs-vsctl show (UUIDs, and the order they impose, aside) and dataplane ports;
+#   5. without weft-controld, weftctl times out (--timeout, exit 1); --no-wait does not wait.
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
@@ -140,7 +141,20 @@ diff -u "$T/show-A" "$T/show-weftctl" >&2 || wt_fail "weftctl show differs from 
 [ "$(w list-ports br0)" = "$(vs list-ports br0)" ] || wt_fail "list-ports differs"
 wt_log "weftctl show = ovs-vsctl show:"
 cat "$T/show-weftctl"
-stop_stack A
+
+# 5. No weft-controld: the change is committed but never live -> timeout, exit 1; --no-wait
+#    returns at once.
+wt_stop "$CT_CTL_PID" TERM || wt_fail "weft-controld exited with status $?"
+out=$(w --timeout=1 set Port vhu0 tag=11 2>&1)
+[ $? = 1 ] || wt_fail "no controld: exit status not 1"
+[[ $out == "weftctl: timed out after 1 s waiting for the change to be applied (next_cfg "*", cur_cfg "*"); is weft-controld running?"* ]] ||
+	wt_fail "no controld: '$out'"
+w --no-wait set Port vhu0 tag=12 || wt_fail "--no-wait without controld"
+[ "$(w get Port vhu0 tag)" = 12 ] || wt_fail "--no-wait: tag not written"
+wt_log "without weft-controld: '$out'; --no-wait returns"
+wt_stop "$WT_DP_PID" TERM
+wt_stop "$CT_DB_PID" TERM
+rm -f "$T/conf.db"
 
 # 4. Stack B: the same through ovs-vsctl.
 RD=$T/runB
