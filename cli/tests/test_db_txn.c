@@ -366,9 +366,10 @@ static void test_options(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_writes), cmocka_unit_test(test_exist),
-	    cmocka_unit_test(test_errors), cmocka_unit_test(test_no_wait_and_empty_db),
-	    cmocka_unit_test(test_show),   cmocka_unit_test(test_get),
+	    cmocka_unit_test(test_writes),  cmocka_unit_test(test_exist),
+	    cmocka_unit_test(test_errors),  cmocka_unit_test(test_no_wait_and_empty_db),
+	    cmocka_unit_test(test_show),    cmocka_unit_test(test_get),
+	    cmocka_unit_test(test_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
