@@ -15,9 +15,7 @@
  * --if-exists del-* on a missing record does nothing. Rows are addressed by name (so rows
  * inserted earlier in the same transaction can be updated).
  *
- * Snapshot: a JSON object {"Open_vSwitch": [rows], "Bridge": [rows], "Port": [rows],
- * "Interface": [rows]}, each row an RFC 7047 <row> with at least _uuid and the reference and
- * name columns (a select without "columns" gives everything).
+ * Snapshot: see db-snap.h.
  * Errors (ovs-vsctl's wording, e.g. "no bridge named br9") return -EINVAL (-ENOENT for a
  * missing record, -EEXIST for an existing one) with a malloc'd message in *errp; nothing is
  * built then.
@@ -29,6 +27,7 @@
 #include <stdbool.h>
 
 #include "command.h"
+#include "db-snap.h"
 
 /* Builds the operations for the configuration verbs of 'list' (other verbs are skipped)
  * against 'snap' (borrowed). When 'bump_cfg' and at least one operation writes, appends
@@ -36,15 +35,5 @@
  * result is the value to wait for). *ops is a new array (possibly empty: nothing to write). */
 int cli_db_txn_build(const json_t *snap, const struct cli_cmd_list *list, bool bump_cfg,
                      json_t **ops, char **errp);
-
-/* The rows of 'table' in 'snap' (borrowed; an empty array's worth when absent: NULL). */
-const json_t *cli_db_snap_rows(const json_t *snap, const char *table);
-
-/* The row of 'table' named 'name' in 'snap' ("." or any name: the first Open_vSwitch row);
- * NULL if none. */
-const json_t *cli_db_snap_find(const json_t *snap, const char *table, const char *name);
-
-/* The row of 'table' whose _uuid is 'uuid'; NULL if none. */
-const json_t *cli_db_snap_by_uuid(const json_t *snap, const char *table, const char *uuid);
 
 #endif /* CLI_DB_TXN_H */
