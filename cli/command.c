@@ -40,6 +40,7 @@ bool cli_cmd_is_db_verb(enum cli_cmd_verb verb)
 	case CLI_CMD_GET:
 	case CLI_CMD_LIST_BR:
 	case CLI_CMD_LIST_PORTS:
+	case CLI_CMD_LIST:
 		return true;
 	default:
 		return false;

@@ -37,6 +37,7 @@ enum cli_cmd_verb {
 	CLI_CMD_GET,             /* get TABLE RECORD COLUMN[:KEY] (database only) */
 	CLI_CMD_LIST_BR,         /* list-br (database only) */
 	CLI_CMD_LIST_PORTS,      /* list-ports BR (database only) */
+	CLI_CMD_LIST,            /* list TABLE [RECORD] (database only) */
 	CLI_CMD__COUNT,
 };
 
@@ -76,8 +77,8 @@ struct cli_cmd {
 	bool all;       /* stats --all: show zero counters too */
 	bool may_exist; /* --may-exist add-br/add-port: an existing record is not an error */
 	bool if_exists; /* --if-exists del-br/del-port: a missing record is not an error */
-	char *table;    /* get: TABLE as typed */
-	char *record;   /* get: RECORD (a name, or "." for Open_vSwitch) */
+	char *table;    /* get, list: TABLE as typed */
+	char *record;   /* get, list: RECORD (a name, or "." for Open_vSwitch); list: NULL = all */
 	char *column;   /* get: COLUMN[:KEY] */
 	struct cli_cols cols;
 };

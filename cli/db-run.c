@@ -127,7 +127,7 @@ static bool has_verb(const struct cli_cmd_list *list, bool reads)
 	for (size_t i = 0; i < list->n_cmds; i++) {
 		enum cli_cmd_verb v = list->cmds[i].verb;
 		bool r = v == CLI_CMD_SHOW || v == CLI_CMD_GET || v == CLI_CMD_LIST_BR ||
-		         v == CLI_CMD_LIST_PORTS;
+		         v == CLI_CMD_LIST_PORTS || v == CLI_CMD_LIST;
 
 		if (r == reads) {
 			return true;
@@ -176,7 +176,8 @@ int cli_db_run(const char *target, const struct cli_opts *opts, const struct cli
 	int ret;
 
 	for (size_t i = 0; i < list->n_cmds; i++) {
-		need_schema |= list->cmds[i].verb == CLI_CMD_GET;
+		need_schema |=
+		    list->cmds[i].verb == CLI_CMD_GET || list->cmds[i].verb == CLI_CMD_LIST;
 	}
 	ret = ctd_db_open(target, NULL, NULL, &db);
 	if (ret < 0) {

@@ -267,12 +267,12 @@ static void list_names(FILE *f, const json_t *snap, const char *table, const jso
 	free(rows);
 }
 
-static int get(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **errp)
+/* The table and row named by cmd->table / cmd->record (*rowp NULL: no record given). */
+static int find_row(const json_t *snap, const struct cli_cmd *cmd, const char **tablep,
+                    const json_t **rowp, char **errp)
 {
-	const char *table = NULL, *key;
-	const json_t *row, *d, *type;
-	char *col;
-	int ret = 0;
+	const char *table = NULL;
+	const json_t *row;
 
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		if (!strcasecmp(cmd->table, tables[i])) {
@@ -285,12 +285,89 @@ static int get(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **er
 		                 "Port, Interface)",
 		                 cmd->table);
 	}
+	*tablep = table;
+	*rowp = NULL;
+	if (!cmd->record) {
+		return 0;
+	}
 	row = cli_db_snap_find(snap, table, cmd->record);
 	if (!row) {
 		row = cli_db_snap_by_uuid(snap, table, cmd->record);
 	}
 	if (!row) {
 		return cli_fail(errp, ENOENT, "no row \"%s\" in table %s", cmd->record, table);
+	}
+	*rowp = row;
+	return 0;
+}
+
+/* ovs-vsctl list: _uuid, then every column of the schema in name order, "%-20s: value". */
+static void list_row(FILE *f, const json_t *snap, const char *table, const json_t *row)
+{
+	const json_t *cols = json_object_get(
+	    json_object_get(json_object_get(json_object_get(snap, "_schema"), "tables"), table),
+	    "columns");
+	size_t n = json_object_size(cols), i = 0;
+	const char **names = calloc(n + 1, sizeof(*names));
+	const char *k;
+	json_t *v;
+
+	fprintf(f, "%-20s: ", "_uuid");
+	print_atom(f, json_object_get(row, "_uuid"));
+	fputc('\n', f);
+	json_object_foreach((json_t *)cols, k, v)
+	{
+		if (names) {
+			names[i++] = k;
+		}
+	}
+	if (names) {
+		qsort(names, n, sizeof(*names), cmp_keys);
+	}
+	for (i = 0; names && i < n; i++) {
+		const json_t *d = json_object_get(row, names[i]);
+
+		fprintf(f, "%-20s: ", names[i]);
+		if (d) {
+			cli_db_print_datum(f, d, col_type(snap, table, names[i]));
+		}
+		fputc('\n', f);
+	}
+	free(names);
+}
+
+static int list(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **errp)
+{
+	const char *table;
+	const json_t *row;
+	int ret = find_row(snap, cmd, &table, &row, errp);
+	size_t i;
+	json_t *r;
+
+	if (ret < 0) {
+		return ret;
+	}
+	if (row) {
+		list_row(f, snap, table, row);
+		return 0;
+	}
+	json_array_foreach(cli_db_snap_rows(snap, table), i, r)
+	{
+		fputs(i ? "\n" : "", f);
+		list_row(f, snap, table, r);
+	}
+	return 0;
+}
+
+static int get(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **errp)
+{
+	const char *table = NULL, *key;
+	const json_t *row, *d, *type;
+	char *col;
+	int ret = find_row(snap, cmd, &table, &row, errp);
+
+	if (ret < 0) {
+		return ret;
 	}
 	col = strdup(cmd->column);
 	if (!col) {
@@ -340,6 +417,8 @@ int cli_db_show_cmd(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char
 		return 0;
 	case CLI_CMD_GET:
 		return get(f, snap, cmd, errp);
+	case CLI_CMD_LIST:
+		return list(f, snap, cmd, errp);
 	case CLI_CMD_LIST_BR:
 		list_names(f, snap, "Bridge", json_object_get(ovs, "bridges"), NULL);
 		return 0;

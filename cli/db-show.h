@@ -6,6 +6,7 @@
  *   show        Open_vSwitch _uuid, then per Bridge (in set order): datapath_type, fail_mode,
  *               Port (tag, trunks), Interface (type, options, error); ovs_version last
  *   get         the column (or one key of a map column) as ovs-vsctl prints it
+ *   list        _uuid then every column of the schema in name order (needs "_schema")
  *   list-br     bridge names, sorted; list-ports BR: port names but BR's own, sorted
  * Functions return 0, or -ENOENT / -EINVAL with a malloc'd message in *errp (ovs-vsctl's
  * wording: 'no row "x" in table Port', "no bridge named br9").
@@ -18,7 +19,7 @@
 
 #include "command.h"
 
-/* Prints the result of the read-only command 'cmd' (show, get, list-br, list-ports) to 'f';
+/* Prints the result of the read-only command 'cmd' (show, get, list, list-br, list-ports) to 'f';
  * other verbs print nothing. */
 int cli_db_show_cmd(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **errp);
 

@@ -364,6 +364,12 @@ static int build_cmd(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp
 		return n ? check_name(raw, a[0], "bridge", &cmd->bridge, errp) : 0;
 	case CLI_CMD_LIST_PORTS:
 		return check_name(raw, a[0], "bridge", &cmd->bridge, errp);
+	case CLI_CMD_LIST:
+		cmd->table = strdup(a[0]);
+		cmd->record = n > 1 ? strdup(a[1]) : NULL;
+		return cmd->table && (n < 2 || cmd->record)
+		           ? 0
+		           : cli_error(errp, "%s: out of memory", raw->vi->name);
 	case CLI_CMD_GET:
 		cmd->table = strdup(a[0]);
 		cmd->record = strdup(a[1]);

@@ -207,6 +207,17 @@ static const struct cli_verb_info verbs[] = {
         .summary = "print the names of the ports of BR (database only)",
     },
     {
+        .name = "list",
+        .verb = CLI_CMD_LIST,
+        .synopsis = "TABLE [RECORD]",
+        .min_args = 1,
+        .max_args = 2,
+        .has_output = true,
+        .summary = "print every column of a record, or of all records (database only)",
+        .help = "TABLE: Open_vSwitch, Bridge, Port or Interface. Printed like ovs-vsctl list\n"
+                "(records in the database's order).",
+    },
+    {
         .name = "dp/exit",
         .verb = CLI_CMD_DP_EXIT,
         .synopsis = "",

@@ -274,6 +274,16 @@ static char *render(const char *line)
 	json_t *s = snap();
 	FILE *f = open_memstream(&buf, &len);
 
+	/* A slice of the schema (for list). */
+	json_object_set_new(
+	    s, "_schema",
+	    json_loads("{\"tables\": {\"Port\": {\"columns\": {\"tag\": {\"type\": {\"key\": "
+	               "\"integer\", \"min\": 0, \"max\": 1}}, \"name\": {\"type\": "
+	               "\"string\"}, \"trunks\": {\"type\": {\"key\": \"integer\", \"min\": "
+	               "0, \"max\": 4096}}, \"interfaces\": {\"type\": {\"key\": \"uuid\", "
+	               "\"min\": 1, \"max\": \"unlimited\"}}}}}}",
+	               0, NULL));
+
 	for (char *t = strtok(copy, " "); t; t = strtok(NULL, " ")) {
 		argv[argc++] = t;
 	}
@@ -320,6 +330,12 @@ static void test_show(void **state)
 static void test_get(void **state)
 {
 	(void)state;
+	check_out("list Port p0", "_uuid               : 00000000-0000-0000-0000-0000000000a1\n"
+	                          "interfaces          : [00000000-0000-0000-0000-0000000000c1]\n"
+	                          "name                : p0\n"
+	                          "tag                 : 5\n"
+	                          "trunks              : [1, 2]\n");
+	check_out("list Port nope", "ERR: no row \"nope\" in table Port");
 	check_out("get Interface p0 ofport", "1\n");
 	check_out("get Interface p0 options", "{a=\"1\"}\n");
 	check_out("get Interface p0 options:a", "\"1\"\n");

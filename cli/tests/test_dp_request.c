@@ -27,11 +27,12 @@ static void check(const struct cli_cmd *cmd, const char *method, const char *par
 	json_decref(p);
 }
 
-/* get, list-br, list-ports: database only (main.c refuses them with --direct). */
-#define N_DB_ONLY 3
+/* get, list, list-br, list-ports: database only (main.c refuses them with --direct). */
+#define N_DB_ONLY 4
 static bool db_only(int v)
 {
-	return v == CLI_CMD_GET || v == CLI_CMD_LIST_BR || v == CLI_CMD_LIST_PORTS;
+	return v == CLI_CMD_GET || v == CLI_CMD_LIST_BR || v == CLI_CMD_LIST_PORTS ||
+	       v == CLI_CMD_LIST;
 }
 
 static void test_methods(void **state)
