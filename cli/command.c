@@ -41,10 +41,17 @@ bool cli_cmd_is_db_verb(enum cli_cmd_verb verb)
 	case CLI_CMD_LIST_BR:
 	case CLI_CMD_LIST_PORTS:
 	case CLI_CMD_LIST:
+	case CLI_CMD_CLEAR:
 		return true;
 	default:
 		return false;
 	}
+}
+
+bool cli_cmd_is_db_only(enum cli_cmd_verb verb)
+{
+	return verb == CLI_CMD_GET || verb == CLI_CMD_LIST || verb == CLI_CMD_CLEAR ||
+	       verb == CLI_CMD_LIST_BR || verb == CLI_CMD_LIST_PORTS;
 }
 
 void cli_cmd_list_free(struct cli_cmd_list *list)

@@ -404,6 +404,24 @@ static int set_cmd(struct model *m, const struct cli_cmd *cmd, char **errp)
 	}
 }
 
+static int clear_cmd(struct model *m, const struct cli_cmd *cmd, char **errp)
+{
+	bool port = !strcmp(cmd->table, "Port");
+	json_t *idx = !strcmp(cmd->table, "Bridge") ? m->br : port ? m->port : m->iface;
+	json_t *rec = json_object_get(idx, cmd->record);
+
+	if (!rec) {
+		return cli_fail(errp, ENOENT, "no row \"%s\" in table %s", cmd->record, cmd->table);
+	}
+	if (!port) {
+		/* the model's map of later "set ... KEY=VALUE" starts empty again */
+		json_object_clear(json_object_get(rec, m->br == idx ? "oc" : "options"));
+	}
+	update(m, cmd->table, cmd->record,
+	       json_pack("{s:[s,[]]}", cmd->column, port ? "set" : "map"));
+	return 0;
+}
+
 static int build_one(struct model *m, const struct cli_cmd *cmd, char **errp)
 {
 	switch (cmd->verb) {
@@ -419,6 +437,8 @@ static int build_one(struct model *m, const struct cli_cmd *cmd, char **errp)
 	case CLI_CMD_SET_IFACE:
 	case CLI_CMD_SET_BRIDGE:
 		return set_cmd(m, cmd, errp);
+	case CLI_CMD_CLEAR:
+		return clear_cmd(m, cmd, errp);
 	case CLI_CMD_LIST_PORTS:
 		return json_object_get(m->br, cmd->bridge)
 		           ? 0

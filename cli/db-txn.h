@@ -11,6 +11,7 @@
  *   del-br BR      delete its Interfaces, Ports and the Bridge; Open_vSwitch bridges -= it
  *   del-port [BR] P  mutate Bridge ports -= Port; delete Port and its Interfaces
  *   set T R C=V    update T where name == R (maps: the whole merged map is written)
+ *   clear T R C    update T where name == R: C = the empty set / map
  * --may-exist add-* on an existing record applies the merged settings as updates;
  * --if-exists del-* on a missing record does nothing. Rows are addressed by name (so rows
  * inserted earlier in the same transaction can be updated).

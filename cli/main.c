@@ -44,8 +44,7 @@ static int pick_backend(const struct cli_opts *opts, const struct cli_cmd_list *
 	for (size_t i = 0; i < list->n_cmds; i++) {
 		enum cli_cmd_verb v = list->cmds[i].verb;
 
-		if (opts->direct && (v == CLI_CMD_GET || v == CLI_CMD_LIST_BR ||
-		                     v == CLI_CMD_LIST_PORTS || v == CLI_CMD_LIST)) {
+		if (opts->direct && cli_cmd_is_db_only(v)) {
 			fprintf(stderr, "%s: %s: only with the database (not with --direct)\n",
 			        PROG, cli_verb_of_cmd(v)->name);
 			return -1;

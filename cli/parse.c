@@ -318,6 +318,7 @@ static int build_cmd(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp
 {
 	char **a = raw->args;
 	int n = raw->n_args;
+	enum cli_cmd_verb v;
 	int ret = 0;
 
 	cmd->all = raw->all;
@@ -370,6 +371,31 @@ static int build_cmd(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp
 		return cmd->table && (n < 2 || cmd->record)
 		           ? 0
 		           : cli_error(errp, "%s: out of memory", raw->vi->name);
+	case CLI_CMD_CLEAR:
+		ret = cli_columns_table(a[0], &v, errp);
+		if (ret < 0) {
+			return ret;
+		}
+		ret = check_name(raw, a[1], v == CLI_CMD_SET_BRIDGE ? "bridge" : "port",
+		                 &cmd->record, errp);
+		if (ret < 0) {
+			return ret;
+		}
+		cmd->table = strdup(cli_columns_table_name(v));
+		cmd->column = strdup(a[2]);
+		if (!cmd->table || !cmd->column) {
+			return cli_error(errp, "%s: out of memory", raw->vi->name);
+		}
+		if (v == CLI_CMD_SET_PORT
+		        ? strcmp(a[2], "tag") && strcmp(a[2], "trunks") && strcmp(a[2], "vlan_mode")
+		        : strcmp(a[2], v == CLI_CMD_SET_IFACE ? "options" : "other_config")) {
+			return cli_error(
+			    errp,
+			    "cannot clear column %s of table %s (weftctl clears Port tag, "
+			    "trunks, vlan_mode, Interface options, Bridge other_config)",
+			    a[2], cmd->table);
+		}
+		return 0;
 	case CLI_CMD_GET:
 		cmd->table = strdup(a[0]);
 		cmd->record = strdup(a[1]);

@@ -218,6 +218,15 @@ static const struct cli_verb_info verbs[] = {
                 "(records in the database's order).",
     },
     {
+        .name = "clear",
+        .verb = CLI_CMD_CLEAR,
+        .synopsis = "TABLE RECORD COLUMN",
+        .min_args = 3,
+        .max_args = 3,
+        .summary = "empty a column of a record (database only)",
+        .help = "Columns: Port tag, trunks, vlan_mode; Interface options; Bridge other_config.",
+    },
+    {
         .name = "dp/exit",
         .verb = CLI_CMD_DP_EXIT,
         .synopsis = "",

@@ -307,6 +307,22 @@ static void check_out(const char *line, const char *want)
 	free(got);
 }
 
+static void test_clear(void **state)
+{
+	(void)state;
+	check("clear Port p0 tag -- clear Interface p0 options -- set Interface p0 options:b=2",
+	      false,
+	      "[{\"op\":\"update\",\"row\":{\"tag\":[\"set\",[]]},\"table\":\"Port\",\"where\":[["
+	      "\"name\",\"==\",\"p0\"]]},{\"op\":\"update\",\"row\":{\"options\":[\"map\",[]]},"
+	      "\"table\":\"Interface\",\"where\":[[\"name\",\"==\",\"p0\"]]},{\"op\":\"update\","
+	      "\"row\":{\"options\":[\"map\",[[\"b\",\"2\"]]]},\"table\":\"Interface\",\"where\":"
+	      "[[\"name\",\"==\",\"p0\"]]}]");
+	check("clear Bridge br0 other_config", false,
+	      "[{\"op\":\"update\",\"row\":{\"other_config\":[\"map\",[]]},\"table\":\"Bridge\","
+	      "\"where\":[[\"name\",\"==\",\"br0\"]]}]");
+	check("clear Port nope trunks", false, "ERR 2: no row \"nope\" in table Port");
+}
+
 static void test_show(void **state)
 {
 	(void)state;
@@ -385,7 +401,7 @@ int main(void)
 	    cmocka_unit_test(test_writes),  cmocka_unit_test(test_exist),
 	    cmocka_unit_test(test_errors),  cmocka_unit_test(test_no_wait_and_empty_db),
 	    cmocka_unit_test(test_show),    cmocka_unit_test(test_get),
-	    cmocka_unit_test(test_options),
+	    cmocka_unit_test(test_options), cmocka_unit_test(test_clear),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

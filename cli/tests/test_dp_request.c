@@ -27,12 +27,11 @@ static void check(const struct cli_cmd *cmd, const char *method, const char *par
 	json_decref(p);
 }
 
-/* get, list, list-br, list-ports: database only (main.c refuses them with --direct). */
-#define N_DB_ONLY 4
+/* get, list, clear, list-br, list-ports: database only (main.c refuses them with --direct). */
+#define N_DB_ONLY 5
 static bool db_only(int v)
 {
-	return v == CLI_CMD_GET || v == CLI_CMD_LIST_BR || v == CLI_CMD_LIST_PORTS ||
-	       v == CLI_CMD_LIST;
+	return cli_cmd_is_db_only((enum cli_cmd_verb)v);
 }
 
 static void test_methods(void **state)
