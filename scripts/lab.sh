@@ -324,8 +324,8 @@ fi
 echo "Look around:"
 C=$WEFT_BUILD/cli/weftctl
 for h in A B; do
-	echo "  ovs-vsctl --db=unix:$RUN/host$h/db.sock show      (the database; weft-controld applies it)"
-	echo "  $C --rundir $RUN/host$h show"
+	echo "  $C --rundir $RUN/host$h show            (the database, as ovs-vsctl show; weft-controld applies it)"
+	echo "  $C --direct --rundir $RUN/host$h show   (the dataplane's own view)"
 	echo "  $C --rundir $RUN/host$h stats"
 	echo "  $C --rundir $RUN/host$h fdb/show br0"
 	echo "  $C --rundir $RUN/host$h dp/show"

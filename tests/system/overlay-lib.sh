@@ -7,7 +7,7 @@
 #   ov_ns SHORT                creates netns "$OV_P-SHORT" (lo up, IPv6 off), for cleanup
 #   ov_veth NS1 IF1 NS2 IF2    a veth pair between two of our namespaces, both ends up
 #   ov_dp NS RUNDIR LOG        weft-dataplane inside netns NS, waits until ready; PID in $WT_PID
-#   ovctl RUNDIR ARGS...       weftctl --rundir RUNDIR ARGS
+#   ovctl RUNDIR ARGS...       weftctl --direct --rundir RUNDIR ARGS (no database)
 #   ov_stack NS RUNDIR LOG     the full stack of one host: ovsdb-lite (RUNDIR/db.sock, database
 #                              RUNDIR/conf.db), weft-dataplane inside netns NS (as ov_dp) and
 #                              weft-controld; logs LOG-db, LOG, LOG-controld
@@ -98,7 +98,7 @@ ovvs() {
 ovctl() {
 	local rd=$1
 	shift
-	"$WT_CTL" --rundir "$rd" "$@"
+	"$WT_CTL" --direct --rundir "$rd" "$@"
 }
 
 ov_stat() {
