@@ -13,7 +13,9 @@
 #                              weft-controld; logs LOG-db, LOG, LOG-controld
 #   ovvs RUNDIR ARGS...        the real ovs-vsctl on that host's database, without --no-wait
 #                              (returns once weft-controld has the change live in the dataplane)
-#   OV_CFG                     the command ov_afpacket_port configures with (ovctl, or ovvs)
+#   ovwc RUNDIR ARGS...        weftctl on that host's database (its default mode), waiting for
+#                              the change to be live like ovvs
+#   OV_CFG                     the command ov_afpacket_port configures with (ovctl, ovvs, ovwc)
 #   ov_stat RUNDIR PORT CTR    one counter of a port or bridge (0 when absent)
 #   ov_nsvm HNS HIF VMNS IP    a namespace "VM": veth HIF (in HNS, for an af_packet port) <->
 #                              eth0 in VMNS with address IP (A.B.C.D/N); checksum offload off
@@ -93,6 +95,12 @@ ovvs() {
 	local rd=$1
 	shift
 	ovs-vsctl --db="unix:$rd/db.sock" --timeout=30 "$@"
+}
+
+ovwc() {
+	local rd=$1
+	shift
+	"$WT_CTL" --rundir "$rd" --timeout=30 "$@"
 }
 
 ovctl() {
