@@ -22,7 +22,38 @@ void cli_cmd_free(struct cli_cmd *cmd)
 	free(cmd->name);
 	free(cmd->flow);
 	json_decref(cmd->flows);
+	free(cmd->table);
+	free(cmd->record);
+	free(cmd->column);
 	cli_cols_free(&cmd->cols);
+}
+
+bool cli_cmd_is_db_verb(enum cli_cmd_verb verb)
+{
+	switch (verb) {
+	case CLI_CMD_ADD_BR:
+	case CLI_CMD_DEL_BR:
+	case CLI_CMD_ADD_PORT:
+	case CLI_CMD_DEL_PORT:
+	case CLI_CMD_SET_PORT:
+	case CLI_CMD_SET_IFACE:
+	case CLI_CMD_SET_BRIDGE:
+	case CLI_CMD_SHOW:
+	case CLI_CMD_GET:
+	case CLI_CMD_LIST_BR:
+	case CLI_CMD_LIST_PORTS:
+	case CLI_CMD_LIST:
+	case CLI_CMD_CLEAR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool cli_cmd_is_db_only(enum cli_cmd_verb verb)
+{
+	return verb == CLI_CMD_GET || verb == CLI_CMD_LIST || verb == CLI_CMD_CLEAR ||
+	       verb == CLI_CMD_LIST_BR || verb == CLI_CMD_LIST_PORTS;
 }
 
 void cli_cmd_list_free(struct cli_cmd_list *list)

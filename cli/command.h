@@ -41,6 +41,11 @@ enum cli_cmd_verb {
 	CLI_CMD_MOD_FLOWS,     /* mod-flows BR [--strict] FLOW */
 	CLI_CMD_DUMP_FLOWS,    /* dump-flows BR [MATCH] [--no-stats] */
 	CLI_CMD_REPLACE_FLOWS, /* replace-flows BR FILE */
+	CLI_CMD_GET,             /* get TABLE RECORD COLUMN[:KEY] (database only) */
+	CLI_CMD_LIST_BR,         /* list-br (database only) */
+	CLI_CMD_LIST_PORTS,      /* list-ports BR (database only) */
+	CLI_CMD_LIST,            /* list TABLE [RECORD] (database only) */
+	CLI_CMD_CLEAR,           /* clear TABLE RECORD COLUMN (database only) */
 	CLI_CMD__COUNT,
 };
 
@@ -80,6 +85,9 @@ struct cli_cmd {
 	bool all;       /* stats --all: show zero counters too */
 	bool may_exist; /* --may-exist add-br/add-port: an existing record is not an error */
 	bool if_exists; /* --if-exists del-br/del-port: a missing record is not an error */
+	char *table;    /* get, list: TABLE as typed */
+	char *record;   /* get, list: RECORD (a name, or "." for Open_vSwitch); list: NULL = all */
+	char *column;   /* get: COLUMN[:KEY]; clear: COLUMN */
 	struct cli_cols cols;
 	/* Flow verbs (flows.h) */
 	char *flow;    /* FLOW (add-flow, mod-flows) or MATCH (del-flows, dump-flows), or NULL */
@@ -92,6 +100,13 @@ struct cli_cmd_list {
 	struct cli_cmd *cmds;
 	size_t n_cmds;
 };
+
+/* Is 'verb' a configuration verb (ovs-vsctl dialect: written to / read from the database
+ * unless --direct) rather than an appctl-style one that always goes to the dataplane? */
+bool cli_cmd_is_db_verb(enum cli_cmd_verb verb);
+
+/* Is 'verb' a database-only verb (get, list, clear, list-br, list-ports: no --direct form)? */
+bool cli_cmd_is_db_only(enum cli_cmd_verb verb);
 
 /* Frees everything 'list' owns and empties it. Safe on an empty or zeroed list. */
 void cli_cmd_list_free(struct cli_cmd_list *list);

@@ -1,15 +1,18 @@
 /* weftctl: command-line control of weft.
  *
  * main() parses argv into commands (parse.c), then runs them against a backend which prints
- * their results (output.c). The only backend today is weft-dataplane's control socket
- * (dp-run.c, with dp-request.c translating and dp-client.c transporting); a database backend
- * (RFC 7047 to ovsdb-lite) would be a second runner working from the same command list.
+ * their results. The configuration verbs (add-br, set, show, get...) go to the database
+ * (db-run.c: one RFC 7047 transaction to ovsdb-lite, then wait for cur_cfg), unless --direct
+ * sends them to weft-dataplane's control socket as before (dp-run.c, with dp-request.c
+ * translating and dp-client.c transporting); appctl-style verbs (fdb/..., stats, dp/...,
+ * tnl/neigh/..., replay/run) always go to the dataplane.
  *
  * Exit status: 0 success, 1 server error or connection failure, 2 bad command line.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "db-run.h"
 #include "dp-client.h"
 #include "dp-run.h"
 #include "parse.h"
@@ -33,11 +36,67 @@ static const char *rundir_of(const struct cli_opts *opts)
 	return env && env[0] ? env : "/run/weft";
 }
 
+/* Which backend runs 'list': 1 = database, 0 = dataplane, or an exit status (< 0: usage). */
+static int pick_backend(const struct cli_opts *opts, const struct cli_cmd_list *list)
+{
+	size_t n_db = 0;
+
+	for (size_t i = 0; i < list->n_cmds; i++) {
+		enum cli_cmd_verb v = list->cmds[i].verb;
+
+		if (opts->direct && cli_cmd_is_db_only(v)) {
+			fprintf(stderr, "%s: %s: only with the database (not with --direct)\n",
+			        PROG, cli_verb_of_cmd(v)->name);
+			return -1;
+		}
+		n_db += cli_cmd_is_db_verb(v);
+	}
+	if (opts->direct || n_db == 0) {
+		return 0;
+	}
+	if (n_db != list->n_cmds) {
+		fprintf(stderr,
+		        "%s: database commands (add-br, set, show...) and dataplane commands "
+		        "(fdb/*, stats, dp/*...) cannot be chained; run them separately\n",
+		        PROG);
+		return -1;
+	}
+	return 1;
+}
+
+static int run(const struct cli_opts *opts, const struct cli_cmd_list *list)
+{
+	int backend = pick_backend(opts, list);
+	char *path = NULL;
+	int ret;
+
+	if (backend < 0) {
+		return EXIT_USAGE;
+	}
+	if (backend == 1 && opts->db) {
+		return cli_db_run(opts->db, opts, list) == 0 ? EXIT_OK : EXIT_FAILED;
+	}
+	if (backend == 1) {
+		if (asprintf(&path, "unix:%s/db.sock", rundir_of(opts)) < 0) {
+			path = NULL;
+		}
+	} else {
+		path = cli_dpc_socket_path(rundir_of(opts));
+	}
+	if (!path) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		return EXIT_FAILED;
+	}
+	ret = backend == 1 ? cli_db_run(path, opts, list) : cli_dp_run(path, opts, list);
+	free(path);
+	return ret == 0 ? EXIT_OK : EXIT_FAILED;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_opts opts;
 	struct cli_cmd_list list;
-	char *msg = NULL, *path;
+	char *msg = NULL;
 	int status;
 
 	if (cli_parse_argv(argc, argv, &opts, &list, &msg) < 0) {
@@ -53,14 +112,7 @@ int main(int argc, char **argv)
 		cli_verb_print_help(stdout, PROG, opts.help_verb);
 		return EXIT_OK;
 	}
-	path = cli_dpc_socket_path(rundir_of(&opts));
-	if (!path) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
-		status = EXIT_FAILED;
-	} else {
-		status = cli_dp_run(path, &opts, &list) == 0 ? EXIT_OK : EXIT_FAILED;
-	}
-	free(path);
+	status = run(&opts, &list);
 	cli_cmd_list_free(&list);
 	return status;
 }

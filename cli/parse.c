@@ -154,7 +154,7 @@ static int apply_exist_option(struct raw_cmd *cur, const char *opt, char **errp)
 /* Handles global option argv[*i] (advancing *i past a separate value). */
 static int parse_global_option(int argc, char **argv, int *i, struct cli_opts *opts, char **errp)
 {
-	static const char *const names[] = {"--rundir", "--timeout", "--format"};
+	static const char *const names[] = {"--rundir", "--timeout", "--format", "--db"};
 	const char *arg = argv[*i];
 	const char *value = NULL;
 	size_t k;
@@ -190,6 +190,11 @@ static int parse_global_option(int argc, char **argv, int *i, struct cli_opts *o
 			return ret;
 		}
 		opts->timeout_s = (int)t;
+	} else if (k == 3) {
+		if (strncmp(value, "unix:", 5) != 0 || value[5] == '\0') {
+			return cli_error(errp, "invalid --db '%s' (expected unix:PATH)", value);
+		}
+		opts->db = value;
 	} else if (!strcmp(value, "json")) {
 		opts->format = CLI_FMT_JSON;
 	} else if (!strcmp(value, "table")) {
@@ -235,6 +240,10 @@ static int split_argv(int argc, char **argv, struct cli_opts *opts, struct raw_c
 		} else if (cur && cli_flows_option(cur->vi->verb, arg)) {
 			cur->strict |= !strcmp(arg, "--strict");
 			cur->no_stats |= !strcmp(arg, "--no-stats");
+		} else if (!strcmp(arg, "--direct")) {
+			opts->direct = true;
+		} else if (!strcmp(arg, "--no-wait")) {
+			opts->no_wait = true;
 		} else if (!strcmp(arg, "--may-exist") || !strcmp(arg, "--if-exists")) {
 			if (cur) {
 				ret = apply_exist_option(cur, arg, errp);
@@ -315,6 +324,7 @@ static int build_cmd(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp
 {
 	char **a = raw->args;
 	int n = raw->n_args;
+	enum cli_cmd_verb v;
 	int ret = 0;
 
 	cmd->all = raw->all;
@@ -364,6 +374,46 @@ static int build_cmd(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp
 	case CLI_CMD_TNL_NEIGH_SHOW:
 	case CLI_CMD_TNL_NEIGH_FLUSH:
 		return n ? check_name(raw, a[0], "bridge", &cmd->bridge, errp) : 0;
+	case CLI_CMD_LIST_PORTS:
+		return check_name(raw, a[0], "bridge", &cmd->bridge, errp);
+	case CLI_CMD_LIST:
+		cmd->table = strdup(a[0]);
+		cmd->record = n > 1 ? strdup(a[1]) : NULL;
+		return cmd->table && (n < 2 || cmd->record)
+		           ? 0
+		           : cli_error(errp, "%s: out of memory", raw->vi->name);
+	case CLI_CMD_CLEAR:
+		ret = cli_columns_table(a[0], &v, errp);
+		if (ret < 0) {
+			return ret;
+		}
+		ret = check_name(raw, a[1], v == CLI_CMD_SET_BRIDGE ? "bridge" : "port",
+		                 &cmd->record, errp);
+		if (ret < 0) {
+			return ret;
+		}
+		cmd->table = strdup(cli_columns_table_name(v));
+		cmd->column = strdup(a[2]);
+		if (!cmd->table || !cmd->column) {
+			return cli_error(errp, "%s: out of memory", raw->vi->name);
+		}
+		if (v == CLI_CMD_SET_PORT
+		        ? strcmp(a[2], "tag") && strcmp(a[2], "trunks") && strcmp(a[2], "vlan_mode")
+		        : strcmp(a[2], v == CLI_CMD_SET_IFACE ? "options" : "other_config")) {
+			return cli_error(
+			    errp,
+			    "cannot clear column %s of table %s (weftctl clears Port tag, "
+			    "trunks, vlan_mode, Interface options, Bridge other_config)",
+			    a[2], cmd->table);
+		}
+		return 0;
+	case CLI_CMD_GET:
+		cmd->table = strdup(a[0]);
+		cmd->record = strdup(a[1]);
+		cmd->column = strdup(a[2]);
+		return cmd->table && cmd->record && cmd->column
+		           ? 0
+		           : cli_error(errp, "%s: out of memory", raw->vi->name);
 	case CLI_CMD_TNL_NEIGH_SET:
 		ret = check_name(raw, a[0], "bridge", &cmd->bridge, errp);
 		if (!ret) {

@@ -21,13 +21,17 @@ enum cli_format {
 
 struct cli_opts {
 	const char *rundir; /* borrowed from argv; NULL = not given */
+	const char *db;     /* --db=unix:PATH, borrowed; NULL = unix:<rundir>/db.sock */
+	bool direct;        /* --direct: configuration verbs go to the dataplane, no database */
+	bool no_wait;       /* --no-wait: do not wait for cur_cfg to reach next_cfg */
 	int timeout_s;      /* seconds per request, 0 = no limit; default 10 */
 	enum cli_format format;
 	bool help;                             /* global --help: print usage, run nothing */
 	const struct cli_verb_info *help_verb; /* VERB --help: print its help, run nothing */
 };
 
-/* Parses 'argv[1..argc-1]'. Global options (--rundir, --timeout, --format, --help) may appear
+/* Parses 'argv[1..argc-1]'. Global options (--rundir, --db, --direct, --no-wait, --timeout,
+ * --format, --help) may appear
  * before the first command or among a command's arguments; "--all" only with "stats";
  * "--help" after a verb asks for that verb's help. Commands are separated by "--".
  *

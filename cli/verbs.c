@@ -234,6 +234,55 @@ static const struct cli_verb_info verbs[] = {
         .help = "Unchanged flows keep their counters; flows whose actions differ are modified.",
     },
     {
+        .name = "get",
+        .verb = CLI_CMD_GET,
+        .synopsis = "TABLE RECORD COLUMN[:KEY]",
+        .min_args = 3,
+        .max_args = 3,
+        .has_output = true,
+        .summary = "print a column of a record (database only)",
+        .help = "TABLE: Open_vSwitch (RECORD \".\"), Bridge, Port or Interface (RECORD: its\n"
+                "name). Printed like ovs-vsctl get.",
+    },
+    {
+        .name = "list-br",
+        .verb = CLI_CMD_LIST_BR,
+        .synopsis = "",
+        .min_args = 0,
+        .max_args = 0,
+        .has_output = true,
+        .summary = "print the names of all bridges (database only)",
+    },
+    {
+        .name = "list-ports",
+        .verb = CLI_CMD_LIST_PORTS,
+        .synopsis = "BR",
+        .min_args = 1,
+        .max_args = 1,
+        .has_output = true,
+        .summary = "print the names of the ports of BR (database only)",
+    },
+    {
+        .name = "list",
+        .verb = CLI_CMD_LIST,
+        .synopsis = "TABLE [RECORD]",
+        .min_args = 1,
+        .max_args = 2,
+        .has_output = true,
+        .summary = "print every column of a record, or of all records (database only)",
+        .help = "TABLE: Open_vSwitch, Bridge, Port or Interface. Printed like ovs-vsctl list\n"
+                "(records in the database's order).",
+    },
+    {
+        .name = "clear",
+        .verb = CLI_CMD_CLEAR,
+        .synopsis = "TABLE RECORD COLUMN",
+        .min_args = 3,
+        .max_args = 3,
+        .summary = "empty a column of a record (database only)",
+        .help = "Columns: Port tag, trunks, vlan_mode; Interface options; Bridge other_config.",
+    },
+    {
         .name = "dp/exit",
         .verb = CLI_CMD_DP_EXIT,
         .synopsis = "",
@@ -285,21 +334,26 @@ void cli_verb_print_usage(FILE *f, const char *prog)
 			fprintf(f, "  %-30s %s\n", left, verbs[i].summary);
 		}
 	}
-	fprintf(
-	    f,
-	    "\nCommands chained with -- run in order and stop at the first error;\n"
-	    "`add-br`/`add-port` absorb later `set` commands on the same record.\n"
-	    "\nOptions:\n"
-	    "  --rundir=DIR      run directory holding dataplane.sock\n"
-	    "                    (default: $WEFT_RUNDIR, else /run/weft)\n"
-	    "  --timeout=SECS    give up after SECS seconds per request (default 10, 0 = never)\n"
-	    "  --format=FMT      output of show, fdb/show, stats, dp/show...: table or json\n"
-	    "  -h, --help        this help; `%s COMMAND --help` for one command\n"
-	    "  --may-exist       before add-br/add-port: an existing record is not an error\n"
-	    "  --if-exists       before del-br/del-port: a missing record is not an error\n"
-	    "\nExit status: 0 success, 1 error from the dataplane or connection failure,\n"
-	    "2 bad command line.\n",
-	    prog);
+	fprintf(f,
+	        "\nCommands chained with -- run in order and stop at the first error;\n"
+	        "`add-br`/`add-port` absorb later `set` commands on the same record.\n"
+	        "\nOptions:\n"
+	        "  --rundir=DIR      run directory holding dataplane.sock and db.sock\n"
+	        "                    (default: $WEFT_RUNDIR, else /run/weft)\n"
+	        "  --db=unix:PATH    the database (default unix:RUNDIR/db.sock)\n"
+	        "  --direct          send add-br/add-port/set/show... straight to the dataplane\n"
+	        "                    (no database: replay harness, tests)\n"
+	        "  --no-wait         do not wait for the change to be live (cur_cfg)\n"
+	        "  --timeout=SECS    give up after SECS seconds per request, and for the\n"
+	        "                    change to be live (default 10, 0 = never)\n"
+	        "  --format=FMT      output of show, fdb/show, stats, dp/show...: table or json\n"
+	        "  -h, --help        this help; `%s COMMAND --help` for one command\n"
+	        "  --may-exist       before add-br/add-port: an existing record is not an error\n"
+	        "  --if-exists       before del-br/del-port: a missing record is not an error\n"
+	        "\nExit status: 0 success, 1 error from the database or the dataplane, connection\n"
+	        "failure or timeout,\n"
+	        "2 bad command line.\n",
+	        prog);
 }
 
 void cli_verb_print_help(FILE *f, const char *prog, const struct cli_verb_info *vi)

@@ -10,8 +10,8 @@
 #   scripts/lab.sh down   stops a running `lab.sh up` (and removes what a killed one left).
 #
 # Topology (VNI 100, overlay 10.100.0.0/24, underlay 192.168.99.0/24):
-#   Each host runs ovsdb-lite + weft-controld + weft-dataplane, configured with the real
-#   ovs-vsctl through its database.
+#   Each host runs ovsdb-lite + weft-controld + weft-dataplane, configured through its
+#   database: hostA with weftctl, hostB with the real ovs-vsctl.
 #   hostA: weft (rundir <R>/hostA), br-phy tunnel-ip 192.168.99.1/24, uplink up0 = net_af_xdp
 #          on ulA with weft's XDP program (vxlan/xdp); br0: vx1 (-> .2, key 100),
 #          qA = QEMU guest 10.100.0.1 (vhost-user), nA = namespace VM 10.100.0.11 (af_packet)
@@ -135,29 +135,30 @@ ip -n "$NA" link set eth0 mtu 1450 # 1500 underlay - 50 bytes of VXLAN over IPv4
 ip -n "$NB" link set eth0 mtu 1450
 
 # Each host runs the full stack (ovsdb-lite, weft-dataplane, weft-controld) and is configured
-# through its database with the real ovs-vsctl (without --no-wait: each command returns once
-# weft-controld has it live in the dataplane).
+# through its database: hostA with weftctl, hostB with the real ovs-vsctl (neither with
+# --no-wait: each command returns once weft-controld has it live in the dataplane).
 ov_stack "$A" "$RA" weftA
 ov_stack "$B" "$RB" weftB
-OV_CFG=ovvs
-ovvs "$RA" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24 ||
+declare -A CFG=([A]=ovwc [B]=ovvs)
+ovwc "$RA" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24 ||
 	wt_fail "hostA: br-phy"
-ovvs "$RA" add-port br-phy up0 -- set Interface up0 type=dpdk \
+ovwc "$RA" add-port br-phy up0 -- set Interface up0 type=dpdk \
 	options:dpdk-devargs="net_af_xdp0,iface=ulA,xdp_prog=$OV_XDP_OBJ" || wt_fail "hostA: up0 (af_xdp)"
 ip netns exec "$A" "$OV_XDP_CFG" ulA set 192.168.99.1 4789 || wt_fail "hostA: weft-xdp-cfg"
 ovvs "$RB" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.2/24 ||
 	wt_fail "hostB: br-phy"
-ov_afpacket_port "$RB" br-phy up0 ulB 0
+OV_CFG=ovvs ov_afpacket_port "$RB" br-phy up0 ulB 0
 for h in A B; do
 	rd=$RUN/host$h
 	[ $h = A ] && remote=192.168.99.2 || remote=192.168.99.1
-	ovvs "$rd" add-br br0 || wt_fail "host$h: br0"
-	ovvs "$rd" add-port br0 vx1 -- set Interface vx1 type=vxlan options:remote_ip=$remote \
+	c=${CFG[$h]}
+	$c "$rd" add-br br0 || wt_fail "host$h: br0"
+	$c "$rd" add-port br0 vx1 -- set Interface vx1 type=vxlan options:remote_ip=$remote \
 		options:key=100 || wt_fail "host$h: vx1"
-	ovvs "$rd" add-port br0 q$h -- set Interface q$h type=dpdkvhostuser || wt_fail "host$h: q$h"
+	$c "$rd" add-port br0 q$h -- set Interface q$h type=dpdkvhostuser || wt_fail "host$h: q$h"
 done
-ov_afpacket_port "$RA" br0 nA vnA 1
-ov_afpacket_port "$RB" br0 nB vnB 1
+OV_CFG=ovwc ov_afpacket_port "$RA" br0 nA vnA 1
+OV_CFG=ovvs ov_afpacket_port "$RB" br0 nB vnB 1
 
 wire() { ov_veth_pkts "$B" ulB; }
 
@@ -297,7 +298,8 @@ for h in A B; do
 	bad=$(ovvs "$rd" --bare --columns=name,ofport find Interface 'ofport<1' | grep -c .)
 	errs=$(ovvs "$rd" --bare --columns=error list Interface | grep -c .)
 	if [ "$cur" = "$next" ] && [ "$bad" -eq 0 ] && [ "$errs" -eq 0 ]; then
-		CFG_ROW+="host$h: ovs-vsctl -> ovsdb-lite -> weft-controld -> dataplane: cur_cfg=$cur=next_cfg, every interface has an ofport, no error   PASS"$'\n'
+		tool=$([ $h = A ] && echo weftctl || echo ovs-vsctl)
+		CFG_ROW+="host$h: $tool -> ovsdb-lite -> weft-controld -> dataplane: cur_cfg=$cur=next_cfg, every interface has an ofport, no error   PASS"$'\n'
 	else
 		CFG_ROW+="host$h: database path: cur_cfg=$cur next_cfg=$next, $bad interface(s) without ofport, $errs error(s)   FAIL"$'\n'
 		LAB_FAILED=1
@@ -324,8 +326,8 @@ fi
 echo "Look around:"
 C=$WEFT_BUILD/cli/weftctl
 for h in A B; do
-	echo "  ovs-vsctl --db=unix:$RUN/host$h/db.sock show      (the database; weft-controld applies it)"
-	echo "  $C --rundir $RUN/host$h show"
+	echo "  $C --rundir $RUN/host$h show            (the database, as ovs-vsctl show; weft-controld applies it)"
+	echo "  $C --direct --rundir $RUN/host$h show   (the dataplane's own view)"
 	echo "  $C --rundir $RUN/host$h stats"
 	echo "  $C --rundir $RUN/host$h fdb/show br0"
 	echo "  $C --rundir $RUN/host$h dp/show"

@@ -27,6 +27,13 @@ static void check(const struct cli_cmd *cmd, const char *method, const char *par
 	json_decref(p);
 }
 
+/* get, list, clear, list-br, list-ports: database only (main.c refuses them with --direct). */
+#define N_DB_ONLY 5
+static bool db_only(int v)
+{
+	return cli_cmd_is_db_only((enum cli_cmd_verb)v);
+}
+
 static void test_methods(void **state)
 {
 	static const struct {
@@ -61,7 +68,7 @@ static void test_methods(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(sizeof(map) / sizeof(map[0]), CLI_CMD__COUNT);
+	assert_int_equal(sizeof(map) / sizeof(map[0]), CLI_CMD__COUNT - N_DB_ONLY);
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		struct cli_cmd cmd = {.verb = map[i].verb};
 		const char *m;
@@ -256,7 +263,7 @@ static void test_every_request_validates(void **state)
 		int n_words = 0, n_required = 0;
 		char syn[128];
 
-		if (!strcmp(vi->name, "set")) {
+		if (!strcmp(vi->name, "set") || db_only(v)) {
 			continue;
 		}
 		snprintf(syn, sizeof(syn), "%s", vi->synopsis);
@@ -292,7 +299,7 @@ static void test_every_request_validates(void **state)
 		check_argv((const char **)sets[i], seen);
 	}
 	for (int v = 0; v < CLI_CMD__COUNT; v++) {
-		if (!seen[v]) {
+		if (!seen[v] && !db_only(v)) {
 			fail_msg("verb %d (%s) was never built", v,
 			         cli_verb_of_cmd((enum cli_cmd_verb)v)->name);
 		}

@@ -7,13 +7,15 @@
 #   ov_ns SHORT                creates netns "$OV_P-SHORT" (lo up, IPv6 off), for cleanup
 #   ov_veth NS1 IF1 NS2 IF2    a veth pair between two of our namespaces, both ends up
 #   ov_dp NS RUNDIR LOG        weft-dataplane inside netns NS, waits until ready; PID in $WT_PID
-#   ovctl RUNDIR ARGS...       weftctl --rundir RUNDIR ARGS
+#   ovctl RUNDIR ARGS...       weftctl --direct --rundir RUNDIR ARGS (no database)
 #   ov_stack NS RUNDIR LOG     the full stack of one host: ovsdb-lite (RUNDIR/db.sock, database
 #                              RUNDIR/conf.db), weft-dataplane inside netns NS (as ov_dp) and
 #                              weft-controld; logs LOG-db, LOG, LOG-controld
 #   ovvs RUNDIR ARGS...        the real ovs-vsctl on that host's database, without --no-wait
 #                              (returns once weft-controld has the change live in the dataplane)
-#   OV_CFG                     the command ov_afpacket_port configures with (ovctl, or ovvs)
+#   ovwc RUNDIR ARGS...        weftctl on that host's database (its default mode), waiting for
+#                              the change to be live like ovvs
+#   OV_CFG                     the command ov_afpacket_port configures with (ovctl, ovvs, ovwc)
 #   ov_stat RUNDIR PORT CTR    one counter of a port or bridge (0 when absent)
 #   ov_nsvm HNS HIF VMNS IP    a namespace "VM": veth HIF (in HNS, for an af_packet port) <->
 #                              eth0 in VMNS with address IP (A.B.C.D/N); checksum offload off
@@ -95,10 +97,16 @@ ovvs() {
 	ovs-vsctl --db="unix:$rd/db.sock" --timeout=30 "$@"
 }
 
+ovwc() {
+	local rd=$1
+	shift
+	"$WT_CTL" --rundir "$rd" --timeout=30 "$@"
+}
+
 ovctl() {
 	local rd=$1
 	shift
-	"$WT_CTL" --rundir "$rd" "$@"
+	"$WT_CTL" --direct --rundir "$rd" "$@"
 }
 
 ov_stat() {

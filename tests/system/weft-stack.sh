@@ -23,8 +23,7 @@ pids2=$(cat "$WEFT_RUNDIR"/{ovsdb-lite,dataplane,controld}.pid | tr '\n' ' ')
 
 VS add-br br0 -- add-port br0 vhu0 -- set Interface vhu0 type=dpdkvhostuser ||
 	wt_fail "ovs-vsctl add-br/add-port without --no-wait"
-show=$("$WT_CTL" --rundir "$WEFT_RUNDIR" --format=json show 2>/dev/null ||
-	"$WT_CTL" --direct --rundir "$WEFT_RUNDIR" --format=json show)
+show=$("$WT_CTL" --direct --rundir "$WEFT_RUNDIR" --format=json show) # the dataplane's view
 echo "$show" | "$WT_PY" -c '
 import json, sys
 r = json.load(sys.stdin)

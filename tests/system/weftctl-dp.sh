@@ -44,7 +44,7 @@ start_dp() {
 		--rundir "$rundir" "$@" >"$D/dp-$suffix.log" 2>&1 &
 	DP_PID=$!
 	for _ in $(seq 150); do
-		if [ -S "$rundir/dataplane.sock" ] && "$W" --rundir "$rundir" --timeout=2 dp/show \
+		if [ -S "$rundir/dataplane.sock" ] && "$W" --direct --rundir "$rundir" --timeout=2 dp/show \
 			>/dev/null 2>&1; then
 			return 0
 		fi
@@ -67,7 +67,7 @@ fail() {
 RUNDIR=
 run() {
 	LAST=("$@")
-	"$W" --rundir "$RUNDIR" "$@" >"$D/out" 2>"$D/err"
+	"$W" --direct --rundir "$RUNDIR" "$@" >"$D/out" 2>"$D/err"
 	RC=$?
 }
 expect_rc() { [ "$RC" = "$1" ] || fail "exit code $RC, expected $1"; }
@@ -82,7 +82,7 @@ ok() {
 	[ -s "$D/err" ] && fail "unexpected stderr"
 }
 # snapshot NAME: saves `show --format=json` (to compare after a failed request).
-snapshot() { "$W" --rundir "$RUNDIR" show --format=json >"$D/$1.json"; }
+snapshot() { "$W" --direct --rundir "$RUNDIR" show --format=json >"$D/$1.json"; }
 unchanged() {
 	snapshot now
 	cmp -s "$D/$1.json" "$D/now.json" || fail "configuration changed after a failed request"

@@ -37,12 +37,12 @@ fail() {
 	echo "  stderr:"; sed 's/^/    /' "$D/err"
 	fails=$((fails + 1))
 }
-# run ARGS...: weftctl --rundir $D ARGS; sets RC, $D/out, $D/err, NREQ (requests it sent).
+# run ARGS...: weftctl --direct --rundir $D ARGS (the dataplane path, no database); sets RC, $D/out, $D/err, NREQ (requests it sent).
 run() {
 	local before
 	before=$(wc -l <"$D/log")
 	LAST=("$@")
-	"$W" --rundir "$D" "$@" >"$D/out" 2>"$D/err"
+	"$W" --direct --rundir "$D" "$@" >"$D/out" 2>"$D/err"
 	RC=$?
 	NREQ=$(($(wc -l <"$D/log") - before))
 }
@@ -203,7 +203,7 @@ expect_rc 0; expect_out "processed 7 frames"
 expect_reqs '{"id":1,"method":"replay-run","params":{}}'
 
 # $WEFT_RUNDIR is used without --rundir.
-WEFT_RUNDIR=$D "$W" show >/dev/null 2>"$D/err" || fail "WEFT_RUNDIR not honoured: $(cat "$D/err")"
+WEFT_RUNDIR=$D "$W" --direct show >/dev/null 2>"$D/err" || fail "WEFT_RUNDIR not honoured: $(cat "$D/err")"
 
 # --- server errors: message printed, exit 1, later commands not sent
 run del-br err-nobr
@@ -247,11 +247,18 @@ expect_err "weftctl: bridge-del: no reply from $D/dataplane.sock within 1 s"
 run del-br garbage-1
 expect_rc 1
 grep -q "^weftctl: bridge-del: invalid JSON from $D/dataplane.sock: " "$D/err" || fail "garbage reply"
-"$W" --rundir "$D/none" show >"$D/out" 2>"$D/err"
+"$W" --direct --rundir "$D/none" show >"$D/out" 2>"$D/err"
 RC=$?
 LAST=(--rundir "$D/none" show)
 expect_rc 1
 expect_err "weftctl: cannot connect to $D/none/dataplane.sock: No such file or directory"
+
+# Without --direct the configuration verbs need the database; no db.sock: a clear message.
+"$W" --rundir "$D/none" add-br br0 >"$D/out" 2>"$D/err"
+RC=$?
+LAST=(--rundir "$D/none" add-br br0)
+expect_rc 1
+expect_err "weftctl: cannot connect to the database unix:$D/none/db.sock (No such file or directory); start it (scripts/weft.sh start) or use --direct"
 
 # --- dp/exit: the server answers, then stops
 run dp/exit

@@ -6,7 +6,7 @@
 #   wt_stop PID [SIG]        signals one of our processes, waits for it (SIGKILL after 10 s)
 #   wt_join PID SECS         waits for one of our processes to exit by itself; returns its status
 #   wt_dp_start RUNDIR LOG   starts weft-dataplane (2 lcores, --pmd-sleep-max 1000), waits ready
-#   wctl ARGS...             weftctl --rundir $WT_RUNDIR ARGS
+#   wctl ARGS...             weftctl --direct --rundir $WT_RUNDIR ARGS (the dataplane, no DB)
 #   wt_stat PORT COUNTER     one port counter from `weftctl --format=json stats`
 #   wt_link PORT             "up"/"down" from `weftctl --format=json show`
 #   wt_link_is PORT STATE, wt_has_port PORT, wt_fdb_has BR PORT MAC, wt_log_has LOG REGEX [MIN]
@@ -142,7 +142,7 @@ wt_wait() {
 }
 
 wctl() {
-	"$WT_CTL" --rundir "$WT_RUNDIR" "$@"
+	"$WT_CTL" --direct --rundir "$WT_RUNDIR" "$@"
 }
 
 wt_dp_start() {
