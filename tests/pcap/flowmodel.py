@@ -172,6 +172,8 @@ def _parse_action(a, ports):
         return ("drop", None)
     if a in ("NORMAL", "FLOOD", "ALL", "IN_PORT", "strip_vlan"):
         return (a, None)
+    if a == "push_vlan:0x8100":
+        return ("push_vlan", None)
     if a.startswith("resubmit("):
         p, t = a[len("resubmit("):-1].split(",")
         return ("resubmit", (_port(p, ports) if p else "IN_PORT", num(t) if t else None))
@@ -258,6 +260,12 @@ def set_tci(frame, tci, bits):
     return frame[:14] + struct.pack("!H", new) + frame[16:]
 
 
+def push_vlan(frame):
+    """push_vlan:0x8100: a new outer tag, a copy of the current one (VID 0, PCP 0 if none)."""
+    tci = frame[14:16] if tagged(frame) else b"\x00\x00"
+    return frame[:12] + b"\x81\x00" + tci + frame[12:]
+
+
 def strip(frame):
     return frame[:12] + frame[16:] if tagged(frame) else frame
 
@@ -271,9 +279,16 @@ def set_field(frame, fld, v):
     if fld in ("dl_dst", "eth_dst"):
         return bytes.fromhex(v.replace(":", "")) + frame[6:]
     p = Ether(frame)
-    from scapy.layers.inet import IP, TCP, UDP
+    from scapy.layers.inet import ICMP, IP, TCP, UDP
     ip = p[IP]
-    if fld in ("nw_src", "ip_src"):
+    if fld == "ip_dscp":
+        ip.tos = (int(v, 0) << 2) | (ip.tos & 3)
+    elif fld == "nw_tos":
+        ip.tos = (int(v, 0) & 0xFC) | (ip.tos & 3)
+    elif fld in ("icmp_type", "icmp_code"):
+        setattr(p[ICMP], fld[5:], int(v, 0))
+        del p[ICMP].chksum
+    elif fld in ("nw_src", "ip_src"):
         ip.src = v
     elif fld in ("nw_dst", "ip_dst"):
         ip.dst = v

@@ -493,6 +493,8 @@ class Model:
             st["frame"] = fm.set_tci(st["frame"], arg << 13, 0xE000)
         elif name == "strip_vlan":
             st["frame"] = fm.strip(st["frame"])
+        elif name == "push_vlan":
+            st["frame"] = fm.push_vlan(st["frame"])
         elif name == "mod_dl_src":
             st["frame"] = st["frame"][:6] + arg + st["frame"][12:]
         elif name == "mod_dl_dst":
