@@ -9,9 +9,9 @@
 
 bool cli_flows_verb(enum cli_cmd_verb verb)
 {
-	return verb == CLI_CMD_ADD_FLOW || verb == CLI_CMD_ADD_FLOWS ||
-	       verb == CLI_CMD_DEL_FLOWS || verb == CLI_CMD_MOD_FLOWS ||
-	       verb == CLI_CMD_DUMP_FLOWS || verb == CLI_CMD_REPLACE_FLOWS;
+	return verb == CLI_CMD_ADD_FLOW || verb == CLI_CMD_ADD_FLOWS || verb == CLI_CMD_DEL_FLOWS ||
+	       verb == CLI_CMD_MOD_FLOWS || verb == CLI_CMD_DUMP_FLOWS ||
+	       verb == CLI_CMD_REPLACE_FLOWS;
 }
 
 bool cli_flows_option(enum cli_cmd_verb verb, const char *opt)
@@ -86,8 +86,8 @@ void cli_flows_params(const struct cli_cmd *cmd, json_t *p, int *ok)
 		*ok = 0;
 	if (cmd->flow && json_object_set_new(p, key, json_string(cmd->flow)) < 0)
 		*ok = 0;
-	if (cmd->flows && (!(v = json_deep_copy(cmd->flows)) ||
-	                   json_object_set_new(p, WF_RPC_KEY_FLOWS, v) < 0))
+	if (cmd->flows &&
+	    (!(v = json_deep_copy(cmd->flows)) || json_object_set_new(p, WF_RPC_KEY_FLOWS, v) < 0))
 		*ok = 0;
 	if (cmd->strict && json_object_set_new(p, WF_RPC_KEY_STRICT, json_true()) < 0)
 		*ok = 0;

@@ -185,8 +185,7 @@ static int dump_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-static json_t *flow_json(const struct wf_ofp_flow *f, const struct fl_port_map *pm,
-                         uint64_t now_ms)
+static json_t *flow_json(const struct wf_ofp_flow *f, const struct fl_port_map *pm, uint64_t now_ms)
 {
 	uint64_t packets, bytes;
 	char cookie[24];

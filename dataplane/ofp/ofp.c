@@ -335,8 +335,7 @@ static void run_actions(struct exec *x, const struct fl_action *a, uint32_t n, u
 			uint32_t saved = x->key.in_port;
 			if (a->resubmit.port != FL_PORT_IN_PORT)
 				x->key.in_port = a->resubmit.port;
-			run_table(x,
-			          a->resubmit.table == FL_TABLE_NONE ? table : a->resubmit.table,
+			run_table(x, a->resubmit.table == FL_TABLE_NONE ? table : a->resubmit.table,
 			          depth + 1);
 			x->key.in_port = saved;
 			break;
@@ -421,8 +420,8 @@ static void one_frame(struct exec *x, struct rte_mbuf *m)
 	}
 }
 
-void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
-                  struct rte_mbuf **pkts, uint16_t n)
+void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
+                  uint16_t n)
 {
 	const struct wf_snap_port *sp = &s->ports[in];
 	struct wf_port_ctr *ic = &sp->port->ctr[t->slot];

@@ -20,8 +20,8 @@
 #include "fl_cls.h"
 #include "flow.h"
 
-#define WF_OFP_MAX_DEPTH  64 /* nested resubmit/goto_table (OVS: 64) */
-#define WF_OFP_N_TABLES   (FL_TABLE_MAX + 1)
+#define WF_OFP_MAX_DEPTH   64 /* nested resubmit/goto_table (OVS: 64) */
+#define WF_OFP_N_TABLES    (FL_TABLE_MAX + 1)
 #define WF_OFP_EXTRACT_MAX 128 /* bytes of a frame the key extractor needs at most */
 
 /* One thread's counters of one flow. */
@@ -77,7 +77,7 @@ uint16_t wf_ofp_port_index(const struct wf_snap_bridge *b, uint32_t ofport);
 
 /* wf_input_fn (core/ctx.h) of bridges with flows: forwards 'n' (<= WF_BURST) frames received
  * on port index 'in'. Takes ownership of every mbuf (sent or dropped). */
-void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
-                  struct rte_mbuf **pkts, uint16_t n);
+void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
+                  uint16_t n);
 
 #endif

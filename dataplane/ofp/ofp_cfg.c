@@ -23,8 +23,8 @@ uint64_t wf_ofp_now_ms(const struct wf_ctx *ctx)
 
 static struct wf_ofp_ctrs *ctrs_new(void)
 {
-	struct wf_ofp_ctrs *c = aligned_alloc(RTE_CACHE_LINE_SIZE,
-	                                      RTE_ALIGN_CEIL(sizeof(*c), RTE_CACHE_LINE_SIZE));
+	struct wf_ofp_ctrs *c =
+	    aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(sizeof(*c), RTE_CACHE_LINE_SIZE));
 	if (c) {
 		memset(c, 0, sizeof(*c));
 		c->refs = 1;
@@ -91,7 +91,8 @@ bool wf_ofp_selects(const struct fl_flow *f, const struct fl_flow *m, bool stric
 		return f->priority == m->priority && fl_match_equal(&f->match, &m->match);
 	for (unsigned w = 0; w < FL_KEY_WORDS; w++) {
 		uint64_t mm = m->match.mask.u64[w];
-		if ((f->match.mask.u64[w] & mm) != mm || (f->match.value.u64[w] & mm) != m->match.value.u64[w])
+		if ((f->match.mask.u64[w] & mm) != mm ||
+		    (f->match.value.u64[w] & mm) != m->match.value.u64[w])
 			return false;
 	}
 	return true;
@@ -271,7 +272,7 @@ int wf_ofp_add(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *f
 			;
 		if (j < k && l[j]->mark_ != mark)
 			flow_free(l[j]); /* added earlier in this same request */
-		l[j] = nf;            /* replaces in place, or appends */
+		l[j] = nf;               /* replaces in place, or appends */
 		if (j == k)
 			k++;
 	}
@@ -299,8 +300,8 @@ int wf_ofp_del(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *m
 }
 
 int wf_ofp_mod(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *m,
-               const struct fl_action *acts, size_t n_acts, bool strict, unsigned *n_mod,
-               char *err, size_t errlen)
+               const struct fl_action *acts, size_t n_acts, bool strict, unsigned *n_mod, char *err,
+               size_t errlen)
 {
 	struct wf_ofp_bridge *ob = &br->conf->ofp;
 	unsigned k = 0;

@@ -23,7 +23,7 @@ struct wf_ofp_ctrs {
 };
 
 struct wf_ofp_flow {
-	struct fl_flow fl;  /* owned; table 0..254, cookie_mask 0 */
+	struct fl_flow fl;   /* owned; table 0..254, cookie_mask 0 */
 	uint64_t created_ms; /* wf_ofp_now_ms() when added */
 	struct wf_ofp_ctrs *ctrs;
 	uint64_t mark_; /* private */
@@ -74,8 +74,8 @@ int wf_ofp_del(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *m, boo
  * cookie/mask) get the actions acts[0..n_acts) (counters, cookie, timeouts and age kept).
  * None selected: nothing added (OpenFlow 1.1+). *n_mod (may be NULL). */
 int wf_ofp_mod(struct wf_ctx *, struct wf_bridge *, const struct fl_flow *m,
-               const struct fl_action *acts, size_t n_acts, bool strict, unsigned *n_mod,
-               char *err, size_t errlen);
+               const struct fl_action *acts, size_t n_acts, bool strict, unsigned *n_mod, char *err,
+               size_t errlen);
 /* replace-flows: the bridge's flows become 'flows[0..n)' in one snapshot: identical flows are
  * kept, flows with the same table/priority/match and other actions/cookie are modified
  * (counters kept), the others added or deleted. Duplicates in 'flows': the last one wins. */
