@@ -50,34 +50,22 @@ static void arp_request(struct wf_thread *t, const struct wf_snap *s, uint16_t v
 	}
 }
 
-/* Encapsulates 'm' (leaving by tunnel port 'out') and queues it on the uplink; false if it
- * was dropped (counted on the tunnel port). */
-static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, uint16_t out,
-                      struct rte_mbuf *m)
+/* Drops pkts[0..n) for 'reason' on tunnel port 'tp'; they count as dropped by the class. */
+static void tnl_drop_all(struct wf_thread *t, struct wf_port *tp, struct wf_txctx *tx,
+                         enum wf_drop reason, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct wf_tnl *tn = s->ports[out].tnl;
-	struct wf_port *tp = s->ports[out].port;
-	bool req;
+	for (uint16_t i = 0; i < n; i++) {
+		tx->n_dropped++;
+		tx->dropped_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		wf_drop(t, tp, reason, pkts[i]);
+	}
+}
 
-	if (tn->vtep_bridge == WF_PORT_NONE) {
-		wf_drop(t, tp, WF_DROP_NO_UNDERLAY, m);
-		return false;
-	}
-	const struct wf_snap_bridge *vb = &s->bridges[tn->vtep_bridge];
-	uint64_t mp = wf_neigh_resolve(vb->vtep->neigh, tn->nh, t->now, &req);
-	if (req)
-		arp_request(t, s, tn->vtep_bridge,
-		            atomic_load_explicit(&tn->nh->ip, memory_order_relaxed));
-	if (!mp) {
-		wf_drop(t, tp, WF_DROP_NEIGH_UNRESOLVED, m);
-		return false;
-	}
-	uint16_t uplink = wf_neigh_port(mp);
-	if (uplink >= WF_MAX_PORTS || !s->ports[uplink].port ||
-	    s->ports[uplink].bridge != tn->vtep_bridge) {
-		wf_drop(t, tp, WF_DROP_NEIGH_UNRESOLVED, m);
-		return false;
-	}
+/* Encapsulates 'm' with the template of 'tn' towards next-hop MAC 'mp' (wf_neigh_mac_port)
+ * and queues it on 'uplink'; false if it was dropped (counted on the tunnel port 'tp'). */
+static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, const struct wf_tnl *tn,
+                      struct wf_port *tp, uint64_t mp, uint16_t uplink, struct rte_mbuf *m)
+{
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
 	if (vx_mtu_check(&tn->tmpl, inner_len) != VX_R_OK) {
 		wf_drop_vxr(t, tp, VX_R_TOO_BIG, m);
@@ -97,23 +85,45 @@ static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, uint16_t out
 	}
 	for (int i = 0; i < 6; i++)
 		outer[i] = mp >> (8 * i);
-	vtep_count(t, vb, WF_VTEP_encapsulated);
 	wf_output(t, s, uplink, m, &untagged);
 	return true;
 }
 
+/* Every frame of a burst goes to the same remote: the underlay, the next hop and the uplink
+ * are found once per burst. */
 uint16_t wf_tnl_tx(struct wf_port *p, struct wf_txctx *tx, struct rte_mbuf **pkts, uint16_t n)
 {
+	struct wf_thread *t = tx->t;
+	const struct wf_snap *s = tx->s;
+	const struct wf_tnl *tn = s->ports[p->index].tnl;
 	uint16_t sent = 0;
+	bool req;
+
+	if (tn->vtep_bridge == WF_PORT_NONE) {
+		tnl_drop_all(t, p, tx, WF_DROP_NO_UNDERLAY, pkts, n);
+		return 0;
+	}
+	const struct wf_snap_bridge *vb = &s->bridges[tn->vtep_bridge];
+	uint64_t mp = wf_neigh_resolve(vb->vtep->neigh, tn->nh, t->now, &req);
+	if (req)
+		arp_request(t, s, tn->vtep_bridge,
+		            atomic_load_explicit(&tn->nh->ip, memory_order_relaxed));
+	uint16_t uplink = mp ? wf_neigh_port(mp) : WF_PORT_NONE;
+	if (!mp || uplink >= WF_MAX_PORTS || !s->ports[uplink].port ||
+	    s->ports[uplink].bridge != tn->vtep_bridge) {
+		tnl_drop_all(t, p, tx, WF_DROP_NEIGH_UNRESOLVED, pkts, n);
+		return 0;
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
-		if (tnl_encap(tx->t, tx->s, p->index, pkts[i])) {
+		if (tnl_encap(t, s, tn, p, mp, uplink, pkts[i])) {
 			sent++;
 		} else {
 			tx->n_dropped++;
 			tx->dropped_bytes += len;
 		}
 	}
+	vb->br->ctr[t->slot].vtep[WF_VTEP_encapsulated] += sent;
 	return sent;
 }
 
