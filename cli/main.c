@@ -11,7 +11,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "capture.h"
 #include "db-run.h"
 #include "dp-client.h"
 #include "dp-run.h"
@@ -99,6 +101,14 @@ int main(int argc, char **argv)
 	char *msg = NULL;
 	int status;
 
+	/* capture is a session, not a request: it has its own runner (capture.c). */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "capture"))
+			return cli_capture_main(argc, argv, i);
+		if (argv[i][0] != '-')
+			break;
+		i += !strcmp(argv[i], "--rundir");
+	}
 	if (cli_parse_argv(argc, argv, &opts, &list, &msg) < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, msg ? msg : "invalid command line");
 		free(msg);
@@ -106,6 +116,7 @@ int main(int argc, char **argv)
 	}
 	if (opts.help) {
 		cli_verb_print_usage(stdout, PROG);
+		printf("\n  %s\n%s", CLI_CAPTURE_USAGE, CLI_CAPTURE_HELP);
 		return EXIT_OK;
 	}
 	if (opts.help_verb) {

@@ -44,6 +44,8 @@ struct wf_neigh;
 struct wf_port_conf;
 struct wf_bridge_conf;
 struct wf_vhost_reg;
+struct wf_capture;
+struct wf_cap_session;
 struct vx_vni_table;
 struct wf_ofp_pipe;
 struct wf_ofp_ctr;
@@ -156,6 +158,7 @@ struct wf_snap_port {
 	const struct wf_vlan_cfg *vlan;
 	uint16_t bridge;
 	uint32_t ofport;
+	uint8_t capture;    /* WF_CAP_IN | WF_CAP_OUT while captured (capture/capture.h) */
 	struct wf_tnl *tnl; /* tunnel ports: template and next hop (vtep/vtep.h) */
 };
 
@@ -184,6 +187,7 @@ struct wf_snap {
 	uint16_t n_rxqs[WF_MAX_PMDS];
 	struct wf_rxq *rxqs[WF_MAX_PMDS];
 	struct vx_vni_table *vnis; /* VNI -> overlay bridge index */
+	struct wf_capture *capture; /* the running capture's ring, if any (capture/capture.h) */
 };
 
 /* Frames waiting to leave by one port during one burst. */
@@ -235,6 +239,9 @@ struct wf_ctx {
 	/* vhost-user ports by port index, for the vhost library's callbacks (ports/port_vhost.c).
 	 */
 	struct wf_vhost_reg *vhost;
+
+	/* The capture session (capture/capture_cfg.c), NULL before the first. */
+	struct wf_cap_session *capture;
 
 	/* Control channel. */
 	int ctl_fd;

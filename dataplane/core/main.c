@@ -22,6 +22,7 @@
 
 #include "util.h"
 
+#include "capture/capture_cfg.h"
 #include "core/config.h"
 #include "core/eal_args.h"
 #include "core/log.h"
@@ -266,7 +267,7 @@ int main(int argc, char **argv)
 	       ctx->n_pmds, ctx->replay ? ", replay mode" : "");
 	uint64_t next_hk = 0;
 	while (!atomic_load(&ctx->quit)) {
-		wf_ctl_poll(ctx, 100);
+		wf_ctl_poll(ctx, wf_capture_poll(ctx));
 		if (!ctx->replay && rte_rdtsc() >= next_hk) {
 			housekeeping(ctx);
 			next_hk = rte_rdtsc() + ctx->tsc_hz;
@@ -274,6 +275,7 @@ int main(int argc, char **argv)
 	}
 	WF_LOG(NOTICE, "weft-dataplane stopping");
 	wf_ctl_fini(ctx);
+	wf_capture_fini(ctx);
 	rte_eal_mp_wait_lcore();
 	wf_config_clear(ctx);
 	unlink(ctx->pidfile);

@@ -1,6 +1,7 @@
 /* The output stage (see output.h). */
 #include <rte_mbuf.h>
 
+#include "capture/capture.h"
 #include "core/output.h"
 
 void wf_drop(struct wf_thread *t, struct wf_port *p, enum wf_drop reason, struct rte_mbuf *m)
@@ -21,6 +22,7 @@ static void tx_port(struct wf_thread *t, const struct wf_snap *s, struct wf_port
 	tb->n = 0; /* the class may queue frames on other ports, never on its own */
 	for (uint16_t i = 0; i < n; i++)
 		bytes += rte_pktmbuf_pkt_len(tb->pkts[i]);
+	wf_capture_burst(t, s, p->index, WF_CAP_OUT, tb->pkts, n);
 	if (p->tx_shared) {
 		tx.q %= p->n_txq;
 		rte_spinlock_lock(&p->txlock[tx.q]);

@@ -3,6 +3,7 @@
 
 #include <rte_cycles.h>
 
+#include "capture/capture.h"
 #include "core/pmd.h"
 
 int wf_pmd_main(void *arg)
@@ -27,6 +28,7 @@ int wf_pmd_main(void *arg)
 			struct wf_port *p = s->ports[q->port].port;
 			uint16_t n = p->cls->rx(p, q->queue, pkts, WF_BURST);
 			if (n) {
+				wf_capture_burst(t, s, q->port, WF_CAP_IN, pkts, n);
 				s->bridges[s->ports[q->port].bridge].input(t, s, q->port, pkts, n);
 				n_total += n;
 			}

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "capture/capture_cfg.h"
 #include "core/config.h"
 #include "l2/switch.h"
 #include "ofp/ofp.h"
@@ -92,6 +93,7 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 			s->rxqs[pmd][s->n_rxqs[pmd]++] = (struct wf_rxq){i, q};
 		}
 	}
+	wf_capture_snap(ctx, s);
 	if (wf_vtep_snap_build(ctx, s) < 0)
 		goto nomem;
 	return s;

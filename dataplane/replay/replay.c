@@ -7,6 +7,7 @@
 
 #include <pcap/pcap.h>
 
+#include "capture/capture.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "ports/port.h"
@@ -123,6 +124,7 @@ long wf_replay_run(struct wf_ctx *ctx, char *err, size_t errlen)
 		m->port = next->port->index;
 		const struct wf_snap *s = atomic_load_explicit(&ctx->snap, memory_order_acquire);
 		uint16_t in = next->port->index;
+		wf_capture_burst(t, s, in, WF_CAP_IN, &m, 1);
 		s->bridges[s->ports[in].bridge].input(t, s, in, &m, 1);
 		n_frames++;
 		input_next(next);
