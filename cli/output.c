@@ -325,6 +325,10 @@ void cli_output_dp_show(FILE *f, const json_t *result)
 		fprintf(f, "  busy cycles: %lld (%.1f%%)\n", busy,
 		        busy + idle > 0 ? 100.0 * (double)busy / (double)(busy + idle) : 0.0);
 		fprintf(f, "  idle cycles: %lld\n", idle);
+		fprintf(f, "  bursts: %lld (%.1f packets/burst, %.0f busy cycles/packet)\n",
+		        int_of(pmd, "bursts"),
+		        json_number_value(json_object_get(pmd, "packets_per_burst")),
+		        json_number_value(json_object_get(pmd, "cycles_per_packet")));
 	}
 }
 

@@ -130,9 +130,11 @@ static void test_dp_show(void **state)
 	check(CLI_CMD_DP_SHOW, false, CLI_FMT_TABLE,
 	      "{\"pid\": 42, \"rundir\": \"/run/weft\", \"mode\": \"live\","
 	      " \"pmds\": [{\"lcore\": 1, \"rxqs\": [\"p0/0\", \"p1/0\"], \"busy_cycles\": 25,"
-	      " \"idle_cycles\": 75, \"packets\": 9},"
+	      " \"idle_cycles\": 75, \"packets\": 9, \"bursts\": 2, \"packets_per_burst\": 4.5,"
+	      " \"cycles_per_packet\": 2.78},"
 	      " {\"lcore\": 2, \"rxqs\": [], \"busy_cycles\": 0, \"idle_cycles\": 0,"
-	      " \"packets\": 0}],"
+	      " \"packets\": 0, \"bursts\": 0, \"packets_per_burst\": 0.0,"
+	      " \"cycles_per_packet\": 0.0}],"
 	      " \"n_ports\": 2, \"n_bridges\": 1, \"pmd_sleep_max_us\": 1000}",
 	      "pid: 42\n"
 	      "rundir: /run/weft\n"
@@ -145,11 +147,13 @@ static void test_dp_show(void **state)
 	      "  packets: 9\n"
 	      "  busy cycles: 25 (25.0%)\n"
 	      "  idle cycles: 75\n"
+	      "  bursts: 2 (4.5 packets/burst, 3 busy cycles/packet)\n"
 	      "pmd thread lcore 2:\n"
 	      "  rx queues: (none)\n"
 	      "  packets: 0\n"
 	      "  busy cycles: 0 (0.0%)\n"
-	      "  idle cycles: 0\n");
+	      "  idle cycles: 0\n"
+	      "  bursts: 0 (0.0 packets/burst, 0 busy cycles/packet)\n");
 }
 
 static void test_misc_and_json(void **state)

@@ -77,6 +77,7 @@ enum wf_vtep_ctr {
 /* Per-bridge counters of one thread. */
 struct wf_bridge_ctr {
 	uint64_t flooded, forwarded;
+	uint64_t flow_lookups, flow_cache_hits; /* table 0 of the flow stage (ofp/) */
 	uint64_t vtep[WF_VTEP_CTR_MAX];
 } __rte_cache_aligned;
 
@@ -186,7 +187,7 @@ struct wf_snap {
 	struct wf_snap_bridge bridges[WF_MAX_BRIDGES];
 	uint16_t n_rxqs[WF_MAX_PMDS];
 	struct wf_rxq *rxqs[WF_MAX_PMDS];
-	struct vx_vni_table *vnis; /* VNI -> overlay bridge index */
+	struct vx_vni_table *vnis;  /* VNI -> overlay bridge index */
 	struct wf_capture *capture; /* the running capture's ring, if any (capture/capture.h) */
 };
 
@@ -213,7 +214,7 @@ struct wf_thread {
 	 * (a tunnel's tx queues onto its uplink), hence twice the ports. */
 	uint16_t touched[2 * WF_MAX_PORTS];
 	/* PMD loop statistics. */
-	uint64_t busy_cycles, idle_cycles, n_packets;
+	uint64_t busy_cycles, idle_cycles, n_packets, n_bursts; /* n_bursts: non-empty rx bursts */
 };
 
 struct wf_ctl_client;

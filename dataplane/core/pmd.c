@@ -31,6 +31,7 @@ int wf_pmd_main(void *arg)
 				wf_capture_burst(t, s, q->port, WF_CAP_IN, pkts, n);
 				s->bridges[s->ports[q->port].bridge].input(t, s, q->port, pkts, n);
 				n_total += n;
+				t->n_bursts++;
 			}
 		}
 		rte_rcu_qsbr_quiescent(ctx->qsbr, t->slot);

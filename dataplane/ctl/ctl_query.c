@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "ctl/ctl.h"
+#include "ofp/ofp.h"
 #include "vxlan.h"
 
 static json_t *port_json(const struct wf_ctx *ctx, const struct wf_port *p)
@@ -150,7 +151,30 @@ static json_t *port_stats(const struct wf_port *p)
 	return j;
 }
 
-static json_t *bridge_stats(const struct wf_bridge *br)
+/* Counters of the bridge's flow tables: table 0 lookups and exact-match cache hits, and
+ * what the current pipeline holds (flows, tables in use, classifier subtables = masks). */
+static void flow_stats(const struct wf_ctx *ctx, const struct wf_bridge *br, json_t *j)
+{
+	const struct wf_snap *s = atomic_load_explicit(&ctx->snap, memory_order_acquire);
+	const struct wf_ofp_pipe *pipe = s ? s->bridges[br->index].ofp : NULL;
+	uint64_t lookups = 0, hits = 0, masks = 0, tables = 0;
+	for (unsigned t = 0; t < WF_MAX_THREADS; t++) {
+		lookups += br->ctr[t].flow_lookups;
+		hits += br->ctr[t].flow_cache_hits;
+	}
+	for (unsigned i = 0; pipe && i < WF_OFP_N_TABLES; i++)
+		if (pipe->tables[i]) {
+			tables++;
+			masks += fl_cls_subtables(pipe->tables[i]);
+		}
+	json_object_set_new(j, "flow_lookups", json_integer(lookups));
+	json_object_set_new(j, "flow_cache_hits", json_integer(hits));
+	json_object_set_new(j, "flow_count", json_integer(pipe ? pipe->n_rules : 0));
+	json_object_set_new(j, "flow_tables", json_integer(tables));
+	json_object_set_new(j, "flow_masks", json_integer(masks));
+}
+
+static json_t *bridge_stats(const struct wf_ctx *ctx, const struct wf_bridge *br)
 {
 	struct wf_fdb_stats fs;
 	uint64_t flooded = 0, forwarded = 0;
@@ -164,6 +188,8 @@ static json_t *bridge_stats(const struct wf_bridge *br)
 	              "fdb_learned", (json_int_t)fs.n_learned, "fdb_moved", (json_int_t)fs.n_moved,
 	              "fdb_aged", (json_int_t)fs.n_aged, "fdb_full", (json_int_t)fs.n_full,
 	              "flooded", (json_int_t)flooded, "forwarded", (json_int_t)forwarded);
+	if (!br->conf->vtep.enabled)
+		flow_stats(ctx, br, j);
 	if (br->conf->vtep.enabled) {
 		static const char *const names[] = {
 #define WF_VTEP_CTR_NAME(n) #n,
@@ -199,7 +225,7 @@ static int stats(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, s
 	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
 		const struct wf_bridge *br = ctx->bridges[b];
 		if (br && (!name || strcmp(name, br->name) == 0))
-			json_object_set_new(brs, br->name, bridge_stats(br));
+			json_object_set_new(brs, br->name, bridge_stats(ctx, br));
 	}
 	*res = json_pack("{s:o,s:o}", "ports", ports, "bridges", brs);
 	return 0;
@@ -220,11 +246,14 @@ static int dp_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 			         s->rxqs[i][q].queue);
 			json_array_append_new(rxqs, json_string(buf));
 		}
-		json_array_append_new(pmds,
-		                      json_pack("{s:i,s:o,s:I,s:I,s:I}", "lcore", t->lcore, "rxqs",
-		                                rxqs, "busy_cycles", (json_int_t)t->busy_cycles,
-		                                "idle_cycles", (json_int_t)t->idle_cycles,
-		                                "packets", (json_int_t)t->n_packets));
+		json_array_append_new(
+		    pmds, json_pack("{s:i,s:o,s:I,s:I,s:I,s:I,s:f,s:f}", "lcore", t->lcore, "rxqs",
+		                    rxqs, "busy_cycles", (json_int_t)t->busy_cycles, "idle_cycles",
+		                    (json_int_t)t->idle_cycles, "packets", (json_int_t)t->n_packets,
+		                    "bursts", (json_int_t)t->n_bursts, "packets_per_burst",
+		                    t->n_bursts ? (double)t->n_packets / t->n_bursts : 0.0,
+		                    "cycles_per_packet",
+		                    t->n_packets ? (double)t->busy_cycles / t->n_packets : 0.0));
 	}
 	for (unsigned i = 0; i < WF_MAX_PORTS; i++)
 		n_ports += ctx->ports[i] != NULL;

@@ -379,8 +379,12 @@ static const struct wf_ofp_rule *table0(struct exec *x)
 	for (unsigned i = 0; i < FL_KEY_WORDS; i++)
 		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
 	struct wf_ofp_emc_entry *e = &x->t->emc->e[(h >> 40) & (WF_OFP_EMC_SIZE - 1)];
-	if (e->gen == x->pipe->gen && memcmp(&e->key, &x->key, sizeof(x->key)) == 0)
+	struct wf_bridge_ctr *bc = &x->b->br->ctr[x->t->slot];
+	bc->flow_lookups++;
+	if (e->gen == x->pipe->gen && memcmp(&e->key, &x->key, sizeof(x->key)) == 0) {
+		bc->flow_cache_hits++;
 		return e->rule;
+	}
 	const struct fl_cls *t0 = x->pipe->tables[0];
 	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
 	e->key = x->key;
