@@ -83,19 +83,7 @@ static bool same_rule(const struct fl_flow *a, const struct fl_flow *b)
 
 bool wf_ofp_selects(const struct fl_flow *f, const struct fl_flow *m, bool strict)
 {
-	if (m->table != FL_TABLE_NONE && m->table != f->table)
-		return false;
-	if ((f->cookie & m->cookie_mask) != (m->cookie & m->cookie_mask))
-		return false;
-	if (strict)
-		return f->priority == m->priority && fl_match_equal(&f->match, &m->match);
-	for (unsigned w = 0; w < FL_KEY_WORDS; w++) {
-		uint64_t mm = m->match.mask.u64[w];
-		if ((f->match.mask.u64[w] & mm) != mm ||
-		    (f->match.value.u64[w] & mm) != m->match.value.u64[w])
-			return false;
-	}
-	return true;
+	return fl_flow_selects(f, m, strict);
 }
 
 /* ---- pipelines ------------------------------------------------------------------------------ */
