@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "diff.h"
-#include "flows.h"
+#include "flowdb.h"
 
 /* A port and its bridge, sorted by port name for lookups. */
 struct pref {

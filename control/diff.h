@@ -10,7 +10,7 @@
  *   differ gets a port-set. Ports of a deleted bridge go with it (no port-del).
  * - A bridge whose other_config differs gets a bridge-set of the changed keys (removed keys
  *   as null).
- * - Flows (flows.h), last: a managed bridge whose desired flows (canonicalized) differ from the
+ * - Flows (flowdb.h), last: a managed bridge whose desired flows (canonicalized) differ from the
  *   actual ones (a bridge the plan adds has the default flow) gets ONE flow-replace with the
  *   whole desired list (atomic in the dataplane, counters of unchanged flows kept). A bridge
  *   whose actual flows are unknown (flows_known false: no flow-dump answer) is skipped.

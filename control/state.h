@@ -45,7 +45,7 @@ struct ctd_bridge {
 	struct ctd_smap other_config;
 	struct ctd_port *ports;
 	size_t n_ports;
-	/* OpenFlow flows (flows.h). Desired: flow strings built from the bridge's Flow rows
+	/* OpenFlow flows (flowdb.h). Desired: flow strings built from the bridge's Flow rows
 	 * (ctd_flow_row_string), syntax-checked. Actual: from `flow-dump`. The diff compares them
 	 * canonicalized. Not managed (no flow-dump, no flow-replace): underlay bridges. */
 	bool flows_managed;

@@ -11,7 +11,7 @@
 
 #include "desired.h"
 #include "diff.h"
-#include "flows.h"
+#include "flowdb.h"
 #include "state.h"
 
 static struct ctd_bridge *bridge(struct ctd_state *s, const char *name)

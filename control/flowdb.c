@@ -1,4 +1,4 @@
-/* Flows in the database and the dataplane (see flows.h). */
+/* Flows in the database and the dataplane (see flowdb.h). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 
 #include "dbclient.h"
 #include "flow.h"
-#include "flows.h"
+#include "flowdb.h"
 
 bool ctd_flows_managed(const struct ctd_smap *other_config)
 {
