@@ -22,6 +22,7 @@ struct br_names {
 	char *bridge;
 	struct fl_names names;
 	struct fl_port_map pm;
+	size_t n_known; /* the bridge's interfaces; a name parsed beyond them is unknown */
 };
 
 struct fmodel {
@@ -36,16 +37,16 @@ struct fmodel {
 
 bool cli_db_flows_verb(enum cli_cmd_verb verb)
 {
-	return verb == CLI_CMD_ADD_FLOW || verb == CLI_CMD_ADD_FLOWS ||
-	       verb == CLI_CMD_DEL_FLOWS || verb == CLI_CMD_MOD_FLOWS ||
-	       verb == CLI_CMD_REPLACE_FLOWS;
+	return verb == CLI_CMD_ADD_FLOW || verb == CLI_CMD_ADD_FLOWS || verb == CLI_CMD_DEL_FLOWS ||
+	       verb == CLI_CMD_MOD_FLOWS || verb == CLI_CMD_REPLACE_FLOWS;
 }
 
-static const struct fl_port_map *ports_of(struct fmodel *m, const char *bridge)
+/* The port-name map of 'bridge' (created on first use), NULL on ENOMEM. */
+static struct br_names *names_of(struct fmodel *m, const char *bridge)
 {
 	for (size_t i = 0; i < m->n_bn; i++)
 		if (!strcmp(m->bn[i].bridge, bridge))
-			return &m->bn[i].pm;
+			return &m->bn[i];
 	struct br_names *v = realloc(m->bn, (m->n_bn + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
@@ -70,14 +71,28 @@ static const struct fl_port_map *ports_of(struct fmodel *m, const char *bridge)
 			    m->snap, "Interface", ctd_datum_uuid_str(ctd_datum_at(ifs, k)));
 			const json_t *of = json_object_get(ir, "ofport");
 			const char *name = json_string_value(json_object_get(ir, "name"));
+			uint32_t num;
 			of = ctd_datum_n(of) == 1 ? ctd_datum_at(of, 0) : NULL;
-			if (name && json_is_integer(of) && json_integer_value(of) > 0 &&
-			    json_integer_value(of) <= FL_PORT_MAX &&
-			    fl_names_add(&b->names, name, (uint32_t)json_integer_value(of)) < 0)
-				return NULL;
+			if (!name)
+				continue;
+			if (json_is_integer(of) && json_integer_value(of) > 0 &&
+			    json_integer_value(of) <= FL_PORT_MAX) {
+				if (fl_names_add(&b->names, name,
+				                 (uint32_t)json_integer_value(of)) < 0)
+					return NULL;
+			} else if (b->pm.port_by_name(b->pm.arg, name, &num) < 0) {
+				return NULL; /* no ofport yet: a name only */
+			}
 		}
 	}
-	return &b->pm;
+	b->n_known = b->names.n;
+	return b;
+}
+
+static const struct fl_port_map *ports_of(struct fmodel *m, const char *bridge)
+{
+	struct br_names *b = names_of(m, bridge);
+	return b ? &b->pm : NULL;
 }
 
 static struct ent *ent_new(struct fmodel *m, const char *bridge)
@@ -101,7 +116,8 @@ static int load(struct fmodel *m)
 	json_array_foreach(cli_db_snap_rows(m->snap, "Flow"), i, row)
 	{
 		const char *b = json_string_value(json_object_get(row, "bridge"));
-		const struct fl_port_map *pm = b ? ports_of(m, b) : NULL;
+		struct br_names *bn = b ? names_of(m, b) : NULL;
+		const struct fl_port_map *pm = bn ? &bn->pm : NULL;
 		struct ent *e = pm ? ent_new(m, b) : NULL;
 		char *s = ctd_flow_row_string(row);
 		if (!b)
@@ -112,6 +128,7 @@ static int load(struct fmodel *m)
 		}
 		e->uuid = ctd_datum_uuid_str(json_object_get(row, "_uuid"));
 		e->ok = s && fl_flow_parse(s, 0, pm, &e->f, NULL) == 0;
+		bn->n_known = bn->names.n; /* names the database already uses are accepted */
 		free(s);
 	}
 	return 0;
@@ -180,20 +197,27 @@ static int add_flow(struct fmodel *m, const char *bridge, struct fl_flow *f)
 static int parse(struct fmodel *m, const char *bridge, const char *s, unsigned flags,
                  const char *what, struct fl_flow *f, char **errp)
 {
-	const struct fl_port_map *pm = ports_of(m, bridge);
+	struct br_names *bn = names_of(m, bridge);
 	char *msg = NULL;
-	if (!pm)
+	if (!bn)
 		return cli_fail(errp, ENOMEM, "out of memory");
-	int ret = fl_flow_parse(s, flags, pm, f, &msg);
+	int ret = fl_flow_parse(s, flags, &bn->pm, f, &msg);
 	if (ret < 0) {
 		ret = cli_fail(errp, -ret, "%s: %s", what, msg ? msg : "invalid flow");
 		free(msg);
 		return ret;
 	}
+	if (bn->names.n > bn->n_known) {
+		ret = cli_error(errp, "%s: no port named %s on bridge %s", what,
+		                bn->names.v[bn->n_known].name, bridge);
+		fl_flow_uninit(f);
+		return ret;
+	}
 	if (f->idle_timeout || f->hard_timeout) {
 		fl_flow_uninit(f);
-		return cli_error(errp, "%s: idle_timeout and hard_timeout are not supported with "
-		                       "the database (use --direct)",
+		return cli_error(errp,
+		                 "%s: idle_timeout and hard_timeout are not supported with "
+		                 "the database (use --direct)",
 		                 what);
 	}
 	f->has_priority = flags & FL_PARSE_MATCH_ONLY ? f->has_priority : false;
@@ -282,8 +306,7 @@ static int run_del_mod(struct fmodel *m, const struct cli_cmd *c, char **errp)
 			continue;
 		}
 		struct fl_action *acts = NULL;
-		if (full.n_actions &&
-		    !(acts = malloc(full.n_actions * sizeof(*acts)))) {
+		if (full.n_actions && !(acts = malloc(full.n_actions * sizeof(*acts)))) {
 			ret = cli_fail(errp, ENOMEM, "out of memory");
 			break;
 		}
@@ -334,16 +357,16 @@ static int emit_ops(struct fmodel *m, json_t *ops, size_t *n_writes)
 		else if (e->uuid)
 			ret = json_array_append_new(ops, ctd_op_update_uuid("Flow", e->uuid, row));
 		else
-			ret = json_array_append_new(
-			    ops, json_pack("{s:s,s:s,s:o}", "op", "insert", "table", "Flow", "row", row));
+			ret = json_array_append_new(ops, json_pack("{s:s,s:s,s:o}", "op", "insert",
+			                                           "table", "Flow", "row", row));
 	}
 	for (size_t i = 0; ret == 0 && i < m->n_touched; i++)
 		if (!bridge_marked(m, m->touched[i]))
 			ret = json_array_append_new(
 			    ops, json_pack("{s:s,s:s,s:[[s,s,s]],s:[[s,s,[s,[[s,s]]]]]}", "op",
 			                   "mutate", "table", "Bridge", "where", "name", "==",
-			                   m->touched[i], "mutations", "external_ids", "insert", "map",
-			                   CTD_FLOWS_MARKER_KEY, CTD_FLOWS_MARKER_VALUE));
+			                   m->touched[i], "mutations", "external_ids", "insert",
+			                   "map", CTD_FLOWS_MARKER_KEY, CTD_FLOWS_MARKER_VALUE));
 	*n_writes = json_array_size(ops) - n0;
 	return ret < 0 ? -ENOMEM : 0;
 }

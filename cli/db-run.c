@@ -16,8 +16,7 @@
 #define DB_NAME "Open_vSwitch"
 #define POLL_MS 20
 
-static const char *const snap_tables[] = {"Open_vSwitch", "Bridge", "Port", "Interface",
-                                          "Flow"};
+static const char *const snap_tables[] = {"Open_vSwitch", "Bridge", "Port", "Interface", "Flow"};
 
 static long long now_ms(void)
 {

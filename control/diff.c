@@ -253,9 +253,9 @@ void ctd_plan_free(struct ctd_plan *plan)
 const char *ctd_op_method(const struct ctd_op *op)
 {
 	static const char *const names[] = {
-	    [CTD_OP_PORT_DEL] = "port-del",     [CTD_OP_BRIDGE_DEL] = "bridge-del",
-	    [CTD_OP_BRIDGE_ADD] = "bridge-add", [CTD_OP_BRIDGE_SET] = "bridge-set",
-	    [CTD_OP_PORT_ADD] = "port-add",     [CTD_OP_PORT_SET] = "port-set",
+	    [CTD_OP_PORT_DEL] = "port-del",         [CTD_OP_BRIDGE_DEL] = "bridge-del",
+	    [CTD_OP_BRIDGE_ADD] = "bridge-add",     [CTD_OP_BRIDGE_SET] = "bridge-set",
+	    [CTD_OP_PORT_ADD] = "port-add",         [CTD_OP_PORT_SET] = "port-set",
 	    [CTD_OP_FLOW_REPLACE] = "flow-replace",
 	};
 	return names[op->kind];

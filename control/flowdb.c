@@ -223,14 +223,14 @@ static int init_bridge(const char *uuid, const json_t *brow, json_t *ops)
 	int ret = 0;
 	if (!where)
 		return -ENOMEM;
-	ret |= json_array_append_new(
-	    ops, json_pack("{s:s,s:s,s:O,s:[s],s:s,s:[{s:O}]}", "op", "wait", "table", "Bridge",
-	                   "where", where, "columns", "external_ids", "until", "==", "rows",
-	                   "external_ids", ids));
-	ret |= json_array_append_new(
-	    ops, json_pack("{s:s,s:s,s:O,s:[[s,s,[s,[[s,s]]]]]}", "op", "mutate", "table", "Bridge",
-	                   "where", where, "mutations", "external_ids", "insert", "map",
-	                   CTD_FLOWS_MARKER_KEY, CTD_FLOWS_MARKER_VALUE));
+	ret |= json_array_append_new(ops, json_pack("{s:s,s:s,s:O,s:[s],s:s,s:[{s:O}]}", "op",
+	                                            "wait", "table", "Bridge", "where", where,
+	                                            "columns", "external_ids", "until",
+	                                            "==", "rows", "external_ids", ids));
+	ret |= json_array_append_new(ops, json_pack("{s:s,s:s,s:O,s:[[s,s,[s,[[s,s]]]]]}", "op",
+	                                            "mutate", "table", "Bridge", "where", where,
+	                                            "mutations", "external_ids", "insert", "map",
+	                                            CTD_FLOWS_MARKER_KEY, CTD_FLOWS_MARKER_VALUE));
 	json_decref(where);
 	json_decref(ids);
 	return ret ? -ENOMEM : 0;
@@ -249,20 +249,21 @@ int ctd_flows_init_ops(const struct ctd_replica *r, json_t *ops)
 			const json_t *brow = u ? ctd_replica_row(r, "Bridge", u) : NULL;
 			const char *name = json_string_value(json_object_get(brow, "name"));
 			struct ctd_smap oc = {0};
-			json_t *oco = brow ? ctd_datum_map_object(json_object_get(brow, "other_config"))
-			                   : NULL;
-			bool managed = !oco || ctd_smap_from_json(&oc, oco) < 0 ||
-			               ctd_flows_managed(&oc);
+			json_t *oco =
+			    brow ? ctd_datum_map_object(json_object_get(brow, "other_config"))
+			         : NULL;
+			bool managed =
+			    !oco || ctd_smap_from_json(&oc, oco) < 0 || ctd_flows_managed(&oc);
 			json_decref(oco);
 			ctd_smap_free(&oc);
 			if (!brow || !name || !managed || ctd_flows_marked(brow))
 				continue;
 			if (!has_rows(r, name) &&
 			    json_array_append_new(
-			        ops, json_pack("{s:s,s:s,s:{s:s,s:i,s:i,s:s,s:s,s:i}}", "op", "insert",
-			                       "table", "Flow", "row", "bridge", name, "table", 0,
-			                       "priority", 0, "match", "", "actions", "NORMAL",
-			                       "cookie", 0)) < 0)
+			        ops, json_pack("{s:s,s:s,s:{s:s,s:i,s:i,s:s,s:s,s:i}}", "op",
+			                       "insert", "table", "Flow", "row", "bridge", name,
+			                       "table", 0, "priority", 0, "match", "", "actions",
+			                       "NORMAL", "cookie", 0)) < 0)
 				return -ENOMEM;
 			if (init_bridge(u, brow, ops) < 0)
 				return -ENOMEM;

@@ -261,14 +261,15 @@ bool fl_flow_same_rule(const struct fl_flow *a, const struct fl_flow *b);
  */
 #define FL_NAMES_PSEUDO_TOP 0xfeffu
 
+struct fl_names_ent {
+	char *name;
+	uint32_t ofport;
+};
+
 struct fl_names {
-	struct fl_names_ent {
-		char *name;
-		uint32_t ofport;
-	} *v;
+	struct fl_names_ent *v;
 	size_t n;
 	uint32_t next_pseudo;
-	bool oom; /* an allocation failed: lookups of new names fail */
 };
 
 void fl_names_init(struct fl_names *);
