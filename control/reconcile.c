@@ -263,8 +263,13 @@ static void apply_plan(struct ctd_ctx *ctx)
 		if (skip[i])
 			continue;
 		p->cbs[i] = (struct ctd_op_cb){ctx, i};
-		CTD_INFO(ctx, "%s %s%s%s (%s)", ctd_op_method(op), op->port ? op->port : op->bridge,
-		         op->port ? " on " : "", op->port ? op->bridge : "", op->why);
+		if (op->kind == CTD_OP_FLOW_REPLACE)
+			CTD_INFO(ctx, "flow-replace %s (%s): %zu flows", op->bridge, op->why,
+			         op->n_flows);
+		else
+			CTD_INFO(ctx, "%s %s%s%s (%s)", ctd_op_method(op),
+			         op->port ? op->port : op->bridge, op->port ? " on " : "",
+			         op->port ? op->bridge : "", op->why);
 		if (ctd_rpc_call(ctx->dp, ctd_op_method(op), ctd_op_params(op), op_reply,
 		                 &p->cbs[i]) < 0)
 			break; /* the connection is failing: ctd_conn_dp_lost() follows */

@@ -11,7 +11,8 @@
 #   4. del-flows with a match: traffic back (vmB receives N more, exactly);
 #   5. replace-flows; a bad flow string is refused (message naming the token), nothing written;
 #   6. del-flows (all): no flow at all, also after a weft-controld restart;
-#   7. dataplane restart: its flows come back from the database.
+#   7. dataplane restart: its flows come back from the database; a flow added with --direct
+#      is removed by the next refresh.
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
@@ -35,6 +36,8 @@ flow_rows() {
 		'["Open_vSwitch",{"op":"select","table":"Flow","where":[],"columns":["bridge","table","priority","match","actions","cookie"]}]' |
 		"$WT_PY" -c 'import json,sys; r=json.load(sys.stdin)[0]["rows"]; print(sorted(json.dumps(x, sort_keys=True) for x in r))'
 }
+flows_are() { [ "$(flows)" = "$1" ]; }
+n_packets_is() { [ "$(n_packets "$1")" = "$2" ]; }
 ctl_restart() { # kill -9 weft-controld and start it again; waits for its first pass
 	wt_stop "$CT_CTL_PID" KILL
 	ct_ctl_start "controld$1"
@@ -70,7 +73,7 @@ want=" priority=100,dl_src=$MAC_A actions=drop
 wt_vmpeer vmA "$RD/vhu0.sock" 0 --send $N --src $MAC_A --dst $MAC_B --rate 10000 --hold
 A_PID=$WT_PID
 wt_wait "vmA sent $N" 30 wt_log_has vmA "^sent=$N total=$N\$"
-wt_wait "drop flow n_packets = $N" 10 test "$(n_packets dl_src)" = $N
+wt_wait "drop flow n_packets = $N" 10 n_packets_is dl_src $N
 [ "$(wt_stat vhu0 drop_flow_drop)" = $N ] ||
 	wt_fail "vhu0 drop_flow_drop $(wt_stat vhu0 drop_flow_drop), want $N"
 [ "$(wt_stat vhu1 tx_packets)" = 0 ] || wt_fail "vhu1 sent $(wt_stat vhu1 tx_packets) frames"
@@ -121,11 +124,16 @@ out2=$(w add-flows br0 - 2>&1 <<<$'priority=7,actions=drop\npriority=8,bogus=1,a
 [ "$(flow_rows)" = "$rows" ] || wt_fail "a refused add-flows changed the database"
 wt_log "replace-flows ok; refused: '$out' / '$out2', nothing written"
 
+# A flow added behind the database's back (--direct) is drift: the next refresh removes it.
+wctl add-flow br0 "priority=9,actions=drop" || wt_fail "--direct add-flow"
+wt_wait "drift repaired" 10 flows_are "$want"
+wt_log "a --direct add-flow is undone by the next refresh (the database is the truth)"
+
 # 7. Dataplane restart: the flows come back.
 before=$(flows)
 wt_stop "$WT_DP_PID" TERM
 wt_dp_start "$RD" dataplane2
-wt_wait "flows back in the new dataplane" 10 test "$(flows)" = "$before"
+wt_wait "flows back in the new dataplane" 10 flows_are "$before"
 wt_log "dataplane restart: flows re-programmed from the database"
 
 # 6. del-flows (all): no flow, also after a controld restart.
