@@ -360,13 +360,26 @@ static int emit_ops(struct fmodel *m, json_t *ops, size_t *n_writes)
 			ret = json_array_append_new(ops, json_pack("{s:s,s:s,s:o}", "op", "insert",
 			                                           "table", "Flow", "row", row));
 	}
-	for (size_t i = 0; ret == 0 && i < m->n_touched; i++)
-		if (!bridge_marked(m, m->touched[i]))
+	for (size_t i = 0; ret == 0 && i < m->n_touched; i++) {
+		const json_t *br = cli_db_snap_find(m->snap, "Bridge", m->touched[i]);
+		const json_t *ids = json_object_get(br, "external_ids");
+		if (bridge_marked(m, m->touched[i]))
+			continue;
+		/* Still unmarked when committed (else weft-controld initialized it meanwhile:
+		 * the transaction fails with "timed out" and db-run.c starts again). */
+		if (br && ids)
+			ret = json_array_append_new(
+			    ops, json_pack("{s:s,s:s,s:[[s,s,s]],s:[s],s:s,s:[{s:O}],s:i}", "op",
+			                   "wait", "table", "Bridge", "where", "name",
+			                   "==", m->touched[i], "columns", "external_ids", "until",
+			                   "==", "rows", "external_ids", ids, "timeout", 0));
+		if (ret == 0)
 			ret = json_array_append_new(
 			    ops, json_pack("{s:s,s:s,s:[[s,s,s]],s:[[s,s,[s,[[s,s]]]]]}", "op",
 			                   "mutate", "table", "Bridge", "where", "name", "==",
 			                   m->touched[i], "mutations", "external_ids", "insert",
 			                   "map", CTD_FLOWS_MARKER_KEY, CTD_FLOWS_MARKER_VALUE));
+	}
 	*n_writes = json_array_size(ops) - n0;
 	return ret < 0 ? -ENOMEM : 0;
 }

@@ -223,10 +223,11 @@ static int init_bridge(const char *uuid, const json_t *brow, json_t *ops)
 	int ret = 0;
 	if (!where)
 		return -ENOMEM;
-	ret |= json_array_append_new(ops, json_pack("{s:s,s:s,s:O,s:[s],s:s,s:[{s:O}]}", "op",
-	                                            "wait", "table", "Bridge", "where", where,
-	                                            "columns", "external_ids", "until",
-	                                            "==", "rows", "external_ids", ids));
+	/* timeout 0: fail at once (RFC 7047: without a timeout a wait may block forever). */
+	ret |= json_array_append_new(
+	    ops, json_pack("{s:s,s:s,s:O,s:[s],s:s,s:[{s:O}],s:i}", "op", "wait", "table", "Bridge",
+	                   "where", where, "columns", "external_ids", "until", "==", "rows",
+	                   "external_ids", ids, "timeout", 0));
 	ret |= json_array_append_new(ops, json_pack("{s:s,s:s,s:O,s:[[s,s,[s,[[s,s]]]]]}", "op",
 	                                            "mutate", "table", "Bridge", "where", where,
 	                                            "mutations", "external_ids", "insert", "map",

@@ -12,7 +12,9 @@
 #   5. replace-flows; a bad flow string is refused (message naming the token), nothing written;
 #   6. del-flows (all): no flow at all, also after a weft-controld restart;
 #   7. dataplane restart: its flows come back from the database; a flow added with --direct
-#      is removed by the next refresh.
+#      is removed by the next refresh;
+#   8. add-flow right after add-br --no-wait (racing weft-controld's default row): one default
+#      row per bridge; del-br deletes the bridge's rows.
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
@@ -143,6 +145,22 @@ w del-flows br0 || wt_fail "del-flows"
 ctl_restart 3
 [ -z "$(flows)" ] || wt_fail "controld restart after del-flows: $(flows)"
 wt_log "del-flows: no flow left, also after a weft-controld restart"
+
+# 8. add-flow racing weft-controld's initialization of new bridges: one default row each (the
+#    marker's "wait" guard makes the loser start again), and del-br takes the rows along.
+for i in 1 2 3 4 5; do
+	w --no-wait add-br brx$i || wt_fail "add-br brx$i"
+	w add-flow brx$i "priority=5,actions=drop" || wt_fail "add-flow brx$i"
+done
+for i in 1 2 3 4 5; do
+	[ "$(w dump-flows brx$i --no-stats)" = " priority=5 actions=drop
+ priority=0 actions=NORMAL" ] || wt_fail "brx$i: $(w dump-flows brx$i --no-stats)"
+done
+n=$(flow_rows | "$WT_PY" -c 'import sys; print(sys.stdin.read().count("brx"))')
+[ "$n" = 10 ] || wt_fail "$n Flow rows for brx1..5, want 10: $(flow_rows)"
+for i in 1 2 3 4 5; do w del-br brx$i || wt_fail "del-br brx$i"; done
+[ "$(flow_rows)" = "[]" ] || wt_fail "Flow rows left after del-br: $(flow_rows)"
+wt_log "add-flow right after add-br --no-wait (x5): one default row each; del-br removes rows"
 
 wt_stop "$CT_CTL_PID" TERM || wt_fail "weft-controld exited with status $?"
 wt_stop "$WT_DP_PID" TERM
