@@ -27,6 +27,7 @@ struct br_names {
 
 struct fmodel {
 	const json_t *snap;
+	const json_t *ports; /* db-txn.c's model: port name -> {bridge, ifaces} after the list */
 	struct ent *e;
 	size_t n;
 	struct br_names *bn; /* one port-name map per bridge touched */
@@ -83,6 +84,24 @@ static struct br_names *names_of(struct fmodel *m, const char *bridge)
 			} else if (b->pm.port_by_name(b->pm.arg, name, &num) < 0) {
 				return NULL; /* no ofport yet: a name only */
 			}
+		}
+	}
+	/* Interfaces the invocation's commands added (add-port BR P -- add-flow BR in_port=P). */
+	const char *pname;
+	json_t *pv;
+	json_object_foreach((json_t *)m->ports, pname, pv)
+	{
+		const char *pb = json_string_value(json_object_get(pv, "bridge"));
+		const json_t *ifs = json_object_get(pv, "ifaces"), *ifn;
+		size_t k;
+		uint32_t num;
+		if (!pb || strcmp(pb, bridge))
+			continue;
+		json_array_foreach(ifs, k, ifn)
+		{
+			if (json_string_value(ifn) &&
+			    b->pm.port_by_name(b->pm.arg, json_string_value(ifn), &num) < 0)
+				return NULL;
 		}
 	}
 	b->n_known = b->names.n;
@@ -402,10 +421,10 @@ static void model_free(struct fmodel *m)
 	free(m->touched);
 }
 
-int cli_db_flows_build(const json_t *snap, const json_t *bridges, const struct cli_cmd_list *list,
-                       json_t *ops, size_t *n_writes, char **errp)
+int cli_db_flows_build(const json_t *snap, const json_t *bridges, const json_t *ports,
+                       const struct cli_cmd_list *list, json_t *ops, size_t *n_writes, char **errp)
 {
-	struct fmodel m = {.snap = snap};
+	struct fmodel m = {.snap = snap, .ports = ports};
 	int ret = load(&m) < 0 ? cli_fail(errp, ENOMEM, "out of memory") : 0;
 
 	*n_writes = 0;

@@ -32,11 +32,13 @@
 
 /* Appends to 'ops' the Flow operations of the flow verbs of 'list' (and of its del-br),
  * against 'snap' (with a "Flow" table; see db-snap.h). 'bridges': an object whose keys are the
- * bridges that exist after the invocation's other commands. *n_writes = operations appended.
+ * bridges that exist after the invocation's other commands; 'ports': the ports then
+ * ({name: {"bridge": BR, "ifaces": [names]}}, db-txn.c's model; may be NULL): flows may name
+ * their interfaces. *n_writes = operations appended.
  * 0, or -EINVAL / -ENOENT (no bridge named BR) / -ENOMEM with a message; nothing appended on
  * failure. */
-int cli_db_flows_build(const json_t *snap, const json_t *bridges, const struct cli_cmd_list *list,
-                       json_t *ops, size_t *n_writes, char **errp);
+int cli_db_flows_build(const json_t *snap, const json_t *bridges, const json_t *ports,
+                       const struct cli_cmd_list *list, json_t *ops, size_t *n_writes, char **errp);
 
 /* Does the database backend take 'verb' (the writing flow verbs)? */
 bool cli_db_flows_verb(enum cli_cmd_verb verb);

@@ -472,7 +472,7 @@ int cli_db_txn_build(const json_t *snap, const struct cli_cmd_list *list, bool b
 	if (ret == 0) {
 		size_t n_flow_ops = 0;
 
-		ret = cli_db_flows_build(snap, m.br, list, m.ops, &n_flow_ops, errp);
+		ret = cli_db_flows_build(snap, m.br, m.port, list, m.ops, &n_flow_ops, errp);
 		m.writes = m.writes || n_flow_ops > 0;
 	}
 	if (ret == 0 && m.writes && !cli_db_snap_find(snap, "Open_vSwitch", ".")) {

@@ -176,6 +176,16 @@ static void test_errors(void **state)
 	/* A bare word is a port (ovs-ofctl: output to it). */
 	check("mod-flows br0 ip,actions=bogus", true,
 	      "ERR mod-flows: no port named bogus on bridge br0");
+	/* A port added in the same invocation can be named. */
+	check("add-port br0 p9 -- add-flow br0 in_port=p9,actions=drop", true,
+	      "[{\"op\":\"insert\",\"row\":{\"name\":\"p9\"},\"table\":\"Interface\","
+	      "\"uuid-name\":\"weftctl_row1\"},{\"op\":\"insert\",\"row\":{\"interfaces\":["
+	      "\"named-uuid\",\"weftctl_row1\"],\"name\":\"p9\"},\"table\":\"Port\","
+	      "\"uuid-name\":\"weftctl_row2\"},{\"mutations\":[[\"ports\",\"insert\",[\"set\",[["
+	      "\"named-uuid\",\"weftctl_row2\"]]]]],\"op\":\"mutate\",\"table\":\"Bridge\","
+	      "\"where\":[[\"name\",\"==\",\"br0\"]]},{\"op\":\"insert\",\"row\":"
+	      "{\"actions\":\"drop\",\"bridge\":\"br0\",\"cookie\":0,\"match\":\"in_port=p9\","
+	      "\"priority\":32768,\"table\":0},\"table\":\"Flow\"}]");
 	check("add-flow br0 idle_timeout=5,actions=drop", true,
 	      "ERR add-flow: idle_timeout and hard_timeout are not supported with the database "
 	      "(use --direct)");
