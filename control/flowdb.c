@@ -273,3 +273,28 @@ int ctd_flows_init_ops(const struct ctd_replica *r, json_t *ops)
 	}
 	return 0;
 }
+
+int ctd_flows_gc_ops(const struct ctd_replica *r, json_t *ops)
+{
+	const json_t *bridges = ctd_replica_table(r, "Bridge");
+	const char *uuid, *bu;
+	json_t *row, *brow;
+	if (!ctd_replica_table(r, "Open_vSwitch"))
+		return 0; /* no configuration at all: nothing to judge against */
+	json_object_foreach((json_t *)ctd_replica_table(r, "Flow"), uuid, row)
+	{
+		const char *b = json_string_value(json_object_get(row, "bridge"));
+		bool found = false;
+		json_object_foreach((json_t *)bridges, bu, brow)
+		{
+			const char *name = json_string_value(json_object_get(brow, "name"));
+			found = found || (b && name && !strcmp(b, name));
+		}
+		if (!found &&
+		    json_array_append_new(ops, json_pack("{s:s,s:s,s:[[s,s,o]]}", "op", "delete",
+		                                         "table", "Flow", "where", "_uuid",
+		                                         "==", ctd_datum_uuid(uuid))) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}

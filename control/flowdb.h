@@ -66,4 +66,9 @@ void ctd_flows_free_list(char **v, size_t n);
  * still unmarked. Appended to 'ops'. 0 or -ENOMEM. */
 int ctd_flows_init_ops(const struct ctd_replica *r, json_t *ops);
 
+/* Deletes of the Flow rows whose bridge has no Bridge row (the bridge was deleted by a client
+ * that does not know the Flow table, e.g. the real ovs-vsctl del-br: flows die with their
+ * bridge, as in OVS). Appended to 'ops'. 0 or -ENOMEM. */
+int ctd_flows_gc_ops(const struct ctd_replica *r, json_t *ops);
+
 #endif /* CTD_FLOWS_H */

@@ -250,7 +250,7 @@ json_t *ctd_writeback_ops(const struct ctd_wb_input *in)
 		else
 			json_decref(row);
 	}
-	if (ctd_flows_init_ops(in->replica, ops) < 0) {
+	if (ctd_flows_init_ops(in->replica, ops) < 0 || ctd_flows_gc_ops(in->replica, ops) < 0) {
 		json_decref(ops);
 		ops = NULL;
 		goto out;

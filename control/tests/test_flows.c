@@ -184,6 +184,21 @@ static void test_desired_and_init(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(ops, 3), "op")),
 	                    "wait");
 	json_decref(ops);
+
+	/* A Flow row of a bridge that is gone is deleted; the others stay. */
+	ops = json_array();
+	assert_int_equal(ctd_flows_gc_ops(&r, ops), 0);
+	assert_int_equal(json_array_size(ops), 0);
+	json_object_set_new(json_object_get(r.tables, "Flow"), "f9",
+	                    json_pack("{s:s,s:i,s:i,s:s,s:s}", "bridge", "gone", "table", 0,
+	                              "priority", 1, "match", "", "actions", "drop"));
+	assert_int_equal(ctd_flows_gc_ops(&r, ops), 0);
+	assert_int_equal(json_array_size(ops), 1);
+	char *s = json_dumps(json_array_get(ops, 0), JSON_COMPACT | JSON_SORT_KEYS);
+	assert_string_equal(s, "{\"op\":\"delete\",\"table\":\"Flow\",\"where\":[[\"_uuid\",\"==\","
+	                       "[\"uuid\",\"f9\"]]]}");
+	free(s);
+	json_decref(ops);
 	json_decref(r.tables);
 }
 

@@ -14,7 +14,8 @@
 #   7. dataplane restart: its flows come back from the database; a flow added with --direct
 #      is removed by the next refresh;
 #   8. add-flow right after add-br --no-wait (racing weft-controld's default row): one default
-#      row per bridge; del-br deletes the bridge's rows.
+#      row per bridge; weftctl del-br deletes the bridge's rows, and weft-controld those of a
+#      bridge ovs-vsctl deleted.
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
@@ -158,9 +159,11 @@ for i in 1 2 3 4 5; do
 done
 n=$(flow_rows | "$WT_PY" -c 'import sys; print(sys.stdin.read().count("brx"))')
 [ "$n" = 10 ] || wt_fail "$n Flow rows for brx1..5, want 10: $(flow_rows)"
-for i in 1 2 3 4 5; do w del-br brx$i || wt_fail "del-br brx$i"; done
+for i in 1 2 3 4; do w del-br brx$i || wt_fail "del-br brx$i"; done
+vs del-br brx5 || wt_fail "ovs-vsctl del-br brx5"
 [ "$(flow_rows)" = "[]" ] || wt_fail "Flow rows left after del-br: $(flow_rows)"
-wt_log "add-flow right after add-br --no-wait (x5): one default row each; del-br removes rows"
+wt_log "add-flow right after add-br --no-wait (x5): one default row each; weftctl del-br and" \
+	"ovs-vsctl del-br (weft-controld deletes the orphans) remove the rows"
 
 wt_stop "$CT_CTL_PID" TERM || wt_fail "weft-controld exited with status $?"
 wt_stop "$WT_DP_PID" TERM
