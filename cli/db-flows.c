@@ -8,6 +8,7 @@
 #include "dbclient.h"
 #include "flow.h"
 #include "flowdb.h"
+#include "verbs.h"
 
 struct ent {
 	char *bridge;
@@ -187,29 +188,80 @@ static int touch(struct fmodel *m, const char *bridge)
 	return e->ok ? 0 : -ENOMEM;
 }
 
-static void ent_remove(struct ent *e)
+/* Sorting helpers for add_list: flows (new ones by index, existing ones by entry). */
+struct fref {
+	const struct fl_flow *f;
+	size_t i;
+};
+
+static int fref_cmp(const void *a, const void *b)
 {
-	e->removed = true;
+	const struct fref *x = a, *y = b;
+	int c = fl_flow_rule_cmp(x->f, y->f);
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static int add_flow(struct fmodel *m, const char *bridge, struct fl_flow *f)
+/* add-flow(s): fs[0..n) (owned, taken) added to 'bridge' in order: a flow with the rule
+ * (table, priority, match) of an existing one replaces it (a later flow of the list wins);
+ * O((n + m) log(n + m)). 0 or -ENOMEM. */
+static int add_list(struct fmodel *m, const char *bridge, struct fl_flow *fs, size_t n)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		struct ent *e = &m->e[i];
-		if (e->removed || !e->ok || strcmp(e->bridge, bridge) ||
-		    !fl_flow_same_rule(&e->f, f))
-			continue;
-		fl_flow_uninit(&e->f);
-		e->f = *f;
-		e->dirty = true;
-		return 0;
+	struct fref *nv = malloc((n + 1) * sizeof(*nv)), *ev = malloc((m->n + 1) * sizeof(*ev));
+	size_t n_e = 0;
+	int ret = nv && ev ? 0 : -ENOMEM;
+
+	if (ret) {
+		for (size_t i = 0; i < n; i++)
+			fl_flow_uninit(&fs[i]);
+		n = 0;
 	}
-	struct ent *e = ent_new(m, bridge);
-	if (!e)
-		return -ENOMEM;
-	e->f = *f;
-	e->ok = true;
-	return 0;
+
+	for (size_t i = 0; !ret && i < n; i++)
+		nv[i] = (struct fref){&fs[i], i};
+	for (size_t i = 0; !ret && i < m->n; i++)
+		if (!m->e[i].removed && m->e[i].ok && !strcmp(m->e[i].bridge, bridge))
+			ev[n_e++] = (struct fref){&m->e[i].f, i};
+	if (!ret) {
+		qsort(nv, n, sizeof(*nv), fref_cmp);
+		qsort(ev, n_e, sizeof(*ev), fref_cmp);
+	}
+	for (size_t r = 0; r < n; r++) {
+		struct fl_flow *f = &fs[nv[r].i];
+		if (ret || (r + 1 < n && fl_flow_same_rule(f, nv[r + 1].f))) {
+			fl_flow_uninit(f); /* a later flow of the list replaces it */
+			continue;
+		}
+		/* Entries of the bridge are only ever added after ev was built: ev stays valid
+		 * (indices, not pointers: m->e moves). */
+		size_t lo = 0, hi = n_e;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (fl_flow_rule_cmp(&m->e[ev[mid].i].f, f) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n_e && fl_flow_same_rule(&m->e[ev[lo].i].f, f)) {
+			struct ent *e = &m->e[ev[lo].i];
+			fl_flow_uninit(&e->f);
+			e->f = *f;
+			e->dirty = true;
+			continue;
+		}
+		struct ent *e = ent_new(m, bridge);
+		if (!e) {
+			fl_flow_uninit(f);
+			ret = -ENOMEM;
+			continue;
+		}
+		e->f = *f;
+		e->ok = true;
+	}
+	free(nv);
+	free(ev);
+	return ret;
 }
 
 /* Parses flow 'i' of the command ('what' names it in messages). */
@@ -243,25 +295,9 @@ static int parse(struct fmodel *m, const char *bridge, const char *s, unsigned f
 	return 0;
 }
 
-static const char *verb_name(enum cli_cmd_verb v)
-{
-	switch (v) {
-	case CLI_CMD_ADD_FLOW:
-		return "add-flow";
-	case CLI_CMD_ADD_FLOWS:
-		return "add-flows";
-	case CLI_CMD_DEL_FLOWS:
-		return "del-flows";
-	case CLI_CMD_MOD_FLOWS:
-		return "mod-flows";
-	default:
-		return "replace-flows";
-	}
-}
-
 static int run_list(struct fmodel *m, const struct cli_cmd *c, bool replace, char **errp)
 {
-	const char *vn = verb_name(c->verb);
+	const char *vn = cli_verb_of_cmd(c->verb)->name;
 	size_t n = json_array_size(c->flows);
 	struct fl_flow *fs = calloc(n + 1, sizeof(*fs));
 	char what[64];
@@ -281,19 +317,15 @@ static int run_list(struct fmodel *m, const struct cli_cmd *c, bool replace, cha
 	}
 	for (size_t i = 0; replace && i < m->n; i++)
 		if (!strcmp(m->e[i].bridge, c->bridge))
-			ent_remove(&m->e[i]);
-	for (size_t i = 0; i < n; i++)
-		if (ret == 0)
-			ret = add_flow(m, c->bridge, &fs[i]);
-		else
-			fl_flow_uninit(&fs[i]);
+			m->e[i].removed = true;
+	ret = add_list(m, c->bridge, fs, n);
 	free(fs);
 	return ret < 0 ? cli_fail(errp, ENOMEM, "out of memory") : 0;
 }
 
 static int run_del_mod(struct fmodel *m, const struct cli_cmd *c, char **errp)
 {
-	const char *vn = verb_name(c->verb);
+	const char *vn = cli_verb_of_cmd(c->verb)->name;
 	struct fl_flow sel, full = {0};
 	char *ms = NULL;
 	int ret;
@@ -301,7 +333,7 @@ static int run_del_mod(struct fmodel *m, const struct cli_cmd *c, char **errp)
 	if (c->verb == CLI_CMD_DEL_FLOWS && !c->flow) {
 		for (size_t i = 0; i < m->n; i++)
 			if (!strcmp(m->e[i].bridge, c->bridge))
-				ent_remove(&m->e[i]);
+				m->e[i].removed = true;
 		return 0;
 	}
 	if (c->verb == CLI_CMD_MOD_FLOWS) {
@@ -321,7 +353,7 @@ static int run_del_mod(struct fmodel *m, const struct cli_cmd *c, char **errp)
 		    !fl_flow_selects(&e->f, &sel, c->strict))
 			continue;
 		if (c->verb == CLI_CMD_DEL_FLOWS) {
-			ent_remove(e);
+			e->removed = true;
 			continue;
 		}
 		struct fl_action *acts = NULL;
@@ -433,14 +465,14 @@ int cli_db_flows_build(const json_t *snap, const json_t *bridges, const json_t *
 		if (c->verb == CLI_CMD_DEL_BR) {
 			for (size_t j = 0; j < m.n; j++)
 				if (!strcmp(m.e[j].bridge, c->bridge))
-					ent_remove(&m.e[j]);
+					m.e[j].removed = true;
 			continue;
 		}
 		if (!cli_db_flows_verb(c->verb))
 			continue;
 		if (!json_object_get(bridges, c->bridge)) {
-			ret = cli_fail(errp, ENOENT, "%s: no bridge named %s", verb_name(c->verb),
-			               c->bridge);
+			ret = cli_fail(errp, ENOENT, "%s: no bridge named %s",
+			               cli_verb_of_cmd(c->verb)->name, c->bridge);
 			break;
 		}
 		struct fl_flow f;
@@ -448,7 +480,7 @@ int cli_db_flows_build(const json_t *snap, const json_t *bridges, const json_t *
 			ret = cli_fail(errp, ENOMEM, "out of memory");
 		else if (c->verb == CLI_CMD_ADD_FLOW) {
 			if ((ret = parse(&m, c->bridge, c->flow, 0, "add-flow", &f, errp)) == 0 &&
-			    add_flow(&m, c->bridge, &f) < 0)
+			    add_list(&m, c->bridge, &f, 1) < 0)
 				ret = cli_fail(errp, ENOMEM, "out of memory");
 		} else if (c->verb == CLI_CMD_ADD_FLOWS || c->verb == CLI_CMD_REPLACE_FLOWS) {
 			ret = run_list(&m, c, c->verb == CLI_CMD_REPLACE_FLOWS, errp);

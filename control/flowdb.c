@@ -151,6 +151,21 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Parsed flows ordered by rule (table, priority, match), then input order. */
+struct rule_ref {
+	const struct fl_flow *f;
+	size_t i;
+};
+
+static int rule_cmp(const void *a, const void *b)
+{
+	const struct rule_ref *x = a, *y = b;
+	int c = fl_flow_rule_cmp(x->f, y->f);
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 int ctd_flows_canon(char *const *flows, size_t n, const struct ctd_bridge *want,
                     const struct ctd_bridge *have, char ***out, size_t *n_out)
 {
@@ -173,18 +188,25 @@ int ctd_flows_canon(char *const *flows, size_t n, const struct ctd_bridge *want,
 		if (ok[i])
 			parsed[i].has_priority = false;
 	}
-	/* Duplicates by rule: the last one wins. */
-	for (size_t i = 0; !ret && i < n; i++) {
-		bool later = false;
-		for (size_t j = i + 1; ok[i] && !later && j < n; j++)
-			later = ok[j] && fl_flow_same_rule(&parsed[i], &parsed[j]);
-		if (!ok[i] || later)
+	/* Duplicates by rule: the last one wins (sorted by rule, then input order: O(n log n)). */
+	struct rule_ref *refs = ret ? NULL : malloc((n + 1) * sizeof(*refs));
+	size_t n_refs = 0;
+	if (!ret && !refs)
+		ret = -ENOMEM;
+	for (size_t i = 0; !ret && i < n; i++)
+		if (ok[i])
+			refs[n_refs++] = (struct rule_ref){&parsed[i], i};
+	if (!ret)
+		qsort(refs, n_refs, sizeof(*refs), rule_cmp);
+	for (size_t r = 0; !ret && r < n_refs; r++) {
+		if (r + 1 < n_refs && fl_flow_same_rule(refs[r].f, refs[r + 1].f))
 			continue;
-		if (!(v[k] = fl_flow_to_string(&parsed[i], false, &pm)))
+		if (!(v[k] = fl_flow_to_string(refs[r].f, false, &pm)))
 			ret = -ENOMEM;
 		else
 			k++;
 	}
+	free(refs);
 	for (size_t i = 0; parsed && ok && i < n; i++)
 		if (ok[i])
 			fl_flow_uninit(&parsed[i]);

@@ -29,6 +29,15 @@ bool fl_flow_same_rule(const struct fl_flow *a, const struct fl_flow *b)
 	       fl_match_equal(&a->match, &b->match);
 }
 
+int fl_flow_rule_cmp(const struct fl_flow *a, const struct fl_flow *b)
+{
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	if (a->priority != b->priority)
+		return a->priority < b->priority ? -1 : 1;
+	return memcmp(&a->match, &b->match, sizeof(a->match)); /* padding is zero (flow.h) */
+}
+
 void fl_names_init(struct fl_names *n)
 {
 	memset(n, 0, sizeof(*n));

@@ -248,6 +248,10 @@ bool fl_flow_selects(const struct fl_flow *f, const struct fl_flow *m, bool stri
  * same identity replaces it). */
 bool fl_flow_same_rule(const struct fl_flow *a, const struct fl_flow *b);
 
+/* A total order on that identity (table, priority, then the match's bytes): 0 iff
+ * fl_flow_same_rule(). For sorting and binary search (duplicate detection in O(n log n)). */
+int fl_flow_rule_cmp(const struct fl_flow *a, const struct fl_flow *b);
+
 /* ---------------------------------------------------------------------------------------------
  * Port names without a switch (fl_names): for programs that handle flows naming ports they
  * cannot resolve (weft-controld, weftctl's database backend). Known ports ('fl_names_add':

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -165,6 +166,38 @@ static void test_verbs(void **state)
 	                          "{\"op\":\"delete\",\"table\":\"Flow\"," WHERE("f1") "}]");
 }
 
+static void test_add_flows_file(void **state)
+{
+	char path[] = "/tmp/test_db_flows.XXXXXX", line[128];
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	(void)state;
+	assert_non_null(f);
+	/* Replaces f1 (same rule); of the two priority=7 flows the last one wins. */
+	fputs("priority=100,ip,actions=output:1\npriority=7,actions=drop\n# c\n"
+	      "priority=7,actions=NORMAL\n",
+	      f);
+	fclose(f);
+	snprintf(line, sizeof(line), "add-flows br0 %s", path);
+	check(
+	    line, true,
+	    "[{\"op\":\"update\",\"row\":" ROW(100, "ip", "output:p0") ",\"table\":\"Flow\"," WHERE(
+	        "f1") "},{\"op\":\"insert\",\"row\":" ROW(7, "", "NORMAL") ",\"table\":"
+	                                                                   "\"Flow\"}]");
+	snprintf(line, sizeof(line), "replace-flows br0 %s", path);
+	check(line, true,
+	      "[{\"op\":\"delete\",\"table\":\"Flow\"," WHERE(
+	          "f0") "},"
+	                "{\"op\":\"delete\",\"table\":\"Flow\"," WHERE(
+	                    "f1") "},"
+	                          "{\"op\":\"insert\",\"row\":" ROW(
+	                              7, "", "NORMAL") ",\"table\":\"Flow\"},"
+	                                               "{\"op\":\"insert\",\"row\":" ROW(
+	                                                   100, "ip",
+	                                                   "output:p0") ",\"table\":\"Flow\"}]");
+	unlink(path);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -196,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_new_bridge),
 	    cmocka_unit_test(test_verbs),
+	    cmocka_unit_test(test_add_flows_file),
 	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
