@@ -149,10 +149,11 @@ wt_log "del-flows: no flow left, also after a weft-controld restart"
 
 # 8. add-flow racing weft-controld's initialization of new bridges: one default row each (the
 #    marker's "wait" guard makes the loser start again), and del-br takes the rows along.
-for i in 1 2 3 4 5; do
+for i in 1 2 3 4; do
 	w --no-wait add-br brx$i || wt_fail "add-br brx$i"
 	w add-flow brx$i "priority=5,actions=drop" || wt_fail "add-flow brx$i"
 done
+w add-br brx5 -- add-flow brx5 "priority=5,actions=drop" || wt_fail "add-br -- add-flow (one txn)"
 for i in 1 2 3 4 5; do
 	[ "$(w dump-flows brx$i --no-stats)" = " priority=5 actions=drop
  priority=0 actions=NORMAL" ] || wt_fail "brx$i: $(w dump-flows brx$i --no-stats)"
@@ -162,7 +163,8 @@ n=$(flow_rows | "$WT_PY" -c 'import sys; print(sys.stdin.read().count("brx"))')
 for i in 1 2 3 4; do w del-br brx$i || wt_fail "del-br brx$i"; done
 vs del-br brx5 || wt_fail "ovs-vsctl del-br brx5"
 [ "$(flow_rows)" = "[]" ] || wt_fail "Flow rows left after del-br: $(flow_rows)"
-wt_log "add-flow right after add-br --no-wait (x5): one default row each; weftctl del-br and" \
+wt_log "add-flow right after add-br --no-wait (x4), and chained with add-br: one default row" \
+	"each; weftctl del-br and" \
 	"ovs-vsctl del-br (weft-controld deletes the orphans) remove the rows"
 
 wt_stop "$CT_CTL_PID" TERM || wt_fail "weft-controld exited with status $?"
