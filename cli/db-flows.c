@@ -30,7 +30,7 @@ struct fmodel {
 	const json_t *snap;
 	const json_t *ports; /* db-txn.c's model: port name -> {bridge, ifaces} after the list */
 	struct ent *e;
-	size_t n;
+	size_t n, cap;
 	struct br_names *bn; /* one port-name map per bridge touched */
 	size_t n_bn;
 	char **touched; /* bridges a flow verb changed (marker) */
@@ -117,10 +117,13 @@ static const struct fl_port_map *ports_of(struct fmodel *m, const char *bridge)
 
 static struct ent *ent_new(struct fmodel *m, const char *bridge)
 {
-	struct ent *v = realloc(m->e, (m->n + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	m->e = v;
+	struct ent *v = m->e;
+	if (m->n == m->cap) { /* doubling: add-flows of many flows stays linear */
+		if (!(v = realloc(m->e, (m->cap ? 2 * m->cap : 16) * sizeof(*v))))
+			return NULL;
+		m->e = v;
+		m->cap = m->cap ? 2 * m->cap : 16;
+	}
 	v += m->n;
 	memset(v, 0, sizeof(*v));
 	if (!(v->bridge = strdup(bridge)))

@@ -54,10 +54,12 @@ bool ctd_flows_marked(const json_t *brow)
 	return marked;
 }
 
+/* Appends a copy of 's'. The array doubles when its size is a power of two (0, 1, 2, 4...):
+ * amortized O(1) without a capacity field, as long as only push() appends. */
 static int push(char ***v, size_t *n, const char *s)
 {
-	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv)
+	char **nv = *v;
+	if ((*n & (*n - 1)) == 0 && !(nv = realloc(*v, (*n ? 2 * *n : 1) * sizeof(*nv))))
 		return -ENOMEM;
 	*v = nv;
 	if (!(nv[*n] = strdup(s)))
