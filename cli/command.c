@@ -44,6 +44,11 @@ bool cli_cmd_is_db_verb(enum cli_cmd_verb verb)
 	case CLI_CMD_LIST_PORTS:
 	case CLI_CMD_LIST:
 	case CLI_CMD_CLEAR:
+	case CLI_CMD_ADD_FLOW: /* flows live in the database (db-flows.h); dump-flows does not */
+	case CLI_CMD_ADD_FLOWS:
+	case CLI_CMD_DEL_FLOWS:
+	case CLI_CMD_MOD_FLOWS:
+	case CLI_CMD_REPLACE_FLOWS:
 		return true;
 	default:
 		return false;

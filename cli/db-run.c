@@ -16,7 +16,7 @@
 #define DB_NAME "Open_vSwitch"
 #define POLL_MS 20
 
-static const char *const snap_tables[] = {"Open_vSwitch", "Bridge", "Port", "Interface"};
+static const char *const snap_tables[] = {"Open_vSwitch", "Bridge", "Port", "Interface", "Flow"};
 
 static long long now_ms(void)
 {
@@ -136,8 +136,10 @@ static bool has_verb(const struct cli_cmd_list *list, bool reads)
 	return false;
 }
 
-/* Runs the transaction; *next_cfg = the new next_cfg (or -1 when not bumped). */
-static int commit(struct ctd_db *db, const struct cli_opts *opts, json_t *ops, long long *next_cfg)
+/* Runs the transaction; *next_cfg = the new next_cfg (or -1 when not bumped). -EAGAIN
+ * (nothing printed) when a "wait" guard failed and 'may_retry': the snapshot is stale. */
+static int commit(struct ctd_db *db, const struct cli_opts *opts, json_t *ops, long long *next_cfg,
+                  bool may_retry)
 {
 	size_t n = json_array_size(ops);
 	json_t *results = NULL;
@@ -153,6 +155,10 @@ static int commit(struct ctd_db *db, const struct cli_opts *opts, json_t *ops, l
 		}
 	}
 	ret = ctd_db_transact_sync(db, DB_NAME, ops, timeout_ms(opts), &results, &err);
+	if (ret < 0 && may_retry && err && !strncmp(err, "timed out", 9)) {
+		free(err);
+		return -EAGAIN;
+	}
 	if (ret < 0) {
 		report("transaction failed", err ? err : strdup(strerror(-ret)));
 		return -EIO;
@@ -168,7 +174,7 @@ static int commit(struct ctd_db *db, const struct cli_opts *opts, json_t *ops, l
 
 int cli_db_run(const char *target, const struct cli_opts *opts, const struct cli_cmd_list *list)
 {
-	bool need_schema = false;
+	bool need_schema = false, committed = false;
 	struct ctd_db *db = NULL;
 	json_t *snap = NULL, *ops = NULL;
 	long long next_cfg = -1;
@@ -187,21 +193,37 @@ int cli_db_run(const char *target, const struct cli_opts *opts, const struct cli
 		        PROG, target, strerror(-ret));
 		return -EIO;
 	}
-	ret = snapshot(db, opts, need_schema, &snap);
-	if (ret < 0) {
-		goto out;
-	}
-	ret = cli_db_txn_build(snap, list, !opts->no_wait, &ops, &err);
-	if (ret < 0) {
-		fprintf(stderr, "%s: %s\n", PROG, err ? err : "invalid command");
-		free(err);
-		ret = -EIO;
-		goto out;
-	}
-	if (json_array_size(ops) > 0) {
-		ret = commit(db, opts, ops, &next_cfg);
+	/* A failed "wait" guard (db-flows.h: weft-controld initialized a bridge's flows after
+	 * the snapshot) means a stale snapshot: take another one, a few times. */
+	for (int attempt = 0;; attempt++) {
+		json_decref(snap);
+		snap = NULL;
+		ret = snapshot(db, opts, need_schema, &snap);
+		if (ret < 0) {
+			goto out;
+		}
+		ret = cli_db_txn_build(snap, list, !opts->no_wait, &ops, &err);
+		if (ret < 0) {
+			fprintf(stderr, "%s: %s\n", PROG, err ? err : "invalid command");
+			free(err);
+			ret = -EIO;
+			goto out;
+		}
+		if (json_array_size(ops) == 0) {
+			break;
+		}
+		ret = commit(db, opts, ops, &next_cfg, attempt < 3);
 		ops = NULL;
-		if (ret == 0 && next_cfg > 0) {
+		committed = ret == 0;
+		if (ret != -EAGAIN) {
+			break;
+		}
+	}
+	if (ret < 0) {
+		goto out;
+	}
+	if (committed) {
+		if (next_cfg > 0) {
 			ret = wait_cfg(db, opts, next_cfg);
 		}
 		if (ret == 0 && has_verb(list, true)) {

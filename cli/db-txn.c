@@ -5,6 +5,7 @@
 
 #include "dbclient.h"
 
+#include "db-flows.h"
 #include "db-txn.h"
 
 /* The model later commands see: bridges {name: {"ports": [names], "oc": {map}}}, ports
@@ -467,6 +468,12 @@ int cli_db_txn_build(const json_t *snap, const struct cli_cmd_list *list, bool b
 	model_load(&m, snap);
 	for (size_t i = 0; i < list->n_cmds && ret == 0; i++) {
 		ret = build_one(&m, &list->cmds[i], errp);
+	}
+	if (ret == 0) {
+		size_t n_flow_ops = 0;
+
+		ret = cli_db_flows_build(snap, m.br, m.port, list, m.ops, &n_flow_ops, errp);
+		m.writes = m.writes || n_flow_ops > 0;
 	}
 	if (ret == 0 && m.writes && !cli_db_snap_find(snap, "Open_vSwitch", ".")) {
 		/* A new database has no Open_vSwitch row: ovs-vsctl creates it first. */

@@ -1,7 +1,8 @@
 /* weftctl flow verbs (ovs-ofctl dialect): add-flow, add-flows, del-flows, mod-flows,
  * dump-flows, replace-flows. Argument checking, request parameters and the dump-flows table,
- * kept apart from the vsctl-style verbs. Flow strings are checked by the dataplane (the flow
- * library's messages name the bad token); weftctl only joins and forwards them.
+ * kept apart from the vsctl-style verbs. With --direct, flow strings are checked by the
+ * dataplane (the flow library's messages name the bad token) and weftctl only joins and
+ * forwards them; with the database (default), the writing verbs are db-flows.h's.
  */
 #ifndef CLI_FLOWS_H
 #define CLI_FLOWS_H

@@ -187,7 +187,9 @@ static const struct cli_verb_info verbs[] = {
         .help = "FLOW: [table=T,][priority=P,][cookie=C,]MATCH actions=ACTIONS, e.g.\n"
                 "  weftctl add-flow br0 'priority=100,ip,nw_dst=10.0.0.0/24 actions=output:p2'\n"
                 "Ports by name or OpenFlow number. A flow with the same table, priority and\n"
-                "match is replaced. Grammar: flow/README.md.",
+                "match is replaced. Grammar: flow/README.md. The flow is a row of the\n"
+                "database's Flow table (weft-controld programs it), or, with --direct, goes\n"
+                "straight to the dataplane.",
     },
     {
         .name = "add-flows",

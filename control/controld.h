@@ -32,7 +32,7 @@
 
 enum ctd_pass_step {
 	CTD_PASS_IDLE,
-	CTD_PASS_SHOW,    /* waiting for `show` */
+	CTD_PASS_SHOW,    /* waiting for `show`, then the bridges' `flow-dump` */
 	CTD_PASS_APPLY,   /* waiting for the replies to the plan's operations */
 	CTD_PASS_REFRESH, /* waiting for `show` and `stats` after applying */
 	CTD_PASS_WRITE,   /* waiting for the write-back transaction */
@@ -51,6 +51,8 @@ struct ctd_pass {
 	struct ctd_desired desired; /* snapshot of the database at the start */
 	struct ctd_state actual;    /* the dataplane before the pass, then after it */
 	struct ctd_plan plan;
+	struct ctd_op_cb *dump_cbs; /* one per actual bridge (flow-dump) */
+	size_t n_dumps, n_dumped;
 	struct ctd_op_cb *cbs; /* one per operation */
 	char **sigs;           /* one per operation: method + params, for failures */
 	size_t n_sent, n_replied, n_failed;

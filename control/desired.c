@@ -127,7 +127,7 @@ static int add_bridge(struct ctd_desired *d, const struct ctd_replica *r, const 
 	json_t *oc = ctd_datum_map_object(json_object_get(brow, "other_config"));
 	ret = oc ? ctd_smap_from_json(&br->other_config, oc) : -ENOMEM;
 	json_decref(oc);
-	if (ret == -ENOMEM)
+	if (ret == -ENOMEM || (ret = ctd_flows_desired(br, r, brow, &d->bad_flows)) < 0)
 		return ret;
 	for (size_t i = 0; i < ctd_datum_n(ports); i++) {
 		const char *u = ctd_datum_uuid_str(ctd_datum_at(ports, i));
@@ -176,6 +176,7 @@ void ctd_desired_free(struct ctd_desired *d)
 	}
 	free(d->ifaces);
 	free(d->ovs_uuid);
+	ctd_smap_free(&d->bad_flows);
 	memset(d, 0, sizeof(*d));
 }
 

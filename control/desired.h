@@ -11,6 +11,7 @@
 #ifndef CTD_DESIRED_H
 #define CTD_DESIRED_H
 
+#include "flowdb.h"
 #include "replica.h"
 #include "state.h"
 
@@ -35,6 +36,7 @@ struct ctd_desired {
 	char *ovs_uuid;     /* the Open_vSwitch row (NULL: no row, nothing is desired) */
 	long long next_cfg; /* Open_vSwitch next_cfg / cur_cfg as read */
 	long long cur_cfg;
+	struct ctd_smap bad_flows; /* Flow row uuid -> why it was left out (flowdb.h) */
 };
 
 /* Builds 'd' (zeroed by the caller or freed before) from the replica. 0 or -ENOMEM. */

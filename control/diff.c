@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "flowdb.h"
 
 /* A port and its bridge, sorted by port name for lookups. */
 struct pref {
@@ -48,8 +49,8 @@ static const struct ctd_bridge *find_bridge(const struct ctd_state *s, const cha
 }
 
 struct builder {
-	struct ctd_op *groups[6]; /* one array per kind, concatenated at the end */
-	size_t n[6];
+	struct ctd_op *groups[CTD_OP__COUNT]; /* one array per kind, concatenated at the end */
+	size_t n[CTD_OP__COUNT];
 	int err;
 };
 
@@ -151,6 +152,53 @@ static void diff_ports(struct builder *b, const struct ctd_state *want,
 	(void)have;
 }
 
+static bool lists_equal(char **a, size_t na, char **b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return true;
+}
+
+static void diff_flows(struct builder *b, const struct ctd_state *want,
+                       const struct ctd_state *have)
+{
+	static char *const dflt[] = {CTD_FLOW_DEFAULT};
+	for (size_t i = 0; !b->err && i < want->n_bridges; i++) {
+		const struct ctd_bridge *wb = &want->bridges[i];
+		const struct ctd_bridge *hb = find_bridge(have, wb->name);
+		char **w = NULL, **h = NULL;
+		size_t nw = 0, nh = 0;
+		if (!wb->flows_managed || (hb && !hb->flows_known))
+			continue;
+		if (ctd_flows_canon(wb->flows, wb->n_flows, wb, hb, &w, &nw) < 0 ||
+		    ctd_flows_canon(hb ? hb->flows : dflt, hb ? hb->n_flows : 1, wb, hb, &h, &nh) <
+		        0) {
+			ctd_flows_free_list(w, nw);
+			b->err = -ENOMEM;
+			return;
+		}
+		bool same = lists_equal(w, nw, h, nh);
+		ctd_flows_free_list(h, nh);
+		if (same) {
+			ctd_flows_free_list(w, nw);
+			continue;
+		}
+		size_t before = b->n[CTD_OP_FLOW_REPLACE];
+		emit(b, (struct ctd_op){.kind = CTD_OP_FLOW_REPLACE,
+		                        .bridge = wb->name,
+		                        .want_br = wb,
+		                        .have_br = hb,
+		                        .flows = w,
+		                        .n_flows = nw,
+		                        .why = hb ? "flows changed" : "flows of a new bridge"});
+		if (b->n[CTD_OP_FLOW_REPLACE] == before)
+			ctd_flows_free_list(w, nw);
+	}
+}
+
 static int op_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct ctd_op *)a)->port, ((const struct ctd_op *)b)->port);
@@ -169,14 +217,18 @@ int ctd_diff(const struct ctd_state *want, const struct ctd_state *have, struct 
 	if (!b.err) {
 		diff_bridges(&b, want, have);
 		diff_ports(&b, want, have, wv, n_w, hv, n_h);
+		diff_flows(&b, want, have);
 	}
 	free(wv);
 	free(hv);
-	for (int k = 0; k < 6; k++)
+	for (int k = 0; k < CTD_OP__COUNT; k++)
 		total += b.n[k];
 	if (!b.err && total && !(plan->ops = malloc(total * sizeof(*plan->ops))))
 		b.err = -ENOMEM;
-	for (int k = 0; k < 6; k++) {
+	for (int k = 0; k < CTD_OP__COUNT; k++) {
+		if (b.err)
+			for (size_t i = 0; i < b.n[k]; i++)
+				ctd_flows_free_list(b.groups[k][i].flows, b.groups[k][i].n_flows);
 		if (!b.err && b.n[k]) { /* an empty group has no array (NULL) */
 			if (k == CTD_OP_PORT_DEL || k == CTD_OP_PORT_ADD || k == CTD_OP_PORT_SET)
 				qsort(b.groups[k], b.n[k], sizeof(struct ctd_op), op_cmp);
@@ -191,6 +243,8 @@ int ctd_diff(const struct ctd_state *want, const struct ctd_state *have, struct 
 
 void ctd_plan_free(struct ctd_plan *plan)
 {
+	for (size_t i = 0; i < plan->n_ops; i++)
+		ctd_flows_free_list(plan->ops[i].flows, plan->ops[i].n_flows);
 	free(plan->ops);
 	plan->ops = NULL;
 	plan->n_ops = 0;
@@ -199,9 +253,10 @@ void ctd_plan_free(struct ctd_plan *plan)
 const char *ctd_op_method(const struct ctd_op *op)
 {
 	static const char *const names[] = {
-	    [CTD_OP_PORT_DEL] = "port-del",     [CTD_OP_BRIDGE_DEL] = "bridge-del",
-	    [CTD_OP_BRIDGE_ADD] = "bridge-add", [CTD_OP_BRIDGE_SET] = "bridge-set",
-	    [CTD_OP_PORT_ADD] = "port-add",     [CTD_OP_PORT_SET] = "port-set",
+	    [CTD_OP_PORT_DEL] = "port-del",         [CTD_OP_BRIDGE_DEL] = "bridge-del",
+	    [CTD_OP_BRIDGE_ADD] = "bridge-add",     [CTD_OP_BRIDGE_SET] = "bridge-set",
+	    [CTD_OP_PORT_ADD] = "port-add",         [CTD_OP_PORT_SET] = "port-set",
+	    [CTD_OP_FLOW_REPLACE] = "flow-replace",
 	};
 	return names[op->kind];
 }
@@ -270,6 +325,16 @@ json_t *ctd_op_params(const struct ctd_op *op)
 			                        ? json_string(w->vlan_mode)
 			                        : json_null());
 		return j;
+	case CTD_OP_FLOW_REPLACE:
+		j = json_array();
+		for (size_t i = 0; j && i < op->n_flows; i++)
+			if (json_array_append_new(j, json_string(op->flows[i])) < 0) {
+				json_decref(j);
+				j = NULL;
+			}
+		return j ? json_pack("{s:s,s:o}", "bridge", op->bridge, "flows", j) : NULL;
+	case CTD_OP__COUNT:
+		break;
 	}
 	return NULL;
 }

@@ -10,6 +10,10 @@
  *   differ gets a port-set. Ports of a deleted bridge go with it (no port-del).
  * - A bridge whose other_config differs gets a bridge-set of the changed keys (removed keys
  *   as null).
+ * - Flows (flowdb.h), last: a managed bridge whose desired flows (canonicalized) differ from the
+ *   actual ones (a bridge the plan adds has the default flow) gets ONE flow-replace with the
+ *   whole desired list (atomic in the dataplane, counters of unchanged flows kept). A bridge
+ *   whose actual flows are unknown (flows_known false: no flow-dump answer) is skipped.
  * - Equal states give zero operations (adoption of a running dataplane).
  * - Operations point into 'want' and 'have' (borrowed): both must outlive the plan.
  */
@@ -27,6 +31,8 @@ enum ctd_op_kind {
 	CTD_OP_BRIDGE_SET,
 	CTD_OP_PORT_ADD,
 	CTD_OP_PORT_SET,
+	CTD_OP_FLOW_REPLACE,
+	CTD_OP__COUNT
 };
 
 struct ctd_op {
@@ -38,6 +44,8 @@ struct ctd_op {
 	const struct ctd_port *want;      /* port-add, port-set */
 	const struct ctd_port *have;      /* port-del, port-set */
 	const char *why;                  /* static text for logs: "new", "type changed", ... */
+	char **flows;                     /* flow-replace: canonical flows, owned by the plan */
+	size_t n_flows;
 };
 
 struct ctd_plan {

@@ -18,6 +18,7 @@ static void pass_reset(struct ctd_pass *p)
 		free(p->sigs[i]);
 	free(p->sigs);
 	free(p->cbs);
+	free(p->dump_cbs);
 	ctd_plan_free(&p->plan);
 	ctd_state_free(&p->actual);
 	ctd_desired_free(&p->desired);
@@ -262,8 +263,13 @@ static void apply_plan(struct ctd_ctx *ctx)
 		if (skip[i])
 			continue;
 		p->cbs[i] = (struct ctd_op_cb){ctx, i};
-		CTD_INFO(ctx, "%s %s%s%s (%s)", ctd_op_method(op), op->port ? op->port : op->bridge,
-		         op->port ? " on " : "", op->port ? op->bridge : "", op->why);
+		if (op->kind == CTD_OP_FLOW_REPLACE)
+			CTD_INFO(ctx, "flow-replace %s (%s): %zu flows", op->bridge, op->why,
+			         op->n_flows);
+		else
+			CTD_INFO(ctx, "%s %s%s%s (%s)", ctd_op_method(op),
+			         op->port ? op->port : op->bridge, op->port ? " on " : "",
+			         op->port ? op->bridge : "", op->why);
 		if (ctd_rpc_call(ctx->dp, ctd_op_method(op), ctd_op_params(op), op_reply,
 		                 &p->cbs[i]) < 0)
 			break; /* the connection is failing: ctd_conn_dp_lost() follows */
@@ -278,18 +284,14 @@ static void apply_plan(struct ctd_ctx *ctx)
 	refresh(ctx, false);
 }
 
-static void show_reply(void *arg, const json_t *result, const json_t *error)
+/* Every flow-dump answered (or none needed): diff and apply. */
+static void diff_and_apply(struct ctd_ctx *ctx)
 {
-	struct ctd_ctx *ctx = arg;
 	struct ctd_pass *p = &ctx->pass;
-	int ret;
-
-	char buf[512];
-
-	if (error || (ret = ctd_state_from_show(&p->actual, result)) < 0 ||
-	    (ret = ctd_diff(&p->desired.state, &p->actual, &p->plan)) < 0) {
-		CTD_ERR(ctx, "pass %llu: cannot read the dataplane's state: %s", ctx->n_passes,
-		        error ? error_text(error, buf, sizeof(buf)) : strerror(-ret));
+	int ret = ctd_diff(&p->desired.state, &p->actual, &p->plan);
+	if (ret < 0) {
+		CTD_ERR(ctx, "pass %llu: cannot compute the plan: %s", ctx->n_passes,
+		        strerror(-ret));
 		finish(ctx);
 		return;
 	}
@@ -297,6 +299,62 @@ static void show_reply(void *arg, const json_t *result, const json_t *error)
 		CTD_INFO(ctx, "pass %llu: the dataplane matches the database (0 operations)",
 		         ctx->n_passes);
 	apply_plan(ctx);
+}
+
+static void dump_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_op_cb *cb = arg;
+	struct ctd_ctx *ctx = cb->ctx;
+	struct ctd_pass *p = &ctx->pass;
+	struct ctd_bridge *br = &p->actual.bridges[cb->i];
+	char buf[512];
+
+	if (error)
+		CTD_WARN(ctx, "pass %llu: flow-dump %s failed: %s", ctx->n_passes, br->name,
+		         error_text(error, buf, sizeof(buf)));
+	else if (ctd_flows_from_dump(br, result) < 0)
+		CTD_WARN(ctx, "pass %llu: flow-dump %s: bad result", ctx->n_passes, br->name);
+	if (++p->n_dumped == p->n_dumps)
+		diff_and_apply(ctx);
+}
+
+static void show_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_ctx *ctx = arg;
+	struct ctd_pass *p = &ctx->pass;
+	int ret = 0;
+	char buf[512];
+
+	if (error || (ret = ctd_state_from_show(&p->actual, result)) < 0) {
+		CTD_ERR(ctx, "pass %llu: cannot read the dataplane's state: %s", ctx->n_passes,
+		        error ? error_text(error, buf, sizeof(buf)) : strerror(-ret));
+		finish(ctx);
+		return;
+	}
+	/* The actual flows of the bridges the database also has (flow-replace candidates). */
+	size_t n = p->actual.n_bridges;
+	if (!(p->dump_cbs = calloc(n + 1, sizeof(*p->dump_cbs)))) {
+		CTD_ERR(ctx, "out of memory");
+		finish(ctx);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ctd_bridge *br = &p->actual.bridges[i];
+		bool wanted = false;
+		for (size_t j = 0; j < p->desired.state.n_bridges; j++)
+			wanted = wanted || (!strcmp(p->desired.state.bridges[j].name, br->name) &&
+			                    p->desired.state.bridges[j].flows_managed);
+		br->flows_managed = ctd_flows_managed(&br->other_config);
+		if (!wanted || !br->flows_managed)
+			continue;
+		p->dump_cbs[i] = (struct ctd_op_cb){ctx, i};
+		if (ctd_rpc_call(ctx->dp, "flow-dump", json_pack("{s:s}", "bridge", br->name),
+		                 dump_reply, &p->dump_cbs[i]) < 0)
+			return; /* the connection is failing: ctd_conn_dp_lost() follows */
+		p->n_dumps++;
+	}
+	if (!p->n_dumps)
+		diff_and_apply(ctx);
 }
 
 void ctd_reconcile_want(struct ctd_ctx *ctx, bool retry)
@@ -320,6 +378,9 @@ void ctd_reconcile_run(struct ctd_ctx *ctx)
 		return;
 	}
 	ctx->n_passes++;
+	for (size_t i = 0; p->retry && i < p->desired.bad_flows.n_kv; i++)
+		CTD_WARN(ctx, "Flow row %s ignored: %s", p->desired.bad_flows.kv[i].key,
+		         p->desired.bad_flows.kv[i].value);
 	p->step = CTD_PASS_SHOW;
 	p->started_ms = ctd_now_ms();
 	ctd_rpc_call(ctx->dp, "show", json_object(), show_reply, ctx);

@@ -206,6 +206,9 @@ void ctd_state_free(struct ctd_state *s)
 		free(br->ports);
 		free(br->name);
 		ctd_smap_free(&br->other_config);
+		for (size_t i = 0; i < br->n_flows; i++)
+			free(br->flows[i]);
+		free(br->flows);
 	}
 	free(s->bridges);
 	s->bridges = NULL;

@@ -45,6 +45,13 @@ struct ctd_bridge {
 	struct ctd_smap other_config;
 	struct ctd_port *ports;
 	size_t n_ports;
+	/* OpenFlow flows (flowdb.h). Desired: flow strings built from the bridge's Flow rows
+	 * (ctd_flow_row_string), syntax-checked. Actual: from `flow-dump`. The diff compares them
+	 * canonicalized. Not managed (no flow-dump, no flow-replace): underlay bridges. */
+	bool flows_managed;
+	bool flows_known; /* actual: the flow-dump answered */
+	char **flows;
+	size_t n_flows;
 };
 
 struct ctd_state {

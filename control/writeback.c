@@ -250,6 +250,11 @@ json_t *ctd_writeback_ops(const struct ctd_wb_input *in)
 		else
 			json_decref(row);
 	}
+	if (ctd_flows_init_ops(in->replica, ops) < 0 || ctd_flows_gc_ops(in->replica, ops) < 0) {
+		json_decref(ops);
+		ops = NULL;
+		goto out;
+	}
 	if (in->set_cur_cfg && d->ovs_uuid) {
 		const json_t *cur = ctd_replica_row(in->replica, "Open_vSwitch", d->ovs_uuid);
 		if (cur && json_integer_value(json_object_get(cur, "cur_cfg")) != d->next_cfg)

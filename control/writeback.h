@@ -11,8 +11,10 @@
  *   link_state and status empty;
  * - the bridge's local port: ofport 65534 (OVS's LOCAL), link_state up, a status saying it has
  *   no dataplane port, no error; a bond: ofport -1 and the error.
- * Interfaces with neither a dataplane port nor an error are left alone. Open_vSwitch cur_cfg is
- * set to next_cfg when 'set_cur_cfg'.
+ * Interfaces with neither a dataplane port nor an error are left alone. Bridges whose flows
+ * were never initialized get their default Flow row and marker (flowdb.h: ctd_flows_init_ops);
+ * Flow rows of bridges that no longer exist are deleted (ctd_flows_gc_ops).
+ * Open_vSwitch cur_cfg is set to next_cfg when 'set_cur_cfg'.
  *
  * Pure: returns the RFC 7047 operations to transact (possibly none).
  */

@@ -235,4 +235,58 @@ char *fl_actions_to_string(const struct fl_action *a, size_t n, const struct fl_
 /* Field metadata (from fl_fields.h): "nw_src" etc.; NULL out of range. */
 const char *fl_field_name(enum fl_field f);
 
+/* ---------------------------------------------------------------------------------------------
+ * Selection (del-flows, mod-flows, dump-flows; shared by the dataplane and weftctl).
+ */
+
+/* Does match-only flow 'm' (fl_flow_parse with FL_PARSE_MATCH_ONLY) select flow 'f'? OVS
+ * semantics. Non-strict: f's match is at least as specific as m's and agrees on m's bits;
+ * strict: same match and priority. Both: table (unless m's is FL_TABLE_NONE) and cookie/mask. */
+bool fl_flow_selects(const struct fl_flow *f, const struct fl_flow *m, bool strict);
+
+/* Same table, priority and match (the identity of a flow in a table: adding a flow with the
+ * same identity replaces it). */
+bool fl_flow_same_rule(const struct fl_flow *a, const struct fl_flow *b);
+
+/* A total order on that identity (table, priority, then the match's bytes): 0 iff
+ * fl_flow_same_rule(). For sorting and binary search (duplicate detection in O(n log n)). */
+int fl_flow_rule_cmp(const struct fl_flow *a, const struct fl_flow *b);
+
+/* ---------------------------------------------------------------------------------------------
+ * Port names without a switch (fl_names): for programs that handle flows naming ports they
+ * cannot resolve (weft-controld, weftctl's database backend). Known ports ('fl_names_add':
+ * name -> OpenFlow number) resolve to their numbers; any other name is accepted and given a
+ * private number counting down from FL_NAMES_PSEUDO_TOP, which prints back as the name. So
+ * parse + print canonicalizes a flow and keeps the names it used; two strings naming the same
+ * known port by name or by number print the same. A literal number in a flow that happens to
+ * equal a private number (>= FL_NAMES_PSEUDO_TOP - names handed out) would print as that name:
+ * such numbers are not valid switch ports in weft (ofports are 1..65279 but assigned from the
+ * lowest free one).
+ */
+#define FL_NAMES_PSEUDO_TOP 0xfeffu
+
+struct fl_names_ent {
+	char *name;
+	uint32_t ofport;
+};
+
+struct fl_names {
+	struct fl_names_ent *v;
+	size_t n;
+	uint32_t next_pseudo;
+};
+
+void fl_names_init(struct fl_names *);
+/* Adds (or updates) a known port. 0 or -ENOMEM. A name already known keeps its number. */
+int fl_names_add(struct fl_names *, const char *name, uint32_t ofport);
+/* A port map using 'names' (both callbacks). */
+void fl_names_port_map(struct fl_names *, struct fl_port_map *pm);
+void fl_names_free(struct fl_names *);
+
+/* Parses 's' (a whole flow, or a match-only one with FL_PARSE_MATCH_ONLY) and prints it back
+ * (fl_flow_to_string) with the same port map: the canonical form, malloc'd in *out. 0, -EINVAL
+ * with a message, or -ENOMEM. */
+int fl_flow_canonical(const char *s, unsigned flags, const struct fl_port_map *ports, char **out,
+                      char **errp);
+
 #endif

@@ -19,7 +19,8 @@ static const char *replica_json =
     "\"cur_cfg\":6}}},"
     "\"Bridge\":{\"b1\":{\"new\":{\"name\":\"br0\",\"ports\":[\"set\",[[\"uuid\",\"p0\"],"
     "[\"uuid\",\"p1\"],[\"uuid\",\"p2\"],[\"uuid\",\"p3\"],[\"uuid\",\"p4\"]]],"
-    "\"other_config\":[\"map\",[]]}}},"
+    "\"other_config\":[\"map\",[]],"
+    "\"external_ids\":[\"map\",[[\"weft-flows\",\"initialized\"]]]}}}," /* flows: test_flows */
     "\"Port\":{\"p0\":{\"new\":{\"name\":\"br0\",\"interfaces\":[\"uuid\",\"i0\"]}},"
     "\"p1\":{\"new\":{\"name\":\"vhu0\",\"interfaces\":[\"uuid\",\"i1\"]}},"
     "\"p2\":{\"new\":{\"name\":\"bond\",\"interfaces\":[\"set\",[[\"uuid\",\"i2\"],"

@@ -83,19 +83,7 @@ static bool same_rule(const struct fl_flow *a, const struct fl_flow *b)
 
 bool wf_ofp_selects(const struct fl_flow *f, const struct fl_flow *m, bool strict)
 {
-	if (m->table != FL_TABLE_NONE && m->table != f->table)
-		return false;
-	if ((f->cookie & m->cookie_mask) != (m->cookie & m->cookie_mask))
-		return false;
-	if (strict)
-		return f->priority == m->priority && fl_match_equal(&f->match, &m->match);
-	for (unsigned w = 0; w < FL_KEY_WORDS; w++) {
-		uint64_t mm = m->match.mask.u64[w];
-		if ((f->match.mask.u64[w] & mm) != mm ||
-		    (f->match.value.u64[w] & mm) != m->match.value.u64[w])
-			return false;
-	}
-	return true;
+	return fl_flow_selects(f, m, strict);
 }
 
 /* ---- pipelines ------------------------------------------------------------------------------ */
@@ -339,31 +327,75 @@ int wf_ofp_mod(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *m
 	return commit(ctx, br, l, ob->n, err, errlen);
 }
 
+/* A flow and its position, ordered by rule (fl_flow_rule_cmp) then position: duplicate and
+ * old-flow lookups of wf_ofp_replace in O((n + m) log(n + m)) (weft-controld replaces the
+ * whole list on every change). */
+struct rule_ref {
+	const struct fl_flow *f;
+	size_t i;
+};
+
+static int rule_ref_cmp(const void *a, const void *b)
+{
+	const struct rule_ref *x = a, *y = b;
+	int c = fl_flow_rule_cmp(x->f, y->f);
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The old flow with the rule of 'f' (olds sorted, n_old of them), or NULL. */
+static const struct wf_ofp_flow *old_flow(const struct wf_ofp_bridge *ob,
+                                          const struct rule_ref *olds, size_t n_old,
+                                          const struct fl_flow *f)
+{
+	size_t lo = 0, hi = n_old;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (fl_flow_rule_cmp(olds[mid].f, f) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n_old && same_rule(olds[lo].f, f) ? ob->flows[olds[lo].i] : NULL;
+}
+
 int wf_ofp_replace(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *flows, size_t n,
                    char *err, size_t errlen)
 {
 	struct wf_ofp_bridge *ob = &br->conf->ofp;
 	struct wf_ofp_flow **l = malloc((n + 1) * sizeof(*l));
+	struct rule_ref *news = malloc((n + 1) * sizeof(*news));
+	struct rule_ref *olds = malloc((ob->n + 1) * sizeof(*olds));
+	bool *dup = calloc(n + 1, sizeof(*dup));
 	uint64_t now = wf_ofp_now_ms(ctx), mark = ++mark_epoch;
 	size_t k = 0;
 	int ret = 0;
 
-	if (!l)
+	if (!l || !news || !olds || !dup) {
+		free(l);
+		free(news);
+		free(olds);
+		free(dup);
 		return nomem(err, errlen);
+	}
+	for (size_t i = 0; i < n; i++)
+		news[i] = (struct rule_ref){&flows[i], i};
+	for (size_t i = 0; i < ob->n; i++)
+		olds[i] = (struct rule_ref){&ob->flows[i]->fl, i};
+	qsort(news, n, sizeof(*news), rule_ref_cmp);
+	qsort(olds, ob->n, sizeof(*olds), rule_ref_cmp);
+	for (size_t r = 0; r + 1 < n; r++)
+		dup[news[r].i] = same_rule(news[r].f, news[r + 1].f); /* the last one wins */
+	free(news);
 	for (size_t i = 0; i < ob->n; i++)
 		ob->flows[i]->mark_ = mark;
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		if ((ret = check_flow(&flows[i], err, errlen)) < 0)
 			break;
-		bool dup = false;
-		for (size_t j = i + 1; j < n && !dup; j++)
-			dup = same_rule(&flows[i], &flows[j]);
-		if (dup)
-			continue; /* the last one wins */
-		const struct wf_ofp_flow *o = NULL;
-		for (size_t j = 0; j < ob->n && !o; j++)
-			if (same_rule(&ob->flows[j]->fl, &flows[i]))
-				o = ob->flows[j];
+		if (dup[i])
+			continue;
+		const struct wf_ofp_flow *o = old_flow(ob, olds, ob->n, &flows[i]);
 		struct fl_flow want = flows[i];
 		want.cookie_mask = 0;
 		want.has_priority = true;
@@ -377,6 +409,8 @@ int wf_ofp_replace(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flo
 		else
 			l[k++] = nf;
 	}
+	free(olds);
+	free(dup);
 	if (ret < 0) {
 		for (size_t i = 0; i < k; i++)
 			if (l[i]->mark_ != mark)

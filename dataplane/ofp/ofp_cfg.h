@@ -57,7 +57,7 @@ void wf_ofp_port_map(const struct wf_ctx *, const struct wf_bridge *, struct wf_
 /* Does match-only flow 'm' (fl_flow_parse with FL_PARSE_MATCH_ONLY) select 'f'? Non-strict
  * (OVS del-flows/mod-flows/dump-flows): f's match is at least as specific as m's and agrees
  * on m's bits; strict: same match and priority. Both: table (unless m says all) and
- * cookie/mask. */
+ * cookie/mask. The flow library's fl_flow_selects (weftctl's database backend uses it too). */
 bool wf_ofp_selects(const struct fl_flow *f, const struct fl_flow *m, bool strict);
 
 /* Sum of a flow's per-thread counters. */
