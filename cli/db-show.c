@@ -359,17 +359,16 @@ static int list(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **e
 	return 0;
 }
 
-static int get(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **errp)
+/* Prints one COLUMN[:KEY] of 'row'. */
+static int get_one(FILE *f, const json_t *snap, const struct cli_cmd *cmd, const char *table,
+                   const json_t *row, const char *column, char **errp)
 {
-	const char *table = NULL, *key;
-	const json_t *row, *d, *type;
+	const char *key;
+	const json_t *d, *type;
 	char *col;
-	int ret = find_row(snap, cmd, &table, &row, errp);
+	int ret = 0;
 
-	if (ret < 0) {
-		return ret;
-	}
-	col = strdup(cmd->column);
+	col = strdup(column);
 	if (!col) {
 		return cli_fail(errp, ENOMEM, "out of memory");
 	}
@@ -403,6 +402,36 @@ static int get(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **er
 		fputc('\n', f);
 	}
 	free(col);
+	return ret;
+}
+
+/* Every COLUMN[:KEY] of the command (cmd->column holds them separated by newlines), one line
+ * each, like ovs-vsctl get; nothing is printed if one fails. */
+static int get(FILE *f, const json_t *snap, const struct cli_cmd *cmd, char **errp)
+{
+	const char *table = NULL;
+	const json_t *row;
+	char *buf = NULL, *cols = NULL, *save = NULL;
+	size_t len = 0;
+	int ret = find_row(snap, cmd, &table, &row, errp);
+	FILE *mem;
+
+	if (ret < 0) {
+		return ret;
+	}
+	if (!(cols = strdup(cmd->column)) || !(mem = open_memstream(&buf, &len))) {
+		free(cols);
+		return cli_fail(errp, ENOMEM, "out of memory");
+	}
+	for (char *c = strtok_r(cols, "\n", &save); c && !ret; c = strtok_r(NULL, "\n", &save)) {
+		ret = get_one(mem, snap, cmd, table, row, c, errp);
+	}
+	fclose(mem);
+	if (!ret) {
+		fwrite(buf, 1, len, f);
+	}
+	free(buf);
+	free(cols);
 	return ret;
 }
 

@@ -407,10 +407,17 @@ static int build_cmd(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp
 			    a[2], cmd->table);
 		}
 		return 0;
-	case CLI_CMD_GET:
+	case CLI_CMD_GET: /* columns joined by newlines (db-show.c splits them) */
 		cmd->table = strdup(a[0]);
 		cmd->record = strdup(a[1]);
 		cmd->column = strdup(a[2]);
+		for (int i = 3; i < n && cmd->column; i++) {
+			char *j = NULL;
+			if (asprintf(&j, "%s\n%s", cmd->column, a[i]) < 0)
+				j = NULL;
+			free(cmd->column);
+			cmd->column = j;
+		}
 		return cmd->table && cmd->record && cmd->column
 		           ? 0
 		           : cli_error(errp, "%s: out of memory", raw->vi->name);

@@ -238,11 +238,11 @@ static const struct cli_verb_info verbs[] = {
     {
         .name = "get",
         .verb = CLI_CMD_GET,
-        .synopsis = "TABLE RECORD COLUMN[:KEY]",
+        .synopsis = "TABLE RECORD COLUMN[:KEY]...",
         .min_args = 3,
-        .max_args = 3,
+        .max_args = 32,
         .has_output = true,
-        .summary = "print a column of a record (database only)",
+        .summary = "print columns of a record, one per line (database only)",
         .help = "TABLE: Open_vSwitch (RECORD \".\"), Bridge, Port or Interface (RECORD: its\n"
                 "name). Printed like ovs-vsctl get.",
     },

@@ -131,6 +131,8 @@ wt_stop "$A_PID" TERM
 [ "$(w get Interface vhu1 ofport)" = 2 ] || wt_fail "vhu1 ofport $(w get Interface vhu1 ofport)"
 [ "$(w get Port vhu1 trunks)" = "$(vs get Port vhu1 trunks)" ] || wt_fail "get trunks"
 [ "$(w get Bridge br0 other_config:mac-aging-time)" = '"60"' ] || wt_fail "get other_config key"
+[ "$(w get Interface vhu0 ofport type status:driver_name)" = \
+	"$(vs get Interface vhu0 ofport type status:driver_name)" ] || wt_fail "get of several columns"
 wt_log "traffic: $want; weftctl get Interface vhu0 ofport = 1"
 
 # 3. show / list-br / list-ports as ovs-vsctl prints them.
