@@ -43,10 +43,18 @@ static inline struct wf_ctx *fuzz_dp_init(const char *name)
 {
 	struct wf_ctx *ctx = &fuzz_ctx;
 	char prefix[64];
-	char *eal_argv[] = {(char *)"weft-fuzz", (char *)"--no-huge", (char *)"-m",
-	                    (char *)"256", (char *)"--no-pci", (char *)"--file-prefix", prefix,
-	                    (char *)"-l", (char *)"0", (char *)"--log-level=1",
-	                    (char *)"--no-telemetry", NULL};
+	char *eal_argv[] = {(char *)"weft-fuzz",
+	                    (char *)"--no-huge",
+	                    (char *)"-m",
+	                    (char *)"256",
+	                    (char *)"--no-pci",
+	                    (char *)"--file-prefix",
+	                    prefix,
+	                    (char *)"-l",
+	                    (char *)"0",
+	                    (char *)"--log-level=1",
+	                    (char *)"--no-telemetry",
+	                    NULL};
 	const char *dir = fuzz_tmp_dir(name);
 
 	snprintf(prefix, sizeof(prefix), "fuzz-%d", (int)getpid());

@@ -28,7 +28,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char db_path[300];
-static char *tmpl;      /* the freshly created database file */
+static char *tmpl; /* the freshly created database file */
 static size_t tmpl_len;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -92,8 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	c = calloc(1, sizeof(*c));
-	if (fd < 0 || !c || !(c->conn = odb_jrpc_conn_create(fd, srv.cfg.max_msg,
-	                                                     srv.cfg.max_backlog)))
+	if (fd < 0 || !c ||
+	    !(c->conn = odb_jrpc_conn_create(fd, srv.cfg.max_msg, srv.cfg.max_backlog)))
 		abort();
 	snprintf(c->name, sizeof(c->name), "fuzz");
 	srv.clients = c;

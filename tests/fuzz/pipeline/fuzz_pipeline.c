@@ -40,9 +40,11 @@ static unsigned pool_full;
 
 static const char *const setup[] = {
     "{\"id\":1,\"method\":\"bridge-add\",\"params\":{\"name\":\"br-phy\",\"other_config\":"
-    "{\"tunnel-ip\":\"192.168.99.1/24\",\"tunnel-mac\":\"02:00:00:00:99:01\",\"mac-table-size\":\"256\"}}}",
+    "{\"tunnel-ip\":\"192.168.99.1/"
+    "24\",\"tunnel-mac\":\"02:00:00:00:99:01\",\"mac-table-size\":\"256\"}}}",
     "{\"id\":2,\"method\":\"port-add\",\"params\":{\"bridge\":\"br-phy\",\"name\":\"up0\"}}",
-    "{\"id\":3,\"method\":\"bridge-add\",\"params\":{\"name\":\"br0\",\"other_config\":{\"mac-table-size\":\"256\"}}}",
+    "{\"id\":3,\"method\":\"bridge-add\",\"params\":{\"name\":\"br0\",\"other_config\":{\"mac-"
+    "table-size\":\"256\"}}}",
     "{\"id\":4,\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"vm1\"}}",
     "{\"id\":5,\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"a10\","
     "\"tag\":10}}",
@@ -52,7 +54,8 @@ static const char *const setup[] = {
     "\"type\":\"vxlan\",\"options\":{\"remote_ip\":\"192.168.99.2\",\"key\":\"5000\"}}}",
     "{\"id\":8,\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"vx2\","
     "\"type\":\"vxlan\",\"options\":{\"remote_ip\":\"192.168.99.3\",\"key\":\"5001\"}}}",
-    "{\"id\":9,\"method\":\"bridge-add\",\"params\":{\"name\":\"br1\",\"other_config\":{\"mac-table-size\":\"256\"}}}",
+    "{\"id\":9,\"method\":\"bridge-add\",\"params\":{\"name\":\"br1\",\"other_config\":{\"mac-"
+    "table-size\":\"256\"}}}",
     "{\"id\":10,\"method\":\"port-add\",\"params\":{\"bridge\":\"br1\",\"name\":\"f1\"}}",
     "{\"id\":11,\"method\":\"port-add\",\"params\":{\"bridge\":\"br1\",\"name\":\"f2\"}}",
     "{\"id\":12,\"method\":\"port-add\",\"params\":{\"bridge\":\"br1\",\"name\":\"f3\","

@@ -3,6 +3,11 @@
  * Input: the arguments after "weftctl", separated by NUL or newline bytes; each argument is an
  * exact-size heap copy (ASan flags any read past it). Properties: never crashes, no leak (the
  * command list is freed), success leaves no message, failure leaves a message and an empty list.
+ * Then, when main.c would run the list on the dataplane (--direct without database-only verbs,
+ * or no database verb at all), the dataplane backend's translation (cli/dp-request.c): every
+ * parsed command becomes a request that passes the method table check
+ * (cli_dp_request_check(): "a failure is a weftctl bug, the parser guarantees what the table
+ * requires").
  *
  * add-flows/replace-flows FILE read FILE ('-' = stdin): stdin is /dev/null here, and inputs
  * naming an existing file that is not a regular file or directory (/dev/zero, a FIFO) are
@@ -14,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dp-request.h"
 #include "parse.h"
 
 #define MAX_ARGS 256
@@ -87,6 +93,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 		free(err);
+	}
+	/* main.c's pick_backend(): the dataplane runs the list? */
+	bool dp = true, db_only = false;
+	for (size_t i = 0; i < list.n_cmds; i++) {
+		db_only |= cli_cmd_is_db_only(list.cmds[i].verb);
+		dp &= !cli_cmd_is_db_verb(list.cmds[i].verb);
+	}
+	dp = opts.direct ? !db_only : dp;
+	for (size_t i = 0; dp && i < list.n_cmds; i++) {
+		const char *method = NULL;
+		json_t *params = NULL;
+
+		if (cli_dp_request(&list.cmds[i], &method, &params) < 0 || !method || !params)
+			abort();
+		if (cli_dp_request_check(method, params, &err) < 0) {
+			fprintf(stderr, "vsctl-argv: command %zu: %s request refused: %s\n", i,
+			        method, err ? err : "?");
+			abort();
+		}
+		json_decref(params);
 	}
 	cli_cmd_list_free(&list);
 out:
