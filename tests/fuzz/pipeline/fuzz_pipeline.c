@@ -15,9 +15,9 @@
  *           resubmit and goto_table actions
  * Input: byte 0 = ingress port (bits 0-5, modulo the port count) and segmentation (bit 7: the
  * frame is a chain of mbufs of byte-1 bytes each (1..255, odd), else one mbuf as a NIC hands
- * a small frame over); then the frame. The MAC tables are flushed and the neighbour table
- * reset before every input, so an input always meets the same state.
- * Properties: never crashes; every mbuf comes back to the pool (none leaked or freed twice). */
+ * a small frame over; at most 64 segments); then the frame. The MAC tables are flushed and the
+ * neighbour table reset before every input, so an input always meets the same state. Properties:
+ * never crashes; every mbuf comes back to the pool (none leaked or freed twice). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,13 +118,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* The replay engine's frame_mbuf(), with a chosen segment size. */
+/* The replay engine's frame_mbuf(), with a chosen segment size (at most MAX_SEGS segments:
+ * chains as long as a NIC or vhost-user hands over, and the pool never runs dry). */
+#define MAX_SEGS 64
 static struct rte_mbuf *frame_mbuf(struct rte_mempool *pool, const uint8_t *data, uint32_t len,
                                    uint32_t seg_max)
 {
-	struct rte_mbuf *head = NULL;
+	struct rte_mbuf *head = NULL, *tail = NULL;
 	uint32_t off = 0;
 
+	if (seg_max < len / MAX_SEGS + 1)
+		seg_max = len / MAX_SEGS + 1;
 	do {
 		struct rte_mbuf *seg = rte_pktmbuf_alloc(pool);
 		uint32_t n;
@@ -134,12 +138,14 @@ static struct rte_mbuf *frame_mbuf(struct rte_mempool *pool, const uint8_t *data
 		n = RTE_MIN(RTE_MIN(len - off, seg_max), (uint32_t)rte_pktmbuf_tailroom(seg));
 		memcpy(rte_pktmbuf_append(seg, n), data + off, n);
 		off += n;
-		if (!head)
-			head = seg;
-		else if (rte_pktmbuf_chain(head, seg) < 0) {
-			rte_pktmbuf_free(seg);
-			rte_pktmbuf_free(head);
-			return NULL; /* more than RTE_MBUF_MAX_NB_SEGS segments */
+		if (!head) {
+			head = tail = seg;
+		} else {
+			/* rte_pktmbuf_chain() without its walk to the last segment. */
+			tail->next = seg;
+			tail = seg;
+			head->nb_segs++;
+			head->pkt_len += n;
 		}
 	} while (off < len);
 	return head;
