@@ -33,10 +33,17 @@ static inline void fuzz_mkdir(const char *path)
 
 /* Once per process. Aborts on failure. */
 /* At exit: the configuration objects are reachable only through DPDK memory, which
- * LeakSanitizer does not scan; free them so it reports real leaks only. */
+ * LeakSanitizer does not scan; free them so it reports real leaks only. Then EAL's cleanup and
+ * its runtime directory (/var/run/dpdk/fuzz-<pid>; tests/fuzz/run removes those of processes
+ * that crashed). */
 static inline void fuzz_dp_fini(void)
 {
+	char dir[PATH_MAX];
+
 	wf_config_clear(&fuzz_ctx);
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	fuzz_rm_tree(dir);
 }
 
 static inline struct wf_ctx *fuzz_dp_init(const char *name)
