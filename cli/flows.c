@@ -28,7 +28,7 @@ static int read_flows(const char *path, json_t **out, char **errp)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, lineno = 0;
 	json_t *arr = json_array();
 
 	if (!f) {
@@ -37,6 +37,8 @@ static int read_flows(const char *path, json_t **out, char **errp)
 	}
 	while (arr && getline(&line, &cap, f) >= 0) {
 		char *s = line, *e;
+
+		lineno++;
 		while (*s == ' ' || *s == '\t')
 			s++;
 		e = s + strlen(s);
@@ -44,6 +46,14 @@ static int read_flows(const char *path, json_t **out, char **errp)
 			*--e = '\0';
 		if (*s == '\0' || *s == '#')
 			continue;
+		if (!cli_valid_utf8(s)) {
+			json_decref(arr);
+			free(line);
+			if (f != stdin)
+				fclose(f);
+			return cli_error(errp, "%s: line %zu is not valid UTF-8 text", path,
+			                 lineno);
+		}
 		if (json_array_append_new(arr, json_string(s)) < 0) {
 			json_decref(arr);
 			arr = NULL;

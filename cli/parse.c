@@ -119,6 +119,39 @@ int cli_parse_name(const char *s, const char *what, char **errp)
 	return 0;
 }
 
+bool cli_valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned c = *p, n, min, cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			n = 1, min = 0x80, cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2, min = 0x800, cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3, min = 0x10000, cp = c & 0x07;
+		} else {
+			return false;
+		}
+		for (unsigned i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				return false;
+			}
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+			return false;
+		}
+		p += n + 1;
+	}
+	return true;
+}
+
 /* One command as split from argv, before validation. */
 struct raw_cmd {
 	const struct cli_verb_info *vi;
@@ -576,6 +609,17 @@ int cli_parse_argv(int argc, char **argv, struct cli_opts *opts, struct cli_cmd_
 	if (n_raws == 0) {
 		ret = cli_error(errp, "missing command (try --help)");
 		goto out;
+	}
+	/* Every argument ends up in a JSON string (a database transaction or a dataplane
+	 * request), which cannot hold bytes that are not UTF-8. */
+	for (size_t i = 0; i < n_raws; i++) {
+		for (int j = 0; j < raws[i].n_args; j++) {
+			if (!cli_valid_utf8(raws[i].args[j])) {
+				ret = cli_error(errp, "%s: argument %d is not valid UTF-8",
+				                raws[i].vi->name, j + 1);
+				goto out;
+			}
+		}
 	}
 	list->cmds = calloc(n_raws, sizeof(*list->cmds));
 	if (!list->cmds) {

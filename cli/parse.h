@@ -55,6 +55,10 @@ int cli_parse_mac(const char *s, char out[18], char **errp);
 int cli_parse_ipv4(const char *s, const char *what, char out[16], char **errp);
 /* cli_parse_mac(), then rejects multicast/broadcast and all-zero MACs. */
 int cli_parse_unicast_mac(const char *s, char out[18], char **errp);
+/* true if 's' is valid UTF-8 (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF),
+ * i.e. a string JSON (the database and the dataplane protocols) can carry. cli_parse_argv()
+ * refuses command arguments that are not. */
+bool cli_valid_utf8(const char *s);
 /* Bridge and port names: non-empty, no '/', no space or control character. */
 int cli_parse_name(const char *s, const char *what, char **errp);
 

@@ -5,7 +5,10 @@
 # Then the same unit tests and pcap cases again on a second build with AddressSanitizer and
 # UndefinedBehaviorSanitizer (clang, $BUILD-asan): any sanitizer report fails the test it
 # occurs in (a sanitized weft-dataplane that reports exits non-zero, which run-case counts).
-#   BUILD=build   build directory      ONLY=unit|pcap|system|asan   run one class
+# Then, when FUZZ_SECONDS > 0, every libFuzzer harness of tests/fuzz/ for that many seconds
+# (tests/fuzz/run; clang, $BUILD-fuzz; one pass/fail per target).
+#   BUILD=build   build directory      ONLY=unit|pcap|system|asan|fuzz   run one class
+#   FUZZ_SECONDS=30   seconds per fuzz target (6 targets; 0 skips the class)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TOP=$PWD
@@ -129,6 +132,19 @@ if [ -z "$ONLY" ] || [ "$ONLY" = asan ]; then
     fail=$((fail + 1)); failed+=("asan:build")
   fi
   unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+if { [ -z "$ONLY" ] || [ "$ONLY" = fuzz ]; } && [ "$FUZZ_SECONDS" -gt 0 ]; then
+  echo "== fuzz: every harness of tests/fuzz for ${FUZZ_SECONDS}s (crashers, corpus, fuzzing)"
+  out=$(FUZZ_BUILD=$TOP/$BUILD-fuzz tests/fuzz/run --seconds "$FUZZ_SECONDS" 2>&1); frc=$?
+  grep -E '^(PASS|FAIL) fuzz:|^    |^fuzz:' <<<"$out"
+  p=$(grep -c '^PASS fuzz:' <<<"$out"); f=$(grep -c '^FAIL fuzz:' <<<"$out")
+  pass=$((pass + p)); fail=$((fail + f))
+  failed+=($(grep '^FAIL fuzz:' <<<"$out" | awk '{print $2}'))
+  if [ $frc -ne 0 ] && [ "$f" -eq 0 ]; then
+    tail -n 20 <<<"$out"; fail=$((fail + 1)); failed+=("fuzz:run(exit $frc)")
+  fi
 fi
 
 [ $fail -gt 0 ] && echo "failed: ${failed[*]}"

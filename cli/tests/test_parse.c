@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -584,6 +585,38 @@ static void test_value_parsers(void **state)
 	assert_null(err);
 }
 
+/* Arguments travel as JSON strings: bytes that are not UTF-8 are refused by the parser, not
+ * turned into an "out of memory" by the request builder (found by tests/fuzz/vsctl-argv). */
+static void test_errors_utf8(void **state)
+{
+	char path[] = "/tmp/weft-test-parse-XXXXXX";
+	int fd;
+
+	(void)state;
+	check_err(ARGV("tnl/neigh/flush", "br-p\xcby"),
+	          "tnl/neigh/flush: argument 1 is not valid UTF-8");
+	check_err(ARGV("add-br", "br\xc0\xae"), "add-br: argument 1 is not valid UTF-8");
+	check_err(
+	    ARGV("add-br", "br0", "--", "set", "Bridge", "br0", "other_config:k=\xed\xa0\x80"),
+	    "set: argument 3 is not valid UTF-8");
+	check_err(ARGV("add-flow", "br0", "priority=1,actions=\xf4\x90\x80\x80"),
+	          "add-flow: argument 2 is not valid UTF-8");
+	check_req(ARGV("add-br", "br\xc3\xa9"),
+	          "{\"method\":\"bridge-add\",\"params\":{\"name\":\"br\u00e9\"}}");
+	assert_true(cli_valid_utf8("a\xf0\x9f\x98\x80z"));
+	assert_false(cli_valid_utf8("\xe0\x80\xaf")); /* overlong */
+	assert_false(cli_valid_utf8("\xe2\x82"));     /* truncated */
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "# c\npriority=1 actions=drop\nip actions=\xff\n", 41), 41);
+	close(fd);
+	char expected[128];
+	snprintf(expected, sizeof(expected), "add-flows: %s: line 3 is not valid UTF-8 text", path);
+	check_err(ARGV("add-flows", "br0", path), expected);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -602,6 +635,7 @@ int main(void)
 	    cmocka_unit_test(test_tnl_verbs),
 	    cmocka_unit_test(test_errors_tnl),
 	    cmocka_unit_test(test_value_parsers),
+	    cmocka_unit_test(test_errors_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -192,8 +192,7 @@ static const char *errno_name(int e)
 	}
 }
 
-/* Handles one request line; returns the reply object. */
-static json_t *dispatch(struct wf_ctx *ctx, const char *line, size_t len)
+json_t *wf_ctl_dispatch(struct wf_ctx *ctx, const char *line, size_t len)
 {
 	char err[512] = "";
 	json_error_t jerr;
@@ -294,7 +293,7 @@ static int client_process(struct wf_ctx *ctx, struct wf_ctl_client *c)
 	while (c->out_len - c->out_off < WF_CTL_OUT_HIGH && !atomic_load(&ctx->quit) &&
 	       (nl = memchr(c->in + start, '\n', c->in_len - start))) {
 		size_t ll = nl - (c->in + start);
-		json_t *r = dispatch(ctx, c->in + start, ll);
+		json_t *r = wf_ctl_dispatch(ctx, c->in + start, ll);
 		char *s = json_dumps(r, JSON_COMPACT);
 		json_decref(r);
 		start += ll + 1;

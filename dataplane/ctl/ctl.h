@@ -15,6 +15,12 @@ int wf_ctl_init(struct wf_ctx *);
 void wf_ctl_poll(struct wf_ctx *, int timeout_ms);
 void wf_ctl_fini(struct wf_ctx *);
 
+/* Handles one request line ('len' bytes, no newline needed): parses it, checks it against the
+ * method table, runs the handler. Returns the reply object (new reference; never NULL but on
+ * ENOMEM): {"id", "result", "error"} as on the socket. Main lcore only. wf_ctl_poll() calls it
+ * per line; tests/fuzz calls it directly, without the socket. */
+json_t *wf_ctl_dispatch(struct wf_ctx *, const char *line, size_t len);
+
 /* A method's handler: reads 'params' (borrowed, may be NULL), stores a new reference in
  * *result on success. Returns 0, or -errno with a one-line reason in 'err'. The dispatcher
  * calls it only after 'params' passed wf_rpc_check() against the method's entry in the method
