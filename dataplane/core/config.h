@@ -27,8 +27,8 @@ struct wf_port_conf {
 
 /* The control plane's view of a bridge (br->conf). */
 struct wf_bridge_conf {
-	json_t *other_config;    /* {string: string}, owned */
-	struct wf_vtep_cfg vtep; /* underlay keys (vtep/vtep.h); enabled with tunnel-ip */
+	json_t *other_config;     /* {string: string}, owned */
+	struct wf_vtep_cfg vtep;  /* underlay keys (vtep/vtep.h); enabled with tunnel-ip */
 	struct wf_ofp_bridge ofp; /* flow tables (ofp/ofp_cfg.h) */
 };
 
@@ -63,6 +63,12 @@ int wf_port_add(struct wf_ctx *, const struct wf_port_req *, char *err, size_t e
 /* 'bridge' may be NULL; if given, the port must belong to it. */
 int wf_port_del(struct wf_ctx *, const char *name, const char *bridge, char *err, size_t errlen);
 int wf_port_set(struct wf_ctx *, const struct wf_port_req *, char *err, size_t errlen);
+
+/* Start-up after rte_eal_init() (main lcore), once the options are in 'ctx' (replay, n_pmds,
+ * n_mbufs): the mbuf pool, the RCU state, the forwarding threads' buffers (slot 0 = the main
+ * lcore, replay mode; one per PMD, lcores taken from EAL's workers), the clock, and an empty
+ * snapshot published. 0 or -errno (logged). Used by core/main.c and tests/fuzz (core/setup.c). */
+int wf_ctx_setup(struct wf_ctx *);
 
 /* Removes every port and bridge (shutdown). */
 void wf_config_clear(struct wf_ctx *);

@@ -253,10 +253,4 @@ struct wf_ctx {
  * (core/ctx.c). */
 uint32_t wf_ctx_now(const struct wf_ctx *);
 
-/* Start-up after rte_eal_init() (main lcore), once the options are in 'ctx' (replay, n_pmds,
- * n_mbufs): the mbuf pool, the RCU state, the forwarding threads' buffers (slot 0 = the main
- * lcore, replay mode; one per PMD, lcores taken from EAL's workers), the clock, and an empty
- * snapshot published. 0 or -errno (logged). Used by core/main.c and tests/fuzz. */
-int wf_ctx_setup(struct wf_ctx *);
-
 #endif
