@@ -41,11 +41,11 @@ enum cli_cmd_verb {
 	CLI_CMD_MOD_FLOWS,     /* mod-flows BR [--strict] FLOW */
 	CLI_CMD_DUMP_FLOWS,    /* dump-flows BR [MATCH] [--no-stats] */
 	CLI_CMD_REPLACE_FLOWS, /* replace-flows BR FILE */
-	CLI_CMD_GET,             /* get TABLE RECORD COLUMN[:KEY] (database only) */
-	CLI_CMD_LIST_BR,         /* list-br (database only) */
-	CLI_CMD_LIST_PORTS,      /* list-ports BR (database only) */
-	CLI_CMD_LIST,            /* list TABLE [RECORD] (database only) */
-	CLI_CMD_CLEAR,           /* clear TABLE RECORD COLUMN (database only) */
+	CLI_CMD_GET,           /* get TABLE RECORD COLUMN[:KEY] (database only) */
+	CLI_CMD_LIST_BR,       /* list-br (database only) */
+	CLI_CMD_LIST_PORTS,    /* list-ports BR (database only) */
+	CLI_CMD_LIST,          /* list TABLE [RECORD] (database only) */
+	CLI_CMD_CLEAR,         /* clear TABLE RECORD COLUMN (database only) */
 	CLI_CMD__COUNT,
 };
 

@@ -156,10 +156,12 @@ static int assign_ofports(const struct ctd_wb_input *in, const bool *present, lo
 			const json_t *row =
 			    ctd_replica_row(in->replica, "Interface", d->ifaces[i].uuid);
 			const struct ctd_port *a =
-			    round < 0 ? find_actual(in->actual, d->ifaces[i].bridge, d->ifaces[i].name)
-			              : NULL;
-			long long want = round < 0 ? (a ? a->ofport : 0)
-			                           : row_int(row, round ? "ofport" : "ofport_request");
+			    round < 0
+			        ? find_actual(in->actual, d->ifaces[i].bridge, d->ifaces[i].name)
+			        : NULL;
+			long long want = round < 0
+			                     ? (a ? a->ofport : 0)
+			                     : row_int(row, round ? "ofport" : "ofport_request");
 			/* The dataplane's numbers are the truth even when two bridges share one
 			 * (OpenFlow numbers are per bridge); the others stay unique. */
 			if (!present[i] || ofport[i] || want < 1 || want > CTD_OFPORT_MAX ||

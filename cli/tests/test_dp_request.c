@@ -163,9 +163,15 @@ static const char *sample(const char *word)
 	static const struct {
 		const char *word, *value;
 	} samples[] = {
-	    {"BR", "br0"},  {"PORT", "p0"},     {"NAME", "p0"},
-	    {"VLAN", "10"}, {"IP", "10.0.0.1"}, {"MAC", "02:00:00:00:00:01"},
-	    {"FLOW", "priority=1,ip actions=drop"}, {"MATCH", "ip"}, {"FILE", "/dev/null"},
+	    {"BR", "br0"},
+	    {"PORT", "p0"},
+	    {"NAME", "p0"},
+	    {"VLAN", "10"},
+	    {"IP", "10.0.0.1"},
+	    {"MAC", "02:00:00:00:00:01"},
+	    {"FLOW", "priority=1,ip actions=drop"},
+	    {"MATCH", "ip"},
+	    {"FILE", "/dev/null"},
 	};
 
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {

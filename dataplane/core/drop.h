@@ -34,9 +34,9 @@
 	  "VXLAN from a remote_ip no tunnel port of the VNI has", 1)                               \
 	_(NEIGH_UNRESOLVED, "neigh_unresolved", "next hop of the tunnel not resolved by ARP yet",  \
 	  0)                                                                                       \
-	_(NO_UNDERLAY, "no_underlay", "no underlay bridge reaches the tunnel's remote_ip", 0)     \
+	_(NO_UNDERLAY, "no_underlay", "no underlay bridge reaches the tunnel's remote_ip", 0)      \
 	_(NO_FLOW, "no_flow", "no flow of table 0 matched (table miss)", 1)                        \
-	_(FLOW_DROP, "flow_drop", "the flow's actions sent the frame nowhere (drop)", 1)          \
+	_(FLOW_DROP, "flow_drop", "the flow's actions sent the frame nowhere (drop)", 1)           \
 	_(RESUBMIT_DEPTH, "resubmit_depth",                                                        \
 	  "resubmit/goto_table nested deeper than WF_OFP_MAX_DEPTH (64)", 1)
 

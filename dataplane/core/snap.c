@@ -33,7 +33,8 @@ static int ofport_cmp(const void *a, const void *b)
 static void ofports_build(struct wf_snap *s, struct wf_snap_bridge *sb)
 {
 	for (uint16_t i = 0; i < sb->n_ports; i++)
-		sb->ofports[i] = (struct wf_ofp_portmap){s->ports[sb->ports[i]].ofport, sb->ports[i]};
+		sb->ofports[i] =
+		    (struct wf_ofp_portmap){s->ports[sb->ports[i]].ofport, sb->ports[i]};
 	if (sb->n_ports)
 		qsort(sb->ofports, sb->n_ports, sizeof(*sb->ofports), ofport_cmp);
 }

@@ -35,8 +35,8 @@ struct wf_ctl_method {
 	wf_ctl_method_fn *fn;
 };
 
-/* Handlers of ctl_config.c, ctl_query.c, ctl_tnl.c and ctl_flow.c, NULL-name terminated. Together they
- * bind every method of the table exactly once (wf_ctl_init() refuses to start otherwise). */
+/* Handlers of ctl_config.c, ctl_query.c, ctl_tnl.c and ctl_flow.c, NULL-name terminated. Together
+ * they bind every method of the table exactly once (wf_ctl_init() refuses to start otherwise). */
 extern const struct wf_ctl_method wf_ctl_config_methods[];
 extern const struct wf_ctl_method wf_ctl_query_methods[];
 extern const struct wf_ctl_method wf_ctl_tnl_methods[];

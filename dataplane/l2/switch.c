@@ -42,9 +42,10 @@ static void flood(struct wf_thread *t, const struct wf_snap *s, const struct wf_
 /* NORMAL over a burst; 'input': the frames were just received (count them on the port and
  * on the default flow) and are flushed at the end, else they come from a flow's NORMAL
  * action (counted already; the flow stage flushes). */
-static inline __attribute__((always_inline)) void
-l2_forward(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
-           uint16_t n, bool input)
+static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t,
+                                                             const struct wf_snap *s, uint16_t in,
+                                                             struct rte_mbuf **pkts, uint16_t n,
+                                                             bool input)
 {
 	const struct wf_snap_port *ip = &s->ports[in];
 	struct wf_port_ctr *ic = &ip->port->ctr[t->slot];
