@@ -9,6 +9,7 @@
 
 #include "db-show.h"
 #include "db-txn.h"
+#include "output.h"
 
 static const char *const tables[] = {"Open_vSwitch", "Bridge", "Port", "Interface"};
 
@@ -28,18 +29,11 @@ static bool needs_quotes(const char *s)
 
 static void print_string(FILE *f, const char *s)
 {
-	if (!needs_quotes(s)) {
+	if (needs_quotes(s)) {
+		cli_output_quoted(f, s);
+	} else {
 		fputs(s, f);
-		return;
 	}
-	fputc('"', f);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', f);
-		}
-		fputc(*p, f);
-	}
-	fputc('"', f);
 }
 
 static void print_atom(FILE *f, const json_t *a)

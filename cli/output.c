@@ -19,6 +19,11 @@ void cli_output_ovs_string(FILE *f, const char *s)
 		fputs(s, f);
 		return;
 	}
+	cli_output_quoted(f, s);
+}
+
+void cli_output_quoted(FILE *f, const char *s)
+{
 	fputc('"', f);
 	for (const char *p = s; *p; p++) {
 		if (*p == '"' || *p == '\\') {

@@ -30,5 +30,7 @@ void cli_output_tnl_neigh(FILE *f, const json_t *result);
 /* Writes 's' as an OVSDB string: bare when it is an identifier-like word
  * ([A-Za-z_][A-Za-z0-9_.-]*), else double-quoted with '"' and '\' escaped. */
 void cli_output_ovs_string(FILE *f, const char *s);
+/* 's' in double quotes, '"' and '\\' escaped (the quoted form of ovs-vsctl's strings). */
+void cli_output_quoted(FILE *f, const char *s);
 
 #endif /* CLI_OUTPUT_H */

@@ -14,11 +14,7 @@ wt_setup controld-db-restart
 RD=$T/run
 source "$(dirname "$0")/controld-lib.sh"
 
-mkdir -p "$RD"
-ct_db_create
-ct_db_start
-wt_dp_start "$RD" dataplane
-ct_ctl_start
+ct_stack
 vs add-br br0 -- set Bridge br0 other_config:mac-aging-time=90 \
 	-- add-port br0 vhu0 -- set Interface vhu0 type=dpdkvhostuser -- set Port vhu0 tag=10 \
 	-- add-port br0 vhu1 -- set Interface vhu1 type=dpdkvhostuser -- set Port vhu1 tag=10 ||

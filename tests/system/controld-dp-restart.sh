@@ -19,11 +19,7 @@ N=2000
 MAC_A=02:00:00:00:0a:01
 MAC_B=02:00:00:00:0b:01
 
-mkdir -p "$RD"
-ct_db_create
-ct_db_start
-wt_dp_start "$RD" dataplane
-ct_ctl_start
+ct_stack
 vs add-br br0 -- set Bridge br0 other_config:mac-aging-time=120 other_config:mac-table-size=4096 \
 	-- add-port br0 vhu0 -- set Interface vhu0 type=dpdkvhostuser -- set Port vhu0 tag=10 \
 	-- add-port br0 vhu1 -- set Interface vhu1 type=dpdkvhostuser -- set Port vhu1 tag=10 \

@@ -16,11 +16,7 @@ wt_setup controld-errors
 RD=$T/run
 source "$(dirname "$0")/controld-lib.sh"
 
-mkdir -p "$RD"
-ct_db_create
-ct_db_start
-wt_dp_start "$RD" dataplane
-ct_ctl_start
+ct_stack
 
 vs add-br br0 -- add-port br0 vhu0 -- set Interface vhu0 type=dpdkvhostuser ||
 	wt_fail "add-br br0 with vhu0"

@@ -22,11 +22,7 @@ RATE=10000
 MAC_A=02:00:00:00:0a:01
 MAC_B=02:00:00:00:0b:01
 
-mkdir -p "$RD"
-ct_db_create
-ct_db_start
-wt_dp_start "$RD" dataplane
-ct_ctl_start
+ct_stack
 
 # 1. Configuration through ovs-vsctl; each change is live when ovs-vsctl returns.
 vs init || wt_fail "ovs-vsctl init"

@@ -5,6 +5,8 @@
 #   ct_db_start             starts ovsdb-lite on $RD/db.sock, waits until it answers; CT_DB_PID
 #   ct_ctl_start [LOG]      starts weft-controld (log $T/LOG.log, default controld) with a 1 s
 #                           refresh; CT_CTL_PID
+#   ct_stack [LOG]          the whole stack in $RD: database (created), ovsdb-lite, weft-dataplane
+#                           (wt_dp_start), weft-controld (log LOG, default controld)
 #   vs ARGS...              the real ovs-vsctl on our database, WITHOUT --no-wait (it returns once
 #                           weft-controld reports the change live: Open_vSwitch cur_cfg)
 #   ct_port_field PORT F    field F of PORT in the dataplane's `show` (python repr)
@@ -37,6 +39,14 @@ ct_db_start() {
 ct_ctl_start() {
 	wt_spawn "${1:-controld}" "$CT_CTLD" --dataplane="$RD" --stats-interval=1000
 	CT_CTL_PID=$WT_PID
+}
+
+ct_stack() {
+	mkdir -p "$RD"
+	ct_db_create
+	ct_db_start
+	wt_dp_start "$RD" dataplane
+	ct_ctl_start "$@"
 }
 
 vs() {

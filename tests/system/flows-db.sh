@@ -47,11 +47,7 @@ ctl_restart() { # kill -9 weft-controld and start it again; waits for its first 
 	wt_wait "controld$1 adopts" 10 wt_log_has "controld$1" 'matches the database \(0 operations\)'
 }
 
-mkdir -p "$RD"
-ct_db_create
-ct_db_start
-wt_dp_start "$RD" dataplane
-ct_ctl_start controld
+ct_stack controld
 w add-br br0 || wt_fail "add-br br0"
 for p in vhu0 vhu1; do
 	w add-port br0 $p -- set Interface $p type=dpdkvhostuser || wt_fail "add-port $p"
