@@ -9,13 +9,26 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$(mktemp -d /tmp/bench-quick.XXXXXX)
-trap 'rm -rf "$OUT"' EXIT
+export KEEP_W=1 # keep the scratch dir (runs.log) for the failure report; removed below
+# bench/run's scratch dir (named in its first log line) holds runs.log: shown on failure.
+scratch() { sed -n 's/.*; scratch \(\/tmp\/weft-bench\.[A-Za-z0-9]*\)$/\1/p' "$OUT/run.log" | head -1; }
+cleanup() {
+	local s
+	s=$(scratch)
+	[ -n "$s" ] && rm -rf "$s"
+	rm -rf "$OUT"
+}
+trap cleanup EXIT
 BUILD=${BENCH_BUILD:-$TOP/build-release}
 export BUILD
 
-if ! "$TOP/bench/run" --quick --out "$OUT" >"$OUT/run.log" 2>&1; then
+rc=0
+"$TOP/bench/run" --quick --out "$OUT" >"$OUT/run.log" 2>&1 || rc=$?
+if [ "$rc" != 0 ]; then
 	tail -30 "$OUT/run.log"
-	echo "FAIL: bench/run --quick exited non-zero"
+	s=$(scratch)
+	[ -n "$s" ] && [ -f "$s/runs.log" ] && { echo "--- last lines of the runs' log"; tail -25 "$s/runs.log"; }
+	echo "FAIL: bench/run --quick exited with status $rc"
 	exit 1
 fi
 json=$(ls "$OUT"/*.json 2>/dev/null | head -1)
