@@ -149,8 +149,8 @@ def parse_flow(text, ports, match_only=False):
             _set(m, member, *_ip_value_mask(v))
         elif k in ("nw_proto", "arp_op"):
             _set(m, "nw_proto", num(v))
-        elif k in ("tp_src", "tp_dst"):
-            _set(m, k, *_value_mask(v, num))
+        elif k in ("tp_src", "tp_dst", "tcp_src", "tcp_dst", "udp_src", "udp_dst"):
+            _set(m, "tp_" + k.split("_")[1], *_value_mask(v, num))
         elif k in ("icmp_type", "icmp_code"):
             _set(m, "tp_src" if k == "icmp_type" else "tp_dst", num(v))
         else:
@@ -292,10 +292,11 @@ def set_field(frame, fld, v):
         ip.src = v
     elif fld in ("nw_dst", "ip_dst"):
         ip.dst = v
-    elif fld == "tp_dst":
-        (p[TCP] if TCP in p else p[UDP]).dport = int(v, 0)
-    elif fld == "tp_src":
-        (p[TCP] if TCP in p else p[UDP]).sport = int(v, 0)
+    elif fld in ("tp_dst", "tp_src", "tcp_dst", "tcp_src"):
+        # As OVS: in set_field, tp_* is tcp_* (a UDP flow uses udp_*; the parser refuses it).
+        setattr(p[TCP], "dport" if fld.endswith("dst") else "sport", int(v, 0))
+    elif fld in ("udp_dst", "udp_src"):
+        setattr(p[UDP], "dport" if fld.endswith("dst") else "sport", int(v, 0))
     else:
         raise ValueError("flowmodel: set_field to %s not modelled" % fld)
     del ip.chksum
