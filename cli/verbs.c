@@ -194,10 +194,14 @@ static const struct cli_verb_info verbs[] = {
     {
         .name = "add-flows",
         .verb = CLI_CMD_ADD_FLOWS,
-        .synopsis = "BR FILE",
+        .synopsis = "BR [--bundle] FILE",
         .min_args = 2,
         .max_args = 2,
         .summary = "add the flows of FILE (one per line, '-' = stdin) to BR",
+        .help = "All or nothing: a bad line refuses the whole file (its line named), and the\n"
+                "flows become visible together (one database transaction, one dataplane\n"
+                "snapshot): a frame sees all of them or none. --bundle (ovs-ofctl's atomic\n"
+                "mode) is accepted; weft always applies a file this way.",
     },
     {
         .name = "del-flows",
@@ -229,11 +233,13 @@ static const struct cli_verb_info verbs[] = {
     {
         .name = "replace-flows",
         .verb = CLI_CMD_REPLACE_FLOWS,
-        .synopsis = "BR FILE",
+        .synopsis = "BR [--bundle] FILE",
         .min_args = 2,
         .max_args = 2,
         .summary = "make the flows of BR exactly those of FILE, in one step",
-        .help = "Unchanged flows keep their counters; flows whose actions differ are modified.",
+        .help = "Unchanged flows keep their counters; flows whose actions differ are modified.\n"
+                "Atomic: a frame sees the old set or the new one, never a mix (--bundle, as in\n"
+                "ovs-ofctl, is accepted; weft always switches this way).",
     },
     {
         .name = "get",
