@@ -257,7 +257,7 @@ static void session_end(struct wf_ctx *ctx, const char *why)
 	}
 	/* After the grace period no PMD is inside a record: claimed records are all done. */
 	snprintf(ts->ended, sizeof(ts->ended), "%s", why);
-	WF_LOG(INFO, "live trace of %s ended (%s): %u frames traced", ts->port_name, why,
+	WF_LOG(NOTICE, "live trace of %s ended (%s): %u frames traced", ts->port_name, why,
 	       RTE_MIN(atomic_load(&ts->live.next), ts->live.n_max));
 }
 
@@ -308,7 +308,7 @@ int wf_trace_live_start(struct wf_ctx *ctx, const char *port, unsigned count, un
 		snprintf(err, errlen, "out of memory publishing the configuration");
 		return -ENOMEM;
 	}
-	WF_LOG(INFO, "live trace of %s started: %u frames", ts->port_name, count);
+	WF_LOG(NOTICE, "live trace of %s started: %u frames", ts->port_name, count);
 	return 0;
 }
 

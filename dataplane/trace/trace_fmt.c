@@ -247,8 +247,8 @@ static void step_text(const struct wf_ctx *ctx, const struct wf_trace_step *st,
 		headers(f, st->head, st->u32 < WF_TRACE_HEAD ? st->u32 : WF_TRACE_HEAD);
 		break;
 	case WF_TR_DROP:
-		fprintf(f, "drop: %s (%s) on %s", wf_drop_name(st->u32), wf_drop_descr(st->u32),
-		        port_name(ctx, st->port, pn, 24));
+		fprintf(f, "drop on %s: %s: %s", port_name(ctx, st->port, pn, 24),
+		        wf_drop_name(st->u32), wf_drop_descr(st->u32));
 		break;
 	}
 }
@@ -262,6 +262,15 @@ static const char *kind_name(enum wf_trace_kind k)
 	    [WF_TR_OUTPUT] = "output", [WF_TR_DROP] = "drop",
 	};
 	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+/* 'bridge("NAME")' underlined, as ofproto/trace. */
+static void bridge_header(FILE *f, const char *name)
+{
+	int n = fprintf(f, "\nbridge(\"%s\")\n", name) - 2;
+	for (int i = 0; i < n; i++)
+		fputc('-', f);
+	fputc('\n', f);
 }
 
 /* The key of a frame's first bytes, printed as an exact match with the bridge's port names. */
@@ -304,7 +313,7 @@ json_t *wf_trace_json(const struct wf_ctx *ctx, const struct wf_trace *tr, const
 		fputs("Dry run: nothing is sent, no MAC or neighbour is learned, no counter "
 		      "changes.\n",
 		      t.f);
-	fprintf(t.f, "\nbridge(\"%s\")\n-------------\n", br ? br->name : "?");
+	bridge_header(t.f, br ? br->name : "?");
 	bool outputs = false;
 	for (uint16_t i = 0; i < tr->n; i++) {
 		const struct wf_trace_step *st = &tr->steps[i];
@@ -323,7 +332,7 @@ json_t *wf_trace_json(const struct wf_ctx *ctx, const struct wf_trace *tr, const
 		fprintf(t.f, "%*s%s\n", out ? 4 : (head ? 1 : 4) + 4 * st->depth, "", line);
 		if (st->kind == WF_TR_DECAP && st->aux < WF_MAX_PORTS && ctx->ports[st->aux]) {
 			const struct wf_bridge *ob = ctx->bridges[ctx->ports[st->aux]->bridge];
-			fprintf(t.f, "\nbridge(\"%s\")\n-------------\n", ob->name);
+			bridge_header(t.f, ob->name);
 			wf_ofp_port_map(ctx, ob, &names, &pm);
 		}
 		json_array_append_new(steps, json_pack("{s:s,s:i,s:s}", "kind", kind_name(st->kind),
