@@ -276,7 +276,7 @@ int wf_trace_live_start(struct wf_ctx *ctx, const char *port, unsigned count, un
 		snprintf(err, errlen, "no port named '%s'", port);
 		return -ENOENT;
 	}
-	if (!p->n_rxq) {
+	if (!p->n_rxq && !(ctx->replay && !p->cls->type[0])) {
 		snprintf(err, errlen,
 		         "%s receives no frames itself (a tunnel port: trace its underlay uplink)",
 		         port);

@@ -33,7 +33,7 @@ mkdir -p "$CASE" "$T/out"
 # ---- part 1: replay-mode dataplane ------------------------------------------------------------
 "$WT_PY" - "$CASE" "$T" "$B" "$C" <<'PY' || wt_fail "scapy: cannot write the pcaps"
 import sys
-from scapy.all import ARP, Ether, ICMP, IP, UDP, Dot1Q, Raw, VXLAN, wrpcap
+from scapy.all import ARP, Ether, ICMP, IP, UDP, PcapWriter, Raw, VXLAN, wrpcap
 case, t, b, c = sys.argv[1:]
 A = "02:00:00:00:0a:01"
 def at(pkt, ts):
@@ -43,11 +43,12 @@ def at(pkt, ts):
 wrpcap(case + "/p2.in.pcap", [at(Ether(src=b, dst="ff:ff:ff:ff:ff:ff") / ARP(psrc="10.0.0.2", pdst="10.0.0.1"), 1)])
 wrpcap(case + "/p3.in.pcap", [at(Ether(src=c, dst="ff:ff:ff:ff:ff:ff") / ARP(psrc="10.0.10.3", pdst="10.0.10.1"), 1)])
 # trace --pcap on br0: A -> B (learned), a broadcast ARP from A, a runt.
-wrpcap(t + "/br0.pcap", [
-    Ether(src=A, dst=b) / IP(src="10.0.0.1", dst="10.0.0.2", id=1) / UDP(sport=1000, dport=2000) / Raw(b"x" * 18),
-    Ether(src=A, dst="ff:ff:ff:ff:ff:ff") / ARP(hwsrc=A, psrc="10.0.0.1", pdst="10.0.0.2"),
-    Raw(bytes(10)),
-])
+w = PcapWriter(t + "/br0.pcap", linktype=1)
+for p in [Ether(src=A, dst=b) / IP(src="10.0.0.1", dst="10.0.0.2", id=1) / UDP(sport=1000, dport=2000) / Raw(b"x" * 18),
+          Ether(src=A, dst="ff:ff:ff:ff:ff:ff") / ARP(hwsrc=A, psrc="10.0.0.1", pdst="10.0.0.2"),
+          bytes(10)]:
+    w.write(p)
+w.close()
 # trace --pcap on br-phy: VXLAN from the remote VTEP, VNI 100, inner A -> B; and a ping to us.
 inner = Ether(src=A, dst=b) / IP(src="10.0.0.1", dst="10.0.0.2", id=7) / ICMP(id=1, seq=1)
 wrpcap(t + "/up0.pcap", [
@@ -80,7 +81,15 @@ priority=90,udp,tp_dst=53,actions=mod_vlan_vid:20,resubmit(,1)
 table=1,priority=50,dl_vlan=20,actions=mod_vlan_pcp:5,goto_table:2
 table=2,priority=10,actions=output:q3
 EOF
+# A live trace in replay mode: the replay engine traces the frames as a PMD would.
+"$WT_CTL" --rundir "$RD" trace --live p2 -c 1 >"$T/live-replay.got" 2>&1 &
+TR_PID=$!
+WT_PIDS+=("$TR_PID")
+wt_wait "live trace of p2 started" 10 grep -q "live trace of p2 started" "$T/dataplane.log"
 wctl replay/run >/dev/null || wt_fail "replay/run"
+wt_join "$TR_PID" 10 || wt_fail "trace --live p2: $(cat "$T/live-replay.got")"
+diff -u "$GOLD/live-replay.out" "$T/live-replay.got" ||
+	wt_fail "trace --live p2 (replay): output differs from $GOLD/live-replay.out (above)"
 wt_fdb_has br0 p2 $B || wt_fail "B not learned on p2"
 wt_fdb_has br0 p3 $C || wt_fail "C not learned on p3"
 
@@ -122,7 +131,7 @@ golden err-port br0 "in_port=nosuch,ip"
 golden err-port-number br0 "in_port=42,ip"
 golden err-pcap br0 --pcap /nonexistent/x.pcap
 golden err-usage br0
-wt_log "1. $n_gold traces equal their golden outputs (tests/system/trace-golden/)"
+wt_log "1. $((n_gold + 1)) traces equal their golden outputs (tests/system/trace-golden/)"
 
 "$WT_CTL" --rundir "$RD" trace br1 "in_port=q1,ip,nw_dst=10.0.0.2" --format=json >"$T/j.json" ||
 	wt_fail "--format=json"
