@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <pcap/pcap.h>
 #include <rte_cycles.h>
@@ -184,6 +185,15 @@ int wf_trace_pcap(struct wf_ctx *ctx, const char *bridge, const char *path, cons
 	if (path[0] != '/') {
 		snprintf(err, errlen, "pcap path '%s' must be absolute (the dataplane opens it)",
 		         path);
+		return -EINVAL;
+	}
+	struct stat sb;
+	if (stat(path, &sb) < 0) {
+		snprintf(err, errlen, "cannot read pcap '%s': %s", path, strerror(errno));
+		return -EINVAL;
+	}
+	if (!S_ISREG(sb.st_mode)) { /* never block the main lcore on a FIFO or a device */
+		snprintf(err, errlen, "cannot read pcap '%s': not a regular file", path);
 		return -EINVAL;
 	}
 	pcap_t *pc = pcap_open_offline(path, perr);

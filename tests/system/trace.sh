@@ -130,6 +130,7 @@ golden err-field br0 "in_port=p1,ip,frobnicate=1"
 golden err-port br0 "in_port=nosuch,ip"
 golden err-port-number br0 "in_port=42,ip"
 golden err-pcap br0 --pcap /nonexistent/x.pcap
+golden err-pcap-fifo br0 --pcap /dev/stdin
 golden err-usage br0
 wt_log "1. $((n_gold + 1)) traces equal their golden outputs (tests/system/trace-golden/)"
 
