@@ -69,14 +69,15 @@ struct wf_trace_step {
 	uint8_t kind; /* enum wf_trace_kind */
 	uint8_t depth;
 	uint16_t port; /* a port index, WF_PORT_NONE if none */
-	uint16_t aux;  /* TABLE: the pipeline's bridge; DECAP: the tunnel port; ENCAP: the
-	                * uplink */
-	uint16_t vlan;
-	uint32_t u32;  /* INGRESS: tagged; LEARN: enum wf_fdb_learn_result (dry: UINT32_MAX);
-	                * LOOKUP: enum wf_trace_lookup; DROP: enum wf_drop; OUTPUT/ENCAP: length;
-	                * FLOOD: ports in the set; TABLE: table; ACTION: vlan_tci after it;
-	                * DECAP/ENCAP: VNI in 'vlan'... see the formatter (trace/trace_fmt.c) */
-	uint32_t u32b; /* DECAP/ENCAP: remote IP (network order); INGRESS: pcp */
+	uint16_t aux;  /* TABLE, ACTION: the pipeline's bridge; DECAP: the tunnel port; ENCAP:
+	                * the uplink */
+	uint16_t vlan; /* INGRESS, LEARN, LOOKUP, FLOOD: the VLAN */
+	uint32_t u32;  /* TABLE: table; ACTION: vlan_tci after it; INGRESS: tagged; LEARN: enum
+	                * wf_fdb_learn_result (dry: UINT32_MAX); LOOKUP: enum wf_trace_lookup;
+	                * FLOOD: ports in the set; DECAP, ENCAP: VNI; VTEP: 1 ARP, 2 ping;
+	                * OUTPUT: length; DROP: enum wf_drop */
+	uint32_t u32b; /* TABLE: priority; INGRESS: pcp; DECAP, ENCAP, VTEP (ARP): the remote
+	                * IPv4 address (network order) */
 	union {
 		struct {
 			const void *rule; /* TABLE: struct wf_ofp_rule; ACTION: struct fl_action */

@@ -10,9 +10,10 @@
 #   egress and one refused at ingress, a flow's output, a resubmit/goto_table chain with VLAN
 #   actions, a table miss, --pcap over frames made with scapy (on br0, and a VXLAN frame on the
 #   underlay: decapsulated into br0), --format=json, bad input (unknown bridge, bad flow with
-#   a caret under the token, unknown port, a pcap that cannot be read). The dry runs change
-#   nothing: stats, the MAC table, the neighbour table and the flow counters are the same
-#   before and after.
+#   a caret under the token, unknown port, a pcap that cannot be read), the VTEP answering an
+#   ARP request. The dry runs change nothing: stats, the MAC table, the neighbour table and the
+#   flow counters are the same before and after. Then, the neighbour flushed, a flood's tunnel
+#   copy is dropped (neigh_unresolved). A live trace in replay mode (replay/run) is golden too.
 #   Part 2, a live dataplane with two weft-vmpeer VMs on vhu0/vhu1: `trace --live vhu0 -c 3`
 #   while A sends 50 frames to B: 3 traces (NORMAL, learned B, output:vhu1), B gets all 50;
 #   a live trace whose weftctl is killed ends by itself when its lease expires.
@@ -124,6 +125,7 @@ golden flow-resubmit-chain br1 "in_port=q1,udp,nw_dst=10.0.0.9,tp_src=5353,tp_ds
 golden drop-no-flow br1 "in_port=q2,arp,arp_spa=10.0.0.2,arp_tpa=10.0.0.1"
 golden pcap-br0 br0 --pcap "$T/br0.pcap" --in-port p1
 golden pcap-underlay br-phy --pcap "$T/up0.pcap"
+golden underlay-arp br-phy "in_port=up0,arp,dl_src=02:00:00:00:99:02,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=192.168.99.2,arp_tpa=192.168.99.1"
 golden err-bridge br9 "in_port=p1"
 golden err-flow br0 "in_port=p1,ip,nw_dst=10.0.0.300"
 golden err-field br0 "in_port=p1,ip,frobnicate=1"
@@ -148,6 +150,9 @@ PY
 state >"$T/state.after" || wt_fail "state"
 diff -u "$T/state.before" "$T/state.after" || wt_fail "a dry run changed counters, MACs, neighbours or flow counters"
 wt_log "2. --format=json; the dry runs changed no counter, MAC, neighbour or flow counter"
+wctl tnl/neigh/flush br-phy >/dev/null || wt_fail "tnl/neigh/flush"
+golden drop-neigh-unresolved br0 "in_port=p1,dl_src=$A,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x88b5"
+wt_log "3. a tunnel whose next hop is unresolved: $(tail -2 "$T/drop-neigh-unresolved.got" | head -1)"
 wctl dp/exit >/dev/null
 wt_join "$WT_PID" 20 || wt_fail "replay dataplane did not exit"
 
@@ -191,7 +196,7 @@ grep -q "^     -> source $A, VLAN 0, on vhu0: learned$" "$T/live.out" ||
 wt_wait "vmB received 50" 30 wt_log_has vmB 'matching=50'
 [ "$(wt_stat vhu1 tx_packets)" -ge 50 ] || wt_fail "vhu1 tx_packets $(wt_stat vhu1 tx_packets), want >= 50"
 live_active && wt_fail "the live trace is still active"
-wt_log "3. trace --live vhu0 -c 3: 3 traces (learned B, output:vhu1), all 50 frames forwarded"
+wt_log "4. trace --live vhu0 -c 3: 3 traces (learned B, output:vhu1), all 50 frames forwarded"
 
 # A weftctl that dies: the dataplane ends the trace when the lease (5 s) expires.
 "$WT_CTL" --rundir "$RD" trace --live vhu0 -c 1000 >/dev/null 2>&1 &
@@ -206,5 +211,5 @@ wt_wait "the lease to expire" 15 wt_log_has dataplane-live "live trace of vhu0 e
 live_active && wt_fail "live trace still active after its lease expired"
 "$WT_CTL" --rundir "$RD" trace --live nosuch >"$T/e1" 2>&1 && wt_fail "unknown port accepted"
 grep -qx "weftctl: trace: no port named 'nosuch'" "$T/e1" || wt_fail "unknown port: $(cat "$T/e1")"
-wt_log "4. a killed weftctl's live trace ended by its lease after $(($(date +%s) - t0)) s; unknown port refused"
+wt_log "5. a killed weftctl's live trace ended by its lease after $(($(date +%s) - t0)) s; unknown port refused"
 echo "PASS: trace (golden dry runs, pcap, underlay, errors, no side effects, live, lease)"
