@@ -72,8 +72,11 @@ static void headers(FILE *f, const uint8_t *h, uint32_t n)
 	const uint8_t *p = h + off;
 	uint32_t left = n - off;
 	if (type == 0x0806 && left >= 28) {
-		ip_str(*(const uint32_t *)(const void *)(p + 24), a);
-		ip_str(*(const uint32_t *)(const void *)(p + 14), b);
+		uint32_t tpa, spa;
+		memcpy(&tpa, p + 24, 4);
+		memcpy(&spa, p + 14, 4);
+		ip_str(tpa, a);
+		ip_str(spa, b);
 		if (rd16(p + 6) == 1)
 			fprintf(f, ", ARP request who-has %s tell %s", a, b);
 		else
