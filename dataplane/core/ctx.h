@@ -51,6 +51,9 @@ struct wf_ofp_pipe;
 struct wf_ofp_ctr;
 struct wf_ofp_portmap;
 struct wf_ofp_emc;
+struct wf_trace;
+struct wf_trace_live;
+struct wf_trace_session;
 
 /* Per-port counters of one thread (summed when read). */
 struct wf_port_ctr {
@@ -160,6 +163,7 @@ struct wf_snap_port {
 	uint16_t bridge;
 	uint32_t ofport;
 	uint8_t capture;    /* WF_CAP_IN | WF_CAP_OUT while captured (capture/capture.h) */
+	uint8_t trace;      /* 1 while a live trace runs on the port (core/trace.h) */
 	struct wf_tnl *tnl; /* tunnel ports: template and next hop (vtep/vtep.h) */
 };
 
@@ -187,8 +191,9 @@ struct wf_snap {
 	struct wf_snap_bridge bridges[WF_MAX_BRIDGES];
 	uint16_t n_rxqs[WF_MAX_PMDS];
 	struct wf_rxq *rxqs[WF_MAX_PMDS];
-	struct vx_vni_table *vnis;  /* VNI -> overlay bridge index */
-	struct wf_capture *capture; /* the running capture's ring, if any (capture/capture.h) */
+	struct vx_vni_table *vnis;   /* VNI -> overlay bridge index */
+	struct wf_capture *capture;  /* the running capture's ring, if any (capture/capture.h) */
+	struct wf_trace_live *trace; /* the running live trace's records (core/trace.h) */
 };
 
 /* Frames waiting to leave by one port during one burst. */
@@ -209,6 +214,7 @@ struct wf_thread {
 	struct wf_txbuf *txbufs; /* [WF_MAX_PORTS] */
 	uint8_t *scratch;        /* WF_SCRATCH_SIZE bytes: contiguous copy of a chained frame */
 	struct wf_ofp_emc *emc;  /* exact-match cache of table 0 lookups (ofp/ofp.h) */
+	struct wf_trace *trace;  /* recorder of the one frame being traced, else NULL (trace.h) */
 	uint16_t n_touched;
 	/* Ports with queued frames; a port flushed early in a flush can be listed once more
 	 * (a tunnel's tx queues onto its uplink), hence twice the ports. */
@@ -243,6 +249,8 @@ struct wf_ctx {
 
 	/* The capture session (capture/capture_cfg.c), NULL before the first. */
 	struct wf_cap_session *capture;
+	/* The live trace session (trace/trace_cfg.c), NULL before the first. */
+	struct wf_trace_session *trace;
 
 	/* Control channel. */
 	int ctl_fd;

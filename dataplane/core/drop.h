@@ -60,6 +60,8 @@ static inline enum wf_drop wf_drop_vx(enum vx_reason r)
 /* "runt", ..., "vx_trunc_eth", ...; NULL for WF_DROP_NONE, WF_DROP_VX_OK and out of range:
  * those are not counters. */
 const char *wf_drop_name(enum wf_drop);
+/* The one-line description of a reason (its list entry); "" when it has none. */
+const char *wf_drop_descr(enum wf_drop);
 /* True for reasons counted on the ingress port (rx_dropped), false for egress (tx_dropped). */
 int wf_drop_is_ingress(enum wf_drop);
 

@@ -5,6 +5,7 @@
 
 #include "capture/capture.h"
 #include "core/pmd.h"
+#include "core/trace.h"
 
 int wf_pmd_main(void *arg)
 {
@@ -29,7 +30,11 @@ int wf_pmd_main(void *arg)
 			uint16_t n = p->cls->rx(p, q->queue, pkts, WF_BURST);
 			if (n) {
 				wf_capture_burst(t, s, q->port, WF_CAP_IN, pkts, n);
-				s->bridges[s->ports[q->port].bridge].input(t, s, q->port, pkts, n);
+				if (unlikely(s->ports[q->port].trace))
+					wf_trace_burst(t, s, q->port, pkts, n);
+				else
+					s->bridges[s->ports[q->port].bridge].input(t, s, q->port,
+					                                           pkts, n);
 				n_total += n;
 				t->n_bursts++;
 			}

@@ -5,6 +5,7 @@
 #include <rte_mbuf.h>
 
 #include "core/output.h"
+#include "core/trace.h"
 #include "l2/switch.h"
 #include "ofp/ofp.h"
 #include "vtep/vtep.h"
@@ -25,8 +26,10 @@ struct exec {
 	struct fl_key key;  /* the frame's key as the actions so far changed it */
 	enum pend pend;
 	uint16_t pend_port;
-	bool sent;    /* some copy (or the frame) left or went to NORMAL */
-	bool stopped; /* depth exceeded or the frame was dropped */
+	bool sent;           /* some copy (or the frame) left or went to NORMAL */
+	bool stopped;        /* depth exceeded or the frame was dropped */
+	struct wf_trace *tr; /* the frame is traced (core/trace.h), else NULL */
+	bool dry;            /* a dry trace: no counter changes */
 };
 
 uint16_t wf_ofp_port_index(const struct wf_snap_bridge *b, uint32_t ofport)
@@ -274,11 +277,39 @@ static void set_field(struct exec *x, const struct fl_match *set)
 
 static void run_table(struct exec *x, uint8_t table, unsigned depth);
 
+/* Trace steps of the flow stage: a lookup's outcome, an action about to run. */
+static void trace_table(struct exec *x, uint8_t table, unsigned depth, const struct wf_ofp_rule *fr)
+{
+	x->tr->depth = (uint8_t)RTE_MIN(depth, 255u);
+	struct wf_trace_step *st = wf_trace_step(x->tr, WF_TR_TABLE);
+	if (st) {
+		st->u32 = table;
+		st->u32b = fr ? fr->rule.priority : 0;
+		st->aux = x->b->br->index;
+		st->flow.rule = fr;
+		st->flow.gen = x->pipe->gen;
+	}
+}
+
+static struct wf_trace_step *trace_action(struct exec *x, const struct fl_action *a, unsigned depth)
+{
+	x->tr->depth = (uint8_t)RTE_MIN(depth, 255u);
+	struct wf_trace_step *st = wf_trace_step(x->tr, WF_TR_ACTION);
+	if (st) {
+		st->aux = x->b->br->index;
+		st->flow.rule = a;
+		st->flow.gen = x->pipe->gen;
+	}
+	return st;
+}
+
 static void run_actions(struct exec *x, const struct fl_action *a, uint32_t n, uint8_t table,
                         unsigned depth)
 {
 	for (uint32_t i = 0; i < n && !x->stopped; i++, a++) {
 		flush_pending(x, false);
+		struct wf_trace_step *st =
+		    unlikely(x->tr != NULL) ? trace_action(x, a, depth) : NULL;
 		switch ((enum fl_act_type)a->type) {
 		case FL_ACT_OUTPUT:
 			output_port(x, a->port);
@@ -346,6 +377,8 @@ static void run_actions(struct exec *x, const struct fl_action *a, uint32_t n, u
 		case FL_ACT__COUNT:
 			break;
 		}
+		if (st)
+			st->u32 = x->key.vlan_tci; /* the tag after the action */
 	}
 }
 
@@ -363,11 +396,15 @@ static void run_table(struct exec *x, uint8_t table, unsigned depth)
 	}
 	const struct fl_cls *cls = x->pipe->tables[table];
 	const struct fl_cls_rule *r = cls ? fl_cls_lookup(cls, &x->key) : NULL;
-	if (!r)
+	const struct wf_ofp_rule *fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
+	if (unlikely(x->tr != NULL))
+		trace_table(x, table, depth, fr);
+	if (!fr)
 		return;
-	const struct wf_ofp_rule *fr = container_of(r, struct wf_ofp_rule, rule);
-	fr->ctr[x->t->slot].packets++;
-	fr->ctr[x->t->slot].bytes += x->len;
+	if (likely(!x->dry)) {
+		fr->ctr[x->t->slot].packets++;
+		fr->ctr[x->t->slot].bytes += x->len;
+	}
 	run_actions(x, fr->actions, fr->n_actions, table, depth);
 }
 
@@ -406,16 +443,31 @@ static void one_frame(struct exec *x, struct rte_mbuf *m)
 	const struct wf_tnl *tnl = x->s->ports[x->in].tnl;
 	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tnl ? tnl->cfg->vni : 0, &x->key);
 
-	const struct wf_ofp_rule *fr = table0(x);
+	const struct wf_ofp_rule *fr;
+	if (likely(!x->tr)) {
+		fr = table0(x);
+	} else { /* traced: the classifier itself, no cache entry, no lookup counted */
+		const struct fl_cls *t0 = x->pipe->tables[0];
+		const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
+		fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
+		trace_table(x, 0, 0, fr);
+	}
 	if (!fr) {
 		wf_drop(x->t, ip, WF_DROP_NO_FLOW, m);
 		return;
 	}
-	fr->ctr[x->t->slot].packets++;
-	fr->ctr[x->t->slot].bytes += x->len;
+	if (likely(!x->dry)) {
+		fr->ctr[x->t->slot].packets++;
+		fr->ctr[x->t->slot].bytes += x->len;
+	}
 	run_actions(x, fr->actions, fr->n_actions, 0, 0);
 	if (x->pend != PEND_NONE && x->m)
 		flush_pending(x, true);
+	if (unlikely(x->tr != NULL)) {
+		_Static_assert(sizeof(x->key) == sizeof(x->tr->final_key), "final key size");
+		memcpy(x->tr->final_key, &x->key, sizeof(x->key));
+		x->tr->final_set = true;
+	}
 	if (x->m) {
 		if (x->sent)
 			rte_pktmbuf_free(x->m); /* copies left; the last actions sent nothing */
@@ -429,12 +481,15 @@ void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, str
 {
 	const struct wf_snap_port *sp = &s->ports[in];
 	struct wf_port_ctr *ic = &sp->port->ctr[t->slot];
-	struct exec x = {.t = t, .s = s, .b = &s->bridges[sp->bridge], .in = in};
+	struct exec x = {.t = t, .s = s, .b = &s->bridges[sp->bridge], .in = in, .tr = t->trace};
 
 	x.pipe = x.b->ofp;
+	x.dry = wf_trace_dry(t);
 	for (uint16_t i = 0; i < n; i++) {
-		ic->rx_packets++;
-		ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		if (likely(!x.dry)) {
+			ic->rx_packets++;
+			ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		}
 		one_frame(&x, pkts[i]);
 	}
 	wf_flush(t, s);

@@ -5,6 +5,7 @@
 #include <rte_mbuf.h>
 
 #include "core/output.h"
+#include "core/trace.h"
 #include "vtep/vtep.h"
 
 /* Drops 'm' for an outcome of the vxlan library. */
@@ -16,7 +17,22 @@ static void wf_drop_vxr(struct wf_thread *t, struct wf_port *p, enum vx_reason r
 
 static void vtep_count(struct wf_thread *t, const struct wf_snap_bridge *b, enum wf_vtep_ctr c)
 {
-	b->br->ctr[t->slot].vtep[c]++;
+	if (likely(!wf_trace_dry(t)))
+		b->br->ctr[t->slot].vtep[c]++;
+}
+
+/* Trace step of the tunnel layer (t->trace set): kind, port, remote IP, VNI, other port. */
+static struct wf_trace_step *trace_tnl(struct wf_thread *t, enum wf_trace_kind k, uint16_t port,
+                                       uint32_t remote, uint32_t vni, uint16_t aux)
+{
+	struct wf_trace_step *st = wf_trace_step(t->trace, k);
+	if (st) {
+		st->port = port;
+		st->u32b = remote;
+		st->u32 = vni;
+		st->aux = aux;
+	}
+	return st;
 }
 
 /* Pads a reply to the Ethernet minimum, as the wire would. */
@@ -66,6 +82,7 @@ static void tnl_drop_all(struct wf_thread *t, struct wf_port *tp, struct wf_txct
 static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, const struct wf_tnl *tn,
                       struct wf_port *tp, uint64_t mp, uint16_t uplink, struct rte_mbuf *m)
 {
+	bool dry = wf_trace_dry(t);
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
 	if (vx_mtu_check(&tn->tmpl, inner_len) != VX_R_OK) {
 		wf_drop_vxr(t, tp, VX_R_TOO_BIG, m);
@@ -77,7 +94,7 @@ static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, const struct
 		wf_drop(t, tp, WF_DROP_NO_MBUF, m);
 		return false;
 	}
-	int flags = vx_encap(&tn->tmpl, outer, inner_len, hash, t->ip_id++);
+	int flags = vx_encap(&tn->tmpl, outer, inner_len, hash, dry ? t->ip_id : t->ip_id++);
 	if (flags & VX_TX_F_IP_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		m->l2_len = VX_ETH_HLEN;
@@ -85,6 +102,12 @@ static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, const struct
 	}
 	for (int i = 0; i < 6; i++)
 		outer[i] = mp >> (8 * i);
+	if (unlikely(t->trace != NULL)) {
+		struct wf_trace_step *st =
+		    trace_tnl(t, WF_TR_ENCAP, tp->index, tn->cfg->remote_ip, tn->cfg->vni, uplink);
+		if (st)
+			memcpy(st->mac, outer, 6);
+	}
 	wf_output(t, s, uplink, m, &untagged);
 	return true;
 }
@@ -97,15 +120,17 @@ uint16_t wf_tnl_tx(struct wf_port *p, struct wf_txctx *tx, struct rte_mbuf **pkt
 	const struct wf_snap *s = tx->s;
 	const struct wf_tnl *tn = s->ports[p->index].tnl;
 	uint16_t sent = 0;
-	bool req;
+	bool req = false;
 
 	if (tn->vtep_bridge == WF_PORT_NONE) {
 		tnl_drop_all(t, p, tx, WF_DROP_NO_UNDERLAY, pkts, n);
 		return 0;
 	}
 	const struct wf_snap_bridge *vb = &s->bridges[tn->vtep_bridge];
-	uint64_t mp = wf_neigh_resolve(vb->vtep->neigh, tn->nh, t->now, &req);
-	if (req)
+	bool dry = wf_trace_dry(t); /* a dry trace: no request, no neighbour state changed */
+	uint64_t mp = dry ? wf_neigh_peek(vb->vtep->neigh, tn->nh, t->now)
+	                  : wf_neigh_resolve(vb->vtep->neigh, tn->nh, t->now, &req);
+	if (!dry && req)
 		arp_request(t, s, tn->vtep_bridge,
 		            atomic_load_explicit(&tn->nh->ip, memory_order_relaxed));
 	uint16_t uplink = mp ? wf_neigh_port(mp) : WF_PORT_NONE;
@@ -123,7 +148,8 @@ uint16_t wf_tnl_tx(struct wf_port *p, struct wf_txctx *tx, struct rte_mbuf **pkt
 			tx->dropped_bytes += len;
 		}
 	}
-	vb->br->ctr[t->slot].vtep[WF_VTEP_encapsulated] += sent;
+	if (!dry)
+		vb->br->ctr[t->slot].vtep[WF_VTEP_encapsulated] += sent;
 	return sent;
 }
 
@@ -187,6 +213,8 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
 	}
 	m->ol_flags = 0;
 	vtep_count(t, vb, WF_VTEP_decapsulated);
+	if (unlikely(t->trace != NULL))
+		trace_tnl(t, WF_TR_DECAP, in->index, info.remote_ip, info.vni, tp);
 	return tp;
 }
 
@@ -204,7 +232,7 @@ static void arp_input(struct wf_thread *t, const struct wf_snap *s, const struct
 	}
 	/* Learn the sender: always from replies and requests addressed to us (like Linux),
 	 * except RFC 5227 probes, whose sender address 0.0.0.0 is nothing to learn. */
-	if (arp.spa) {
+	if (arp.spa && !wf_trace_dry(t)) {
 		wf_neigh_learn(vb->vtep->neigh, arp.spa, arp.sha, in, t->now, true);
 		vtep_count(t, vb, WF_VTEP_arp_learned);
 	}
@@ -220,6 +248,8 @@ static void arp_input(struct wf_thread *t, const struct wf_snap *s, const struct
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len);
 	pad60(m);
 	vtep_count(t, vb, WF_VTEP_arp_replied);
+	if (unlikely(t->trace != NULL))
+		trace_tnl(t, WF_TR_VTEP, in, arp.spa, 1, 0);
 	wf_output(t, s, in, m, &untagged);
 }
 
@@ -240,6 +270,8 @@ static void icmp_input(struct wf_thread *t, const struct wf_snap *s,
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len);
 	pad60(m);
 	vtep_count(t, vb, WF_VTEP_icmp_replied);
+	if (unlikely(t->trace != NULL))
+		trace_tnl(t, WF_TR_VTEP, in, 0, 2, 0);
 	wf_output(t, s, in, m, &untagged);
 }
 
@@ -260,10 +292,13 @@ void wf_vtep_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
 	uint16_t run_port = WF_PORT_NONE, n_run = 0, last_port = WF_PORT_NONE;
 	uint32_t last_key[2] = {0, UINT32_MAX};
 
+	bool dry = wf_trace_dry(t);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		ic->rx_packets++;
-		ic->rx_bytes += rte_pktmbuf_pkt_len(m);
+		if (likely(!dry)) {
+			ic->rx_packets++;
+			ic->rx_bytes += rte_pktmbuf_pkt_len(m);
+		}
 		switch (vx_classify(&vb->vtep->vx, rte_pktmbuf_mtod(m, const uint8_t *),
 		                    rte_pktmbuf_data_len(m))) {
 		case VX_CLASS_VXLAN: {
