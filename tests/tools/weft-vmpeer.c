@@ -6,9 +6,12 @@
  *   weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] [--rate PPS] [--seq-start K]
  *                        [--announce] [--hold] [--timeout S] [--random-src]
  *   weft-vmpeer [EAL] -- --recv N [--seq-start K] [--src MAC --announce] [--src-filter MAC]
- *                        [--timeout S] [--grace MS] [--before-ok]
+ *                        [--timeout S] [--grace MS] [--before-ok] [--rx-ring D]
  *
  * Frame: Ethernet type 0x88b5, magic, length, 64-bit seq, then bytes (seq + offset) & 0xff.
+ * --rx-ring D: D receive descriptors (64..4096; default: the driver's, 512 on virtio_user; the
+ * devarg queue_size must be at least D): a receiver descheduled on a loaded machine loses
+ * nothing for D / rate seconds.
  * --announce: a broadcast from --src without the magic, sent whenever the link comes up.
  * --random-src: each test frame's source MAC is 06:xx:xx:xx:xx:xx, the low 40 bits a bijective
  * scramble of its seq (seq * an odd constant mod 2^40): N frames carry N distinct, random-looking
@@ -66,7 +69,7 @@ struct vmp_ctx {
 	struct rte_ether_addr src, dst, src_filter;
 	bool has_src, has_dst, has_filter, announce, hold, random_src, before_ok;
 	uint64_t n_send, n_recv, seq_start, rate;
-	unsigned int size, timeout_s, grace_ms;
+	unsigned int size, timeout_s, grace_ms, rx_ring;
 	bool link_up;
 	unsigned int n_link_down; /* up->down transitions seen */
 	/* receive accounting */
@@ -117,7 +120,7 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 		{"size", 1, 0, 'z'}, {"rate", 1, 0, 'R'}, {"seq-start", 1, 0, 'k'},
 		{"announce", 0, 0, 'a'}, {"hold", 0, 0, 'h'}, {"timeout", 1, 0, 't'},
 		{"grace", 1, 0, 'g'}, {"src-filter", 1, 0, 'f'}, {"random-src", 0, 0, 'x'},
-		{"before-ok", 0, 0, 'b'}, {0, 0, 0, 0},
+		{"before-ok", 0, 0, 'b'}, {"rx-ring", 1, 0, 'q'}, {0, 0, 0, 0},
 	};
 	/* clang-format on */
 	uint64_t v;
@@ -180,6 +183,10 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 		case 'b':
 			c->before_ok = true;
 			break;
+		case 'q':
+			bad = vmp_parse_u64(optarg, 4096, &v) || v < 64;
+			c->rx_ring = v;
+			break;
 		default:
 			return -EINVAL;
 		}
@@ -225,7 +232,8 @@ static int vmp_port_init(struct vmp_ctx *c)
 		if (ret == 0)
 			ret = rte_eth_dev_configure(pid, 1, 1, &conf);
 		if (ret == 0)
-			ret = rte_eth_rx_queue_setup(pid, 0, 0, rte_socket_id(), NULL, c->pool);
+			ret = rte_eth_rx_queue_setup(pid, 0, c->rx_ring, rte_socket_id(), NULL,
+			                             c->pool);
 		if (ret == 0)
 			ret = rte_eth_tx_queue_setup(pid, 0, 0, rte_socket_id(), NULL);
 		if (ret == 0)
@@ -507,7 +515,7 @@ int main(int argc, char **argv)
 		    "[--rate PPS] [--seq-start K] [--announce] [--hold] [--timeout S] "
 		    "[--random-src]\n"
 		    "       weft-vmpeer [EAL] -- --recv N [--seq-start K] [--src MAC --announce] "
-		    "[--src-filter MAC] [--timeout S] [--grace MS] [--before-ok]\n");
+		    "[--src-filter MAC] [--timeout S] [--grace MS] [--before-ok] [--rx-ring D]\n");
 		return 2;
 	}
 	if (rte_eal_init(n_eal, argv) < 0) {
