@@ -28,8 +28,9 @@ SOCK_A=$T/vmA.sock
 SOCK_B=$T/vmB.sock
 
 # The guests first: they own the sockets (virtio_user server=1) and wait for the switch.
-wt_vmpeer vmB "$SOCK_B" 1 --recv $N --seq-start $M --before-ok --timeout 150 --grace 1000 \
-	--src $MAC_B --announce --src-filter $MAC_A
+# B has a 4096-entry ring: descheduled for up to 0.8 s on a loaded machine, it loses nothing.
+WT_VMPEER_QSIZE=4096 wt_vmpeer vmB "$SOCK_B" 1 --recv $N --seq-start $M --before-ok --timeout 150 \
+	--grace 1000 --src $MAC_B --announce --src-filter $MAC_A --rx-ring 4096
 B_PID=$WT_PID
 wt_vmpeer vmA "$SOCK_A" 1 --send $M --src $MAC_A --dst $MAC_B --rate $RATE --hold --timeout 150 \
 	--announce
