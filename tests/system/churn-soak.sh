@@ -90,6 +90,12 @@ n_bad=$(grep -cv ' 0$' "$T/churn.log")
 [ $((n_bad)) = 1 ] || wt_fail "$((n_bad - 1)) changes failed: $(head -5 "$T/churn.err")"
 rss_end=$(rss_kb)
 wt_log "churn done: $n_ops changes in ${CHURN_SECS} s, all applied; RSS ${rss_end} kB"
+# What was added 14 changes ago was removed: at most 4 churn ports and 4 churn flows remain.
+n_ports=$(wt_json "len(r['bridges'][0]['ports'])" show)
+n_flows=$(wt_json "r['bridges']['br0']['flow_count']" stats br0)
+wt_log "br0 now: $n_ports ports, $n_flows flows (default flow included)"
+[ "$n_ports" -ge 2 ] && [ "$n_ports" -le 6 ] && [ "$n_flows" -ge 1 ] && [ "$n_flows" -le 5 ] ||
+	wt_fail "churn left $n_ports ports and $n_flows flows, want 2..6 and 1..5"
 
 # 2. Traffic.
 wt_join "$A_PID" $((CHURN_SECS + 60)) || wt_fail "vmA exited with status $?"

@@ -4,10 +4,10 @@
 # The whole stack runs (ovsdb-lite, weft-controld); a new weft-dataplane is started at once on
 # the same rundir, weft-controld re-programs it from the database, it reconnects to the guests.
 # Checks, exactly:
-#   1. the gaps, measured by a poller over the control socket (every 5 ms): kill -> control
-#      socket up, socket up -> first frame delivered again to the receiving guest (vhc1
-#      tx_packets > 0 on the new dataplane), kill -> first frame; printed; socket -> traffic
-#      must be < 1 s;
+#   1. weft-controld re-programmed the new dataplane (its ports added a second time); the gaps,
+#      measured by a poller over the control socket (every 5 ms): kill -> control socket up,
+#      socket up -> first frame delivered again to the receiving guest (vhc1 tx_packets > 0 on
+#      the new dataplane), kill -> first frame; printed; socket -> traffic must be < 1 s;
 #   2. both guests saw their link go down and up (they kept running: same PIDs);
 #   3. after resuming, the same guests run an exact count: the sender goes on with seq M..2M-1
 #      and the receiver gets all N once each, in order (frames of the run cut by the kill,
@@ -106,6 +106,9 @@ print(int((s-k)*1000), int((r-s)*1000), int((r-k)*1000))")
 wt_log "dataplane killed -9 at vhc1 tx_packets=$before_kill; kill -> control socket ${g_sock} ms," \
 	"socket -> first frame delivered ${g_resume} ms, kill -> first frame ${g_total} ms"
 [ "$g_resume" -lt 1000 ] || wt_fail "traffic resumed ${g_resume} ms after the restart, want < 1000"
+
+wt_log_has controld 'port-add vhc0 on br0' 2 && wt_log_has controld 'port-add vhc1 on br0' 2 ||
+	wt_fail "weft-controld did not re-program the new dataplane"
 
 # 2. The guests kept running and saw the outage.
 kill -0 "$A_PID" && kill -0 "$B_PID" || wt_fail "a guest exited"
