@@ -58,6 +58,7 @@ struct wf_trace_session;
 /* Per-port counters of one thread (summed when read). */
 struct wf_port_ctr {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t tx_retries;         /* extra enqueue attempts of a class tx (vhost-user) */
 	uint64_t drops[WF_DROP_MAX]; /* by enum wf_drop (core/drop.h) */
 } __rte_cache_aligned;
 
