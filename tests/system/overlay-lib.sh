@@ -22,6 +22,9 @@
 #                              offload (hence TSO/GSO) off, unless "offload": then eth0 keeps
 #                              the veth defaults (partial checksums, GSO; see vx-kernel.sh)
 #   ov_afpacket_port RUNDIR BR PORT IF N   adds an af_packet port (vdev net_af_packetN) on IF
+#   ov_afxdp_port RUNDIR BR PORT IF N      adds an AF_XDP port (vdev net_af_xdpN, the PMD's own
+#                              XDP program: every frame of IF to weft) on IF; a veth peer then
+#                              segments its GSO frames (an "offload" ov_nsvm VM can do TCP)
 #   ov_ping NS DST [COUNT]     ping -c COUNT (3) -W 1 -i 0.2 from netns NS; 0 when all answered
 #   ov_veth_pkts NS IF         rx+tx packets of IF in netns NS (from /sys)
 #
@@ -135,6 +138,13 @@ ov_afpacket_port() {
 	"${OV_CFG:-ovctl}" "$rd" add-port "$br" "$port" -- set Interface "$port" type=dpdk \
 		options:dpdk-devargs="net_af_packet$n,iface=$ifn,framecnt=4096,blocksz=4096,framesz=2048" ||
 		wt_fail "add-port $port (af_packet on $ifn)"
+}
+
+ov_afxdp_port() {
+	local rd=$1 br=$2 port=$3 ifn=$4 n=$5
+	"${OV_CFG:-ovctl}" "$rd" add-port "$br" "$port" -- set Interface "$port" type=dpdk \
+		options:dpdk-devargs="net_af_xdp$n,iface=$ifn" ||
+		wt_fail "add-port $port (af_xdp on $ifn)"
 }
 
 ov_ping() {
