@@ -199,7 +199,8 @@ enum vx_reason vx_decap(const struct vx_vtep *v, const struct vx_vni_table *vnis
 			if (r != VX_R_OK)
 				return r;
 		}
-	} else if (udp->cksum == 0 || (rx_flags & VX_RX_F_UDP_CKSUM_SKIP)) {
+	} else if ((rx_flags & VX_RX_F_MAYBE_PARTIAL) &&
+	           (udp->cksum == 0 || (rx_flags & VX_RX_F_UDP_CKSUM_SKIP))) {
 		if (vx_l4_partial(inner, inner_avail, &fix) == VX_L4_CSUM_PARTIAL)
 			info = VX_RX_I_INNER_PARTIAL;
 	}

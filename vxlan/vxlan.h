@@ -173,6 +173,11 @@ const char *vx_class_name(enum vx_class);
  * non-zero UDP checksum): do not verify it; the inner frame is then looked at as when the
  * checksum is 0 (see vx_decap()). The dataplane's other_config:vxlan-udp-csum=ignore. */
 #define VX_RX_F_UDP_CKSUM_SKIP 0x4u
+/* Not a hint either: the port hands over frames as a Linux stack left them (a veth read by
+ * af_packet or AF_XDP, a capture), so an inner checksum may be partial even when nothing
+ * examines the outer one (0, or VX_RX_F_UDP_CKSUM_SKIP): look (see vx_decap()). Without it,
+ * e.g. from a NIC, whose frames were complete on the wire, nothing is looked at then. */
+#define VX_RX_F_MAYBE_PARTIAL 0x8u
 
 /* Where and what to write to complete a partial TCP/UDP checksum (vx_l4_partial()). */
 struct vx_l4_fix {
@@ -217,16 +222,15 @@ struct vx_vni_table;
  *   - the inner TCP/UDP checksum is partial and the outer one is right once the inner one is
  *     completed (Linux's local checksum offload, RFC 7348 senders with udpcsum): accepted,
  *     VX_RX_I_INNER_PARTIAL with inner_fix;
- * when the outer checksum is 0 or not verified (VX_RX_F_UDP_CKSUM_SKIP), the inner frame is
- * checked with vx_l4_partial() (a header parse; the L4 bytes are summed only when partial) and
- * VX_RX_I_INNER_PARTIAL set if it is partial; VXLAN header present, I flag set (reserved bits
- * and bytes are ignored as RFC 7348 says); inner frame >= 14 bytes; VNI present in 'vnis'
- * (NULL = empty table).
- * Source address and port are not checked (any remote VTEP may send), nor is the Ethernet
- * destination (vx_classify() does that).
- * 'frame' must hold the whole frame contiguously (the UDP checksum covers all of it); never
- * reads past frame + len; never writes to the frame. Fills '*out' only on VX_R_OK.
- * With an mbuf: rte_pktmbuf_adj(m, out->inner_off), then trim to out->inner_len. */
+ * when the outer checksum is 0 or not verified (VX_RX_F_UDP_CKSUM_SKIP) and the caller passed
+ * VX_RX_F_MAYBE_PARTIAL, the inner frame is checked with vx_l4_partial() (a header parse; the
+ * L4 bytes are summed only when partial) and VX_RX_I_INNER_PARTIAL set if it is partial; VXLAN
+ * header present, I flag set (reserved bits and bytes are ignored as RFC 7348 says); inner frame >=
+ * 14 bytes; VNI present in 'vnis' (NULL = empty table). Source address and port are not checked
+ * (any remote VTEP may send), nor is the Ethernet destination (vx_classify() does that). 'frame'
+ * must hold the whole frame contiguously (the UDP checksum covers all of it); never reads past
+ * frame + len; never writes to the frame. Fills '*out' only on VX_R_OK. With an mbuf:
+ * rte_pktmbuf_adj(m, out->inner_off), then trim to out->inner_len. */
 enum vx_reason vx_decap(const struct vx_vtep *v, const struct vx_vni_table *vnis,
                         const uint8_t *frame, uint32_t len, uint32_t rx_flags,
                         struct vx_rx_info *out);

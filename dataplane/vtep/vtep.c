@@ -146,7 +146,7 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
                       uint16_t *last_port)
 {
 	struct vx_rx_info info;
-	uint32_t flags = vb->vtep->rx_flags;
+	uint32_t flags = vb->vtep->rx_flags | (in->rx_csum_partial ? VX_RX_F_MAYBE_PARTIAL : 0);
 
 	/* A chained (jumbo) frame is validated on a contiguous copy; the chain is then trimmed
 	 * in place, so big frames need no big buffers. */

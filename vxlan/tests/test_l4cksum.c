@@ -423,19 +423,26 @@ static void test_decap_inner_partial(void **state)
 		f[n - 1] ^= 0x40;
 		assert_int_equal(decap_exact(c, f, n, 0, &o), VX_R_OK);
 		f[n - 1] ^= 0x40;
-		/* Outer 0 (noudpcsum sender), or not verified: the inner frame is looked at. */
+		/* Outer 0 (noudpcsum sender), or not verified: the inner frame is looked at when
+		 * the port may carry partial checksums (VX_RX_F_MAYBE_PARTIAL), not otherwise. */
+		const uint32_t mp = VX_RX_F_MAYBE_PARTIAL;
 		t_wr16(f + 40, 0);
-		assert_int_equal(decap_exact(c, f, n, 0, &o), VX_R_OK);
+		assert_int_equal(decap_exact(c, f, n, mp, &o), VX_R_OK);
 		assert_int_equal(o.flags, VX_RX_I_INNER_PARTIAL);
+		assert_int_equal(o.inner_fix.off, in.field);
 		assert_int_equal(fixval(&o.inner_fix), want);
+		assert_int_equal(decap_exact(c, f, n, 0, &o), VX_R_OK);
+		assert_int_equal(o.flags, 0);
 		set_outer_complete(f, n);
 		f[n - 1] ^= 0x40; /* now wrong, but not verified */
-		assert_int_equal(decap_exact(c, f, n, VX_RX_F_UDP_CKSUM_SKIP, &o), VX_R_OK);
+		assert_int_equal(decap_exact(c, f, n, VX_RX_F_UDP_CKSUM_SKIP | mp, &o), VX_R_OK);
 		assert_int_equal(o.flags, VX_RX_I_INNER_PARTIAL);
+		assert_int_equal(decap_exact(c, f, n, VX_RX_F_UDP_CKSUM_SKIP, &o), VX_R_OK);
+		assert_int_equal(o.flags, 0);
 		/* A complete inner frame under outer 0: nothing to do. */
 		memcpy(f + VX_ENCAP_LEN, in.b, in.len);
 		t_wr16(f + 40, 0);
-		assert_int_equal(decap_exact(c, f, n, 0, &o), VX_R_OK);
+		assert_int_equal(decap_exact(c, f, n, mp, &o), VX_R_OK);
 		assert_int_equal(o.flags, 0);
 	}
 }
