@@ -16,7 +16,8 @@ static const struct cli_verb_info verbs[] = {
                 "they are sent with the creation request.\n"
                 "Keys: mac-aging-time (seconds, 1..86400), mac-table-size (1..4194304);\n"
                 "underlay (VTEP) bridges: tunnel-ip=A.B.C.D/N, tunnel-gateway=A.B.C.D,\n"
-                "tunnel-mac=MAC, tunnel-mtu=82..9600, tunnel-udp-port, neigh-timeout.\n"
+                "tunnel-mac=MAC, tunnel-mtu=82..9600, tunnel-udp-port, neigh-timeout,\n"
+                "vxlan-udp-csum=verify|ignore.\n"
                 "With --may-exist (before add-br), an existing bridge BR is not an error;\n"
                 "the settings are then applied to it.",
     },
@@ -68,7 +69,8 @@ static const struct cli_verb_info verbs[] = {
                 "                  mac-aging-time=1..86400, mac-table-size=1..4194304\n"
                 "                  tunnel-ip=A.B.C.D/N, tunnel-gateway=A.B.C.D, tunnel-mac=MAC,\n"
                 "                  tunnel-mtu=82..9600, tunnel-udp-port=1..65535,\n"
-                "                  neigh-timeout=1..86400 (underlay bridge)\n"
+                "                  neigh-timeout=1..86400, vxlan-udp-csum=verify|ignore\n"
+                "                  (underlay bridge)\n"
                 "  Interface options of type=vxlan: remote_ip, key, dst_port, local_ip, ttl,\n"
                 "                  tos, df_default\n"
                 "A value of [] clears tag or vlan_mode; trunks=[] allows every VLAN.",

@@ -59,6 +59,7 @@ struct wf_trace_session;
 struct wf_port_ctr {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t tx_retries;         /* extra enqueue attempts of a class tx (vhost-user) */
+	uint64_t rx_csum_completed;  /* partial TCP/UDP checksums completed on rx (core/csum.h) */
 	uint64_t drops[WF_DROP_MAX]; /* by enum wf_drop (core/drop.h) */
 } __rte_cache_aligned;
 
@@ -69,7 +70,9 @@ struct wf_port_ctr {
 	_(arp_replied)                                                                             \
 	_(arp_learned)                                                                             \
 	_(arp_requested)                                                                           \
-	_(icmp_replied)
+	_(icmp_replied)                                                                            \
+	_(outer_csum_partial)                                                                      \
+	_(inner_csum_completed)
 
 enum wf_vtep_ctr {
 #define WF_VTEP_CTR_ENUM(n) WF_VTEP_##n,
@@ -134,6 +137,10 @@ struct wf_port {
 	const struct wf_vlan_cfg *vlan; /* replaced whole, old one freed after a grace period */
 	uint16_t n_rxq, n_txq;
 	bool tx_shared; /* fewer tx queues than threads: queues are locked */
+	/* Set by the class at open: the device hands over frames as a Linux stack left them,
+	 * possibly with partial TCP/UDP checksums (af_packet, AF_XDP); the PMD completes them
+	 * (core/csum.h) before a learning bridge sees them (underlay bridges: vx_decap does). */
+	bool rx_csum_partial;
 	rte_spinlock_t txlock[WF_MAX_THREADS];
 	bool link;                 /* last link state seen by the main lcore */
 	void *priv;                /* port class data (ports/) */

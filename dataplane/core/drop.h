@@ -25,6 +25,8 @@
 	_(NO_OUTPUT, "no_output", "flood found no other port in the VLAN", 1)                      \
 	_(NO_MBUF, "no_mbuf", "no buffer to copy or tag a frame on its way out", 0)                \
 	_(RX_NO_BUF, "rx_no_buf", "received frame too big or too fragmented to validate", 1)       \
+	_(RX_TRUNCATED, "rx_truncated",                                                            \
+	  "IP packet longer than the frame the port received (a GSO frame cut by af_packet)", 1)   \
 	_(TX_QUEUE_FULL, "tx_queue_full", "transmit queue full", 0)                                \
 	_(LINK_DOWN, "link_down", "output port link is down", 0)                                   \
 	_(NOT_FOR_US, "not_for_us", "underlay frame not for our VTEP (MAC, IP or protocol)", 1)    \

@@ -128,6 +128,7 @@ static json_t *port_stats(const struct wf_port *p)
 		sum.tx_packets += c->tx_packets;
 		sum.tx_bytes += c->tx_bytes;
 		sum.tx_retries += c->tx_retries;
+		sum.rx_csum_completed += c->rx_csum_completed;
 		for (unsigned d = 0; d < WF_DROP_MAX; d++)
 			sum.drops[d] += c->drops[d];
 	}
@@ -146,6 +147,7 @@ static json_t *port_stats(const struct wf_port *p)
 			tx_dropped += sum.drops[d];
 	}
 	json_object_set_new(j, "tx_retries", json_integer(sum.tx_retries));
+	json_object_set_new(j, "rx_csum_completed", json_integer(sum.rx_csum_completed));
 	uint64_t missed = p->cls->rx_missed ? p->cls->rx_missed((struct wf_port *)p) : 0;
 	json_object_set_new(j, "rx_missed", json_integer(missed));
 	rx_dropped += missed;

@@ -4,6 +4,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "core/csum.h"
 #include "core/output.h"
 #include "core/trace.h"
 #include "vtep/vtep.h"
@@ -171,7 +172,7 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
                       uint16_t *last_port)
 {
 	struct vx_rx_info info;
-	uint32_t flags = 0;
+	uint32_t flags = vb->vtep->rx_flags | (in->rx_csum_partial ? VX_RX_F_MAYBE_PARTIAL : 0);
 
 	/* A chained (jumbo) frame is validated on a contiguous copy; the chain is then trimmed
 	 * in place, so big frames need no big buffers. */
@@ -212,6 +213,14 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
 		return WF_PORT_NONE;
 	}
 	m->ol_flags = 0;
+	if (info.flags & VX_RX_I_OUTER_PARTIAL)
+		vtep_count(t, vb, WF_VTEP_outer_csum_partial);
+	if (info.flags & VX_RX_I_INNER_PARTIAL) {
+		/* The sender left the inner checksum to a device: complete it, as the device
+		 * would have, so that the guest or peer stack that gets the frame accepts it. */
+		wf_mbuf_write16(m, info.inner_fix.off, info.inner_fix.cksum);
+		vtep_count(t, vb, WF_VTEP_inner_csum_completed);
+	}
 	vtep_count(t, vb, WF_VTEP_decapsulated);
 	if (unlikely(t->trace != NULL))
 		trace_tnl(t, WF_TR_DECAP, in->index, info.remote_ip, info.vni, tp);

@@ -12,7 +12,9 @@
  * on its ports is for the VTEP or dropped. Its config keys: tunnel-ip (A.B.C.D/N, required),
  * tunnel-gateway (A.B.C.D), tunnel-mac (the VTEP MAC; default: the first uplink's MAC),
  * tunnel-mtu (underlay IP MTU, 82..9600, default 1500), tunnel-udp-port (default 4789),
- * neigh-timeout (seconds, default 300).
+ * neigh-timeout (seconds, default 300), vxlan-udp-csum (verify|ignore, default verify: whether
+ * non-zero outer UDP checksums are verified; partial ones from Linux senders are recognised
+ * either way, see vxlan/README.md "Partial checksums").
  * Tunnel port options (OVS names): remote_ip (required), key (VNI 0..16777215, default 0),
  * dst_port (default 4789), local_ip (selects the underlay bridge), ttl (default 64), tos,
  * df_default (true|false, default true). Frames from a tunnel never flood into another
@@ -38,6 +40,7 @@ struct wf_vtep {
 	struct vx_vtep vx;
 	uint32_t mask, gateway;
 	struct wf_neigh *neigh;
+	uint32_t rx_flags; /* VX_RX_F_UDP_CKSUM_SKIP with other_config:vxlan-udp-csum=ignore */
 };
 
 /* ... and one per tunnel port. */

@@ -39,8 +39,9 @@ int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t
 	c->udp_port = VX_UDP_PORT;
 	c->neigh_timeout = WF_NEIGH_DEFAULT_TIMEOUT;
 	if (!(s = str(oc, "tunnel-ip"))) {
-		static const char *const keys[] = {"tunnel-gateway", "tunnel-mac", "tunnel-mtu",
-		                                   "tunnel-udp-port", "neigh-timeout"};
+		static const char *const keys[] = {"tunnel-gateway", "tunnel-mac",
+		                                   "tunnel-mtu",     "tunnel-udp-port",
+		                                   "neigh-timeout",  "vxlan-udp-csum"};
 		for (unsigned i = 0; i < RTE_DIM(keys); i++)
 			if (json_object_get(oc, keys[i])) {
 				snprintf(err, errlen,
@@ -101,6 +102,14 @@ int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t
 			return -EINVAL;
 		}
 		c->neigh_timeout = v;
+	}
+	if ((s = str(oc, "vxlan-udp-csum"))) {
+		if (strcmp(s, "verify") && strcmp(s, "ignore")) {
+			snprintf(err, errlen,
+			         "other_config:vxlan-udp-csum '%s' is not verify or ignore", s);
+			return -EINVAL;
+		}
+		c->udp_csum_skip = !strcmp(s, "ignore");
 	}
 	return 0;
 }
@@ -302,6 +311,7 @@ int wf_vtep_snap_build(const struct wf_ctx *ctx, struct wf_snap *s)
 		v->mask = br->conf->vtep.mask;
 		v->gateway = br->conf->vtep.gateway;
 		v->neigh = br->neigh;
+		v->rx_flags = br->conf->vtep.udp_csum_skip ? VX_RX_F_UDP_CKSUM_SKIP : 0;
 		sb->vtep = v;
 		sb->input = wf_vtep_input;
 	}

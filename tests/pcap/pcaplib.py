@@ -680,6 +680,8 @@ class Model:
                        self.ports[n].tnl.vni == info["vni"]), None)
             if tp is None:
                 return self._drop(port, "unknown_tunnel")
+            if info["csum"]:
+                vb.c[info["csum"]] += 1
             vb.c["decapsulated"] += 1
             return self._bridge_input(tp, info["inner"])
         if cls == "arp":
