@@ -214,8 +214,6 @@ enum vx_reason vx_decap(const struct vx_vtep *v, const struct vx_vni_table *vnis
 		return VX_R_INNER_TOO_SHORT;
 	vni = ntohl(vxh->vni_rsvd) >> 8;
 	id = vx_vni_lookup(vnis, vni);
-	if (id == VX_VNI_ID_NONE)
-		return VX_R_UNKNOWN_VNI;
 	out->inner_off = VX_ENCAP_LEN;
 	out->inner_len = inner_len;
 	out->vni = vni;
@@ -224,5 +222,5 @@ enum vx_reason vx_decap(const struct vx_vtep *v, const struct vx_vni_table *vnis
 	out->remote_port = ntohs(udp->sport);
 	out->flags = info;
 	out->inner_fix = fix;
-	return VX_R_OK;
+	return id == VX_VNI_ID_NONE ? VX_R_UNKNOWN_VNI : VX_R_OK;
 }

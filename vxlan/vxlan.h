@@ -229,7 +229,9 @@ struct vx_vni_table;
  * 14 bytes; VNI present in 'vnis' (NULL = empty table). Source address and port are not checked
  * (any remote VTEP may send), nor is the Ethernet destination (vx_classify() does that). 'frame'
  * must hold the whole frame contiguously (the UDP checksum covers all of it); never reads past
- * frame + len; never writes to the frame. Fills '*out' only on VX_R_OK. With an mbuf:
+ * frame + len; never writes to the frame. Fills '*out' on VX_R_OK, and on VX_R_UNKNOWN_VNI
+ * too (id = VX_VNI_ID_NONE: the frame is valid but no VNI-table entry claims it; a caller with
+ * catch-all tunnels, e.g. OVS's options:key=flow, may still take it). With an mbuf:
  * rte_pktmbuf_adj(m, out->inner_off), then trim to out->inner_len. */
 enum vx_reason vx_decap(const struct vx_vtep *v, const struct vx_vni_table *vnis,
                         const uint8_t *frame, uint32_t len, uint32_t rx_flags,

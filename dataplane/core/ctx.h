@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_spinlock.h>
 
@@ -188,6 +189,10 @@ struct wf_snap_bridge {
 	const struct wf_ofp_pipe *ofp;
 	struct wf_ofp_portmap *ofports;
 	struct wf_ofp_ctr *normal_ctr;
+	/* The bridge has a tunnel port with options:key=flow: its frames carry their tunnel id
+	 * (wf_tun_id) from the input stage to that port's tx (set by the input stage: the VNI
+	 * of the tunnel they came by, else 0; changed by set_tunnel). */
+	bool flow_tnl;
 };
 
 struct wf_rxq {
@@ -223,6 +228,7 @@ struct wf_thread {
 	uint8_t *scratch;        /* WF_SCRATCH_SIZE bytes: contiguous copy of a chained frame */
 	struct wf_ofp_emc *emc;  /* exact-match cache of table 0 lookups (ofp/ofp.h) */
 	struct wf_trace *trace;  /* recorder of the one frame being traced, else NULL (trace.h) */
+	int tun_off;             /* offset of the mbuf field holding a frame's tunnel id (wf_tun_id) */
 	uint16_t n_touched;
 	/* Ports with queued frames; a port flushed early in a flush can be listed once more
 	 * (a tunnel's tx queues onto its uplink), hence twice the ports. */
@@ -230,6 +236,14 @@ struct wf_thread {
 	/* PMD loop statistics. */
 	uint64_t busy_cycles, idle_cycles, n_packets, n_bursts; /* n_bursts: non-empty rx bursts */
 };
+
+/* The tunnel id (VNI) of frame 'm' in an mbuf dynamic field: set by decapsulation (the VNI
+ * received) and, on bridges with a key=flow tunnel (wf_snap_bridge.flow_tnl), by the input
+ * stage and set_tunnel; read by the tx of key=flow tunnel ports. Undefined elsewhere. */
+static inline uint32_t *wf_tun_id(const struct wf_thread *t, struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, t->tun_off, uint32_t *);
+}
 
 struct wf_ctl_client;
 

@@ -7,6 +7,7 @@
 #include "core/trace.h"
 #include "l2/switch.h"
 #include "ofp/ofp.h"
+#include "vtep/vtep.h"
 
 /* Sends 'm' to every port of the bridge in its VLAN but 'in'. The last one gets 'm' itself,
  * the others a copy (egress tagging differs per port, so frames cannot be shared). Frames
@@ -200,9 +201,24 @@ static void trace_default_flow(struct wf_trace *tr, const struct wf_snap_bridge 
 }
 
 /* The trace test is made once per burst: the untraced instances have no trace code at all. */
+/* On a bridge with a key=flow tunnel: the tunnel id of frames from port 'in' (see
+ * wf_snap_bridge.flow_tnl): the VNI a key=flow tunnel received (already set), a fixed-key
+ * tunnel's VNI, or 0 from any other port. */
+static void set_tun_ids(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
+                        struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct wf_tnl *tn = s->ports[in].tnl;
+	if (tn && tn->cfg->key_flow)
+		return;
+	for (uint16_t i = 0; i < n; i++)
+		*wf_tun_id(t, pkts[i]) = tn ? tn->cfg->vni : 0;
+}
+
 void wf_l2_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
                  uint16_t n)
 {
+	if (unlikely(s->bridges[s->ports[in].bridge].flow_tnl))
+		set_tun_ids(t, s, in, pkts, n);
 	if (unlikely(t->trace != NULL)) {
 		trace_default_flow(t->trace, &s->bridges[s->ports[in].bridge]);
 		l2_forward(t, s, in, pkts, n, true, true);

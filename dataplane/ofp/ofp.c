@@ -90,6 +90,8 @@ static void flush_pending(struct exec *x, bool final)
 		wf_drop_count(x->t, x->s->ports[x->in].port, WF_DROP_NO_MBUF);
 		return;
 	}
+	if (unlikely(x->b->flow_tnl)) /* what a key=flow tunnel encapsulates with */
+		*wf_tun_id(x->t, m) = (uint32_t)x->key.tun_id;
 	switch (p) {
 	case PEND_PORT:
 		wf_output_raw(x->t, x->s, x->pend_port, m);
@@ -360,7 +362,9 @@ static void run_actions(struct exec *x, const struct fl_action *a, uint32_t n, u
 			break;
 		case FL_ACT_SET_TUNNEL:
 		case FL_ACT_SET_TUNNEL64:
-			x->key.tun_id = a->tun_id; /* metadata only: tunnels keep their key */
+			/* The VNI of a key=flow tunnel output (flush_pending); fixed-key tunnels keep
+			 * their key, as in OVS. */
+			x->key.tun_id = a->tun_id;
 			break;
 		case FL_ACT_RESUBMIT: {
 			uint32_t saved = x->key.in_port;
@@ -441,7 +445,8 @@ static void one_frame(struct exec *x, struct rte_mbuf *m)
 	x->pend = PEND_NONE;
 	x->sent = x->stopped = false;
 	const struct wf_tnl *tnl = x->s->ports[x->in].tnl;
-	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tnl ? tnl->cfg->vni : 0, &x->key);
+	uint32_t tun = !tnl ? 0 : tnl->cfg->key_flow ? *wf_tun_id(x->t, m) : tnl->cfg->vni;
+	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tun, &x->key);
 
 	const struct wf_ofp_rule *fr;
 	if (likely(!x->tr)) {

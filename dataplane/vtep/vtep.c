@@ -96,6 +96,14 @@ static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, const struct
 		return false;
 	}
 	int flags = vx_encap(&tn->tmpl, outer, inner_len, hash, dry ? t->ip_id : t->ip_id++);
+	uint32_t vni = tn->cfg->vni;
+	if (tn->cfg->key_flow) { /* the template has VNI 0: the frame's tunnel id instead */
+		uint8_t *vh = outer + VX_ETH_HLEN + VX_IPV4_HLEN + VX_UDP_HLEN;
+		vni = *wf_tun_id(t, m) & VX_VNI_MAX;
+		vh[4] = vni >> 16;
+		vh[5] = vni >> 8;
+		vh[6] = vni;
+	}
 	if (flags & VX_TX_F_IP_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		m->l2_len = VX_ETH_HLEN;
@@ -105,7 +113,7 @@ static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, const struct
 		outer[i] = mp >> (8 * i);
 	if (unlikely(t->trace != NULL)) {
 		struct wf_trace_step *st =
-		    trace_tnl(t, WF_TR_ENCAP, tp->index, tn->cfg->remote_ip, tn->cfg->vni, uplink);
+		    trace_tnl(t, WF_TR_ENCAP, tp->index, tn->cfg->remote_ip, vni, uplink);
 		if (st)
 			memcpy(st->mac, outer, 6);
 	}
@@ -166,6 +174,15 @@ static uint16_t find_tunnel(const struct wf_snap *s, uint32_t b, uint32_t remote
 	return WF_PORT_NONE;
 }
 
+/* The key=flow tunnel of underlay 'v' whose remote is 'remote', or WF_PORT_NONE. */
+static uint16_t flow_tunnel(const struct wf_vtep *v, uint32_t remote)
+{
+	for (uint16_t i = 0; i < v->n_flow_tnls; i++)
+		if (v->flow_tnls[i].remote_ip == remote)
+			return v->flow_tnls[i].port;
+	return WF_PORT_NONE;
+}
+
 /* Decapsulates 'm'; returns the tunnel port it arrived by, or WF_PORT_NONE (dropped). */
 static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct wf_snap_bridge *vb,
                       struct wf_port *in, struct rte_mbuf *m, uint32_t *last_key,
@@ -190,12 +207,17 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
 	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 		flags |= VX_RX_F_L4_CKSUM_GOOD;
 	enum vx_reason r = vx_decap(&vb->vtep->vx, s->vnis, data, len, flags, &info);
-	if (r != VX_R_OK) {
+	uint16_t tp = WF_PORT_NONE;
+	if (r == VX_R_UNKNOWN_VNI)
+		tp = flow_tunnel(vb->vtep, info.remote_ip);
+	if (r != VX_R_OK && tp == WF_PORT_NONE) {
 		wf_drop_vxr(t, in, r, m);
 		return WF_PORT_NONE;
 	}
-	uint16_t tp;
-	if (last_key[0] == info.remote_ip && last_key[1] == info.vni && *last_port != WF_PORT_NONE)
+	if (tp != WF_PORT_NONE)
+		*wf_tun_id(t, m) = info.vni; /* a key=flow tunnel: the VNI is the frame's tun_id */
+	else if (last_key[0] == info.remote_ip && last_key[1] == info.vni &&
+	         *last_port != WF_PORT_NONE)
 		tp = *last_port;
 	else
 		tp = find_tunnel(s, info.id, info.remote_ip, info.vni);

@@ -29,15 +29,26 @@
 /* Parsed tunnel port options (port->priv of type vxlan; parsed by vtep_cfg.c). */
 struct wf_tnl_cfg {
 	uint32_t remote_ip, local_ip; /* network order; local_ip 0 = any */
-	uint32_t vni;
+	uint32_t vni;  /* options:key (0 when key_flow) */
+	bool key_flow; /* options:key=flow: the VNI is the frame's tunnel id (set_tunnel), and
+	                * frames of any VNI not claimed by another tunnel come in by this port */
 	uint16_t dst_port;
 	uint8_t ttl, tos;
 	bool df;
 };
 
 /* Derived, immutable, held by a snapshot: one per underlay bridge ... */
+#define WF_VTEP_MAX_FLOW_TNLS 64 /* key=flow tunnels, all underlays together (wf_vtep_check) */
+
 struct wf_vtep {
 	struct vx_vtep vx;
+	/* key=flow tunnels routed through this underlay: a frame whose VNI no other tunnel
+	 * claims comes in by the one whose remote_ip sent it. */
+	uint16_t n_flow_tnls;
+	struct {
+		uint32_t remote_ip;
+		uint16_t port;
+	} flow_tnls[WF_VTEP_MAX_FLOW_TNLS];
 	uint32_t mask, gateway;
 	struct wf_neigh *neigh;
 	uint32_t rx_flags; /* VX_RX_F_UDP_CKSUM_SKIP with other_config:vxlan-udp-csum=ignore */

@@ -148,10 +148,13 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 		         s ? "'" : "", s ? s : "is missing:", s ? "'" : "");
 		return -EINVAL;
 	}
-	if ((s = str(options, "key"))) {
+	if ((s = str(options, "key")) && !strcmp(s, "flow")) {
+		c->key_flow = true;
+	} else if (s) {
 		if (util_parse_int(s, 0, VX_VNI_MAX, &v) < 0) {
-			snprintf(err, errlen, "port %s: options:key '%s' is not a VNI 0..16777215",
-			         port, s);
+			snprintf(err, errlen,
+			         "port %s: options:key '%s' is not a VNI 0..16777215 or 'flow'", port,
+			         s);
 			return -EINVAL;
 		}
 		c->vni = v;
@@ -201,10 +204,18 @@ static bool is_tunnel(const struct wf_port *p)
 
 int wf_vtep_check(const struct wf_ctx *ctx, char *err, size_t errlen)
 {
+	unsigned n_flow = 0;
+
 	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
 		const struct wf_port *p = ctx->ports[i];
 		if (!p)
 			continue;
+		if (is_tunnel(p) && wf_port_tnl_cfg(p)->key_flow &&
+		    ++n_flow > WF_VTEP_MAX_FLOW_TNLS) {
+			snprintf(err, errlen, "port %s: more than %u vxlan ports with options:key=flow",
+			         p->name, WF_VTEP_MAX_FLOW_TNLS);
+			return -ENOSPC;
+		}
 		const struct wf_bridge *br = ctx->bridges[p->bridge];
 		if (is_tunnel(p) && br->conf->vtep.enabled) {
 			snprintf(err, errlen,
@@ -218,6 +229,15 @@ int wf_vtep_check(const struct wf_ctx *ctx, char *err, size_t errlen)
 			if (!is_tunnel(q))
 				continue;
 			const struct wf_tnl_cfg *a = wf_port_tnl_cfg(p), *b = wf_port_tnl_cfg(q);
+			if (a->key_flow || b->key_flow) {
+				if (a->key_flow && b->key_flow && a->remote_ip == b->remote_ip) {
+					snprintf(err, errlen,
+					         "ports %s and %s: same remote_ip and key=flow", p->name,
+					         q->name);
+					return -EEXIST;
+				}
+				continue;
+			}
 			if (a->vni == b->vni && p->bridge != q->bridge) {
 				snprintf(err, errlen,
 				         "port %s: VNI %u is already used by port %s on bridge %s",
@@ -347,6 +367,15 @@ int wf_vtep_snap_build(const struct wf_ctx *ctx, struct wf_snap *s)
 			tn->nh = wf_neigh_ensure(v->neigh, nh);
 			if (tn->nh && vx_tunnel_init(&tn->tmpl, &tp) == 0)
 				tn->vtep_bridge = b;
+		}
+		if (c->key_flow) { /* not in the VNI table: found by remote (wf_vtep_input) */
+			s->bridges[p->bridge].flow_tnl = true;
+			if (b >= 0) {
+				struct wf_vtep *v = s->bridges[b].vtep;
+				v->flow_tnls[v->n_flow_tnls].remote_ip = c->remote_ip;
+				v->flow_tnls[v->n_flow_tnls++].port = (uint16_t)i;
+			}
+			continue;
 		}
 		struct vx_vni_entry *e = realloc(ents, (n_ents + 1) * sizeof(*e));
 		if (!e) {

@@ -130,6 +130,8 @@ def parse_flow(text, ports, match_only=False):
             f.table = num(v)
         elif k == "cookie":
             f.cookie = num(v)
+        elif k in ("tun_id", "tunnel_id"):
+            _set(m, "tun_id", *_value_mask(v, num))
         elif k == "in_port":
             _set(m, "in_port", ports[v] if v in ports else num(v))
         elif k == "dl_vlan":
@@ -184,6 +186,8 @@ def _parse_action(a, ports):
         return ("output", _port(arg, ports))
     if name == "resubmit":
         return ("resubmit", (_port(arg, ports), None))
+    if name in ("set_tunnel", "set_tunnel64"):
+        return ("set_tunnel", num(arg))
     if name in ("goto_table", "mod_vlan_vid", "mod_vlan_pcp"):
         return (name, num(arg))
     if name in ("mod_dl_src", "mod_dl_dst"):
@@ -209,9 +213,10 @@ def is_default(flows):
 
 # --- frames ---------------------------------------------------------------------------------
 
-def extract(frame, in_port):
+def extract(frame, in_port, tun_id=0):
     k = {m: 0 for m in WIDTH}
     k["in_port"] = in_port
+    k["tun_id"] = tun_id
     if len(frame) < 14:
         return k
     k["dl_dst"] = int.from_bytes(frame[0:6], "big")

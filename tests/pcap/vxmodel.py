@@ -384,13 +384,13 @@ class Vtep:
         if inner_len < 14:
             return "inner_too_short", None
         vni = struct.unpack("!I", f[46:50])[0] >> 8
-        if vni not in vnis:
-            return "unknown_vni", None
         inner = bytearray(f[50:50 + inner_len])
         if fix:
             struct.pack_into("!H", inner, fix[0], fix[1])
             flag = "inner_csum_completed"
-        return None, {"vni": vni, "remote": f[26:30], "inner": bytes(inner), "csum": flag}
+        # unknown_vni comes with the info too: a key=flow tunnel may still take the frame.
+        return None if vni in vnis else "unknown_vni", \
+            {"vni": vni, "remote": f[26:30], "inner": bytes(inner), "csum": flag}
 
     def icmp_reply(self, f):
         """(reason or None, reply padded to 60)."""
@@ -442,7 +442,10 @@ class Tunnel:
 
     def __init__(self, opts):
         self.remote = ip(opts["remote_ip"])
-        self.vni = int(opts.get("key", 0))
+        # options:key=flow: the VNI is the frame's tun_id (set_tunnel), and frames of a VNI
+        # no other tunnel claims come in by this port with that tun_id.
+        self.key_flow = opts.get("key") == "flow"
+        self.vni = 0 if self.key_flow else int(opts.get("key", 0))
         self.dst_port = int(opts.get("dst_port", VX_UDP_PORT))
         self.local = ip(opts["local_ip"]) if "local_ip" in opts else None
         self.ttl = int(opts.get("ttl", 64))
