@@ -9,7 +9,7 @@ PKGS=(
   libpcap-dev libbpf-dev libxdp-dev libcmocka-dev libjansson-dev
   python3 python3-scapy tshark tcpdump
   qemu-system-x86 busybox-static cpio iputils-ping iproute2 iperf3
-  openvswitch-common openvswitch-switch openvswitch-switch-dpdk
+  openvswitch-common openvswitch-switch openvswitch-switch-dpdk openvswitch-vtep
   bc gnuplot-nox procps psmisc ethtool kmod
   strace
 )
