@@ -36,7 +36,8 @@ static void usage(FILE *f)
 	        "  --log-file=FILE         log there instead of stderr\n"
 	        "  --stats-interval=MS     refresh link state and statistics every MS ms\n"
 	        "                          (default %d, at least 100)\n"
-	        "  --vtep-db=unix:PATH     VTEP mode: also apply this hardware_vtep database\n"
+	        "  --vtep-db=unix:PATH|tcp:IP:PORT\n"
+	        "                          VTEP mode: also apply this hardware_vtep database\n"
 	        "                          (docs/controld.md, VTEP mode); needs --vtep-ps\n"
 	        "  --vtep-ps=NAME          the Physical_Switch that is this host\n"
 	        "  -h, --help              this help\n",
@@ -90,8 +91,9 @@ static int parse_args(int argc, char **argv, struct ctd_ctx *ctx)
 			ctx->db_target = strdup(optarg);
 			break;
 		case OPT_VDB:
-			if (strncmp(optarg, "unix:", 5) || !optarg[5])
-				return usage_error("--vtep-db: expected unix:PATH, got ", optarg);
+			if (!ctd_db_target_ok(optarg))
+				return usage_error(
+				    "--vtep-db: expected unix:PATH or tcp:IP:PORT, got ", optarg);
 			free(ctx->vtep_target);
 			ctx->vtep_target = strdup(optarg);
 			break;

@@ -14,7 +14,8 @@
 # 192.168.99.2 carrying vmW -> vmK; vmW's MAC shows in `vtep-ctl list-local-macs ls0` behind
 # 192.168.99.1 and Physical_Switch tunnel_ips is written; removing the remote MAC removes the
 # static entry, removing the flood locator too removes the tunnel port; unbinding moves vm1
-# back to br-local, removes vtep5000 and the local MAC. Takes about 15 s.
+# back to br-local, removes vtep5000 and the local MAC. Takes about 17 s.
+# Argument "lite": the VTEP database is ovsdb-lite over tcp: instead (vtep-controld-lite.sh).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/overlay-lib.sh"
@@ -51,11 +52,20 @@ ip -n "$VMK" link set eth0 mtu 1450
 VMW_MAC=$(ip netns exec "$VMW" cat /sys/class/net/eth0/address)
 VMK_MAC=$(ip netns exec "$VMK" cat /sys/class/net/eth0/address)
 
-# The VTEP database: the real ovsdb-server with the hardware_vtep schema.
-ovsdb-tool create "$T/vtep.db" "$SCHEMA" || wt_fail "ovsdb-tool create vtep.db"
-wt_spawn vtep-db ovsdb-server --remote="punix:$T/vtep.sock" --no-chdir \
-	--unixctl="$T/vtep.ctl" --log-file="$T/vtep-db-file.log" "$T/vtep.db"
-wt_wait "ovsdb-server (vtep) on $T/vtep.sock" 10 ovsdb-client list-dbs "$VDB"
+# The VTEP database: the real ovsdb-server with the hardware_vtep schema on a unix socket, or
+# (argument "lite", vtep-controld-lite.sh) ovsdb-lite on TCP.
+if [ "${1:-}" = lite ]; then
+	port=$("$WT_PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	VDB=tcp:127.0.0.1:$port
+	"$WEFT_BUILD/ovsdb-lite/ovsdb-lite" create "$T/vtep.db" "$SCHEMA" || wt_fail "ovsdb-lite create vtep.db"
+	wt_spawn vtep-db "$WEFT_BUILD/ovsdb-lite/ovsdb-lite" --remote="ptcp:$port:127.0.0.1" "$T/vtep.db"
+else
+	ovsdb-tool create "$T/vtep.db" "$SCHEMA" || wt_fail "ovsdb-tool create vtep.db"
+	wt_spawn vtep-db ovsdb-server --remote="punix:$T/vtep.sock" --no-chdir \
+		--unixctl="$T/vtep.ctl" --log-file="$T/vtep-db-file.log" "$T/vtep.db"
+fi
+wt_wait "VTEP database on $VDB" 10 ovsdb-client list-dbs "$VDB"
+wt_log "VTEP database: $VDB (${1:-ovsdb-server})"
 vc() { vtep-ctl --db="$VDB" --timeout=10 "$@"; }
 
 # This host: ovsdb-lite (Open_vSwitch), the dataplane in netns w, controld in VTEP mode.
