@@ -125,6 +125,7 @@ struct ctd_ctx {
 	size_t vsync_wait;      /* fdb-show replies still expected */
 	json_t *vsync_learned;  /* {bridge: fdb-show result} */
 	json_t *vsync_bridges;  /* [bridge]: the LS bridges asked, by callback index */
+	json_t *vsync_stats;    /* the `stats` result (callback index n_bridges) */
 	struct ctd_op_cb *vsync_cbs;
 	bool want_vsync;
 	long long next_vsync_at;

@@ -18,26 +18,45 @@
 
 json_t *ctd_vtep_monitor_request(const char *mon_id)
 {
-	return json_pack("[s,s,{s:{s:[s,s,s]},s:{s:[s,s]},s:{s:[s,s]},s:{s:[s,s,s]},s:{s:[s,s,s]},"
-	                 "s:{s:[s]},s:{s:[s,s]},s:{s:[s,s,s,s]}}]",
-	                 CTD_VTEP_DB_NAME, mon_id, "Physical_Switch", "columns", "name", "ports",
-	                 "tunnel_ips", "Physical_Port", "columns", "name", "vlan_bindings",
-	                 "Logical_Switch", "columns", "name", "tunnel_key", "Ucast_Macs_Remote",
-	                 "columns", "MAC", "logical_switch", "locator", "Mcast_Macs_Remote",
-	                 "columns", "MAC", "logical_switch", "locator_set", "Physical_Locator_Set",
-	                 "columns", "locators", "Physical_Locator", "columns", "dst_ip",
-	                 "encapsulation_type", "Ucast_Macs_Local", "columns", "MAC",
-	                 "logical_switch", "locator", "ipaddr");
+	return json_pack(
+	    "[s,s,{s:{s:[s,s,s,s]},s:{s:[s,s,s,s]},s:{s:[s,s]},s:{s:[s,s,s]},s:{s:[s,s,s]},"
+	    "s:{s:[s]},s:{s:[s,s]},s:{s:[s,s,s,s]},s:{s:[s,s,s,s]}}]",
+	    CTD_VTEP_DB_NAME, mon_id, "Physical_Switch", "columns", "name", "ports", "tunnel_ips",
+	    "switch_fault_status", "Physical_Port", "columns", "name", "vlan_bindings",
+	    "vlan_stats", "port_fault_status", "Logical_Switch", "columns", "name", "tunnel_key",
+	    "Ucast_Macs_Remote", "columns", "MAC", "logical_switch", "locator", "Mcast_Macs_Remote",
+	    "columns", "MAC", "logical_switch", "locator_set", "Physical_Locator_Set", "columns",
+	    "locators", "Physical_Locator", "columns", "dst_ip", "encapsulation_type",
+	    "Ucast_Macs_Local", "columns", "MAC", "logical_switch", "locator", "ipaddr",
+	    "Logical_Binding_Stats", "columns", "packets_from_local", "bytes_from_local",
+	    "packets_to_local", "bytes_to_local");
+}
+
+static bool is_status_column(const char *col)
+{
+	return !strcmp(col, "port_fault_status") || !strcmp(col, "vlan_stats") ||
+	       !strcmp(col, "switch_fault_status");
 }
 
 bool ctd_vtep_update_is_config(const json_t *table_updates)
 {
-	const char *t;
-	json_t *u;
-	json_object_foreach((json_t *)table_updates, t, u)
+	const char *t, *uuid, *col;
+	json_t *tu, *ru, *v;
+	json_object_foreach((json_t *)table_updates, t, tu)
 	{
-		if (strcmp(t, "Ucast_Macs_Local"))
-			return true;
+		if (!strcmp(t, "Ucast_Macs_Local") || !strcmp(t, "Logical_Binding_Stats"))
+			continue;
+		json_object_foreach(tu, uuid, ru)
+		{
+			const json_t *old = json_object_get(ru, "old");
+			if (!old || !json_object_get(ru, "new"))
+				return true; /* insert or delete */
+			json_object_foreach((json_t *)old, col, v)
+			{
+				if (!is_status_column(col))
+					return true;
+			}
+		}
 	}
 	return false;
 }

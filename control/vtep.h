@@ -64,8 +64,9 @@ struct ctd_vtep {
 /* The "monitor" params for the hardware_vtep database (new reference). */
 json_t *ctd_vtep_monitor_request(const char *mon_id);
 
-/* True when a monitor update touches a table the configuration depends on (not only the
- * Ucast_Macs_Local rows weft-controld writes itself). */
+/* True when a monitor update changes what the configuration depends on: not only what
+ * weft-controld writes itself (Ucast_Macs_Local and Logical_Binding_Stats rows, the
+ * port_fault_status, vlan_stats and switch_fault_status columns). */
 bool ctd_vtep_update_is_config(const json_t *table_updates);
 
 /* Builds 'v' (zeroed or freed before) from the VTEP replica and changes 'd' (the desired state
@@ -92,5 +93,16 @@ json_t *ctd_vtep_fdb_ops(const struct ctd_vtep *v, const char *bridge, const jso
  * when 'write_tunnel_ips'. A new array, empty when nothing changes; NULL on no memory. */
 json_t *ctd_vtep_local_ops(const struct ctd_vtep *v, const struct ctd_replica *vtep,
                            const json_t *learned);
+
+/* The hardware_vtep transaction operations that write our status (vtep_status.c), only
+ * where the replica differs:
+ * - Physical_Port.port_fault_status: the problems of that port ('errors' whose subject is its
+ *   name); Physical_Switch.switch_fault_status: every other problem, as "subject: why";
+ * - Physical_Port.vlan_stats: for a bound port, its binding's Logical_Binding_Stats row
+ *   (inserted if missing) from the dataplane's `stats` result: packets/bytes_from_local = the
+ *   port's rx_packets/rx_bytes, packets/bytes_to_local = tx_packets/tx_bytes.
+ * A new array (empty: nothing to write); NULL on no memory. */
+json_t *ctd_vtep_status_ops(const struct ctd_vtep *v, const struct ctd_replica *vtep,
+                            const json_t *stats);
 
 #endif /* CTD_VTEP_H */

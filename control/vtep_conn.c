@@ -5,9 +5,10 @@
  * - Passes: no pass runs before the first monitor reply (the dataplane's VTEP bridges would
  *   look unwanted); each pass adds the mapping to its desired state (ctd_vtep_pass), so the
  *   ordinary diff creates and removes the LS bridges and tunnel ports.
- * - MAC sync, after every pass and every --stats-interval: `fdb-show` of each LS bridge, then
- *   fdb-add/fdb-del of the static remote entries (ctd_vtep_fdb_ops) and one transaction of
- *   Ucast_Macs_Local rows (ctd_vtep_local_ops). One sync at a time; the next one starts after
+ * - MAC sync, after every pass and every --stats-interval: `fdb-show` of each LS bridge and
+ *   `stats`, then fdb-add/fdb-del of the static remote entries (ctd_vtep_fdb_ops) and one
+ *   transaction of Ucast_Macs_Local rows (ctd_vtep_local_ops), fault status and binding
+ *   statistics (ctd_vtep_status_ops). One sync at a time; the next one starts after
  *   the transaction's reply, so it sees the rows it wrote.
  */
 #include <errno.h>
@@ -152,10 +153,7 @@ static void write_reply(void *arg, const json_t *result, const json_t *error)
 	char *msg = NULL;
 	if (error || ctd_db_check_results(result, &msg) < 0) {
 		char *e = error ? json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-		CTD_WARN(ctx, "vtep database: Ucast_Macs_Local write failed: %s",
-		         e     ? e
-		         : msg ? msg
-		               : "?");
+		CTD_WARN(ctx, "vtep database: write failed: %s", e ? e : msg ? msg : "?");
 		free(e);
 		free(msg);
 	}
@@ -166,6 +164,8 @@ static void sync_reset(struct ctd_ctx *ctx)
 {
 	json_decref(ctx->vsync_learned);
 	json_decref(ctx->vsync_bridges);
+	json_decref(ctx->vsync_stats);
+	ctx->vsync_stats = NULL;
 	free(ctx->vsync_cbs);
 	ctx->vsync_learned = ctx->vsync_bridges = NULL;
 	ctx->vsync_cbs = NULL;
@@ -202,6 +202,10 @@ static void sync_apply(struct ctd_ctx *ctx)
 	ops = ctx->vtep_db && ctx->vtep_monitoring
 	          ? ctd_vtep_local_ops(&ctx->vtep, &ctx->vtep_replica, ctx->vsync_learned)
 	          : NULL;
+	json_t *st =
+	    ops ? ctd_vtep_status_ops(&ctx->vtep, &ctx->vtep_replica, ctx->vsync_stats) : NULL;
+	json_array_extend(ops, st);
+	json_decref(st);
 	sync_reset(ctx);
 	if (!ops || !json_array_size(ops)) {
 		json_decref(ops);
@@ -216,7 +220,8 @@ static void sync_apply(struct ctd_ctx *ctx)
 		n_ins += !strcmp(o, "insert") && !strcmp(t, "Ucast_Macs_Local");
 		n_del += !strcmp(o, "delete");
 	}
-	CTD_INFO(ctx, "vtep database: Ucast_Macs_Local +%zu -%zu", n_ins, n_del);
+	if (n_ins || n_del)
+		CTD_INFO(ctx, "vtep database: Ucast_Macs_Local +%zu -%zu", n_ins, n_del);
 	json_t *params = json_pack("[s]", CTD_VTEP_DB_NAME);
 	json_array_extend(params, ops);
 	json_decref(ops);
@@ -233,6 +238,8 @@ static void show_reply(void *arg, const json_t *result, const json_t *error)
 	/* An error (a bridge not there yet): its entries are unknown this time. */
 	if (!error && bridge)
 		json_object_set(ctx->vsync_learned, bridge, (json_t *)result);
+	else if (!error && cb->i == json_array_size(ctx->vsync_bridges)) /* the `stats` call */
+		ctx->vsync_stats = json_incref((json_t *)result);
 	if (--ctx->vsync_wait == 0)
 		sync_apply(ctx);
 }
@@ -255,11 +262,15 @@ void ctd_vtep_sync_run(struct ctd_ctx *ctx)
 		return;
 	}
 	ctx->vsync_busy = true;
-	if (!n) { /* no LS bridge (any more): only the stale local MACs to remove */
-		sync_apply(ctx);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
+	/* Every LS bridge's MAC table, then the counters (index n). */
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n) {
+			ctx->vsync_cbs[n] = (struct ctd_op_cb){ctx, n};
+			if (ctd_rpc_call(ctx->dp, "stats", json_object(), show_reply,
+			                 &ctx->vsync_cbs[n]) >= 0)
+				ctx->vsync_wait++;
+			break;
+		}
 		const char *br = ctx->vtep.ls[i].bridge;
 		json_array_append_new(ctx->vsync_bridges, json_string(br));
 		ctx->vsync_cbs[i] = (struct ctd_op_cb){ctx, i};

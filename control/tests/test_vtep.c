@@ -362,11 +362,90 @@ static void test_local_ops(void **state)
 	ctd_replica_clear(&r);
 }
 
+static void test_status_ops(void **state)
+{
+	struct ctd_replica r = {0};
+	struct ctd_desired d;
+	struct ctd_vtep v;
+	(void)state;
+	replica(&r, vtep_db);
+	ovs_desired(&d);
+	assert_int_equal(ctd_vtep_build(&v, &r, "ps0", &d), 0);
+	json_t *stats = js("{'ports': {'vm1': {'rx_packets': 5, 'rx_bytes': 500, 'tx_packets': "
+	                   "7, 'tx_bytes': 700}, 'vm2': {'rx_packets': 1, 'rx_bytes': 60, "
+	                   "'tx_packets': 0, 'tx_bytes': 0}}}");
+	json_t *ops = ctd_vtep_status_ops(&v, &r, stats);
+	check_json(ops,
+	           "[{'op': 'insert', 'table': 'Logical_Binding_Stats', 'uuid-name': "
+	           "'weftstats0', 'row': {'packets_from_local': 5, 'bytes_from_local': 500, "
+	           "'packets_to_local': 7, 'bytes_to_local': 700}}, {'op': 'update', 'table': "
+	           "'Physical_Port', 'where': [['_uuid', '==', ['uuid', 'pp1']]], 'row': "
+	           "{'vlan_stats': ['map', [[0, ['named-uuid', 'weftstats0']]]]}}, {'op': "
+	           "'insert', 'table': 'Logical_Binding_Stats', 'uuid-name': 'weftstats1', 'row': "
+	           "{'packets_from_local': 1, 'bytes_from_local': 60, 'packets_to_local': 0, "
+	           "'bytes_to_local': 0}}, {'op': 'update', 'table': 'Physical_Port', 'where': "
+	           "[['_uuid', '==', ['uuid', 'pp2']]], 'row': {'vlan_stats': ['map', [[100, "
+	           "['named-uuid', 'weftstats1']]]]}}, {'op': 'update', 'table': "
+	           "'Physical_Switch', 'where': [['_uuid', '==', ['uuid', 's0']]], 'row': "
+	           "{'switch_fault_status': ['set', ['Physical_Locator 192.168.99.4: "
+	           "encapsulation_type gre is not supported (vxlan_over_ipv4 is)']]}}]");
+	json_decref(ops);
+	ctd_vtep_free(&v);
+	ctd_desired_free(&d);
+	ctd_replica_clear(&r);
+
+	/* Written before: equal statistics and faults are not written again, changed ones
+	 * are updated in place; a port's own problem goes to its port_fault_status. */
+	replica(&r, "{'Physical_Switch': {'s0': {'new': {'name': 'ps0', 'ports': ['set', [['uuid', "
+	            "'pp1'], ['uuid', 'pp2']]], 'tunnel_ips': '192.168.99.1', "
+	            "'switch_fault_status': ['set', []]}}}, 'Physical_Port': {'pp1': {'new': "
+	            "{'name': 'vm1', 'vlan_bindings': ['map', [[0, ['uuid', 'ls0']]]], "
+	            "'vlan_stats': ['map', [[0, ['uuid', 'st1']]]], 'port_fault_status': ['set', "
+	            "[]]}}, 'pp2': {'new': {'name': 'vmX', 'vlan_bindings': ['map', [[0, ['uuid', "
+	            "'ls0']]]], 'vlan_stats': ['map', []], 'port_fault_status': 'old'}}}, "
+	            "'Logical_Switch': {'ls0': {'new': {'name': 'ls0', 'tunnel_key': 7}}}, "
+	            "'Logical_Binding_Stats': {'st1': {'new': {'packets_from_local': 5, "
+	            "'bytes_from_local': 500, 'packets_to_local': 7, 'bytes_to_local': 700}}}}");
+	ovs_desired(&d);
+	assert_int_equal(ctd_vtep_build(&v, &r, "ps0", &d), 0);
+	ops = ctd_vtep_status_ops(&v, &r, stats);
+	check_json(ops, "[{'op': 'update', 'table': 'Physical_Port', 'where': [['_uuid', '==', "
+	                "['uuid', 'pp2']]], 'row': {'port_fault_status': ['set', ['Physical_Port "
+	                "vmX: no port vmX in the Open_vSwitch database (add it there with its "
+	                "type)']]}}]");
+	json_decref(ops);
+	json_decref(stats);
+	stats = js("{'ports': {'vm1': {'rx_packets': 6, 'rx_bytes': 600, 'tx_packets': 7, "
+	           "'tx_bytes': 700}}}");
+	ops = ctd_vtep_status_ops(&v, &r, stats);
+	check_json(json_array_get(ops, 0),
+	           "{'op': 'update', 'table': 'Logical_Binding_Stats', 'where': [['_uuid', '==', "
+	           "['uuid', 'st1']]], 'row': {'packets_from_local': 6, 'bytes_from_local': 600, "
+	           "'packets_to_local': 7, 'bytes_to_local': 700}}");
+	json_decref(ops);
+	json_decref(stats);
+	ctd_vtep_free(&v);
+	ctd_desired_free(&d);
+	ctd_replica_clear(&r);
+}
+
 static void test_update_is_config(void **state)
 {
 	(void)state;
 	json_t *u = js("{'Ucast_Macs_Local': {'x': {'new': {}}}}");
 	assert_false(ctd_vtep_update_is_config(u));
+	json_decref(u);
+	/* Our own status writes. */
+	u = js("{'Logical_Binding_Stats': {'s': {'new': {}}}, 'Physical_Port': {'p': {'old': "
+	       "{'vlan_stats': 1, 'port_fault_status': 2}, 'new': {}}}, 'Physical_Switch': "
+	       "{'w': {'old': {'switch_fault_status': 1}, 'new': {}}}}");
+	assert_false(ctd_vtep_update_is_config(u));
+	json_decref(u);
+	u = js("{'Physical_Port': {'p': {'old': {'vlan_bindings': 1}, 'new': {}}}}");
+	assert_true(ctd_vtep_update_is_config(u));
+	json_decref(u);
+	u = js("{'Physical_Port': {'p': {'old': {}}}}"); /* deleted */
+	assert_true(ctd_vtep_update_is_config(u));
 	json_decref(u);
 	u = js("{'Ucast_Macs_Local': {'x': {'new': {}}}, 'Ucast_Macs_Remote': {'y': {}}}");
 	assert_true(ctd_vtep_update_is_config(u));
@@ -376,11 +455,9 @@ static void test_update_is_config(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_build),
-	    cmocka_unit_test(test_problems),
-	    cmocka_unit_test(test_fdb_ops),
-	    cmocka_unit_test(test_local_ops),
-	    cmocka_unit_test(test_update_is_config),
+	    cmocka_unit_test(test_build),      cmocka_unit_test(test_problems),
+	    cmocka_unit_test(test_fdb_ops),    cmocka_unit_test(test_local_ops),
+	    cmocka_unit_test(test_status_ops), cmocka_unit_test(test_update_is_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

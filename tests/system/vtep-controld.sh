@@ -12,7 +12,8 @@
 # vx5000-192.168.99.2 (remote_ip, key 5000) and the static fdb entry vmK MAC -> that port;
 # vmW pings vmK; tshark on ul1 sees weft's frames as VXLAN VNI 5000 from 192.168.99.1 to
 # 192.168.99.2 carrying vmW -> vmK; vmW's MAC shows in `vtep-ctl list-local-macs ls0` behind
-# 192.168.99.1 and Physical_Switch tunnel_ips is written; removing the remote MAC removes the
+# 192.168.99.1 and Physical_Switch tunnel_ips is written; vm1's Logical_Binding_Stats count
+# its packets; a bound port weft does not have gets a port_fault_status; removing the remote MAC removes the
 # static entry, removing the flood locator too removes the tunnel port; unbinding moves vm1
 # back to br-local, removes vtep5000 and the local MAC. Takes about 17 s.
 # Argument "lite": the VTEP database is ovsdb-lite over tcp: instead (vtep-controld-lite.sh).
@@ -132,6 +133,21 @@ vc list-local-macs ls0 | sed 's/^/    /'
 	wt_fail "tunnel_ips not written: $(vc get Physical_Switch ps0 tunnel_ips)"
 wt_log "list-local-macs has $VMW_MAC behind 192.168.99.1; tunnel_ips written"
 
+# Status for ovn-controller-vtep: vm1's binding statistics, a port weft does not have.
+stats_ok() {
+	[ "$(vc --columns=packets_from_local --bare list Logical_Binding_Stats | head -1)" -ge 3 ]
+}
+wt_wait "Logical_Binding_Stats of vm1" 15 stats_ok
+wt_log "Logical_Binding_Stats: $(vc --columns=packets_from_local,packets_to_local list Logical_Binding_Stats | tr -s ' \n' ' ')"
+vc add-port ps0 ghost && vc bind-ls ps0 ghost 0 ls0 || wt_fail "add-port ghost"
+fault_ok() {
+	vc get Physical_Port ghost port_fault_status | grep -q "no port ghost in the Open_vSwitch database"
+}
+wt_wait "port_fault_status of ghost" 15 fault_ok
+wt_log "ghost: port_fault_status $(vc get Physical_Port ghost port_fault_status)"
+vc unbind-ls ps0 ghost 0 && vc del-port ps0 ghost || wt_fail "del-port ghost"
+port_on vtep5000 vm1 || wt_fail "vm1 left vtep5000 while ghost was bound"
+
 sleep 0.5
 wt_stop "$TS_PID" INT
 n=$(tshark -n -r "$T/ul1.pcapng" -Y "ip.src==192.168.99.1 && ip.dst==192.168.99.2 && vxlan.vni==5000 && eth.src==$VMW_MAC && eth.dst==$VMK_MAC && icmp" 2>/dev/null | grep -c .)
@@ -155,8 +171,8 @@ wt_wait "vm1 back on br-local" 15 port_on br-local vm1
 wt_wait "vtep5000 removed" 15 not has_bridge vtep5000
 wt_wait "local MAC removed" 15 not local_has
 wt_log "unbind-ls: vm1 back on br-local, vtep5000 and the local MAC removed"
-# Before add-ps, controld reports that ps0 does not exist; nothing else may go wrong.
-if grep -E '\|ERR\||\|WARN\||failed:' "$T/controld.log" | grep -v 'no Physical_Switch named ps0'; then
+# Before add-ps, controld reports that ps0 does not exist, and ghost's problem; nothing else.
+if grep -E '\|ERR\||\|WARN\||failed:' "$T/controld.log" | grep -v 'no Physical_Switch named ps0\|vtep: ghost:'; then
 	wt_fail "controld logged the problems above"
 fi
 wt_log "PASS"
