@@ -233,6 +233,11 @@ static int move_port(struct ctd_vtep *v, struct ctd_desired *d, const struct ctd
 		        name, name);
 		return 0;
 	}
+	if (ctd_smap_get(&from->other_config, "tunnel-ip")) {
+		ERR_SET(v, name, "Physical_Port %s: %s is an uplink of the underlay bridge %s",
+		        name, name, from->name);
+		return 0;
+	}
 	size_t to_i = to - d->state.bridges; /* the add below may move 'from'/'to' arrays */
 	struct ctd_port old = from->ports[at];
 	memmove(&from->ports[at], &from->ports[at + 1],
@@ -322,7 +327,8 @@ static int cmp_fdb(const void *a, const void *b)
 {
 	const struct ctd_vtep_fdb *x = a, *y = b;
 	int c = strcmp(x->bridge, y->bridge);
-	return c ?: strcmp(x->mac, y->mac);
+	c = c ?: strcmp(x->mac, y->mac);
+	return c ?: strcmp(x->port, y->port);
 }
 
 /* Remote MACs and the flood set of every LS. */
@@ -367,10 +373,11 @@ static int remotes(struct ctd_vtep *v, const struct ctd_replica *r, struct ctd_d
 	}
 	if (v->n_fdb)
 		qsort(v->fdb, v->n_fdb, sizeof(*v->fdb), cmp_fdb);
-	/* Two rows for one MAC in one LS: keep the first (by port name order of the rows). */
+	/* Two rows for one MAC in one LS (two locators): keep one, the lower tunnel name. */
 	size_t k = 0;
 	for (size_t i = 0; i < v->n_fdb; i++) {
-		if (k && !cmp_fdb(&v->fdb[k - 1], &v->fdb[i])) {
+		if (k && !strcmp(v->fdb[k - 1].bridge, v->fdb[i].bridge) &&
+		    !strcmp(v->fdb[k - 1].mac, v->fdb[i].mac)) {
 			free(v->fdb[i].bridge);
 			free(v->fdb[i].mac);
 			free(v->fdb[i].port);

@@ -242,6 +242,31 @@ static void test_problems(void **state)
 	ctd_desired_free(&d);
 	ctd_replica_clear(&r);
 
+	/* An uplink of the underlay bridge is not taken; one MAC behind two locators: one
+	 * entry (the lower tunnel name). */
+	replica(&r,
+	        "{'Physical_Switch': {'s0': {'new': {'name': 'ps0', 'ports': ['set', [['uuid', "
+	        "'pp1']]], 'tunnel_ips': ['set', []]}}},"
+	        "'Physical_Port': {'pp1': {'new': {'name': 'up0', 'vlan_bindings': ['map', [[0, "
+	        "['uuid', 'ls0']]]]}}},"
+	        "'Logical_Switch': {'ls0': {'new': {'name': 'ls0', 'tunnel_key': 5000}}},"
+	        "'Physical_Locator': {'L2': {'new': {'dst_ip': '192.168.99.2', "
+	        "'encapsulation_type': 'vxlan_over_ipv4'}}, 'L3': {'new': {'dst_ip': "
+	        "'192.168.99.3', 'encapsulation_type': 'vxlan_over_ipv4'}}},"
+	        "'Ucast_Macs_Remote': {'u1': {'new': {'MAC': '00:00:00:00:00:01', "
+	        "'logical_switch': ['uuid', 'ls0'], 'locator': ['uuid', 'L3']}}, 'u2': {'new': "
+	        "{'MAC': '00:00:00:00:00:01', 'logical_switch': ['uuid', 'ls0'], 'locator': "
+	        "['uuid', 'L2']}}}}");
+	ovs_desired(&d);
+	assert_int_equal(ctd_vtep_build(&v, &r, "ps0", &d), 0);
+	assert_non_null(strstr(ctd_smap_get(&v.errors, "up0"), "uplink of the underlay"));
+	assert_non_null(port(bridge(&d.state, "br-phy"), "up0"));
+	assert_int_equal(v.n_fdb, 1);
+	assert_string_equal(v.fdb[0].port, "vx5000-192.168.99.2");
+	ctd_vtep_free(&v);
+	ctd_desired_free(&d);
+	ctd_replica_clear(&r);
+
 	/* A bound port the Open_vSwitch database lacks. */
 	replica(&r, vtep_db);
 	ovs_desired(&d);
