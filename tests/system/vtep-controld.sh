@@ -16,7 +16,8 @@
 # its packets; a bound port weft does not have gets a port_fault_status; removing the remote MAC removes the
 # static entry, removing the flood locator too removes the tunnel port; unbinding moves vm1
 # back to br-local, removes vtep5000 and the local MAC. Takes about 17 s.
-# Argument "lite": the VTEP database is ovsdb-lite over tcp: instead (vtep-controld-lite.sh).
+# Argument "lite": one ovsdb-lite serves both databases, hardware_vtep used over tcp:
+# (vtep-controld-lite.sh).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/overlay-lib.sh"
@@ -53,27 +54,29 @@ ip -n "$VMK" link set eth0 mtu 1450
 VMW_MAC=$(ip netns exec "$VMW" cat /sys/class/net/eth0/address)
 VMK_MAC=$(ip netns exec "$VMK" cat /sys/class/net/eth0/address)
 
-# The VTEP database: the real ovsdb-server with the hardware_vtep schema on a unix socket, or
-# (argument "lite", vtep-controld-lite.sh) ovsdb-lite on TCP.
+# The databases. Default: the real ovsdb-server serves hardware_vtep on a unix socket and
+# ovsdb-lite serves Open_vSwitch. Argument "lite" (vtep-controld-lite.sh): ONE ovsdb-lite
+# serves both DB files, Open_vSwitch used on its unix socket and hardware_vtep on its TCP port.
+LITE=$WEFT_BUILD/ovsdb-lite/ovsdb-lite
+"$LITE" create "$RD/conf.db" "$WT_TOP/ovsdb-lite/vswitch.ovsschema" || wt_fail "ovsdb-lite create"
 if [ "${1:-}" = lite ]; then
 	port=$("$WT_PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	VDB=tcp:127.0.0.1:$port
-	"$WEFT_BUILD/ovsdb-lite/ovsdb-lite" create "$T/vtep.db" "$SCHEMA" || wt_fail "ovsdb-lite create vtep.db"
-	wt_spawn vtep-db "$WEFT_BUILD/ovsdb-lite/ovsdb-lite" --remote="ptcp:$port:127.0.0.1" "$T/vtep.db"
+	"$LITE" create "$T/vtep.db" "$SCHEMA" || wt_fail "ovsdb-lite create vtep.db"
+	wt_spawn db "$LITE" --remote="punix:$RD/db.sock" --remote="ptcp:$port:127.0.0.1" \
+		"$RD/conf.db" "$T/vtep.db"
 else
 	ovsdb-tool create "$T/vtep.db" "$SCHEMA" || wt_fail "ovsdb-tool create vtep.db"
 	wt_spawn vtep-db ovsdb-server --remote="punix:$T/vtep.sock" --no-chdir \
 		--unixctl="$T/vtep.ctl" --log-file="$T/vtep-db-file.log" "$T/vtep.db"
+	wt_spawn db "$LITE" --remote="punix:$RD/db.sock" "$RD/conf.db"
 fi
 wt_wait "VTEP database on $VDB" 10 ovsdb-client list-dbs "$VDB"
-wt_log "VTEP database: $VDB (${1:-ovsdb-server})"
+wt_wait "ovsdb-lite on $RD/db.sock" 10 test -S "$RD/db.sock"
+wt_log "VTEP database: $VDB (${1:-ovsdb-server}): $(ovsdb-client list-dbs "$VDB" | grep -v _Server | tr '\n' ' ')"
 vc() { vtep-ctl --db="$VDB" --timeout=10 "$@"; }
 
-# This host: ovsdb-lite (Open_vSwitch), the dataplane in netns w, controld in VTEP mode.
-"$WEFT_BUILD/ovsdb-lite/ovsdb-lite" create "$RD/conf.db" "$WT_TOP/ovsdb-lite/vswitch.ovsschema" ||
-	wt_fail "ovsdb-lite create"
-wt_spawn db "$WEFT_BUILD/ovsdb-lite/ovsdb-lite" --remote="punix:$RD/db.sock" "$RD/conf.db"
-wt_wait "ovsdb-lite on $RD/db.sock" 10 test -S "$RD/db.sock"
+# This host: the dataplane in netns w, controld in VTEP mode.
 ovs-vsctl --db="unix:$RD/db.sock" --no-wait init || wt_fail "ovs-vsctl init"
 wt_spawn tshark ip netns exec "$FAR" tshark -n -i ul1 -w "$T/ul1.pcapng"
 TS_PID=$WT_PID

@@ -1,10 +1,11 @@
 #!/bin/bash
 # vtep-ctl: Open vSwitch's vtep-ctl (Debian's openvswitch-vtep) against ovsdb-lite AND against
-# the real ovsdb-server, both serving the hardware_vtep schema (/usr/share/openvswitch/
-# vtep.ovsschema) from a private temp dir. The same command list (switches, ports, logical
-# switches, bindings, local/remote MACs, errors, deletions) runs against each; outputs (stdout,
-# stderr, exit status) are compared after replacing UUIDs with <uuid>, and any difference fails
-# the test. Prints the transcript against ovsdb-lite. Takes about 2 s.
+# the real ovsdb-server, each serving two DB files from a private temp dir: the hardware_vtep
+# schema (/usr/share/openvswitch/vtep.ovsschema) and weft's Open_vSwitch schema. The same
+# command list (list-dbs, ovs-vsctl on the same socket, switches, ports, logical switches,
+# bindings, local/remote MACs, errors, deletions) runs against each; outputs (stdout, stderr,
+# exit status) are compared after replacing UUIDs with <uuid> and log timestamps with <time>,
+# and any difference fails the test. Prints the transcript against ovsdb-lite. Takes 1-2 s.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${WEFT_BUILD:-$TOP/build}
@@ -35,18 +36,24 @@ wait_sock() { # SOCK NAME
   echo "FAIL: $2 did not come up"; exit 1
 }
 
+VSWITCH=$TOP/ovsdb-lite/vswitch.ovsschema
 "$LITE" create "$D/lite.db" "$SCHEMA" || { echo "FAIL: ovsdb-lite create"; exit 1; }
-"$LITE" --remote="punix:$D/lite.sock" --log-file="$D/lite.log" "$D/lite.db" 2>>"$D/lite.stderr" &
+"$LITE" create "$D/lite-ovs.db" "$VSWITCH" || { echo "FAIL: ovsdb-lite create"; exit 1; }
+"$LITE" --remote="punix:$D/lite.sock" --log-file="$D/lite.log" "$D/lite.db" "$D/lite-ovs.db" \
+  2>>"$D/lite.stderr" &
 PIDS+=($!)
 ovsdb-tool create "$D/real.db" "$SCHEMA" || { echo "FAIL: ovsdb-tool create"; exit 1; }
+ovsdb-tool create "$D/real-ovs.db" "$VSWITCH" || { echo "FAIL: ovsdb-tool create"; exit 1; }
 ovsdb-server --remote="punix:$D/real.sock" --no-chdir --unixctl="$D/real.ctl" \
-  --pidfile="$D/real.pid" --log-file="$D/real.log" "$D/real.db" 2>>"$D/real.stderr" &
+  --pidfile="$D/real.pid" --log-file="$D/real.log" "$D/real.db" "$D/real-ovs.db" \
+  2>>"$D/real.stderr" &
 PIDS+=($!)
 wait_sock "$D/lite.sock" ovsdb-lite
 wait_sock "$D/real.sock" ovsdb-server
 
 norm() {
   sed -E -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/<uuid>/g' \
+    -e 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\|/<time>|/' \
     -e "s#$D/(real|lite)\.sock#SOCK#g"
 }
 
@@ -63,6 +70,12 @@ suite() { # SOCK OUT
   local out=$2
   local V="vtep-ctl --db=unix:$1 --timeout=10"
   : >"$out"
+  # Both databases on one socket (ovsdb-server also lists its _Server).
+  echo "\$ ovsdb-client list-dbs | grep -v _Server" >>"$out"
+  ovsdb-client list-dbs "unix:$1" 2>&1 | grep -v '^_Server$' >>"$out"
+  run "$out" ovs-vsctl --db="unix:$1" --no-wait init
+  run "$out" ovs-vsctl --db="unix:$1" --no-wait add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24
+  run "$out" ovs-vsctl --db="unix:$1" --no-wait list-br
   run "$out" ovsdb-client list-tables "unix:$1" hardware_vtep
   run "$out" $V add-ps ps0
   run "$out" $V set Physical_Switch ps0 tunnel_ips=192.168.99.1 description=weft-host
@@ -115,6 +128,7 @@ suite() { # SOCK OUT
   run "$out" $V del-ps ps1
   run "$out" $V list-ps
   run "$out" $V get Physical_Switch ps0 tunnel_ips description
+  run "$out" ovs-vsctl --db="unix:$1" --no-wait get Bridge br-phy other_config:tunnel-ip
 }
 
 suite "$D/real.sock" "$D/real.out"
@@ -133,7 +147,7 @@ if ! diff -u "$D/real.norm" "$D/lite.norm" >"$D/diff"; then
   rc=1
 fi
 # The happy path must have worked (the error cases are compared, not required to pass).
-for want in '^ls0$' '00:00:00:00:00:02 -> vxlan_over_ipv4/192.168.99.2' 'unknown-dst -> vxlan_over_ipv4/192.168.99.2' '^0000 ls0$'; do
+for want in '^hardware_vtep$' '^Open_vSwitch$' '^br-phy$' '^ls0$' '00:00:00:00:00:02 -> vxlan_over_ipv4/192.168.99.2' 'unknown-dst -> vxlan_over_ipv4/192.168.99.2' '^0000 ls0$'; do
   grep -q -- "$want" "$D/lite.norm" || { echo "FAIL: '$want' not in vtep-ctl's output"; rc=1; }
 done
 n=$(grep -c '^\$ ' "$D/lite.norm")
