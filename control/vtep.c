@@ -585,6 +585,9 @@ json_t *ctd_vtep_local_ops(const struct ctd_vtep *v, const struct ctd_replica *r
 		const char *lu = uuid_col(row, "locator"), *lsu = uuid_col(row, "logical_switch");
 		if (!lu || !loc || strcmp(lu, loc))
 			continue; /* another locator's row */
+		const struct ctd_vtep_ls *ls = lsu ? ls_find(v, lsu) : NULL;
+		if (ls && !json_object_get(learned, ls->bridge))
+			continue; /* its bridge's MAC table is unknown this time: keep the row */
 		if (mac_norm(str_col(row, "MAC"), mac) && lsu) {
 			snprintf(k, sizeof(k), "%s %s", lsu, mac);
 			if (json_object_get(set, k)) {

@@ -88,7 +88,8 @@ json_t *ctd_vtep_fdb_ops(const struct ctd_vtep *v, const char *bridge, const jso
 /* The hardware_vtep transaction operations (without the database name) that make the
  * Ucast_Macs_Local rows of our locator (dst_ip == local_ip) those learned now: 'learned' is
  * {bridge: fdb-show result} of the LS bridges; a dynamic entry on a local port (not a tunnel)
- * is a local MAC of that bridge's LS. Rows of other locators are left alone. Our
+ * is a local MAC of that bridge's LS. Rows of other locators, and rows of an LS whose bridge
+ * is missing from 'learned' (its fdb-show failed), are left alone. Our
  * Physical_Locator is inserted with the first row if the database has none; tunnel_ips is set
  * when 'write_tunnel_ips'. A new array, empty when nothing changes; NULL on no memory. */
 json_t *ctd_vtep_local_ops(const struct ctd_vtep *v, const struct ctd_replica *vtep,

@@ -356,6 +356,13 @@ static void test_local_ops(void **state)
 	           "'s0']]], 'row': {'tunnel_ips': '192.168.99.1'}}]");
 	json_decref(ops);
 	json_decref(learned);
+	/* vtep5000's MAC table unknown (fdb-show failed): its rows stay. */
+	learned = js("{'vtep5001': {'entries': []}}");
+	ops = ctd_vtep_local_ops(&v, &r, learned);
+	check_json(ops, "[{'op': 'update', 'table': 'Physical_Switch', 'where': [['_uuid', '==', "
+	                "['uuid', 's0']]], 'row': {'tunnel_ips': '192.168.99.1'}}]");
+	json_decref(ops);
+	json_decref(learned);
 	ctd_vtep_free(&v);
 	ctd_desired_free(&d);
 	ctd_replica_clear(&r);
