@@ -17,7 +17,8 @@
 # vmK2, its frames leaving as VNI 5001 without the tag; vmW's and vmW2's MACs show in
 # `vtep-ctl list-local-macs` behind 192.168.99.1 and Physical_Switch tunnel_ips is written;
 # Logical_Binding_Stats count the packets; a bound port weft does not have gets a
-# port_fault_status; a restarted weft-controld adopts it all (0 operations); removing the
+# port_fault_status; a restarted weft-controld adopts it all (0 operations), and reconnects to
+# a restarted VTEP database server changing nothing; removing the
 # remote MAC removes the static entry, removing the flood locator too removes the tunnel port;
 # unbinding moves vm1 back to br-local, removes vtep5000 and the local MAC. Takes about 15 s.
 # Argument "lite": one ovsdb-lite serves both databases, hardware_vtep used over tcp:
@@ -85,12 +86,16 @@ if [ "${1:-}" = lite ]; then
 	port=$("$WT_PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	VDB=tcp:127.0.0.1:$port
 	"$LITE" create "$T/vtep.db" "$SCHEMA" || wt_fail "ovsdb-lite create vtep.db"
-	wt_spawn db "$LITE" --remote="punix:$RD/db.sock" --remote="ptcp:$port:127.0.0.1" \
-		"$RD/conf.db" "$T/vtep.db"
+	VDB_CMD=("$LITE" --remote="punix:$RD/db.sock" --remote="ptcp:$port:127.0.0.1"
+		"$RD/conf.db" "$T/vtep.db")
+	wt_spawn db "${VDB_CMD[@]}"
+	VDB_PID=$WT_PID
 else
 	ovsdb-tool create "$T/vtep.db" "$SCHEMA" || wt_fail "ovsdb-tool create vtep.db"
-	wt_spawn vtep-db ovsdb-server --remote="punix:$T/vtep.sock" --no-chdir \
-		--unixctl="$T/vtep.ctl" --log-file="$T/vtep-db-file.log" "$T/vtep.db"
+	VDB_CMD=(ovsdb-server --remote="punix:$T/vtep.sock" --no-chdir --unixctl="$T/vtep.ctl"
+		--log-file="$T/vtep-db-file.log" "$T/vtep.db")
+	wt_spawn vtep-db "${VDB_CMD[@]}"
+	VDB_PID=$WT_PID
 	wt_spawn db "$LITE" --remote="punix:$RD/db.sock" "$RD/conf.db"
 fi
 wt_wait "VTEP database on $VDB" 10 ovsdb-client list-dbs "$VDB"
@@ -236,6 +241,19 @@ fi
 fdb_static vtep5000 "$TNL" "$VMK_MAC" || wt_fail "static entry lost over the restart"
 wt_log "controld restart: the first pass found the dataplane matching (0 operations), nothing re-created"
 
+# A restarted VTEP database server: controld reconnects (with back-off), keeps everything, and
+# the changes below arrive through the new connection.
+wt_stop "$VDB_PID" TERM
+wt_spawn vtep-db2 "${VDB_CMD[@]}"
+VDB_PID=$WT_PID
+wt_wait "the VTEP database back" 10 ovsdb-client list-dbs "$VDB"
+wt_wait "controld reconnected to the VTEP database" 15 wt_log_has controld2 "vtep database: monitoring" 2
+sleep 1
+if grep -E 'port-del|bridge-del|port-add|bridge-add|fdb-add|fdb-del|Ucast_Macs_Local' "$T/controld2.log"; then
+	wt_fail "the VTEP database restart changed the configuration (above)"
+fi
+wt_log "VTEP database restart: reconnected, nothing changed"
+
 # Removing the remote MAC removes the static entry (the flood locator keeps the tunnel).
 vc del-ucast-remote ls0 "$VMK_MAC" || wt_fail "del-ucast-remote"
 wt_wait "static entry $VMK_MAC gone" 15 not fdb_static vtep5000 "$TNL" "$VMK_MAC"
@@ -253,7 +271,7 @@ wt_wait "local MAC removed" 15 not local_has
 wt_log "unbind-ls: vm1 back on br-local, vtep5000 and the local MAC removed"
 # Before add-ps, controld reports that ps0 does not exist, and ghost's problem; nothing else.
 if cat "$T/controld.log" "$T/controld2.log" | grep -E '\|ERR\||\|WARN\||failed:' |
-	grep -v 'no Physical_Switch named ps0\|vtep: ghost:\|connection lost'; then
+	grep -v 'no Physical_Switch named ps0\|vtep: ghost:\|connection lost\|retrying with back-off'; then
 	wt_fail "controld logged the problems above"
 fi
 wt_log "PASS"
