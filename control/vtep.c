@@ -277,9 +277,11 @@ static int move_port(struct ctd_vtep *v, struct ctd_desired *d, const struct ctd
 }
 
 /* The tunnel port of 'ls' to 'locator' (a Physical_Locator uuid), added if new; its name in
- * name[64], or "" when the locator cannot be used (reported, or our own). */
+ * name[64], or "" when the locator cannot be used (reported, or our own). 'flood': the
+ * locator is in the LS's unknown-dst set (the flood sets are done first, so a tunnel added
+ * for a unicast MAC only gets options:flood=false). */
 static int tunnel(struct ctd_vtep *v, const struct ctd_replica *r, struct ctd_desired *d,
-                  const struct ctd_vtep_ls *ls, const char *locator, char name[64])
+                  const struct ctd_vtep_ls *ls, const char *locator, bool flood, char name[64])
 {
 	const json_t *row = ctd_replica_row(r, "Physical_Locator", locator);
 	const char *ip = str_col(row, "dst_ip"), *enc = str_col(row, "encapsulation_type");
@@ -305,7 +307,8 @@ static int tunnel(struct ctd_vtep *v, const struct ctd_replica *r, struct ctd_de
 	char key[16];
 	snprintf(key, sizeof(key), "%lld", ls->vni);
 	if (!p || ctd_smap_set(&p->options, "remote_ip", ip) < 0 ||
-	    ctd_smap_set(&p->options, "key", key) < 0)
+	    ctd_smap_set(&p->options, "key", key) < 0 ||
+	    (!flood && ctd_smap_set(&p->options, "flood", "false") < 0))
 		return -ENOMEM;
 	p->tag = ls->vlan;
 	return ctd_smap_set(&v->tunnels, name, ls->uuid);
@@ -339,6 +342,21 @@ static int remotes(struct ctd_vtep *v, const struct ctd_replica *r, struct ctd_d
 	char name[64], mac[18];
 	int ret;
 
+	/* The flood sets first: their tunnels flood; the unicast-only ones do not. */
+	json_object_foreach((json_t *)ctd_replica_table(r, "Mcast_Macs_Remote"), uuid, row)
+	{
+		const struct ctd_vtep_ls *ls = ls_find(v, uuid_col(row, "logical_switch") ?: "");
+		const char *set = uuid_col(row, "locator_set");
+		if (!ls || !set || strcmp(str_col(row, "MAC"), "unknown-dst"))
+			continue;
+		const json_t *locs =
+		    json_object_get(ctd_replica_row(r, "Physical_Locator_Set", set), "locators");
+		for (size_t i = 0; i < ctd_datum_n(locs); i++) {
+			const char *loc = ctd_datum_uuid_str(ctd_datum_at(locs, i));
+			if (loc && (ret = tunnel(v, r, d, ls, loc, true, name)) < 0)
+				return ret;
+		}
+	}
 	json_object_foreach((json_t *)ctd_replica_table(r, "Ucast_Macs_Remote"), uuid, row)
 	{
 		const struct ctd_vtep_ls *ls = ls_find(v, uuid_col(row, "logical_switch") ?: "");
@@ -352,24 +370,10 @@ static int remotes(struct ctd_vtep *v, const struct ctd_replica *r, struct ctd_d
 			ERR_SET(v, subject, "not a unicast MAC address");
 			continue;
 		}
-		if ((ret = tunnel(v, r, d, ls, loc, name)) < 0)
+		if ((ret = tunnel(v, r, d, ls, loc, false, name)) < 0)
 			return ret;
 		if (name[0] && (ret = fdb_add(v, ls, mac, name)) < 0)
 			return ret;
-	}
-	json_object_foreach((json_t *)ctd_replica_table(r, "Mcast_Macs_Remote"), uuid, row)
-	{
-		const struct ctd_vtep_ls *ls = ls_find(v, uuid_col(row, "logical_switch") ?: "");
-		const char *set = uuid_col(row, "locator_set");
-		if (!ls || !set || strcmp(str_col(row, "MAC"), "unknown-dst"))
-			continue;
-		const json_t *locs =
-		    json_object_get(ctd_replica_row(r, "Physical_Locator_Set", set), "locators");
-		for (size_t i = 0; i < ctd_datum_n(locs); i++) {
-			const char *loc = ctd_datum_uuid_str(ctd_datum_at(locs, i));
-			if (loc && (ret = tunnel(v, r, d, ls, loc, name)) < 0)
-				return ret;
-		}
 	}
 	if (v->n_fdb)
 		qsort(v->fdb, v->n_fdb, sizeof(*v->fdb), cmp_fdb);

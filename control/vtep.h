@@ -12,8 +12,9 @@
  * - every remote locator (Physical_Locator.dst_ip, encapsulation vxlan_over_ipv4) that a
  *   Ucast_Macs_Remote of the LS, or its Mcast_Macs_Remote "unknown-dst" locator set, names is
  *   one vxlan port "vx<VNI>-<dst_ip>" on the LS's bridge (options remote_ip, key = VNI, access
- *   tag v); each Ucast_Macs_Remote is a static MAC table entry (VLAN v) to that port. Every
- *   tunnel port of the LS receives its floods (the flood set is the union);
+ *   tag v); each Ucast_Macs_Remote is a static MAC table entry (VLAN v) to that port. Only
+ *   the tunnels to the unknown-dst set receive the LS's floods (broadcast, multicast, unknown
+ *   unicast): the others have options:flood=false;
  * - the local tunnel IP is the tunnel-ip of the underlay bridge (Open_vSwitch database,
  *   other_config:tunnel-ip, "/N" dropped); Physical_Switch.tunnel_ips is written when empty.
  * Problems (no such switch, a binding to an LS without tunnel_key, a port the Open_vSwitch

@@ -166,9 +166,12 @@ static void test_build(void **state)
 	assert_string_equal(ctd_smap_get(&p->options, "key"), "5000");
 	assert_int_equal(p->tag, 0);
 	assert_non_null(port(b0, "vx5000-192.168.99.3"));
+	assert_null(ctd_smap_get(&port(b0, "vx5000-192.168.99.2")->options, "flood"));
 	p = port(b1, "vx5001-192.168.99.2");
 	assert_non_null(p);
 	assert_string_equal(ctd_smap_get(&p->options, "key"), "5001");
+	/* ls1 has no unknown-dst set: its unicast-only tunnel floods nothing. */
+	assert_string_equal(ctd_smap_get(&p->options, "flood"), "false");
 	assert_int_equal(p->tag, 100);
 	assert_int_equal(b1->n_ports, 2);
 	/* Static entries: MACs lower case, on the LS's VLAN. */

@@ -12,7 +12,8 @@
 # to ls1 (VNI 5001, vxlan5001 + vmK2 on the far side), flood locator only.
 # Passes when: the dataplane has bridge vtep5000 with vm1 and the tunnel port
 # vx5000-192.168.99.2 (remote_ip, key 5000) and the static fdb entry vmK MAC -> that port;
-# vmW pings vmK; tshark on ul1 sees weft's frames as VXLAN VNI 5000 from 192.168.99.1 to
+# vmW pings vmK, and its ARP broadcast goes to that tunnel only, not to vx5000-192.168.99.3 (a
+# unicast-only locator, options:flood=false); tshark on ul1 sees weft's frames as VXLAN VNI 5000 from 192.168.99.1 to
 # 192.168.99.2 carrying vmW -> vmK; vm2 is a trunk of VLAN 100 on vtep5001 and vmW2 pings
 # vmK2, its frames leaving as VNI 5001 without the tag; vmW's and vmW2's MACs show in
 # `vtep-ctl list-local-macs` behind 192.168.99.1 and Physical_Switch tunnel_ips is written;
@@ -142,6 +143,8 @@ vc add-ps ps0 && vc add-port ps0 vm1 && vc add-ls ls0 &&
 	vc set Logical_Switch ls0 tunnel_key=5000 && vc bind-ls ps0 vm1 0 ls0 &&
 	vc add-ucast-remote ls0 "$VMK_MAC" 192.168.99.2 &&
 	vc add-mcast-remote ls0 unknown-dst 192.168.99.2 || wt_fail "vtep-ctl configuration"
+# A remote MAC behind 192.168.99.3, which is not in ls0's flood set: its tunnel gets no floods.
+vc add-ucast-remote ls0 02:00:00:00:00:33 192.168.99.3 || wt_fail "add-ucast-remote .3"
 vc add-port ps0 vm2 && vc add-ls ls1 && vc set Logical_Switch ls1 tunnel_key=5001 &&
 	vc bind-ls ps0 vm2 100 ls1 && vc add-mcast-remote ls1 unknown-dst 192.168.99.2 ||
 	wt_fail "vtep-ctl configuration of ls1"
@@ -154,10 +157,24 @@ wt_log "dataplane: vtep5000 has vm1 and $TNL $opts; fdb: $VMK_MAC -> $TNL (stati
 grep -q "'remote_ip': '192.168.99.2'" <<<"$opts" && grep -q "'key': '5000'" <<<"$opts" ||
 	wt_fail "$TNL options: $opts"
 port_on br-local vm1 && wt_fail "vm1 still on br-local"
+wt_wait "tunnel port vx5000-192.168.99.3" 15 port_on vtep5000 vx5000-192.168.99.3
+opts3=$(dpj "[p['options'] for b in r['bridges'] for p in b['ports'] if p['name']=='vx5000-192.168.99.3'][0]" show)
+grep -q "'flood': 'false'" <<<"$opts3" || wt_fail "vx5000-192.168.99.3 options: $opts3"
+grep -q "'flood'" <<<"$opts" && wt_fail "$TNL (in the flood set) has a flood option: $opts"
 ovctl "$RD" show | sed 's/^/    /'
 
 ov_ping "$VMW" 10.50.0.2 || ov_ping "$VMW" 10.50.0.2 || wt_fail "vmW (weft) cannot ping vmK (kernel VXLAN)"
 wt_log "vmW -> vmK ping OK"
+tx() { dpj "r['ports']['$1'].get('$2', 0)" stats "$1"; }
+t2=$(tx "$TNL" tx_packets) t3=$(tx vx5000-192.168.99.3 tx_packets) d3=$(tx vx5000-192.168.99.3 tx_dropped)
+wt_log "flood set: $TNL tx_packets $t2; vx5000-192.168.99.3 (unicast only) tx_packets $t3, tx_dropped $d3"
+[ "$t2" -ge 1 ] && [ "$t3" = 0 ] && [ "$d3" = 0 ] ||
+	wt_fail "the ARP broadcast reached a tunnel outside the unknown-dst set (or none)"
+# A bad flood value is refused by the dataplane with a clear error, changing nothing.
+bad=$(ovctl "$RD" add-port vtep5000 vxbad -- set Interface vxbad type=vxlan \
+	options:remote_ip=192.168.99.9 options:flood=maybe 2>&1) && wt_fail "options:flood=maybe accepted"
+grep -q "options:flood 'maybe' is not true|false" <<<"$bad" || wt_fail "options:flood=maybe: $bad"
+port_on vtep5000 vxbad && wt_fail "vxbad exists after a refused add"
 wt_wait "vm2 on vtep5001" 15 port_on vtep5001 vm2
 trunks=$(dpj "[(p.get('trunks'), p.get('vlan_mode')) for b in r['bridges'] for p in b['ports'] if p['name']=='vm2'][0]" show)
 wt_log "vm2 on vtep5001: (trunks, vlan_mode) $trunks"
@@ -253,6 +270,10 @@ if grep -E 'port-del|bridge-del|port-add|bridge-add|fdb-add|fdb-del|Ucast_Macs_L
 	wt_fail "the VTEP database restart changed the configuration (above)"
 fi
 wt_log "VTEP database restart: reconnected, nothing changed"
+
+# Removing the only MAC behind .3 removes its tunnel.
+vc del-ucast-remote ls0 02:00:00:00:00:33 || wt_fail "del-ucast-remote .3"
+wt_wait "vx5000-192.168.99.3 gone" 15 not port_on vtep5000 vx5000-192.168.99.3
 
 # Removing the remote MAC removes the static entry (the flood locator keeps the tunnel).
 vc del-ucast-remote ls0 "$VMK_MAC" || wt_fail "del-ucast-remote"
