@@ -11,7 +11,8 @@
 
 /* Sends 'm' to every port of the bridge in its VLAN but 'in'. The last one gets 'm' itself,
  * the others a copy (egress tagging differs per port, so frames cannot be shared). Frames
- * from a tunnel are not flooded to other tunnels. 'tr': the frame's trace recorder, or NULL. */
+ * from a tunnel are not flooded to other tunnels, nor any frame to a tunnel with
+ * options:flood=false. 'tr': the frame's trace recorder, or NULL. */
 static void flood(struct wf_thread *t, const struct wf_snap *s, const struct wf_snap_bridge *b,
                   uint16_t in, struct rte_mbuf *m, const struct wf_vlan_meta *meta,
                   struct wf_trace *tr)
@@ -26,8 +27,8 @@ static void flood(struct wf_thread *t, const struct wf_snap *s, const struct wf_
 		uint16_t out = b->ports[i];
 		if (out == in || !wf_vlan_member(s->ports[out].vlan, meta->vlan))
 			continue;
-		if (from_tunnel && s->ports[out].tnl)
-			continue; /* split horizon: full-mesh overlay */
+		if (s->ports[out].tnl && (from_tunnel || !s->ports[out].tnl->cfg->flood))
+			continue; /* split horizon: full-mesh overlay; or out of the flood set */
 		if (st && st->u32 < WF_TRACE_FLOOD)
 			st->ports[st->u32] = out;
 		if (st)

@@ -35,6 +35,8 @@ struct wf_tnl_cfg {
 	uint16_t dst_port;
 	uint8_t ttl, tos;
 	bool df;
+	bool flood; /* options:flood (weft's): false = the switch floods nothing to this tunnel
+	             * (broadcast, multicast, unknown unicast); MAC table hits still go */
 };
 
 /* Derived, immutable, held by a snapshot: one per underlay bridge ... */

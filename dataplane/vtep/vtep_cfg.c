@@ -117,8 +117,8 @@ int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t
 int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg *c, char *err,
                      size_t errlen)
 {
-	static const char *const known[] = {"remote_ip", "key", "dst_port",   "local_ip",
-	                                    "ttl",       "tos", "df_default", NULL};
+	static const char *const known[] = {
+	    "remote_ip", "key", "dst_port", "local_ip", "ttl", "tos", "df_default", "flood", NULL};
 	const char *k, *s;
 	json_t *jv;
 	long long v;
@@ -127,6 +127,7 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 	c->dst_port = VX_UDP_PORT;
 	c->ttl = VX_DEFAULT_TTL;
 	c->df = true;
+	c->flood = true;
 	json_object_foreach((json_t *)options, k, jv)
 	{
 		unsigned i;
@@ -135,7 +136,7 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 		if (!known[i]) {
 			snprintf(err, errlen,
 			         "port %s: unknown vxlan option '%s' (known: remote_ip, key, "
-			         "dst_port, local_ip, ttl, tos, df_default)",
+			         "dst_port, local_ip, ttl, tos, df_default, flood)",
 			         port, k);
 			return -EINVAL;
 		}
@@ -193,6 +194,14 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 			return -EINVAL;
 		}
 		c->df = strcmp(s, "true") == 0;
+	}
+	if ((s = str(options, "flood"))) {
+		if (strcmp(s, "true") && strcmp(s, "false")) {
+			snprintf(err, errlen, "port %s: options:flood '%s' is not true|false", port,
+			         s);
+			return -EINVAL;
+		}
+		c->flood = strcmp(s, "true") == 0;
 	}
 	return 0;
 }

@@ -605,9 +605,10 @@ class Model:
                 targets = [e[0]]
                 br.c["forwarded"] += 1
         if targets is None:
-            # Split horizon: what came from a tunnel never floods into a tunnel.
+            # Split horizon: what came from a tunnel never floods into a tunnel; nothing floods
+            # into a tunnel with options:flood=false.
             targets = [n for n in br.ports if n != pname and self.ports[n].member(vlan)
-                       and not (port.tnl and self.ports[n].tnl)]
+                       and not (self.ports[n].tnl and (port.tnl or not self.ports[n].tnl.flood))]
             if not targets:
                 return self._drop(port, "no_output")
             br.c["flooded"] += 1

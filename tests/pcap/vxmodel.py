@@ -451,3 +451,4 @@ class Tunnel:
         self.ttl = int(opts.get("ttl", 64))
         self.tos = int(opts.get("tos", 0))
         self.df = opts.get("df_default", "true") == "true"
+        self.flood = opts.get("flood", "true") == "true"  # weft's: false = no flooded frames
