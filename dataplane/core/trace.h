@@ -39,6 +39,7 @@
 #include "core/ctx.h"
 
 #define WF_TRACE_STEPS    96   /* steps per frame; more are counted in 'lost' */
+#define WF_TRACE_OUTCOME  24   /* of which kept for outputs, encapsulations and drops */
 #define WF_TRACE_HEAD     96   /* bytes kept of a frame entering or leaving */
 #define WF_TRACE_FLOOD    24   /* ports listed in a flood step (more are counted) */
 #define WF_TRACE_LIVE_MAX 1000 /* frames one live trace records at most */
@@ -116,10 +117,13 @@ struct wf_trace_live {
 	struct wf_trace_rec *recs; /* [n_max] */
 };
 
-/* A new step of kind 'k' at the current depth, or NULL (counted) when the record is full. */
+/* A new step of kind 'k' at the current depth, or NULL (counted) when the record is full. The
+ * last WF_TRACE_OUTCOME steps are kept for outcomes (outputs, encapsulations, drops), so that a
+ * resubmit loop filling the record still shows how the frame ended. */
 static inline struct wf_trace_step *wf_trace_step(struct wf_trace *tr, enum wf_trace_kind k)
 {
-	if (tr->n >= WF_TRACE_STEPS) {
+	bool outcome = k == WF_TR_OUTPUT || k == WF_TR_ENCAP || k == WF_TR_DROP;
+	if (tr->n >= (outcome ? WF_TRACE_STEPS : WF_TRACE_STEPS - WF_TRACE_OUTCOME)) {
 		tr->lost++;
 		return NULL;
 	}

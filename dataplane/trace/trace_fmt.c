@@ -332,7 +332,8 @@ json_t *wf_trace_json(const struct wf_ctx *ctx, const struct wf_trace *tr, const
 		}
 		bool head =
 		    st->kind == WF_TR_TABLE || st->kind == WF_TR_DECAP || st->kind == WF_TR_VTEP;
-		fprintf(t.f, "%*s%s\n", out ? 4 : (head ? 1 : 4) + 4 * st->depth, "", line);
+		int depth = st->depth < 16 ? st->depth : 16; /* a resubmit loop: 64 levels */
+		fprintf(t.f, "%*s%s\n", out ? 4 : (head ? 1 : 4) + 4 * depth, "", line);
 		if (st->kind == WF_TR_DECAP && st->aux < WF_MAX_PORTS && ctx->ports[st->aux]) {
 			const struct wf_bridge *ob = ctx->bridges[ctx->ports[st->aux]->bridge];
 			bridge_header(t.f, ob->name);
