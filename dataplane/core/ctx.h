@@ -228,7 +228,7 @@ struct wf_thread {
 	uint8_t *scratch;        /* WF_SCRATCH_SIZE bytes: contiguous copy of a chained frame */
 	struct wf_ofp_emc *emc;  /* exact-match cache of table 0 lookups (ofp/ofp.h) */
 	struct wf_trace *trace;  /* recorder of the one frame being traced, else NULL (trace.h) */
-	int tun_off;             /* offset of the mbuf field holding a frame's tunnel id (wf_tun_id) */
+	int tun_off; /* offset of the mbuf field holding a frame's tunnel id (wf_tun_id) */
 	uint16_t n_touched;
 	/* Ports with queued frames; a port flushed early in a flush can be listed once more
 	 * (a tunnel's tx queues onto its uplink), hence twice the ports. */

@@ -28,7 +28,8 @@ int wf_ctx_setup(struct wf_ctx *ctx)
 	    .name = "weft_tun_id", .size = sizeof(uint32_t), .align = __alignof__(uint32_t)};
 	int tun_off = rte_mbuf_dynfield_register(&tun_field);
 	if (tun_off < 0) {
-		WF_LOG(ERR, "cannot register the tunnel id mbuf field: %s", rte_strerror(rte_errno));
+		WF_LOG(ERR, "cannot register the tunnel id mbuf field: %s",
+		       rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
 	sz = rte_rcu_qsbr_get_memsize(WF_MAX_THREADS);

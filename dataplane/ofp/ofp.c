@@ -362,8 +362,8 @@ static void run_actions(struct exec *x, const struct fl_action *a, uint32_t n, u
 			break;
 		case FL_ACT_SET_TUNNEL:
 		case FL_ACT_SET_TUNNEL64:
-			/* The VNI of a key=flow tunnel output (flush_pending); fixed-key tunnels keep
-			 * their key, as in OVS. */
+			/* The VNI of a key=flow tunnel output (flush_pending); fixed-key tunnels
+			 * keep their key, as in OVS. */
 			x->key.tun_id = a->tun_id;
 			break;
 		case FL_ACT_RESUBMIT: {

@@ -15,7 +15,8 @@
  * neigh-timeout (seconds, default 300), vxlan-udp-csum (verify|ignore, default verify: whether
  * non-zero outer UDP checksums are verified; partial ones from Linux senders are recognised
  * either way, see vxlan/README.md "Partial checksums").
- * Tunnel port options (OVS names): remote_ip (required), key (VNI 0..16777215, default 0),
+ * Tunnel port options (OVS names): remote_ip (required), key (VNI 0..16777215, default 0, or
+ * 'flow': the frame's tunnel id, see wf_tnl_cfg.key_flow),
  * dst_port (default 4789), local_ip (selects the underlay bridge), ttl (default 64), tos,
  * df_default (true|false, default true). Frames from a tunnel never flood into another
  * tunnel (split horizon). */
@@ -29,7 +30,7 @@
 /* Parsed tunnel port options (port->priv of type vxlan; parsed by vtep_cfg.c). */
 struct wf_tnl_cfg {
 	uint32_t remote_ip, local_ip; /* network order; local_ip 0 = any */
-	uint32_t vni;  /* options:key (0 when key_flow) */
+	uint32_t vni;                 /* options:key (0 when key_flow) */
 	bool key_flow; /* options:key=flow: the VNI is the frame's tunnel id (set_tunnel), and
 	                * frames of any VNI not claimed by another tunnel come in by this port */
 	uint16_t dst_port;

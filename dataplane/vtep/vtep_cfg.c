@@ -154,8 +154,8 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 	} else if (s) {
 		if (util_parse_int(s, 0, VX_VNI_MAX, &v) < 0) {
 			snprintf(err, errlen,
-			         "port %s: options:key '%s' is not a VNI 0..16777215 or 'flow'", port,
-			         s);
+			         "port %s: options:key '%s' is not a VNI 0..16777215 or 'flow'",
+			         port, s);
 			return -EINVAL;
 		}
 		c->vni = v;
@@ -221,8 +221,9 @@ int wf_vtep_check(const struct wf_ctx *ctx, char *err, size_t errlen)
 			continue;
 		if (is_tunnel(p) && wf_port_tnl_cfg(p)->key_flow &&
 		    ++n_flow > WF_VTEP_MAX_FLOW_TNLS) {
-			snprintf(err, errlen, "port %s: more than %u vxlan ports with options:key=flow",
-			         p->name, WF_VTEP_MAX_FLOW_TNLS);
+			snprintf(err, errlen,
+			         "port %s: more than %u vxlan ports with options:key=flow", p->name,
+			         WF_VTEP_MAX_FLOW_TNLS);
 			return -ENOSPC;
 		}
 		const struct wf_bridge *br = ctx->bridges[p->bridge];
@@ -241,8 +242,8 @@ int wf_vtep_check(const struct wf_ctx *ctx, char *err, size_t errlen)
 			if (a->key_flow || b->key_flow) {
 				if (a->key_flow && b->key_flow && a->remote_ip == b->remote_ip) {
 					snprintf(err, errlen,
-					         "ports %s and %s: same remote_ip and key=flow", p->name,
-					         q->name);
+					         "ports %s and %s: same remote_ip and key=flow",
+					         p->name, q->name);
 					return -EEXIST;
 				}
 				continue;
