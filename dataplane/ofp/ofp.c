@@ -363,8 +363,11 @@ static void run_table(struct exec *x, uint8_t table, unsigned depth)
 	}
 	const struct fl_cls *cls = x->pipe->tables[table];
 	const struct fl_cls_rule *r = cls ? fl_cls_lookup(cls, &x->key) : NULL;
+	struct wf_ofp_tbl_ctr *tc = &x->pipe->tctr[x->t->slot].t[table];
+	tc->lookups++;
 	if (!r)
 		return;
+	tc->matched++;
 	const struct wf_ofp_rule *fr = container_of(r, struct wf_ofp_rule, rule);
 	fr->ctr[x->t->slot].packets++;
 	fr->ctr[x->t->slot].bytes += x->len;
@@ -379,10 +382,11 @@ static const struct wf_ofp_rule *table0(struct exec *x)
 	for (unsigned i = 0; i < FL_KEY_WORDS; i++)
 		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
 	struct wf_ofp_emc_entry *e = &x->t->emc->e[(h >> 40) & (WF_OFP_EMC_SIZE - 1)];
-	struct wf_bridge_ctr *bc = &x->b->br->ctr[x->t->slot];
-	bc->flow_lookups++;
+	struct wf_ofp_tctr *tc = &x->pipe->tctr[x->t->slot];
+	tc->t[0].lookups++;
 	if (e->gen == x->pipe->gen && memcmp(&e->key, &x->key, sizeof(x->key)) == 0) {
-		bc->flow_cache_hits++;
+		tc->cache_hits++;
+		tc->t[0].matched += e->rule != NULL;
 		return e->rule;
 	}
 	const struct fl_cls *t0 = x->pipe->tables[0];
@@ -390,6 +394,7 @@ static const struct wf_ofp_rule *table0(struct exec *x)
 	e->key = x->key;
 	e->gen = x->pipe->gen;
 	e->rule = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
+	tc->t[0].matched += e->rule != NULL;
 	return e->rule;
 }
 

@@ -29,6 +29,22 @@ struct wf_ofp_ctr {
 	uint64_t packets, bytes;
 } __rte_cache_aligned;
 
+/* One thread's counters of one flow table: lookups (frames looked up in it: from the input
+ * stage for table 0, from resubmit/goto_table for any table) and matched (of those, the ones a
+ * flow matched). A bridge whose only flow is the default NORMAL one counts each frame as one
+ * table 0 lookup and match (per burst, in wf_l2_input). */
+struct wf_ofp_tbl_ctr {
+	uint64_t lookups, matched;
+};
+
+/* One thread's counters of a bridge's flow tables (written only by that thread, summed when
+ * read): per table, and table 0 lookups the exact-match cache answered. Owned by the bridge
+ * (struct wf_ofp_bridge.tctr, ofp_cfg.h): they survive flow changes. */
+struct wf_ofp_tctr {
+	struct wf_ofp_tbl_ctr t[WF_OFP_N_TABLES];
+	uint64_t cache_hits;
+} __rte_cache_aligned;
+
 /* A flow as a pipeline holds it: the classifier rule, the actions to run (captured when the
  * pipeline was built: a later flow-mod builds a new pipeline) and the flow's counters (owned
  * by the flow, which outlives the pipelines that point to it). */
@@ -51,6 +67,7 @@ struct wf_ofp_pipe {
 	struct fl_cls *tables[WF_OFP_N_TABLES]; /* NULL: no flow in that table */
 	struct wf_ofp_rule *rules;              /* storage of every table's rules */
 	uint32_t n_rules;
+	struct wf_ofp_tctr *tctr; /* [WF_MAX_THREADS]: the bridge's table counters */
 	/* The only flow is table 0, empty match, actions=NORMAL: the bridge keeps wf_l2_input
 	 * and counts that flow through 'normal_ctr'. */
 	bool normal_only;

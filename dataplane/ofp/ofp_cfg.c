@@ -75,6 +75,20 @@ void wf_ofp_flow_stats(const struct wf_ofp_flow *f, uint64_t *packets, uint64_t 
 	}
 }
 
+void wf_ofp_table_stats(const struct wf_ofp_bridge *ob, unsigned table, uint64_t *lookups,
+                        uint64_t *matched, uint64_t *cache_hits)
+{
+	uint64_t h = 0;
+	*lookups = *matched = 0;
+	for (unsigned i = 0; i < WF_MAX_THREADS; i++) {
+		*lookups += ob->tctr[i].t[table].lookups;
+		*matched += ob->tctr[i].t[table].matched;
+		h += ob->tctr[i].cache_hits;
+	}
+	if (cache_hits)
+		*cache_hits = table == 0 ? h : 0;
+}
+
 static bool same_rule(const struct fl_flow *a, const struct fl_flow *b)
 {
 	return a->table == b->table && a->priority == b->priority &&
@@ -98,12 +112,14 @@ static void pipe_free(struct wf_ofp_pipe *p)
 	free(p);
 }
 
-static struct wf_ofp_pipe *pipe_build(struct wf_ofp_flow *const *flows, size_t n)
+static struct wf_ofp_pipe *pipe_build(struct wf_ofp_flow *const *flows, size_t n,
+                                      struct wf_ofp_tctr *tctr)
 {
 	struct wf_ofp_pipe *p = calloc(1, sizeof(*p));
 	if (!p || (n && !(p->rules = calloc(n, sizeof(*p->rules)))))
 		goto nomem;
 	p->n_rules = n;
+	p->tctr = tctr;
 	p->gen = ++pipe_gen;
 	for (size_t i = 0; i < n; i++) {
 		const struct fl_flow *fl = &flows[i]->fl;
@@ -147,7 +163,10 @@ int wf_ofp_bridge_init(struct wf_ofp_bridge *ob, uint64_t now_ms)
 	}
 	ob->flows[0] = f;
 	ob->n = 1;
-	if (!(ob->pipe = pipe_build(ob->flows, 1))) {
+	ob->tctr = aligned_alloc(RTE_CACHE_LINE_SIZE, WF_MAX_THREADS * sizeof(*ob->tctr));
+	if (ob->tctr)
+		memset(ob->tctr, 0, WF_MAX_THREADS * sizeof(*ob->tctr));
+	if (!ob->tctr || !(ob->pipe = pipe_build(ob->flows, 1, ob->tctr))) {
 		wf_ofp_bridge_fini(ob);
 		return -ENOMEM;
 	}
@@ -160,6 +179,7 @@ void wf_ofp_bridge_fini(struct wf_ofp_bridge *ob)
 	for (size_t i = 0; i < ob->n; i++)
 		flow_free(ob->flows[i]);
 	free(ob->flows);
+	free(ob->tctr);
 	memset(ob, 0, sizeof(*ob));
 }
 
@@ -177,7 +197,7 @@ static int commit(struct wf_ctx *ctx, struct wf_bridge *br, struct wf_ofp_flow *
 
 	for (size_t i = 0; i < old.n; i++)
 		old.flows[i]->mark_ = mark;
-	struct wf_ofp_pipe *pipe = pipe_build(flows, n);
+	struct wf_ofp_pipe *pipe = pipe_build(flows, n, ob->tctr);
 	if (pipe) {
 		ob->flows = flows;
 		ob->n = n;
