@@ -80,8 +80,8 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 		ic->rx_bytes += bytes;
 		if (b->normal_ctr) {
 			struct wf_ofp_tbl_ctr *t0 = &b->normal_tctr[t->slot].t[0];
-			b->normal_ctr[t->slot].packets += n;
-			b->normal_ctr[t->slot].bytes += bytes;
+			WF_OFP_CTR(b->normal_ctr, t->slot).packets += n;
+			WF_OFP_CTR(b->normal_ctr, t->slot).bytes += bytes;
 			t0->lookups += n;
 			t0->matched += n;
 		}

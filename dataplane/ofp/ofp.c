@@ -369,8 +369,8 @@ static void run_table(struct exec *x, uint8_t table, unsigned depth)
 		return;
 	tc->matched++;
 	const struct wf_ofp_rule *fr = container_of(r, struct wf_ofp_rule, rule);
-	fr->ctr[x->t->slot].packets++;
-	fr->ctr[x->t->slot].bytes += x->len;
+	WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
+	WF_OFP_CTR(fr->ctr, x->t->slot).bytes += x->len;
 	run_actions(x, fr->actions, fr->n_actions, table, depth);
 }
 
@@ -416,8 +416,8 @@ static void one_frame(struct exec *x, struct rte_mbuf *m)
 		wf_drop(x->t, ip, WF_DROP_NO_FLOW, m);
 		return;
 	}
-	fr->ctr[x->t->slot].packets++;
-	fr->ctr[x->t->slot].bytes += x->len;
+	WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
+	WF_OFP_CTR(fr->ctr, x->t->slot).bytes += x->len;
 	run_actions(x, fr->actions, fr->n_actions, 0, 0);
 	if (x->pend != PEND_NONE && x->m)
 		flush_pending(x, true);

@@ -16,10 +16,14 @@
 #include "flow.h"
 #include "ofp/ofp.h"
 
-/* A flow's counters, shared by the versions of one flow (a modify makes a new version). */
+/* A flow's counters, shared by the versions of one flow (a modify makes a new version): one
+ * slot of the bridge's counter pool ('c': thread t's at WF_OFP_CTR(c, t), ofp.h). */
+struct wf_ofp_ctr_pool;
 struct wf_ofp_ctrs {
 	unsigned refs;
-	struct wf_ofp_ctr c[WF_MAX_THREADS];
+	uint32_t idx; /* slot in 'pool' */
+	struct wf_ofp_ctr *c;
+	struct wf_ofp_ctr_pool *pool;
 };
 
 struct wf_ofp_flow {
@@ -36,6 +40,7 @@ struct wf_ofp_bridge {
 	size_t n;
 	struct wf_ofp_pipe *pipe; /* built from 'flows', in the current snapshot */
 	struct wf_ofp_tctr *tctr; /* [WF_MAX_THREADS] table counters; every pipeline points here */
+	struct wf_ofp_ctr_pool *ctr_pool; /* the flows' counters (ofp_cfg.c) */
 };
 
 /* A new bridge's flows: exactly "priority=0,actions=NORMAL" (OVS). 0 or -ENOMEM. */
