@@ -46,6 +46,10 @@ setup_weft() {
 	gen_wait_rx || die "weft: no frames reached the sink"
 	wait_for "[ \"\$(weft_flows_hit | cut -d' ' -f1)\" = $FLOWS_N ]" "$FLOWS_HIT_WAIT" || true
 	flows_check weft "$(weft_flows_hit)"
+	log "  weft: $(weft_rpc stats '{"name":"br0"}' | "$PY" -c 'import json, sys
+t = json.load(sys.stdin)["bridges"]["br0"]["tables"][0]
+print("table 0: %d flows, %d masks, %d lookups, %d matched, %d exact-match cache hits" %
+      (t["flows"], t["masks"], t["lookups"], t["matched"], t["cache_hits"]))')"
 }
 count_weft() { gen_rx; }
 teardown_weft() { weft_stop; gen_stop; }
