@@ -257,6 +257,9 @@ static int check_tunnel_key(const char *key, const char *value, const char *what
 	if (!strcmp(key, "neigh-timeout")) {
 		return cli_parse_uint(value, 1, 86400, what, &v, errp);
 	}
+	if (!strcmp(key, "vxlan-udp-csum") && strcmp(value, "verify") && strcmp(value, "ignore")) {
+		return cli_error(errp, "invalid %s '%s' (expected verify or ignore)", what, value);
+	}
 	return 0;
 }
 

@@ -20,6 +20,11 @@ bool cli_flows_option(enum cli_cmd_verb verb, const char *opt)
 		return verb == CLI_CMD_DEL_FLOWS || verb == CLI_CMD_MOD_FLOWS;
 	if (!strcmp(opt, "--no-stats"))
 		return verb == CLI_CMD_DUMP_FLOWS;
+	/* ovs-ofctl's --bundle (apply the whole file atomically): weft's add-flows and
+	 * replace-flows always do (one DB transaction, one dataplane snapshot), so the option is
+	 * accepted and changes nothing. */
+	if (!strcmp(opt, "--bundle"))
+		return verb == CLI_CMD_ADD_FLOWS || verb == CLI_CMD_REPLACE_FLOWS;
 	return false;
 }
 

@@ -18,6 +18,7 @@
 #include "dp-client.h"
 #include "dp-run.h"
 #include "parse.h"
+#include "trace.h"
 
 #define PROG "weftctl"
 
@@ -101,10 +102,12 @@ int main(int argc, char **argv)
 	char *msg = NULL;
 	int status;
 
-	/* capture is a session, not a request: it has its own runner (capture.c). */
+	/* capture and trace are sessions, not requests: own runners (capture.c, trace.c). */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "capture"))
 			return cli_capture_main(argc, argv, i);
+		if (!strcmp(argv[i], "trace"))
+			return cli_trace_main(argc, argv, i);
 		if (argv[i][0] != '-')
 			break;
 		i += !strcmp(argv[i], "--rundir");
@@ -117,6 +120,7 @@ int main(int argc, char **argv)
 	if (opts.help) {
 		cli_verb_print_usage(stdout, PROG);
 		printf("\n  %s\n%s", CLI_CAPTURE_USAGE, CLI_CAPTURE_HELP);
+		printf("\n  %s\n%s", CLI_TRACE_USAGE, CLI_TRACE_HELP);
 		return EXIT_OK;
 	}
 	if (opts.help_verb) {

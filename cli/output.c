@@ -449,6 +449,10 @@ void cli_output_dp_show(FILE *f, const json_t *result)
 	fprintf(f, "bridges: %lld\n", int_of(result, "n_bridges"));
 	fprintf(f, "ports: %lld\n", int_of(result, "n_ports"));
 	fprintf(f, "pmd_sleep_max_us: %lld\n", int_of(result, "pmd_sleep_max_us"));
+	const json_t *mb = json_object_get(result, "mbufs");
+	if (mb)
+		fprintf(f, "mbufs: %lld in use, %lld available, pool of %lld\n",
+		        int_of(mb, "in_use"), int_of(mb, "avail"), int_of(mb, "size"));
 	json_array_foreach(pmds, i, pmd)
 	{
 		const json_t *rxqs = json_object_get(pmd, "rxqs");

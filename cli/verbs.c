@@ -16,7 +16,8 @@ static const struct cli_verb_info verbs[] = {
                 "they are sent with the creation request.\n"
                 "Keys: mac-aging-time (seconds, 1..86400), mac-table-size (1..4194304);\n"
                 "underlay (VTEP) bridges: tunnel-ip=A.B.C.D/N, tunnel-gateway=A.B.C.D,\n"
-                "tunnel-mac=MAC, tunnel-mtu=82..9600, tunnel-udp-port, neigh-timeout.\n"
+                "tunnel-mac=MAC, tunnel-mtu=82..9600, tunnel-udp-port, neigh-timeout,\n"
+                "vxlan-udp-csum=verify|ignore.\n"
                 "With --may-exist (before add-br), an existing bridge BR is not an error;\n"
                 "the settings are then applied to it.",
     },
@@ -68,7 +69,8 @@ static const struct cli_verb_info verbs[] = {
                 "                  mac-aging-time=1..86400, mac-table-size=1..4194304\n"
                 "                  tunnel-ip=A.B.C.D/N, tunnel-gateway=A.B.C.D, tunnel-mac=MAC,\n"
                 "                  tunnel-mtu=82..9600, tunnel-udp-port=1..65535,\n"
-                "                  neigh-timeout=1..86400 (underlay bridge)\n"
+                "                  neigh-timeout=1..86400, vxlan-udp-csum=verify|ignore\n"
+                "                  (underlay bridge)\n"
                 "  Interface options of type=vxlan: remote_ip, key, dst_port, local_ip, ttl,\n"
                 "                  tos, df_default\n"
                 "A value of [] clears tag or vlan_mode; trunks=[] allows every VLAN.",
@@ -198,10 +200,14 @@ static const struct cli_verb_info verbs[] = {
     {
         .name = "add-flows",
         .verb = CLI_CMD_ADD_FLOWS,
-        .synopsis = "BR FILE",
+        .synopsis = "BR [--bundle] FILE",
         .min_args = 2,
         .max_args = 2,
         .summary = "add the flows of FILE (one per line, '-' = stdin) to BR",
+        .help = "All or nothing: a bad line refuses the whole file (its line named), and the\n"
+                "flows become visible together (one database transaction, one dataplane\n"
+                "snapshot): a frame sees all of them or none. --bundle (ovs-ofctl's atomic\n"
+                "mode) is accepted; weft always applies a file this way.",
     },
     {
         .name = "del-flows",
@@ -233,11 +239,13 @@ static const struct cli_verb_info verbs[] = {
     {
         .name = "replace-flows",
         .verb = CLI_CMD_REPLACE_FLOWS,
-        .synopsis = "BR FILE",
+        .synopsis = "BR [--bundle] FILE",
         .min_args = 2,
         .max_args = 2,
         .summary = "make the flows of BR exactly those of FILE, in one step",
-        .help = "Unchanged flows keep their counters; flows whose actions differ are modified.",
+        .help = "Unchanged flows keep their counters; flows whose actions differ are modified.\n"
+                "Atomic: a frame sees the old set or the new one, never a mix (--bundle, as in\n"
+                "ovs-ofctl, is accepted; weft always switches this way).",
     },
     {
         .name = "get",

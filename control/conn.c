@@ -100,6 +100,7 @@ void ctd_conn_run(struct ctd_ctx *ctx)
 		db_connect(ctx, now);
 	if (!ctx->dp && now >= ctx->dp_retry_at)
 		dp_connect(ctx, now);
+	ctd_vtep_conn_run(ctx);
 }
 
 void ctd_conn_db_lost(struct ctd_ctx *ctx, int err)
@@ -123,6 +124,7 @@ void ctd_conn_dp_lost(struct ctd_ctx *ctx, int err)
 	CTD_WARN(ctx, "dataplane %s: connection lost (%s)", ctx->dp_path,
 	         err == -EPIPE ? "closed by the dataplane" : strerror(-err));
 	ctd_reconcile_abort(ctx);
+	ctd_vtep_sync_abort(ctx);
 	ctd_rpc_close(ctx->dp);
 	ctx->dp = NULL;
 	ctx->dp_was_down = true;
@@ -137,4 +139,5 @@ void ctd_conn_close_all(struct ctd_ctx *ctx)
 	ctd_rpc_close(ctx->dp);
 	ctx->dp = NULL;
 	ctd_replica_clear(&ctx->replica);
+	ctd_vtep_close(ctx);
 }

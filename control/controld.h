@@ -6,7 +6,10 @@
  *   reconcile.c  one reconcile pass at a time: show -> diff -> apply -> show + stats ->
  *                write-back (+ cur_cfg)
  *   log.c        log lines to stderr or --log-file
- * Pure parts, unit-tested: state.c, diff.c, desired.c, replica.c, writeback.c; the RFC 7047
+ *   vtep_conn.c  VTEP mode (--vtep-db): the hardware_vtep connection and monitor, the mapping
+ *                into each pass's desired state (vtep.c), and the MAC sync: static remote
+ *                entries into the dataplane, learned local MACs into Ucast_Macs_Local
+ * Pure parts, unit-tested: state.c, diff.c, desired.c, replica.c, writeback.c, vtep.c; the RFC 7047
  * client library (libctd_db): framer.c, rpc.c, dbclient.c.
  *
  * Everything runs on one thread; there is no mutable state outside 'struct ctd_ctx'.
@@ -23,6 +26,7 @@
 #include "replica.h"
 #include "rpc.h"
 #include "state.h"
+#include "vtep.h"
 
 #define CTD_DB_NAME        "Open_vSwitch"
 #define CTD_DP_RETRY_MS    100   /* dataplane reconnect interval */
@@ -105,6 +109,27 @@ struct ctd_ctx {
 	struct ctd_failure *failures;
 	size_t n_failures;
 
+	/* VTEP mode (vtep_conn.c): off unless vtep_target is set. */
+	char *vtep_target; /* --vtep-db */
+	char *vtep_ps;     /* --vtep-ps: our Physical_Switch */
+	struct ctd_db *vtep_db;
+	bool vtep_monitoring;
+	long long vtep_retry_at;
+	int vtep_backoff_ms;
+	bool vtep_was_down;
+	int vtep_failed;
+	struct ctd_replica vtep_replica;
+	struct ctd_vtep vtep;   /* the mapping of the last pass */
+	char *vtep_errors_seen; /* the problems last logged (logged again when they change) */
+	bool vsync_busy;        /* a MAC sync runs: fdb-show replies or its write outstanding */
+	size_t vsync_wait;      /* fdb-show replies still expected */
+	json_t *vsync_learned;  /* {bridge: fdb-show result} */
+	json_t *vsync_bridges;  /* [bridge]: the LS bridges asked, by callback index */
+	json_t *vsync_stats;    /* the `stats` result (callback index n_bridges) */
+	struct ctd_op_cb *vsync_cbs;
+	bool want_vsync;
+	long long next_vsync_at;
+
 	/* Counters for logs. */
 	unsigned long long n_passes, n_dp_ops, n_db_writes;
 };
@@ -132,5 +157,15 @@ void ctd_reconcile_destroy(struct ctd_ctx *);
 void ctd_reconcile_check_timeout(struct ctd_ctx *);
 /* Asks for a pass; 'retry': also retry operations that failed before. */
 void ctd_reconcile_want(struct ctd_ctx *, bool retry);
+
+/* vtep_conn.c (VTEP mode; every function does nothing when it is off) */
+void ctd_vtep_conn_run(struct ctd_ctx *);           /* (re)connects when due */
+void ctd_vtep_conn_lost(struct ctd_ctx *, int err); /* drops the VTEP database connection */
+bool ctd_vtep_ready(const struct ctd_ctx *);        /* a pass may run (mapping known) */
+/* Adds the VTEP mapping to a pass's desired state (ctx->vtep is rebuilt); 0 or -ENOMEM. */
+int ctd_vtep_pass(struct ctd_ctx *, struct ctd_desired *, bool log_errors);
+void ctd_vtep_sync_run(struct ctd_ctx *);   /* starts a MAC sync when due */
+void ctd_vtep_sync_abort(struct ctd_ctx *); /* the dataplane connection is gone */
+void ctd_vtep_close(struct ctd_ctx *);
 
 #endif /* CTD_CONTROLD_H */

@@ -1,5 +1,7 @@
 /* RFC 7047 client helpers (see dbclient.h). */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +26,38 @@ static void db_notify(void *arg, const char *method, const json_t *params, const
 		db->notify(db->arg, method, params, id);
 }
 
+/* "unix:PATH" (ip[0] = 0) or "tcp:IP:PORT" (ip, *port); false if neither. */
+static bool parse_target(const char *target, char ip[16], int *port)
+{
+	struct in_addr a;
+	int n = 0;
+	ip[0] = '\0';
+	if (!strncmp(target, "unix:", 5))
+		return target[5] != '\0';
+	return !strncmp(target, "tcp:", 4) &&
+	       sscanf(target + 4, "%15[0-9.]:%d%n", ip, port, &n) == 2 && !target[4 + n] &&
+	       *port >= 1 && *port <= 65535 && inet_pton(AF_INET, ip, &a) == 1;
+}
+
+bool ctd_db_target_ok(const char *target)
+{
+	char ip[16];
+	int port;
+	return parse_target(target, ip, &port);
+}
+
 int ctd_db_open(const char *target, ctd_rpc_notify_fn *notify, void *arg, struct ctd_db **dbp)
 {
-	if (strncmp(target, "unix:", 5) != 0)
+	char ip[16];
+	int port = 0;
+	bool tcp = !strncmp(target, "tcp:", 4);
+	if (!parse_target(target, ip, &port))
 		return -EINVAL;
 	struct ctd_db *db = calloc(1, sizeof(*db));
 	if (!db)
 		return -ENOMEM;
-	int ret = ctd_rpc_open_unix(target + 5, false, &db->rpc);
+	int ret = tcp ? ctd_rpc_open_tcp(ip, port, false, &db->rpc)
+	              : ctd_rpc_open_unix(target + 5, false, &db->rpc);
 	if (ret < 0) {
 		free(db);
 		return ret;

@@ -5,7 +5,7 @@
  * schema; it only speaks RFC 7047's wire format. Linking: jansson.
  *
  * Contract:
- * - ctd_db_open() connects to "unix:PATH" (only unix sockets) and returns a stream that
+ * - ctd_db_open() connects to "unix:PATH" or "tcp:IP:PORT" and returns a stream that
  *   answers the server's "echo" requests by itself; every other notification ("update",
  *   "update2", "locked", ...) goes to the caller's notify function. The stream is a ctd_rpc
  *   (rpc.h): poll ctd_rpc_fd()/ctd_rpc_events(), call ctd_rpc_run(), send requests with
@@ -20,16 +20,21 @@
 #define CTD_DBCLIENT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "rpc.h"
 
 struct ctd_db;
 
-/* Connects to 'target' ("unix:PATH"). -EINVAL for another kind of target, else the connect
- * error (-ENOENT, -ECONNREFUSED). 'notify' may be NULL. */
+/* Connects to 'target' ("unix:PATH" or "tcp:IP:PORT", IPv4). -EINVAL for another kind of
+ * target or a malformed one, else the connect error (-ENOENT, -ECONNREFUSED). 'notify' may
+ * be NULL. */
 int ctd_db_open(const char *target, ctd_rpc_notify_fn *notify, void *arg, struct ctd_db **dbp);
 void ctd_db_close(struct ctd_db *);
+
+/* True when 'target' is a well-formed "unix:PATH" or "tcp:IP:PORT" (nothing is connected). */
+bool ctd_db_target_ok(const char *target);
 
 /* The underlying stream (owned by the ctd_db). */
 struct ctd_rpc *ctd_db_rpc(struct ctd_db *);

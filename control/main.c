@@ -36,6 +36,10 @@ static void usage(FILE *f)
 	        "  --log-file=FILE         log there instead of stderr\n"
 	        "  --stats-interval=MS     refresh link state and statistics every MS ms\n"
 	        "                          (default %d, at least 100)\n"
+	        "  --vtep-db=unix:PATH|tcp:IP:PORT\n"
+	        "                          VTEP mode: also apply this hardware_vtep database\n"
+	        "                          (docs/controld.md, VTEP mode); needs --vtep-ps\n"
+	        "  --vtep-ps=NAME          the Physical_Switch that is this host\n"
 	        "  -h, --help              this help\n",
 	        CTD_DEFAULT_STATS_MS);
 }
@@ -48,7 +52,16 @@ static int usage_error(const char *msg, const char *arg)
 
 static int parse_args(int argc, char **argv, struct ctd_ctx *ctx)
 {
-	enum { OPT_DB = 256, OPT_DP, OPT_PIDFILE, OPT_DETACH, OPT_LOG, OPT_STATS };
+	enum {
+		OPT_DB = 256,
+		OPT_DP,
+		OPT_PIDFILE,
+		OPT_DETACH,
+		OPT_LOG,
+		OPT_STATS,
+		OPT_VDB,
+		OPT_VPS
+	};
 	static const struct option longopts[] = {
 	    {"db", required_argument, NULL, OPT_DB},
 	    {"dataplane", required_argument, NULL, OPT_DP},
@@ -56,6 +69,8 @@ static int parse_args(int argc, char **argv, struct ctd_ctx *ctx)
 	    {"detach", no_argument, NULL, OPT_DETACH},
 	    {"log-file", required_argument, NULL, OPT_LOG},
 	    {"stats-interval", required_argument, NULL, OPT_STATS},
+	    {"vtep-db", required_argument, NULL, OPT_VDB},
+	    {"vtep-ps", required_argument, NULL, OPT_VPS},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -74,6 +89,20 @@ static int parse_args(int argc, char **argv, struct ctd_ctx *ctx)
 				return usage_error("--db: expected unix:PATH, got ", optarg);
 			free(ctx->db_target);
 			ctx->db_target = strdup(optarg);
+			break;
+		case OPT_VDB:
+			if (!ctd_db_target_ok(optarg))
+				return usage_error(
+				    "--vtep-db: expected unix:PATH or tcp:IP:PORT, got ", optarg);
+			free(ctx->vtep_target);
+			ctx->vtep_target = strdup(optarg);
+			break;
+		case OPT_VPS:
+			if (!optarg[0])
+				return usage_error("--vtep-ps: expected a Physical_Switch name",
+				                   NULL);
+			free(ctx->vtep_ps);
+			ctx->vtep_ps = strdup(optarg);
 			break;
 		case OPT_DP:
 			free(ctx->rundir);
@@ -108,6 +137,11 @@ static int parse_args(int argc, char **argv, struct ctd_ctx *ctx)
 	}
 	if (optind != argc)
 		return usage_error("unexpected argument ", argv[optind]);
+	if (!ctx->vtep_target != !ctx->vtep_ps)
+		return usage_error(ctx->vtep_ps ? "--vtep-ps needs --vtep-db"
+		                                : "--vtep-db needs --vtep-ps (the Physical_Switch "
+		                                  "of this host)",
+		                   NULL);
 	if (!ctx->rundir)
 		ctx->rundir = strdup(env && env[0] ? env : "/run/weft");
 	if (!ctx->db_target && asprintf(&ctx->db_target, "unix:%s/db.sock", ctx->rundir) < 0)
@@ -149,12 +183,13 @@ static void run(struct ctd_ctx *ctx)
 {
 	ctx->next_refresh_at = ctd_now_ms() + ctx->stats_ms;
 	while (!ctx->quit) {
-		struct pollfd pfd[3] = {{.fd = ctx->sig_fd, .events = POLLIN}};
-		int n = 1, i_db = -1, i_dp = -1, timeout;
+		struct pollfd pfd[4] = {{.fd = ctx->sig_fd, .events = POLLIN}};
+		int n = 1, i_db = -1, i_dp = -1, i_vtep = -1, timeout;
 		long long now;
 
 		ctd_conn_run(ctx);
 		ctd_reconcile_run(ctx);
+		ctd_vtep_sync_run(ctx);
 		now = ctd_now_ms();
 		timeout = min_timeout(-1, ctx->next_refresh_at, now);
 		if (ctx->pass.step != CTD_PASS_IDLE)
@@ -173,6 +208,16 @@ static void run(struct ctd_ctx *ctx)
 		} else {
 			timeout = min_timeout(timeout, ctx->dp_retry_at, now);
 		}
+		if (ctx->vtep_db) {
+			i_vtep = n;
+			pfd[n++] = (struct pollfd){ctd_rpc_fd(ctd_db_rpc(ctx->vtep_db)),
+			                           ctd_rpc_events(ctd_db_rpc(ctx->vtep_db)), 0};
+		} else if (ctx->vtep_target) {
+			timeout = min_timeout(timeout, ctx->vtep_retry_at, now);
+		}
+		if (ctx->vtep_target && ctx->dp && !ctx->vsync_busy)
+			timeout =
+			    min_timeout(timeout, ctx->want_vsync ? now : ctx->next_vsync_at, now);
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
 			CTD_ERR(ctx, "poll: %s", strerror(errno));
 			break;
@@ -194,6 +239,13 @@ static void run(struct ctd_ctx *ctx)
 			if (ret < 0)
 				ctd_conn_dp_lost(ctx, ret);
 		}
+		if (i_vtep >= 0 && pfd[i_vtep].revents) {
+			int ret = ctd_rpc_run(ctd_db_rpc(ctx->vtep_db), pfd[i_vtep].revents);
+			if (ret < 0 || ctx->vtep_failed)
+				ctd_vtep_conn_lost(ctx, ret < 0 ? ret : ctx->vtep_failed);
+		}
+		if (ctx->vtep_db && ctx->vtep_failed)
+			ctd_vtep_conn_lost(ctx, ctx->vtep_failed);
 		/* A callback of one stream may have queued output on the other. */
 		if (ctx->db && ctx->db_failed)
 			ctd_conn_db_lost(ctx, ctx->db_failed);
@@ -213,6 +265,8 @@ static void ctx_free(struct ctd_ctx *ctx)
 	free(ctx->dp_path);
 	free(ctx->pidfile);
 	free(ctx->log_path);
+	free(ctx->vtep_target);
+	free(ctx->vtep_ps);
 	if (ctx->log && ctx->log != stderr)
 		fclose(ctx->log);
 	if (ctx->sig_fd >= 0)
@@ -221,7 +275,9 @@ static void ctx_free(struct ctd_ctx *ctx)
 
 int main(int argc, char **argv)
 {
-	struct ctd_ctx ctx = {.sig_fd = -1, .db_backoff_ms = CTD_DB_BACKOFF_MIN};
+	struct ctd_ctx ctx = {.sig_fd = -1,
+	                      .db_backoff_ms = CTD_DB_BACKOFF_MIN,
+	                      .vtep_backoff_ms = CTD_DB_BACKOFF_MIN};
 	int ready_fd = -1, pid_fd = -1, ret;
 
 	if ((ret = parse_args(argc, argv, &ctx)) != 0) {
@@ -248,6 +304,9 @@ int main(int argc, char **argv)
 	}
 	CTD_INFO(&ctx, "starting: database %s, dataplane %s, refresh every %d ms", ctx.db_target,
 	         ctx.dp_path, ctx.stats_ms);
+	if (ctx.vtep_target)
+		CTD_INFO(&ctx, "VTEP mode: database %s, physical switch %s", ctx.vtep_target,
+		         ctx.vtep_ps);
 	if (ready_fd >= 0) {
 		int null = open("/dev/null", O_RDWR);
 		if (null >= 0) {

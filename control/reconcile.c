@@ -73,6 +73,7 @@ static void failures_keep(struct ctd_ctx *ctx, const bool *keep)
 static void finish(struct ctd_ctx *ctx)
 {
 	pass_reset(&ctx->pass);
+	ctx->want_vsync = true; /* VTEP mode: the MAC sync follows every pass */
 }
 
 static void write_reply(void *arg, const json_t *result, const json_t *error)
@@ -367,12 +368,13 @@ void ctd_reconcile_run(struct ctd_ctx *ctx)
 {
 	struct ctd_pass *p = &ctx->pass;
 	if (p->step != CTD_PASS_IDLE || !ctx->want_pass || !ctx->dp ||
-	    !ctd_replica_valid(&ctx->replica))
+	    !ctd_replica_valid(&ctx->replica) || !ctd_vtep_ready(ctx))
 		return;
 	pass_reset(p);
 	p->retry = ctx->want_retry;
 	ctx->want_pass = ctx->want_retry = false;
-	if (ctd_desired_build(&p->desired, &ctx->replica) < 0) {
+	if (ctd_desired_build(&p->desired, &ctx->replica) < 0 ||
+	    ctd_vtep_pass(ctx, &p->desired, p->retry) < 0) {
 		CTD_ERR(ctx, "out of memory building the desired state");
 		pass_reset(p);
 		return;

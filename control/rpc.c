@@ -4,6 +4,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -62,6 +65,26 @@ int ctd_rpc_open_unix(const char *path, bool newline, struct ctd_rpc **rpcp)
 	if (fd < 0)
 		return -errno;
 	/* A unix connect completes or fails at once (or EAGAIN on a full backlog). */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	int ret = ctd_rpc_open_fd(fd, newline, rpcp);
+	if (ret < 0)
+		close(fd);
+	return ret;
+}
+
+int ctd_rpc_open_tcp(const char *ip, int port, bool newline, struct ctd_rpc **rpcp)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	if (port < 1 || port > 65535 || inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
+		return -EINVAL;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* Blocking connect: the database is local or near (a refused port fails at once). */
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int e = -errno;
 		close(fd);

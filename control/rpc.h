@@ -35,6 +35,10 @@ typedef void ctd_rpc_notify_fn(void *arg, const char *method, const json_t *para
 /* Connects to the unix socket at 'path'. -ENOENT / -ECONNREFUSED when nobody listens. */
 int ctd_rpc_open_unix(const char *path, bool newline, struct ctd_rpc **rpcp);
 
+/* Connects to TCP 'ip' (IPv4 dotted quad) : 'port' (a blocking connect). -EINVAL for a bad
+ * address or port, else the connect error (-ECONNREFUSED, ...). */
+int ctd_rpc_open_tcp(const char *ip, int port, bool newline, struct ctd_rpc **rpcp);
+
 /* Wraps an already connected socket 'fd' (taken over: closed by ctd_rpc_close()). */
 int ctd_rpc_open_fd(int fd, bool newline, struct ctd_rpc **rpcp);
 

@@ -57,6 +57,12 @@ static int parse_set_field(char *arg, const struct fl_port_map *ports, const str
 	f = fl_field_by_name(arrow + 2);
 	if (f < 0)
 		return fl_err(errp, "set_field: unknown field '%s'", arrow + 2);
+	/* As OVS: in set_field (an OXM field name), tp_src/tp_dst are tcp_src/tcp_dst; a UDP flow
+	 * sets udp_src/udp_dst. (As a match field tp_* still means TCP, UDP or SCTP.) */
+	if (f == FL_F_TP_SRC)
+		f = FL_F_TCP_SRC;
+	else if (f == FL_F_TP_DST)
+		f = FL_F_TCP_DST;
 	fd = &fl_fields[f];
 	if (!fd->writable)
 		return fl_err(errp, "set_field: field %s is read-only", fd->name);

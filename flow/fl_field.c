@@ -363,6 +363,10 @@ bool fl_prereq_ok(enum fl_prereq p, const struct fl_match *m)
 		return proto_is(m, 6) || proto_is(m, 17) || proto_is(m, 132);
 	case FL_PRE_ICMP:
 		return proto_is(m, 1);
+	case FL_PRE_TCP:
+		return proto_is(m, 6);
+	case FL_PRE_UDP:
+		return proto_is(m, 17);
 	}
 	return false;
 }
@@ -380,6 +384,10 @@ const char *fl_prereq_text(enum fl_prereq p)
 		return "requires tcp or udp (or sctp)";
 	case FL_PRE_ICMP:
 		return "requires icmp";
+	case FL_PRE_TCP:
+		return "requires tcp";
+	case FL_PRE_UDP:
+		return "requires udp";
 	default:
 		return "";
 	}

@@ -40,6 +40,8 @@ enum fl_prereq {
 	FL_PRE_ARP,    /* dl_type=0x0806 */
 	FL_PRE_L4,     /* ip and nw_proto 6, 17 or 132 (tcp, udp, sctp) */
 	FL_PRE_ICMP,   /* ip and nw_proto 1 */
+	FL_PRE_TCP,    /* ip and nw_proto 6 */
+	FL_PRE_UDP,    /* ip and nw_proto 17 */
 };
 
 /* clang-format off */
@@ -63,7 +65,11 @@ enum fl_prereq {
 	_(ARP_SPA,   "arp_spa",     NULL,          FL_FK_IP,   nw_src,   32, 1, FL_PRE_ARP,    1)   \
 	_(ARP_TPA,   "arp_tpa",     NULL,          FL_FK_IP,   nw_dst,   32, 1, FL_PRE_ARP,    1)   \
 	_(ICMP_TYPE, "icmp_type",   "icmpv4_type", FL_FK_INT,  tp_src,   8,  0, FL_PRE_ICMP,   1)   \
-	_(ICMP_CODE, "icmp_code",   "icmpv4_code", FL_FK_INT,  tp_dst,   8,  0, FL_PRE_ICMP,   1)
+	_(ICMP_CODE, "icmp_code",   "icmpv4_code", FL_FK_INT,  tp_dst,   8,  0, FL_PRE_ICMP,   1)   \
+	_(TCP_SRC,   "tcp_src",     NULL,          FL_FK_INT,  tp_src,   16, 1, FL_PRE_TCP,    1)   \
+	_(TCP_DST,   "tcp_dst",     NULL,          FL_FK_INT,  tp_dst,   16, 1, FL_PRE_TCP,    1)   \
+	_(UDP_SRC,   "udp_src",     NULL,          FL_FK_INT,  tp_src,   16, 1, FL_PRE_UDP,    1)   \
+	_(UDP_DST,   "udp_dst",     NULL,          FL_FK_INT,  tp_dst,   16, 1, FL_PRE_UDP,    1)
 /* clang-format on */
 
 enum fl_field {

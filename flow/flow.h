@@ -90,6 +90,25 @@ struct fl_match {
 int fl_key_extract(const uint8_t *frame, size_t len, uint32_t in_port, uint64_t tun_id,
                    struct fl_key *key);
 
+/* Builds the frame a flow's match describes, as ovs-appctl ofproto/trace does with a flow:
+ * Ethernet (dl_dst, dl_src; zero when not given), an 802.1Q tag when vlan_tci has the CFI bit
+ * (dl_vlan/dl_vlan_pcp/vlan_tci), dl_type (0 when not given), and for dl_type 0x0800 an IPv4
+ * header (nw_src, nw_dst, nw_proto, nw_tos, TTL 64, checksum) with a TCP SYN, a UDP datagram
+ * (8 zero bytes of payload), an SCTP common header or an ICMP header (type, code) carrying
+ * tp_src/tp_dst; for 0x0806 an Ethernet/IPv4 ARP packet (arp_op, default 1; sha = dl_src,
+ * spa, tpa). Masked fields use their value bits (nw_dst=10.0.0.0/24 gives 10.0.0.0); in_port
+ * is the caller's. Checksums are correct; the frame is zero-padded to 60 bytes.
+ * fl_key_extract() of the result gives back every field the match pins fully. Writes at most
+ * FL_FRAME_MAX bytes into 'buf' (cap >= FL_FRAME_MAX) and returns the length, or -EINVAL with
+ * a message (tun_id given: frames get it from a tunnel port; 'cap' too small). */
+#define FL_FRAME_MAX 128
+int fl_frame_build(const struct fl_match *m, uint8_t *buf, size_t cap, char **errp);
+
+/* The exact match of a packet key: every field meaningful for its dl_type (in_port, vlan_tci,
+ * MACs, dl_type; IPv4/ARP addresses and protocol; nw_tos; L4 ports or ICMP type/code; tun_id
+ * when non-zero) with a full mask, so that fl_match_to_string() prints the whole key. */
+void fl_key_exact_match(const struct fl_key *k, struct fl_match *m);
+
 /* true if 'key' matches 'm'. */
 bool fl_match_matches(const struct fl_match *m, const struct fl_key *key);
 bool fl_match_equal(const struct fl_match *a, const struct fl_match *b);

@@ -2,8 +2,11 @@
  *
  *   ovsdb-lite [--remote=punix:PATH]... [--remote=ptcp:PORT[:IP]]... [--pidfile[=FILE]]
  *              [--detach] [--log-file=FILE] [--probe-interval=MS]
- *              [--max-message-size=BYTES] [--max-backlog=BYTES] DBFILE
+ *              [--max-message-size=BYTES] [--max-backlog=BYTES] DBFILE...
  *   ovsdb-lite create DBFILE SCHEMAFILE
+ *
+ * Several DBFILEs (up to 8, distinct database names) are all served on every remote, like
+ * ovsdb-server with several DB files (e.g. Open_vSwitch and hardware_vtep).
  *
  * Exit status: 0 on a clean exit (SIGTERM/SIGINT/SIGHUP), 1 on a runtime error, 2 on a usage
  * error.
@@ -35,10 +38,11 @@ struct main_opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: ovsdb-lite [OPTIONS] DBFILE\n"
+	        "usage: ovsdb-lite [OPTIONS] DBFILE...\n"
 	        "       ovsdb-lite create DBFILE SCHEMAFILE\n"
 	        "\n"
-	        "Serves the database in DBFILE over RFC 7047 JSON-RPC.\n"
+	        "Serves the databases in the DBFILEs (up to %d, distinct names) over RFC 7047\n"
+	        "JSON-RPC.\n"
 	        "  --remote=punix:PATH        listen on a unix socket (repeatable)\n"
 	        "  --remote=ptcp:PORT[:IP]    listen on TCP, default IP 0.0.0.0 (repeatable)\n"
 	        "  --pidfile[=FILE]           write the pid (default ovsdb-lite.pid)\n"
@@ -51,7 +55,7 @@ static void usage(FILE *f)
 	        "  -h, --help                 this help\n"
 	        "The create command writes a new empty database from a schema, like\n"
 	        "`ovsdb-tool create`.\n",
-	        DEFAULT_MAX_MSG, DEFAULT_MAX_BACKLOG);
+	        ODB_SERVER_MAX_DBS, DEFAULT_MAX_MSG, DEFAULT_MAX_BACKLOG);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -153,6 +157,12 @@ static int parse_args(int argc, char **argv, struct main_opts *o)
 	return 0;
 }
 
+static void close_all(struct odb **dbs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		odb_close(dbs[i]);
+}
+
 static int run_create(int argc, char **argv)
 {
 	char *err = NULL;
@@ -173,7 +183,8 @@ int main(int argc, char **argv)
 {
 	struct main_opts o;
 	struct odb_server srv;
-	struct odb *db = NULL;
+	struct odb *dbs[ODB_SERVER_MAX_DBS] = {NULL};
+	size_t n_dbs = 0;
 	struct odb_stats st;
 	FILE *log = stderr;
 	char *err = NULL;
@@ -184,9 +195,10 @@ int main(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r)
 		return r;
-	if (optind != argc - 1)
-		return usage_error("%s", optind == argc ? "missing DBFILE"
-		                                        : "exactly one DBFILE expected");
+	if (optind == argc)
+		return usage_error("%s", "missing DBFILE");
+	if (argc - optind > ODB_SERVER_MAX_DBS)
+		return usage_error("%s", "too many DBFILEs (max 8)");
 	if (!o.cfg.n_remotes)
 		return usage_error("%s", "at least one --remote=punix:PATH or "
 		                         "--remote=ptcp:PORT[:IP] is needed");
@@ -199,22 +211,26 @@ int main(int argc, char **argv)
 	}
 	if (o.detach && (ready_fd = util_daemonize("ovsdb-lite")) < 0)
 		return 1;
-	r = odb_open(argv[optind], &db, &err);
-	if (r) {
-		fprintf(stderr, "ovsdb-lite: %s: %s\n", argv[optind], err ? err : strerror(-r));
-		free(err);
-		return 1;
+	for (int i = optind; i < argc; i++) {
+		r = odb_open(argv[i], &dbs[n_dbs], &err);
+		if (r) {
+			fprintf(stderr, "ovsdb-lite: %s: %s\n", argv[i], err ? err : strerror(-r));
+			free(err);
+			close_all(dbs, n_dbs);
+			return 1;
+		}
+		n_dbs++;
 	}
-	r = odb_server_init(&srv, db, &o.cfg, log, &err);
+	r = odb_server_init(&srv, dbs, n_dbs, &o.cfg, log, &err);
 	if (r) {
 		fprintf(stderr, "ovsdb-lite: %s\n", err ? err : strerror(-r));
 		free(err);
-		odb_close(db);
+		close_all(dbs, n_dbs);
 		return 1;
 	}
 	if (o.pidfile && (pid_fd = util_pidfile_write("ovsdb-lite", o.pidfile)) < 0) {
 		odb_server_destroy(&srv);
-		odb_close(db);
+		close_all(dbs, n_dbs);
 		return 1;
 	}
 	if (ready_fd >= 0) {
@@ -235,17 +251,22 @@ int main(int argc, char **argv)
 		close(ready_fd);
 	}
 	r = odb_server_run(&srv);
-	odb_get_stats(db, &st);
+	unsigned long long n_commits = 0, n_compactions = 0;
+	for (size_t i = 0; i < n_dbs; i++) {
+		odb_get_stats(dbs[i], &st);
+		n_commits += st.n_commits;
+		n_compactions += st.n_compactions;
+	}
 	odb_server_log(
 	    &srv,
 	    "exiting: %llu connections, %llu requests, %llu transactions (%llu blocked at first), "
 	    "%llu commits in %llu fsyncs, %llu compactions, %llu protocol errors, %llu slow "
 	    "clients dropped",
 	    srv.stats.n_connections, srv.stats.n_requests, srv.stats.n_transactions,
-	    srv.stats.n_blocked, st.n_commits, srv.stats.n_syncs, st.n_compactions,
+	    srv.stats.n_blocked, n_commits, srv.stats.n_syncs, n_compactions,
 	    srv.stats.n_protocol_errors, srv.stats.n_dropped_slow);
 	odb_server_destroy(&srv);
-	odb_close(db);
+	close_all(dbs, n_dbs);
 	if (pid_fd >= 0) {
 		unlink(o.pidfile);
 		close(pid_fd);

@@ -400,6 +400,7 @@ int odb_monitor_create(const struct odb *db, enum odb_monitor_version v, json_t 
 		return -ENOMEM;
 	}
 	m->id = json_incref(id ? id : json_null());
+	m->db = db;
 	m->version = v;
 	json_object_foreach((json_t *)requests, tname, reqv)
 	{

@@ -59,6 +59,7 @@ struct odb_mon_table {
 
 struct odb_monitor {
 	struct odb_monitor *next; /* client's list */
+	const struct odb *db;     /* the database it watches */
 	json_t *id;               /* the client's monitor id (owned), any JSON value */
 	enum odb_monitor_version version;
 	struct odb_mon_table *tables;

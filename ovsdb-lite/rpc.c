@@ -72,26 +72,27 @@ static void reply_error(struct odb_server *srv, struct odb_client *c, json_t *id
 	json_decref(error);
 }
 
-/* Checks that params begin with this server's database name; replies with ovsdb-server's
- * error and returns false otherwise. */
-static bool check_db(struct odb_server *srv, struct odb_client *c, const char *method,
-                     const json_t *params, json_t *id)
+/* The served database params begin with; replies with ovsdb-server's error and returns NULL
+ * if there is none. */
+static struct odb *check_db(struct odb_server *srv, struct odb_client *c, const char *method,
+                            const json_t *params, json_t *id)
 {
-	const char *db = json_string_value(json_array_get(params, 0));
+	const char *name = json_string_value(json_array_get(params, 0));
+	struct odb *db;
 
-	if (!db) {
+	if (!name) {
 		reply_error(srv, c, id,
 		            rpc_error("syntax error", params,
 		                      "%s request params must begin with <db-name>", method));
-		return false;
+		return NULL;
 	}
-	if (strcmp(db, odb_name(srv->db))) {
+	if (!(db = odb_server_find_db(srv, name))) {
 		reply_error(srv, c, id,
 		            rpc_error("unknown database", params,
-		                      "%s request specifies unknown database %s", method, db));
-		return false;
+		                      "%s request specifies unknown database %s", method, name));
+		return NULL;
 	}
-	return true;
+	return db;
 }
 
 struct lock_ctx {
@@ -114,7 +115,7 @@ bool odb_rpc_run_txn(struct odb_server *srv, struct odb_pending_txn *p, bool *ch
 	enum odb_txn_status st;
 
 	*changedp = false;
-	st = odb_transact_locked(srv->db, p->ops, p->started_ms, odb_server_now_ms(), rpc_lock_held,
+	st = odb_transact_locked(p->db, p->ops, p->started_ms, odb_server_now_ms(), rpc_lock_held,
 	                         &lc, &result, &changes, &deadline);
 	if (st == ODB_TXN_BLOCKED) {
 		p->deadline_ms = deadline;
@@ -126,7 +127,7 @@ bool odb_rpc_run_txn(struct odb_server *srv, struct odb_pending_txn *p, bool *ch
 		srv->unsynced = true;
 		/* Monitors hear about the commit before the committer gets its reply, as with
 		 * ovsdb-server. */
-		odb_server_broadcast_changes(srv, changes);
+		odb_server_broadcast_changes(srv, p->db, changes);
 		json_decref(changes);
 		*changedp = true;
 	}
@@ -138,11 +139,12 @@ bool odb_rpc_run_txn(struct odb_server *srv, struct odb_pending_txn *p, bool *ch
 
 static void do_transact(struct odb_server *srv, struct odb_client *c, json_t *params, json_t *id)
 {
+	struct odb *db = check_db(srv, c, "transact", params, id);
 	struct odb_pending_txn *p, **pp;
 	size_t n_pending = 0, n_mine = 0;
 	bool changed;
 
-	if (!check_db(srv, c, "transact", params, id))
+	if (!db)
 		return;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
@@ -150,6 +152,7 @@ static void do_transact(struct odb_server *srv, struct odb_client *c, json_t *pa
 		return;
 	}
 	p->client = c;
+	p->db = db;
 	p->id = json_incref(id ? id : json_null());
 	p->ops = json_array();
 	for (size_t i = 1; i < json_array_size(params); i++)
@@ -223,9 +226,10 @@ static void do_monitor(struct odb_server *srv, struct odb_client *c, const char 
                        json_t *params, json_t *id, enum odb_monitor_version v)
 {
 	json_t *monid = json_array_get(params, 1), *err = NULL;
+	struct odb *db = check_db(srv, c, method, params, id);
 	struct odb_monitor *m;
 
-	if (!check_db(srv, c, method, params, id))
+	if (!db)
 		return;
 	if (json_array_size(params) != 3) {
 		reply_error(srv, c, id,
@@ -239,11 +243,11 @@ static void do_monitor(struct odb_server *srv, struct odb_client *c, const char 
 		reply_error(srv, c, id, rpc_error("syntax error", monid, "duplicate monitor ID"));
 		return;
 	}
-	if (odb_monitor_create(srv->db, v, monid, json_array_get(params, 2), &m, &err)) {
+	if (odb_monitor_create(db, v, monid, json_array_get(params, 2), &m, &err)) {
 		reply_error(srv, c, id, err);
 		return;
 	}
-	reply_result(srv, c, id, odb_monitor_initial(m, srv->db));
+	reply_result(srv, c, id, odb_monitor_initial(m, db));
 	m->next = c->monitors;
 	c->monitors = m;
 }
@@ -286,7 +290,7 @@ static void do_monitor_cond_change(struct odb_server *srv, struct odb_client *c,
 		reply_error(srv, c, id, rpc_error("syntax error", new_id, "duplicate monitor ID"));
 		return;
 	}
-	if (odb_monitor_change_conditions(m, srv->db, json_array_get(params, 2), &delta, &err)) {
+	if (odb_monitor_change_conditions(m, m->db, json_array_get(params, 2), &delta, &err)) {
 		reply_error(srv, c, id, err);
 		return;
 	}
@@ -363,6 +367,16 @@ static void protocol_error(struct odb_server *srv, struct odb_client *c, json_t 
 	c->dead = true;
 }
 
+/* Every served database, in the order given on the command line. */
+static void list_dbs(struct odb_server *srv, struct odb_client *c, json_t *id)
+{
+	json_t *names = json_array();
+
+	for (size_t i = 0; i < srv->n_dbs; i++)
+		json_array_append_new(names, json_string(odb_name(srv->dbs[i])));
+	reply_result(srv, c, id, names);
+}
+
 void odb_rpc_handle(struct odb_server *srv, struct odb_client *c, json_t *msg)
 {
 	json_t *method_j = json_object_get(msg, "method");
@@ -394,10 +408,12 @@ void odb_rpc_handle(struct odb_server *srv, struct odb_client *c, json_t *msg)
 	if (!strcmp(method, "echo"))
 		reply_result(srv, c, id, json_incref(params));
 	else if (!strcmp(method, "list_dbs"))
-		reply_result(srv, c, id, json_pack("[s]", odb_name(srv->db)));
+		list_dbs(srv, c, id);
 	else if (!strcmp(method, "get_schema")) {
-		if (check_db(srv, c, method, params, id))
-			reply_result(srv, c, id, json_incref((json_t *)odb_schema(srv->db)));
+		struct odb *db = check_db(srv, c, method, params, id);
+
+		if (db)
+			reply_result(srv, c, id, json_incref((json_t *)odb_schema(db)));
 	} else if (!strcmp(method, "transact"))
 		do_transact(srv, c, params, id);
 	else if (!strcmp(method, "cancel") && is_notification(id))

@@ -124,18 +124,37 @@ static int open_ptcp(struct odb_listener *l, const char *spec, char **errp)
 	return 0;
 }
 
-int odb_server_init(struct odb_server *srv, struct odb *db, const struct odb_server_config *cfg,
-                    FILE *log, char **errp)
+struct odb *odb_server_find_db(const struct odb_server *srv, const char *name)
+{
+	for (size_t i = 0; i < srv->n_dbs; i++)
+		if (!strcmp(odb_name(srv->dbs[i]), name))
+			return srv->dbs[i];
+	return NULL;
+}
+
+int odb_server_init(struct odb_server *srv, struct odb *const *dbs, size_t n_dbs,
+                    const struct odb_server_config *cfg, FILE *log, char **errp)
 {
 	sigset_t mask;
 
 	memset(srv, 0, sizeof(*srv));
-	srv->db = db;
+	if (!n_dbs || n_dbs > ODB_SERVER_MAX_DBS) {
+		set_err(errp, odb_xasprintf("1 to %d databases can be served, not %zu",
+		                            ODB_SERVER_MAX_DBS, n_dbs));
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n_dbs; i++) {
+		if (odb_server_find_db(srv, odb_name(dbs[i]))) {
+			set_err(errp, odb_xasprintf("two databases named %s", odb_name(dbs[i])));
+			return -EINVAL;
+		}
+		srv->dbs[srv->n_dbs++] = dbs[i];
+		odb_set_deferred_sync(dbs[i], true); /* group commit, see server_sync() */
+	}
 	srv->cfg = *cfg;
 	srv->log = log;
 	srv->sigfd = -1;
 	odb_lock_table_init(&srv->locks, odb_rpc_lock_notify, srv);
-	odb_set_deferred_sync(db, true); /* group commit, see server_sync() */
 	for (size_t i = 0; i < cfg->n_remotes; i++) {
 		const char *r = cfg->remotes[i];
 		struct odb_listener *l = &srv->listeners[srv->n_listeners];
@@ -206,14 +225,14 @@ static void client_destroy(struct odb_server *srv, struct odb_client *c)
 
 void odb_server_destroy(struct odb_server *srv)
 {
-	if (srv->unsynced && !srv->fatal) {
+	for (size_t i = 0; srv->unsynced && !srv->fatal && i < srv->n_dbs; i++) {
 		char *err = NULL;
 
-		if (odb_sync(srv->db, &err))
+		if (odb_sync(srv->dbs[i], &err))
 			odb_server_log(srv, "journal fsync at exit failed: %s", err ? err : "?");
 		free(err);
-		srv->unsynced = false;
 	}
+	srv->unsynced = false;
 	while (srv->clients) {
 		struct odb_client *c = srv->clients;
 
@@ -262,11 +281,13 @@ void odb_server_send(struct odb_server *srv, struct odb_client *c, json_t *msg)
 static int server_sync(struct odb_server *srv)
 {
 	char *err = NULL;
-	int r;
+	int r = 0;
 
 	if (!srv->unsynced)
 		return 0;
-	r = odb_sync(srv->db, &err);
+	/* Each journal fsyncs only if it holds unsynced records. */
+	for (size_t i = 0; !r && i < srv->n_dbs; i++)
+		r = odb_sync(srv->dbs[i], &err);
 	if (r) {
 		odb_server_log(srv, "journal fsync failed (%s): exiting without acknowledging",
 		               err ? err : strerror(-r));
@@ -288,11 +309,13 @@ static int client_flush(struct odb_server *srv, struct odb_client *c)
 	return r ? r : odb_jrpc_conn_flush(c->conn);
 }
 
-void odb_server_broadcast_changes(struct odb_server *srv, const json_t *changes)
+void odb_server_broadcast_changes(struct odb_server *srv, const struct odb *db,
+                                  const json_t *changes)
 {
 	for (struct odb_client *c = srv->clients; c; c = c->next) {
 		for (struct odb_monitor *m = c->monitors; m && !c->dead; m = m->next) {
-			json_t *upd = odb_monitor_compose(m, changes), *params, *msg;
+			json_t *upd = m->db == db ? odb_monitor_compose(m, changes) : NULL, *params,
+			       *msg;
 
 			if (!upd)
 				continue;
@@ -496,7 +519,12 @@ int odb_server_run(struct odb_server *srv)
 	size_t cap = 0;
 	bool busy = false;
 
-	odb_server_log(srv, "serving %s with %zu remote(s)", odb_name(srv->db), srv->n_listeners);
+	char names[512] = "";
+
+	for (size_t i = 0; i < srv->n_dbs; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+		         i ? ", " : "", odb_name(srv->dbs[i]));
+	odb_server_log(srv, "serving %s with %zu remote(s)", names, srv->n_listeners);
 	while (!srv->exiting) {
 		size_t n = 0, nl = srv->n_listeners, need = 1 + nl + srv->n_clients;
 		long long now = odb_server_now_ms();

@@ -34,6 +34,7 @@
 #include "monitor.h"
 
 #define ODB_SERVER_MAX_REMOTES 16
+#define ODB_SERVER_MAX_DBS     8
 
 struct odb_server_config {
 	const char *remotes[ODB_SERVER_MAX_REMOTES];
@@ -64,8 +65,9 @@ struct odb_client {
 struct odb_pending_txn {
 	struct odb_pending_txn *next;
 	struct odb_client *client;
-	json_t *id;  /* request id */
-	json_t *ops; /* operations (params without the db name) */
+	struct odb *db; /* the database it is on */
+	json_t *id;     /* request id */
+	json_t *ops;    /* operations (params without the db name) */
 	long long started_ms;
 	long long deadline_ms; /* -1: none */
 };
@@ -81,7 +83,8 @@ struct odb_server_stats {
 };
 
 struct odb_server {
-	struct odb *db;
+	struct odb *dbs[ODB_SERVER_MAX_DBS]; /* served databases, distinct names */
+	size_t n_dbs;
 	struct odb_server_config cfg;
 	struct odb_listener listeners[ODB_SERVER_MAX_REMOTES];
 	size_t n_listeners;
@@ -97,10 +100,14 @@ struct odb_server {
 	struct odb_server_stats stats;
 };
 
-/* Opens every listener of 'cfg' (copied) for 'db' (borrowed, must outlive the server).
- * Returns 0 or -errno with *errp set if 'errp' is non-NULL. */
-int odb_server_init(struct odb_server *, struct odb *db, const struct odb_server_config *cfg,
-                    FILE *log, char **errp);
+/* Opens every listener of 'cfg' (copied) for the 'n_dbs' databases 'dbs' (borrowed, must
+ * outlive the server; 1..ODB_SERVER_MAX_DBS of them, with distinct names: -EINVAL else), all
+ * served on every remote as ovsdb-server does with several DB files. Returns 0 or -errno with
+ * *errp set if 'errp' is non-NULL. */
+int odb_server_init(struct odb_server *, struct odb *const *dbs, size_t n_dbs,
+                    const struct odb_server_config *cfg, FILE *log, char **errp);
+/* The served database named 'name', or NULL. */
+struct odb *odb_server_find_db(const struct odb_server *, const char *name);
 /* Serves until SIGTERM/SIGINT/SIGHUP. Returns 0, or -errno (e.g. a failed journal fsync). */
 int odb_server_run(struct odb_server *);
 /* Closes clients and listeners, unlinks unix sockets. */
@@ -115,8 +122,8 @@ void odb_server_send(struct odb_server *, struct odb_client *c, json_t *msg);
 void odb_server_log(struct odb_server *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Sends every client's monitor updates for change set 'changes' (borrowed). */
-void odb_server_broadcast_changes(struct odb_server *, const json_t *changes);
+/* Sends every client's monitor updates of database 'db' for change set 'changes' (borrowed). */
+void odb_server_broadcast_changes(struct odb_server *, const struct odb *db, const json_t *changes);
 /* Retries blocked transactions until none makes progress. */
 void odb_server_retry_pending(struct odb_server *, bool only_expired);
 

@@ -9,7 +9,8 @@ PKGS=(
   libpcap-dev libbpf-dev libxdp-dev libcmocka-dev libjansson-dev
   python3 python3-scapy tshark tcpdump
   qemu-system-x86 busybox-static cpio iputils-ping iproute2 iperf3
-  openvswitch-common openvswitch-switch openvswitch-switch-dpdk
+  openvswitch-common openvswitch-switch openvswitch-switch-dpdk openvswitch-vtep
+  ovn-central ovn-controller-vtep
   bc gnuplot-nox procps psmisc ethtool kmod
   strace
 )
@@ -27,7 +28,8 @@ apt-get -o DPkg::Lock::Timeout=900 update -qq
 # tshark asks whether non-root users may capture: answer no, non-interactively.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-# The openvswitch-switch service is not ours to run: tests start private instances.
+# The openvswitch-switch and OVN services are not ours to run: tests start private instances.
 if command -v systemctl >/dev/null 2>&1; then
-  systemctl stop openvswitch-switch ovs-vswitchd ovsdb-server >/dev/null 2>&1 || true
+  systemctl stop openvswitch-switch ovs-vswitchd ovsdb-server ovn-central ovn-northd \
+    ovn-ovsdb-server-nb ovn-ovsdb-server-sb ovn-controller-vtep >/dev/null 2>&1 || true
 fi

@@ -14,7 +14,7 @@
 #   database: hostA with weftctl, hostB with the real ovs-vsctl.
 #   hostA: weft (rundir <R>/hostA), br-phy tunnel-ip 192.168.99.1/24, uplink up0 = net_af_xdp
 #          on ulA with weft's XDP program (vxlan/xdp); br0: vx1 (-> .2, key 100),
-#          qA = QEMU guest 10.100.0.1 (vhost-user), nA = namespace VM 10.100.0.11 (af_packet)
+#          qA = QEMU guest 10.100.0.1 (vhost-user), nA = namespace VM 10.100.0.11 (AF_XDP)
 #   hostB: weft (rundir <R>/hostB), br-phy tunnel-ip 192.168.99.2/24, uplink up0 =
 #          net_af_packet on ulB; br0: vx1 (-> .1, key 100),
 #          qB = QEMU guest 10.100.0.2, nB = namespace VM 10.100.0.21
@@ -22,10 +22,14 @@
 # Checks: every VM pair pings (the guests ping each other from their init, the namespace VMs
 # ping everyone); underlay frames (kernel counters of ulB, rx+tx, i.e. every frame on the wire)
 # during each pair's measured pings: 0 for on-host pairs, > 0 for cross-host pairs; iperf3
-# TCP nA -> nB and nB -> nA across the overlay give a throughput (>= 1 Mbit/s); hostB's kernel
+# TCP nA -> nB and nB -> nA across the overlay give a throughput (>= 1 Mbit/s), the namespace
+# VMs' partial checksums (offloads on) were completed by weft (>= 1000 each); hostB's kernel
 # pings hostA's kernel address on the NIC weft shares through XDP (192.168.99.11/.12 are the
 # kernels' own underlay addresses).
-# Namespace VMs are veth pairs whose host end is an af_packet port: a net_tap interface moved
+# Namespace VMs keep their veth offloads (no ethtool step: partial checksums, which weft
+# completes, and GSO, which an XDP program on the host end makes the kernel segment first, so
+# their host ends are AF_XDP ports, not af_packet: vxlan/README.md "Partial checksums").
+# Namespace VMs are veth pairs whose host end is a net_af_xdp port: a net_tap interface moved
 # into another namespace reports link down to its PMD (it asks by name in its own namespace).
 # Env: WEFT_BUILD (use this build dir), LAB_IPERF_SECS (default 5), GUEST_TIMEOUT (s, 120).
 set -uo pipefail
@@ -129,8 +133,8 @@ ov_veth "$A" ulA "$B" ulB
 # through weft's XDP program (only weft's ARP/ICMP/VXLAN go to the AF_XDP socket).
 ip -n "$A" addr add 192.168.99.11/24 dev ulA
 ip -n "$B" addr add 192.168.99.12/24 dev ulB
-ov_nsvm "$A" vnA "$NA" "${IP[nA]}/24"
-ov_nsvm "$B" vnB "$NB" "${IP[nB]}/24"
+ov_nsvm "$A" vnA "$NA" "${IP[nA]}/24" offload
+ov_nsvm "$B" vnB "$NB" "${IP[nB]}/24" offload
 ip -n "$NA" link set eth0 mtu 1450 # 1500 underlay - 50 bytes of VXLAN over IPv4
 ip -n "$NB" link set eth0 mtu 1450
 
@@ -157,8 +161,8 @@ for h in A B; do
 		options:key=100 || wt_fail "host$h: vx1"
 	$c "$rd" add-port br0 q$h -- set Interface q$h type=dpdkvhostuser || wt_fail "host$h: q$h"
 done
-OV_CFG=ovwc ov_afpacket_port "$RA" br0 nA vnA 1
-OV_CFG=ovvs ov_afpacket_port "$RB" br0 nB vnB 1
+OV_CFG=ovwc ov_afxdp_port "$RA" br0 nA vnA 1
+OV_CFG=ovvs ov_afxdp_port "$RB" br0 nB vnB 0
 
 wire() { ov_veth_pkts "$B" ulB; }
 
@@ -268,6 +272,14 @@ iperf() { # iperf "" | -R
 }
 iperf ""
 iperf -R
+# The namespace VMs kept their offloads: weft completed their partial TCP checksums.
+csA=$(ov_stat "$RA" nA rx_csum_completed) csB=$(ov_stat "$RB" nB rx_csum_completed)
+if [ "$csA" -ge 1000 ] && [ "$csB" -ge 1000 ]; then
+	IPERF+=("$(printf 'partial checksums (VM offloads on) completed by weft: nA %d, nB %d   PASS' "$csA" "$csB")")
+else
+	fail "partial checksums completed: nA $csA, nB $csB (want >= 1000 each: VM offloads on)"
+	IPERF+=("partial checksums completed: nA $csA, nB $csB   FAIL")
+fi
 
 # 5. The shared NIC: hostB's kernel pings hostA's kernel address on ulA (XDP_PASS), last, so
 # that the kernels' own ARP traffic cannot fall into a VM pair's measurement.

@@ -12,6 +12,12 @@
 #   WEFT_RUNDIR  /run/weft                    sockets, pid files, logs
 #   WEFT_DB      /var/lib/weft/conf.db        the database file (created from the schema)
 #   WEFT_BUILD   <repo>/build                 where the binaries are (ninja -C build)
+#   WEFT_VTEP_PS (unset)                      VTEP mode: this host is that Physical_Switch;
+#                                             the database server also serves WEFT_VTEP_DB
+#                                             (hardware_vtep) on the same socket, for
+#                                             vtep-ctl / ovn-controller-vtep (docs/controld.md)
+#   WEFT_VTEP_DB /var/lib/weft/vtep.db        the hardware_vtep database file (created from
+#                                             openvswitch-vtep's vtep.ovsschema)
 # DATAPLANE_ARGS default to "-l 0-1 -- --pmd-sleep-max 1000" (EAL args, then weft's; the run
 # directory is added). Then: weftctl show, or ovs-vsctl --db=unix:$WEFT_RUNDIR/db.sock show.
 # Processes are found by their pid files only; nothing else is ever signalled.
@@ -24,6 +30,9 @@ LITE=$BUILD/ovsdb-lite/ovsdb-lite
 DP=$BUILD/dataplane/weft-dataplane
 CTD=$BUILD/control/weft-controld
 SCHEMA=$TOP/ovsdb-lite/vswitch.ovsschema
+VTEP_PS=${WEFT_VTEP_PS:-}
+VTEP_DB=${WEFT_VTEP_DB:-/var/lib/weft/vtep.db}
+VTEP_SCHEMA=/usr/share/openvswitch/vtep.ovsschema
 # name:pidfile:socket it serves (empty: none)
 PROCS=("ovsdb-lite:$RUNDIR/ovsdb-lite.pid:$RUNDIR/db.sock"
 	"weft-dataplane:$RUNDIR/dataplane.pid:$RUNDIR/dataplane.sock"
@@ -53,9 +62,19 @@ start() {
 	if [ ! -e "$DB" ]; then
 		"$LITE" create "$DB" "$SCHEMA" || die "cannot create the database $DB"
 	fi
+	local dbs=("$DB") vtep=()
+	if [ -n "$VTEP_PS" ]; then
+		[ -f "$VTEP_SCHEMA" ] || die "$VTEP_SCHEMA missing (openvswitch-vtep, scripts/deps.sh)"
+		mkdir -p "$(dirname "$VTEP_DB")" || die "cannot create $(dirname "$VTEP_DB")"
+		if [ ! -e "$VTEP_DB" ]; then
+			"$LITE" create "$VTEP_DB" "$VTEP_SCHEMA" || die "cannot create $VTEP_DB"
+		fi
+		dbs+=("$VTEP_DB")
+		vtep=(--vtep-db="unix:$RUNDIR/db.sock" --vtep-ps="$VTEP_PS")
+	fi
 	if [ -z "$(pid_of "$RUNDIR/ovsdb-lite.pid")" ]; then
 		"$LITE" --remote="punix:$RUNDIR/db.sock" --pidfile="$RUNDIR/ovsdb-lite.pid" \
-			--log-file="$RUNDIR/ovsdb-lite.log" --detach "$DB" ||
+			--log-file="$RUNDIR/ovsdb-lite.log" --detach "${dbs[@]}" ||
 			die "ovsdb-lite did not start (see $RUNDIR/ovsdb-lite.log)"
 	fi
 	wait_for "the database socket" 10 test -S "$RUNDIR/db.sock"
@@ -74,7 +93,7 @@ start() {
 		wait_for "the dataplane socket" 30 test -S "$RUNDIR/dataplane.sock"
 	fi
 	if [ -z "$(pid_of "$RUNDIR/controld.pid")" ]; then
-		"$CTD" --db="unix:$RUNDIR/db.sock" --dataplane="$RUNDIR" \
+		"$CTD" --db="unix:$RUNDIR/db.sock" --dataplane="$RUNDIR" "${vtep[@]}" \
 			--pidfile="$RUNDIR/controld.pid" --log-file="$RUNDIR/controld.log" --detach ||
 			die "weft-controld did not start (see $RUNDIR/controld.log)"
 	fi

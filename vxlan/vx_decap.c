@@ -134,6 +134,35 @@ enum vx_reason vx_ipv4_check(const struct vx_vtep *v, const uint8_t *f, uint32_t
 	return VX_R_OK;
 }
 
+#define VX_MIN_U32(a, b) ((a) < (b) ? (a) : (b))
+
+/* A non-zero outer UDP checksum that does not verify ('c' = vx_udp4_cksum() != 0). Accepted
+ * (VX_R_OK, '*info' says how) in the two shapes Linux's CHECKSUM_PARTIAL leaves on a software
+ * device: the outer field is the partial pseudo-header sum; or the inner TCP/UDP checksum is
+ * partial and the outer checksum was computed as if it were complete (local checksum offload):
+ * replacing the inner field by its completion in the outer sum must then give a valid sum. */
+static enum vx_reason outer_mismatch(const struct vx_ipv4_hdr *ip, const struct vx_udp_hdr *udp,
+                                     uint32_t udp_len, uint16_t c, const uint8_t *inner,
+                                     uint32_t inner_len, struct vx_l4_fix *fix, uint32_t *info)
+{
+	if (vx_udp4_partial(ip, udp, udp_len)) {
+		*info = VX_RX_I_OUTER_PARTIAL;
+		return VX_R_OK;
+	}
+	/* The inner field is at an even offset in the UDP datagram for any IPv4/IPv6 header
+	 * (the sum is over 16-bit words); an odd one cannot be an LCO frame. */
+	if (vx_l4_partial(inner, inner_len, fix) != VX_L4_CSUM_PARTIAL || (fix->off & 1))
+		return VX_R_BAD_UDP_CKSUM;
+	uint16_t was, now = ntohs(fix->cksum);
+	memcpy(&was, inner + fix->off, 2);
+	was = ntohs(was);
+	/* Outer sum as received = ~c; with the inner field completed: ~c - was + now. */
+	if (vx_cksum_finish((uint32_t)(uint16_t)~c + (uint16_t)~was + now) != 0)
+		return VX_R_BAD_UDP_CKSUM;
+	*info = VX_RX_I_INNER_PARTIAL;
+	return VX_R_OK;
+}
+
 enum vx_reason vx_decap(const struct vx_vtep *v, const struct vx_vni_table *vnis, const uint8_t *f,
                         uint32_t len, uint32_t rx_flags, struct vx_rx_info *out)
 {
@@ -157,10 +186,24 @@ enum vx_reason vx_decap(const struct vx_vtep *v, const struct vx_vni_table *vnis
 		return VX_R_BAD_UDP_LEN;
 	if (ntohs(udp->dport) != v->udp_port)
 		return VX_R_WRONG_PORT;
-	/* RFC 7348: zero means "no checksum"; receivers may verify a non-zero one: we do. */
-	if (udp->cksum != 0 && !(rx_flags & VX_RX_F_L4_CKSUM_GOOD) &&
-	    vx_udp4_cksum(ip, udp, udp_len) != 0)
-		return VX_R_BAD_UDP_CKSUM;
+	/* RFC 7348: zero means "no checksum"; receivers may verify a non-zero one: we do,
+	 * unless told not to (then the inner frame is looked at as with 0). */
+	const uint8_t *inner = f + VX_ENCAP_LEN;
+	uint32_t inner_avail = udp_len - VX_MIN_U32(udp_len, VX_UDP_HLEN + VX_VXLAN_HLEN);
+	struct vx_l4_fix fix = {0, 0};
+	uint32_t info = 0;
+	if (udp->cksum != 0 && !(rx_flags & (VX_RX_F_L4_CKSUM_GOOD | VX_RX_F_UDP_CKSUM_SKIP))) {
+		uint16_t c = vx_udp4_cksum(ip, udp, udp_len);
+		if (c != 0) {
+			r = outer_mismatch(ip, udp, udp_len, c, inner, inner_avail, &fix, &info);
+			if (r != VX_R_OK)
+				return r;
+		}
+	} else if ((rx_flags & VX_RX_F_MAYBE_PARTIAL) &&
+	           (udp->cksum == 0 || (rx_flags & VX_RX_F_UDP_CKSUM_SKIP))) {
+		if (vx_l4_partial(inner, inner_avail, &fix) == VX_L4_CSUM_PARTIAL)
+			info = VX_RX_I_INNER_PARTIAL;
+	}
 	if (udp_len < VX_UDP_HLEN + VX_VXLAN_HLEN)
 		return VX_R_TRUNC_VXLAN;
 	vxh = (const struct vx_vxlan_hdr *)(udp + 1);
@@ -171,13 +214,13 @@ enum vx_reason vx_decap(const struct vx_vtep *v, const struct vx_vni_table *vnis
 		return VX_R_INNER_TOO_SHORT;
 	vni = ntohl(vxh->vni_rsvd) >> 8;
 	id = vx_vni_lookup(vnis, vni);
-	if (id == VX_VNI_ID_NONE)
-		return VX_R_UNKNOWN_VNI;
 	out->inner_off = VX_ENCAP_LEN;
 	out->inner_len = inner_len;
 	out->vni = vni;
 	out->id = id;
 	out->remote_ip = ip->src;
 	out->remote_port = ntohs(udp->sport);
-	return VX_R_OK;
+	out->flags = info;
+	out->inner_fix = fix;
+	return id == VX_VNI_ID_NONE ? VX_R_UNKNOWN_VNI : VX_R_OK;
 }

@@ -169,6 +169,29 @@ const char *vx_class_name(enum vx_class);
  * skips the matching software check; 0 means "verify everything in software". */
 #define VX_RX_F_IP_CKSUM_GOOD 0x1u
 #define VX_RX_F_L4_CKSUM_GOOD 0x2u
+/* Not a port hint but the receiver's policy (RFC 7348 section 5: a receiver MAY verify a
+ * non-zero UDP checksum): do not verify it; the inner frame is then looked at as when the
+ * checksum is 0 (see vx_decap()). The dataplane's other_config:vxlan-udp-csum=ignore. */
+#define VX_RX_F_UDP_CKSUM_SKIP 0x4u
+/* Not a hint either: the port hands over frames as a Linux stack left them (a veth read by
+ * af_packet or AF_XDP, a capture), so an inner checksum may be partial even when nothing
+ * examines the outer one (0, or VX_RX_F_UDP_CKSUM_SKIP): look (see vx_decap()). Without it,
+ * e.g. from a NIC, whose frames were complete on the wire, nothing is looked at then. */
+#define VX_RX_F_MAYBE_PARTIAL 0x8u
+
+/* Where and what to write to complete a partial TCP/UDP checksum (vx_l4_partial()). */
+struct vx_l4_fix {
+	uint32_t off;   /* offset of the 16-bit checksum field from the start of the frame */
+	uint16_t cksum; /* the completed checksum, network byte order: store it as is */
+};
+
+/* vx_rx_info.flags: what vx_decap()'s checksum checks found. */
+#define VX_RX_I_OUTER_PARTIAL                                                                      \
+	0x1u /* the outer UDP checksum was partial (the sender left it to                          \
+	      * a device: field == pseudo-header sum); accepted */
+#define VX_RX_I_INNER_PARTIAL                                                                      \
+	0x2u /* the inner TCP/UDP checksum is partial: write inner_fix                             \
+	      * into the inner frame before forwarding it */
 
 /* What vx_decap() found in a valid frame. */
 struct vx_rx_info {
@@ -176,9 +199,11 @@ struct vx_rx_info {
 	uint32_t inner_len; /* inner frame length (from the UDP length: Ethernet padding after the
 	                     * outer IPv4 packet is excluded) */
 	uint32_t vni;
-	uint32_t id;          /* the VNI table's value for 'vni' (bridge/tunnel id) */
-	uint32_t remote_ip;   /* outer source address (network order): the remote VTEP */
-	uint16_t remote_port; /* outer UDP source port */
+	uint32_t id;                /* the VNI table's value for 'vni' (bridge/tunnel id) */
+	uint32_t remote_ip;         /* outer source address (network order): the remote VTEP */
+	uint16_t remote_port;       /* outer UDP source port */
+	uint32_t flags;             /* VX_RX_I_* */
+	struct vx_l4_fix inner_fix; /* with VX_RX_I_INNER_PARTIAL: offset from the INNER frame */
 };
 
 struct vx_vni_table;
@@ -189,14 +214,25 @@ struct vx_vni_table;
  * it are Ethernet padding and ignored), header checksum (skipped with VX_RX_F_IP_CKSUM_GOOD),
  * not a fragment, TTL != 0, destination == v->ip, protocol UDP; UDP header present, UDP length
  * == IPv4 payload length, destination port == v->udp_port; UDP checksum: 0 is accepted
- * (RFC 7348), a non-zero one is verified (unless VX_RX_F_L4_CKSUM_GOOD) and a wrong one is
- * VX_R_BAD_UDP_CKSUM; VXLAN header present, I flag set (reserved bits and bytes are ignored as
- * RFC 7348 says); inner frame >= 14 bytes; VNI present in 'vnis' (NULL = empty table).
- * Source address and port are not checked (any remote VTEP may send), nor is the Ethernet
- * destination (vx_classify() does that).
- * 'frame' must hold the whole frame contiguously (the UDP checksum covers all of it); never
- * reads past frame + len; never writes to the frame. Fills '*out' only on VX_R_OK.
- * With an mbuf: rte_pktmbuf_adj(m, out->inner_off), then trim to out->inner_len. */
+ * (RFC 7348), a non-zero one is verified (unless VX_RX_F_L4_CKSUM_GOOD or
+ * VX_RX_F_UDP_CKSUM_SKIP) and a wrong one is VX_R_BAD_UDP_CKSUM, except for the two shapes
+ * a Linux sender with checksum offload leaves on a software device (CHECKSUM_PARTIAL):
+ *   - the outer field is partial (vx_udp4_partial()): accepted, VX_RX_I_OUTER_PARTIAL (the
+ *     sender computed nothing, so there is nothing to verify against);
+ *   - the inner TCP/UDP checksum is partial and the outer one is right once the inner one is
+ *     completed (Linux's local checksum offload, RFC 7348 senders with udpcsum): accepted,
+ *     VX_RX_I_INNER_PARTIAL with inner_fix;
+ * when the outer checksum is 0 or not verified (VX_RX_F_UDP_CKSUM_SKIP) and the caller passed
+ * VX_RX_F_MAYBE_PARTIAL, the inner frame is checked with vx_l4_partial() (a header parse; the
+ * L4 bytes are summed only when partial) and VX_RX_I_INNER_PARTIAL set if it is partial; VXLAN
+ * header present, I flag set (reserved bits and bytes are ignored as RFC 7348 says); inner frame >=
+ * 14 bytes; VNI present in 'vnis' (NULL = empty table). Source address and port are not checked
+ * (any remote VTEP may send), nor is the Ethernet destination (vx_classify() does that). 'frame'
+ * must hold the whole frame contiguously (the UDP checksum covers all of it); never reads past
+ * frame + len; never writes to the frame. Fills '*out' on VX_R_OK, and on VX_R_UNKNOWN_VNI
+ * too (id = VX_VNI_ID_NONE: the frame is valid but no VNI-table entry claims it; a caller with
+ * catch-all tunnels, e.g. OVS's options:key=flow, may still take it). With an mbuf:
+ * rte_pktmbuf_adj(m, out->inner_off), then trim to out->inner_len. */
 enum vx_reason vx_decap(const struct vx_vtep *v, const struct vx_vni_table *vnis,
                         const uint8_t *frame, uint32_t len, uint32_t rx_flags,
                         struct vx_rx_info *out);
@@ -310,5 +346,29 @@ uint16_t vx_ipv4_cksum(const struct vx_ipv4_hdr *ip);
  * like vx_ipv4_cksum(); a valid datagram gives 0). Host order. On transmit the caller stores
  * 0xffff when this returns 0 (RFC 768); the library itself always sends 0. */
 uint16_t vx_udp4_cksum(const struct vx_ipv4_hdr *ip, const void *udp, uint32_t udp_len);
+
+/* Partial checksums (vx_l4cksum.c). A Linux sender that offloads checksums leaves in the TCP or
+ * UDP checksum field the folded, uncomplemented pseudo-header sum for the device to complete;
+ * read before any device (af_packet or AF_XDP on a veth, libpcap), the frame carries it.
+ *
+ * vx_l4_partial(): whether Ethernet frame 'frame' (up to two VLAN tags; IPv4 not fragmented,
+ * any IHL, or IPv6 with TCP/UDP as the first next header) carries such a partial TCP or UDP
+ * checksum:
+ *   VX_L4_CSUM_PARTIAL: yes; *fix says where the completed checksum goes (UDP: a computed 0
+ *     is given as 0xffff);
+ *   VX_L4_CSUM_TRUNCATED: an IPv4/IPv6 packet whose length goes beyond 'len' (e.g. a GSO
+ *     super-frame from a veth peer that af_packet cut to its frame size; checked before the
+ *     protocol, so any IP packet);
+ *   VX_L4_CSUM_NONE: anything else: not IP, not TCP/UDP, a fragment, UDP checksum 0, or any
+ *     other field value (a complete checksum, right or wrong, is left to whoever verifies it).
+ * *fix is written only for PARTIAL. A right checksum that happens to equal the pseudo-header
+ * sum completes to itself. Reads frame[0..len) only, never writes; the L4 bytes are summed
+ * only when the field is partial. */
+enum vx_l4_csum { VX_L4_CSUM_NONE, VX_L4_CSUM_PARTIAL, VX_L4_CSUM_TRUNCATED };
+enum vx_l4_csum vx_l4_partial(const uint8_t *frame, uint32_t len, struct vx_l4_fix *fix);
+
+/* Whether the UDP checksum of 'udp' (udp_len bytes after IPv4 header 'ip') is partial: non-zero
+ * and equal to the folded IPv4 pseudo-header sum. Reads the pseudo-header and the field only. */
+bool vx_udp4_partial(const struct vx_ipv4_hdr *ip, const void *udp, uint32_t udp_len);
 
 #endif

@@ -454,10 +454,12 @@ static void test_tnl_verbs(void **state)
 	          "\"ip\":\"192.168.99.2\",\"mac\":\"02:00:00:00:99:02\"}}");
 	check_req(ARGV("set", "Bridge", "b", "other_config:tunnel-ip=10.0.0.1",
 	               "other_config:tunnel-gateway=10.0.0.254", "other_config:tunnel-mtu=9600",
-	               "other_config:tunnel-udp-port=8472", "other_config:neigh-timeout=1"),
+	               "other_config:tunnel-udp-port=8472", "other_config:neigh-timeout=1",
+	               "other_config:vxlan-udp-csum=ignore"),
 	          "{\"method\":\"bridge-set\",\"params\":{\"name\":\"b\",\"other_config\":"
 	          "{\"neigh-timeout\":\"1\",\"tunnel-gateway\":\"10.0.0.254\",\"tunnel-ip\":"
-	          "\"10.0.0.1\",\"tunnel-mtu\":\"9600\",\"tunnel-udp-port\":\"8472\"}}}");
+	          "\"10.0.0.1\",\"tunnel-mtu\":\"9600\",\"tunnel-udp-port\":\"8472\","
+	          "\"vxlan-udp-csum\":\"ignore\"}}}");
 	check_req(ARGV("add-port", "br0", "vx1", "--", "set", "Interface", "vx1", "type=vxlan",
 	               "options:remote_ip=192.168.99.2", "options:key=100"),
 	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":\"vx1\","
@@ -526,6 +528,8 @@ static void test_errors_tnl(void **state)
 	          "set: other_config:tunnel-mtu 81 out of range 82..9600");
 	check_err(ARGV("set", "Bridge", "b", "other_config:tunnel-udp-port=0"),
 	          "set: other_config:tunnel-udp-port 0 out of range 1..65535");
+	check_err(ARGV("set", "Bridge", "b", "other_config:vxlan-udp-csum=off"),
+	          "set: invalid other_config:vxlan-udp-csum 'off' (expected verify or ignore)");
 	check_err(ARGV("add-br", "b", "--", "set", "Bridge", "b", "other_config:neigh-timeout=x"),
 	          "set: invalid other_config:neigh-timeout 'x' (expected an integer 1..86400)");
 }

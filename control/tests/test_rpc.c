@@ -168,7 +168,14 @@ static void test_db_client(void **state)
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	unlink(path);
 	assert_int_equal(ctd_db_open("unix:/nonexistent/x.sock", NULL, NULL, &db), -ENOENT);
-	assert_int_equal(ctd_db_open("tcp:1.2.3.4:5", NULL, NULL, &db), -EINVAL);
+	assert_int_equal(ctd_db_open("ssl:1.2.3.4:5", NULL, NULL, &db), -EINVAL);
+	assert_int_equal(ctd_db_open("tcp:1.2.3.4", NULL, NULL, &db), -EINVAL);
+	assert_int_equal(ctd_db_open("tcp:1.2.3:5", NULL, NULL, &db), -EINVAL);
+	assert_int_equal(ctd_db_open("tcp:1.2.3.4:70000", NULL, NULL, &db), -EINVAL);
+	assert_false(ctd_db_target_ok("unix:"));
+	assert_true(ctd_db_target_ok("tcp:127.0.0.1:6640"));
+	/* Port 1 on loopback: nobody listens, refused at once. */
+	assert_int_equal(ctd_db_open("tcp:127.0.0.1:1", NULL, NULL, &db), -ECONNREFUSED);
 	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(lfd, 1), 0);

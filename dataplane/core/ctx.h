@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_spinlock.h>
 
@@ -52,10 +53,15 @@ struct wf_ofp_ctr;
 struct wf_ofp_tctr;
 struct wf_ofp_portmap;
 struct wf_ofp_emc;
+struct wf_trace;
+struct wf_trace_live;
+struct wf_trace_session;
 
 /* Per-port counters of one thread (summed when read). */
 struct wf_port_ctr {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t tx_retries;         /* extra enqueue attempts of a class tx (vhost-user) */
+	uint64_t rx_csum_completed;  /* partial TCP/UDP checksums completed on rx (core/csum.h) */
 	uint64_t drops[WF_DROP_MAX]; /* by enum wf_drop (core/drop.h) */
 } __rte_cache_aligned;
 
@@ -66,7 +72,9 @@ struct wf_port_ctr {
 	_(arp_replied)                                                                             \
 	_(arp_learned)                                                                             \
 	_(arp_requested)                                                                           \
-	_(icmp_replied)
+	_(icmp_replied)                                                                            \
+	_(outer_csum_partial)                                                                      \
+	_(inner_csum_completed)
 
 enum wf_vtep_ctr {
 #define WF_VTEP_CTR_ENUM(n) WF_VTEP_##n,
@@ -130,6 +138,10 @@ struct wf_port {
 	const struct wf_vlan_cfg *vlan; /* replaced whole, old one freed after a grace period */
 	uint16_t n_rxq, n_txq;
 	bool tx_shared; /* fewer tx queues than threads: queues are locked */
+	/* Set by the class at open: the device hands over frames as a Linux stack left them,
+	 * possibly with partial TCP/UDP checksums (af_packet, AF_XDP); the PMD completes them
+	 * (core/csum.h) before a learning bridge sees them (underlay bridges: vx_decap does). */
+	bool rx_csum_partial;
 	rte_spinlock_t txlock[WF_MAX_THREADS];
 	bool link;                 /* last link state seen by the main lcore */
 	void *priv;                /* port class data (ports/) */
@@ -160,6 +172,7 @@ struct wf_snap_port {
 	uint16_t bridge;
 	uint32_t ofport;
 	uint8_t capture;    /* WF_CAP_IN | WF_CAP_OUT while captured (capture/capture.h) */
+	uint8_t trace;      /* 1 while a live trace runs on the port (core/trace.h) */
 	struct wf_tnl *tnl; /* tunnel ports: template and next hop (vtep/vtep.h) */
 };
 
@@ -178,6 +191,10 @@ struct wf_snap_bridge {
 	struct wf_ofp_portmap *ofports;
 	struct wf_ofp_ctr *normal_ctr;
 	struct wf_ofp_tctr *normal_tctr;
+	/* The bridge has a tunnel port with options:key=flow: its frames carry their tunnel id
+	 * (wf_tun_id) from the input stage to that port's tx (set by the input stage: the VNI
+	 * of the tunnel they came by, else 0; changed by set_tunnel). */
+	bool flow_tnl;
 };
 
 struct wf_rxq {
@@ -189,8 +206,9 @@ struct wf_snap {
 	struct wf_snap_bridge bridges[WF_MAX_BRIDGES];
 	uint16_t n_rxqs[WF_MAX_PMDS];
 	struct wf_rxq *rxqs[WF_MAX_PMDS];
-	struct vx_vni_table *vnis;  /* VNI -> overlay bridge index */
-	struct wf_capture *capture; /* the running capture's ring, if any (capture/capture.h) */
+	struct vx_vni_table *vnis;   /* VNI -> overlay bridge index */
+	struct wf_capture *capture;  /* the running capture's ring, if any (capture/capture.h) */
+	struct wf_trace_live *trace; /* the running live trace's records (core/trace.h) */
 };
 
 /* Frames waiting to leave by one port during one burst. */
@@ -211,6 +229,8 @@ struct wf_thread {
 	struct wf_txbuf *txbufs; /* [WF_MAX_PORTS] */
 	uint8_t *scratch;        /* WF_SCRATCH_SIZE bytes: contiguous copy of a chained frame */
 	struct wf_ofp_emc *emc;  /* exact-match cache of table 0 lookups (ofp/ofp.h) */
+	struct wf_trace *trace;  /* recorder of the one frame being traced, else NULL (trace.h) */
+	int tun_off; /* offset of the mbuf field holding a frame's tunnel id (wf_tun_id) */
 	uint16_t n_touched;
 	/* Ports with queued frames; a port flushed early in a flush can be listed once more
 	 * (a tunnel's tx queues onto its uplink), hence twice the ports. */
@@ -218,6 +238,14 @@ struct wf_thread {
 	/* PMD loop statistics. */
 	uint64_t busy_cycles, idle_cycles, n_packets, n_bursts; /* n_bursts: non-empty rx bursts */
 };
+
+/* The tunnel id (VNI) of frame 'm' in an mbuf dynamic field: set by decapsulation (the VNI
+ * received) and, on bridges with a key=flow tunnel (wf_snap_bridge.flow_tnl), by the input
+ * stage and set_tunnel; read by the tx of key=flow tunnel ports. Undefined elsewhere. */
+static inline uint32_t *wf_tun_id(const struct wf_thread *t, struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, t->tun_off, uint32_t *);
+}
 
 struct wf_ctl_client;
 
@@ -245,6 +273,8 @@ struct wf_ctx {
 
 	/* The capture session (capture/capture_cfg.c), NULL before the first. */
 	struct wf_cap_session *capture;
+	/* The live trace session (trace/trace_cfg.c), NULL before the first. */
+	struct wf_trace_session *trace;
 
 	/* Control channel. */
 	int ctl_fd;

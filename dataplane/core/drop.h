@@ -25,6 +25,8 @@
 	_(NO_OUTPUT, "no_output", "flood found no other port in the VLAN", 1)                      \
 	_(NO_MBUF, "no_mbuf", "no buffer to copy or tag a frame on its way out", 0)                \
 	_(RX_NO_BUF, "rx_no_buf", "received frame too big or too fragmented to validate", 1)       \
+	_(RX_TRUNCATED, "rx_truncated",                                                            \
+	  "IP packet longer than the frame the port received (a GSO frame cut by af_packet)", 1)   \
 	_(TX_QUEUE_FULL, "tx_queue_full", "transmit queue full", 0)                                \
 	_(LINK_DOWN, "link_down", "output port link is down", 0)                                   \
 	_(NOT_FOR_US, "not_for_us", "underlay frame not for our VTEP (MAC, IP or protocol)", 1)    \
@@ -60,6 +62,8 @@ static inline enum wf_drop wf_drop_vx(enum vx_reason r)
 /* "runt", ..., "vx_trunc_eth", ...; NULL for WF_DROP_NONE, WF_DROP_VX_OK and out of range:
  * those are not counters. */
 const char *wf_drop_name(enum wf_drop);
+/* The one-line description of a reason (its list entry); "" when it has none. */
+const char *wf_drop_descr(enum wf_drop);
 /* True for reasons counted on the ingress port (rx_dropped), false for egress (tx_dropped). */
 int wf_drop_is_ingress(enum wf_drop);
 

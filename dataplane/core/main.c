@@ -23,6 +23,7 @@
 #include "util.h"
 
 #include "capture/capture_cfg.h"
+#include "trace/trace_cfg.h"
 #include "core/config.h"
 #include "core/eal_args.h"
 #include "core/log.h"
@@ -221,7 +222,8 @@ int main(int argc, char **argv)
 	       ctx->n_pmds, ctx->replay ? ", replay mode" : "");
 	uint64_t next_hk = 0;
 	while (!atomic_load(&ctx->quit)) {
-		wf_ctl_poll(ctx, wf_capture_poll(ctx));
+		int cap_ms = wf_capture_poll(ctx), tr_ms = wf_trace_tick(ctx);
+		wf_ctl_poll(ctx, cap_ms < tr_ms ? cap_ms : tr_ms);
 		if (!ctx->replay && rte_rdtsc() >= next_hk) {
 			housekeeping(ctx);
 			next_hk = rte_rdtsc() + ctx->tsc_hz;
@@ -230,6 +232,7 @@ int main(int argc, char **argv)
 	WF_LOG(NOTICE, "weft-dataplane stopping");
 	wf_ctl_fini(ctx);
 	wf_capture_fini(ctx);
+	wf_trace_fini(ctx);
 	rte_eal_mp_wait_lcore();
 	wf_config_clear(ctx);
 	unlink(ctx->pidfile);

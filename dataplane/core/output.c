@@ -10,6 +10,22 @@ void wf_drop(struct wf_thread *t, struct wf_port *p, enum wf_drop reason, struct
 	rte_pktmbuf_free(m);
 }
 
+/* A dry trace's transmit: nothing leaves and nothing is counted. A tunnel still encapsulates
+ * (its tx records the outer headers and queues on the uplink, whose flush ends here too). */
+static void tx_dry(struct wf_thread *t, const struct wf_snap *s, struct wf_port *p,
+                   struct rte_mbuf **pkts, uint16_t n)
+{
+	if (s->ports[p->index].tnl) {
+		struct wf_txctx tx = {.t = t, .s = s, .q = t->txq};
+		uint16_t sent = p->cls->tx(p, &tx, pkts, n);
+		for (uint16_t i = sent + tx.n_dropped; i < n; i++)
+			rte_pktmbuf_free(pkts[i]);
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++)
+		rte_pktmbuf_free(pkts[i]);
+}
+
 /* Hands the buffered frames of 'p' to its class; counts what left, drops what was refused. */
 static void tx_port(struct wf_thread *t, const struct wf_snap *s, struct wf_port *p,
                     struct wf_txbuf *tb)
@@ -20,6 +36,14 @@ static void tx_port(struct wf_thread *t, const struct wf_snap *s, struct wf_port
 	uint16_t n = tb->n, sent;
 
 	tb->n = 0; /* the class may queue frames on other ports, never on its own */
+	if (unlikely(t->trace != NULL)) {
+		for (uint16_t i = 0; i < n; i++)
+			wf_trace_output(t->trace, p->index, tb->pkts[i]);
+		if (t->trace->dry) {
+			tx_dry(t, s, p, tb->pkts, n);
+			return;
+		}
+	}
 	for (uint16_t i = 0; i < n; i++)
 		bytes += rte_pktmbuf_pkt_len(tb->pkts[i]);
 	wf_capture_burst(t, s, p->index, WF_CAP_OUT, tb->pkts, n);

@@ -9,11 +9,18 @@
 #define WF_OUTPUT_H
 
 #include "core/ctx.h"
+#include "core/trace.h"
 
 /* Counts a drop on port 'p' for 'reason' of a frame that does not exist (a copy or a new
- * frame that could not be allocated). */
+ * frame that could not be allocated). While a frame is traced (t->trace) the drop is
+ * recorded too; a dry trace counts nothing. */
 static inline void wf_drop_count(struct wf_thread *t, struct wf_port *p, enum wf_drop reason)
 {
+	if (unlikely(t->trace != NULL)) {
+		wf_trace_drop(t->trace, p->index, reason);
+		if (t->trace->dry)
+			return;
+	}
 	p->ctr[t->slot].drops[reason]++;
 }
 

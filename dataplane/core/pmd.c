@@ -4,7 +4,9 @@
 #include <rte_cycles.h>
 
 #include "capture/capture.h"
+#include "core/csum.h"
 #include "core/pmd.h"
+#include "core/trace.h"
 
 int wf_pmd_main(void *arg)
 {
@@ -28,8 +30,15 @@ int wf_pmd_main(void *arg)
 			struct wf_port *p = s->ports[q->port].port;
 			uint16_t n = p->cls->rx(p, q->queue, pkts, WF_BURST);
 			if (n) {
+				const struct wf_snap_bridge *b =
+				    &s->bridges[s->ports[q->port].bridge];
 				wf_capture_burst(t, s, q->port, WF_CAP_IN, pkts, n);
-				s->bridges[s->ports[q->port].bridge].input(t, s, q->port, pkts, n);
+				if (p->rx_csum_partial && !b->vtep)
+					n = wf_csum_complete_burst(t, p, pkts, n);
+				if (unlikely(n && s->ports[q->port].trace))
+					wf_trace_burst(t, s, q->port, pkts, n);
+				else if (n)
+					b->input(t, s, q->port, pkts, n);
 				n_total += n;
 				t->n_bursts++;
 			}

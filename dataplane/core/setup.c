@@ -24,6 +24,14 @@ int wf_ctx_setup(struct wf_ctx *ctx)
 		WF_LOG(ERR, "cannot create the mbuf pool: %s", rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
+	static const struct rte_mbuf_dynfield tun_field = {
+	    .name = "weft_tun_id", .size = sizeof(uint32_t), .align = __alignof__(uint32_t)};
+	int tun_off = rte_mbuf_dynfield_register(&tun_field);
+	if (tun_off < 0) {
+		WF_LOG(ERR, "cannot register the tunnel id mbuf field: %s",
+		       rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
 	sz = rte_rcu_qsbr_get_memsize(WF_MAX_THREADS);
 	ctx->qsbr = rte_zmalloc("wf_qsbr", sz, RTE_CACHE_LINE_SIZE);
 	if (!ctx->qsbr || rte_rcu_qsbr_init(ctx->qsbr, WF_MAX_THREADS) < 0)
@@ -33,6 +41,7 @@ int wf_ctx_setup(struct wf_ctx *ctx)
 		struct wf_thread *t = &ctx->threads[i];
 		t->slot = i;
 		t->pool = ctx->pool;
+		t->tun_off = tun_off;
 		t->txq = i == 0 ? 0 : i - 1;
 		t->txbufs = rte_zmalloc("wf_txbufs", WF_MAX_PORTS * sizeof(*t->txbufs),
 		                        RTE_CACHE_LINE_SIZE);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "capture/capture_cfg.h"
+#include "trace/trace_cfg.h"
 #include "core/config.h"
 #include "l2/switch.h"
 #include "ofp/ofp.h"
@@ -96,6 +97,7 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 		}
 	}
 	wf_capture_snap(ctx, s);
+	wf_trace_snap(ctx, s);
 	if (wf_vtep_snap_build(ctx, s) < 0)
 		goto nomem;
 	return s;

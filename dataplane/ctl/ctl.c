@@ -72,8 +72,8 @@ int wf_ctl_get_int(const json_t *params, const char *key, bool required, long mi
 }
 
 static const struct wf_ctl_method *const handler_tables[] = {
-    wf_ctl_config_methods, wf_ctl_query_methods, wf_ctl_tnl_methods, wf_ctl_flow_methods,
-    wf_ctl_capture_methods};
+    wf_ctl_config_methods, wf_ctl_query_methods,   wf_ctl_tnl_methods,
+    wf_ctl_flow_methods,   wf_ctl_capture_methods, wf_ctl_trace_methods};
 
 /* The handler bound to 'name', or NULL; *count: how many bindings 'name' has. */
 static wf_ctl_method_fn *handler_of(const char *name, unsigned *count)

@@ -42,6 +42,7 @@ extern const struct wf_ctl_method wf_ctl_query_methods[];
 extern const struct wf_ctl_method wf_ctl_tnl_methods[];
 extern const struct wf_ctl_method wf_ctl_flow_methods[];
 extern const struct wf_ctl_method wf_ctl_capture_methods[];
+extern const struct wf_ctl_method wf_ctl_trace_methods[];
 
 /* Helpers for handlers: fetch a typed member of 'params', with an error naming it (a string
  * that is null counts as absent). After wf_rpc_check() they fail only on a handler asking for

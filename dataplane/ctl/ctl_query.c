@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <rte_ether.h>
+#include <rte_mempool.h>
 
 #include "core/config.h"
 #include "ctl/ctl.h"
@@ -127,6 +128,8 @@ static json_t *port_stats(const struct wf_port *p)
 		sum.rx_bytes += c->rx_bytes;
 		sum.tx_packets += c->tx_packets;
 		sum.tx_bytes += c->tx_bytes;
+		sum.tx_retries += c->tx_retries;
+		sum.rx_csum_completed += c->rx_csum_completed;
 		for (unsigned d = 0; d < WF_DROP_MAX; d++)
 			sum.drops[d] += c->drops[d];
 	}
@@ -144,6 +147,8 @@ static json_t *port_stats(const struct wf_port *p)
 		else
 			tx_dropped += sum.drops[d];
 	}
+	json_object_set_new(j, "tx_retries", json_integer(sum.tx_retries));
+	json_object_set_new(j, "rx_csum_completed", json_integer(sum.rx_csum_completed));
 	uint64_t missed = p->cls->rx_missed ? p->cls->rx_missed((struct wf_port *)p) : 0;
 	json_object_set_new(j, "rx_missed", json_integer(missed));
 	rx_dropped += missed;
@@ -290,6 +295,13 @@ static int dp_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 	                 ctx->rundir, "mode", ctx->replay ? "replay" : "live", "pmds", pmds,
 	                 "n_ports", n_ports, "n_bridges", n_bridges, "pmd_sleep_max_us",
 	                 (int)ctx->pmd_sleep_max_us, "tsc_hz", (json_int_t)ctx->tsc_hz);
+	/* The mbuf pool: what is not in the ring or a per-lcore cache is in use (rx rings of
+	 * ethdevs, frames in flight, leaks). The cache lengths are read without a lock: a figure
+	 * may be one burst off while PMDs forward. */
+	unsigned avail = rte_mempool_avail_count(ctx->pool);
+	json_object_set_new(*res, "mbufs",
+	                    json_pack("{s:i,s:i,s:i}", "size", (int)ctx->pool->size, "in_use",
+	                              (int)(ctx->pool->size - avail), "avail", (int)avail));
 	return 0;
 }
 

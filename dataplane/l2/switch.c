@@ -4,24 +4,35 @@
 #include <rte_prefetch.h>
 
 #include "core/output.h"
+#include "core/trace.h"
 #include "l2/switch.h"
 #include "ofp/ofp.h"
+#include "vtep/vtep.h"
 
 /* Sends 'm' to every port of the bridge in its VLAN but 'in'. The last one gets 'm' itself,
  * the others a copy (egress tagging differs per port, so frames cannot be shared). Frames
- * from a tunnel are not flooded to other tunnels. */
+ * from a tunnel are not flooded to other tunnels, nor any frame to a tunnel with
+ * options:flood=false. 'tr': the frame's trace recorder, or NULL. */
 static void flood(struct wf_thread *t, const struct wf_snap *s, const struct wf_snap_bridge *b,
-                  uint16_t in, struct rte_mbuf *m, const struct wf_vlan_meta *meta)
+                  uint16_t in, struct rte_mbuf *m, const struct wf_vlan_meta *meta,
+                  struct wf_trace *tr)
 {
 	uint16_t last = WF_PORT_NONE;
 	bool from_tunnel = s->ports[in].tnl != NULL;
+	struct wf_trace_step *st = tr ? wf_trace_step(tr, WF_TR_FLOOD) : NULL;
 
+	if (st)
+		st->vlan = meta->vlan;
 	for (uint16_t i = 0; i < b->n_ports; i++) {
 		uint16_t out = b->ports[i];
 		if (out == in || !wf_vlan_member(s->ports[out].vlan, meta->vlan))
 			continue;
-		if (from_tunnel && s->ports[out].tnl)
-			continue; /* split horizon: full-mesh overlay */
+		if (s->ports[out].tnl && (from_tunnel || !s->ports[out].tnl->cfg->flood))
+			continue; /* split horizon: full-mesh overlay; or out of the flood set */
+		if (st && st->u32 < WF_TRACE_FLOOD)
+			st->ports[st->u32] = out;
+		if (st)
+			st->u32++;
 		if (last != WF_PORT_NONE) {
 			struct rte_mbuf *c = rte_pktmbuf_copy(m, t->pool, 0, UINT32_MAX);
 			if (c)
@@ -35,18 +46,47 @@ static void flood(struct wf_thread *t, const struct wf_snap *s, const struct wf_
 		wf_drop(t, s->ports[in].port, WF_DROP_NO_OUTPUT, m);
 		return;
 	}
-	b->br->ctr[t->slot].flooded++;
+	if (!tr || !tr->dry)
+		b->br->ctr[t->slot].flooded++;
 	wf_output(t, s, last, m, meta);
+}
+
+/* Trace steps of NORMAL (only in the traced instance of l2_forward). */
+static void trace_ingress(struct wf_trace *tr, uint16_t in, const struct wf_vlan_meta *meta,
+                          bool tagged)
+{
+	struct wf_trace_step *st = wf_trace_step(tr, WF_TR_INGRESS);
+	if (st) {
+		st->port = in;
+		st->vlan = meta->vlan;
+		st->u32 = tagged;
+		st->u32b = meta->pcp;
+	}
+}
+
+static void trace_mac(struct wf_trace *tr, enum wf_trace_kind k, uint16_t vlan, const uint8_t *mac,
+                      uint16_t port, uint32_t what)
+{
+	struct wf_trace_step *st = wf_trace_step(tr, k);
+	if (st) {
+		st->port = port;
+		st->vlan = vlan;
+		st->u32 = what;
+		memcpy(st->mac, mac, 6);
+	}
 }
 
 /* NORMAL over a burst; 'input': the frames were just received (count them on the port and
  * on the default flow) and are flushed at the end, else they come from a flow's NORMAL
- * action (counted already; the flow stage flushes). */
+ * action (counted already; the flow stage flushes). 'traced' (a constant: two instances):
+ * the one frame of the burst is traced (t->trace), and a dry trace changes nothing. */
 static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t,
                                                              const struct wf_snap *s, uint16_t in,
                                                              struct rte_mbuf **pkts, uint16_t n,
-                                                             bool input)
+                                                             bool input, bool traced)
 {
+	struct wf_trace *tr = traced ? t->trace : NULL;
+	bool dry = traced && tr->dry;
 	const struct wf_snap_port *ip = &s->ports[in];
 	struct wf_port_ctr *ic = &ip->port->ctr[t->slot];
 	const struct wf_snap_bridge *b = &s->bridges[ip->bridge];
@@ -60,11 +100,16 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		bytes += rte_pktmbuf_pkt_len(m);
+		const uint8_t *d0 = rte_pktmbuf_mtod(m, const uint8_t *);
+		bool tagged =
+		    traced && rte_pktmbuf_data_len(m) >= 14 && d0[12] == 0x81 && d0[13] == 0;
 		enum wf_drop r = wf_vlan_ingress(ip->vlan, m, &meta[k]);
 		if (r != WF_DROP_NONE) {
 			wf_drop(t, ip->port, r, m);
 			continue;
 		}
+		if (traced)
+			trace_ingress(tr, in, &meta[k], tagged);
 		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		if (rte_is_multicast_ether_addr(&eh->src_addr)) {
 			wf_drop(t, ip->port, WF_DROP_SRC_MULTICAST, m);
@@ -75,7 +120,7 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 		dst[k] = eh->dst_addr.addr_bytes;
 		k++;
 	}
-	if (input) {
+	if (input && !dry) {
 		ic->rx_packets += n;
 		ic->rx_bytes += bytes;
 		if (b->normal_ctr) {
@@ -94,7 +139,13 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 		const uint8_t *src = dst[i] + RTE_ETHER_ADDR_LEN;
 		if (prev_src && prev_vlan == vlans[i] && memcmp(prev_src, src, 6) == 0)
 			continue;
-		wf_fdb_learn(b->fdb, vlans[i], src, in, t->now);
+		if (dry)
+			trace_mac(tr, WF_TR_LEARN, vlans[i], src, in, UINT32_MAX);
+		else if (traced)
+			trace_mac(tr, WF_TR_LEARN, vlans[i], src, in,
+			          wf_fdb_learn(b->fdb, vlans[i], src, in, t->now));
+		else
+			wf_fdb_learn(b->fdb, vlans[i], src, in, t->now);
 		prev_src = src;
 		prev_vlan = vlans[i];
 	}
@@ -105,33 +156,85 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 	/* Stage 4: output — unicast to a live member port, else flood. */
 	for (uint16_t i = 0; i < k; i++) {
 		uint16_t out = outs[i];
-		if (dst[i][0] & 1)
+		enum wf_trace_lookup why = out == WF_PORT_NONE ? WF_TRL_MISS : WF_TRL_HIT;
+		if (dst[i][0] & 1) {
 			out = WF_PORT_NONE; /* broadcast and multicast always flood */
+			why = WF_TRL_MULTICAST;
+		}
 		if (out != WF_PORT_NONE && (out >= WF_MAX_PORTS || !s->ports[out].port ||
 		                            s->ports[out].bridge != ip->bridge ||
-		                            !wf_vlan_member(s->ports[out].vlan, vlans[i])))
+		                            !wf_vlan_member(s->ports[out].vlan, vlans[i]))) {
 			out = WF_PORT_NONE; /* stale entry: the port left or changed VLANs */
+			why = WF_TRL_STALE;
+		}
+		if (traced)
+			trace_mac(tr, WF_TR_LOOKUP, vlans[i], dst[i], out, why);
 		if (out == in) {
 			wf_drop(t, ip->port, WF_DROP_SAME_PORT, fwd[i]);
 		} else if (out != WF_PORT_NONE) {
-			b->br->ctr[t->slot].forwarded++;
+			if (!dry)
+				b->br->ctr[t->slot].forwarded++;
 			wf_output(t, s, out, fwd[i], &meta[i]);
 		} else {
-			flood(t, s, b, in, fwd[i], &meta[i]);
+			flood(t, s, b, in, fwd[i], &meta[i], tr);
 		}
 	}
 	if (input)
 		wf_flush(t, s);
 }
 
+/* A traced frame on a bridge whose only flow is the default NORMAL one: that flow as the flow
+ * stage would show it (table 0, its priority, its NORMAL action). */
+static void trace_default_flow(struct wf_trace *tr, const struct wf_snap_bridge *b)
+{
+	const struct wf_ofp_pipe *pipe = b->ofp;
+	struct wf_trace_step *st;
+	if (!pipe || pipe->n_rules != 1)
+		return;
+	if ((st = wf_trace_step(tr, WF_TR_TABLE))) {
+		st->u32b = pipe->rules[0].rule.priority;
+		st->aux = b->br->index;
+		st->flow.rule = &pipe->rules[0];
+		st->flow.gen = pipe->gen;
+	}
+	if (pipe->rules[0].n_actions && (st = wf_trace_step(tr, WF_TR_ACTION))) {
+		st->aux = b->br->index;
+		st->flow.rule = pipe->rules[0].actions;
+		st->flow.gen = pipe->gen;
+	}
+}
+
+/* The trace test is made once per burst: the untraced instances have no trace code at all. */
+/* On a bridge with a key=flow tunnel: the tunnel id of frames from port 'in' (see
+ * wf_snap_bridge.flow_tnl): the VNI a key=flow tunnel received (already set), a fixed-key
+ * tunnel's VNI, or 0 from any other port. */
+static void set_tun_ids(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
+                        struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct wf_tnl *tn = s->ports[in].tnl;
+	if (tn && tn->cfg->key_flow)
+		return;
+	for (uint16_t i = 0; i < n; i++)
+		*wf_tun_id(t, pkts[i]) = tn ? tn->cfg->vni : 0;
+}
+
 void wf_l2_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
                  uint16_t n)
 {
-	l2_forward(t, s, in, pkts, n, true);
+	if (unlikely(s->bridges[s->ports[in].bridge].flow_tnl))
+		set_tun_ids(t, s, in, pkts, n);
+	if (unlikely(t->trace != NULL)) {
+		trace_default_flow(t->trace, &s->bridges[s->ports[in].bridge]);
+		l2_forward(t, s, in, pkts, n, true, true);
+	} else
+		l2_forward(t, s, in, pkts, n, true, false);
 }
 
 void wf_l2_normal(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
                   uint16_t n)
 {
-	l2_forward(t, s, in, pkts, n, false);
+	if (unlikely(t->trace != NULL))
+		l2_forward(t, s, in, pkts, n, false, true);
+	else
+		l2_forward(t, s, in, pkts, n, false, false);
 }

@@ -5,6 +5,7 @@
 #include <rte_mbuf.h>
 
 #include "core/output.h"
+#include "core/trace.h"
 #include "l2/switch.h"
 #include "ofp/ofp.h"
 #include "vtep/vtep.h"
@@ -25,8 +26,10 @@ struct exec {
 	struct fl_key key;  /* the frame's key as the actions so far changed it */
 	enum pend pend;
 	uint16_t pend_port;
-	bool sent;    /* some copy (or the frame) left or went to NORMAL */
-	bool stopped; /* depth exceeded or the frame was dropped */
+	bool sent;           /* some copy (or the frame) left or went to NORMAL */
+	bool stopped;        /* depth exceeded or the frame was dropped */
+	struct wf_trace *tr; /* the frame is traced (core/trace.h), else NULL */
+	bool dry;            /* a dry trace: no counter changes */
 };
 
 uint16_t wf_ofp_port_index(const struct wf_snap_bridge *b, uint32_t ofport)
@@ -87,6 +90,8 @@ static void flush_pending(struct exec *x, bool final)
 		wf_drop_count(x->t, x->s->ports[x->in].port, WF_DROP_NO_MBUF);
 		return;
 	}
+	if (unlikely(x->b->flow_tnl)) /* what a key=flow tunnel encapsulates with */
+		*wf_tun_id(x->t, m) = (uint32_t)x->key.tun_id;
 	switch (p) {
 	case PEND_PORT:
 		wf_output_raw(x->t, x->s, x->pend_port, m);
@@ -274,11 +279,39 @@ static void set_field(struct exec *x, const struct fl_match *set)
 
 static void run_table(struct exec *x, uint8_t table, unsigned depth);
 
+/* Trace steps of the flow stage: a lookup's outcome, an action about to run. */
+static void trace_table(struct exec *x, uint8_t table, unsigned depth, const struct wf_ofp_rule *fr)
+{
+	x->tr->depth = (uint8_t)RTE_MIN(depth, 255u);
+	struct wf_trace_step *st = wf_trace_step(x->tr, WF_TR_TABLE);
+	if (st) {
+		st->u32 = table;
+		st->u32b = fr ? fr->rule.priority : 0;
+		st->aux = x->b->br->index;
+		st->flow.rule = fr;
+		st->flow.gen = x->pipe->gen;
+	}
+}
+
+static struct wf_trace_step *trace_action(struct exec *x, const struct fl_action *a, unsigned depth)
+{
+	x->tr->depth = (uint8_t)RTE_MIN(depth, 255u);
+	struct wf_trace_step *st = wf_trace_step(x->tr, WF_TR_ACTION);
+	if (st) {
+		st->aux = x->b->br->index;
+		st->flow.rule = a;
+		st->flow.gen = x->pipe->gen;
+	}
+	return st;
+}
+
 static void run_actions(struct exec *x, const struct fl_action *a, uint32_t n, uint8_t table,
                         unsigned depth)
 {
 	for (uint32_t i = 0; i < n && !x->stopped; i++, a++) {
 		flush_pending(x, false);
+		struct wf_trace_step *st =
+		    unlikely(x->tr != NULL) ? trace_action(x, a, depth) : NULL;
 		switch ((enum fl_act_type)a->type) {
 		case FL_ACT_OUTPUT:
 			output_port(x, a->port);
@@ -329,7 +362,9 @@ static void run_actions(struct exec *x, const struct fl_action *a, uint32_t n, u
 			break;
 		case FL_ACT_SET_TUNNEL:
 		case FL_ACT_SET_TUNNEL64:
-			x->key.tun_id = a->tun_id; /* metadata only: tunnels keep their key */
+			/* The VNI of a key=flow tunnel output (flush_pending); fixed-key tunnels
+			 * keep their key, as in OVS. */
+			x->key.tun_id = a->tun_id;
 			break;
 		case FL_ACT_RESUBMIT: {
 			uint32_t saved = x->key.in_port;
@@ -346,6 +381,8 @@ static void run_actions(struct exec *x, const struct fl_action *a, uint32_t n, u
 		case FL_ACT__COUNT:
 			break;
 		}
+		if (st)
+			st->u32 = x->key.vlan_tci; /* the tag after the action */
 	}
 }
 
@@ -363,14 +400,20 @@ static void run_table(struct exec *x, uint8_t table, unsigned depth)
 	}
 	const struct fl_cls *cls = x->pipe->tables[table];
 	const struct fl_cls_rule *r = cls ? fl_cls_lookup(cls, &x->key) : NULL;
-	struct wf_ofp_tbl_ctr *tc = &x->pipe->tctr[x->t->slot].t[table];
-	tc->lookups++;
-	if (!r)
+	const struct wf_ofp_rule *fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
+	if (unlikely(x->tr != NULL))
+		trace_table(x, table, depth, fr);
+	if (likely(!x->dry)) {
+		struct wf_ofp_tbl_ctr *tc = &x->pipe->tctr[x->t->slot].t[table];
+		tc->lookups++;
+		tc->matched += fr != NULL;
+	}
+	if (!fr)
 		return;
-	tc->matched++;
-	const struct wf_ofp_rule *fr = container_of(r, struct wf_ofp_rule, rule);
-	WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
-	WF_OFP_CTR(fr->ctr, x->t->slot).bytes += x->len;
+	if (likely(!x->dry)) {
+		WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
+		WF_OFP_CTR(fr->ctr, x->t->slot).bytes += x->len;
+	}
 	run_actions(x, fr->actions, fr->n_actions, table, depth);
 }
 
@@ -409,18 +452,39 @@ static void one_frame(struct exec *x, struct rte_mbuf *m)
 	x->pend = PEND_NONE;
 	x->sent = x->stopped = false;
 	const struct wf_tnl *tnl = x->s->ports[x->in].tnl;
-	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tnl ? tnl->cfg->vni : 0, &x->key);
+	uint32_t tun = !tnl ? 0 : tnl->cfg->key_flow ? *wf_tun_id(x->t, m) : tnl->cfg->vni;
+	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tun, &x->key);
 
-	const struct wf_ofp_rule *fr = table0(x);
+	const struct wf_ofp_rule *fr;
+	if (likely(!x->tr)) {
+		fr = table0(x);
+	} else { /* traced: the classifier itself, no cache entry; counted unless dry */
+		const struct fl_cls *t0 = x->pipe->tables[0];
+		const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
+		fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
+		trace_table(x, 0, 0, fr);
+		if (likely(!x->dry)) {
+			struct wf_ofp_tbl_ctr *tc = &x->pipe->tctr[x->t->slot].t[0];
+			tc->lookups++;
+			tc->matched += fr != NULL;
+		}
+	}
 	if (!fr) {
 		wf_drop(x->t, ip, WF_DROP_NO_FLOW, m);
 		return;
 	}
-	WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
-	WF_OFP_CTR(fr->ctr, x->t->slot).bytes += x->len;
+	if (likely(!x->dry)) {
+		WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
+		WF_OFP_CTR(fr->ctr, x->t->slot).bytes += x->len;
+	}
 	run_actions(x, fr->actions, fr->n_actions, 0, 0);
 	if (x->pend != PEND_NONE && x->m)
 		flush_pending(x, true);
+	if (unlikely(x->tr != NULL)) {
+		_Static_assert(sizeof(x->key) == sizeof(x->tr->final_key), "final key size");
+		memcpy(x->tr->final_key, &x->key, sizeof(x->key));
+		x->tr->final_set = true;
+	}
 	if (x->m) {
 		if (x->sent)
 			rte_pktmbuf_free(x->m); /* copies left; the last actions sent nothing */
@@ -434,12 +498,15 @@ void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, str
 {
 	const struct wf_snap_port *sp = &s->ports[in];
 	struct wf_port_ctr *ic = &sp->port->ctr[t->slot];
-	struct exec x = {.t = t, .s = s, .b = &s->bridges[sp->bridge], .in = in};
+	struct exec x = {.t = t, .s = s, .b = &s->bridges[sp->bridge], .in = in, .tr = t->trace};
 
 	x.pipe = x.b->ofp;
+	x.dry = wf_trace_dry(t);
 	for (uint16_t i = 0; i < n; i++) {
-		ic->rx_packets++;
-		ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		if (likely(!x.dry)) {
+			ic->rx_packets++;
+			ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		}
 		one_frame(&x, pkts[i]);
 	}
 	wf_flush(t, s);

@@ -115,6 +115,11 @@ static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devarg
 		if ((ret = rte_eth_tx_queue_setup(pid, q, ntx, rte_eth_dev_socket_id(pid), NULL)) <
 		    0)
 			goto fail;
+	/* Frames straight from a Linux stack (a veth peer's CHECKSUM_PARTIAL) may carry partial
+	 * checksums that these drivers do not report (DPDK 22.11): complete them (core/csum.h).
+	 */
+	port->rx_csum_partial =
+	    !strcmp(info.driver_name, "net_af_packet") || !strcmp(info.driver_name, "net_af_xdp");
 	rte_eth_promiscuous_enable(pid);
 	if ((ret = rte_eth_dev_start(pid)) < 0)
 		goto fail;

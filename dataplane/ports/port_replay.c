@@ -50,6 +50,11 @@ static int replay_open(struct wf_ctx *ctx, struct wf_port *port, char *err, size
 	}
 	port->priv = rp;
 	port->n_rxq = 0; /* the replay engine feeds it, not a PMD */
+	/* Captures are often taken on veths: VXLAN in them may carry partial inner checksums
+	 * under a zero outer one (vx_decap looks for them). The replay engine hands frames
+	 * straight to the input stages: learning-bridge frames are not completed (pmd.c does
+	 * that for af_packet/AF_XDP ports). */
+	port->rx_csum_partial = true;
 	port->n_txq = 1;
 	return 0;
 }

@@ -10,7 +10,13 @@
  * thread, with only a device id. Those callbacks find the port in ctx->vhost (a registry
  * guarded by its own lock: control path only). PMDs never lock: a burst announces itself in
  * an atomic 'busy' count, and destroy_device clears 'ready' then waits for 'busy' to drain, so
- * no burst ever runs on a device that is going away. */
+ * no burst ever runs on a device that is going away.
+ *
+ * Transmit retries (like OVS's options:tx-retries-max): when the guest's receive ring takes
+ * part of a burst, the rest is offered again, at most tx-retries-max times (0..32, default 8);
+ * an attempt that takes nothing ends the burst at once, so a guest that stopped draining its
+ * ring costs one failed enqueue per burst and never a spin. What is still refused is dropped
+ * by the output stage as tx_queue_full on this port. Retries are counted (tx_retries). */
 #include <errno.h>
 #include <linux/virtio_net.h>
 #include <pthread.h>
@@ -24,14 +30,18 @@
 #include <rte_vhost.h>
 
 #include "core/log.h"
+#include "util.h"
 #include "ports/port.h"
 
-#define VHOST_GUEST_RXQ 0 /* we enqueue into the guest's receive ring */
-#define VHOST_GUEST_TXQ 1 /* we dequeue from the guest's transmit ring */
+#define VHOST_GUEST_RXQ          0 /* we enqueue into the guest's receive ring */
+#define VHOST_GUEST_TXQ          1 /* we dequeue from the guest's transmit ring */
+#define VHOST_TX_RETRIES_DEFAULT 8
+#define VHOST_TX_RETRIES_MAX     32
 
 struct vhost_port {
 	char path[PATH_MAX];
 	bool client;
+	unsigned tx_retries_max; /* options:tx-retries-max */
 	struct rte_mempool *pool;
 	_Atomic int vid;       /* -1: no device */
 	_Atomic bool ready;    /* device up: bursts allowed */
@@ -114,7 +124,15 @@ static int vhost_open(struct wf_ctx *ctx, struct wf_port *port, const char *path
 	    1ULL << VIRTIO_NET_F_HOST_ECN | 1ULL << VIRTIO_NET_F_HOST_UFO;
 	struct vhost_port *vp;
 	struct stat st;
+	const char *opt = wf_port_option(port, "tx-retries-max");
+	long long retries = VHOST_TX_RETRIES_DEFAULT;
 
+	if (opt && util_parse_int(opt, 0, VHOST_TX_RETRIES_MAX, &retries) < 0) {
+		snprintf(err, errlen,
+		         "port %s: options:tx-retries-max must be an integer in 0..%d, not '%s'",
+		         port->name, VHOST_TX_RETRIES_MAX, opt);
+		return -EINVAL;
+	}
 	if (strlen(path) > 107) {
 		snprintf(err, errlen, "port %s: socket path '%s' is too long for a unix socket",
 		         port->name, path);
@@ -151,6 +169,7 @@ static int vhost_open(struct wf_ctx *ctx, struct wf_port *port, const char *path
 	}
 	snprintf(vp->path, sizeof(vp->path), "%s", path);
 	vp->client = client;
+	vp->tx_retries_max = (unsigned)retries;
 	vp->pool = ctx->pool;
 	vp->vid = -1;
 	pthread_mutex_lock(&ctx->vhost->lock);
@@ -210,18 +229,28 @@ static uint16_t vhost_rx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkt
 	return got;
 }
 
-/* Copies frames into the guest and frees what it took (the contract of a port class tx). */
+/* Copies frames into the guest and frees what it took (the contract of a port class tx); a
+ * partial enqueue is retried up to tx_retries_max times while each attempt takes something. */
 static uint16_t vhost_tx(struct wf_port *port, struct wf_txctx *tx, struct rte_mbuf **pkts,
                          uint16_t n)
 {
 	struct vhost_port *vp = port->priv;
 	uint16_t sent = 0;
-	(void)tx;
+	unsigned retries = 0;
 	atomic_fetch_add(&vp->busy, 1);
-	if (atomic_load(&vp->ready))
-		sent = rte_vhost_enqueue_burst(atomic_load_explicit(&vp->vid, memory_order_relaxed),
-		                               VHOST_GUEST_RXQ, pkts, n);
+	if (atomic_load(&vp->ready)) {
+		int vid = atomic_load_explicit(&vp->vid, memory_order_relaxed);
+		for (;;) {
+			uint16_t k =
+			    rte_vhost_enqueue_burst(vid, VHOST_GUEST_RXQ, pkts + sent, n - sent);
+			sent += k;
+			if (k == 0 || sent == n || retries == vp->tx_retries_max)
+				break;
+			retries++;
+		}
+	}
 	atomic_fetch_sub_explicit(&vp->busy, 1, memory_order_release);
+	port->ctr[tx->t->slot].tx_retries += retries;
 	rte_pktmbuf_free_bulk(pkts, sent);
 	return sent;
 }

@@ -10,6 +10,7 @@
 #include "capture/capture.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/trace.h"
 #include "ports/port.h"
 #include "replay/replay.h"
 
@@ -125,7 +126,10 @@ long wf_replay_run(struct wf_ctx *ctx, char *err, size_t errlen)
 		const struct wf_snap *s = atomic_load_explicit(&ctx->snap, memory_order_acquire);
 		uint16_t in = next->port->index;
 		wf_capture_burst(t, s, in, WF_CAP_IN, &m, 1);
-		s->bridges[s->ports[in].bridge].input(t, s, in, &m, 1);
+		if (s->ports[in].trace) /* a live trace (core/trace.h), as a PMD does */
+			wf_trace_burst(t, s, in, &m, 1);
+		else
+			s->bridges[s->ports[in].bridge].input(t, s, in, &m, 1);
 		n_frames++;
 		input_next(next);
 	}

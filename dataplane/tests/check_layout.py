@@ -10,9 +10,11 @@ DP, VX = sys.argv[1], sys.argv[2]
 DATAPATH = ["core/ctx.h", "core/ctx.c", "core/drop.h", "core/drop.c", "core/output.h",
             "core/output.c", "core/pmd.h", "core/pmd.c", "l2/switch.h", "l2/switch.c",
             "l2/vlan.h", "l2/vlan.c", "l2/fdb.h", "l2/fdb.c", "vtep/vtep.h", "vtep/vtep.c",
-            "vtep/neigh.h", "vtep/neigh.c", "capture/capture.h", "capture/capture.c", "ofp/ofp.h", "ofp/ofp.c"]
+            "vtep/neigh.h", "vtep/neigh.c", "capture/capture.h", "capture/capture.c", "ofp/ofp.h", "ofp/ofp.c",
+            "core/trace.h", "core/trace.c"]
 CONTROL = {"core/config.h", "ofp/ofp_cfg.h", "vtep/vtep_cfg.h", "ports/port.h", "ctl/ctl.h", "ctl/methods.h",
-           "replay/replay.h", "core/eal_args.h", "capture/capture_cfg.h"}
+           "replay/replay.h", "core/eal_args.h", "capture/capture_cfg.h",
+           "trace/trace_cfg.h"}
 INC = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
 

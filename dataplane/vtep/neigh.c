@@ -97,6 +97,15 @@ void wf_neigh_learn(struct wf_neigh *n, uint32_t ip, const uint8_t mac[6], uint1
 		atomic_store_explicit(&e->updated, now, memory_order_relaxed);
 }
 
+uint64_t wf_neigh_peek(const struct wf_neigh *n, struct wf_neigh_entry *e, uint32_t now)
+{
+	uint64_t v = atomic_load_explicit(&e->macport, memory_order_acquire);
+	if (v && !atomic_load_explicit(&e->is_static, memory_order_relaxed) &&
+	    now - atomic_load_explicit(&e->updated, memory_order_relaxed) > 3 * n->timeout_s)
+		v = 0;
+	return v;
+}
+
 uint64_t wf_neigh_resolve(struct wf_neigh *n, struct wf_neigh_entry *e, uint32_t now,
                           bool *send_request)
 {

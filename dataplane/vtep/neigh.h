@@ -57,6 +57,10 @@ void wf_neigh_learn(struct wf_neigh *, uint32_t ip, const uint8_t mac[6], uint16
 uint64_t wf_neigh_resolve(struct wf_neigh *, struct wf_neigh_entry *e, uint32_t now,
                           bool *send_request);
 
+/* The usable MAC+port of 'e' as wf_neigh_resolve() says, without side effects (no request
+ * accounting): for dry traces. */
+uint64_t wf_neigh_peek(const struct wf_neigh *, struct wf_neigh_entry *e, uint32_t now);
+
 static inline uint16_t wf_neigh_port(uint64_t macport)
 {
 	return (uint16_t)((macport >> 48) - 1);

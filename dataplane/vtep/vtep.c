@@ -4,7 +4,9 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "core/csum.h"
 #include "core/output.h"
+#include "core/trace.h"
 #include "vtep/vtep.h"
 
 /* Drops 'm' for an outcome of the vxlan library. */
@@ -16,7 +18,22 @@ static void wf_drop_vxr(struct wf_thread *t, struct wf_port *p, enum vx_reason r
 
 static void vtep_count(struct wf_thread *t, const struct wf_snap_bridge *b, enum wf_vtep_ctr c)
 {
-	b->br->ctr[t->slot].vtep[c]++;
+	if (likely(!wf_trace_dry(t)))
+		b->br->ctr[t->slot].vtep[c]++;
+}
+
+/* Trace step of the tunnel layer (t->trace set): kind, port, remote IP, VNI, other port. */
+static struct wf_trace_step *trace_tnl(struct wf_thread *t, enum wf_trace_kind k, uint16_t port,
+                                       uint32_t remote, uint32_t vni, uint16_t aux)
+{
+	struct wf_trace_step *st = wf_trace_step(t->trace, k);
+	if (st) {
+		st->port = port;
+		st->u32b = remote;
+		st->u32 = vni;
+		st->aux = aux;
+	}
+	return st;
 }
 
 /* Pads a reply to the Ethernet minimum, as the wire would. */
@@ -66,6 +83,7 @@ static void tnl_drop_all(struct wf_thread *t, struct wf_port *tp, struct wf_txct
 static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, const struct wf_tnl *tn,
                       struct wf_port *tp, uint64_t mp, uint16_t uplink, struct rte_mbuf *m)
 {
+	bool dry = wf_trace_dry(t);
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
 	if (vx_mtu_check(&tn->tmpl, inner_len) != VX_R_OK) {
 		wf_drop_vxr(t, tp, VX_R_TOO_BIG, m);
@@ -77,7 +95,15 @@ static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, const struct
 		wf_drop(t, tp, WF_DROP_NO_MBUF, m);
 		return false;
 	}
-	int flags = vx_encap(&tn->tmpl, outer, inner_len, hash, t->ip_id++);
+	int flags = vx_encap(&tn->tmpl, outer, inner_len, hash, dry ? t->ip_id : t->ip_id++);
+	uint32_t vni = tn->cfg->vni;
+	if (tn->cfg->key_flow) { /* the template has VNI 0: the frame's tunnel id instead */
+		uint8_t *vh = outer + VX_ETH_HLEN + VX_IPV4_HLEN + VX_UDP_HLEN;
+		vni = *wf_tun_id(t, m) & VX_VNI_MAX;
+		vh[4] = vni >> 16;
+		vh[5] = vni >> 8;
+		vh[6] = vni;
+	}
 	if (flags & VX_TX_F_IP_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		m->l2_len = VX_ETH_HLEN;
@@ -85,6 +111,12 @@ static bool tnl_encap(struct wf_thread *t, const struct wf_snap *s, const struct
 	}
 	for (int i = 0; i < 6; i++)
 		outer[i] = mp >> (8 * i);
+	if (unlikely(t->trace != NULL)) {
+		struct wf_trace_step *st =
+		    trace_tnl(t, WF_TR_ENCAP, tp->index, tn->cfg->remote_ip, vni, uplink);
+		if (st)
+			memcpy(st->mac, outer, 6);
+	}
 	wf_output(t, s, uplink, m, &untagged);
 	return true;
 }
@@ -97,15 +129,17 @@ uint16_t wf_tnl_tx(struct wf_port *p, struct wf_txctx *tx, struct rte_mbuf **pkt
 	const struct wf_snap *s = tx->s;
 	const struct wf_tnl *tn = s->ports[p->index].tnl;
 	uint16_t sent = 0;
-	bool req;
+	bool req = false;
 
 	if (tn->vtep_bridge == WF_PORT_NONE) {
 		tnl_drop_all(t, p, tx, WF_DROP_NO_UNDERLAY, pkts, n);
 		return 0;
 	}
 	const struct wf_snap_bridge *vb = &s->bridges[tn->vtep_bridge];
-	uint64_t mp = wf_neigh_resolve(vb->vtep->neigh, tn->nh, t->now, &req);
-	if (req)
+	bool dry = wf_trace_dry(t); /* a dry trace: no request, no neighbour state changed */
+	uint64_t mp = dry ? wf_neigh_peek(vb->vtep->neigh, tn->nh, t->now)
+	                  : wf_neigh_resolve(vb->vtep->neigh, tn->nh, t->now, &req);
+	if (!dry && req)
 		arp_request(t, s, tn->vtep_bridge,
 		            atomic_load_explicit(&tn->nh->ip, memory_order_relaxed));
 	uint16_t uplink = mp ? wf_neigh_port(mp) : WF_PORT_NONE;
@@ -123,7 +157,8 @@ uint16_t wf_tnl_tx(struct wf_port *p, struct wf_txctx *tx, struct rte_mbuf **pkt
 			tx->dropped_bytes += len;
 		}
 	}
-	vb->br->ctr[t->slot].vtep[WF_VTEP_encapsulated] += sent;
+	if (!dry)
+		vb->br->ctr[t->slot].vtep[WF_VTEP_encapsulated] += sent;
 	return sent;
 }
 
@@ -139,13 +174,22 @@ static uint16_t find_tunnel(const struct wf_snap *s, uint32_t b, uint32_t remote
 	return WF_PORT_NONE;
 }
 
+/* The key=flow tunnel of underlay 'v' whose remote is 'remote', or WF_PORT_NONE. */
+static uint16_t flow_tunnel(const struct wf_vtep *v, uint32_t remote)
+{
+	for (uint16_t i = 0; i < v->n_flow_tnls; i++)
+		if (v->flow_tnls[i].remote_ip == remote)
+			return v->flow_tnls[i].port;
+	return WF_PORT_NONE;
+}
+
 /* Decapsulates 'm'; returns the tunnel port it arrived by, or WF_PORT_NONE (dropped). */
 static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct wf_snap_bridge *vb,
                       struct wf_port *in, struct rte_mbuf *m, uint32_t *last_key,
                       uint16_t *last_port)
 {
 	struct vx_rx_info info;
-	uint32_t flags = 0;
+	uint32_t flags = vb->vtep->rx_flags | (in->rx_csum_partial ? VX_RX_F_MAYBE_PARTIAL : 0);
 
 	/* A chained (jumbo) frame is validated on a contiguous copy; the chain is then trimmed
 	 * in place, so big frames need no big buffers. */
@@ -163,12 +207,17 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
 	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 		flags |= VX_RX_F_L4_CKSUM_GOOD;
 	enum vx_reason r = vx_decap(&vb->vtep->vx, s->vnis, data, len, flags, &info);
-	if (r != VX_R_OK) {
+	uint16_t tp = WF_PORT_NONE;
+	if (r == VX_R_UNKNOWN_VNI)
+		tp = flow_tunnel(vb->vtep, info.remote_ip);
+	if (r != VX_R_OK && tp == WF_PORT_NONE) {
 		wf_drop_vxr(t, in, r, m);
 		return WF_PORT_NONE;
 	}
-	uint16_t tp;
-	if (last_key[0] == info.remote_ip && last_key[1] == info.vni && *last_port != WF_PORT_NONE)
+	if (tp != WF_PORT_NONE)
+		*wf_tun_id(t, m) = info.vni; /* a key=flow tunnel: the VNI is the frame's tun_id */
+	else if (last_key[0] == info.remote_ip && last_key[1] == info.vni &&
+	         *last_port != WF_PORT_NONE)
 		tp = *last_port;
 	else
 		tp = find_tunnel(s, info.id, info.remote_ip, info.vni);
@@ -186,7 +235,17 @@ static uint16_t decap(struct wf_thread *t, const struct wf_snap *s, const struct
 		return WF_PORT_NONE;
 	}
 	m->ol_flags = 0;
+	if (info.flags & VX_RX_I_OUTER_PARTIAL)
+		vtep_count(t, vb, WF_VTEP_outer_csum_partial);
+	if (info.flags & VX_RX_I_INNER_PARTIAL) {
+		/* The sender left the inner checksum to a device: complete it, as the device
+		 * would have, so that the guest or peer stack that gets the frame accepts it. */
+		wf_mbuf_write16(m, info.inner_fix.off, info.inner_fix.cksum);
+		vtep_count(t, vb, WF_VTEP_inner_csum_completed);
+	}
 	vtep_count(t, vb, WF_VTEP_decapsulated);
+	if (unlikely(t->trace != NULL))
+		trace_tnl(t, WF_TR_DECAP, in->index, info.remote_ip, info.vni, tp);
 	return tp;
 }
 
@@ -204,7 +263,7 @@ static void arp_input(struct wf_thread *t, const struct wf_snap *s, const struct
 	}
 	/* Learn the sender: always from replies and requests addressed to us (like Linux),
 	 * except RFC 5227 probes, whose sender address 0.0.0.0 is nothing to learn. */
-	if (arp.spa) {
+	if (arp.spa && !wf_trace_dry(t)) {
 		wf_neigh_learn(vb->vtep->neigh, arp.spa, arp.sha, in, t->now, true);
 		vtep_count(t, vb, WF_VTEP_arp_learned);
 	}
@@ -220,6 +279,8 @@ static void arp_input(struct wf_thread *t, const struct wf_snap *s, const struct
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len);
 	pad60(m);
 	vtep_count(t, vb, WF_VTEP_arp_replied);
+	if (unlikely(t->trace != NULL))
+		trace_tnl(t, WF_TR_VTEP, in, arp.spa, 1, 0);
 	wf_output(t, s, in, m, &untagged);
 }
 
@@ -240,6 +301,8 @@ static void icmp_input(struct wf_thread *t, const struct wf_snap *s,
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len);
 	pad60(m);
 	vtep_count(t, vb, WF_VTEP_icmp_replied);
+	if (unlikely(t->trace != NULL))
+		trace_tnl(t, WF_TR_VTEP, in, 0, 2, 0);
 	wf_output(t, s, in, m, &untagged);
 }
 
@@ -260,10 +323,13 @@ void wf_vtep_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in,
 	uint16_t run_port = WF_PORT_NONE, n_run = 0, last_port = WF_PORT_NONE;
 	uint32_t last_key[2] = {0, UINT32_MAX};
 
+	bool dry = wf_trace_dry(t);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		ic->rx_packets++;
-		ic->rx_bytes += rte_pktmbuf_pkt_len(m);
+		if (likely(!dry)) {
+			ic->rx_packets++;
+			ic->rx_bytes += rte_pktmbuf_pkt_len(m);
+		}
 		switch (vx_classify(&vb->vtep->vx, rte_pktmbuf_mtod(m, const uint8_t *),
 		                    rte_pktmbuf_data_len(m))) {
 		case VX_CLASS_VXLAN: {

@@ -12,8 +12,11 @@
  * on its ports is for the VTEP or dropped. Its config keys: tunnel-ip (A.B.C.D/N, required),
  * tunnel-gateway (A.B.C.D), tunnel-mac (the VTEP MAC; default: the first uplink's MAC),
  * tunnel-mtu (underlay IP MTU, 82..9600, default 1500), tunnel-udp-port (default 4789),
- * neigh-timeout (seconds, default 300).
- * Tunnel port options (OVS names): remote_ip (required), key (VNI 0..16777215, default 0),
+ * neigh-timeout (seconds, default 300), vxlan-udp-csum (verify|ignore, default verify: whether
+ * non-zero outer UDP checksums are verified; partial ones from Linux senders are recognised
+ * either way, see vxlan/README.md "Partial checksums").
+ * Tunnel port options (OVS names): remote_ip (required), key (VNI 0..16777215, default 0, or
+ * 'flow': the frame's tunnel id, see wf_tnl_cfg.key_flow),
  * dst_port (default 4789), local_ip (selects the underlay bridge), ttl (default 64), tos,
  * df_default (true|false, default true). Frames from a tunnel never flood into another
  * tunnel (split horizon). */
@@ -27,17 +30,31 @@
 /* Parsed tunnel port options (port->priv of type vxlan; parsed by vtep_cfg.c). */
 struct wf_tnl_cfg {
 	uint32_t remote_ip, local_ip; /* network order; local_ip 0 = any */
-	uint32_t vni;
+	uint32_t vni;                 /* options:key (0 when key_flow) */
+	bool key_flow; /* options:key=flow: the VNI is the frame's tunnel id (set_tunnel), and
+	                * frames of any VNI not claimed by another tunnel come in by this port */
 	uint16_t dst_port;
 	uint8_t ttl, tos;
 	bool df;
+	bool flood; /* options:flood (weft's): false = the switch floods nothing to this tunnel
+	             * (broadcast, multicast, unknown unicast); MAC table hits still go */
 };
 
 /* Derived, immutable, held by a snapshot: one per underlay bridge ... */
+#define WF_VTEP_MAX_FLOW_TNLS 64 /* key=flow tunnels, all underlays together (wf_vtep_check) */
+
 struct wf_vtep {
 	struct vx_vtep vx;
+	/* key=flow tunnels routed through this underlay: a frame whose VNI no other tunnel
+	 * claims comes in by the one whose remote_ip sent it. */
+	uint16_t n_flow_tnls;
+	struct {
+		uint32_t remote_ip;
+		uint16_t port;
+	} flow_tnls[WF_VTEP_MAX_FLOW_TNLS];
 	uint32_t mask, gateway;
 	struct wf_neigh *neigh;
+	uint32_t rx_flags; /* VX_RX_F_UDP_CKSUM_SKIP with other_config:vxlan-udp-csum=ignore */
 };
 
 /* ... and one per tunnel port. */

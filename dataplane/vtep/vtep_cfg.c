@@ -39,8 +39,9 @@ int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t
 	c->udp_port = VX_UDP_PORT;
 	c->neigh_timeout = WF_NEIGH_DEFAULT_TIMEOUT;
 	if (!(s = str(oc, "tunnel-ip"))) {
-		static const char *const keys[] = {"tunnel-gateway", "tunnel-mac", "tunnel-mtu",
-		                                   "tunnel-udp-port", "neigh-timeout"};
+		static const char *const keys[] = {"tunnel-gateway", "tunnel-mac",
+		                                   "tunnel-mtu",     "tunnel-udp-port",
+		                                   "neigh-timeout",  "vxlan-udp-csum"};
 		for (unsigned i = 0; i < RTE_DIM(keys); i++)
 			if (json_object_get(oc, keys[i])) {
 				snprintf(err, errlen,
@@ -102,14 +103,22 @@ int wf_vtep_cfg_parse(const json_t *oc, struct wf_vtep_cfg *c, char *err, size_t
 		}
 		c->neigh_timeout = v;
 	}
+	if ((s = str(oc, "vxlan-udp-csum"))) {
+		if (strcmp(s, "verify") && strcmp(s, "ignore")) {
+			snprintf(err, errlen,
+			         "other_config:vxlan-udp-csum '%s' is not verify or ignore", s);
+			return -EINVAL;
+		}
+		c->udp_csum_skip = !strcmp(s, "ignore");
+	}
 	return 0;
 }
 
 int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg *c, char *err,
                      size_t errlen)
 {
-	static const char *const known[] = {"remote_ip", "key", "dst_port",   "local_ip",
-	                                    "ttl",       "tos", "df_default", NULL};
+	static const char *const known[] = {
+	    "remote_ip", "key", "dst_port", "local_ip", "ttl", "tos", "df_default", "flood", NULL};
 	const char *k, *s;
 	json_t *jv;
 	long long v;
@@ -118,6 +127,7 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 	c->dst_port = VX_UDP_PORT;
 	c->ttl = VX_DEFAULT_TTL;
 	c->df = true;
+	c->flood = true;
 	json_object_foreach((json_t *)options, k, jv)
 	{
 		unsigned i;
@@ -126,7 +136,7 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 		if (!known[i]) {
 			snprintf(err, errlen,
 			         "port %s: unknown vxlan option '%s' (known: remote_ip, key, "
-			         "dst_port, local_ip, ttl, tos, df_default)",
+			         "dst_port, local_ip, ttl, tos, df_default, flood)",
 			         port, k);
 			return -EINVAL;
 		}
@@ -139,9 +149,12 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 		         s ? "'" : "", s ? s : "is missing:", s ? "'" : "");
 		return -EINVAL;
 	}
-	if ((s = str(options, "key"))) {
+	if ((s = str(options, "key")) && !strcmp(s, "flow")) {
+		c->key_flow = true;
+	} else if (s) {
 		if (util_parse_int(s, 0, VX_VNI_MAX, &v) < 0) {
-			snprintf(err, errlen, "port %s: options:key '%s' is not a VNI 0..16777215",
+			snprintf(err, errlen,
+			         "port %s: options:key '%s' is not a VNI 0..16777215 or 'flow'",
 			         port, s);
 			return -EINVAL;
 		}
@@ -182,6 +195,14 @@ int wf_tnl_cfg_parse(const char *port, const json_t *options, struct wf_tnl_cfg 
 		}
 		c->df = strcmp(s, "true") == 0;
 	}
+	if ((s = str(options, "flood"))) {
+		if (strcmp(s, "true") && strcmp(s, "false")) {
+			snprintf(err, errlen, "port %s: options:flood '%s' is not true|false", port,
+			         s);
+			return -EINVAL;
+		}
+		c->flood = strcmp(s, "true") == 0;
+	}
 	return 0;
 }
 
@@ -192,10 +213,19 @@ static bool is_tunnel(const struct wf_port *p)
 
 int wf_vtep_check(const struct wf_ctx *ctx, char *err, size_t errlen)
 {
+	unsigned n_flow = 0;
+
 	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
 		const struct wf_port *p = ctx->ports[i];
 		if (!p)
 			continue;
+		if (is_tunnel(p) && wf_port_tnl_cfg(p)->key_flow &&
+		    ++n_flow > WF_VTEP_MAX_FLOW_TNLS) {
+			snprintf(err, errlen,
+			         "port %s: more than %u vxlan ports with options:key=flow", p->name,
+			         WF_VTEP_MAX_FLOW_TNLS);
+			return -ENOSPC;
+		}
 		const struct wf_bridge *br = ctx->bridges[p->bridge];
 		if (is_tunnel(p) && br->conf->vtep.enabled) {
 			snprintf(err, errlen,
@@ -209,6 +239,15 @@ int wf_vtep_check(const struct wf_ctx *ctx, char *err, size_t errlen)
 			if (!is_tunnel(q))
 				continue;
 			const struct wf_tnl_cfg *a = wf_port_tnl_cfg(p), *b = wf_port_tnl_cfg(q);
+			if (a->key_flow || b->key_flow) {
+				if (a->key_flow && b->key_flow && a->remote_ip == b->remote_ip) {
+					snprintf(err, errlen,
+					         "ports %s and %s: same remote_ip and key=flow",
+					         p->name, q->name);
+					return -EEXIST;
+				}
+				continue;
+			}
 			if (a->vni == b->vni && p->bridge != q->bridge) {
 				snprintf(err, errlen,
 				         "port %s: VNI %u is already used by port %s on bridge %s",
@@ -302,6 +341,7 @@ int wf_vtep_snap_build(const struct wf_ctx *ctx, struct wf_snap *s)
 		v->mask = br->conf->vtep.mask;
 		v->gateway = br->conf->vtep.gateway;
 		v->neigh = br->neigh;
+		v->rx_flags = br->conf->vtep.udp_csum_skip ? VX_RX_F_UDP_CKSUM_SKIP : 0;
 		sb->vtep = v;
 		sb->input = wf_vtep_input;
 	}
@@ -337,6 +377,15 @@ int wf_vtep_snap_build(const struct wf_ctx *ctx, struct wf_snap *s)
 			tn->nh = wf_neigh_ensure(v->neigh, nh);
 			if (tn->nh && vx_tunnel_init(&tn->tmpl, &tp) == 0)
 				tn->vtep_bridge = b;
+		}
+		if (c->key_flow) { /* not in the VNI table: found by remote (wf_vtep_input) */
+			s->bridges[p->bridge].flow_tnl = true;
+			if (b >= 0) {
+				struct wf_vtep *v = s->bridges[b].vtep;
+				v->flow_tnls[v->n_flow_tnls].remote_ip = c->remote_ip;
+				v->flow_tnls[v->n_flow_tnls++].port = (uint16_t)i;
+			}
+			continue;
 		}
 		struct vx_vni_entry *e = realloc(ents, (n_ents + 1) * sizeof(*e));
 		if (!e) {

@@ -21,6 +21,7 @@ struct wf_vtep_cfg {
 	uint8_t mac[6];
 	uint16_t mtu, udp_port;
 	uint32_t neigh_timeout;
+	bool udp_csum_skip; /* other_config:vxlan-udp-csum=ignore (default verify) */
 };
 
 /* Parses the underlay keys of a bridge's other_config. 0 or -EINVAL with a reason. */

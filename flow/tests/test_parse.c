@@ -171,8 +171,10 @@ static void test_roundtrip_actions(void **state)
 	     "set_field:46->ip_dscp",
 	     "ip actions=set_field:1.2.3.4->nw_src,set_field:5.6.7.8->nw_dst,set_field:8->nw_tos,"
 	     "set_field:46->ip_dscp"},
-	    {"udp,actions=set_field:53->tp_src,set_field:0x35->tp_dst",
-	     "udp actions=set_field:53->tp_src,set_field:53->tp_dst"},
+	    {"udp,actions=set_field:53->udp_src,set_field:0x35->udp_dst",
+	     "udp actions=set_field:53->udp_src,set_field:53->udp_dst"},
+	    {"tcp,actions=set_field:80->tp_dst", "tcp actions=set_field:80->tcp_dst"},
+	    {"udp,udp_dst=53,actions=drop", "udp,tp_dst=53 actions=drop"},
 	    {"arp,actions=set_field:2->arp_op,set_field:1.1.1.1->arp_spa,set_field:2.2.2.2->arp_"
 	     "tpa",
 	     "arp "
@@ -205,12 +207,16 @@ static void test_every_field(void **state)
 	    [FL_F_NW_TOS] = {"ip,", "32"},
 	    [FL_F_IP_DSCP] = {"ip,", "10"},
 	    [FL_F_TP_SRC] = {"tcp,", "1000"},
-	    [FL_F_TP_DST] = {"udp,", "4789"},
+	    [FL_F_TP_DST] = {"tcp,", "4789"}, /* set_field:V->tp_dst is tcp_dst, as in OVS */
 	    [FL_F_ARP_OP] = {"arp,", "2"},
 	    [FL_F_ARP_SPA] = {"arp,", "10.9.8.7"},
 	    [FL_F_ARP_TPA] = {"arp,", "10.9.8.6"},
 	    [FL_F_ICMP_TYPE] = {"icmp,", "11"},
 	    [FL_F_ICMP_CODE] = {"icmp,", "1"},
+	    [FL_F_TCP_SRC] = {"tcp,", "1000"},
+	    [FL_F_TCP_DST] = {"tcp,", "80"},
+	    [FL_F_UDP_SRC] = {"udp,", "53"},
+	    [FL_F_UDP_DST] = {"udp,", "4789"},
 	};
 	char buf[256];
 
@@ -283,6 +289,9 @@ static void test_errors(void **state)
 	    {"in_port=1", "must specify an action"},
 	    {"tp_dst=80,actions=1", "tp_dst requires tcp or udp (or sctp)"},
 	    {"ip,tp_src=80,actions=1", "tp_src requires tcp or udp (or sctp)"},
+	    {"udp,actions=set_field:53->tp_dst", "set_field: tcp_dst requires tcp"},
+	    {"tcp,udp_dst=53,actions=1", "udp_dst requires udp"},
+	    {"udp,tcp_src=53,actions=1", "tcp_src requires tcp"},
 	    {"nw_src=1.2.3.4,actions=1", "nw_src requires ip or arp"},
 	    {"arp,nw_tos=4,actions=1", "nw_tos requires ip"},
 	    {"arp,icmp_type=1,actions=1", "icmp_type requires icmp"},

@@ -130,6 +130,8 @@ def parse_flow(text, ports, match_only=False):
             f.table = num(v)
         elif k == "cookie":
             f.cookie = num(v)
+        elif k in ("tun_id", "tunnel_id"):
+            _set(m, "tun_id", *_value_mask(v, num))
         elif k == "in_port":
             _set(m, "in_port", ports[v] if v in ports else num(v))
         elif k == "dl_vlan":
@@ -149,8 +151,8 @@ def parse_flow(text, ports, match_only=False):
             _set(m, member, *_ip_value_mask(v))
         elif k in ("nw_proto", "arp_op"):
             _set(m, "nw_proto", num(v))
-        elif k in ("tp_src", "tp_dst"):
-            _set(m, k, *_value_mask(v, num))
+        elif k in ("tp_src", "tp_dst", "tcp_src", "tcp_dst", "udp_src", "udp_dst"):
+            _set(m, "tp_" + k.split("_")[1], *_value_mask(v, num))
         elif k in ("icmp_type", "icmp_code"):
             _set(m, "tp_src" if k == "icmp_type" else "tp_dst", num(v))
         else:
@@ -184,6 +186,8 @@ def _parse_action(a, ports):
         return ("output", _port(arg, ports))
     if name == "resubmit":
         return ("resubmit", (_port(arg, ports), None))
+    if name in ("set_tunnel", "set_tunnel64"):
+        return ("set_tunnel", num(arg))
     if name in ("goto_table", "mod_vlan_vid", "mod_vlan_pcp"):
         return (name, num(arg))
     if name in ("mod_dl_src", "mod_dl_dst"):
@@ -209,9 +213,10 @@ def is_default(flows):
 
 # --- frames ---------------------------------------------------------------------------------
 
-def extract(frame, in_port):
+def extract(frame, in_port, tun_id=0):
     k = {m: 0 for m in WIDTH}
     k["in_port"] = in_port
+    k["tun_id"] = tun_id
     if len(frame) < 14:
         return k
     k["dl_dst"] = int.from_bytes(frame[0:6], "big")
@@ -292,10 +297,11 @@ def set_field(frame, fld, v):
         ip.src = v
     elif fld in ("nw_dst", "ip_dst"):
         ip.dst = v
-    elif fld == "tp_dst":
-        (p[TCP] if TCP in p else p[UDP]).dport = int(v, 0)
-    elif fld == "tp_src":
-        (p[TCP] if TCP in p else p[UDP]).sport = int(v, 0)
+    elif fld in ("tp_dst", "tp_src", "tcp_dst", "tcp_src"):
+        # As OVS: in set_field, tp_* is tcp_* (a UDP flow uses udp_*; the parser refuses it).
+        setattr(p[TCP], "dport" if fld.endswith("dst") else "sport", int(v, 0))
+    elif fld in ("udp_dst", "udp_src"):
+        setattr(p[UDP], "dport" if fld.endswith("dst") else "sport", int(v, 0))
     else:
         raise ValueError("flowmodel: set_field to %s not modelled" % fld)
     del ip.chksum

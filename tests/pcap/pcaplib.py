@@ -426,16 +426,20 @@ class Model:
                 return False
         return True
 
-    def _bridge_input(self, port, frame):
-        """A bridge's input stage: NORMAL alone when the default flow is the only one."""
+    def _bridge_input(self, port, frame, tun=None):
+        """A bridge's input stage: NORMAL alone when the default flow is the only one.
+        tun: the VNI a key=flow tunnel received (the frame's tun_id); otherwise a tunnel
+        port's frames carry its key and other ports' frames 0."""
         br = self.bridges[port.bridge]
+        if tun is None:
+            tun = port.tnl.vni if port.tnl else 0
         if flowmodel.is_default(br.flows):
             br.flows[0].n_packets += 1
             br.flows[0].n_bytes += len(frame)
-            return self._switch_input(port, frame)
+            return self._switch_input(port, frame, tun=tun)
         port.c["rx_packets"] += 1
         port.c["rx_bytes"] += len(frame)
-        st = {"frame": frame, "sent": False, "stop": False, "len": len(frame)}
+        st = {"frame": frame, "sent": False, "stop": False, "len": len(frame), "tun": tun}
         if not self._table(port, br, st, 0, 0, port.ofport):
             return self._drop(port, "no_flow")
         if not st["stop"] and not st["sent"]:
@@ -447,7 +451,7 @@ class Model:
             st["stop"] = True
             self._drop(port, "resubmit_depth")
             return True
-        key = flowmodel.extract(st["frame"], in_port)
+        key = flowmodel.extract(st["frame"], in_port, st["tun"])
         best = None
         for f in br.flows:  # age order: the first of the highest priority wins
             if f.table == table and f.matches(key) and (best is None or
@@ -467,7 +471,7 @@ class Model:
         op = self.ports[pname]
         st["sent"] = True
         if op.tnl:
-            self._tnl_output(op, st["frame"])
+            self._tnl_output(op, st["frame"], st["tun"])
         else:
             self._send(pname, st["frame"])
 
@@ -482,7 +486,7 @@ class Model:
                 self._out(st, by_of[in_port])
         elif name == "NORMAL":
             st["sent"] = True
-            self._switch_input(port, st["frame"], count=False)
+            self._switch_input(port, st["frame"], count=False, tun=st["tun"])
         elif name in ("FLOOD", "ALL"):
             for n in br.ports:
                 if n != port.name:
@@ -505,6 +509,8 @@ class Model:
             p, t = arg
             self._table(port, br, st, table if t is None else t, depth + 1,
                         in_port if p == "IN_PORT" else p)
+        elif name == "set_tunnel":
+            st["tun"] = arg  # the VNI a key=flow tunnel sends; fixed-key tunnels keep theirs
         elif name == "goto_table":
             self._table(port, br, st, arg, depth + 1, in_port)
         elif name != "drop":
@@ -569,7 +575,7 @@ class Model:
         ev["drop"] = ev["drops"][0] if ev["drops"] else None
         return ev
 
-    def _switch_input(self, port, frame, count=True):
+    def _switch_input(self, port, frame, count=True, tun=0):
         """NORMAL; count=False: a flow's NORMAL action (the frame was counted already)."""
         pname = port.name
         br = self.bridges[port.bridge]
@@ -605,9 +611,10 @@ class Model:
                 targets = [e[0]]
                 br.c["forwarded"] += 1
         if targets is None:
-            # Split horizon: what came from a tunnel never floods into a tunnel.
+            # Split horizon: what came from a tunnel never floods into a tunnel; nothing floods
+            # into a tunnel with options:flood=false.
             targets = [n for n in br.ports if n != pname and self.ports[n].member(vlan)
-                       and not (port.tnl and self.ports[n].tnl)]
+                       and not (self.ports[n].tnl and (port.tnl or not self.ports[n].tnl.flood))]
             if not targets:
                 return self._drop(port, "no_output")
             br.c["flooded"] += 1
@@ -615,7 +622,7 @@ class Model:
             op = self.ports[n]
             data = push_tag(inner, vlan, pcp) if op.egress_tagged(vlan) else inner
             if op.tnl:
-                self._tnl_output(op, data)
+                self._tnl_output(op, data, tun)
             else:
                 self._send(n, data)
 
@@ -637,7 +644,7 @@ class Model:
                 return b, b.vtep.gateway
         return None
 
-    def _tnl_output(self, tp, inner):
+    def _tnl_output(self, tp, inner, tun=0):
         route = self._route(tp)
         if route is None:
             return self._drop(tp, "no_underlay")
@@ -654,7 +661,8 @@ class Model:
         if len(inner) > v.mtu - vxmodel.IP_OVERHEAD:
             return self._drop(tp, "vx_too_big")
         t = tp.tnl
-        outer = vxmodel.encap(inner, v.mac, nh_mac, v.ip, t.remote, t.vni, self.ip_id,
+        vni = tun & 0xFFFFFF if t.key_flow else t.vni
+        outer = vxmodel.encap(inner, v.mac, nh_mac, v.ip, t.remote, vni, self.ip_id,
                               t.dst_port, t.ttl, t.tos, t.df)
         self.ip_id = (self.ip_id + 1) & 0xFFFF
         tp.c["tx_packets"] += 1
@@ -669,19 +677,32 @@ class Model:
         if cls == "vxlan":
             vnis = {}
             for p in self.ports.values():
-                if p.tnl:
+                if p.tnl and not p.tnl.key_flow:
                     vnis.setdefault(p.tnl.vni, p.bridge)
             r, info = v.decap(frame, vnis)
-            if r:
+            tun = None
+            if r == "unknown_vni":
+                # A key=flow tunnel routed through this underlay takes what its remote sends
+                # on a VNI no other tunnel claims; the VNI becomes the frame's tun_id.
+                tp = next((p for p in self.ports.values() if p.tnl and p.tnl.key_flow and
+                           p.tnl.remote == info["remote"] and
+                           (self._route(p) or (None,))[0] is vb), None)
+                if tp is None:
+                    return self._drop(port, "vx_" + r)
+                tun = info["vni"]
+            elif r:
                 return self._drop(port, "vx_" + r)
-            obr = self.bridges[vnis[info["vni"]]]
-            tp = next((self.ports[n] for n in obr.ports if self.ports[n].tnl and
-                       self.ports[n].tnl.remote == info["remote"] and
-                       self.ports[n].tnl.vni == info["vni"]), None)
+            else:
+                obr = self.bridges[vnis[info["vni"]]]
+                tp = next((self.ports[n] for n in obr.ports if self.ports[n].tnl and
+                           self.ports[n].tnl.remote == info["remote"] and
+                           self.ports[n].tnl.vni == info["vni"]), None)
             if tp is None:
                 return self._drop(port, "unknown_tunnel")
+            if info["csum"]:
+                vb.c[info["csum"]] += 1
             vb.c["decapsulated"] += 1
-            return self._bridge_input(tp, info["inner"])
+            return self._bridge_input(tp, info["inner"], tun)
         if cls == "arp":
             r, a = vxmodel.arp_parse(frame)
             if a["spa"] != b"\0\0\0\0":  # an RFC 5227 probe has no sender address

@@ -34,7 +34,7 @@ VX_REASONS = ("trunc_eth", "not_ipv4", "trunc_ipv4", "bad_ip_version", "ip_optio
 EGRESS_DROPS = {n for n, ing in WF_DROPS if not ing} | {"vx_too_big"}
 ALL_DROPS = tuple(n for n, _ in WF_DROPS) + tuple("vx_" + r for r in VX_REASONS)
 VTEP_COUNTERS = ("decapsulated", "encapsulated", "arp_replied", "arp_learned", "arp_requested",
-                 "icmp_replied")
+                 "icmp_replied", "outer_csum_partial", "inner_csum_completed")
 
 M64, M32 = (1 << 64) - 1, (1 << 32) - 1
 BCAST = b"\xff" * 6
@@ -62,6 +62,57 @@ def cksum(data):
     while s >> 16:
         s = (s & 0xFFFF) + (s >> 16)
     return ~s & 0xFFFF
+
+
+def _fold(s):
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def l4_partial(f):
+    """vx_l4_partial(): (offset, completed checksum) when the TCP/UDP checksum of Ethernet
+    frame f (up to two VLAN tags; IPv4 not fragmented, or IPv6 with TCP/UDP next) is the
+    folded, uncomplemented pseudo-header sum a Linux sender with offloads leaves; else None
+    (truncated IP packets included)."""
+    o, et = 14, f[12:14] if len(f) >= 14 else None
+    if et is None:
+        return None
+    for _ in range(2):
+        if et not in (b"\x81\x00", b"\x88\xa8"):
+            break
+        if len(f) < o + 4:
+            return None
+        et, o = f[o + 2:o + 4], o + 4
+    if et == b"\x08\x00":
+        if len(f) < o + 20 or f[o] >> 4 != 4:
+            return None
+        ihl, tot = (f[o] & 15) * 4, struct.unpack("!H", f[o + 2:o + 4])[0]
+        if ihl < 20 or tot < ihl or len(f) < o + tot or struct.unpack("!H", f[o + 6:o + 8])[0] & 0x3FFF:
+            return None
+        proto, l4, l4_len, addrs = f[o + 9], o + ihl, tot - ihl, f[o + 12:o + 20]
+    elif et == b"\x86\xdd":
+        if len(f) < o + 40 or f[o] >> 4 != 6:
+            return None
+        l4_len, proto, l4, addrs = struct.unpack("!H", f[o + 4:o + 6])[0], f[o + 6], o + 40, f[o + 8:o + 40]
+        if len(f) < l4 + l4_len:
+            return None
+    else:
+        return None
+    if proto == 6 and l4_len >= 20:
+        field = l4 + 16
+    elif proto == 17 and l4_len >= 8:
+        field = l4 + 6
+    else:
+        return None
+    v = struct.unpack("!H", f[field:field + 2])[0]
+    ps = sum(struct.unpack("!%dH" % (len(addrs) // 2), addrs)) + proto + l4_len
+    if v == 0 or v != _fold(ps):
+        return None
+    c = cksum(f[l4:l4 + l4_len])
+    if c == 0 and proto == 17:
+        c = 0xFFFF
+    return field, c
 
 
 def _hadd(h, w):
@@ -202,6 +253,7 @@ class Vtep:
             self.mac = derived_mac(name)
         self.mtu = int(cfg.get("tunnel-mtu", 1500))
         self.udp_port = int(cfg.get("tunnel-udp-port", VX_UDP_PORT))
+        self.udp_csum_skip = cfg.get("vxlan-udp-csum", "verify") == "ignore"
         self.timeout = int(cfg.get("neigh-timeout", NEIGH_DEFAULT_TIMEOUT))
         self.neigh = {}
 
@@ -305,10 +357,25 @@ class Vtep:
             return "bad_udp_len", None
         if dport != self.udp_port:
             return "wrong_port", None
-        if ucs != 0:
+        # Partial checksums of Linux senders (vxlan/README.md): an outer one equal to the
+        # pseudo-header sum is accepted; an outer one right once the partial inner one is
+        # completed (LCO) is accepted; with 0 or not verified, the inner one is completed.
+        inner_avail, fix, flag = f[50:34 + udp_len] if udp_len >= 16 else b"", None, None
+        if ucs != 0 and not self.udp_csum_skip:
             pseudo = f[26:34] + struct.pack("!BBH", 0, 17, udp_len)
             if cksum(pseudo + f[34:34 + udp_len]) != 0:
-                return "bad_udp_cksum", None
+                if ucs == _fold(sum(struct.unpack("!5H", pseudo[:8] + b"\0\x11")) + udp_len):
+                    flag = "outer_csum_partial"
+                else:
+                    fix = l4_partial(inner_avail)
+                    if fix is None or fix[0] % 2:
+                        return "bad_udp_cksum", None
+                    g = bytearray(f[34:34 + udp_len])
+                    struct.pack_into("!H", g, 16 + fix[0], fix[1])
+                    if cksum(pseudo + bytes(g)) != 0:
+                        return "bad_udp_cksum", None
+        else:
+            fix = l4_partial(inner_avail)
         if udp_len < 16:
             return "trunc_vxlan", None
         if not f[42] & 0x08:
@@ -317,9 +384,13 @@ class Vtep:
         if inner_len < 14:
             return "inner_too_short", None
         vni = struct.unpack("!I", f[46:50])[0] >> 8
-        if vni not in vnis:
-            return "unknown_vni", None
-        return None, {"vni": vni, "remote": f[26:30], "inner": f[50:50 + inner_len]}
+        inner = bytearray(f[50:50 + inner_len])
+        if fix:
+            struct.pack_into("!H", inner, fix[0], fix[1])
+            flag = "inner_csum_completed"
+        # unknown_vni comes with the info too: a key=flow tunnel may still take the frame.
+        return None if vni in vnis else "unknown_vni", \
+            {"vni": vni, "remote": f[26:30], "inner": bytes(inner), "csum": flag}
 
     def icmp_reply(self, f):
         """(reason or None, reply padded to 60)."""
@@ -371,9 +442,13 @@ class Tunnel:
 
     def __init__(self, opts):
         self.remote = ip(opts["remote_ip"])
-        self.vni = int(opts.get("key", 0))
+        # options:key=flow: the VNI is the frame's tun_id (set_tunnel), and frames of a VNI
+        # no other tunnel claims come in by this port with that tun_id.
+        self.key_flow = opts.get("key") == "flow"
+        self.vni = 0 if self.key_flow else int(opts.get("key", 0))
         self.dst_port = int(opts.get("dst_port", VX_UDP_PORT))
         self.local = ip(opts["local_ip"]) if "local_ip" in opts else None
         self.ttl = int(opts.get("ttl", 64))
         self.tos = int(opts.get("tos", 0))
         self.df = opts.get("df_default", "true") == "true"
+        self.flood = opts.get("flood", "true") == "true"  # weft's: false = no flooded frames

@@ -17,9 +17,14 @@
 #                              the change to be live like ovvs
 #   OV_CFG                     the command ov_afpacket_port configures with (ovctl, ovvs, ovwc)
 #   ov_stat RUNDIR PORT CTR    one counter of a port or bridge (0 when absent)
-#   ov_nsvm HNS HIF VMNS IP    a namespace "VM": veth HIF (in HNS, for an af_packet port) <->
-#                              eth0 in VMNS with address IP (A.B.C.D/N); checksum offload off
+#   ov_nsvm HNS HIF VMNS IP [offload]   a namespace "VM": veth HIF (in HNS, for an af_packet
+#                              port) <-> eth0 in VMNS with address IP (A.B.C.D/N); checksum
+#                              offload (hence TSO/GSO) off, unless "offload": then eth0 keeps
+#                              the veth defaults (partial checksums, GSO; see vx-kernel.sh)
 #   ov_afpacket_port RUNDIR BR PORT IF N   adds an af_packet port (vdev net_af_packetN) on IF
+#   ov_afxdp_port RUNDIR BR PORT IF N      adds an AF_XDP port (vdev net_af_xdpN, the PMD's own
+#                              XDP program: every frame of IF to weft) on IF; a veth peer then
+#                              segments its GSO frames (an "offload" ov_nsvm VM can do TCP)
 #   ov_ping NS DST [COUNT]     ping -c COUNT (3) -W 1 -i 0.2 from netns NS; 0 when all answered
 #   ov_veth_pkts NS IF         rx+tx packets of IF in netns NS (from /sys)
 #
@@ -120,8 +125,10 @@ ov_nsvm() {
 	local hns=$1 hif=$2 vns=$3 ip=$4
 	ov_veth "$hns" "$hif" "$vns" eth0
 	ip -n "$vns" addr add "$ip" dev eth0 || wt_fail "address $ip in $vns"
-	# veth hands partial (offloaded) checksums to af_packet; weft forwards frames as they are,
-	# so the VM computes its checksums itself, as a VM on a virtio NIC without offload would.
+	[ "${5:-}" = offload ] && return 0
+	# With offloads, veth hands af_packet GSO super-frames (up to 64 KiB) that its 2 KiB ring
+	# frames cut (drop_rx_truncated); partial checksums alone weft completes. So this VM
+	# computes and segments itself, as a VM on a virtio NIC without offload would.
 	ip netns exec "$vns" ethtool -K eth0 tx off >/dev/null 2>&1 ||
 		wt_fail "ethtool -K eth0 tx off in $vns (ethtool missing? scripts/deps.sh)"
 }
@@ -131,6 +138,13 @@ ov_afpacket_port() {
 	"${OV_CFG:-ovctl}" "$rd" add-port "$br" "$port" -- set Interface "$port" type=dpdk \
 		options:dpdk-devargs="net_af_packet$n,iface=$ifn,framecnt=4096,blocksz=4096,framesz=2048" ||
 		wt_fail "add-port $port (af_packet on $ifn)"
+}
+
+ov_afxdp_port() {
+	local rd=$1 br=$2 port=$3 ifn=$4 n=$5
+	"${OV_CFG:-ovctl}" "$rd" add-port "$br" "$port" -- set Interface "$port" type=dpdk \
+		options:dpdk-devargs="net_af_xdp$n,iface=$ifn" ||
+		wt_fail "add-port $port (af_xdp on $ifn)"
 }
 
 ov_ping() {

@@ -56,7 +56,6 @@ check "no --remote: usage error" expect_exit 2 "at least one --remote" "$LITE" "
 check "bad remote: usage error" expect_exit 2 "expected punix:PATH or ptcp" "$LITE" --remote=tcp:1.2.3.4:5 "$D/db"
 check "unknown option: usage error" expect_exit 2 "unknown or malformed option" "$LITE" --bogus "$D/db"
 check "bad --probe-interval: usage error" expect_exit 2 "probe-interval" "$LITE" --probe-interval=-3 --remote=punix:$D/x "$D/db"
-check "two DBFILEs: usage error" expect_exit 2 "exactly one DBFILE" "$LITE" --remote=punix:$D/x "$D/db" "$D/db"
 check "create with one argument: usage error" expect_exit 2 "create needs" "$LITE" create "$D/new"
 check "create over an existing file fails" expect_exit 1 "create" "$LITE" create "$D/db" "$SCHEMA"
 echo '{"name": 5}' >"$D/bad.schema"
@@ -64,6 +63,10 @@ check "create from a bad schema fails" expect_exit 1 "create" "$LITE" create "$D
 check "create from a bad schema leaves no file" test ! -e "$D/new"
 check "missing database file fails" expect_exit 1 "nope.db" "$LITE" --remote=punix:$D/x "$D/nope.db"
 "$LITE" create "$D/db2" "$SCHEMA"
+"$LITE" create "$D/db3" "$SCHEMA"
+check "two DBFILEs of one database name fail" expect_exit 1 "two databases named Open_vSwitch" "$LITE" --remote=punix:$D/x "$D/db2" "$D/db3"
+check "one DBFILE twice fails" expect_exit 1 "locked" "$LITE" --remote=punix:$D/x "$D/db2" "$D/db2"
+check "nine DBFILEs: usage error" expect_exit 2 "too many DBFILEs" "$LITE" --remote=punix:$D/x $(for i in $(seq 9); do echo "$D/db2"; done)
 check "ptcp bad address fails" expect_exit 1 "bad IPv4" "$LITE" --remote=ptcp:1:999.1.1.1 "$D/db2"
 long=$D/$(printf 'x%.0s' $(seq 120))
 check "punix path too long fails" expect_exit 1 "too long" "$LITE" --remote=punix:$long "$D/db2"

@@ -5,7 +5,9 @@
 #   2. --recv on a crafted capture reports each fault exactly (duplicate, out of order, corrupt
 #      byte, seq out of range, frame of another source, frame without the magic) and fails;
 #      on a clean capture it passes; a clean capture with one extra frame fails; with
-#      --seq-start K, seqs K..K+N-1 are expected and K-1 is out of range.
+#      --seq-start K, seqs K..K+N-1 are expected and K-1 is out of range; with --before-ok
+#      too, K-1 is counted apart (before=1) and the run passes.
+#   3. --send --random-src: N frames from N distinct source MACs 06:xx:..., seq as usual.
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
@@ -77,4 +79,26 @@ check_recv extra 1 \
 check_recv offset 1 \
 	"received=5 matching=5 out_of_order=0 duplicates=0 missing=0 unexpected=1 corrupt=0" \
 	--seq-start 10
+check_recv offset 0 \
+	"received=5 matching=5 out_of_order=0 duplicates=0 missing=0 unexpected=0 corrupt=0" \
+	--seq-start 10 --before-ok
+grep -qx 'before=1' "$T/offset.log" || wt_fail "--before-ok: $(cat "$T/offset.log")"
+wt_log "offset --before-ok: before=1"
+
+# 3. Random sources.
+vmpeer rsend "tx_pcap=$T/random.pcap" --send 3000 --random-src --src 02:00:00:00:0a:01 \
+	--dst 02:00:00:00:0b:01 || wt_fail "vmpeer --send --random-src failed"
+"$WT_PY" - "$T/random.pcap" <<'PY' || wt_fail "--random-src frames are not as specified"
+import struct, sys
+from scapy.all import rdpcap
+pk = rdpcap(sys.argv[1])
+assert len(pk) == 3000, "%d frames" % len(pk)
+srcs = set()
+for i, p in enumerate(pk):
+    seq = struct.unpack(">Q", bytes(p)[22:30])[0]
+    assert seq == i and p.dst == "02:00:00:00:0b:01" and p.src.startswith("06:"), (i, p.src)
+    srcs.add(p.src)
+assert len(srcs) == 3000, "%d distinct sources" % len(srcs)
+PY
+wt_log "random sources: 3000 frames, 3000 distinct source MACs 06:..."
 wt_log "PASS"

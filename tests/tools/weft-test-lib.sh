@@ -14,7 +14,9 @@
 #   wt_json PYEXPR ARGS...   evaluates PYEXPR on `weftctl --format=json ARGS` (as r)
 #   wt_wait DESC SECS CMD... polls CMD (every 0.2 s) until it succeeds; fails the test on timeout
 #   wt_vmpeer LOG SOCK SERVER APPARGS...  starts weft-vmpeer on vhost-user socket SOCK (SERVER=1:
-#                            the peer creates the socket; else waits for it), PID in $WT_PID
+#                            the peer creates the socket; else waits for it), PID in $WT_PID;
+#                            rings of $WT_VMPEER_QSIZE entries (default 1024; give a receiver
+#                            more with it and --rx-ring D)
 #   wt_fail MSG              prints FAIL MSG and exits 1 (cleanup runs from the trap)
 #
 # Cleanup (EXIT trap) stops only the processes started through wt_spawn, removes the DPDK
@@ -192,7 +194,7 @@ wt_vmpeer() {
 	WT_N_DPDK=$((WT_N_DPDK + 1))
 	[ -x "$WT_VMPEER" ] || wt_fail "missing binary $WT_VMPEER (build with ninja -C $WEFT_BUILD)"
 	# 1024-entry rings: a receiver descheduled for a while on a busy machine loses nothing.
-	dev="net_virtio_user0,path=$sock,queues=1,queue_size=1024"
+	dev="net_virtio_user0,path=$sock,queues=1,queue_size=${WT_VMPEER_QSIZE:-1024}"
 	# A virtio_user client started before its socket exists fails: wait for the switch's socket.
 	if [ "$server" = 1 ]; then
 		dev="$dev,server=1"

@@ -4,12 +4,18 @@
  * vhost-user socket of the switch) sends or receives numbered test frames.
  *
  *   weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] [--rate PPS] [--seq-start K]
- *                        [--announce] [--hold] [--timeout S]
+ *                        [--announce] [--hold] [--timeout S] [--random-src]
  *   weft-vmpeer [EAL] -- --recv N [--seq-start K] [--src MAC --announce] [--src-filter MAC]
- *                        [--timeout S] [--grace MS]
+ *                        [--timeout S] [--grace MS] [--before-ok] [--rx-ring D]
  *
  * Frame: Ethernet type 0x88b5, magic, length, 64-bit seq, then bytes (seq + offset) & 0xff.
+ * --rx-ring D: D receive descriptors (64..4096; default: the driver's, 512 on virtio_user; the
+ * devarg queue_size must be at least D): a receiver descheduled on a loaded machine loses
+ * nothing for D / rate seconds.
  * --announce: a broadcast from --src without the magic, sent whenever the link comes up.
+ * --random-src: each test frame's source MAC is 06:xx:xx:xx:xx:xx, the low 40 bits a bijective
+ * scramble of its seq (seq * an odd constant mod 2^40): N frames carry N distinct, random-looking
+ * source MACs (a MAC flood), none equal to a 02:... test MAC. --src still sources the announce.
  *
  * Send: waits for link up, sends exactly N frames (seq K..K+N-1) at --rate (0: as fast as the
  * ring takes them), prints "sent=N total=T", lingers 1 s for the switch to drain the ring.
@@ -18,7 +24,9 @@
  * Recv: matching frames carry the magic (and come from --src-filter). Stops at N distinct
  * matching frames plus --grace ms, or at --timeout; prints "received=R matching=M
  * out_of_order=O duplicates=D missing=X unexpected=U corrupt=C"; passes only if each seq
- * K..K+N-1 arrived once, intact, and nothing else matching arrived.
+ * K..K+N-1 arrived once, intact, and nothing else matching arrived. --before-ok: frames with a
+ * seq below K (an earlier run of a sender that keeps its sequence) are not unexpected: they are
+ * counted apart and printed on a line of their own, "before=B", before the summary.
  *
  * A second ethdev, if any, is a sink drained in the same loop (benchmarks). Progress on stdout:
  * "link up", "link down", "ready". Start a virtio_user client only once its socket exists.
@@ -59,15 +67,16 @@ struct vmp_ctx {
 	uint16_t port, sink; /* sink == port: no sink port */
 	struct rte_mempool *pool;
 	struct rte_ether_addr src, dst, src_filter;
-	bool has_src, has_dst, has_filter, announce, hold;
+	bool has_src, has_dst, has_filter, announce, hold, random_src, before_ok;
 	uint64_t n_send, n_recv, seq_start, rate;
-	unsigned int size, timeout_s, grace_ms;
+	unsigned int size, timeout_s, grace_ms, rx_ring;
 	bool link_up;
 	unsigned int n_link_down; /* up->down transitions seen */
 	/* receive accounting */
 	uint8_t *seen; /* one byte per expected seq */
 	uint64_t n_sink, n_rx, n_match, n_ooo, n_dup, n_unexpected, n_corrupt, n_distinct;
-	uint64_t seq_end; /* highest seq seen + 1 */
+	uint64_t n_before; /* seq < seq_start with --before-ok */
+	uint64_t seq_end;  /* highest seq seen + 1 */
 };
 
 static volatile sig_atomic_t vmp_quit;
@@ -110,7 +119,8 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 		{"send", 1, 0, 's'}, {"recv", 1, 0, 'r'}, {"src", 1, 0, 'S'}, {"dst", 1, 0, 'D'},
 		{"size", 1, 0, 'z'}, {"rate", 1, 0, 'R'}, {"seq-start", 1, 0, 'k'},
 		{"announce", 0, 0, 'a'}, {"hold", 0, 0, 'h'}, {"timeout", 1, 0, 't'},
-		{"grace", 1, 0, 'g'}, {"src-filter", 1, 0, 'f'}, {0, 0, 0, 0},
+		{"grace", 1, 0, 'g'}, {"src-filter", 1, 0, 'f'}, {"random-src", 0, 0, 'x'},
+		{"before-ok", 0, 0, 'b'}, {"rx-ring", 1, 0, 'q'}, {0, 0, 0, 0},
 	};
 	/* clang-format on */
 	uint64_t v;
@@ -167,6 +177,16 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 		case 'h':
 			c->hold = true;
 			break;
+		case 'x':
+			c->random_src = true;
+			break;
+		case 'b':
+			c->before_ok = true;
+			break;
+		case 'q':
+			bad = vmp_parse_u64(optarg, 4096, &v) || v < 64;
+			c->rx_ring = v;
+			break;
 		default:
 			return -EINVAL;
 		}
@@ -212,7 +232,8 @@ static int vmp_port_init(struct vmp_ctx *c)
 		if (ret == 0)
 			ret = rte_eth_dev_configure(pid, 1, 1, &conf);
 		if (ret == 0)
-			ret = rte_eth_rx_queue_setup(pid, 0, 0, rte_socket_id(), NULL, c->pool);
+			ret = rte_eth_rx_queue_setup(pid, 0, c->rx_ring, rte_socket_id(), NULL,
+			                             c->pool);
 		if (ret == 0)
 			ret = rte_eth_tx_queue_setup(pid, 0, 0, rte_socket_id(), NULL);
 		if (ret == 0)
@@ -234,6 +255,12 @@ static struct rte_mbuf *vmp_frame(struct vmp_ctx *c, struct rte_mbuf *m, bool an
 	for (unsigned int i = VMP_HDR_LEN; i < c->size; i++)
 		((uint8_t *)eh)[i] = (uint8_t)(seq + i);
 	eh->src_addr = c->src;
+	if (!announce && c->random_src) {
+		uint64_t r = (seq * 0x9e3779b97f4a7c15ull) & ((1ull << 40) - 1);
+		eh->src_addr.addr_bytes[0] = 0x06; /* locally administered, unicast */
+		for (int i = 5; i >= 1; i--, r >>= 8)
+			eh->src_addr.addr_bytes[i] = (uint8_t)r;
+	}
 	if (announce)
 		memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
 	else
@@ -304,6 +331,10 @@ static void vmp_account(struct vmp_ctx *c, struct rte_mbuf *m)
 		bad = ((const uint8_t *)eh)[i] != (uint8_t)(seq + i);
 	if (bad) {
 		c->n_corrupt++;
+		return;
+	}
+	if (c->before_ok && seq < c->seq_start) {
+		c->n_before++;
 		return;
 	}
 	seq -= c->seq_start; /* wraps above n_recv when seq < seq_start */
@@ -450,6 +481,8 @@ static int vmp_run_recv(struct vmp_ctx *c)
 		vmp_idle(c, &t_link);
 	}
 	missing = c->n_recv - c->n_distinct;
+	if (c->before_ok)
+		printf("before=%" PRIu64 "\n", c->n_before);
 	printf("received=%" PRIu64 " matching=%" PRIu64 " out_of_order=%" PRIu64
 	       " duplicates=%" PRIu64 " missing=%" PRIu64 " unexpected=%" PRIu64 " corrupt=%" PRIu64
 	       "\n",
@@ -479,9 +512,10 @@ int main(int argc, char **argv)
 		fprintf(
 		    stderr,
 		    "usage: weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] "
-		    "[--rate PPS] [--seq-start K] [--announce] [--hold] [--timeout S]\n"
+		    "[--rate PPS] [--seq-start K] [--announce] [--hold] [--timeout S] "
+		    "[--random-src]\n"
 		    "       weft-vmpeer [EAL] -- --recv N [--seq-start K] [--src MAC --announce] "
-		    "[--src-filter MAC] [--timeout S] [--grace MS]\n");
+		    "[--src-filter MAC] [--timeout S] [--grace MS] [--before-ok] [--rx-ring D]\n");
 		return 2;
 	}
 	if (rte_eal_init(n_eal, argv) < 0) {

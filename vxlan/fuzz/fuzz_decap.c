@@ -1,8 +1,9 @@
 /* libFuzzer harness for the vxlan receive path: every function that parses an untrusted
  * underlay frame runs on an exact-size heap copy of the input, so ASan flags any access past it.
  * Also checks the library's promises: vx_decap() never writes the frame and only succeeds with
- * an inner frame inside the buffer; vx_icmp_echo_reply() leaves rejected frames unchanged and
- * produces valid checksums. Build and run: see vxlan/README.md. */
+ * an inner frame inside the buffer (and an inner checksum fix inside it); vx_l4_partial()
+ * never writes and gives a fix inside the frame; vx_icmp_echo_reply() leaves rejected frames
+ * unchanged and produces valid checksums. Build and run: see vxlan/README.md. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size < 1 || size > 65536)
 		return 0;
-	/* First byte: receive offload hints; the rest: the frame. */
-	flags = data[0] & 3;
+	/* First byte: receive flags (offload hints, VX_RX_F_UDP_CKSUM_SKIP, VX_RX_F_MAYBE_PARTIAL);
+	 * the rest: the frame. */
+	flags = data[0] & 15;
 	len = (uint32_t)size - 1;
 	b = malloc(len);
 	c = malloc(len);
@@ -57,9 +59,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(rx.inner_off == VX_ENCAP_LEN && rx.inner_len >= VX_ETH_HLEN);
 		check(rx.inner_off + rx.inner_len <= len);
 		check(vx_vni_lookup(vnis, rx.vni) == rx.id);
+		check(!(rx.flags & ~(VX_RX_I_OUTER_PARTIAL | VX_RX_I_INNER_PARTIAL)));
+		if (rx.flags & VX_RX_I_INNER_PARTIAL) /* the fix lands inside the inner frame */
+			check(rx.inner_fix.off >= VX_ETH_HLEN &&
+			      rx.inner_fix.off + 2 <= rx.inner_len);
 		(void)vx_flow_hash(b + rx.inner_off, rx.inner_len);
 	}
-	check(len == 0 || memcmp(b, c, len) == 0); /* decap/classify never write */
+	struct vx_l4_fix fix;
+	enum vx_l4_csum pc = vx_l4_partial(b, len, &fix);
+	check(pc == VX_L4_CSUM_NONE || pc == VX_L4_CSUM_PARTIAL || pc == VX_L4_CSUM_TRUNCATED);
+	if (pc == VX_L4_CSUM_PARTIAL)
+		check(fix.off >= VX_ETH_HLEN && fix.off + 2 <= len);
+	check(len == 0 || memcmp(b, c, len) == 0); /* decap/classify/l4_partial never write */
 	(void)vx_flow_hash(b, len);
 
 	if (vx_arp_parse(b, len, &arp) == VX_R_OK && arp.op == VX_ARP_OP_REQUEST &&

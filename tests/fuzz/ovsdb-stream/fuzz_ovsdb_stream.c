@@ -53,7 +53,7 @@ static void sync_and_flush(struct odb_server *srv, struct odb_client *c)
 	if (srv->unsynced) {
 		char *err = NULL;
 
-		if (odb_sync(srv->db, &err)) {
+		if (odb_sync(srv->dbs[0], &err)) {
 			fprintf(stderr, "ovsdb-stream: odb_sync: %s\n", err ? err : "?");
 			abort();
 		}
@@ -83,7 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* odb_server_init() without listeners and without its signalfd. */
 	memset(&srv, 0, sizeof(srv));
-	srv.db = db;
+	srv.dbs[0] = db;
+	srv.n_dbs = 1;
 	srv.cfg.max_msg = data[0] & 0x80 ? 512 : 1u << 20;
 	srv.cfg.max_backlog = 4u << 20;
 	srv.sigfd = -1;
