@@ -233,6 +233,9 @@ static void stats_group(const json_t *group, bool all, struct stat_row *rows, si
 		{
 			struct stat_row *r = &rows[*n_rows];
 
+			if (json_is_array(value) || json_is_object(value)) {
+				continue; /* sections of their own (bridges' "tables") */
+			}
 			if (json_is_integer(value)) {
 				if (!all && json_integer_value(value) == 0) {
 					continue;
@@ -261,6 +264,138 @@ static size_t count_counters(const json_t *group)
 		n += json_object_size(counters);
 	}
 	return n;
+}
+
+/* A grid of cells for the stats sections: column 0 left-aligned, the others right-aligned,
+ * widths from the content. */
+#define GRID_COLS 8
+struct grid {
+	size_t n_cols, n_rows;
+	char (*cells)[GRID_COLS][32]; /* row 0: the header */
+};
+
+static bool grid_init(struct grid *g, size_t n_rows, size_t n_cols, const char *const *header)
+{
+	g->n_cols = n_cols;
+	g->n_rows = 1;
+	g->cells = calloc(n_rows + 1, sizeof(*g->cells));
+	for (size_t c = 0; g->cells && c < n_cols; c++) {
+		snprintf(g->cells[0][c], sizeof(g->cells[0][c]), "%s", header[c]);
+	}
+	return g->cells != NULL;
+}
+
+static void grid_print(FILE *f, struct grid *g)
+{
+	int w[GRID_COLS] = {0};
+
+	for (size_t r = 0; r < g->n_rows; r++) {
+		for (size_t c = 0; c < g->n_cols; c++) {
+			int l = (int)strlen(g->cells[r][c]);
+			w[c] = l > w[c] ? l : w[c];
+		}
+	}
+	for (size_t r = 0; r < g->n_rows; r++) {
+		fprintf(f, "%-*s", w[0], g->cells[r][0]);
+		for (size_t c = 1; c < g->n_cols; c++) {
+			fprintf(f, "  %*s", w[c], g->cells[r][c]);
+		}
+		fputc('\n', f);
+	}
+	free(g->cells);
+}
+
+/* An integer field as text, or "-" when absent or not an integer. */
+static void int_cell(char *cell, size_t n, const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (json_is_integer(v)) {
+		snprintf(cell, n, "%lld", (long long)json_integer_value(v));
+	} else {
+		snprintf(cell, n, "-");
+	}
+}
+
+/* The flow tables of every bridge that reports them (names sorted), one row per table. */
+static void stats_tables(FILE *f, const json_t *bridges)
+{
+	static const char *const header[] = {"bridge",  "table",   "flows",     "masks",
+	                                     "lookups", "matched", "cache_hits"};
+	static const char *const keys[] = {"table",   "flows",   "masks",
+	                                   "lookups", "matched", "cache_hits"};
+	size_t n = json_object_size(bridges), k = 0, n_rows = 0;
+	const char **names = calloc(n + 1, sizeof(*names));
+	const char *key;
+	json_t *br;
+	struct grid g;
+
+	if (!names) {
+		return;
+	}
+	json_object_foreach((json_t *)bridges, key, br)
+	{
+		if (json_is_array(json_object_get(br, "tables"))) {
+			names[k++] = key;
+			n_rows += json_array_size(json_object_get(br, "tables"));
+		}
+	}
+	qsort(names, k, sizeof(*names), cmp_key);
+	if (k && grid_init(&g, n_rows, 7, header)) {
+		for (size_t i = 0; i < k; i++) {
+			const json_t *tables =
+			    json_object_get(json_object_get(bridges, names[i]), "tables");
+			size_t j;
+			json_t *t;
+
+			json_array_foreach(tables, j, t)
+			{
+				char(*row)[32] = g.cells[g.n_rows++];
+
+				snprintf(row[0], sizeof(row[0]), "%s", names[i]);
+				for (size_t c = 0; c < 6; c++) {
+					int_cell(row[c + 1], sizeof(row[c + 1]), t, keys[c]);
+				}
+			}
+		}
+		fputc('\n', f);
+		grid_print(f, &g);
+	}
+	free(names);
+}
+
+/* One row per PMD: its loop counters and what they give per burst / packet. */
+static void stats_pmds(FILE *f, const json_t *pmds)
+{
+	static const char *const header[] = {"pmd lcore",   "packets",     "bursts", "pkts/burst",
+	                                     "busy_cycles", "idle_cycles", "busy%",  "cycles/pkt"};
+	size_t i;
+	json_t *p;
+	struct grid g;
+
+	if (!json_array_size(pmds) || !grid_init(&g, json_array_size(pmds), 8, header)) {
+		return;
+	}
+	json_array_foreach(pmds, i, p)
+	{
+		char(*row)[32] = g.cells[g.n_rows++];
+		double busy = (double)json_integer_value(json_object_get(p, "busy_cycles"));
+		double idle = (double)json_integer_value(json_object_get(p, "idle_cycles"));
+
+		int_cell(row[0], sizeof(row[0]), p, "lcore");
+		int_cell(row[1], sizeof(row[1]), p, "packets");
+		int_cell(row[2], sizeof(row[2]), p, "bursts");
+		snprintf(row[3], sizeof(row[3]), "%.1f",
+		         json_number_value(json_object_get(p, "packets_per_burst")));
+		int_cell(row[4], sizeof(row[4]), p, "busy_cycles");
+		int_cell(row[5], sizeof(row[5]), p, "idle_cycles");
+		snprintf(row[6], sizeof(row[6]), "%.1f",
+		         busy + idle > 0 ? 100 * busy / (busy + idle) : 0);
+		snprintf(row[7], sizeof(row[7]), "%.0f",
+		         json_number_value(json_object_get(p, "cycles_per_packet")));
+	}
+	fputc('\n', f);
+	grid_print(f, &g);
 }
 
 void cli_output_stats(FILE *f, const json_t *result, bool all)
@@ -293,6 +428,8 @@ void cli_output_stats(FILE *f, const json_t *result, bool all)
 		        w_value, rows[i].value);
 	}
 	free(rows);
+	stats_tables(f, bridges);
+	stats_pmds(f, json_object_get(result, "pmds"));
 }
 
 static long long int_of(const json_t *obj, const char *key)

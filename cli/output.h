@@ -19,7 +19,9 @@
 int cli_output_result(FILE *f, const struct cli_cmd *cmd, const json_t *result,
                       enum cli_format fmt);
 
-/* Individual renderers (exposed for the unit tests). 'all' (stats): zero counters too. */
+/* Individual renderers (exposed for the unit tests). stats: "name counter value" rows (zero
+ * counters only with 'all'), then, when the result has them, a table of every bridge's flow
+ * tables ("tables") and one of the PMDs ("pmds"). */
 void cli_output_show(FILE *f, const json_t *result);
 void cli_output_fdb(FILE *f, const json_t *result);
 void cli_output_stats(FILE *f, const json_t *result, bool all);

@@ -135,8 +135,12 @@ static const struct cli_verb_info verbs[] = {
         .max_args = 1,
         .allow_all = true,
         .has_output = true,
-        .summary = "print port and bridge counters (NAME: one port or bridge)",
-        .help = "Only non-zero counters are printed unless --all is given.",
+        .summary = "print port, bridge, flow table and PMD counters (NAME: one port or bridge)",
+        .help = "Only non-zero port and bridge counters are printed unless --all is given.\n"
+                "Then one row per flow table of each bridge (tables holding flows or looked up:\n"
+                "flows, masks, lookups, matched, cache_hits of table 0) and, without NAME, one\n"
+                "row per PMD (packets, bursts, packets per burst, busy/idle cycles, cycles per\n"
+                "packet).",
     },
     {
         .name = "replay/run",

@@ -219,15 +219,12 @@ def plot(res, png, tmpdir):
     n_macs = curve("macs", 1, "macs.dat")
     n_size = curve("size", 64, "size.dat")
     gp = os.path.join(tmpdir, "plot.gp")
-    with open(gp, "w") as f:
-        f.write("""set terminal pngcairo size 1400,1000 font ",10" noenhanced
-set output "%s"
-set multiplot layout 2,2 title "weft vs OVS-DPDK vs testpmd, one PMD core (%s)"
-set datafile missing "NaN"
-set style data histograms
+    macs_dat, size_dat = os.path.join(tmpdir, "macs.dat"), os.path.join(tmpdir, "size.dat")
+    # The bar chart always; a scaling curve only with two points or more (gnuplot refuses an
+    # empty or single-point x range, e.g. a run of a few workloads).
+    panels = ["""set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
-set key top right
 set ylabel "Mpps"
 set xtics rotate by -35 scale 0
 set grid ytics
@@ -238,15 +235,22 @@ set offsets 0, 0, graph 0.25, 0
 plot "%s" using 2:xtic(1) title "weft", "" using 3 title "OVS-DPDK", "" using 4 title "testpmd (ceiling)"
 unset xtics
 set xtics
-set key inside bottom left vertical opaque
 set offsets 0, 0, 0, 0
 set style data linespoints
+""" % bars]
+    if n_macs >= 2:
+        panels.append("""set key inside bottom left vertical opaque
 set logscale x
 set xlabel "distinct destination MACs (pre-learned)"
 set title "VM->VM scaling with the number of MACs, 64-byte frames"
 plot "%s" using 1:2 title "weft" lw 2, "" using 1:3 title "OVS-DPDK" lw 2, "" using 1:4 title "testpmd (no lookup)" lw 2
+unset logscale x
+""" % macs_dat)
+    if n_size >= 2:
+        panels.append("""set key inside bottom left vertical opaque
 set xlabel "frame size (bytes)"
 set xrange [50:2000]
+set logscale x
 set title "VM->VM frame size sweep, one MAC"
 plot "%s" using 1:2 title "weft" lw 2, "" using 1:3 title "OVS-DPDK" lw 2, "" using 1:4 title "testpmd" lw 2
 unset logscale x
@@ -256,12 +260,17 @@ set xlabel "frame size (bytes)"
 set ylabel "Gbit/s (frame bytes)"
 set title "VM->VM frame size sweep, throughput"
 plot "%s" using 1:($2*$1*8/1000) title "weft" lw 2, "" using 1:($3*$1*8/1000) title "OVS-DPDK" lw 2, "" using 1:($4*$1*8/1000) title "testpmd" lw 2
-unset multiplot
-""" % (png, res["stamp"], bars, os.path.join(tmpdir, "macs.dat"), os.path.join(tmpdir, "size.dat"),
-            os.path.join(tmpdir, "size.dat")))
-    if not rate or n_macs < 2 or n_size < 2:
-        # Still plot what there is; gnuplot warns about empty files but writes the PNG.
-        pass
+""" % (size_dat, size_dat))
+    n_plots = 1 + (n_macs >= 2) + 2 * (n_size >= 2)
+    layout = "2,2" if n_plots > 2 else "1,%d" % n_plots
+    with open(gp, "w") as f:
+        f.write("""set terminal pngcairo size %s font ",10" noenhanced
+set output "%s"
+set multiplot layout %s title "weft vs OVS-DPDK vs testpmd, one PMD core (%s)"
+set datafile missing "NaN"
+%sunset multiplot
+""" % ("1400,1000" if n_plots > 2 else "%d,500" % (700 * n_plots), png, layout, res["stamp"],
+       "".join(panels)))
     p = subprocess.run(["gnuplot", gp], capture_output=True, text=True)
     if p.returncode != 0:
         return "gnuplot failed: " + p.stderr.strip()[-300:]

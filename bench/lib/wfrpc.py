@@ -7,6 +7,11 @@ request is checked against the method table (dataplane/ctl/methods.json) before 
                                           windows of 256; prints "n ok"; exit 1 on first error
   wfrpc.py SOCK --fdb-add BR PORT N       static fdb entries 02:01:xx:xx:xx:xx, k = 0..N-1
                                           (pipelined); prints "fdb-add: N entries in S s"
+  wfrpc.py SOCK --flow-replace BR FILE    one flow-replace with FILE's lines (ovs-ofctl flows;
+                                          blank and '#' lines skipped; too long for argv);
+                                          prints "flow-replace: N flows in S s"
+  wfrpc.py SOCK --flows-hit BR            flow-dump of BR; prints "HIT TOTAL": flows with
+                                          n_packets > 0, flows (the default flow excluded)
 """
 import json
 import os
@@ -87,6 +92,18 @@ def main(argv):
         c.pipeline((FDB_ADD, {"bridge": br, "port": port, "vlan": 0, "mac": mac(k)})
                    for k in range(n))
         print("fdb-add: %d entries in %.1f s" % (n, time.monotonic() - t))
+    elif argv[2] == "--flow-replace":
+        with open(argv[4]) as f:
+            flows = [ln.strip() for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
+        t = time.monotonic()
+        c.send("flow-replace", {"bridge": argv[3], "flows": flows})
+        c.recv()
+        print("flow-replace: %d flows in %.1f s" % (len(flows), time.monotonic() - t))
+    elif argv[2] == "--flows-hit":
+        c.send("flow-dump", {"bridge": argv[3]})
+        flows = [f for f in c.recv()["flows"] if not (f["priority"] == 0 and f["match"] == ""
+                                                       and f["table"] == 0)]
+        print(sum(1 for f in flows if f["n_packets"] > 0), len(flows))
     else:
         c.send(argv[2], json.loads(argv[3]) if len(argv) > 3 else {})
         print(json.dumps(c.recv()))

@@ -3,11 +3,14 @@
  * macgen: the benchmark's traffic generator and sink (one DPDK process, one lcore).
  *
  *   macgen [EAL args] -- [--tx-port P] [--rx-port P] [--macs N] [--size B] [--stats FILE]
+ *                        [--dst-ip A.B.C.D] [--ips M]
  *
  * Transmits UDP/IPv4 frames of B bytes (default 64, no FCS; 60..2000) on ethdev P (default 0)
  * as fast as the port takes them. Frame k goes to destination MAC 02:01:xx:xx:xx:xx where the
  * low 32 bits are (k mod N) (N default 1, so every frame goes to 02:01:00:00:00:00); the source
- * is 02:00:00:00:03:01. With --rx-port, every frame arriving on that port is counted and freed
+ * is 02:00:00:00:03:01. Its destination IP is dst-ip + (k mod M) (dst-ip default 10.0.1.1, M
+ * default 1; the sum wraps at 2^32), with a valid IPv4 header checksum; source 10.0.0.1, UDP
+ * ports 1000 -> 2000. With --rx-port, every frame arriving on that port is counted and freed
  * (a "VM" sink). --tx-port -1 disables transmission (sink only).
  *
  * Counters are written, after every burst, to FILE (mmap'd, created/truncated): four native
@@ -31,6 +34,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
@@ -60,6 +64,8 @@ struct mg_ctx {
 	int tx_port; /* -1: none */
 	int rx_port; /* -1: none */
 	uint32_t n_macs;
+	uint32_t dst_ip; /* host order */
+	uint32_t n_ips;
 	uint16_t size;
 	const char *stats_path;
 	struct mg_stats *stats; /* mmap'd file, or &local */
@@ -80,8 +86,9 @@ static void mg_on_signal(int sig)
 
 static void mg_usage(void)
 {
-	fprintf(stderr, "usage: macgen [EAL args] -- [--tx-port P|-1] [--rx-port P] [--macs N]\n"
-	                "              [--size BYTES] [--stats FILE]\n");
+	fprintf(stderr,
+	        "usage: macgen [EAL args] -- [--tx-port P|-1] [--rx-port P] [--macs N]\n"
+	        "              [--size BYTES] [--stats FILE] [--dst-ip A.B.C.D] [--ips M]\n");
 }
 
 /* Parses a decimal number in [lo, hi] into *out; 0 or -EINVAL. */
@@ -101,14 +108,18 @@ static int mg_parse_args(struct mg_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 	    {"tx-port", required_argument, NULL, 't'}, {"rx-port", required_argument, NULL, 'r'},
 	    {"macs", required_argument, NULL, 'm'},    {"size", required_argument, NULL, 's'},
-	    {"stats", required_argument, NULL, 'S'},   {NULL, 0, NULL, 0},
+	    {"stats", required_argument, NULL, 'S'},   {"dst-ip", required_argument, NULL, 'd'},
+	    {"ips", required_argument, NULL, 'i'},     {NULL, 0, NULL, 0},
 	};
+	struct in_addr a;
 	long v;
 	int c;
 
 	ctx->tx_port = 0;
 	ctx->rx_port = -1;
 	ctx->n_macs = 1;
+	ctx->dst_ip = RTE_IPV4(10, 0, 1, 1);
+	ctx->n_ips = 1;
 	ctx->size = 64;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -135,6 +146,16 @@ static int mg_parse_args(struct mg_ctx *ctx, int argc, char **argv)
 			break;
 		case 'S':
 			ctx->stats_path = optarg;
+			break;
+		case 'd':
+			if (inet_pton(AF_INET, optarg, &a) != 1)
+				goto bad;
+			ctx->dst_ip = rte_be_to_cpu_32(a.s_addr);
+			break;
+		case 'i':
+			if (mg_parse_num(optarg, 1, UINT32_MAX, &v) < 0)
+				goto bad;
+			ctx->n_ips = (uint32_t)v;
 			break;
 		default:
 			mg_usage();
@@ -195,7 +216,7 @@ static void mg_build_template(struct mg_ctx *ctx)
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_UDP;
 	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1));
-	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 1, 1));
+	ip->dst_addr = rte_cpu_to_be_32(ctx->dst_ip);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	udp->src_port = rte_cpu_to_be_16(1000);
 	udp->dst_port = rte_cpu_to_be_16(2000);
@@ -226,7 +247,8 @@ static int mg_port_init(struct mg_ctx *ctx, uint16_t port)
 	return 0;
 }
 
-/* Fills 'n' fresh mbufs with frames for the next destination MACs; returns the next k. */
+/* Fills 'n' fresh mbufs with frames k, k+1, ... (destination MAC and IP from k); returns the
+ * next k. */
 static uint64_t mg_fill(const struct mg_ctx *ctx, struct rte_mbuf **pkts, unsigned n, uint64_t k)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -239,6 +261,13 @@ static uint64_t mg_fill(const struct mg_ctx *ctx, struct rte_mbuf **pkts, unsign
 		p[3] = mac >> 16;
 		p[4] = mac >> 8;
 		p[5] = mac;
+		if (ctx->n_ips > 1) {
+			struct rte_ipv4_hdr *ip =
+			    (struct rte_ipv4_hdr *)(p + sizeof(struct rte_ether_hdr));
+			ip->dst_addr = rte_cpu_to_be_32(ctx->dst_ip + (uint32_t)(k % ctx->n_ips));
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
 		m->data_len = ctx->size;
 		m->pkt_len = ctx->size;
 		k++;
@@ -321,8 +350,8 @@ int main(int argc, char **argv)
 		goto fail;
 	signal(SIGINT, mg_on_signal);
 	signal(SIGTERM, mg_on_signal);
-	printf("macgen: tx port %d, rx port %d, %u dst MACs, %u-byte frames\n", ctx.tx_port,
-	       ctx.rx_port, ctx.n_macs, ctx.size);
+	printf("macgen: tx port %d, rx port %d, %u dst MACs, %u dst IPs, %u-byte frames\n",
+	       ctx.tx_port, ctx.rx_port, ctx.n_macs, ctx.n_ips, ctx.size);
 	fflush(stdout);
 
 	uint64_t t0 = rte_get_timer_cycles();

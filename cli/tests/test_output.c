@@ -124,6 +124,64 @@ static void test_stats(void **state)
 	      "name  counter  value\n");
 }
 
+/* Flow tables of each bridge (names sorted; an underlay bridge has none), then the PMDs. */
+static const char stats_tables_result[] =
+    "{\"ports\": {\"p1\": {\"rx_packets\": 7}},"
+    " \"bridges\": {"
+    "  \"br1\": {\"flow_lookups\": 2, \"tables\": ["
+    "   {\"table\": 0, \"flows\": 1, \"masks\": 1, \"lookups\": 2, \"matched\": 2,"
+    "    \"cache_hits\": 0}]},"
+    "  \"br-phy\": {\"decapsulated\": 3},"
+    "  \"br0\": {\"flow_lookups\": 7, \"tables\": ["
+    "   {\"table\": 0, \"flows\": 2, \"masks\": 2, \"lookups\": 7, \"matched\": 7,"
+    "    \"cache_hits\": 3},"
+    "   {\"table\": 1, \"flows\": 2, \"masks\": 2, \"lookups\": 6, \"matched\": 5},"
+    "   {\"table\": 200, \"flows\": 0, \"masks\": 0, \"lookups\": 1234567, \"matched\": 0}]}},"
+    " \"pmds\": [{\"lcore\": 1, \"rxqs\": [\"p1/0\"], \"busy_cycles\": 3000,"
+    "  \"idle_cycles\": 1000, \"packets\": 100, \"bursts\": 8,"
+    "  \"packets_per_burst\": 12.5, \"cycles_per_packet\": 30.0}]}";
+
+static void test_stats_tables(void **state)
+{
+	(void)state;
+	check(
+	    CLI_CMD_STATS, false, CLI_FMT_TABLE, stats_tables_result,
+	    "name    counter       value\n"
+	    "p1      rx_packets        7\n"
+	    "br-phy  decapsulated      3\n"
+	    "br0     flow_lookups      7\n"
+	    "br1     flow_lookups      2\n"
+	    "\n"
+	    "bridge  table  flows  masks  lookups  matched  cache_hits\n"
+	    "br0         0      2      2        7        7           3\n"
+	    "br0         1      2      2        6        5           -\n"
+	    "br0       200      0      0  1234567        0           -\n"
+	    "br1         0      1      1        2        2           0\n"
+	    "\n"
+	    "pmd lcore  packets  bursts  pkts/burst  busy_cycles  idle_cycles  busy%  cycles/pkt\n"
+	    "1              100       8        12.5         3000         1000   75.0          "
+	    "30\n");
+	/* JSON: the result as it is, tables and PMDs included. */
+	check(CLI_CMD_STATS, false, CLI_FMT_JSON,
+	      "{\"ports\": {}, \"bridges\": {\"br0\": {\"tables\": [{\"table\": 1, \"lookups\": "
+	      "6}]}},"
+	      " \"pmds\": []}",
+	      "{\n"
+	      "  \"ports\": {},\n"
+	      "  \"bridges\": {\n"
+	      "    \"br0\": {\n"
+	      "      \"tables\": [\n"
+	      "        {\n"
+	      "          \"table\": 1,\n"
+	      "          \"lookups\": 6\n"
+	      "        }\n"
+	      "      ]\n"
+	      "    }\n"
+	      "  },\n"
+	      "  \"pmds\": []\n"
+	      "}\n");
+}
+
 static void test_dp_show(void **state)
 {
 	(void)state;
@@ -236,10 +294,10 @@ static void test_ovs_string(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_show),          cmocka_unit_test(test_fdb),
-	    cmocka_unit_test(test_stats),         cmocka_unit_test(test_dp_show),
-	    cmocka_unit_test(test_misc_and_json), cmocka_unit_test(test_ovs_string),
-	    cmocka_unit_test(test_tnl_neigh),
+	    cmocka_unit_test(test_show),       cmocka_unit_test(test_fdb),
+	    cmocka_unit_test(test_stats),      cmocka_unit_test(test_stats_tables),
+	    cmocka_unit_test(test_dp_show),    cmocka_unit_test(test_misc_and_json),
+	    cmocka_unit_test(test_ovs_string), cmocka_unit_test(test_tnl_neigh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

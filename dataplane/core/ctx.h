@@ -50,6 +50,7 @@ struct wf_cap_session;
 struct vx_vni_table;
 struct wf_ofp_pipe;
 struct wf_ofp_ctr;
+struct wf_ofp_tctr;
 struct wf_ofp_portmap;
 struct wf_ofp_emc;
 struct wf_trace;
@@ -85,7 +86,6 @@ enum wf_vtep_ctr {
 /* Per-bridge counters of one thread. */
 struct wf_bridge_ctr {
 	uint64_t flooded, forwarded;
-	uint64_t flow_lookups, flow_cache_hits; /* table 0 of the flow stage (ofp/) */
 	uint64_t vtep[WF_VTEP_CTR_MAX];
 } __rte_cache_aligned;
 
@@ -185,10 +185,12 @@ struct wf_snap_bridge {
 	struct wf_vtep *vtep; /* underlay bridges: the VTEP (vtep/vtep.h) */
 	/* Flow tables (ofp/ofp.h): the pipeline (NULL for underlay bridges), the ports by
 	 * OpenFlow number (n_ports entries, sorted by ofport), and, when the only flow is the
-	 * default NORMAL one (input = wf_l2_input), that flow's per-thread counters. */
+	 * default NORMAL one (input = wf_l2_input), that flow's per-thread counters and the
+	 * bridge's per-thread table counters (table 0 counts each frame there). */
 	const struct wf_ofp_pipe *ofp;
 	struct wf_ofp_portmap *ofports;
 	struct wf_ofp_ctr *normal_ctr;
+	struct wf_ofp_tctr *normal_tctr;
 	/* The bridge has a tunnel port with options:key=flow: its frames carry their tunnel id
 	 * (wf_tun_id) from the input stage to that port's tx (set by the input stage: the VNI
 	 * of the tunnel they came by, else 0; changed by set_tunnel). */

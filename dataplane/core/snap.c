@@ -70,6 +70,7 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 		const struct wf_ofp_pipe *pipe = ctx->bridges[b]->conf->ofp.pipe;
 		sb->ofp = pipe;
 		sb->normal_ctr = pipe->normal_only ? pipe->normal_ctr : NULL;
+		sb->normal_tctr = pipe->normal_only ? pipe->tctr : NULL;
 		sb->input = pipe->normal_only ? wf_l2_input : wf_ofp_input;
 		if (n_br_ports[b] &&
 		    (!(sb->ports = malloc(n_br_ports[b] * sizeof(uint16_t))) ||

@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "ctl/ctl.h"
 #include "ofp/ofp.h"
+#include "ofp/ofp_cfg.h"
 #include "vxlan.h"
 
 static json_t *port_json(const struct wf_ctx *ctx, const struct wf_port *p)
@@ -156,27 +157,42 @@ static json_t *port_stats(const struct wf_port *p)
 	return j;
 }
 
-/* Counters of the bridge's flow tables: table 0 lookups and exact-match cache hits, and
- * what the current pipeline holds (flows, tables in use, classifier subtables = masks). */
+/* Counters of the bridge's flow tables: per table in use (holding flows, or looked up since
+ * the bridge was created) "tables": [{table, flows, masks, lookups, matched[, cache_hits]}]
+ * (cache_hits: table 0 only), and the bridge-wide summary (table 0 lookups and cache hits,
+ * what the current pipeline holds: flows, tables in use, classifier subtables = masks). */
 static void flow_stats(const struct wf_ctx *ctx, const struct wf_bridge *br, json_t *j)
 {
 	const struct wf_snap *s = atomic_load_explicit(&ctx->snap, memory_order_acquire);
 	const struct wf_ofp_pipe *pipe = s ? s->bridges[br->index].ofp : NULL;
-	uint64_t lookups = 0, hits = 0, masks = 0, tables = 0;
-	for (unsigned t = 0; t < WF_MAX_THREADS; t++) {
-		lookups += br->ctr[t].flow_lookups;
-		hits += br->ctr[t].flow_cache_hits;
-	}
-	for (unsigned i = 0; pipe && i < WF_OFP_N_TABLES; i++)
-		if (pipe->tables[i]) {
+	const struct wf_ofp_bridge *ob = &br->conf->ofp;
+	uint64_t lookups, matched, hits, masks = 0, tables = 0;
+	json_t *tbls = json_array();
+	for (unsigned i = 0; i < WF_OFP_N_TABLES; i++) {
+		const struct fl_cls *cls = pipe ? pipe->tables[i] : NULL;
+		size_t n_masks = cls ? fl_cls_subtables(cls) : 0;
+		wf_ofp_table_stats(ob, i, &lookups, &matched, &hits);
+		if (cls) {
 			tables++;
-			masks += fl_cls_subtables(pipe->tables[i]);
+			masks += n_masks;
+		} else if (!lookups) {
+			continue;
 		}
+		json_t *t = json_pack("{s:i,s:I,s:I,s:I,s:I}", "table", (int)i, "flows",
+		                      (json_int_t)(cls ? fl_cls_count(cls) : 0), "masks",
+		                      (json_int_t)n_masks, "lookups", (json_int_t)lookups,
+		                      "matched", (json_int_t)matched);
+		if (i == 0)
+			json_object_set_new(t, "cache_hits", json_integer(hits));
+		json_array_append_new(tbls, t);
+	}
+	wf_ofp_table_stats(ob, 0, &lookups, &matched, &hits);
 	json_object_set_new(j, "flow_lookups", json_integer(lookups));
 	json_object_set_new(j, "flow_cache_hits", json_integer(hits));
 	json_object_set_new(j, "flow_count", json_integer(pipe ? pipe->n_rules : 0));
 	json_object_set_new(j, "flow_tables", json_integer(tables));
 	json_object_set_new(j, "flow_masks", json_integer(masks));
+	json_object_set_new(j, "tables", tbls);
 }
 
 static json_t *bridge_stats(const struct wf_ctx *ctx, const struct wf_bridge *br)
@@ -211,6 +227,31 @@ static json_t *bridge_stats(const struct wf_ctx *ctx, const struct wf_bridge *br
 	return j;
 }
 
+/* Per PMD: lcore, rx queues, loop counters and what they give per packet / burst. */
+static json_t *pmds_json(const struct wf_ctx *ctx, const struct wf_snap *s)
+{
+	json_t *pmds = json_array();
+	for (unsigned i = 0; i < ctx->n_pmds; i++) {
+		const struct wf_thread *t = &ctx->threads[i + 1];
+		json_t *rxqs = json_array();
+		for (unsigned q = 0; s && q < s->n_rxqs[i]; q++) {
+			char buf[WF_NAME_MAX + 16];
+			snprintf(buf, sizeof(buf), "%s/%u", s->ports[s->rxqs[i][q].port].port->name,
+			         s->rxqs[i][q].queue);
+			json_array_append_new(rxqs, json_string(buf));
+		}
+		json_array_append_new(
+		    pmds, json_pack("{s:i,s:o,s:I,s:I,s:I,s:I,s:f,s:f}", "lcore", t->lcore, "rxqs",
+		                    rxqs, "busy_cycles", (json_int_t)t->busy_cycles, "idle_cycles",
+		                    (json_int_t)t->idle_cycles, "packets", (json_int_t)t->n_packets,
+		                    "bursts", (json_int_t)t->n_bursts, "packets_per_burst",
+		                    t->n_bursts ? (double)t->n_packets / t->n_bursts : 0.0,
+		                    "cycles_per_packet",
+		                    t->n_packets ? (double)t->busy_cycles / t->n_packets : 0.0));
+	}
+	return pmds;
+}
+
 static int stats(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
 	const char *name;
@@ -233,6 +274,10 @@ static int stats(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, s
 			json_object_set_new(brs, br->name, bridge_stats(ctx, br));
 	}
 	*res = json_pack("{s:o,s:o}", "ports", ports, "bridges", brs);
+	if (!name)
+		json_object_set_new(
+		    *res, "pmds",
+		    pmds_json(ctx, atomic_load_explicit(&ctx->snap, memory_order_acquire)));
 	return 0;
 }
 
@@ -241,25 +286,7 @@ static int dp_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 	unsigned n_ports = 0, n_bridges = 0;
 	(void)p, (void)err, (void)el;
 	const struct wf_snap *s = atomic_load(&ctx->snap);
-	json_t *pmds = json_array();
-	for (unsigned i = 0; i < ctx->n_pmds; i++) {
-		const struct wf_thread *t = &ctx->threads[i + 1];
-		json_t *rxqs = json_array();
-		for (unsigned q = 0; s && q < s->n_rxqs[i]; q++) {
-			char buf[WF_NAME_MAX + 16];
-			snprintf(buf, sizeof(buf), "%s/%u", s->ports[s->rxqs[i][q].port].port->name,
-			         s->rxqs[i][q].queue);
-			json_array_append_new(rxqs, json_string(buf));
-		}
-		json_array_append_new(
-		    pmds, json_pack("{s:i,s:o,s:I,s:I,s:I,s:I,s:f,s:f}", "lcore", t->lcore, "rxqs",
-		                    rxqs, "busy_cycles", (json_int_t)t->busy_cycles, "idle_cycles",
-		                    (json_int_t)t->idle_cycles, "packets", (json_int_t)t->n_packets,
-		                    "bursts", (json_int_t)t->n_bursts, "packets_per_burst",
-		                    t->n_bursts ? (double)t->n_packets / t->n_bursts : 0.0,
-		                    "cycles_per_packet",
-		                    t->n_packets ? (double)t->busy_cycles / t->n_packets : 0.0));
-	}
+	json_t *pmds = pmds_json(ctx, s);
 	for (unsigned i = 0; i < WF_MAX_PORTS; i++)
 		n_ports += ctx->ports[i] != NULL;
 	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++)

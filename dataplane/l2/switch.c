@@ -124,8 +124,11 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 		ic->rx_packets += n;
 		ic->rx_bytes += bytes;
 		if (b->normal_ctr) {
-			b->normal_ctr[t->slot].packets += n;
-			b->normal_ctr[t->slot].bytes += bytes;
+			struct wf_ofp_tbl_ctr *t0 = &b->normal_tctr[t->slot].t[0];
+			WF_OFP_CTR(b->normal_ctr, t->slot).packets += n;
+			WF_OFP_CTR(b->normal_ctr, t->slot).bytes += bytes;
+			t0->lookups += n;
+			t0->matched += n;
 		}
 	}
 

@@ -403,11 +403,16 @@ static void run_table(struct exec *x, uint8_t table, unsigned depth)
 	const struct wf_ofp_rule *fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
 	if (unlikely(x->tr != NULL))
 		trace_table(x, table, depth, fr);
+	if (likely(!x->dry)) {
+		struct wf_ofp_tbl_ctr *tc = &x->pipe->tctr[x->t->slot].t[table];
+		tc->lookups++;
+		tc->matched += fr != NULL;
+	}
 	if (!fr)
 		return;
 	if (likely(!x->dry)) {
-		fr->ctr[x->t->slot].packets++;
-		fr->ctr[x->t->slot].bytes += x->len;
+		WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
+		WF_OFP_CTR(fr->ctr, x->t->slot).bytes += x->len;
 	}
 	run_actions(x, fr->actions, fr->n_actions, table, depth);
 }
@@ -420,10 +425,11 @@ static const struct wf_ofp_rule *table0(struct exec *x)
 	for (unsigned i = 0; i < FL_KEY_WORDS; i++)
 		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
 	struct wf_ofp_emc_entry *e = &x->t->emc->e[(h >> 40) & (WF_OFP_EMC_SIZE - 1)];
-	struct wf_bridge_ctr *bc = &x->b->br->ctr[x->t->slot];
-	bc->flow_lookups++;
+	struct wf_ofp_tctr *tc = &x->pipe->tctr[x->t->slot];
+	tc->t[0].lookups++;
 	if (e->gen == x->pipe->gen && memcmp(&e->key, &x->key, sizeof(x->key)) == 0) {
-		bc->flow_cache_hits++;
+		tc->cache_hits++;
+		tc->t[0].matched += e->rule != NULL;
 		return e->rule;
 	}
 	const struct fl_cls *t0 = x->pipe->tables[0];
@@ -431,6 +437,7 @@ static const struct wf_ofp_rule *table0(struct exec *x)
 	e->key = x->key;
 	e->gen = x->pipe->gen;
 	e->rule = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
+	tc->t[0].matched += e->rule != NULL;
 	return e->rule;
 }
 
@@ -451,19 +458,24 @@ static void one_frame(struct exec *x, struct rte_mbuf *m)
 	const struct wf_ofp_rule *fr;
 	if (likely(!x->tr)) {
 		fr = table0(x);
-	} else { /* traced: the classifier itself, no cache entry, no lookup counted */
+	} else { /* traced: the classifier itself, no cache entry; counted unless dry */
 		const struct fl_cls *t0 = x->pipe->tables[0];
 		const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
 		fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
 		trace_table(x, 0, 0, fr);
+		if (likely(!x->dry)) {
+			struct wf_ofp_tbl_ctr *tc = &x->pipe->tctr[x->t->slot].t[0];
+			tc->lookups++;
+			tc->matched += fr != NULL;
+		}
 	}
 	if (!fr) {
 		wf_drop(x->t, ip, WF_DROP_NO_FLOW, m);
 		return;
 	}
 	if (likely(!x->dry)) {
-		fr->ctr[x->t->slot].packets++;
-		fr->ctr[x->t->slot].bytes += x->len;
+		WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
+		WF_OFP_CTR(fr->ctr, x->t->slot).bytes += x->len;
 	}
 	run_actions(x, fr->actions, fr->n_actions, 0, 0);
 	if (x->pend != PEND_NONE && x->m)

@@ -24,9 +24,32 @@
 #define WF_OFP_N_TABLES    (FL_TABLE_MAX + 1)
 #define WF_OFP_EXTRACT_MAX 128 /* bytes of a frame the key extractor needs at most */
 
-/* One thread's counters of one flow. */
+/* One thread's counters of one flow. A flow's counters are WF_MAX_THREADS of them, thread t's
+ * at ctr[t * WF_OFP_CTR_STRIDE] (WF_OFP_CTR(ctr, t)): flows' counters live in chunks of
+ * WF_OFP_CTR_STRIDE flows, thread-major (ofp_cfg.c), so one thread's counters of 256 flows fill
+ * one 4 KiB page: no cache line is shared between threads, and with many flows a thread's
+ * counters stay dense (100,000 flows: 1.6 MB per thread rather than one cache line per flow
+ * and thread spread over 110 MB; the datapath's counter update was a cache and TLB miss). */
 struct wf_ofp_ctr {
 	uint64_t packets, bytes;
+};
+#define WF_OFP_CTR_STRIDE  256
+#define WF_OFP_CTR(ctr, t) ((ctr)[(size_t)(t)*WF_OFP_CTR_STRIDE])
+
+/* One thread's counters of one flow table: lookups (frames looked up in it: from the input
+ * stage for table 0, from resubmit/goto_table for any table) and matched (of those, the ones a
+ * flow matched). A bridge whose only flow is the default NORMAL one counts each frame as one
+ * table 0 lookup and match (per burst, in wf_l2_input). */
+struct wf_ofp_tbl_ctr {
+	uint64_t lookups, matched;
+};
+
+/* One thread's counters of a bridge's flow tables (written only by that thread, summed when
+ * read): per table, and table 0 lookups the exact-match cache answered. Owned by the bridge
+ * (struct wf_ofp_bridge.tctr, ofp_cfg.h): they survive flow changes. */
+struct wf_ofp_tctr {
+	struct wf_ofp_tbl_ctr t[WF_OFP_N_TABLES];
+	uint64_t cache_hits;
 } __rte_cache_aligned;
 
 /* A flow as a pipeline holds it: the classifier rule, the actions to run (captured when the
@@ -36,7 +59,7 @@ struct wf_ofp_rule {
 	struct fl_cls_rule rule;
 	const struct fl_action *actions;
 	uint32_t n_actions;
-	struct wf_ofp_ctr *ctr; /* [WF_MAX_THREADS] */
+	struct wf_ofp_ctr *ctr; /* thread t's: WF_OFP_CTR(ctr, t) */
 };
 
 /* The ofport -> port index map of a bridge, sorted by ofport. */
@@ -51,6 +74,7 @@ struct wf_ofp_pipe {
 	struct fl_cls *tables[WF_OFP_N_TABLES]; /* NULL: no flow in that table */
 	struct wf_ofp_rule *rules;              /* storage of every table's rules */
 	uint32_t n_rules;
+	struct wf_ofp_tctr *tctr; /* [WF_MAX_THREADS]: the bridge's table counters */
 	/* The only flow is table 0, empty match, actions=NORMAL: the bridge keeps wf_l2_input
 	 * and counts that flow through 'normal_ctr'. */
 	bool normal_only;

@@ -19,32 +19,92 @@ uint64_t wf_ofp_now_ms(const struct wf_ctx *ctx)
 	return (rte_rdtsc() - ctx->start_tsc) * 1000 / ctx->tsc_hz;
 }
 
-/* ---- flows --------------------------------------------------------------------------------- */
+/* ---- flow counters ------------------------------------------------------------------------ */
 
-static struct wf_ofp_ctrs *ctrs_new(void)
+/* A bridge's flow counters, thread-major in chunks (ofp.h: WF_OFP_CTR): chunk k holds slots
+ * k * WF_OFP_CTR_STRIDE .. + WF_OFP_CTR_STRIDE - 1, thread t's counters of the chunk in one
+ * page. Control thread only; chunks never move and are freed with the bridge (PMDs write the
+ * counters of the flows their snapshot holds; a slot is reused only after its flow was freed,
+ * i.e. after a grace period, and is zeroed then). */
+struct wf_ofp_ctr_pool {
+	struct wf_ofp_ctr **chunks;
+	size_t n_chunks;
+	uint32_t *free; /* free slots (a stack), room for every slot */
+	size_t n_free;
+};
+
+#define CHUNK_BYTES (WF_MAX_THREADS * WF_OFP_CTR_STRIDE * sizeof(struct wf_ofp_ctr))
+
+static void pool_free(struct wf_ofp_ctr_pool *p)
 {
-	struct wf_ofp_ctrs *c =
-	    aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(sizeof(*c), RTE_CACHE_LINE_SIZE));
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_chunks; i++)
+		free(p->chunks[i]);
+	free(p->chunks);
+	free(p->free);
+	free(p);
+}
+
+/* A zeroed slot: its thread-0 counter (*idx: the slot), or NULL (ENOMEM). */
+static struct wf_ofp_ctr *pool_get(struct wf_ofp_ctr_pool *p, uint32_t *idx)
+{
+	if (!p->n_free) {
+		size_t n = p->n_chunks + 1;
+		struct wf_ofp_ctr **ch = realloc(p->chunks, n * sizeof(*ch));
+		if (!ch)
+			return NULL;
+		p->chunks = ch;
+		uint32_t *fr = realloc(p->free, n * WF_OFP_CTR_STRIDE * sizeof(*fr));
+		if (!fr)
+			return NULL;
+		p->free = fr;
+		if (!(ch[p->n_chunks] = aligned_alloc(4096, CHUNK_BYTES)))
+			return NULL;
+		for (uint32_t i = WF_OFP_CTR_STRIDE; i-- > 0;)
+			p->free[p->n_free++] = (uint32_t)(p->n_chunks * WF_OFP_CTR_STRIDE + i);
+		p->n_chunks++;
+	}
+	uint32_t i = p->free[--p->n_free];
+	struct wf_ofp_ctr *c = &p->chunks[i / WF_OFP_CTR_STRIDE][i % WF_OFP_CTR_STRIDE];
+	for (unsigned t = 0; t < WF_MAX_THREADS; t++)
+		WF_OFP_CTR(c, t) = (struct wf_ofp_ctr){0, 0};
+	*idx = i;
+	return c;
+}
+
+static struct wf_ofp_ctrs *ctrs_new(struct wf_ofp_ctr_pool *pool)
+{
+	struct wf_ofp_ctrs *c = calloc(1, sizeof(*c));
+	if (c && !(c->c = pool_get(pool, &c->idx))) {
+		free(c);
+		return NULL;
+	}
 	if (c) {
-		memset(c, 0, sizeof(*c));
 		c->refs = 1;
+		c->pool = pool;
 	}
 	return c;
 }
+
+/* ---- flows --------------------------------------------------------------------------------- */
 
 static void flow_free(struct wf_ofp_flow *f)
 {
 	if (!f)
 		return;
 	fl_flow_uninit(&f->fl);
-	if (f->ctrs && --f->ctrs->refs == 0)
+	if (f->ctrs && --f->ctrs->refs == 0) {
+		f->ctrs->pool->free[f->ctrs->pool->n_free++] = f->ctrs->idx;
 		free(f->ctrs);
+	}
 	free(f);
 }
 
-/* A new flow: a copy of 'src'; counters shared with 'same' (a new version of it) or new. */
-static struct wf_ofp_flow *flow_new(const struct fl_flow *src, const struct wf_ofp_flow *same,
-                                    uint64_t now_ms)
+/* A new flow: a copy of 'src'; counters shared with 'same' (a new version of it) or new (from
+ * 'pool'). */
+static struct wf_ofp_flow *flow_new(struct wf_ofp_ctr_pool *pool, const struct fl_flow *src,
+                                    const struct wf_ofp_flow *same, uint64_t now_ms)
 {
 	struct wf_ofp_flow *f = calloc(1, sizeof(*f));
 	if (!f || fl_flow_copy(&f->fl, src) < 0) {
@@ -57,7 +117,7 @@ static struct wf_ofp_flow *flow_new(const struct fl_flow *src, const struct wf_o
 		f->ctrs = same->ctrs;
 		f->ctrs->refs++;
 		f->created_ms = same->created_ms;
-	} else if (!(f->ctrs = ctrs_new())) {
+	} else if (!(f->ctrs = ctrs_new(pool))) {
 		flow_free(f);
 		return NULL;
 	} else {
@@ -70,9 +130,23 @@ void wf_ofp_flow_stats(const struct wf_ofp_flow *f, uint64_t *packets, uint64_t 
 {
 	*packets = *bytes = 0;
 	for (unsigned i = 0; i < WF_MAX_THREADS; i++) {
-		*packets += f->ctrs->c[i].packets;
-		*bytes += f->ctrs->c[i].bytes;
+		*packets += WF_OFP_CTR(f->ctrs->c, i).packets;
+		*bytes += WF_OFP_CTR(f->ctrs->c, i).bytes;
 	}
+}
+
+void wf_ofp_table_stats(const struct wf_ofp_bridge *ob, unsigned table, uint64_t *lookups,
+                        uint64_t *matched, uint64_t *cache_hits)
+{
+	uint64_t h = 0;
+	*lookups = *matched = 0;
+	for (unsigned i = 0; i < WF_MAX_THREADS; i++) {
+		*lookups += ob->tctr[i].t[table].lookups;
+		*matched += ob->tctr[i].t[table].matched;
+		h += ob->tctr[i].cache_hits;
+	}
+	if (cache_hits)
+		*cache_hits = table == 0 ? h : 0;
 }
 
 static bool same_rule(const struct fl_flow *a, const struct fl_flow *b)
@@ -98,12 +172,14 @@ static void pipe_free(struct wf_ofp_pipe *p)
 	free(p);
 }
 
-static struct wf_ofp_pipe *pipe_build(struct wf_ofp_flow *const *flows, size_t n)
+static struct wf_ofp_pipe *pipe_build(struct wf_ofp_flow *const *flows, size_t n,
+                                      struct wf_ofp_tctr *tctr)
 {
 	struct wf_ofp_pipe *p = calloc(1, sizeof(*p));
 	if (!p || (n && !(p->rules = calloc(n, sizeof(*p->rules)))))
 		goto nomem;
 	p->n_rules = n;
+	p->tctr = tctr;
 	p->gen = ++pipe_gen;
 	for (size_t i = 0; i < n; i++) {
 		const struct fl_flow *fl = &flows[i]->fl;
@@ -139,15 +215,22 @@ int wf_ofp_bridge_init(struct wf_ofp_bridge *ob, uint64_t now_ms)
 	memset(ob, 0, sizeof(*ob));
 	if (ret < 0)
 		return ret;
-	struct wf_ofp_flow *f = flow_new(&def, NULL, now_ms);
+	struct wf_ofp_flow *f = NULL;
+	if ((ob->ctr_pool = calloc(1, sizeof(*ob->ctr_pool))))
+		f = flow_new(ob->ctr_pool, &def, NULL, now_ms);
 	fl_flow_uninit(&def);
 	if (!f || !(ob->flows = malloc(sizeof(*ob->flows)))) {
 		flow_free(f);
+		pool_free(ob->ctr_pool);
+		ob->ctr_pool = NULL;
 		return -ENOMEM;
 	}
 	ob->flows[0] = f;
 	ob->n = 1;
-	if (!(ob->pipe = pipe_build(ob->flows, 1))) {
+	ob->tctr = aligned_alloc(RTE_CACHE_LINE_SIZE, WF_MAX_THREADS * sizeof(*ob->tctr));
+	if (ob->tctr)
+		memset(ob->tctr, 0, WF_MAX_THREADS * sizeof(*ob->tctr));
+	if (!ob->tctr || !(ob->pipe = pipe_build(ob->flows, 1, ob->tctr))) {
 		wf_ofp_bridge_fini(ob);
 		return -ENOMEM;
 	}
@@ -160,6 +243,8 @@ void wf_ofp_bridge_fini(struct wf_ofp_bridge *ob)
 	for (size_t i = 0; i < ob->n; i++)
 		flow_free(ob->flows[i]);
 	free(ob->flows);
+	free(ob->tctr);
+	pool_free(ob->ctr_pool);
 	memset(ob, 0, sizeof(*ob));
 }
 
@@ -177,7 +262,7 @@ static int commit(struct wf_ctx *ctx, struct wf_bridge *br, struct wf_ofp_flow *
 
 	for (size_t i = 0; i < old.n; i++)
 		old.flows[i]->mark_ = mark;
-	struct wf_ofp_pipe *pipe = pipe_build(flows, n);
+	struct wf_ofp_pipe *pipe = pipe_build(flows, n, ob->tctr);
 	if (pipe) {
 		ob->flows = flows;
 		ob->n = n;
@@ -247,7 +332,7 @@ int wf_ofp_add(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *f
 	for (size_t i = 0; i < ob->n; i++)
 		ob->flows[i]->mark_ = mark;
 	for (size_t i = 0; i < n; i++) {
-		struct wf_ofp_flow *nf = flow_new(&flows[i], NULL, now);
+		struct wf_ofp_flow *nf = flow_new(ob->ctr_pool, &flows[i], NULL, now);
 		if (!nf) {
 			for (size_t j = 0; j < k; j++)
 				if (l[j]->mark_ != mark)
@@ -306,7 +391,7 @@ int wf_ofp_mod(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *m
 		struct fl_flow v = o->fl;
 		v.actions = (struct fl_action *)acts;
 		v.n_actions = n_acts;
-		struct wf_ofp_flow *nf = flow_new(&v, o, 0);
+		struct wf_ofp_flow *nf = flow_new(ob->ctr_pool, &v, o, 0);
 		if (!nf) {
 			for (size_t j = 0; j < i; j++)
 				if (l[j]->mark_ != mark)
@@ -403,7 +488,7 @@ int wf_ofp_replace(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flo
 			l[k++] = (struct wf_ofp_flow *)o;
 			continue;
 		}
-		struct wf_ofp_flow *nf = flow_new(&flows[i], o, now);
+		struct wf_ofp_flow *nf = flow_new(ob->ctr_pool, &flows[i], o, now);
 		if (!nf)
 			ret = nomem(err, errlen);
 		else

@@ -16,10 +16,14 @@
 #include "flow.h"
 #include "ofp/ofp.h"
 
-/* A flow's counters, shared by the versions of one flow (a modify makes a new version). */
+/* A flow's counters, shared by the versions of one flow (a modify makes a new version): one
+ * slot of the bridge's counter pool ('c': thread t's at WF_OFP_CTR(c, t), ofp.h). */
+struct wf_ofp_ctr_pool;
 struct wf_ofp_ctrs {
 	unsigned refs;
-	struct wf_ofp_ctr c[WF_MAX_THREADS];
+	uint32_t idx; /* slot in 'pool' */
+	struct wf_ofp_ctr *c;
+	struct wf_ofp_ctr_pool *pool;
 };
 
 struct wf_ofp_flow {
@@ -35,6 +39,8 @@ struct wf_ofp_bridge {
 	struct wf_ofp_flow **flows;
 	size_t n;
 	struct wf_ofp_pipe *pipe; /* built from 'flows', in the current snapshot */
+	struct wf_ofp_tctr *tctr; /* [WF_MAX_THREADS] table counters; every pipeline points here */
+	struct wf_ofp_ctr_pool *ctr_pool; /* the flows' counters (ofp_cfg.c) */
 };
 
 /* A new bridge's flows: exactly "priority=0,actions=NORMAL" (OVS). 0 or -ENOMEM. */
@@ -59,6 +65,11 @@ void wf_ofp_port_map(const struct wf_ctx *, const struct wf_bridge *, struct wf_
  * on m's bits; strict: same match and priority. Both: table (unless m says all) and
  * cookie/mask. The flow library's fl_flow_selects (weftctl's database backend uses it too). */
 bool wf_ofp_selects(const struct fl_flow *f, const struct fl_flow *m, bool strict);
+
+/* Table 'table''s counters summed over threads; *cache_hits (may be NULL): table 0 lookups
+ * the exact-match cache answered (0 for other tables). */
+void wf_ofp_table_stats(const struct wf_ofp_bridge *, unsigned table, uint64_t *lookups,
+                        uint64_t *matched, uint64_t *cache_hits);
 
 /* Sum of a flow's per-thread counters. */
 void wf_ofp_flow_stats(const struct wf_ofp_flow *, uint64_t *packets, uint64_t *bytes);

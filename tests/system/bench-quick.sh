@@ -4,7 +4,7 @@
 # (a run may only lack one when the workload reports the component "not available", e.g.
 # ovsdb-lite not built), a weft/OVS ratio, weft cycles per packet for the packet workloads, a
 # peak RSS for every measured run, and that the Markdown table and the PNG plot were written.
-# Never checks a speed. Takes ~3 minutes. Needs root (DPDK, network namespaces).
+# Never checks a speed. Takes ~3.5 minutes (flows:wild adds ~40 s). Needs root (DPDK, network namespaces).
 # bench/run stops everything it started (by PID) on exit; this script removes its output dir.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -71,7 +71,7 @@ names = [w["name"] for w in res["workloads"]]
 for want in ("vm2vm", "vxlan-encap", "vxlan-decap", "ovsdb:1", "ovsdb:8"):
     if want not in names:
         missing.append("workload %s not run" % want)
-for g in ("macs", "size", "control"):
+for g in ("macs", "size", "control", "flows"):
     if not any(w["group"] == g for w in res["workloads"]):
         missing.append("no %s workload" % g)
 if missing:
