@@ -11,7 +11,7 @@ PKGS=(
   qemu-system-x86 busybox-static cpio iputils-ping iproute2 iperf3
   openvswitch-common openvswitch-switch openvswitch-switch-dpdk
   bc gnuplot-nox procps psmisc ethtool kmod
-  strace
+  strace cppcheck
 )
 need=()
 for p in "${PKGS[@]}"; do
