@@ -1,7 +1,14 @@
 /* libFuzzer harness for ovsdb-lite's server side of one client connection: the JSON-RPC framer
  * (jsonrpc.c) and request handling (rpc.c: transact, monitor/monitor_cond/_change/_cancel,
  * lock/steal/unlock, echo, cancel, get_schema, ...; monitor.c, lock.c, the database core) on
- * an empty database of ovsdb-lite/vswitch.ovsschema, fresh for every input.
+ * an empty database of ovsdb-lite/vswitch.ovsschema.
+ *
+ * Speed: the database is opened once (LLVMFuzzerInitialize); parsing the schema per input made
+ * this target run at ~250 exec/s. After each input one transaction deletes every row of every
+ * table (the harness checks that every table is then empty) and the journal is compacted when
+ * it passes 256 KiB, so each input starts from an empty database as before; only the UUID
+ * generator's state (random anyway) and the journal's length carry over. The server state
+ * (client, monitors, locks, blocked transactions) is built and destroyed per input.
  *
  * The server core runs as server.c runs it, without sockets: a 'struct odb_server' with no
  * listener, one client whose connection writes to /dev/null, the input fed to the client's
@@ -27,24 +34,74 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char db_path[300];
-static char *tmpl; /* the freshly created database file */
-static size_t tmpl_len;
+#define COMPACT_AT (256u << 10) /* journal bytes */
+
+static struct odb *db;   /* opened once, emptied after every input */
+static json_t *wipe_ops; /* one "delete" of every row per table */
+static json_t *tables;   /* the schema's table names */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char path[300], *err = NULL;
+	const char *name;
+	json_t *t;
 
 	(void)argc;
 	(void)argv;
-	snprintf(path, sizeof(path), "%s/template.db", fuzz_tmp_dir("ovsdb-stream"));
-	if (odb_create_file(path, WEFT_SCHEMA, &err)) {
+	snprintf(path, sizeof(path), "%s/conf.db", fuzz_tmp_dir("ovsdb-stream"));
+	if (odb_create_file(path, WEFT_SCHEMA, &err) || odb_open(path, &db, &err)) {
 		fprintf(stderr, "ovsdb-stream: %s\n", err ? err : "cannot create the database");
 		abort();
 	}
-	tmpl = fuzz_read_file(path, &tmpl_len);
-	snprintf(db_path, sizeof(db_path), "%s/conf.db", fuzz_dir);
+	wipe_ops = json_array();
+	tables = json_array();
+	json_object_foreach(json_object_get(odb_schema(db), "tables"), name, t)
+	{
+		json_array_append_new(
+		    wipe_ops, json_pack("{s:s,s:s,s:[]}", "op", "delete", "table", name, "where"));
+		json_array_append_new(tables, json_string(name));
+	}
+	if (!json_array_size(tables))
+		abort();
 	return 0;
+}
+
+/* Deletes every row (one transaction, as a client could), checks every table is empty and
+ * compacts a long journal: the next input starts from an empty database. */
+static void wipe(void)
+{
+	json_t *result = NULL, *changes = NULL, *rows, *name;
+	struct odb_stats st;
+	long long deadline;
+	char *err = NULL;
+	size_t i;
+
+	odb_set_deferred_sync(db, false);
+	if (odb_transact(db, wipe_ops, 0, 0, &result, &changes, &deadline) != ODB_TXN_DONE ||
+	    json_array_size(result) != json_array_size(wipe_ops)) {
+		char *s = result ? json_dumps(result, 0) : NULL;
+
+		fprintf(stderr, "ovsdb-stream: deleting every row failed: %s\n", s ? s : "?");
+		abort();
+	}
+	json_decref(result);
+	json_decref(changes);
+	json_array_foreach(tables, i, name)
+	{
+		rows = odb_table_rows(db, json_string_value(name));
+		if (!rows || json_object_size(rows)) {
+			fprintf(stderr,
+			        "ovsdb-stream: table %s not empty after deleting every row\n",
+			        json_string_value(name));
+			abort();
+		}
+		json_decref(rows);
+	}
+	odb_get_stats(db, &st);
+	if (st.journal_bytes > COMPACT_AT && odb_compact(db, &err)) {
+		fprintf(stderr, "ovsdb-stream: odb_compact: %s\n", err ? err : "?");
+		abort();
+	}
 }
 
 /* server_sync() + client_flush() of server.c. */
@@ -67,7 +124,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct odb_server srv;
 	struct odb_client *c;
-	struct odb *db;
 	char *err = NULL;
 	size_t chunk, off;
 	int fd;
@@ -76,11 +132,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	chunk = (data[0] & 0x7f) + 1u;
 
-	fuzz_write_file(db_path, tmpl, tmpl_len);
-	if (odb_open(db_path, &db, &err)) {
-		fprintf(stderr, "ovsdb-stream: odb_open: %s\n", err ? err : "?");
-		abort();
-	}
 	/* odb_server_init() without listeners and without its signalfd. */
 	memset(&srv, 0, sizeof(srv));
 	srv.db = db;
@@ -130,6 +181,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		odb_server_retry_pending(&srv, true);
 	sync_and_flush(&srv, c);
 	odb_server_destroy(&srv); /* frees the client, its monitors, locks, blocked txns */
-	odb_close(db);
+	wipe();
 	return 0;
 }

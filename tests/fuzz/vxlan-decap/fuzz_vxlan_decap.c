@@ -2,7 +2,9 @@
  * underlay frame runs on an exact-size heap copy of the input, so ASan flags any access past it.
  * Also checks the library's promises: vx_decap() never writes the frame and only succeeds with
  * an inner frame inside the buffer; vx_icmp_echo_reply() leaves rejected frames unchanged and
- * produces valid checksums. Build and run: see vxlan/README.md. */
+ * produces valid checksums. Built and run by tests/fuzz/run (target vxlan-decap; README.md there).
+ *
+ * Input: one byte (bits 0-1: receive offload hints for vx_decap), then the underlay frame. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
