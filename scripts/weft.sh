@@ -12,6 +12,8 @@
 #   WEFT_RUNDIR  /run/weft                    sockets, pid files, logs
 #   WEFT_DB      /var/lib/weft/conf.db        the database file (created from the schema)
 #   WEFT_BUILD   <repo>/build                 where the binaries are (ninja -C build)
+#   WEFT_SOCK_GROUP  (unset)                  group of db.sock and dataplane.sock (both are
+#                                             mode 0660; read by ovsdb-lite and the dataplane)
 # DATAPLANE_ARGS default to "-l 0-1 -- --pmd-sleep-max 1000" (EAL args, then weft's; the run
 # directory is added). Then: weftctl show, or ovs-vsctl --db=unix:$WEFT_RUNDIR/db.sock show.
 # Processes are found by their pid files only; nothing else is ever signalled.
