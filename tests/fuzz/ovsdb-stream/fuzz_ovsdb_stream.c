@@ -11,7 +11,8 @@
  * (client, monitors, locks, blocked transactions) is built and destroyed per input.
  *
  * The server core runs as server.c runs it, without sockets: a 'struct odb_server' with no
- * listener, one client whose connection writes to /dev/null, the input fed to the client's
+ * listener, one client whose connection is one end of a socketpair (the harness reads and
+ * discards what arrives at the other end), the input fed to the client's
  * framer in chunks, each complete message handled by odb_rpc_handle(), then group commit
  * (odb_sync) and the output flushed, as server.c's loop does; blocked transactions are retried
  * at the end. A framing error ends the stream, like the server closing the connection.
@@ -19,11 +20,13 @@
  * Input: one byte of settings, then the byte stream.
  *   bits 0-6: chunk size - 1 for feeding the framer (1..128 bytes per read)
  *   bit 7:    largest message 512 bytes instead of 1 MiB (the "message too large" path) */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "../common/fuzz_tmp.h"
@@ -39,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct odb *db;   /* opened once, emptied after every input */
 static json_t *wipe_ops; /* one "delete" of every row per table */
 static json_t *tables;   /* the schema's table names */
+static int sock[2];      /* [0]: the client's connection (dup'ed per input), [1]: drained */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -63,6 +67,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (!json_array_size(tables))
 		abort();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sock) < 0) {
+		perror("ovsdb-stream: socketpair");
+		abort();
+	}
 	return 0;
 }
 
@@ -104,7 +112,20 @@ static void wipe(void)
 	}
 }
 
-/* server_sync() + client_flush() of server.c. */
+/* Reads and discards everything the client was sent. (The connection used to write to
+ * /dev/null: send() there fails with ENOTSOCK, so the client died at its first reply and only
+ * the first message of every input ran.) */
+static void drain(void)
+{
+	static char buf[65536];
+
+	while (read(sock[1], buf, sizeof(buf)) > 0)
+		;
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		abort();
+}
+
+/* server_sync() + client_flush() of server.c, the peer reading everything. */
 static void sync_and_flush(struct odb_server *srv, struct odb_client *c)
 {
 	if (srv->unsynced) {
@@ -116,8 +137,14 @@ static void sync_and_flush(struct odb_server *srv, struct odb_client *c)
 		}
 		srv->unsynced = false;
 	}
-	if (odb_jrpc_conn_backlog(c->conn) && odb_jrpc_conn_flush(c->conn))
-		c->dead = true;
+	while (!c->dead && odb_jrpc_conn_backlog(c->conn)) {
+		if (odb_jrpc_conn_flush(c->conn)) {
+			fprintf(stderr, "ovsdb-stream: the connection failed: %s\n",
+			        strerror(-c->conn->error));
+			abort(); /* the peer reads everything: sending cannot fail */
+		}
+		drain();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -141,7 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	odb_lock_table_init(&srv.locks, odb_rpc_lock_notify, &srv);
 	odb_set_deferred_sync(db, true);
 
-	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	fd = fcntl(sock[0], F_DUPFD_CLOEXEC, 0); /* the connection closes its fd */
 	c = calloc(1, sizeof(*c));
 	if (fd < 0 || !c ||
 	    !(c->conn = odb_jrpc_conn_create(fd, srv.cfg.max_msg, srv.cfg.max_backlog)))
@@ -181,6 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		odb_server_retry_pending(&srv, true);
 	sync_and_flush(&srv, c);
 	odb_server_destroy(&srv); /* frees the client, its monitors, locks, blocked txns */
+	drain();
 	wipe();
 	return 0;
 }
