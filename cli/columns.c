@@ -47,7 +47,8 @@ const char *cli_columns_table_name(enum cli_cmd_verb verb)
 static char *unquote(const char *v, const char *column, char **errp)
 {
 	size_t len = strlen(v);
-	char *out, *o;
+	char *out;
+	size_t n = 0;
 
 	if (len == 0 || v[0] != '"') {
 		out = strdup(v);
@@ -60,7 +61,7 @@ static char *unquote(const char *v, const char *column, char **errp)
 		cli_error(errp, "%s: unterminated quoted string '%s'", column, v);
 		return NULL;
 	}
-	out = o = malloc(len);
+	out = malloc(len);
 	if (!out) {
 		cli_error(errp, "out of memory");
 		return NULL;
@@ -78,9 +79,9 @@ static char *unquote(const char *v, const char *column, char **errp)
 			cli_error(errp, "%s: unescaped '\"' inside quoted string '%s'", column, v);
 			return NULL;
 		}
-		*o++ = v[i];
+		out[n++] = v[i];
 	}
-	*o = '\0';
+	out[n] = '\0';
 	return out;
 }
 

@@ -116,6 +116,13 @@ int cli_parse_name(const char *s, const char *what, char **errp)
 			                 what, s);
 		}
 	}
+	if (strstr(s, "..")) {
+		return cli_error(errp, "invalid %s name '%s' (no '..' allowed)", what, s);
+	}
+	if (strlen(s) > CLI_NAME_MAX) {
+		return cli_error(errp, "invalid %s name '%.16s...' (%zu bytes, at most %d)", what,
+		                 s, strlen(s), CLI_NAME_MAX);
+	}
 	return 0;
 }
 

@@ -59,7 +59,12 @@ int cli_parse_unicast_mac(const char *s, char out[18], char **errp);
  * i.e. a string JSON (the database and the dataplane protocols) can carry. cli_parse_argv()
  * refuses command arguments that are not. */
 bool cli_valid_utf8(const char *s);
-/* Bridge and port names: non-empty, no '/', no space or control character. */
+/* Longest bridge or port name in bytes: the dataplane's (WF_NAME_MAX - 1, dataplane/core/ctx.h).
+ * A name becomes a file name (a dpdkvhostuser port's socket <rundir>/<name>.sock), never a
+ * kernel interface name. */
+#define CLI_NAME_MAX 63
+/* Bridge and port names: 1..CLI_NAME_MAX bytes, no '/', no "..", no space or control
+ * character. */
 int cli_parse_name(const char *s, const char *what, char **errp);
 
 #endif /* CLI_PARSE_H */

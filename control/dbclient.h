@@ -43,7 +43,7 @@ struct ctd_rpc *ctd_db_rpc(struct ctd_db *);
  * its reply (timeout_ms < 0: forever). On success *results (may be NULL if not wanted) holds
  * the result array. Returns -EIO with *errp = "error: details" when an operation or the commit
  * failed (RFC 7047: an error object in the result array), -EPROTO for a JSON-RPC error. */
-int ctd_db_transact_sync(struct ctd_db *, const char *db, json_t *ops, int timeout_ms,
+int ctd_db_transact_sync(struct ctd_db *, const char *dbname, json_t *ops, int timeout_ms,
                          json_t **results, char **errp);
 
 /* Checks a transact result array (from ctd_rpc_call's callback): 0 if no element is an error

@@ -46,7 +46,8 @@ int ctd_smap_set(struct ctd_smap *m, const char *key, const char *value)
 	}
 	m->kv = kv;
 	memmove(kv + pos + 1, kv + pos, (m->n_kv - pos) * sizeof(*kv));
-	kv[pos] = (struct ctd_kv){k, v};
+	kv[pos].key = k; /* the map owns k and v from here */
+	kv[pos].value = v;
 	m->n_kv++;
 	return 0;
 }

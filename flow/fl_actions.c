@@ -295,13 +295,13 @@ static void print_set_field(FILE *f, const struct fl_action *a, const struct fl_
 		break;
 	}
 	case FL_FK_VID:
-		fprintf(f, "%u", k->vlan_tci & FL_VLAN_VID);
+		fprintf(f, "%u", (unsigned)(k->vlan_tci & FL_VLAN_VID));
 		break;
 	case FL_FK_PCP:
-		fprintf(f, "%u", k->vlan_tci >> 13);
+		fprintf(f, "%u", (unsigned)(k->vlan_tci >> 13));
 		break;
 	case FL_FK_DSCP:
-		fprintf(f, "%u", k->nw_tos >> 2);
+		fprintf(f, "%u", (unsigned)(k->nw_tos >> 2));
 		break;
 	default:
 		v = fl_key_get(k, fd);

@@ -95,11 +95,11 @@ static void print_vlan(FILE *f, bool *first, uint16_t v, uint16_t m)
 	if ((m & FL_VLAN_CFI) && (v & FL_VLAN_CFI) && (!vid_m || vid_m == FL_VLAN_VID) &&
 	    (!pcp_m || pcp_m == FL_VLAN_PCP) && (vid_m || pcp_m)) {
 		if (vid_m)
-			fprintf(f, "dl_vlan=%u", v & FL_VLAN_VID);
+			fprintf(f, "dl_vlan=%u", (unsigned)(v & FL_VLAN_VID));
 		if (vid_m && pcp_m)
 			fputc(',', f);
 		if (pcp_m)
-			fprintf(f, "dl_vlan_pcp=%u", v >> 13);
+			fprintf(f, "dl_vlan_pcp=%u", (unsigned)(v >> 13));
 	} else if (m == 0xffff) {
 		fprintf(f, "vlan_tci=0x%04x", v);
 	} else {

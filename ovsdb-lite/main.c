@@ -2,7 +2,7 @@
  *
  *   ovsdb-lite [--remote=punix:PATH]... [--remote=ptcp:PORT[:IP]]... [--pidfile[=FILE]]
  *              [--detach] [--log-file=FILE] [--probe-interval=MS]
- *              [--max-message-size=BYTES] [--max-backlog=BYTES] DBFILE...
+ *              [--max-message-size=BYTES] [--max-backlog=BYTES] [--sock-group=GROUP] DBFILE...
  *   ovsdb-lite create DBFILE SCHEMAFILE
  *
  * Several DBFILEs (up to 8, distinct database names) are all served on every remote, like
@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "db.h"
 #include "server.h"
+#include "sock.h"
 
 #define DEFAULT_MAX_MSG     (16u << 20)
 #define DEFAULT_MAX_BACKLOG (64u << 20)
@@ -52,6 +53,8 @@ static void usage(FILE *f)
 	        "                             2*MS (0 = off; default 5000 for tcp, off for unix)\n"
 	        "  --max-message-size=BYTES   largest request accepted (default %u)\n"
 	        "  --max-backlog=BYTES        largest output backlog per client (default %u)\n"
+	        "  --sock-group=GROUP         group of the punix: sockets, mode 0660 (default\n"
+	        "                             $WEFT_SOCK_GROUP, else the process's group)\n"
 	        "  -h, --help                 this help\n"
 	        "The create command writes a new empty database from a schema, like\n"
 	        "`ovsdb-tool create`.\n",
@@ -88,7 +91,8 @@ static int parse_args(int argc, char **argv, struct main_opts *o)
 		OPT_LOG,
 		OPT_PROBE,
 		OPT_MAXMSG,
-		OPT_BACKLOG
+		OPT_BACKLOG,
+		OPT_GROUP
 	};
 	static const struct option longopts[] = {
 	    {"remote", required_argument, NULL, OPT_REMOTE},
@@ -98,9 +102,11 @@ static int parse_args(int argc, char **argv, struct main_opts *o)
 	    {"probe-interval", required_argument, NULL, OPT_PROBE},
 	    {"max-message-size", required_argument, NULL, OPT_MAXMSG},
 	    {"max-backlog", required_argument, NULL, OPT_BACKLOG},
+	    {"sock-group", required_argument, NULL, OPT_GROUP},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *group = getenv("WEFT_SOCK_GROUP");
 	long long v;
 	int ch;
 
@@ -147,12 +153,20 @@ static int parse_args(int argc, char **argv, struct main_opts *o)
 				                   optarg);
 			o->cfg.max_backlog = v;
 			break;
+		case OPT_GROUP:
+			group = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
 		default:
 			return usage_error("unknown or malformed option '%s'", argv[optind - 1]);
 		}
+	}
+	if (group && *group) {
+		if (util_group_parse(group, &o->cfg.sock_gid) < 0)
+			return usage_error("--sock-group=%s: no such group", group);
+		o->cfg.set_sock_group = true;
 	}
 	return 0;
 }

@@ -502,7 +502,7 @@ struct odb_schema *odb_schema_from_json(const json_t *j, char **errp)
 			s->tables[t].is_root = true;
 	if (!resolve_refs(&c, s))
 		goto out;
-	s->json = json_deep_copy(j);
+	s->json = json_incref((json_t *)j); /* shared, never modified (schema.h) */
 out:
 	if (c.err) {
 		if (errp)

@@ -1,5 +1,6 @@
 /* ovsdb-lite event loop, listeners and client lifecycle. See server.h. */
 #include "server.h"
+#include "sock.h" /* util/sock.h */
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -60,11 +61,13 @@ static void set_err(char **errp, char *msg)
 		free(msg);
 }
 
-static int open_punix(struct odb_listener *l, const char *path, char **errp)
+static int open_punix(struct odb_listener *l, const char *path, const struct odb_server_config *cfg,
+                      char **errp)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct stat st;
-	int fd;
+	bool bound = false;
+	int fd, err;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		set_err(errp, odb_xasprintf("punix:%s: path too long (max %zu bytes)", path,
@@ -77,12 +80,19 @@ static int open_punix(struct odb_listener *l, const char *path, char **errp)
 	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 128) < 0) {
-		int err = -errno;
-
-		set_err(errp, odb_xasprintf("punix:%s: %s", path, strerror(errno)));
+	/* Mode 0660 (and the group) before listen(): nobody can connect before. */
+	err = fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ? -errno : 0;
+	bound = !err;
+	if (!err)
+		err = util_sock_restrict(path, cfg->set_sock_group ? cfg->sock_gid : (gid_t)-1);
+	if (!err && listen(fd, 128) < 0)
+		err = -errno;
+	if (err) {
+		set_err(errp, odb_xasprintf("punix:%s: %s", path, strerror(-err)));
 		if (fd >= 0)
 			close(fd);
+		if (bound)
+			unlink(path); /* created by this bind(): do not leave it behind */
 		return err;
 	}
 	l->fd = fd;
@@ -162,7 +172,7 @@ int odb_server_init(struct odb_server *srv, struct odb *const *dbs, size_t n_dbs
 
 		memset(l, 0, sizeof(*l));
 		if (!strncmp(r, "punix:", 6)) {
-			err = open_punix(l, r + 6, errp);
+			err = open_punix(l, r + 6, &srv->cfg, errp);
 		} else if (!strncmp(r, "ptcp:", 5)) {
 			err = open_ptcp(l, r + 5, errp);
 		} else {

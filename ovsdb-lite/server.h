@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "db.h"
 #include "jsonrpc.h"
@@ -42,6 +43,9 @@ struct odb_server_config {
 	size_t max_msg;     /* largest request accepted, bytes */
 	size_t max_backlog; /* largest output backlog per client, bytes */
 	int probe_ms;       /* -1: default (5000 for tcp, off for unix); 0: off */
+	/* punix: sockets are mode 0660 (util/sock.h); with 'set_sock_group', group 'sock_gid'. */
+	bool set_sock_group;
+	gid_t sock_gid;
 };
 
 struct odb_listener {

@@ -41,8 +41,11 @@ typedef void ref_fn(void *aux, const struct odb_column *, unsigned table, const 
 static void ref_diff(const struct odb_row *old, const struct odb_row *new, enum odb_reftype kind,
                      ref_fn *fn_, void *aux)
 {
-	const struct odb_table_schema *ts = old ? old->ts : new->ts;
-	const struct odb_uuid *self = odb_row_uuid(old ? old : new);
+	const struct odb_row *row = old ? old : new;
+	/* False positive: the contract says one of 'old' and 'new' is not NULL. */
+	/* cppcheck-suppress nullPointerRedundantCheck */
+	const struct odb_table_schema *ts = row->ts;
+	const struct odb_uuid *self = odb_row_uuid(row);
 	static const struct odb_datum empty;
 
 	/* A row's references to itself do not count (so a self-referencing row is collected). */

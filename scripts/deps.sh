@@ -12,7 +12,7 @@ PKGS=(
   openvswitch-common openvswitch-switch openvswitch-switch-dpdk openvswitch-vtep
   ovn-central ovn-controller-vtep
   bc gnuplot-nox procps psmisc ethtool kmod
-  strace
+  strace cppcheck
 )
 need=()
 for p in "${PKGS[@]}"; do

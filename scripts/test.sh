@@ -5,10 +5,11 @@
 # Then the same unit tests and pcap cases again on a second build with AddressSanitizer and
 # UndefinedBehaviorSanitizer (clang, $BUILD-asan): any sanitizer report fails the test it
 # occurs in (a sanitized weft-dataplane that reports exits non-zero, which run-case counts).
-# Then, when FUZZ_SECONDS > 0, every libFuzzer harness of tests/fuzz/ for that many seconds
+# Static analysis (scripts/lint.sh: cppcheck over every C file) is one check: any finding
+# fails it. Then, when FUZZ_SECONDS > 0, every libFuzzer harness of tests/fuzz/ for that many seconds
 # (tests/fuzz/run; clang, $BUILD-fuzz; one pass/fail per target).
-#   BUILD=build   build directory      ONLY=unit|pcap|system|asan|fuzz   run one class
-#   FUZZ_SECONDS=30   seconds per fuzz target (6 targets; 0 skips the class)
+#   BUILD=build   build directory      ONLY=unit|lint|pcap|system|asan|fuzz   run one class
+#   FUZZ_SECONDS=30   seconds per fuzz target (7 targets; 0 skips the class)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TOP=$PWD
@@ -67,6 +68,16 @@ if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then
   # meson failing without a failed test in its log (setup error, crash) is a failure too.
   if [ $mrc -ne 0 ] && [ $fail -eq $f0 ]; then
     tail -n 20 "$BUILD/unit.log"; fail=$((fail + 1)); failed+=("meson-test(exit $mrc)")
+  fi
+fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = lint ]; then
+  echo "== lint (scripts/lint.sh: cppcheck)"
+  if scripts/lint.sh "$BUILD" >"$BUILD/lint.log" 2>&1; then
+    echo "PASS lint ($(tail -n 1 "$BUILD/lint.log"))"; pass=$((pass + 1))
+  else
+    sed 's/^/    /' "$BUILD/lint.log" | tail -n 40
+    echo "FAIL lint"; fail=$((fail + 1)); failed+=("lint")
   fi
 fi
 

@@ -18,6 +18,8 @@
 #                                             vtep-ctl / ovn-controller-vtep (docs/controld.md)
 #   WEFT_VTEP_DB /var/lib/weft/vtep.db        the hardware_vtep database file (created from
 #                                             openvswitch-vtep's vtep.ovsschema)
+#   WEFT_SOCK_GROUP  (unset)                  group of db.sock and dataplane.sock (both are
+#                                             mode 0660; read by ovsdb-lite and the dataplane)
 # DATAPLANE_ARGS default to "-l 0-1 -- --pmd-sleep-max 1000" (EAL args, then weft's; the run
 # directory is added). Then: weftctl show, or ovs-vsctl --db=unix:$WEFT_RUNDIR/db.sock show.
 # Processes are found by their pid files only; nothing else is ever signalled.

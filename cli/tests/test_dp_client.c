@@ -144,7 +144,7 @@ static void stop_server(struct fixture *fx)
 
 static void test_ok_several_requests(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = {0};
 	struct cli_dpc *dpc;
 	json_t *params = json_pack("{s:s}", "bridge", "br0");
 	json_t *result, *error;
@@ -168,7 +168,7 @@ static void test_ok_several_requests(void **state)
 
 static void test_server_error(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = {0};
 	struct cli_dpc *dpc;
 	json_t *params = json_object();
 	json_t *result, *error;
@@ -192,7 +192,7 @@ static void test_server_error(void **state)
 static void check_failure(enum behaviour how, int timeout_s, int expected_ret,
                           const char *expected_fmt)
 {
-	struct fixture fx;
+	struct fixture fx = {0};
 	struct cli_dpc *dpc;
 	json_t *params = json_object();
 	json_t *result, *error;

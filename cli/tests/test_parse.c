@@ -372,6 +372,22 @@ static void test_errors_values(void **state)
 	          "del-br: invalid bridge name 'b r' (no '/', space or control character "
 	          "allowed)");
 	check_err(ARGV("stats", ""), "stats: empty port or bridge name");
+	check_err(ARGV("add-port", "br0", ".."),
+	          "add-port: invalid port name '..' (no '..' allowed)");
+	check_err(ARGV("add-br", "a..b"), "add-br: invalid bridge name 'a..b' (no '..' allowed)");
+	check_err(ARGV("add-port", "br0", "p\tq"),
+	          "add-port: invalid port name 'p\tq' (no '/', space or control character "
+	          "allowed)");
+	check_err(ARGV("add-port", "br0", "p\x01"),
+	          "add-port: invalid port name 'p\x01' (no '/', space or control character "
+	          "allowed)");
+	check_err(ARGV("add-port", "br0",
+	               "p234567890123456789012345678901234567890123456789012345678901234"),
+	          "add-port: invalid port name 'p234567890123456...' (64 bytes, at most 63)");
+	check_req(ARGV("add-port", "br0",
+	               "p23456789012345678901234567890123456789012345678901234567890123"),
+	          "{\"method\":\"port-add\",\"params\":{\"bridge\":\"br0\",\"name\":"
+	          "\"p23456789012345678901234567890123456789012345678901234567890123\"}}");
 }
 
 static void test_errors_set(void **state)

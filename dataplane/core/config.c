@@ -56,6 +56,11 @@ static int check_name(const struct wf_ctx *ctx, const char *what, const char *na
 			return -EINVAL;
 		}
 	}
+	/* Names become file names (<rundir>/<name>.sock): no "." or "..", nor any "..". */
+	if (strstr(name, "..") || !strcmp(name, ".")) {
+		snprintf(err, errlen, "%s name '%s' must not be '.' or contain '..'", what, name);
+		return -EINVAL;
+	}
 	if (wf_bridge_find(ctx, name) || wf_port_find(ctx, name)) {
 		snprintf(err, errlen, "%s name '%s' is already in use", what, name);
 		return -EEXIST;

@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
@@ -252,6 +253,7 @@ struct wf_ctl_client;
 struct wf_ctx {
 	char rundir[PATH_MAX];
 	char pidfile[PATH_MAX + 32];
+	gid_t sock_gid; /* group of <rundir>/dataplane.sock (mode 0660); (gid_t)-1: not changed */
 	bool replay;
 	char replay_dir[PATH_MAX], replay_out[PATH_MAX];
 	uint32_t pmd_sleep_max_us;

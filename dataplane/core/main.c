@@ -20,6 +20,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "sock.h"
 #include "util.h"
 
 #include "capture/capture_cfg.h"
@@ -44,8 +45,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: weft-dataplane [EAL args] -- [--rundir DIR] [--pmds N]\n"
 	           "           [--pmd-sleep-max US] [--mbufs N] [--pidfile FILE]\n"
-	           "           [--replay CASE_DIR --replay-out OUT_DIR]\n"
+	           "           [--sock-group GROUP] [--replay CASE_DIR --replay-out OUT_DIR]\n"
 	           "  --rundir DIR        run directory (default $WEFT_RUNDIR or /run/weft)\n"
+	           "  --sock-group GROUP  group of <rundir>/dataplane.sock, mode 0660 (default\n"
+	           "                      $WEFT_SOCK_GROUP, else the process's group)\n"
 	           "  --pmds N            PMD threads (default 1; 0 = no forwarding)\n"
 	           "  --pmd-sleep-max US  idle PMDs sleep up to US microseconds (default 0: busy "
 	           "poll)\n"
@@ -66,10 +69,11 @@ static int parse_args(struct wf_ctx *ctx, int argc, char **argv)
 	    {"mbufs", required_argument, NULL, 'm'},
 	    {"replay", required_argument, NULL, 'R'},
 	    {"replay-out", required_argument, NULL, 'O'},
+	    {"sock-group", required_argument, NULL, 'g'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *env = getenv("WEFT_RUNDIR");
+	const char *env = getenv("WEFT_RUNDIR"), *group = getenv("WEFT_SOCK_GROUP");
 	long long v;
 	int c;
 
@@ -115,6 +119,9 @@ static int parse_args(struct wf_ctx *ctx, int argc, char **argv)
 		case 'O':
 			snprintf(ctx->replay_out, sizeof(ctx->replay_out), "%s", optarg);
 			break;
+		case 'g':
+			group = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -136,6 +143,11 @@ static int parse_args(struct wf_ctx *ctx, int argc, char **argv)
 	}
 	if (!ctx->pidfile[0])
 		snprintf(ctx->pidfile, sizeof(ctx->pidfile), "%s/dataplane.pid", ctx->rundir);
+	ctx->sock_gid = (gid_t)-1;
+	if (group && *group && util_group_parse(group, &ctx->sock_gid) < 0) {
+		fprintf(stderr, "weft-dataplane: --sock-group: no group '%s'\n", group);
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "ctl/ctl.h"
 #include "core/log.h"
+#include "sock.h"
 
 #define WF_CTL_MAX_CLIENTS 64
 #define WF_CTL_MAX_LINE    (16 << 20)
@@ -122,9 +123,13 @@ int wf_ctl_init(struct wf_ctx *ctx)
 	if (fd < 0)
 		return -errno;
 	unlink(sa.sun_path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(sa.sun_path, 0660) < 0 ||
-	    listen(fd, 16) < 0) {
-		int e = -errno;
+	/* Mode 0660 and the configured group before listen(): nobody connects before. */
+	int e = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
+	if (!e)
+		e = util_sock_restrict(sa.sun_path, ctx->sock_gid);
+	if (!e && listen(fd, 16) < 0)
+		e = -errno;
+	if (e) {
 		close(fd);
 		return e;
 	}

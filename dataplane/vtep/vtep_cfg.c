@@ -408,7 +408,10 @@ void wf_vtep_snap_free(struct wf_snap *s)
 {
 	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++)
 		free(s->bridges[b].vtep);
+	/* Few ports are tunnels: no free(NULL) for the others (2048 calls per snapshot were a
+	 * quarter of the dp-ctl fuzzer's time under ASan). */
 	for (unsigned i = 0; i < WF_MAX_PORTS; i++)
-		free(s->ports[i].tnl);
+		if (s->ports[i].tnl)
+			free(s->ports[i].tnl);
 	vx_vni_table_destroy(s->vnis);
 }

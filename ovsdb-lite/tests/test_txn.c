@@ -249,7 +249,7 @@ static int cmp_ll(const void *a, const void *b)
 static void test_mutate_insert_union(void **state)
 {
 	struct tenv *e = tenv_new(NULL);
-	long long have[64], n_have = 0;
+	long long have[64] = {0}, n_have = 0;
 	(void)state;
 
 	insert_parent(e->db, "a");

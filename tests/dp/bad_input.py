@@ -6,8 +6,11 @@ the configuration must not change, and the dataplane must keep answering.
 usage: bad_input.py SOCKET
 """
 import json
+import os
 import socket
+import stat
 import sys
+import tempfile
 import threading
 import time
 
@@ -130,6 +133,19 @@ cases = [
     ("second underlay same IP", ("bridge-add", {"name": "bru2", "other_config": {"tunnel-ip": "192.168.99.1/24"}}), "EEXIST", "tunnel-ip"),
     ("gateway off subnet", ("bridge-set", {"name": "bru", "other_config": {"tunnel-gateway": "10.0.0.1"}}), "EINVAL", "tunnel-gateway"),
     ("neigh on a non-underlay bridge", ("tnl-neigh-set", {"bridge": "br0", "ip": "1.1.1.1", "mac": "02:00:00:00:00:01"}), "EINVAL", "underlay"),
+    # Names become file names (<rundir>/<name>.sock): nothing that could leave the run dir.
+    ("port name ..", ("port-add", {"bridge": "br0", "name": "..", "type": "dpdkvhostuser"}), "EINVAL", "must not be '.' or contain '..'"),
+    ("port name with ..", ("port-add", {"bridge": "br0", "name": "a..b", "type": "dpdkvhostuser"}), "EINVAL", "contain '..'"),
+    ("port name .", ("port-add", {"bridge": "br0", "name": ".", "type": "dpdkvhostuser"}), "EINVAL", "must not be '.'"),
+    ("port name ../escape", ("port-add", {"bridge": "br0", "name": "../escape", "type": "dpdkvhostuser"}), "EINVAL", "outside [A-Za-z0-9._-]"),
+    ("port name with /", ("port-add", {"bridge": "br0", "name": "a/b", "type": "dpdkvhostuser"}), "EINVAL", "outside [A-Za-z0-9._-]"),
+    ("port name with space", ("port-add", {"bridge": "br0", "name": "a b", "type": "dpdkvhostuser"}), "EINVAL", "outside [A-Za-z0-9._-]"),
+    ("port name with tab", ("port-add", {"bridge": "br0", "name": "a\tb", "type": "dpdkvhostuser"}), "EINVAL", "outside [A-Za-z0-9._-]"),
+    ("port name with control char", ("port-add", {"bridge": "br0", "name": "a\x01b", "type": "dpdkvhostuser"}), "EINVAL", "outside [A-Za-z0-9._-]"),
+    ("port name of 64 bytes", ("port-add", {"bridge": "br0", "name": "p" * 64, "type": "dpdkvhostuser"}), "EINVAL", "1..63 characters"),
+    ("bridge name ..", ("bridge-add", {"name": ".."}), "EINVAL", "contain '..'"),
+    ("bridge name of 64 bytes", ("bridge-add", {"name": "b" * 64}), "EINVAL", "1..63 characters"),
+    ("client socket path too long", ("port-add", {"bridge": "br0", "name": "c1", "type": "dpdkvhostuserclient", "options": {"vhost-server-path": "/tmp/" + "x" * 120}}), "ENAMETOOLONG", "too long"),
 ]
 for what, req, errno, text in cases:
     expect_error(f, what, req, errno, text)
@@ -139,6 +155,47 @@ if after_state != before_state:
     failures.append("state changed:\n  before %s\n  after  %s" % (before_state, after_state))
 else:
     print("ok   configuration, MAC table and neighbours unchanged after %d bad requests" % len(cases))
+
+# Paths: a server-mode socket is created inside the run dir only (and removed with its port);
+# a client-mode vhost-server-path may be anywhere, and weft never creates, chmods or unlinks a
+# file there.
+RUNDIR = os.path.dirname(os.path.abspath(SOCK))
+OUT = tempfile.mkdtemp(prefix="weft-badin-out.")
+listing = lambda d: sorted(os.listdir(d))
+out_before = listing(OUT)
+target = os.path.join(OUT, "not-a-socket")
+with open(target, "w") as t:
+    t.write("keep me\n")
+os.chmod(target, 0o604)
+st0 = os.stat(target)
+for name, path in [("cl1", target), ("cl2", os.path.join(OUT, "absent.sock"))]:
+    r = call(f, "port-add", {"bridge": "br0", "name": name, "type": "dpdkvhostuserclient",
+                             "options": {"vhost-server-path": path}})
+    if r.get("error") is None:
+        call(f, "port-del", {"name": name})
+    print("ok   client port %s -> %s: %s" % (name, path, (r.get("error") or {}).get("message", "added, removed")))
+st1 = os.stat(target)
+if (st1.st_mode, st1.st_ino, st1.st_size, st1.st_mtime_ns) != (st0.st_mode, st0.st_ino, st0.st_size, st0.st_mtime_ns) \
+        or open(target).read() != "keep me\n":
+    failures.append("a client-mode vhost-server-path file was changed")
+elif listing(OUT) != sorted(out_before + ["not-a-socket"]):
+    failures.append("files appeared at client-mode paths: %s" % listing(OUT))
+else:
+    print("ok   client-mode paths: no file created, changed or removed there")
+r = call(f, "port-add", {"bridge": "br0", "name": "srv.1", "type": "dpdkvhostuser"})
+sock = os.path.join(RUNDIR, "srv.1.sock")
+if r.get("error") is not None or not stat.S_ISSOCK(os.stat(sock).st_mode):
+    failures.append("server-mode port: %r, %s" % (r, listing(RUNDIR)))
+else:
+    call(f, "port-del", {"name": "srv.1"})
+    if os.path.exists(sock):
+        failures.append("server-mode socket left after port-del")
+    else:
+        print("ok   server-mode socket created in the run dir, removed with its port")
+if os.path.lexists(os.path.join(os.path.dirname(RUNDIR), "escape.sock")):
+    failures.append("'../escape' made a socket outside the run dir")
+os.unlink(target)
+os.rmdir(OUT)
 
 # A half-written request on one connection does not block another.
 s2, f2 = conn()

@@ -270,6 +270,33 @@ def seeds_pipeline():
                 put("pipeline", bytes([0x80 | idx, 17]) + frame)  # chained mbufs
 
 
+def seeds_vxlan_decap():
+    """One flag byte (receive offload hints, bits 0-1) then an underlay frame: scapy frames
+    for the harness's VTEP (192.0.2.1, VNI 5001), then the vx-* pcap cases' frames."""
+    from scapy.all import ARP, ICMP, IP, UDP, Ether, Raw
+    from scapy.layers.vxlan import VXLAN
+
+    us, peer = "02:00:00:00:00:01", "02:00:00:00:00:02"
+    inner = Ether(dst="52:54:00:aa:bb:cc", src="52:54:00:11:22:33") / \
+        IP(src="10.0.0.1", dst="10.0.0.2") / UDP(sport=1, dport=2) / Raw(b"x" * 20)
+    under = Ether(dst=us, src=peer) / IP(src="192.0.2.2", dst="192.0.2.1")
+    frames = [
+        under / UDP(sport=50000, dport=4789) / VXLAN(vni=5001) / inner,
+        under / UDP(sport=50000, dport=4789, chksum=0) / VXLAN(vni=5001) / inner,
+        Ether(dst="ff:ff:ff:ff:ff:ff", src=peer) / ARP(op=1, hwsrc=peer, psrc="192.0.2.2",
+                                                       pdst="192.0.2.1"),
+        under / ICMP(type=8, id=1, seq=1) / Raw(b"ping"),
+        under / UDP(sport=5, dport=53) / Raw(b"q"),
+    ]
+    for flags, f in enumerate(frames):
+        put("vxlan-decap", bytes([flags & 3]) + bytes(f))
+    for path in sorted(glob.glob(os.path.join(TOP, "pcaps", "vx-*", "*.in.pcap"))):
+        for n, frame in enumerate(pcap_frames(path)):
+            if n >= 4:
+                break
+            put("vxlan-decap", bytes([n & 3]) + frame)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--traces", default="/work/shared/ovsdb-traces")
@@ -280,6 +307,7 @@ def main():
     seeds_ovsdb_journal()
     seeds_dp_ctl()
     seeds_pipeline()
+    seeds_vxlan_decap()
     for t in sorted(os.listdir(FUZZ)):
         d = os.path.join(FUZZ, t, "corpus")
         if os.path.isdir(d):

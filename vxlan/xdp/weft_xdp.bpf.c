@@ -98,7 +98,7 @@ static __always_inline int for_vtep(void *data, void *end, const struct weft_xdp
 		return 1;
 	if (ip->protocol != IPPROTO_UDP || (ip->frag_off & bpf_htons(0x1fff)))
 		return 0;
-	struct udphdr *udp = l3 + ip->ihl * 4;
+	struct udphdr *udp = (void *)((__u8 *)l3 + ip->ihl * 4);
 	if (ip->ihl < 5 || (void *)(udp + 1) > end)
 		return 0;
 	return udp->dest == cfg->udp_port;

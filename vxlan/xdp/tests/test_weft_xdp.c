@@ -134,7 +134,7 @@ static uint32_t arp(uint8_t *f, uint16_t tpid, const char *tpa, uint16_t ptype)
 
 static void test_unconfigured_passes_all(void **state)
 {
-	uint8_t f[256];
+	uint8_t f[256] = {0};
 	(void)state;
 	configure(NULL, 0);
 	assert_int_equal(run(f, ip4(f, 0, "192.168.99.1", 17, 0, 5, 4789)), KERNEL);
@@ -144,7 +144,7 @@ static void test_unconfigured_passes_all(void **state)
 
 static void test_vxlan_udp(void **state)
 {
-	uint8_t f[256];
+	uint8_t f[256] = {0};
 	uint64_t ns0 = stat(WEFT_XDP_NO_SOCKET), p0 = stat(WEFT_XDP_PASS);
 	(void)state;
 	configure("192.168.99.1", 4789);
@@ -165,7 +165,7 @@ static void test_vxlan_udp(void **state)
 
 static void test_custom_port(void **state)
 {
-	uint8_t f[256];
+	uint8_t f[256] = {0};
 	(void)state;
 	configure("10.0.0.7", 8472);
 	assert_int_equal(run(f, ip4(f, 0, "10.0.0.7", 17, 0, 5, 8472)), VTEP);
@@ -175,7 +175,7 @@ static void test_custom_port(void **state)
 
 static void test_arp_and_icmp(void **state)
 {
-	uint8_t f[256];
+	uint8_t f[256] = {0};
 	(void)state;
 	configure("192.168.99.1", 4789);
 	assert_int_equal(run(f, arp(f, 0, "192.168.99.1", 0x0800)), VTEP);
@@ -188,7 +188,7 @@ static void test_arp_and_icmp(void **state)
 
 static void test_short_and_other_frames(void **state)
 {
-	uint8_t f[256];
+	uint8_t f[256] = {0};
 	uint32_t n;
 	(void)state;
 	configure("192.168.99.1", 4789);
