@@ -28,6 +28,9 @@
  *   bad-mem     SET_MEM_TABLE with 9 regions / a zero-size region / an fd that cannot be
  *               mmapped / two overlapping regions; vring addresses outside every region; a
  *               region larger than its memfd (rings inside, buffers past the end of the file)
+ *   ring-past-eof  (not in the system test) like region-past-eof, the file ending inside the
+ *               descriptor table
+ *   shrink      (not in the system test) a good device, then its memfd truncated to 4 KiB
  *   bad-idx     2 valid frames, then avail idx moved 5000 ahead (more than the queue size)
  *   disconnect  valid frames as fast as the switch takes them, the socket closed after N/2;
  *               reconnect, N more; prints "disconnect first=U1 second=U2" (consumed each time)
@@ -619,6 +622,29 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "bad-mem-eof")) {
 		/* the region says 4 MiB, the file has 64 KiB: rings inside, buffers past its end */
 		ev_case_setup("region-past-eof", &(struct ev_setup){.file_bytes = 0x10000});
+	} else if (!strcmp(mode, "ring-past-eof")) {
+		/* the file ends inside the transmit ring's descriptor table */
+		struct ev_conn c;
+		int r = ev_setup(&c, &(struct ev_setup){.file_bytes = 0x1000});
+		printf("case=ring-past-eof setup=%s\n", r < 0 ? "refused" : "ok");
+		ev_sleep_ms(1000);
+		close(c.sock);
+		return 0;
+	} else if (!strcmp(mode, "shrink")) {
+		/* a good device, then its memfd cut to 4 KiB under the switch's feet */
+		struct ev_conn c;
+		static const struct ev_setup good;
+		if (ev_setup(&c, &good) < 0)
+			ev_die("set-up refused");
+		ev_post_valid(&c);
+		ev_wait_used(&c, 1, 3000);
+		printf("case=shrink used=%u\n", ev_used_idx(&c));
+		fflush(stdout);
+		if (ftruncate(c.memfd, 0x1000) < 0) /* our own mapping past 4 KiB is gone too */
+			ev_die("ftruncate");
+		ev_sleep_ms(1000);
+		close(c.sock);
+		_exit(0);
 	} else if (!strcmp(mode, "bad-idx")) {
 		ev_case_idx();
 	} else if (!strcmp(mode, "disconnect")) {
