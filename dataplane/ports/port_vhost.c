@@ -28,6 +28,8 @@
  *   - stall: the PMD that polls the port sees chains available, buffers in the pool and nothing
  *     dequeued for VHOST_STALL_MS; it stops polling the port (link down) and the chains left in
  *     the ring are counted in rx_missed;
+ *   - lost chains: chains the library consumes but returns no frame for (len 0) are counted
+ *     in rx_missed (its last_avail_idx against the frames it returned);
  *   - memory: new_device refuses a memory region that the file behind it does not fully back
  *     (DPDK maps it without looking at the file's size; touching the rest is a SIGBUS that kills
  *     the dataplane). A guest that shrinks its file after the check is not caught. */
@@ -70,12 +72,16 @@ struct vhost_port {
 	_Atomic unsigned busy; /* bursts in progress */
 	/* receive side: only the one PMD that polls the port writes these */
 	uint64_t stall_since, stall_checked; /* TSC; stall_since 0: not stalled */
+	uint16_t last_avail;                 /* the library's last_avail_idx after a dequeue */
+	bool have_last;                      /* last_avail is valid (reset by new_device) */
 	/* a reset asked for by a PMD or a callback, done by housekeeping (main lcore) */
 	_Atomic int reset_why;         /* enum vhost_reset_why */
 	_Atomic int reset_vid;         /* the device (connection) it is about */
 	_Atomic unsigned stuck_chains; /* chains left in the ring when it stalled */
 	_Atomic uint64_t resets;       /* stats "resets" */
-	_Atomic uint64_t missed;       /* stats "rx_missed": chains abandoned by resets */
+	/* stats "rx_missed": chains the library consumed without a frame for weft, and chains
+	 * abandoned by resets */
+	_Atomic uint64_t missed;
 };
 
 /* vhost-user ports by port index (ctx->vhost), for the callbacks. */
@@ -144,6 +150,7 @@ static int new_device(int vid)
 	if (vp) {
 		vp->stall_since = 0;
 		vp->stall_checked = 0;
+		vp->have_last = false;
 		rte_vhost_enable_guest_notification(vid, VHOST_GUEST_RXQ, 0);
 		rte_vhost_enable_guest_notification(vid, VHOST_GUEST_TXQ, 0);
 		atomic_store(&vp->vid, vid);
@@ -304,6 +311,21 @@ static void vhost_close(struct wf_ctx *ctx, struct wf_port *port)
 	port->priv = NULL;
 }
 
+/* Chains the library consumed in the last dequeue but returned no frame for (a descriptor
+ * no longer than the virtio-net header, a frame it could not copy): it drops them silently;
+ * weft counts them in rx_missed (its last_avail_idx moved by more than it returned). */
+static void count_lost(struct vhost_port *vp, int vid, uint16_t got)
+{
+	uint16_t avail, used;
+	if (rte_vhost_get_vring_base(vid, VHOST_GUEST_TXQ, &avail, &used) < 0)
+		return;
+	uint16_t consumed = (uint16_t)(avail - vp->last_avail);
+	if (vp->have_last && consumed > got)
+		atomic_fetch_add_explicit(&vp->missed, consumed - got, memory_order_relaxed);
+	vp->last_avail = avail;
+	vp->have_last = true;
+}
+
 /* After an empty dequeue (the one PMD polling the port): chains available, enough free
  * buffers and nothing dequeued for VHOST_STALL_MS means the chain at the head of the ring is
  * one the vhost library refuses and will refuse for ever; ask housekeeping for a reset. */
@@ -338,6 +360,7 @@ static uint16_t vhost_rx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkt
 	    atomic_load_explicit(&vp->reset_why, memory_order_relaxed) == VHOST_RESET_NONE) {
 		int vid = atomic_load_explicit(&vp->vid, memory_order_relaxed);
 		got = rte_vhost_dequeue_burst(vid, VHOST_GUEST_TXQ, vp->pool, pkts, n);
+		count_lost(vp, vid, got);
 		if (got)
 			vp->stall_since = 0;
 		else
