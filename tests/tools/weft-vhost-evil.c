@@ -543,7 +543,8 @@ static void ev_case_idx(void)
 	ev_wait_used(&c, 2, 3000);
 	c.avail_idx += 5000;
 	__atomic_store_n((uint16_t *)&ev_avail(&c)[1], c.avail_idx, __ATOMIC_RELEASE);
-	ev_sleep_ms(1000);
+	ev_wait_used(&c, c.avail_idx, 3000); /* a switch that takes them all gets there */
+	ev_sleep_ms(200);                    /* and one that went further would show it */
 	ev_report("idx-ahead", "ok", &c, 2);
 	ev_close(&c);
 }
