@@ -128,6 +128,12 @@ struct wf_port_class {
 	/* Frames the device dropped before weft saw them (full rx ring, no buffer); NULL when the
 	 * class has no device. Main lcore. */
 	uint64_t (*rx_missed)(struct wf_port *);
+	/* Once a second on the main lcore (housekeeping): the class may repair its device, e.g.
+	 * reset a connection its peer broke. NULL: nothing to do. */
+	void (*housekeep)(struct wf_ctx *, struct wf_port *);
+	/* Times the class reset its device because the peer made it unusable (stats "resets");
+	 * NULL: never. Main lcore. */
+	uint64_t (*resets)(struct wf_port *);
 };
 
 struct wf_port {

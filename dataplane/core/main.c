@@ -182,6 +182,8 @@ static void housekeeping(struct wf_ctx *ctx)
 		struct wf_port *p = ctx->ports[i];
 		if (!p)
 			continue;
+		if (p->cls->housekeep)
+			p->cls->housekeep(ctx, p);
 		bool up = p->cls->link_up(p);
 		if (up != p->link) {
 			WF_LOG(INFO, "port %s link %s", p->name, up ? "up" : "down");

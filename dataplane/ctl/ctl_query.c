@@ -152,6 +152,8 @@ static json_t *port_stats(const struct wf_port *p)
 	uint64_t missed = p->cls->rx_missed ? p->cls->rx_missed((struct wf_port *)p) : 0;
 	json_object_set_new(j, "rx_missed", json_integer(missed));
 	rx_dropped += missed;
+	uint64_t resets = p->cls->resets ? p->cls->resets((struct wf_port *)p) : 0;
+	json_object_set_new(j, "resets", json_integer(resets));
 	json_object_set_new(j, "rx_dropped", json_integer(rx_dropped));
 	json_object_set_new(j, "tx_dropped", json_integer(tx_dropped));
 	return j;
