@@ -8,10 +8,12 @@
 #   2. traffic stops: the flow leaves dump-flows 2..4 s later (idle timeout + the 1 s
 #      housekeeping), its Flow row is deleted too (weft-controld, flow-removed), its final
 #      counters (4000 packets) are logged; the next 4000 frames reach vmB (NORMAL), exactly;
+#      no flow-replace between the expiry and the delete (weft-controld does not fight it);
 #   3. a kill -9 of weft-controld and a restart do not bring it back;
 #   4. hard_timeout=2 expires under traffic: the flow leaves 2..4 s after it was added while
 #      vmA still sends; of those 4000 frames, the flow dropped exactly what its removal reports
-#      and vmB received the rest (dropped + received = 4000), and the row is gone.
+#      and vmB received the rest (dropped + received = 4000), and the row is gone;
+#   5. a dataplane restart does not bring either back (weft-controld programs the rows).
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
@@ -78,6 +80,7 @@ flow_gone && wt_fail "the idle flow expired under traffic"
 wt_log "idle flow: $N frames over 4 s all dropped by it (drop_flow_drop=$N)"
 
 # 2. Traffic stops: gone from the dataplane, then from the database.
+n_replace=$(grep -c "flow-replace br0" "$T/controld.log")
 ms_until 10 flow_gone >/dev/null
 dp_ms=$(($(now_ms) - t_stop))
 ms_until 10 row_gone >/dev/null
@@ -85,6 +88,10 @@ db_ms=$(($(now_ms) - t_stop))
 wt_log "idle flow gone: dump-flows after ${dp_ms} ms, Flow row after ${db_ms} ms (traffic stopped at 0)"
 in_range $dp_ms 1500 4500 || wt_fail "idle expiry after $dp_ms ms, want 2..4 s"
 in_range $db_ms $dp_ms 5500 || wt_fail "Flow row deleted after $db_ms ms"
+sleep 1.5 # one more refresh pass
+# Between the expiry and the delete, the refresh passes did not put the flow back.
+[ "$(grep -c "flow-replace br0" "$T/controld.log")" = "$n_replace" ] ||
+	wt_fail "weft-controld sent flow-replace after the expiry: $(grep "flow-replace br0" "$T/controld.log" | tail -2)"
 [ "$(flows)" = " priority=0 actions=NORMAL" ] || wt_fail "after expiry: $(flows)"
 [ "$(flow_rows)" = "0  0 0" ] || wt_fail "Flow rows after expiry: $(flow_rows)"
 wt_log_has controld "flow removed on br0 \(idle timeout, $N packets\): table=0,priority=100,dl_src=$MAC_A\$" ||
@@ -123,4 +130,13 @@ ms_until 10 row_gone >/dev/null
 wt_log_has controld2 "flow removed on br0 \(hard timeout, $drops packets\)" ||
 	wt_fail "no flow-removed (hard, $drops packets) in the log"
 wt_log "hard flow: removed with its final counters ($drops packets), row deleted"
+
+# 5. A dataplane restart programs what the database has: neither expired flow comes back.
+wt_stop "$WT_DP_PID" TERM
+wt_dp_start "$RD" dataplane2
+wt_wait "the new dataplane programmed" 10 wt_log_has controld2 'pass [0-9]+: [0-9]+ operations applied' 2
+sleep 1.5 # one more refresh pass
+[ "$(flows)" = " priority=0 actions=NORMAL" ] || wt_fail "after dataplane restart: $(flows)"
+[ "$(flow_rows)" = "0  0 0" ] || wt_fail "Flow rows after dataplane restart: $(flow_rows)"
+wt_log "weft-dataplane restarted: the expired flows stay gone"
 echo "PASS flow-timeouts"
