@@ -287,13 +287,6 @@ static int parse(struct fmodel *m, const char *bridge, const char *s, unsigned f
 		fl_flow_uninit(f);
 		return ret;
 	}
-	if (f->idle_timeout || f->hard_timeout) {
-		fl_flow_uninit(f);
-		return cli_error(errp,
-		                 "%s: idle_timeout and hard_timeout are not supported with "
-		                 "the database (use --direct)",
-		                 what);
-	}
 	f->has_priority = flags & FL_PARSE_MATCH_ONLY ? f->has_priority : false;
 	return 0;
 }
@@ -388,6 +381,12 @@ static json_t *row_of(struct fmodel *m, const struct ent *e)
 		row = json_pack("{s:s,s:i,s:i,s:s,s:s,s:I}", "bridge", e->bridge, "table",
 		                e->f.table, "priority", e->f.priority, "match", match, "actions",
 		                acts, "cookie", (json_int_t)e->f.cookie);
+	/* Timeouts: inserted when set (the columns default to 0), always written by an update
+	 * (add-flow replacing a flow with timeouts by one without). */
+	if (row && (e->uuid || e->f.idle_timeout))
+		json_object_set_new(row, "idle_timeout", json_integer(e->f.idle_timeout));
+	if (row && (e->uuid || e->f.hard_timeout))
+		json_object_set_new(row, "hard_timeout", json_integer(e->f.hard_timeout));
 	free(match);
 	free(acts);
 	return row;

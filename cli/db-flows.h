@@ -5,7 +5,8 @@
  * the bridge's interfaces with an ofport in the snapshot, any other name kept as a name, see
  * fl_names in flow/flow.h); a bad one is refused with the library's message naming the token
  * ("add-flow: nw_src: 10.0.0.300: invalid IP address") and nothing is built. Flows with
- * idle_timeout/hard_timeout are refused (not stored in the database).
+ * idle_timeout/hard_timeout are stored in their columns (the dataplane enforces them;
+ * weft-controld deletes the rows of expired flows).
  *
  * The verbs run on an in-memory model of the bridges' Flow rows (so chained commands see each
  * other) with OVS semantics, the selection being the flow library's fl_flow_selects (the

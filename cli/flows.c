@@ -165,6 +165,14 @@ void cli_output_flows(FILE *f, const json_t *result, bool no_stats)
 			fprintf(f, "idle_timeout=%lld, ", idle);
 		if (hard)
 			fprintf(f, "hard_timeout=%lld, ", hard);
+		/* ovs-ofctl: idle_age always (with stats), hard_age when it differs from the
+		 * duration's whole seconds (mod-flows restarted the hard timer). */
+		if (!no_stats && json_is_integer(json_object_get(fl, "idle_age")))
+			fprintf(f, "idle_age=%lld, ", int_of(fl, "idle_age"));
+		if (!no_stats && json_is_integer(json_object_get(fl, "hard_age")) &&
+		    int_of(fl, "hard_age") !=
+		        (long long)json_real_value(json_object_get(fl, "duration")))
+			fprintf(f, "hard_age=%lld, ", int_of(fl, "hard_age"));
 		if (pri != 32768) {
 			fprintf(f, "priority=%lld", pri);
 			sep = true;

@@ -89,6 +89,8 @@ static void dp_connect(struct ctd_ctx *ctx, long long now)
 		return;
 	}
 	ctx->dp_was_down = false;
+	ctx->dp_gen++; /* flow-removed sequence numbers are per dataplane (connection) */
+	ctx->removed_seen = ctx->removed_ack = 0;
 	CTD_INFO(ctx, "dataplane %s: connected", ctx->dp_path);
 	ctd_reconcile_want(ctx, true);
 }

@@ -109,6 +109,14 @@ struct ctd_ctx {
 	struct ctd_failure *failures;
 	size_t n_failures;
 
+	/* Flows the dataplane removed by their timeouts (reconcile.c): `flow-removed` entries
+	 * (each with "gen": the dataplane connection it came by) kept until no Flow row is their
+	 * flow any more (flowdb.h); meanwhile the passes leave them out of the desired flows. */
+	json_t *expired;
+	unsigned long long dp_gen;       /* dataplane connections so far */
+	unsigned long long removed_seen; /* highest seq received on this connection */
+	unsigned long long removed_ack;  /* highest seq settled (sent as flow-removed's ack) */
+
 	/* VTEP mode (vtep_conn.c): off unless vtep_target is set. */
 	char *vtep_target; /* --vtep-db */
 	char *vtep_ps;     /* --vtep-ps: our Physical_Switch */

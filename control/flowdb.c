@@ -20,17 +20,30 @@ static const json_t *opt_atom(const json_t *row, const char *col)
 	return ctd_datum_n(v) == 1 ? ctd_datum_at(v, 0) : NULL;
 }
 
-/* "table=T,priority=P[,cookie=0xC][,MATCH],actions=A" from the parts. */
+/* "table=T,priority=P[,cookie=0xC][,idle_timeout=I][,hard_timeout=H][,MATCH],actions=A". */
 static char *flow_string(long long table, long long priority, unsigned long long cookie,
-                         const char *match, const char *actions)
+                         long long idle, long long hard, const char *match, const char *actions)
 {
-	char *s = NULL, ck[32] = "";
+	char *s = NULL, ck[32] = "", it[32] = "", ht[32] = "";
 	if (cookie)
 		snprintf(ck, sizeof(ck), ",cookie=0x%llx", cookie);
-	if (asprintf(&s, "table=%lld,priority=%lld%s%s%s,actions=%s", table, priority, ck,
-	             *match ? "," : "", match, actions) < 0)
+	if (idle)
+		snprintf(it, sizeof(it), ",idle_timeout=%lld", idle);
+	if (hard)
+		snprintf(ht, sizeof(ht), ",hard_timeout=%lld", hard);
+	if (asprintf(&s, "table=%lld,priority=%lld%s%s%s%s%s,actions=%s", table, priority, ck, it,
+	             ht, *match ? "," : "", match, actions) < 0)
 		return NULL;
 	return s;
+}
+
+/* An optional integer column (absent or empty: 0). */
+static long long int_col(const json_t *row, const char *col)
+{
+	const json_t *v = json_object_get(row, col);
+	if (ctd_datum_n(v) == 1)
+		v = ctd_datum_at(v, 0);
+	return json_is_integer(v) ? json_integer_value(v) : 0;
 }
 
 char *ctd_flow_row_string(const json_t *row)
@@ -42,8 +55,8 @@ char *ctd_flow_row_string(const json_t *row)
 	if (!json_is_integer(t) || !json_is_integer(p) || !m || !a)
 		return NULL;
 	return flow_string(json_integer_value(t), json_integer_value(p),
-	                   json_is_integer(c) ? (unsigned long long)json_integer_value(c) : 0, m,
-	                   a);
+	                   json_is_integer(c) ? (unsigned long long)json_integer_value(c) : 0,
+	                   int_col(row, "idle_timeout"), int_col(row, "hard_timeout"), m, a);
 }
 
 bool ctd_flows_marked(const json_t *brow)
@@ -122,7 +135,8 @@ int ctd_flows_from_dump(struct ctd_bridge *br, const json_t *result)
 		if (!m || !a || !json_is_integer(t) || !json_is_integer(p))
 			return -EPROTO;
 		char *s = flow_string(json_integer_value(t), json_integer_value(p),
-		                      c ? strtoull(c, NULL, 0) : 0, m, a);
+		                      c ? strtoull(c, NULL, 0) : 0, int_col(f, "idle_timeout"),
+		                      int_col(f, "hard_timeout"), m, a);
 		int ret = s ? push(&br->flows, &br->n_flows, s) : -ENOMEM;
 		free(s);
 		if (ret < 0)
@@ -315,6 +329,105 @@ int ctd_flows_gc_ops(const struct ctd_replica *r, json_t *ops)
 			found = found || (b && name && !strcmp(b, name));
 		}
 		if (!found &&
+		    json_array_append_new(ops, json_pack("{s:s,s:s,s:[[s,s,o]]}", "op", "delete",
+		                                         "table", "Flow", "where", "_uuid",
+		                                         "==", ctd_datum_uuid(uuid))) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- flows removed by their timeouts ---------------------------------------------------- */
+
+/* Parses flow 's' with the ports of 'a' and 'b' into 'f'. */
+static bool parse_with(const char *s, const struct ctd_bridge *a, const struct ctd_bridge *b,
+                       struct fl_flow *f)
+{
+	struct fl_names names;
+	struct fl_port_map pm;
+	fl_names_init(&names);
+	fl_names_port_map(&names, &pm);
+	bool ok = add_ports(&names, b) == 0 && add_ports(&names, a) == 0 &&
+	          fl_flow_parse(s, 0, &pm, f, NULL) == 0;
+	fl_names_free(&names);
+	return ok;
+}
+
+/* The flow string of a flow-removed entry (actions left out: they do not identify it). */
+static char *removed_string(const json_t *e)
+{
+	const char *m = json_string_value(json_object_get(e, "match"));
+	const json_t *t = json_object_get(e, "table"), *p = json_object_get(e, "priority");
+	if (!m || !json_is_integer(t) || !json_is_integer(p))
+		return NULL;
+	return flow_string(json_integer_value(t), json_integer_value(p), 0,
+	                   int_col(e, "idle_timeout"), int_col(e, "hard_timeout"), m, "drop");
+}
+
+bool ctd_flow_expired(const char *flow, const char *bridge, const json_t *removed,
+                      const struct ctd_bridge *a, const struct ctd_bridge *b)
+{
+	const json_t *e;
+	size_t i;
+	struct fl_flow f;
+	bool found = false, parsed = false;
+	json_array_foreach(removed, i, e)
+	{
+		const char *eb = json_string_value(json_object_get(e, "bridge"));
+		if (found || !eb || strcmp(eb, bridge))
+			continue;
+		if (!parsed && !(parsed = parse_with(flow, a, b, &f)))
+			return false;
+		if (!f.idle_timeout && !f.hard_timeout)
+			break;
+		char *es = removed_string(e);
+		struct fl_flow g;
+		if (es && parse_with(es, a, b, &g)) {
+			found = fl_flow_same_rule(&f, &g) && f.idle_timeout == g.idle_timeout &&
+			        f.hard_timeout == g.hard_timeout;
+			fl_flow_uninit(&g);
+		}
+		free(es);
+	}
+	if (parsed)
+		fl_flow_uninit(&f);
+	return found;
+}
+
+size_t ctd_flows_drop_expired(struct ctd_bridge *want, const struct ctd_bridge *have,
+                              const json_t *removed)
+{
+	size_t k = 0, n0 = want->n_flows;
+	if (!json_array_size(removed))
+		return 0;
+	for (size_t i = 0; i < want->n_flows; i++) {
+		if (ctd_flow_expired(want->flows[i], want->name, removed, want, have))
+			free(want->flows[i]);
+		else
+			want->flows[k++] = want->flows[i];
+	}
+	want->n_flows = k;
+	return n0 - k;
+}
+
+int ctd_flows_expired_ops(const struct ctd_replica *r, const json_t *removed,
+                          const struct ctd_state *actual, json_t *ops)
+{
+	const char *uuid;
+	json_t *row;
+	if (!json_array_size(removed))
+		return 0;
+	json_object_foreach((json_t *)ctd_replica_table(r, "Flow"), uuid, row)
+	{
+		const char *b = json_string_value(json_object_get(row, "bridge"));
+		const struct ctd_bridge *have = NULL;
+		for (size_t i = 0; b && actual && i < actual->n_bridges; i++)
+			if (!strcmp(actual->bridges[i].name, b))
+				have = &actual->bridges[i];
+		char *s = b ? ctd_flow_row_string(row) : NULL;
+		bool hit = s && ctd_flow_expired(s, b, removed, have, NULL);
+		free(s);
+		if (hit &&
 		    json_array_append_new(ops, json_pack("{s:s,s:s,s:[[s,s,o]]}", "op", "delete",
 		                                         "table", "Flow", "where", "_uuid",
 		                                         "==", ctd_datum_uuid(uuid))) < 0)

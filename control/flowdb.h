@@ -71,4 +71,25 @@ int ctd_flows_init_ops(const struct ctd_replica *r, json_t *ops);
  * bridge, as in OVS). Appended to 'ops'. 0 or -ENOMEM. */
 int ctd_flows_gc_ops(const struct ctd_replica *r, json_t *ops);
 
+/* Flows the dataplane removed by their timeouts: `flow-removed` entries ({bridge, table,
+ * priority, match, idle_timeout, hard_timeout, ...}, docs/control-rpc.md), kept by
+ * weft-controld until their rows are deleted. A flow (string) of bridge B is the expired flow
+ * of an entry when the entry names B and the flow has the same table, priority and match
+ * (ports resolved with the ports of 'a' and 'b', either may be NULL) and the same idle and
+ * hard timeouts (a flow without timeouts never expires, so a re-added one without them is
+ * kept). */
+bool ctd_flow_expired(const char *flow, const char *bridge, const json_t *removed,
+                      const struct ctd_bridge *a, const struct ctd_bridge *b);
+
+/* Leaves the expired flows (above) out of 'want's flows, so that a pass between the expiry
+ * and the rows' delete does not put them back; 'have': the dataplane's bridge (may be NULL).
+ * Returns how many were left out. */
+size_t ctd_flows_drop_expired(struct ctd_bridge *want, const struct ctd_bridge *have,
+                              const json_t *removed);
+
+/* Deletes of the Flow rows that are the expired flow of an entry of 'removed' (ports resolved
+ * with 'actual''s bridge of that name, may be NULL), appended to 'ops'. 0 or -ENOMEM. */
+int ctd_flows_expired_ops(const struct ctd_replica *r, const json_t *removed,
+                          const struct ctd_state *actual, json_t *ops);
+
 #endif /* CTD_FLOWS_H */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "controld.h"
+#include "flowdb.h"
 #include "writeback.h"
 
 static void pass_reset(struct ctd_pass *p)
@@ -90,6 +91,44 @@ static void write_reply(void *arg, const json_t *result, const json_t *error)
 	finish(ctx);
 }
 
+/* The deletes of the Flow rows of flows the dataplane removed by their timeouts. An entry
+ * that no row matches any more is settled: dropped, and acknowledged to the dataplane with the
+ * next flow-removed (when it came by this connection). 0 or -ENOMEM. */
+static int expired_ops(struct ctd_ctx *ctx, json_t *ops)
+{
+	json_t *keep = json_array(), *e;
+	size_t i;
+	if (!keep)
+		return -ENOMEM;
+	json_array_foreach(ctx->expired, i, e)
+	{
+		json_t *one = json_pack("[O]", e);
+		size_t before = json_array_size(ops);
+		if (!one || ctd_flows_expired_ops(&ctx->replica, one, &ctx->pass.actual, ops) < 0) {
+			json_decref(one);
+			json_decref(keep);
+			return -ENOMEM;
+		}
+		json_decref(one);
+		if (json_array_size(ops) > before) {
+			CTD_INFO(ctx, "deleting the Flow row of %s's expired flow %s",
+			         json_string_value(json_object_get(e, "bridge")),
+			         json_string_value(json_object_get(e, "text")));
+			json_array_append(keep, e);
+			continue;
+		}
+		unsigned long long seq =
+		    (unsigned long long)json_integer_value(json_object_get(e, "seq"));
+		if ((unsigned long long)json_integer_value(json_object_get(e, "gen")) ==
+		        ctx->dp_gen &&
+		    seq > ctx->removed_ack)
+			ctx->removed_ack = seq;
+	}
+	json_decref(ctx->expired);
+	ctx->expired = keep;
+	return 0;
+}
+
 static void write_back(struct ctd_ctx *ctx)
 {
 	struct ctd_pass *p = &ctx->pass;
@@ -113,6 +152,10 @@ static void write_back(struct ctd_ctx *ctx)
 	};
 	json_t *ops = ctd_writeback_ops(&in);
 	ctd_smap_free(&errors);
+	if (ops && expired_ops(ctx, ops) < 0) {
+		json_decref(ops);
+		ops = NULL;
+	}
 	if (!ops || !json_array_size(ops)) {
 		json_decref(ops);
 		finish(ctx);
@@ -289,6 +332,16 @@ static void apply_plan(struct ctd_ctx *ctx)
 static void diff_and_apply(struct ctd_ctx *ctx)
 {
 	struct ctd_pass *p = &ctx->pass;
+	/* Flows the dataplane removed by their timeouts whose rows are not deleted yet: not put
+	 * back (the write-back of this pass deletes the rows). */
+	for (size_t i = 0; json_array_size(ctx->expired) && i < p->desired.state.n_bridges; i++) {
+		struct ctd_bridge *want = &p->desired.state.bridges[i], *have = NULL;
+		for (size_t j = 0; j < p->actual.n_bridges; j++)
+			if (!strcmp(p->actual.bridges[j].name, want->name))
+				have = &p->actual.bridges[j];
+		if (want->flows_managed)
+			ctd_flows_drop_expired(want, have, ctx->expired);
+	}
 	int ret = ctd_diff(&p->desired.state, &p->actual, &p->plan);
 	if (ret < 0) {
 		CTD_ERR(ctx, "pass %llu: cannot compute the plan: %s", ctx->n_passes,
@@ -315,6 +368,48 @@ static void dump_reply(void *arg, const json_t *result, const json_t *error)
 		         error_text(error, buf, sizeof(buf)));
 	else if (ctd_flows_from_dump(br, result) < 0)
 		CTD_WARN(ctx, "pass %llu: flow-dump %s: bad result", ctx->n_passes, br->name);
+	if (++p->n_dumped == p->n_dumps)
+		diff_and_apply(ctx);
+}
+
+/* flow-removed (asked after the flow-dumps, so a flow missing from a dump that expired is in
+ * this reply or an earlier one): new entries join ctx->expired. */
+static void removed_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_ctx *ctx = arg;
+	struct ctd_pass *p = &ctx->pass;
+	const json_t *list = json_object_get(result, "removed"), *e;
+	size_t i;
+	if (!ctx->expired)
+		ctx->expired = json_array();
+	json_array_foreach(error ? NULL : list, i, e)
+	{
+		const json_t *sq = json_object_get(e, "seq");
+		unsigned long long seq =
+		    json_is_integer(sq) ? (unsigned long long)json_integer_value(sq) : 0;
+		json_t *c = json_deep_copy(e);
+		if (seq <= ctx->removed_seen || !c || !ctx->expired)
+			goto next;
+		ctx->removed_seen = seq;
+		char *text = NULL;
+		const char *m = json_string_value(json_object_get(e, "match"));
+		if (asprintf(&text, "table=%lld,priority=%lld%s%s",
+		             (long long)json_integer_value(json_object_get(e, "table")),
+		             (long long)json_integer_value(json_object_get(e, "priority")),
+		             m && *m ? "," : "", m ? m : "") < 0)
+			text = NULL;
+		CTD_INFO(ctx, "flow removed on %s (%s timeout, %lld packets): %s",
+		         json_string_value(json_object_get(e, "bridge")),
+		         json_string_value(json_object_get(e, "reason")),
+		         (long long)json_integer_value(json_object_get(e, "n_packets")),
+		         text ? text : "?");
+		json_object_set_new(c, "text", json_string(text ? text : "?"));
+		json_object_set_new(c, "gen", json_integer((json_int_t)ctx->dp_gen));
+		free(text);
+		json_array_append(ctx->expired, c);
+	next:
+		json_decref(c);
+	}
 	if (++p->n_dumped == p->n_dumps)
 		diff_and_apply(ctx);
 }
@@ -354,8 +449,11 @@ static void show_reply(void *arg, const json_t *result, const json_t *error)
 			return; /* the connection is failing: ctd_conn_dp_lost() follows */
 		p->n_dumps++;
 	}
-	if (!p->n_dumps)
-		diff_and_apply(ctx);
+	if (ctd_rpc_call(ctx->dp, "flow-removed",
+	                 json_pack("{s:I}", "ack", (json_int_t)ctx->removed_ack), removed_reply,
+	                 ctx) < 0)
+		return;
+	p->n_dumps++;
 }
 
 void ctd_reconcile_want(struct ctd_ctx *ctx, bool retry)
@@ -405,6 +503,8 @@ void ctd_reconcile_db_lost(struct ctd_ctx *ctx)
 void ctd_reconcile_destroy(struct ctd_ctx *ctx)
 {
 	pass_reset(&ctx->pass);
+	json_decref(ctx->expired);
+	ctx->expired = NULL;
 	failures_free(ctx->failures, ctx->n_failures);
 	ctx->failures = NULL;
 	ctx->n_failures = 0;

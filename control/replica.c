@@ -21,13 +21,14 @@ static bool is_writeback_column(const char *table, const char *col)
 json_t *ctd_replica_monitor_request(const char *db, const char *mon_id)
 {
 	return json_pack("[s,s,{s:{s:[s,s,s]},s:{s:[s,s,s,s]},s:{s:[s,s,s,s,s]},"
-	                 "s:{s:[s,s,s,s,s,s,s,s,s]},s:{s:[s,s,s,s,s,s]}}]",
+	                 "s:{s:[s,s,s,s,s,s,s,s,s]},s:{s:[s,s,s,s,s,s,s,s]}}]",
 	                 db, mon_id, "Open_vSwitch", "columns", "bridges", "next_cfg", "cur_cfg",
 	                 "Bridge", "columns", "name", "ports", "other_config", "external_ids",
 	                 "Port", "columns", "name", "interfaces", "tag", "trunks", "vlan_mode",
 	                 "Interface", "columns", "name", "type", "options", "ofport",
 	                 "ofport_request", "link_state", "status", "statistics", "error", "Flow",
-	                 "columns", "bridge", "table", "priority", "match", "actions", "cookie");
+	                 "columns", "bridge", "table", "priority", "match", "actions", "cookie",
+	                 "idle_timeout", "hard_timeout");
 }
 
 static int apply(json_t *tables, const json_t *updates, bool *changed)

@@ -203,9 +203,9 @@ struct fl_flow {
 	uint64_t cookie;       /* default 0 */
 	uint64_t cookie_mask;  /* match-only strings: cookie=V/M (default 0 = any cookie);
 	                        * flows to add: 0 */
-	uint16_t idle_timeout; /* seconds, 0 = none; kept, not acted upon by this library */
-	uint16_t hard_timeout;
-	bool has_priority; /* priority= was given (del-flows --strict wants to know) */
+	uint16_t idle_timeout; /* seconds, 0 = none (the dataplane enforces it: fl_expiry_check) */
+	uint16_t hard_timeout; /* seconds, 0 = none */
+	bool has_priority;     /* priority= was given (del-flows --strict wants to know) */
 	struct fl_match match;
 	struct fl_action *actions; /* malloc'd array, NULL when n_actions == 0 ("drop") */
 	size_t n_actions;
@@ -253,6 +253,42 @@ char *fl_actions_to_string(const struct fl_action *a, size_t n, const struct fl_
 
 /* Field metadata (from fl_fields.h): "nw_src" etc.; NULL out of range. */
 const char *fl_field_name(enum fl_field f);
+
+/* ---------------------------------------------------------------------------------------------
+ * Timeouts (OVS semantics, ovs-ofctl(8)): idle_timeout = seconds without a packet,
+ * hard_timeout = seconds since the flow was added or last modified (mod-flows restarts it
+ * without zeroing the flow's duration), whatever the traffic; 0 = none. The owner samples the
+ * flow's packet count (summed over threads) now and then; a count that changed since the last
+ * sample means packets hit the flow, credited to 'hit_ms' (the caller's best bound of the last
+ * packet's time: live, the sample time; replay, the time of the last frame processed). No
+ * per-packet timestamp. Times in ms on one clock. Pure functions.
+ */
+
+struct fl_expiry_state {
+	uint64_t modified_ms; /* added or last modified: the hard timer's start */
+	uint64_t used_ms;     /* last packet seen (initially: when added) */
+	uint64_t packets;     /* packet count at the last sample */
+};
+
+enum fl_expiry { FL_EXPIRY_NONE, FL_EXPIRY_IDLE, FL_EXPIRY_HARD };
+
+/* A new flow's state at 'now_ms' with 'packets' packets counted so far. */
+void fl_expiry_init(struct fl_expiry_state *st, uint64_t now_ms, uint64_t packets);
+
+/* Samples 'packets' (the flow's count now) into 'st' (a change: used_ms = max(used_ms,
+ * hit_ms)), then decides at 'now_ms': FL_EXPIRY_HARD if hard_timeout and now - modified >=
+ * hard_timeout s (checked first, as OVS), FL_EXPIRY_IDLE if idle_timeout and now - used >=
+ * idle_timeout s, else FL_EXPIRY_NONE. A clock behind a stamp counts as 0 s elapsed. */
+enum fl_expiry fl_expiry_check(struct fl_expiry_state *st, uint16_t idle_timeout,
+                               uint16_t hard_timeout, uint64_t packets, uint64_t now_ms,
+                               uint64_t hit_ms);
+
+/* The last-used time 'st' would have after sampling 'packets' credited to 'hit_ms', without
+ * changing it (dump-flows' idle_age between samples). */
+uint64_t fl_expiry_used(const struct fl_expiry_state *st, uint64_t packets, uint64_t hit_ms);
+
+/* "idle" / "hard" / "none". */
+const char *fl_expiry_name(enum fl_expiry);
 
 /* ---------------------------------------------------------------------------------------------
  * Selection (del-flows, mod-flows, dump-flows; shared by the dataplane and weftctl).

@@ -117,6 +117,10 @@ static void check(const char *line, bool marked, const char *want)
 #define ROW(pri, match, acts)                                                                      \
 	"{\"actions\":\"" acts "\",\"bridge\":\"br0\",\"cookie\":0,\"match\":\"" match             \
 	"\",\"priority\":" #pri ",\"table\":0}"
+/* An update writes the timeouts too (a flow without them replacing one with them). */
+#define UROW(pri, match, acts)                                                                     \
+	"{\"actions\":\"" acts "\",\"bridge\":\"br0\",\"cookie\":0,\"hard_timeout\":0,"            \
+	"\"idle_timeout\":0,\"match\":\"" match "\",\"priority\":" #pri ",\"table\":0}"
 
 static void test_new_bridge(void **state)
 {
@@ -136,14 +140,14 @@ static void test_verbs(void **state)
 {
 	(void)state;
 	check("add-flow br0 priority=100,ip,actions=NORMAL", true,
-	      "[{\"op\":\"update\",\"row\":" ROW(100, "ip",
-	                                         "NORMAL") ",\"table\":\"Flow\"," WHERE("f1") "}]");
+	      "[{\"op\":\"update\",\"row\":" UROW(100, "ip", "NORMAL") ",\"table\":\"Flow\"," WHERE(
+	          "f1") "}]");
 	check("del-flows br0 ip", true, "[{\"op\":\"delete\",\"table\":\"Flow\"," WHERE("f1") "}]");
 	check("del-flows br0 --strict priority=0", true,
 	      "[{\"op\":\"delete\",\"table\":\"Flow\"," WHERE("f0") "}]");
 	check("del-flows br0 --strict ip", true, "[]"); /* priority 32768: none */
 	check("mod-flows br0 ip,actions=output:1", true,
-	      "[{\"op\":\"update\",\"row\":" ROW(
+	      "[{\"op\":\"update\",\"row\":" UROW(
 	          100, "ip", "output:p0") ",\"table\":\"Flow\"," WHERE("f1") "}]");
 	check("del-flows br0 -- add-flow br0 priority=1,actions=drop", true,
 	      "[{\"op\":\"delete\",\"table\":\"Flow\"," WHERE(
@@ -179,11 +183,15 @@ static void test_add_flows_file(void **state)
 	      f);
 	fclose(f);
 	snprintf(line, sizeof(line), "add-flows br0 %s", path);
-	check(
-	    line, true,
-	    "[{\"op\":\"update\",\"row\":" ROW(100, "ip", "output:p0") ",\"table\":\"Flow\"," WHERE(
-	        "f1") "},{\"op\":\"insert\",\"row\":" ROW(7, "", "NORMAL") ",\"table\":"
-	                                                                   "\"Flow\"}]");
+	check(line, true,
+	      "[{\"op\":\"update\",\"row\":" UROW(
+	          100, "ip",
+	          "output:p0") ",\"table\":\"Flow\"," WHERE("f1") "},{\"op\":\"insert\","
+	                                                          "\"row\":" ROW(7, "",
+	                                                                         "NORMAL") ",\"tabl"
+	                                                                                   "e\":"
+	                                                                                   "\"Flow"
+	                                                                                   "\"}]");
 	snprintf(line, sizeof(line), "replace-flows br0 %s", path);
 	check(line, true,
 	      "[{\"op\":\"delete\",\"table\":\"Flow\"," WHERE(
@@ -219,9 +227,13 @@ static void test_errors(void **state)
 	      "\"where\":[[\"name\",\"==\",\"br0\"]]},{\"op\":\"insert\",\"row\":"
 	      "{\"actions\":\"drop\",\"bridge\":\"br0\",\"cookie\":0,\"match\":\"in_port=p9\","
 	      "\"priority\":32768,\"table\":0},\"table\":\"Flow\"}]");
-	check("add-flow br0 idle_timeout=5,actions=drop", true,
-	      "ERR add-flow: idle_timeout and hard_timeout are not supported with the database "
-	      "(use --direct)");
+	/* Timeouts are stored in their columns. */
+	check("add-flow br0 idle_timeout=5,hard_timeout=60,priority=9,actions=drop", true,
+	      "[{\"op\":\"insert\",\"row\":{\"actions\":\"drop\",\"bridge\":\"br0\","
+	      "\"cookie\":0,\"hard_timeout\":60,\"idle_timeout\":5,\"match\":\"\","
+	      "\"priority\":9,\"table\":0},\"table\":\"Flow\"}]");
+	check("add-flow br0 idle_timeout=65536,actions=drop", true,
+	      "ERR add-flow: idle_timeout: 65536: value out of range (max 65535)");
 }
 
 int main(void)

@@ -202,6 +202,80 @@ static void test_desired_and_init(void **state)
 	json_decref(r.tables);
 }
 
+/* Flows the dataplane removed by their timeouts: left out of the desired flows (no
+ * flow-replace puts them back before the rows are gone), their rows deleted; rows with other
+ * timeouts, rules or bridges stay. */
+static void test_expired(void **state)
+{
+	(void)state;
+	struct ctd_state want = {0}, have = {0};
+	struct ctd_bridge *w = bridge(&want, "br0"), *h = bridge(&have, "br0");
+	static const char *const rows[] = {
+	    "table=0,priority=100,idle_timeout=2,in_port=vm1,dl_src=02:00:00:00:00:01,actions=drop",
+	    "table=0,priority=100,hard_timeout=2,dl_src=02:00:00:00:00:02,actions=drop",
+	    "table=0,priority=0,actions=NORMAL",
+	    NULL,
+	};
+	add_flows(w, rows);
+	/* The dataplane: the idle flow expired (the port by number in its entry: names and
+	 * numbers resolve alike), so it is missing from the dump. */
+	dump(h, "{\"flows\":[{\"cookie\":\"0x0\",\"table\":0,\"priority\":100,"
+	        "\"match\":\"dl_src=02:00:00:00:00:02\",\"actions\":\"drop\",\"hard_timeout\":2},"
+	        "{\"cookie\":\"0x0\",\"table\":0,\"priority\":0,\"match\":\"\","
+	        "\"actions\":\"NORMAL\"}]}");
+	json_t *removed = json_loads(
+	    "[{\"seq\":1,\"bridge\":\"br0\",\"table\":0,\"priority\":100,\"match\":"
+	    "\"in_port=3,dl_src=02:00:00:00:00:01\",\"idle_timeout\":2,\"hard_timeout\":0,"
+	    "\"reason\":\"idle\"}]",
+	    0, NULL);
+	assert_non_null(removed);
+	/* Without the entry the diff would put the flow back. */
+	struct ctd_plan plan;
+	assert_int_equal(ctd_diff(&want, &have, &plan), 0);
+	assert_int_equal(plan.n_ops, 1);
+	assert_int_equal(plan.ops[0].kind, CTD_OP_FLOW_REPLACE);
+	ctd_plan_free(&plan);
+	/* Same rule, other timeouts (re-added without idle_timeout): not the expired flow. */
+	assert_false(ctd_flow_expired("table=0,priority=100,in_port=vm1,dl_src=02:00:00:00:00:01,"
+	                              "actions=drop",
+	                              "br0", removed, w, h));
+	assert_false(ctd_flow_expired(rows[0], "br1", removed, w, h));
+	assert_false(ctd_flow_expired(rows[1], "br0", removed, w, h));
+	assert_true(ctd_flow_expired(rows[0], "br0", removed, w, h));
+	assert_int_equal(ctd_flows_drop_expired(w, h, removed), 1);
+	assert_int_equal(w->n_flows, 2);
+	assert_int_equal(ctd_diff(&want, &have, &plan), 0);
+	assert_int_equal(plan.n_ops, 0); /* nothing to fight over */
+	ctd_plan_free(&plan);
+
+	/* The rows: the expired flow's is deleted, the others (another bridge, other timeouts)
+	 * stay. */
+	struct ctd_replica r = {0};
+	r.tables = json_loads(
+	    "{\"Flow\":{\"f1\":{\"bridge\":\"br0\",\"table\":0,\"priority\":100,\"match\":"
+	    "\"in_port=vm1,dl_src=02:00:00:00:00:01\",\"actions\":\"drop\",\"cookie\":0,"
+	    "\"idle_timeout\":2,\"hard_timeout\":0},"
+	    "\"f2\":{\"bridge\":\"br1\",\"table\":0,\"priority\":100,\"match\":"
+	    "\"dl_src=02:00:00:00:00:01\",\"actions\":\"drop\",\"cookie\":0,\"idle_timeout\":2},"
+	    "\"f3\":{\"bridge\":\"br0\",\"table\":0,\"priority\":100,\"match\":"
+	    "\"dl_src=02:00:00:00:00:02\",\"actions\":\"drop\",\"cookie\":0,\"hard_timeout\":2},"
+	    "\"f4\":{\"bridge\":\"br0\",\"table\":0,\"priority\":0,\"match\":\"\","
+	    "\"actions\":\"NORMAL\",\"cookie\":0}}}",
+	    0, NULL);
+	assert_non_null(r.tables);
+	json_t *ops = json_array();
+	assert_int_equal(ctd_flows_expired_ops(&r, removed, &have, ops), 0);
+	char *js = json_dumps(ops, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_string_equal(js, "[{\"op\":\"delete\",\"table\":\"Flow\",\"where\":[[\"_uuid\","
+	                        "\"==\",[\"uuid\",\"f1\"]]]}]");
+	free(js);
+	json_decref(ops);
+	json_decref(r.tables);
+	json_decref(removed);
+	ctd_state_free(&want);
+	ctd_state_free(&have);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +284,7 @@ int main(void)
 	    cmocka_unit_test(test_new_bridge_and_unknown),
 	    cmocka_unit_test(test_duplicates_last_wins),
 	    cmocka_unit_test(test_desired_and_init),
+	    cmocka_unit_test(test_expired),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

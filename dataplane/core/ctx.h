@@ -54,6 +54,7 @@ struct wf_ofp_ctr;
 struct wf_ofp_tctr;
 struct wf_ofp_portmap;
 struct wf_ofp_emc;
+struct wf_ofp_removed;
 struct wf_trace;
 struct wf_trace_live;
 struct wf_trace_session;
@@ -283,6 +284,9 @@ struct wf_ctx {
 	struct wf_cap_session *capture;
 	/* The live trace session (trace/trace_cfg.c), NULL before the first. */
 	struct wf_trace_session *trace;
+
+	/* Flows removed by their timeouts (ofp/ofp_cfg.h), NULL before the first. */
+	struct wf_ofp_removed *flow_removed;
 
 	/* Control channel. */
 	int ctl_fd;

@@ -30,6 +30,7 @@
 #include "core/log.h"
 #include "core/pmd.h"
 #include "ofp/ofp.h"
+#include "ofp/ofp_cfg.h"
 #include "ctl/ctl.h"
 
 static struct wf_ctx *the_ctx; /* for the signal handler only */
@@ -160,10 +161,14 @@ static void write_pidfile(const struct wf_ctx *ctx)
 	}
 }
 
-/* Housekeeping once a second: MAC aging, table rebuilds, link state. */
+/* Housekeeping once a second: MAC aging, table rebuilds, link state, flow timeouts. */
 static void housekeeping(struct wf_ctx *ctx)
 {
 	uint32_t now = wf_ctx_now(ctx);
+	uint64_t now_ms = wf_ofp_now_ms(ctx);
+	int n_exp = wf_ofp_expire(ctx, now_ms, now_ms);
+	if (n_exp > 0)
+		WF_LOG(INFO, "%d flow(s) removed by their timeouts", n_exp);
 
 	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
 		struct wf_bridge *br = ctx->bridges[b];
@@ -249,6 +254,7 @@ int main(int argc, char **argv)
 	wf_trace_fini(ctx);
 	rte_eal_mp_wait_lcore();
 	wf_config_clear(ctx);
+	wf_ofp_removed_free(ctx);
 	unlink(ctx->pidfile);
 	rte_eal_cleanup();
 	wf_eal_args_free(&ea);

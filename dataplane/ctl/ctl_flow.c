@@ -1,4 +1,5 @@
-/* Control methods of the flow tables: flow-add, flow-del, flow-mod, flow-dump, flow-replace.
+/* Control methods of the flow tables: flow-add, flow-del, flow-mod, flow-dump, flow-replace,
+ * flow-removed.
  * Flow strings are parsed here (flow/: fl_flow_parse, ports by name through the bridge's port
  * map); a bad one is -EINVAL with the flow library's message, and nothing is applied. The
  * changes themselves are ofp/ofp_cfg.c's. */
@@ -187,21 +188,23 @@ static int dump_cmp(const void *a, const void *b)
 
 static json_t *flow_json(const struct wf_ofp_flow *f, const struct fl_port_map *pm, uint64_t now_ms)
 {
-	uint64_t packets, bytes;
+	uint64_t packets, bytes, idle_age, hard_age;
 	char cookie[24];
 	char *match = fl_match_to_string(&f->fl.match, FL_PRIORITY_DEFAULT, pm);
 	char *acts = fl_actions_to_string(f->fl.actions, f->fl.n_actions, pm);
 	json_t *j = NULL;
 
 	wf_ofp_flow_stats(f, &packets, &bytes);
+	wf_ofp_flow_ages(f, now_ms, &idle_age, &hard_age);
 	snprintf(cookie, sizeof(cookie), "0x%" PRIx64, f->fl.cookie);
 	if (match && acts)
-		j = json_pack("{s:s,s:f,s:i,s:I,s:I,s:i,s:s,s:s,s:i,s:i}", "cookie", cookie,
+		j = json_pack("{s:s,s:f,s:i,s:I,s:I,s:i,s:s,s:s,s:i,s:i,s:I,s:I}", "cookie", cookie,
 		              "duration", (double)(now_ms - f->created_ms) / 1000.0, "table",
 		              f->fl.table, "n_packets", (json_int_t)packets, "n_bytes",
 		              (json_int_t)bytes, "priority", f->fl.priority, "match", match,
 		              "actions", acts, "idle_timeout", f->fl.idle_timeout, "hard_timeout",
-		              f->fl.hard_timeout);
+		              f->fl.hard_timeout, "idle_age", (json_int_t)idle_age, "hard_age",
+		              (json_int_t)hard_age);
 	free(match);
 	free(acts);
 	return j;
@@ -262,8 +265,52 @@ static int flow_replace(struct wf_ctx *ctx, const json_t *p, json_t **res, char 
 	return ret;
 }
 
+/* flow-removed: drops the entries up to 'ack' (acknowledged: already acted upon), then lists
+ * the rest of the log of flows removed by their timeouts, oldest first. */
+static int flow_removed(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	const json_t *ack = json_object_get(p, WF_RPC_KEY_ACK);
+	const struct wf_ofp_removed *log;
+	json_t *list = json_array();
+	(void)err;
+	(void)el;
+	if (json_is_integer(ack))
+		wf_ofp_removed_ack(ctx, (uint64_t)json_integer_value(ack));
+	log = ctx->flow_removed;
+	for (size_t i = 0; log && list && i < log->n; i++) {
+		const struct wf_ofp_removed_entry *e =
+		    &log->e[(log->head + i) % WF_OFP_REMOVED_MAX];
+		char cookie[24];
+		snprintf(cookie, sizeof(cookie), "0x%" PRIx64, e->cookie);
+		json_t *j = json_pack(
+		    "{s:I,s:s,s:i,s:i,s:s,s:s,s:s,s:i,s:i,s:s,s:f,s:I,s:I}", "seq",
+		    (json_int_t)e->seq, "bridge", e->bridge, "table", e->table, "priority",
+		    e->priority, "cookie", cookie, "match", e->match ? e->match : "", "actions",
+		    e->actions ? e->actions : "", "idle_timeout", e->idle_timeout, "hard_timeout",
+		    e->hard_timeout, "reason", fl_expiry_name(e->reason), "duration",
+		    (double)e->duration_ms / 1000.0, "n_packets", (json_int_t)e->packets, "n_bytes",
+		    (json_int_t)e->bytes);
+		if (!j || json_array_append_new(list, j) < 0) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	if (!list) {
+		snprintf(err, el, "out of memory");
+		return -ENOMEM;
+	}
+	*res = json_pack("{s:o,s:I,s:I}", "removed", list, "last_seq",
+	                 (json_int_t)(log ? log->last_seq : 0), "lost",
+	                 (json_int_t)(log ? log->lost : 0));
+	return 0;
+}
+
 const struct wf_ctl_method wf_ctl_flow_methods[] = {
-    {WF_RPC_METHOD_FLOW_ADD, flow_add},         {WF_RPC_METHOD_FLOW_DEL, flow_del},
-    {WF_RPC_METHOD_FLOW_MOD, flow_mod},         {WF_RPC_METHOD_FLOW_DUMP, flow_dump},
-    {WF_RPC_METHOD_FLOW_REPLACE, flow_replace}, {NULL, NULL},
+    {WF_RPC_METHOD_FLOW_ADD, flow_add},
+    {WF_RPC_METHOD_FLOW_DEL, flow_del},
+    {WF_RPC_METHOD_FLOW_MOD, flow_mod},
+    {WF_RPC_METHOD_FLOW_DUMP, flow_dump},
+    {WF_RPC_METHOD_FLOW_REPLACE, flow_replace},
+    {WF_RPC_METHOD_FLOW_REMOVED, flow_removed},
+    {NULL, NULL},
 };

@@ -101,7 +101,8 @@ static void flow_free(struct wf_ofp_flow *f)
 	free(f);
 }
 
-/* A new flow: a copy of 'src'; counters shared with 'same' (a new version of it) or new (from
+/* A new flow: a copy of 'src'; counters, idle state and creation time shared with 'same' (a
+ * new version of it: a modification, which restarts the hard timer, as OVS) or new (from
  * 'pool'). */
 static struct wf_ofp_flow *flow_new(struct wf_ofp_ctr_pool *pool, const struct fl_flow *src,
                                     const struct wf_ofp_flow *same, uint64_t now_ms)
@@ -113,6 +114,7 @@ static struct wf_ofp_flow *flow_new(struct wf_ofp_ctr_pool *pool, const struct f
 	}
 	f->fl.cookie_mask = 0;
 	f->fl.has_priority = true;
+	f->modified_ms = now_ms; /* a new version is a modification: hard timer restarts */
 	if (same) {
 		f->ctrs = same->ctrs;
 		f->ctrs->refs++;
@@ -122,6 +124,7 @@ static struct wf_ofp_flow *flow_new(struct wf_ofp_ctr_pool *pool, const struct f
 		return NULL;
 	} else {
 		f->created_ms = now_ms;
+		f->ctrs->used_ms = now_ms;
 	}
 	return f;
 }
@@ -252,8 +255,10 @@ void wf_ofp_bridge_fini(struct wf_ofp_bridge *ob)
  * publishes, then frees the old pipeline and the old flows not in the new list. On failure
  * the bridge is unchanged and the flows of 'flows' that are not in the current list are
  * freed, with the array. */
-static int commit(struct wf_ctx *ctx, struct wf_bridge *br, struct wf_ofp_flow **flows, size_t n,
-                  char *err, size_t errlen)
+typedef void gone_fn(struct wf_ctx *, const struct wf_bridge *, const struct wf_ofp_flow *);
+
+static int commit_gone(struct wf_ctx *ctx, struct wf_bridge *br, struct wf_ofp_flow **flows,
+                       size_t n, gone_fn *gone, char *err, size_t errlen)
 {
 	struct wf_ofp_bridge *ob = &br->conf->ofp;
 	struct wf_ofp_bridge old = *ob;
@@ -284,11 +289,21 @@ static int commit(struct wf_ctx *ctx, struct wf_bridge *br, struct wf_ofp_flow *
 	mark = ++mark_epoch;
 	for (size_t i = 0; i < n; i++)
 		flows[i]->mark_ = mark;
-	for (size_t i = 0; i < old.n; i++)
-		if (old.flows[i]->mark_ != mark)
-			flow_free(old.flows[i]);
+	for (size_t i = 0; i < old.n; i++) {
+		if (old.flows[i]->mark_ == mark)
+			continue;
+		if (gone) /* final counters: no PMD can count any more */
+			gone(ctx, br, old.flows[i]);
+		flow_free(old.flows[i]);
+	}
 	free(old.flows);
 	return 0;
+}
+
+static int commit(struct wf_ctx *ctx, struct wf_bridge *br, struct wf_ofp_flow **flows, size_t n,
+                  char *err, size_t errlen)
+{
+	return commit_gone(ctx, br, flows, n, NULL, err, errlen);
 }
 
 /* A copy of the bridge's list with room for 'extra' more. */
@@ -391,7 +406,7 @@ int wf_ofp_mod(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flow *m
 		struct fl_flow v = o->fl;
 		v.actions = (struct fl_action *)acts;
 		v.n_actions = n_acts;
-		struct wf_ofp_flow *nf = flow_new(ob->ctr_pool, &v, o, 0);
+		struct wf_ofp_flow *nf = flow_new(ob->ctr_pool, &v, o, wf_ofp_now_ms(ctx));
 		if (!nf) {
 			for (size_t j = 0; j < i; j++)
 				if (l[j]->mark_ != mark)
@@ -504,6 +519,134 @@ int wf_ofp_replace(struct wf_ctx *ctx, struct wf_bridge *br, const struct fl_flo
 		return ret;
 	}
 	return commit(ctx, br, l, k, err, errlen);
+}
+
+/* ---- timeouts ------------------------------------------------------------------------------ */
+
+static struct fl_expiry_state exp_state(const struct wf_ofp_flow *f)
+{
+	return (struct fl_expiry_state){f->modified_ms, f->ctrs->used_ms, f->ctrs->seen_packets};
+}
+
+void wf_ofp_flow_ages(const struct wf_ofp_flow *f, uint64_t now_ms, uint64_t *idle_age,
+                      uint64_t *hard_age)
+{
+	uint64_t packets, bytes;
+	struct fl_expiry_state st = exp_state(f);
+	wf_ofp_flow_stats(f, &packets, &bytes);
+	uint64_t used = fl_expiry_used(&st, packets, now_ms);
+	*idle_age = now_ms > used ? (now_ms - used) / 1000 : 0;
+	*hard_age = now_ms > f->modified_ms ? (now_ms - f->modified_ms) / 1000 : 0;
+}
+
+static void removed_entry_free(struct wf_ofp_removed_entry *e)
+{
+	free(e->match);
+	free(e->actions);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Records flow 'f' of 'br', expired (f->expired_), with its final counters. */
+static void record_removed(struct wf_ctx *ctx, const struct wf_bridge *br,
+                           const struct wf_ofp_flow *f)
+{
+	struct wf_ofp_removed *log = ctx->flow_removed;
+	struct wf_ofp_names names;
+	struct fl_port_map pm;
+	if (!log)
+		return;
+	if (log->n == WF_OFP_REMOVED_MAX) { /* full: the oldest goes */
+		removed_entry_free(&log->e[log->head]);
+		log->head = (log->head + 1) % WF_OFP_REMOVED_MAX;
+		log->n--;
+		log->lost++;
+	}
+	struct wf_ofp_removed_entry *e = &log->e[(log->head + log->n) % WF_OFP_REMOVED_MAX];
+	wf_ofp_port_map(ctx, br, &names, &pm);
+	e->seq = ++log->last_seq;
+	snprintf(e->bridge, sizeof(e->bridge), "%s", br->name);
+	e->table = f->fl.table;
+	e->priority = f->fl.priority;
+	e->cookie = f->fl.cookie;
+	e->match = fl_match_to_string(&f->fl.match, FL_PRIORITY_DEFAULT, &pm);
+	e->actions = fl_actions_to_string(f->fl.actions, f->fl.n_actions, &pm);
+	e->idle_timeout = f->fl.idle_timeout;
+	e->hard_timeout = f->fl.hard_timeout;
+	e->reason = f->expired_;
+	e->duration_ms = wf_ofp_now_ms(ctx) - f->created_ms;
+	wf_ofp_flow_stats(f, &e->packets, &e->bytes);
+	log->n++;
+}
+
+/* One bridge: the expiry check of its flows (the idle sample of each); the expired ones
+ * leave. */
+static int expire_bridge(struct wf_ctx *ctx, struct wf_bridge *br, uint64_t now_ms, uint64_t hit_ms)
+{
+	struct wf_ofp_bridge *ob = &br->conf->ofp;
+	size_t n_exp = 0;
+	char err[128];
+	for (size_t i = 0; i < ob->n; i++) {
+		struct wf_ofp_flow *f = ob->flows[i];
+		uint64_t packets, bytes;
+		/* Every flow is sampled (idle_age of dump-flows); only flows with a timeout
+		 * can expire (fl_expiry_check: 0 = none). */
+		struct fl_expiry_state st = exp_state(f);
+		wf_ofp_flow_stats(f, &packets, &bytes);
+		f->expired_ = (uint8_t)fl_expiry_check(&st, f->fl.idle_timeout, f->fl.hard_timeout,
+		                                       packets, now_ms, hit_ms);
+		f->ctrs->used_ms = st.used_ms;
+		f->ctrs->seen_packets = st.packets;
+		n_exp += f->expired_ != FL_EXPIRY_NONE;
+	}
+	if (!n_exp)
+		return 0;
+	struct wf_ofp_flow **l = list_dup(ob, 0);
+	size_t k = 0;
+	if (!l ||
+	    (!ctx->flow_removed && !(ctx->flow_removed = calloc(1, sizeof(*ctx->flow_removed))))) {
+		free(l);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ob->n; i++)
+		if (ob->flows[i]->expired_ == FL_EXPIRY_NONE)
+			l[k++] = ob->flows[i];
+	int ret = commit_gone(ctx, br, l, k, record_removed, err, sizeof(err));
+	return ret < 0 ? ret : (int)n_exp;
+}
+
+int wf_ofp_expire(struct wf_ctx *ctx, uint64_t now_ms, uint64_t hit_ms)
+{
+	int total = 0, ret = 0;
+	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
+		struct wf_bridge *br = ctx->bridges[b];
+		if (!br || br->conf->vtep.enabled)
+			continue;
+		int r = expire_bridge(ctx, br, now_ms, hit_ms);
+		if (r < 0)
+			ret = r;
+		else
+			total += r;
+	}
+	return ret < 0 && !total ? ret : total;
+}
+
+void wf_ofp_removed_ack(struct wf_ctx *ctx, uint64_t ack)
+{
+	struct wf_ofp_removed *log = ctx->flow_removed;
+	while (log && log->n && log->e[log->head].seq <= ack) {
+		removed_entry_free(&log->e[log->head]);
+		log->head = (log->head + 1) % WF_OFP_REMOVED_MAX;
+		log->n--;
+	}
+}
+
+void wf_ofp_removed_free(struct wf_ctx *ctx)
+{
+	struct wf_ofp_removed *log = ctx->flow_removed;
+	for (size_t i = 0; log && i < log->n; i++)
+		removed_entry_free(&log->e[(log->head + i) % WF_OFP_REMOVED_MAX]);
+	free(log);
+	ctx->flow_removed = NULL;
 }
 
 /* ---- port names ---------------------------------------------------------------------------- */

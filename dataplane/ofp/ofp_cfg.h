@@ -17,21 +17,67 @@
 #include "ofp/ofp.h"
 
 /* A flow's counters, shared by the versions of one flow (a modify makes a new version): one
- * slot of the bridge's counter pool ('c': thread t's at WF_OFP_CTR(c, t), ofp.h). */
+ * slot of the bridge's counter pool ('c': thread t's at WF_OFP_CTR(c, t), ofp.h), and its
+ * idle-timeout sampling state (main lcore only): the packet count at the last expiry check and
+ * the time of the last hit seen (flow.h, fl_expiry_check). */
 struct wf_ofp_ctr_pool;
 struct wf_ofp_ctrs {
 	unsigned refs;
+	uint64_t used_ms, seen_packets;
 	uint32_t idx; /* slot in 'pool' */
 	struct wf_ofp_ctr *c;
 	struct wf_ofp_ctr_pool *pool;
 };
 
 struct wf_ofp_flow {
-	struct fl_flow fl;   /* owned; table 0..254, cookie_mask 0 */
-	uint64_t created_ms; /* wf_ofp_now_ms() when added */
+	struct fl_flow fl;    /* owned; table 0..254, cookie_mask 0 */
+	uint64_t created_ms;  /* wf_ofp_now_ms() when added (duration) */
+	uint64_t modified_ms; /* added or last modified: the hard timeout's start (OVS) */
 	struct wf_ofp_ctrs *ctrs;
-	uint64_t mark_; /* private */
+	uint64_t mark_;   /* private */
+	uint8_t expired_; /* private: enum fl_expiry while being removed */
 };
+
+/* Flows removed by their timeouts (OpenFlow's flow_removed), oldest first, in a bounded log
+ * (ctx->flow_removed, allocated by the first expiry): each entry has a sequence number from 1,
+ * increasing; when full, the oldest entry is dropped and counted in 'lost'. Read and
+ * acknowledged by the control method flow-removed (weft-controld deletes the Flow rows). */
+#define WF_OFP_REMOVED_MAX 4096
+struct wf_ofp_removed_entry {
+	uint64_t seq;
+	char bridge[WF_NAME_MAX];
+	uint8_t table;
+	uint16_t priority;
+	uint64_t cookie;
+	char *match;   /* the match without priority (ports by name), malloc'd */
+	char *actions; /* (ports by name), malloc'd */
+	uint16_t idle_timeout, hard_timeout;
+	uint8_t reason; /* enum fl_expiry */
+	uint64_t duration_ms, packets, bytes;
+};
+struct wf_ofp_removed {
+	struct wf_ofp_removed_entry e[WF_OFP_REMOVED_MAX]; /* ring */
+	size_t head, n;
+	uint64_t last_seq, lost;
+};
+
+/* Expiry check of every flow (and the idle sample that idle_age reports), on every learning
+ * bridge (main lcore: the
+ * housekeeping once a second; replay: each time the replay clock advances). Packets counted
+ * since the last check are credited to 'hit_ms' (live: now; replay: the last frame's time).
+ * Expired flows leave in one snapshot per bridge (as flow-del) and go to ctx->flow_removed
+ * with their final counters (read after the grace period). Returns the number removed, or
+ * -ENOMEM (nothing removed on that bridge; retried on the next check). */
+int wf_ofp_expire(struct wf_ctx *, uint64_t now_ms, uint64_t hit_ms);
+
+/* Drops the entries with seq <= 'ack'. */
+void wf_ofp_removed_ack(struct wf_ctx *, uint64_t ack);
+/* Frees the log (process exit). */
+void wf_ofp_removed_free(struct wf_ctx *);
+
+/* The idle_age and hard_age (seconds) flow-dump reports at 'now_ms'. */
+void wf_ofp_flow_ages(const struct wf_ofp_flow *, uint64_t now_ms, uint64_t *idle_age,
+                      uint64_t *hard_age);
 
 /* A bridge's flows (in wf_bridge_conf). 'flows' is in insertion order, which is the
  * classifier's tie order (equal priorities: the earlier flow wins). */

@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/trace.h"
+#include "ofp/ofp_cfg.h"
 #include "ports/port.h"
 #include "replay/replay.h"
 
@@ -110,9 +111,12 @@ long wf_replay_run(struct wf_ctx *ctx, char *err, size_t errlen)
 				next = &inputs[i];
 		if (!next)
 			break;
+		uint64_t last_frame_ms = (uint64_t)t->now * 1000;
 		t->now = next->hdr->ts.tv_sec;
 		if (n_frames == 0 || t->now != last_age) {
 			age_all(ctx, t->now);
+			/* Flow timeouts: hits since the last check came with earlier frames. */
+			wf_ofp_expire(ctx, (uint64_t)t->now * 1000, last_frame_ms);
 			last_age = t->now;
 		}
 		struct rte_mbuf *m = frame_mbuf(t->pool, next->data, next->hdr->caplen);

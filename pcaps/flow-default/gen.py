@@ -21,6 +21,6 @@ case.send(1, "p1", eth(BCAST, A), to=["p2", "p3"])
 case.send(2, "p2", eth(A, B), to=["p1"])
 case.send(3, "p1", eth(B, A, size=100), to=["p2"])
 case.after("dump-flows br0",
-           " cookie=0x0, duration=3s, table=0, n_packets=3, n_bytes=220, priority=0 "
+           " cookie=0x0, duration=3s, table=0, n_packets=3, n_bytes=220, idle_age=0, priority=0 "
            "actions=NORMAL\n")
 case.write()

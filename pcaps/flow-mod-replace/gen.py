@@ -17,18 +17,18 @@ case.send(2, "p1", eth(B, A, IP(src="10.0.0.1", dst="10.0.0.2", id=1) / UDP(dpor
           to=["p4"])
 case.after('mod-flows br0 --strict "priority=10,ip actions=output:p3"', "")
 case.after("dump-flows br0",
-           " cookie=0x0, duration=2s, table=0, n_packets=1, n_bytes=60, "
+           " cookie=0x0, duration=2s, table=0, n_packets=1, n_bytes=60, idle_age=0, "
            "priority=20,udp actions=output:p4\n"
-           " cookie=0x0, duration=2s, table=0, n_packets=1, n_bytes=60, "
+           " cookie=0x0, duration=2s, table=0, n_packets=1, n_bytes=60, idle_age=1, hard_age=0, "
            "priority=10,ip actions=output:p3\n"
-           " cookie=0x0, duration=2s, table=0, n_packets=0, n_bytes=0, "
+           " cookie=0x0, duration=2s, table=0, n_packets=0, n_bytes=0, idle_age=2, "
            "priority=0 actions=NORMAL\n")
 case.after("replace-flows br0 flows.txt", "")
 case.after("dump-flows br0",
-           " cookie=0x0, duration=0s, table=0, n_packets=0, n_bytes=0, "
+           " cookie=0x0, duration=0s, table=0, n_packets=0, n_bytes=0, idle_age=0, "
            "priority=30,arp actions=FLOOD\n"
-           " cookie=0x0, duration=2s, table=0, n_packets=1, n_bytes=60, "
+           " cookie=0x0, duration=2s, table=0, n_packets=1, n_bytes=60, idle_age=0, hard_age=0, "
            "priority=20,udp actions=drop\n"
-           " cookie=0x0, duration=2s, table=0, n_packets=1, n_bytes=60, "
+           " cookie=0x0, duration=2s, table=0, n_packets=1, n_bytes=60, idle_age=1, hard_age=0, "
            "priority=10,ip actions=output:p3\n")
 case.write()

@@ -23,12 +23,12 @@ case.send(3, "p1", eth(B, A, ip("10.0.0.1", "10.0.0.3")), to=["p3"])  # tie: old
 case.send(4, "p1", eth(B, A, ip("10.0.0.1", "10.0.0.7")), to=["p4"])
 case.send(5, "p1", eth(BCAST, A, ARP(psrc="10.0.0.1", pdst="10.0.0.3")), to=["p2", "p3", "p4"])
 case.after("dump-flows br0",
-           " cookie=0x0, duration=5s, table=0, n_packets=2, n_bytes=120, "
+           " cookie=0x0, duration=5s, table=0, n_packets=2, n_bytes=120, idle_age=2, "
            "priority=20,ip,nw_dst=10.0.0.3 actions=output:p3\n"
-           " cookie=0x0, duration=5s, table=0, n_packets=1, n_bytes=60, "
+           " cookie=0x0, duration=5s, table=0, n_packets=1, n_bytes=60, idle_age=1, "
            "priority=20,udp actions=output:p4\n"
-           " cookie=0x0, duration=5s, table=0, n_packets=1, n_bytes=60, "
+           " cookie=0x0, duration=5s, table=0, n_packets=1, n_bytes=60, idle_age=4, "
            "priority=10,ip actions=output:p2\n"
-           " cookie=0x0, duration=5s, table=0, n_packets=1, n_bytes=60, "
+           " cookie=0x0, duration=5s, table=0, n_packets=1, n_bytes=60, idle_age=0, "
            "priority=0 actions=NORMAL\n")
 case.write()

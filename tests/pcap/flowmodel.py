@@ -14,7 +14,11 @@ flow/flow.h and dataplane/ofp/ofp.h, independently of the C code:
     FLOOD/ALL every other port of the bridge; resubmit/goto_table look the (modified) frame up
     in another table, nested at most 64 deep (deeper: drop_resubmit_depth, nothing more sent);
     a frame nothing was sent for is dropped (drop_flow_drop);
-  - every flow a frame matches (resubmits too) counts 1 packet and the received length.
+  - every flow a frame matches (resubmits too) counts 1 packet and the received length;
+  - timeouts (ovs-ofctl(8), whole seconds of the frame clock): a flow with hard_timeout=H is
+    gone once H s have passed since it was added or last modified (mod-flows), whatever its
+    traffic; one with idle_timeout=I once I s have passed since its last packet (or its
+    addition); 0 = never. The check runs when a frame arrives, before it is looked up.
 
 Parses the subset of the ovs-ofctl flow syntax the cases use (flow/README.md has the whole).
 """
@@ -74,6 +78,14 @@ class Flow:
         self.actions = []  # (name, arg)
         self.n_packets = 0
         self.n_bytes = 0
+        self.idle_timeout = 0
+        self.hard_timeout = 0
+        self.modified = 0  # added or last modified (whole seconds)
+        self.used = 0  # last packet, or added
+
+    def expired(self, now):
+        return ((self.hard_timeout and now - self.modified >= self.hard_timeout) or
+                (self.idle_timeout and now - self.used >= self.idle_timeout))
 
     def same_rule(self, o):
         return (self.table, self.priority, self.match) == (o.table, o.priority, o.match)
@@ -130,6 +142,8 @@ def parse_flow(text, ports, match_only=False):
             f.table = num(v)
         elif k == "cookie":
             f.cookie = num(v)
+        elif k in ("idle_timeout", "hard_timeout"):
+            setattr(f, k, num(v))
         elif k in ("tun_id", "tunnel_id"):
             _set(m, "tun_id", *_value_mask(v, num))
         elif k == "in_port":

@@ -306,6 +306,7 @@ class Model:
         self.ports = {}
         self.ip_id = 0  # the replay thread's outer IPv4 id counter
         self.flows_used = False  # a flow verb in the setup: flow drop counters are listed
+        self.now = 0  # the replay clock (whole seconds): 0 until the first frame
         for line in setup_lines(setup_text):
             for argv in _split_commands(shlex.split(line)):
                 self._command(argv, line)
@@ -386,8 +387,10 @@ class Model:
         self.flows_used = True
         br = self.bridges[argv[1]]
         args = argv[2:]
+        now = self.now
         if argv[0] == "add-flow":
             f = flowmodel.parse_flow(args[0], self.ofports(br))
+            f.modified = f.used = now
             for i, o in enumerate(br.flows):
                 if o.same_rule(f):
                     br.flows[i] = f
@@ -403,6 +406,7 @@ class Model:
             for o in br.flows:
                 if self._selects(o, m, strict):
                     o.actions = f.actions  # counters and age kept
+                    o.modified = now  # the hard timer restarts (ovs-ofctl(8), hard_age)
         elif argv[0] == "del-flows":
             strict = "--strict" in args
             args = [a for a in args if a != "--strict"]
@@ -434,6 +438,7 @@ class Model:
         if tun is None:
             tun = port.tnl.vni if port.tnl else 0
         if flowmodel.is_default(br.flows):
+            br.flows[0].used = self.now
             br.flows[0].n_packets += 1
             br.flows[0].n_bytes += len(frame)
             return self._switch_input(port, frame, tun=tun)
@@ -461,6 +466,7 @@ class Model:
             return False
         best.n_packets += 1
         best.n_bytes += st["len"]
+        best.used = self.now
         for name, arg in best.actions:
             if st["stop"]:
                 break
@@ -562,6 +568,7 @@ class Model:
         br = self.bridges[port.bridge]
         for b in self.bridges.values():
             b.age(now_s)
+            b.flows = [f for f in b.flows if not f.expired(now_s)]  # flow timeouts
         self.now = now_s
         # left: the frame as it left each logical port (a tunnel's: before encapsulation)
         self.ev = {"drops": [], "out": [], "via": set(), "left": {}, "vlan": None}

@@ -100,7 +100,7 @@ state() { # everything a dry run must not change
 	wctl --format=json stats --all
 	wctl fdb/show br0
 	wctl tnl/neigh/show br-phy | awk '{$5 = ""; print}' # age column: the clock may move
-	wctl dump-flows br1 | sed 's/duration=[^,]*, //'
+	wctl dump-flows br1 | sed 's/duration=[^,]*, //; s/idle_age=[^,]*, //; s/hard_age=[^,]*, //' # the clock may move
 }
 state >"$T/state.before" || wt_fail "state"
 
