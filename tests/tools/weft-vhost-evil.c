@@ -160,7 +160,8 @@ static int ev_send(struct ev_conn *c, uint32_t req, const void *payload, uint32_
 	struct iovec iov = {&m, 12 + size};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 
-	memcpy(&m.p, payload, size);
+	if (size)
+		memcpy(&m.p, payload, size);
 	if (nfds) {
 		memset(cbuf, 0, sizeof(cbuf));
 		mh.msg_control = cbuf;
@@ -396,7 +397,7 @@ static void ev_report_wait(const char *name, const char *setup, struct ev_conn *
 	                  ? ev_wait_closed(c, wait_ms)
 	                  : false;
 	printf("case=%s setup=%s posted=%u used=%u valid_before=%u closed=%d\n", name, setup,
-	       c->posted, c->mem ? ev_used_idx(c) : 0, before, closed);
+	       c->posted, c->mem ? (unsigned)ev_used_idx(c) : 0u, before, closed);
 	fflush(stdout);
 }
 

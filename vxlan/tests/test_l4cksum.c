@@ -168,7 +168,7 @@ static void test_partial_completed(void **state)
 	    {VX_IPPROTO_TCP, false, 1, 100},  {VX_IPPROTO_UDP, false, 2, 64},
 	    {VX_IPPROTO_TCP, true, 0, 1000},  {VX_IPPROTO_UDP, true, 1, 7},
 	};
-	struct frame fr;
+	struct frame fr = {0};
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
@@ -189,7 +189,7 @@ static void test_partial_completed(void **state)
 
 static void test_complete_zero_corrupted_left(void **state)
 {
-	struct frame fr;
+	struct frame fr = {0};
 
 	(void)state;
 	for (int p = 0; p < 2; p++) {
@@ -211,7 +211,7 @@ static void test_complete_zero_corrupted_left(void **state)
 
 static void test_udp_zero_result_is_ffff(void **state)
 {
-	struct frame fr;
+	struct frame fr = {0};
 
 	(void)state;
 	/* Choose a payload word so that the complete checksum computes to 0. */
@@ -229,7 +229,7 @@ static void test_udp_zero_result_is_ffff(void **state)
 
 static void test_coincidence_completes_to_itself(void **state)
 {
-	struct frame fr;
+	struct frame fr = {0};
 
 	(void)state;
 	/* A complete, right TCP checksum equal to the pseudo-header sum: pick a payload word w so
@@ -248,7 +248,7 @@ static void test_coincidence_completes_to_itself(void **state)
 
 static void test_not_l4_fragment_truncated(void **state)
 {
-	struct frame fr;
+	struct frame fr = {0};
 
 	(void)state;
 	/* ICMP, a fragment, IPv6 with an extension header, ARP: NONE. */
@@ -359,7 +359,7 @@ static void test_decap_outer(void **state)
 {
 	struct dctx *c = *state;
 	struct vx_rx_info o;
-	struct frame in;
+	struct frame in = {0};
 	uint8_t f[1700];
 
 	build(&in, VX_IPPROTO_TCP, false, 0, 300);
@@ -392,7 +392,7 @@ static void test_decap_inner_partial(void **state)
 {
 	struct dctx *c = *state;
 	struct vx_rx_info o;
-	struct frame in;
+	struct frame in = {0};
 	uint8_t f[1700];
 
 	for (int p = 0; p < 2; p++) {
