@@ -12,7 +12,7 @@
 #                         3-member Raft clusters, two Open vSwitch userspace chassis, weft driven
 #                         by ovn-controller-vtep; checks, prints a results table, keeps running
 #                         until `scripts/lab.sh ovn-down`. `scripts/lab.sh ovn-check`: the same,
-#                         torn down, exit 0 only if every check passed (about 30 s;
+#                         torn down, exit 0 only if every check passed (25-40 s;
 #                         tests/system/ovn-lab.sh). Everything about it: scripts/ovn-lab.sh.
 #
 # Topology (VNI 100, overlay 10.100.0.0/24, underlay 192.168.99.0/24):

@@ -33,9 +33,10 @@
 # vmW and vm1/vm2 (and vm1 <-> vm2); MACs of OVN ports as static remote entries in weft's fdb,
 # vmW's MAC in the VTEP's Ucast_Macs_Local and in the SB's MAC_Binding; one broadcast from vmW
 # reaches hv1 and hv2 exactly once each (and nothing else), one from vm1 reaches weft and hv2
-# once each (tcpdump on the underlay bridge ports); kill -9 of the NB Raft leader and of an SB
-# follower: a ping running across the kill loses nothing, the clusters go on with 2 of 3 and
-# ovn-nbctl still configures (lsp3); lsp3 reachable from vmW within 2 s of its ovn-nbctl.
+# once each (tcpdump on the underlay bridge ports); lsp3 reachable from vmW within 2 s of its
+# ovn-nbctl lsp-add; kill -9 of the NB Raft leader and of an SB follower: a ping running across
+# the kill loses nothing, the clusters go on with 2 of 3 and ovn-nbctl still configures (lsp-del
+# lsp3 removes vm3's static entry from weft's fdb, vm3 no longer answers).
 # Env: WEFT_BUILD.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -100,6 +101,7 @@ N() { inctl ovn-nbctl --db="$NBS" --timeout=20 "$@"; }
 S() { inctl ovn-sbctl --db="$SBS" --timeout=20 "$@"; }
 vc() { vtep-ctl --db="$LDB" --timeout=10 "$@"; }
 ms() { date +%s%3N; }
+not() { ! "$@"; }
 poll() { # poll SECS CMD...: 0 once CMD succeeds, 1 after SECS
 	local end=$(($(date +%s) + $1))
 	shift
@@ -363,31 +365,7 @@ bumrow() { # bumrow VM IP WANT_W WANT_HV1 WANT_HV2
 bumrow vmW "${IP[vmW]}" 0 1 1 "; weft encapsulated $((enc1 - enc0))"
 bumrow vm1 "${IP[vm1]}" 1 0 1
 
-# 8. kill -9 of the NB Raft leader and of an SB follower, a ping running across it.
-nbl=$(leader nb) sbl=$(leader sb) || wt_fail "no leader before the kill"
-for i in 1 2 3; do [ "sb$i" != "$sbl" ] && { sbf=sb$i; break; }; done
-ip netns exec "$VMW" ping -c 40 -i 0.1 -W 1 "${IP[vm1]}" >"$T/ping-kill.out" 2>&1 &
-pp=$!
-sleep 1
-tk=$(ms)
-for m in "$nbl" "$sbf"; do
-	kill -KILL "${SRV_PID[$m]}"
-	wt_stop "${SRV_PID[$m]}" KILL >/dev/null
-	unset "SRV_PID[$m]"
-done
-until nbn=$(leader nb); do
-	[ $(($(ms) - tk)) -lt 20000 ] || break
-	sleep 0.1
-done
-te=$(ms)
-wait $pp
-got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$T/ping-kill.out")
-sbn=$(leader sb)
-v=PASS
-[ "${got:-0}" = 40 ] && [ -n "$nbn" ] && [ -n "$sbn" ] || v=FAIL
-row "kill -9 NB leader $nbl + SB follower $sbf" "ping vmW -> vm1 across it: ${got:-0}/40; new NB leader ${nbn:-none} after $((te - tk)) ms; SB leader ${sbn:-none}" $v
-
-# 9. An ovn-nbctl change after the kill: lsp3 (vm3 on hv2, already plugged with iface-id=lsp3)
+# 8. An ovn-nbctl change: lsp3 (vm3 on hv2, already plugged with iface-id=lsp3)
 # becomes reachable from vmW; a ping every 50 ms (the first answer counts) runs from before it.
 # Before it, vm3 must not answer (its OVS port has no logical port: ovn-controller drops it).
 before=$(ip netns exec "$VMW" ping -c 5 -W 1 -i 0.2 "${IP[vm3]}" 2>/dev/null | sed -n 's/.* \([0-9]*\) received.*/\1/p')
@@ -422,6 +400,53 @@ fi
 fig="before: ${before:-0}/5 answered; $fig"
 [ -n "$tf" ] && fig+="; static entry in weft's fdb at $((tf - t0)) ms" || { fig+="; no static entry in weft's fdb"; v=FAIL; }
 row "lsp3 added with ovn-nbctl -> reachable from vmW" "$fig" $v
+
+# 9. kill -9 of the NB Raft leader and of an SB follower, a ping running across it.
+nbl=$(leader nb) sbl=$(leader sb) || wt_fail "no leader before the kill"
+for i in 1 2 3; do [ "sb$i" != "$sbl" ] && { sbf=sb$i; break; }; done
+ip netns exec "$VMW" ping -c 40 -i 0.1 -W 1 "${IP[vm1]}" >"$T/ping-kill.out" 2>&1 &
+pp=$!
+sleep 1
+tk=$(ms)
+for m in "$nbl" "$sbf"; do
+	kill -KILL "${SRV_PID[$m]}"
+	wt_stop "${SRV_PID[$m]}" KILL >/dev/null
+	unset "SRV_PID[$m]"
+done
+until nbn=$(leader nb); do
+	[ $(($(ms) - tk)) -lt 20000 ] || break
+	sleep 0.1
+done
+te=$(ms)
+wait $pp
+got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$T/ping-kill.out")
+sbn=$(leader sb)
+v=PASS
+[ "${got:-0}" = 40 ] && [ -n "$nbn" ] && [ -n "$sbn" ] || v=FAIL
+row "kill -9 NB leader $nbl + SB follower $sbf" "ping vmW -> vm1 across it: ${got:-0}/40; new NB leader ${nbn:-none} after $((te - tk)) ms; SB leader ${sbn:-none}" $v
+
+# ... and ovn-nbctl still configures: lsp-del lsp3 (through the new NB leader) removes vm3's
+# static entry from weft's fdb and vm3 stops answering. Within 30 s, not 2: ovn-northd may have
+# tried the new leader before its election ("not cluster leader") and then waits out OVS's
+# reconnect back-off (up to 8 s a step); measured 0.3 to 15 s after the kill.
+t0=$(ms)
+N lsp-del lsp3 || wt_fail "ovn-nbctl lsp-del lsp3 after the kill"
+t1=$(ms)
+v=PASS
+if poll 30 not fdb_static "vx$K-192.168.99.3" "${MAC[vm3]}"; then
+	fig="static entry of vm3 gone from weft's fdb $(($(ms) - t0)) ms after it (the command took $((t1 - t0)) ms)"
+else
+	fig="vm3's static entry still in weft's fdb after 30 s"
+	v=FAIL
+fi
+gone() { ! ov_ping "$VMW" "${IP[vm3]}" 1; }
+if poll 30 gone; then
+	fig+="; vm3 unreachable"
+else
+	fig+="; vm3 still answers"
+	v=FAIL
+fi
+row "ovn-nbctl lsp-del lsp3 after the kill" "$fig" $v
 
 # Logs: no error from weft-controld (the expected ones before OVN set the key excepted).
 errs=$(grep -E '\|ERR\||\|WARN\||failed:' "$T/weft-controld.log" |

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The OVN lab (scripts/lab.sh ovn-check, scripts/ovn-lab.sh) as a system test: weft as an OVN VTEP
 # gateway next to two Open vSwitch userspace chassis, OVN central as 3-member Raft clusters.
-# Fails on any FAIL line of its results table (the script exits 1 then). About 30 s.
+# Fails on any FAIL line of its results table (the script exits 1 then). 25-40 s.
 # Runs scripts/ovn-lab.sh directly (scripts/test.sh has installed the packages and built);
 # uses $WEFT_BUILD when given.
 set -uo pipefail
