@@ -60,7 +60,7 @@ ovn-down)
 		# and its namespaces (prefix weftovnlab-): remove only those.
 		dir=$(cat "$OVNLAB_RUN/dir" 2>/dev/null)
 		if [ -n "$dir" ] && [ -d "$dir" ]; then
-			for f in $(find "$dir" -name '*.pid'); do
+			find "$dir" -name '*.pid' -print0 | while read -r -d '' f; do
 				p=$(cat "$f" 2>/dev/null) && [ -n "$p" ] && kill -TERM "$p" 2>/dev/null
 			done
 		fi

@@ -157,7 +157,7 @@ leader() { # leader nb|sb: the member whose Role is leader
 	return 1
 }
 for d in nb sb; do
-	l=$(leader $d) || wt_fail "no ${DBNAME[$d]} leader"
+	leader $d >/dev/null || wt_fail "no ${DBNAME[$d]} leader"
 	roles=$(for i in 1 2 3; do printf '%s%s=%s ' $d $i "$(cstatus $d$i | sed -n 's/^Role: //p')"; done)
 	row "${DBNAME[$d]}: 3-member Raft cluster" "${roles% } (cluster/status: 3 servers each)" PASS
 done
@@ -474,7 +474,7 @@ echo "  ovs-appctl -t $T/nb2.ctl cluster/status OVN_Northbound   (nb1..3, sb1..3
 echo "  vtep-ctl --db=$LDB list-remote-macs ls0; vtep-ctl --db=$LDB list-local-macs ls0"
 echo "  $WT_CTL --rundir $RD fdb/show vtep$K;  $WT_CTL --rundir $RD --direct show;  $WT_CTL --rundir $RD stats"
 echo "  ovs-vsctl --db=unix:$T/hv1/db.sock show;  ovs-appctl -t $T/hv1/vswitchd.ctl dpctl/dump-flows"
-echo "  ip netns exec $VMW ping ${IP[vm1]}   (vm1 ${IP[vm1]}, vm2 ${IP[vm2]}, vm3 ${IP[vm3]}, vm4 ${IP[vm4]} via lr0)"
+echo "  ip netns exec $VMW ping ${IP[vm1]}   (vm1 ${IP[vm1]}, vm2 ${IP[vm2]}, vm4 ${IP[vm4]} via lr0; vm3 lost its port in the last check)"
 echo
 [ $FAILED = 0 ] && echo "OVN lab is up; every check passed." || echo "OVN lab is up, but some checks FAILED (above)."
 echo "scripts/lab.sh ovn-down (or Ctrl-C) tears it down."
