@@ -15,6 +15,7 @@
 #      MAC: encapsulations per frame and PMD busy cycles per frame (dp/show), uplink drops; one
 #      frame every 10 ms, so a frame's cycles include the PMD's wake-up from its idle sleep
 #   D  every remote row deleted in one transaction: time until no tunnel and no static entry
+# and the CPU time of ovsdb-lite and weft-controld during B and D and in the steady state.
 # Env: LOCS (100), MACS (10000), NB (300), WEFT_BUILD. Root. Prints one line per figure.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -163,6 +164,12 @@ s=$(until_eq "$MACS" 120 nstatic)
 echo "B  $((MACS - LOCS)) more remote MACs, 1 transaction ($tx ms): $MACS static entries in vtep5000's fdb after $s ms"
 echo "   CPU during B: ovsdb-lite $(($(cpu "$DB_PID") - c0)) ms, weft-controld $(($(cpu "$CTD_PID") - d0)) ms"
 grep -E 'pass [0-9]+: [0-9]+ operations (to apply|applied)' "$T/controld.log" | tail -n 2 | sed 's/^/   controld: /'
+# Steady state with every MAC in place: the MAC sync compares the fdb with the database every
+# --stats-interval (500 ms).
+sleep 1
+d0=$(cpu "$CTD_PID")
+sleep 4
+echo "   steady, $MACS MACs: weft-controld $((($(cpu "$CTD_PID") - d0) / 4)) ms of CPU per second (MAC sync every 500 ms)"
 
 # C. Head-end replication.
 snap() { # time vm1.rx up0.tx up0.tx_dropped encapsulated busy_cycles idle_cycles tsc_hz
