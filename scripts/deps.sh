@@ -10,7 +10,7 @@ PKGS=(
   python3 python3-scapy tshark tcpdump
   qemu-system-x86 busybox-static cpio iputils-ping iproute2 iperf3
   openvswitch-common openvswitch-switch openvswitch-switch-dpdk openvswitch-vtep
-  ovn-central ovn-controller-vtep
+  ovn-central ovn-host ovn-controller-vtep
   bc gnuplot-nox procps psmisc ethtool kmod
   strace cppcheck
 )
@@ -31,5 +31,5 @@ apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${nee
 # The openvswitch-switch and OVN services are not ours to run: tests start private instances.
 if command -v systemctl >/dev/null 2>&1; then
   systemctl stop openvswitch-switch ovs-vswitchd ovsdb-server ovn-central ovn-northd \
-    ovn-ovsdb-server-nb ovn-ovsdb-server-sb ovn-controller-vtep >/dev/null 2>&1 || true
+    ovn-ovsdb-server-nb ovn-ovsdb-server-sb ovn-controller-vtep ovn-host ovn-controller >/dev/null 2>&1 || true
 fi

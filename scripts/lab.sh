@@ -8,6 +8,12 @@
 #   scripts/lab.sh check  the same, then tears everything down; exit 0 only if every check
 #                         passed (well under 3 minutes on 2 cores). tests/system/lab-check.sh.
 #   scripts/lab.sh down   stops a running `lab.sh up` (and removes what a killed one left).
+#   scripts/lab.sh ovn    weft as an OVN VTEP gateway (issue 13): OVN central with NB and SB as
+#                         3-member Raft clusters, two Open vSwitch userspace chassis, weft driven
+#                         by ovn-controller-vtep; checks, prints a results table, keeps running
+#                         until `scripts/lab.sh ovn-down`. `scripts/lab.sh ovn-check`: the same,
+#                         torn down, exit 0 only if every check passed (25-40 s;
+#                         tests/system/ovn-lab.sh). Everything about it: scripts/ovn-lab.sh.
 #
 # Topology (VNI 100, overlay 10.100.0.0/24, underlay 192.168.99.0/24):
 #   Each host runs ovsdb-lite + weft-controld + weft-dataplane, configured through its
@@ -36,8 +42,37 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 MODE=${1:-up}
 LAB_RUN=/run/weft-lab
+OVNLAB_RUN=/run/weft-ovnlab
 case $MODE in
-up | check) ;;
+up | check | ovn | ovn-check) ;;
+ovn-down)
+	pid=$(cat "$OVNLAB_RUN/lab.pid" 2>/dev/null)
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid"
+		for _ in $(seq 300); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$pid" 2>/dev/null && { echo "lab.sh: pid $pid did not stop" >&2; exit 1; }
+		echo "lab.sh: OVN lab (pid $pid) stopped"
+	else
+		# A lab killed with SIGKILL leaves its daemons (their pid files are in its directory)
+		# and its namespaces (prefix weftovnlab-): remove only those.
+		dir=$(cat "$OVNLAB_RUN/dir" 2>/dev/null)
+		if [ -n "$dir" ] && [ -d "$dir" ]; then
+			find "$dir" -name '*.pid' -print0 | while read -r -d '' f; do
+				p=$(cat "$f" 2>/dev/null) && [ -n "$p" ] && kill -TERM "$p" 2>/dev/null
+			done
+		fi
+		n=0
+		for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^weftovnlab-/ {print $1}'); do
+			ip netns del "$ns" && n=$((n + 1))
+		done
+		rm -rf "$OVNLAB_RUN"
+		echo "lab.sh: no OVN lab running (removed $n leftover namespaces)"
+	fi
+	exit 0
+	;;
 down)
 	pid=$(cat "$LAB_RUN/lab.pid" 2>/dev/null)
 	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
@@ -60,7 +95,7 @@ down)
 	exit 0
 	;;
 *)
-	echo "usage: $0 [up|check|down]" >&2
+	echo "usage: $0 [up|check|down|ovn|ovn-check|ovn-down]" >&2
 	exit 2
 	;;
 esac
@@ -77,6 +112,18 @@ ninja -C "$WEFT_BUILD" >"/tmp/weft-lab-build.$$.log" 2>&1 ||
 	{ tail -n 30 "/tmp/weft-lab-build.$$.log"; echo "lab.sh: build failed" >&2; exit 1; }
 rm -f "/tmp/weft-lab-build.$$.log"
 export WEFT_BUILD
+case $MODE in
+ovn)
+	pid=$(cat "$OVNLAB_RUN/lab.pid" 2>/dev/null)
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		echo "lab.sh: an OVN lab is already running (pid $pid); scripts/lab.sh ovn-down first" >&2
+		exit 1
+	fi
+	grep -q '^weftovnlab-' <<<"$(ip netns list)" && "$0" ovn-down >/dev/null
+	exec "$TOP/scripts/ovn-lab.sh" up
+	;;
+ovn-check) exec "$TOP/scripts/ovn-lab.sh" check ;;
+esac
 
 source "$TOP/tests/system/overlay-lib.sh"
 if [ "$MODE" = up ]; then
