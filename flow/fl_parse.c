@@ -130,6 +130,26 @@ static bool member_masked(const struct fl_match *m, const struct fl_field_desc *
 	return false;
 }
 
+/* As OVS normalizes a match: a field a shorthand set (tcp's nw_proto) whose prerequisite a
+ * later field undid ("tcp,dl_type=0x88cc") is dropped, unless another field stored in the same
+ * member still holds (nw_proto is arp_op under arp). Named fields were checked before. */
+static void drop_orphans(struct fl_match *m)
+{
+	for (int f = 0; f < FL_F__COUNT; f++) {
+		const struct fl_field_desc *fd = &fl_fields[f];
+		bool held = false;
+
+		if (!member_masked(m, fd) || fl_prereq_ok(fd->prereq, m))
+			continue;
+		for (int g = 0; g < FL_F__COUNT && !held; g++)
+			held = fl_fields[g].off == fd->off && fl_prereq_ok(fl_fields[g].prereq, m);
+		if (!held) {
+			memset((uint8_t *)&m->mask + fd->off, 0, fd->size);
+			memset((uint8_t *)&m->value + fd->off, 0, fd->size);
+		}
+	}
+}
+
 int fl_flow_parse(const char *s, unsigned flags, const struct fl_port_map *ports,
                   struct fl_flow *fl, char **errp)
 {
@@ -174,6 +194,7 @@ int fl_flow_parse(const char *s, unsigned flags, const struct fl_port_map *ports
 		    !fl_prereq_ok(fd->prereq, &fl->match))
 			return fl_err(errp, "%s %s", fd->name, fl_prereq_text(fd->prereq));
 	}
+	drop_orphans(&fl->match);
 	if (match_only) {
 		if (actions)
 			return fl_err(errp,
