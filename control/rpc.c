@@ -55,17 +55,15 @@ int ctd_rpc_open_fd(int fd, bool newline, struct ctd_rpc **rpcp)
 	return 0;
 }
 
-int ctd_rpc_open_unix(const char *path, bool newline, struct ctd_rpc **rpcp)
+/* A stream socket of 'domain' connected (blocking) to 'sa', wrapped by ctd_rpc_open_fd(); the
+ * socket is closed on any failure. */
+static int open_connected(int domain, const struct sockaddr *sa, socklen_t len, bool newline,
+                          struct ctd_rpc **rpcp)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	/* A unix connect completes or fails at once (or EAGAIN on a full backlog). */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (connect(fd, sa, len) < 0) {
 		int e = -errno;
 		close(fd);
 		return e;
@@ -76,24 +74,23 @@ int ctd_rpc_open_unix(const char *path, bool newline, struct ctd_rpc **rpcp)
 	return ret;
 }
 
+int ctd_rpc_open_unix(const char *path, bool newline, struct ctd_rpc **rpcp)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	/* A unix connect completes or fails at once (or EAGAIN on a full backlog). */
+	return open_connected(AF_UNIX, (struct sockaddr *)&sa, sizeof(sa), newline, rpcp);
+}
+
 int ctd_rpc_open_tcp(const char *ip, int port, bool newline, struct ctd_rpc **rpcp)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	if (port < 1 || port > 65535 || inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
 		return -EINVAL;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
 	/* Blocking connect: the database is local or near (a refused port fails at once). */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	int ret = ctd_rpc_open_fd(fd, newline, rpcp);
-	if (ret < 0)
-		close(fd);
-	return ret;
+	return open_connected(AF_INET, (struct sockaddr *)&sa, sizeof(sa), newline, rpcp);
 }
 
 void ctd_rpc_close(struct ctd_rpc *r)
