@@ -1,7 +1,6 @@
 /* weftctl capture: a port's frames to pcapng, through the dataplane (see capture.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -14,18 +13,10 @@
 #include <jansson.h>
 
 #include "capture.h"
-#include "dp-client.h"
+#include "dp-session.h"
 #include "methods_gen.h"
 
 #define PROG "weftctl"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 struct cap_args {
 	const char *rundir, *port, *out, *direction, *filter;
@@ -43,8 +34,7 @@ static int usage(const char *fmt, const char *arg)
 /* Options before "capture" (--rundir) and its own arguments. 0 or an exit status. */
 static int parse(int argc, char **argv, int at, struct cap_args *a)
 {
-	const char *env = getenv("WEFT_RUNDIR");
-	a->rundir = env && env[0] ? env : "/run/weft";
+	a->rundir = cli_dps_default_rundir();
 	a->out = "-";
 	for (int i = 1; i < at; i++) {
 		if (!strncmp(argv[i], "--rundir=", 9))
@@ -89,75 +79,57 @@ static int parse(int argc, char **argv, int at, struct cap_args *a)
 	return 0;
 }
 
-/* One request; prints the error. 0 or -1. */
-static int call(struct cli_dpc *c, const char *method, json_t *params, json_t **result)
+static int write_all(int fd, const char *buf, size_t n)
 {
-	json_t *res = NULL, *err = NULL;
-	char *msg = NULL;
-	int ret = cli_dpc_call(c, method, params, &res, &err, &msg);
-	json_decref(params);
-	if (ret < 0 || err) {
-		fprintf(stderr, "%s: capture: %s\n", PROG,
-		        msg ? msg : json_string_value(json_object_get(err, "message")));
-		free(msg);
-		json_decref(err);
-		json_decref(res);
-		return -1;
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		n -= w;
 	}
-	if (result)
-		*result = res;
-	else
-		json_decref(res);
 	return 0;
 }
 
-/* Copies the FIFO to stdout until the dataplane closes it; a signal asks for a stop. */
-static int pump(struct cli_dpc *c, int fd)
+/* Copies the FIFO 'in' to 'out' until the dataplane closes it (count reached, or stopped); a
+ * signal asks for a stop. A failed write (our reader went away, disk full) stops the capture:
+ * -1 when it was a file. */
+static int pump(struct cli_dps *s, int in, int out, bool out_is_file)
 {
 	char buf[65536];
 	bool stop_sent = false;
 	for (;;) {
-		if (stop_requested && !stop_sent) {
+		if (cli_dps_stop_requested() && !stop_sent) {
 			stop_sent = true;
-			call(c, WF_RPC_METHOD_CAPTURE_STOP, json_object(), NULL);
+			cli_dps_call(s, WF_RPC_METHOD_CAPTURE_STOP, json_object(), NULL, NULL);
 		}
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		struct pollfd pfd = {.fd = in, .events = POLLIN};
 		if (poll(&pfd, 1, 200) <= 0)
 			continue;
-		ssize_t n = read(fd, buf, sizeof(buf));
+		ssize_t n = read(in, buf, sizeof(buf));
 		if (n == 0)
 			return 0;
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n < 0 || fwrite(buf, 1, n, stdout) != (size_t)n || fflush(stdout)) {
+		if (n < 0 || write_all(out, buf, n) < 0) {
+			int e = errno;
 			if (!stop_sent)
-				call(c, WF_RPC_METHOD_CAPTURE_STOP, json_object(), NULL);
-			return n < 0 ? -1 : 0; /* our reader went away: that ends it */
+				cli_dps_call(s, WF_RPC_METHOD_CAPTURE_STOP, json_object(), NULL,
+				             NULL);
+			if (n < 0 || out_is_file)
+				fprintf(stderr, "%s: capture: %s: %s\n", PROG,
+				        n < 0 ? "reading the FIFO" : "writing", strerror(e));
+			return n < 0 || out_is_file ? -1 : 0;
 		}
 	}
 }
 
-/* Waits for a capture into a file to end (count reached, or a signal: then stops it). */
-static int wait_done(struct cli_dpc *c)
-{
-	for (;;) {
-		json_t *st = NULL;
-		if (stop_requested)
-			return call(c, WF_RPC_METHOD_CAPTURE_STOP, json_object(), NULL);
-		if (call(c, WF_RPC_METHOD_CAPTURE_SHOW, json_object(), &st) < 0)
-			return -1;
-		bool active = json_is_true(json_object_get(st, "active"));
-		json_decref(st);
-		if (!active)
-			return 0;
-		usleep(100000);
-	}
-}
-
-static void summary(struct cli_dpc *c)
+static void summary(struct cli_dps *s)
 {
 	json_t *st = NULL;
-	if (call(c, WF_RPC_METHOD_CAPTURE_SHOW, json_object(), &st) == 0)
+	if (cli_dps_call(s, WF_RPC_METHOD_CAPTURE_SHOW, json_object(), &st, NULL) == 0)
 		fprintf(stderr,
 		        "%s: captured %lld frames of %s (%s; %lld filtered out, %lld lost)\n", PROG,
 		        json_integer_value(json_object_get(st, "written")),
@@ -168,72 +140,66 @@ static void summary(struct cli_dpc *c)
 	json_decref(st);
 }
 
+static json_t *start_params(const struct cap_args *a, const char *fifo)
+{
+	json_t *p = json_pack("{s:s,s:s}", WF_RPC_KEY_PORT, a->port, WF_RPC_KEY_PATH, fifo);
+	if (a->direction)
+		json_object_set_new(p, WF_RPC_KEY_DIRECTION, json_string(a->direction));
+	if (a->filter)
+		json_object_set_new(p, WF_RPC_KEY_FILTER, json_string(a->filter));
+	if (a->count)
+		json_object_set_new(p, WF_RPC_KEY_COUNT, json_integer(a->count));
+	return p;
+}
+
+/* The dataplane only ever writes into a FIFO that weftctl made; weftctl writes the file (with
+ * its user's rights) or stdout. */
 int cli_capture_main(int argc, char **argv, int at)
 {
 	struct cap_args a = {0};
-	char dir[] = "/tmp/weftctl-capture.XXXXXX", fifo[64] = "", path[PATH_MAX];
-	struct cli_dpc *c = NULL;
-	char *msg = NULL, *sock;
-	int ret, fd = -1, status = 1;
+	char dir[] = "/tmp/weftctl-capture.XXXXXX", fifo[64] = "";
+	struct cli_dps s = {0};
+	int ret, in = -1, out = -1, status = 1;
 
 	if ((ret = parse(argc, argv, at, &a)) != 0)
 		return ret == 1 ? 0 : ret;
-	bool to_stdout = !strcmp(a.out, "-");
-	if (to_stdout) {
-		if (!mkdtemp(dir)) {
-			fprintf(stderr, "%s: capture: %s: %s\n", PROG, dir, strerror(errno));
-			goto out;
-		}
-		snprintf(fifo, sizeof(fifo), "%s/pcapng", dir);
-		if (mkfifo(fifo, 0600) < 0 || (fd = open(fifo, O_RDONLY | O_NONBLOCK)) < 0) {
-			fprintf(stderr, "%s: capture: FIFO in %s: %s\n", PROG, dir,
-			        strerror(errno));
-			goto out;
-		}
-		snprintf(path, sizeof(path), "%s", fifo);
-	} else if (a.out[0] == '/') {
-		snprintf(path, sizeof(path), "%s", a.out);
-	} else if (!getcwd(path, sizeof(path)) || strlen(path) + strlen(a.out) + 2 > sizeof(path)) {
-		fprintf(stderr, "%s: capture: path too long\n", PROG);
-		goto out;
-	} else {
-		strcat(strcat(path, "/"), a.out);
-	}
-	if (!(sock = cli_dpc_socket_path(a.rundir)) || cli_dpc_connect(sock, 10, &c, &msg) < 0) {
-		fprintf(stderr, "%s: %s\n", PROG, msg ? msg : "out of memory");
-		free(sock);
+	signal(SIGPIPE, SIG_IGN); /* a reader of stdout that goes away ends the capture */
+	bool to_file = strcmp(a.out, "-") != 0;
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "%s: capture: %s: %s\n", PROG, dir, strerror(errno));
 		goto out;
 	}
-	free(sock);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
-	json_t *p = json_pack("{s:s,s:s}", WF_RPC_KEY_PORT, a.port, WF_RPC_KEY_PATH, path);
-	if (a.direction)
-		json_object_set_new(p, WF_RPC_KEY_DIRECTION, json_string(a.direction));
-	if (a.filter)
-		json_object_set_new(p, WF_RPC_KEY_FILTER, json_string(a.filter));
-	if (a.count)
-		json_object_set_new(p, WF_RPC_KEY_COUNT, json_integer(a.count));
-	if (call(c, WF_RPC_METHOD_CAPTURE_START, p, NULL) < 0)
+	snprintf(fifo, sizeof(fifo), "%s/pcapng", dir);
+	if (mkfifo(fifo, 0600) < 0 || (in = open(fifo, O_RDONLY | O_NONBLOCK)) < 0) {
+		fprintf(stderr, "%s: capture: FIFO in %s: %s\n", PROG, dir, strerror(errno));
 		goto out;
-	if (to_stdout) {
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-		ret = pump(c, fd);
-	} else {
-		ret = wait_done(c);
 	}
-	summary(c);
+	if (cli_dps_open(&s, "capture", a.rundir, 10) < 0 ||
+	    cli_dps_call(&s, WF_RPC_METHOD_CAPTURE_START, start_params(&a, fifo), NULL, NULL) < 0)
+		goto out;
+	/* The file only once the dataplane took the request (a refused one leaves no file). */
+	if (!to_file)
+		out = STDOUT_FILENO;
+	else if ((out = open(a.out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+		fprintf(stderr, "%s: capture: %s: %s\n", PROG, a.out, strerror(errno));
+		cli_dps_call(&s, WF_RPC_METHOD_CAPTURE_STOP, json_object(), NULL, NULL);
+		goto out;
+	}
+	fcntl(in, F_SETFL, fcntl(in, F_GETFL) & ~O_NONBLOCK);
+	ret = pump(&s, in, out, to_file);
+	summary(&s);
 	status = ret < 0;
 out:
-	if (fd >= 0)
-		close(fd);
+	if (in >= 0)
+		close(in);
+	if (to_file && out >= 0 && close(out) < 0 && status == 0) {
+		fprintf(stderr, "%s: capture: %s: %s\n", PROG, a.out, strerror(errno));
+		status = 1;
+	}
 	if (fifo[0]) {
 		unlink(fifo);
 		rmdir(dir);
 	}
-	free(msg);
-	if (c)
-		cli_dpc_close(c);
+	cli_dps_close(&s);
 	return status;
 }

@@ -4,10 +4,11 @@
  *   weftctl [--rundir=DIR] capture PORT [-w FILE|-] [-c N] [--direction in|out|both]
  *                                       [--filter EXPR]
  *
- * -w FILE: the dataplane writes FILE (made absolute here) and weftctl waits until N frames are
- * written or it is interrupted (SIGINT/SIGTERM: the capture is stopped, its last frames kept).
- * -w - (the default): weftctl creates a FIFO, the dataplane writes into it and weftctl copies
- * it to stdout until the capture ends, so `weftctl capture vhu0 -w - | tshark -r -` works.
+ * weftctl creates a FIFO in a private temporary directory, the dataplane writes the pcapng into
+ * it (the only kind of path it accepts) and weftctl copies it to FILE (-w FILE, created with
+ * the caller's rights once the dataplane accepted the request) or to stdout (-w -, the
+ * default, so `weftctl capture vhu0 -w - | tshark -r -` works), until N frames are written or
+ * SIGINT/SIGTERM (the capture is stopped, its last frames kept).
  * A summary goes to stderr. Not chainable with other commands. */
 #ifndef CLI_CAPTURE_H
 #define CLI_CAPTURE_H

@@ -1,7 +1,6 @@
 /* weftctl trace: dry-run and live packet traces through the dataplane (see trace.h). */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,19 +9,11 @@
 
 #include <jansson.h>
 
-#include "dp-client.h"
+#include "dp-session.h"
 #include "methods_gen.h"
 #include "trace.h"
 
 #define PROG "weftctl"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 struct trace_args {
 	const char *rundir, *bridge, *flow, *pcap, *in_port, *live;
@@ -42,8 +33,7 @@ static int usage(const char *fmt, const char *arg)
  * an exit status. */
 static int parse(int argc, char **argv, int at, struct trace_args *a)
 {
-	const char *env = getenv("WEFT_RUNDIR");
-	a->rundir = env && env[0] ? env : "/run/weft";
+	a->rundir = cli_dps_default_rundir();
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
 		if (i == at)
@@ -108,32 +98,21 @@ static int parse(int argc, char **argv, int at, struct trace_args *a)
 	return 0;
 }
 
-/* One request; on failure prints the error (with a caret under the flow's bad token) and
- * returns -1. */
-static int call(struct cli_dpc *c, const char *method, json_t *params, json_t **result,
+/* One request; on failure the error is printed, with a caret line under the flow's bad token
+ * when 'flow' is given. 0 or -1. */
+static int call(struct cli_dps *s, const char *method, json_t *params, json_t **result,
                 const char *flow)
 {
-	json_t *res = NULL, *err = NULL;
-	char *msg = NULL;
-	int ret = cli_dpc_call(c, method, params, &res, &err, &msg);
-	json_decref(params);
-	if (ret < 0 || err) {
-		const char *m = msg ? msg : json_string_value(json_object_get(err, "message"));
-		size_t pos, len;
-		fprintf(stderr, "%s: trace: %s\n", PROG, m ? m : "error");
-		if (flow && m && cli_trace_token(flow, m, &pos, &len) == 0)
-			fprintf(stderr, "    %s\n    %*s%.*s\n", flow, (int)pos, "", (int)len,
-			        "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^");
-		free(msg);
-		json_decref(err);
-		json_decref(res);
-		return -1;
-	}
-	if (result)
-		*result = res;
-	else
-		json_decref(res);
-	return 0;
+	char *m = NULL;
+	size_t pos, len;
+
+	if (cli_dps_call(s, method, params, result, &m) == 0)
+		return 0;
+	if (flow && m && cli_trace_token(flow, m, &pos, &len) == 0)
+		fprintf(stderr, "    %s\n    %*s%.*s\n", flow, (int)pos, "", (int)len,
+		        "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^");
+	free(m);
+	return -1;
 }
 
 /* Prints the traces of 'r' ({"traces": [...]}): their text, a blank line between two. */
@@ -155,7 +134,7 @@ static void print_traces(const json_t *r, bool json, unsigned *n_printed)
 	fflush(stdout);
 }
 
-static int live(struct cli_dpc *c, const struct trace_args *a)
+static int live(struct cli_dps *c, const struct trace_args *a)
 {
 	json_t *p = json_pack("{s:s,s:I}", WF_RPC_KEY_PORT, a->live, WF_RPC_KEY_COUNT,
 	                      (json_int_t)(a->count ? a->count : 1));
@@ -167,7 +146,7 @@ static int live(struct cli_dpc *c, const struct trace_args *a)
 		return -1;
 	for (;;) {
 		json_t *r = NULL;
-		if (stop_requested && !stop_sent) {
+		if (cli_dps_stop_requested() && !stop_sent) {
 			stop_sent = true;
 			call(c, WF_RPC_METHOD_TRACE_LIVE_STOP, json_object(), NULL, NULL);
 		}
@@ -191,8 +170,8 @@ static int live(struct cli_dpc *c, const struct trace_args *a)
 int cli_trace_main(int argc, char **argv, int at)
 {
 	struct trace_args a = {0};
-	struct cli_dpc *c = NULL;
-	char *msg = NULL, *sock, path[PATH_MAX];
+	struct cli_dps sess, *c = &sess;
+	char path[PATH_MAX];
 	int ret, status = 1;
 
 	if ((ret = parse(argc, argv, at, &a)) != 0)
@@ -206,15 +185,8 @@ int cli_trace_main(int argc, char **argv, int at)
 		strcat(strcat(path, "/"), a.pcap);
 		a.pcap = path;
 	}
-	if (!(sock = cli_dpc_socket_path(a.rundir)) || cli_dpc_connect(sock, 30, &c, &msg) < 0) {
-		fprintf(stderr, "%s: %s\n", PROG, msg ? msg : "out of memory");
-		free(sock);
-		free(msg);
+	if (cli_dps_open(c, "trace", a.rundir, 30) < 0)
 		return 1;
-	}
-	free(sock);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	if (a.live) {
 		status = live(c, &a) < 0;
 	} else {
@@ -239,6 +211,6 @@ int cli_trace_main(int argc, char **argv, int at)
 			status = 0;
 		}
 	}
-	cli_dpc_close(c);
+	cli_dps_close(c);
 	return status;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -206,11 +207,49 @@ static void session_end(struct wf_ctx *ctx, const char *why)
 	session_free(cs);
 }
 
+/* Opens cs->path for writing only if it is a FIFO with a reader: the dataplane never creates,
+ * truncates or writes a regular file or a device a client names (weftctl makes the FIFO and
+ * writes the file itself). The lstat before the open keeps a device's open side effects out;
+ * the fstat after it catches a FIFO swapped for something else between the two. */
+static int open_fifo(struct wf_cap_session *cs, char *err, size_t errlen)
+{
+	struct stat before, after;
+
+	if (lstat(cs->path, &before) < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot open '%s': %s", cs->path, strerror(e));
+		return -e;
+	}
+	if (!S_ISFIFO(before.st_mode)) {
+		snprintf(err, errlen,
+		         "'%s' is not a FIFO: the dataplane writes captures only into a FIFO its "
+		         "client made (weftctl capture -w FILE writes FILE itself)",
+		         cs->path);
+		return -EINVAL;
+	}
+	cs->fd = open(cs->path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (cs->fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot open '%s': %s", cs->path,
+		         e == ENXIO ? "a FIFO without a reader" : strerror(e));
+		return -e;
+	}
+	if (fstat(cs->fd, &after) < 0 || !S_ISFIFO(after.st_mode) ||
+	    after.st_ino != before.st_ino || after.st_dev != before.st_dev) {
+		close(cs->fd);
+		cs->fd = -1;
+		snprintf(err, errlen, "'%s' changed while it was opened", cs->path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int session_setup(struct wf_ctx *ctx, struct wf_cap_session *cs, const char *filter,
                          char *err, size_t errlen)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 	struct timespec ts;
+	int ret;
 
 	if (filter && filter[0]) {
 		pcap_t *dead = pcap_open_dead(DLT_EN10MB, WF_CAP_SNAPLEN);
@@ -233,13 +272,8 @@ static int session_setup(struct wf_ctx *ctx, struct wf_cap_session *cs, const ch
 		snprintf(err, errlen, "out of memory for the capture buffers");
 		return -ENOMEM;
 	}
-	cs->fd = open(cs->path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
-	if (cs->fd < 0) {
-		int e = errno;
-		snprintf(err, errlen, "cannot open '%s': %s", cs->path,
-		         e == ENXIO ? "a FIFO without a reader" : strerror(e));
-		return -e;
-	}
+	if ((ret = open_fifo(cs, err, errlen)) < 0)
+		return ret;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	cs->base_ns = ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	cs->base_tsc = rte_rdtsc();

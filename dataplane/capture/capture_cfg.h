@@ -1,9 +1,9 @@
 /* Port capture, control side (main lcore): one capture session at a time, on one port, to a
- * pcapng file or FIFO.
+ * FIFO the client made (weftctl copies it to a file or stdout).
  *
  *   capture-start {port, path, direction, count, filter}
- *     -> pool + ring (capture.h), BPF filter compiled by libpcap, path opened (non-blocking:
- *        a FIFO needs its reader first), pcapng section + interface written, snapshot
+ *     -> pool + ring (capture.h), BPF filter compiled by libpcap, path opened only if it
+ *        is a FIFO with a reader (non-blocking; never created, truncated or followed), pcapng section + interface written, snapshot
  *        published with the port marked
  *   main loop: wf_capture_poll -> records -> filter -> pcapng blocks -> buffered writes (a slow
  *        reader never blocks the main lcore: past 4 MiB of backlog records are dropped, counted)
@@ -23,8 +23,9 @@
 
 #include "core/ctx.h"
 
-/* Starts capturing 'port' ('dir': WF_CAP_IN, WF_CAP_OUT or both) into 'path' (created or
- * truncated, or a FIFO with a reader). 'count' > 0 stops after that many frames written;
+/* Starts capturing 'port' ('dir': WF_CAP_IN, WF_CAP_OUT or both) into 'path', which must
+ * be a FIFO with a reader (a regular file, device, symlink or missing path: -EINVAL/-ENOENT,
+ * nothing touched). 'count' > 0 stops after that many frames written;
  * 'filter' (may be NULL) is a libpcap filter expression. 0 or -errno with a reason: -EBUSY if
  * a capture runs, -ENOENT no such port, -EINVAL bad filter, -errno of open(). */
 int wf_capture_start(struct wf_ctx *, const char *port, unsigned dir, const char *path,

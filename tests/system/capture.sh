@@ -8,6 +8,7 @@
 #   3. a filter that matches nothing, stopped by SIGINT: 0 written, every frame filtered out,
 #      the file is still valid pcapng (0 packets).
 #   4. bad input changes nothing: a bad filter, an unknown port, a relative path over RPC, a
+#      path that is not a FIFO over RPC (the dataplane never creates or truncates a file), a
 #      second capture while one runs (EBUSY), stop with none running (ENOENT).
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
@@ -101,6 +102,19 @@ rpc capture-start '{"port":"vhu0","path":"rel.pcapng"}' | grep -q '"EINVAL"' ||
 rpc capture-start '{"port":"vhu0","path":"/tmp/x","direction":"sideways"}' | grep -q '"EINVAL"' ||
 	wt_fail "bad direction accepted"
 rpc capture-stop '{}' | grep -q '"ENOENT"' || wt_fail "capture-stop with none running"
+[ -e "$T/x.pcapng" ] && wt_fail "a refused capture left $T/x.pcapng"
+# The dataplane writes only into a FIFO (weftctl writes -w FILE itself): a regular file, a
+# device, a symlink to a FIFO and a missing path are refused over RPC and left as they were.
+echo keep >"$T/regular"
+mkfifo "$T/fifo" && ln -s "$T/fifo" "$T/link"
+for bad in "$T/regular:EINVAL" "/dev/null:EINVAL" "$T/link:EINVAL" "$T/missing:ENOENT"; do
+	rpc capture-start "{\"port\":\"vhu0\",\"path\":\"${bad%:*}\"}" >"$T/e4"
+	grep -q "\"${bad##*:}\"" "$T/e4" || wt_fail "capture into ${bad%:*}: $(cat "$T/e4")"
+done
+[ "$(cat "$T/regular")" = keep ] || wt_fail "the regular file was changed"
+[ -e "$T/missing" ] && wt_fail "the dataplane created $T/missing"
+grep -q "is not a FIFO" <(rpc capture-start "{\"port\":\"vhu0\",\"path\":\"$T/regular\"}") ||
+	wt_fail "no clear message for a regular file"
 "$WT_CTL" --rundir "$RD" capture vhu0 -w "$T/busy.pcapng" -c 1000000 >"$T/cap4.out" 2>&1 &
 CAP_PID=$!
 WT_PIDS+=("$CAP_PID")
@@ -111,5 +125,5 @@ kill -INT "$CAP_PID"
 wt_join "$CAP_PID" 10 || wt_fail "capture 4 did not stop"
 cap_active && wt_fail "a capture still runs"
 [ "$(wt_stat vhu0 rx_packets)" = 300 ] || wt_fail "vhu0 rx_packets $(wt_stat vhu0 rx_packets), want 300"
-wt_log "4. bad filter, unknown port, relative path, bad direction, stop without capture, busy: refused"
+wt_log "4. bad filter (no file left), unknown port, relative path, bad direction, a non-FIFO path (file, device, symlink, missing: unchanged), stop without capture, busy: refused"
 echo "PASS: capture (file, pipe to tshark, filters, SIGINT, bad input)"
