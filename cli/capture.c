@@ -15,6 +15,7 @@
 #include "capture.h"
 #include "dp-session.h"
 #include "methods_gen.h"
+#include "util_num.h"
 
 #define PROG "weftctl"
 
@@ -46,7 +47,6 @@ static int parse(int argc, char **argv, int at, struct cap_args *a)
 	}
 	for (int i = at + 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end;
 		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			printf("usage: %s [--rundir=DIR] %s\n%s", PROG, CLI_CAPTURE_USAGE,
 			       CLI_CAPTURE_HELP);
@@ -60,9 +60,7 @@ static int parse(int argc, char **argv, int at, struct cap_args *a)
 		if (!strcmp(o, "-w"))
 			a->out = v;
 		else if (!strcmp(o, "-c")) {
-			errno = 0;
-			a->count = strtoll(v, &end, 10);
-			if (errno || *end || !*v || a->count < 1)
+			if (util_parse_int(v, 1, 1000000000000LL, &a->count) < 0)
 				return usage("-c '%s': a number of frames, 1 or more", v);
 		} else if (!strcmp(o, "--direction")) {
 			if (strcmp(v, "in") && strcmp(v, "out") && strcmp(v, "both"))

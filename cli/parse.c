@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "util_num.h"
 
 #include "columns.h"
 #include "flows.h"

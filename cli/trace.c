@@ -12,6 +12,7 @@
 #include "dp-session.h"
 #include "methods_gen.h"
 #include "trace.h"
+#include "util_num.h"
 
 #define PROG "weftctl"
 
@@ -64,10 +65,7 @@ static int parse(int argc, char **argv, int at, struct trace_args *a)
 			else if (!strcmp(o, "--live"))
 				a->live = v;
 			else {
-				char *end;
-				errno = 0;
-				a->count = strtoll(v, &end, 10);
-				if (errno || *end || !*v || a->count < 1 || a->count > 1000)
+				if (util_parse_int(v, 1, 1000, &a->count) < 0)
 					return usage("-c '%s': a number of frames, 1..1000", v);
 			}
 		} else if (o[0] == '-' && o[1]) {

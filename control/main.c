@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "util_num.h"
 #include "controld.h"
 
 #define CTD_DEFAULT_STATS_MS 5000
@@ -81,8 +82,7 @@ static int parse_args(int argc, char **argv, struct ctd_ctx *ctx)
 	ctx->stats_ms = CTD_DEFAULT_STATS_MS;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		char *end;
-		long v;
+		long long v;
 		switch (ch) {
 		case OPT_DB:
 			if (strncmp(optarg, "unix:", 5) || !optarg[5])
@@ -121,9 +121,7 @@ static int parse_args(int argc, char **argv, struct ctd_ctx *ctx)
 			ctx->log_path = strdup(optarg);
 			break;
 		case OPT_STATS:
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v < 100 || v > 3600000)
+			if (util_parse_int(optarg, 100, 3600000, &v) < 0)
 				return usage_error(
 				    "--stats-interval: expected 100..3600000 ms, got ", optarg);
 			ctx->stats_ms = v;

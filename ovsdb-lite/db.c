@@ -1,12 +1,14 @@
 /* ovsdb-lite database: create/open/close, snapshot and replay, compaction, accessors. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/file.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "odb-private.h"
+#include "util_num.h"
 
 static int set_err(char **errp, int err, char *msg)
 {
@@ -162,14 +164,9 @@ static int open_cb(void *aux, const json_t *rec, bool first, char **errp)
 static unsigned long long env_threshold(void)
 {
 	const char *s = getenv("OVSDB_LITE_COMPACT_BYTES");
-	char *end;
-	unsigned long long v;
+	long long v;
 
-	if (!s || !*s)
-		return ODB_DEFAULT_COMPACT_BYTES;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || !v)
+	if (!s || util_parse_int(s, 1, LLONG_MAX, &v) < 0)
 		return ODB_DEFAULT_COMPACT_BYTES;
 	return v;
 }

@@ -25,6 +25,7 @@
 #include "db.h"
 #include "server.h"
 #include "sock.h"
+#include "util_num.h"
 
 #define DEFAULT_MAX_MSG     (16u << 20)
 #define DEFAULT_MAX_BACKLOG (64u << 20)
@@ -67,19 +68,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n(use --help for help)\n");
 	return 2;
-}
-
-static bool parse_size(const char *s, long long min, long long max, long long *out)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
 }
 
 static int parse_args(int argc, char **argv, struct main_opts *o)
@@ -136,19 +124,19 @@ static int parse_args(int argc, char **argv, struct main_opts *o)
 			o->log_file = optarg;
 			break;
 		case OPT_PROBE:
-			if (!parse_size(optarg, 0, INT_MAX, &v))
+			if (util_parse_int(optarg, 0, INT_MAX, &v) < 0)
 				return usage_error(
 				    "--probe-interval=%s: expected milliseconds >= 0", optarg);
 			o->cfg.probe_ms = v;
 			break;
 		case OPT_MAXMSG:
-			if (!parse_size(optarg, 64, 1LL << 30, &v))
+			if (util_parse_int(optarg, 64, 1LL << 30, &v) < 0)
 				return usage_error("--max-message-size=%s: expected 64..2^30 bytes",
 				                   optarg);
 			o->cfg.max_msg = v;
 			break;
 		case OPT_BACKLOG:
-			if (!parse_size(optarg, 4096, 1LL << 32, &v))
+			if (util_parse_int(optarg, 4096, 1LL << 32, &v) < 0)
 				return usage_error("--max-backlog=%s: expected 4096..2^32 bytes",
 				                   optarg);
 			o->cfg.max_backlog = v;

@@ -2,6 +2,7 @@
 #include "server.h"
 #include "sock.h" /* util/sock.h */
 #include "util.h"
+#include "util_num.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -105,11 +106,14 @@ static int open_ptcp(struct odb_listener *l, const char *spec, char **errp)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};
 	const char *colon = strchr(spec, ':');
-	char *end;
-	long port = strtol(spec, &end, 10);
+	char num[8] = "";
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	long long port = -1;
 	int fd, one = 1;
 
-	if (end == spec || (*end && *end != ':') || port < 0 || port > 65535) {
+	if (n < sizeof(num))
+		memcpy(num, spec, n);
+	if (n >= sizeof(num) || util_parse_int(num, 0, 65535, &port) < 0) {
 		set_err(errp, odb_xasprintf("ptcp:%s: bad port (expected ptcp:PORT[:IP])", spec));
 		return -EINVAL;
 	}

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "util_num.h"
 
 int util_group_parse(const char *name, gid_t *gid)
 {

@@ -3,7 +3,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "util.h"
+#include "util_num.h"
 
 int util_parse_int(const char *s, long long min, long long max, long long *out)
 {

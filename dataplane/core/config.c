@@ -6,7 +6,7 @@
 
 #include <rte_malloc.h>
 
-#include "util.h"
+#include "util_num.h"
 
 #include "core/config.h"
 #include "core/log.h"

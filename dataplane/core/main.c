@@ -21,7 +21,7 @@
 #include <rte_malloc.h>
 
 #include "sock.h"
-#include "util.h"
+#include "util_num.h"
 
 #include "capture/capture_cfg.h"
 #include "trace/trace_cfg.h"

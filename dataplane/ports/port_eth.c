@@ -13,7 +13,7 @@
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 
-#include "util.h"
+#include "util_num.h"
 
 #include "core/log.h"
 #include "ports/port.h"

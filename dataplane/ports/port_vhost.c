@@ -49,7 +49,7 @@
 #include <rte_vhost.h>
 
 #include "core/log.h"
-#include "util.h"
+#include "util_num.h"
 #include "ports/port.h"
 
 #define VHOST_GUEST_RXQ          0 /* we enqueue into the guest's receive ring */

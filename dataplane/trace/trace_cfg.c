@@ -14,7 +14,7 @@
 #include "core/trace.h"
 #include "ofp/ofp_cfg.h"
 #include "trace/trace_cfg.h"
-#include "util.h"
+#include "util_num.h"
 
 /* The live trace session (ctx->trace). */
 struct wf_trace_session {

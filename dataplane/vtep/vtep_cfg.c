@@ -8,7 +8,7 @@
 
 #include <rte_ether.h>
 
-#include "util.h"
+#include "util_num.h"
 
 #include "core/config.h"
 #include "ports/port.h"

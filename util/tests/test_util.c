@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "util.h"
+#include "util_num.h"
 
 /* Returns what util_parse_int() returns; checks that *out is untouched on failure. */
 static int parse(const char *s, long long min, long long max, long long *out)

@@ -1,7 +1,7 @@
 /* weft_util: small helpers shared by every program of the tree (dataplane, weftctl).
  * No dependencies beyond libc; every name starts with util_. */
-#ifndef WEFT_UTIL_H
-#define WEFT_UTIL_H
+#ifndef WEFT_UTIL_NUM_H
+#define WEFT_UTIL_NUM_H
 
 /* Parses 's' as a whole decimal integer in [min, max] into *out.
  * Accepted: one or more ASCII digits, optionally preceded by a single '-' (no '+', no
@@ -10,4 +10,4 @@
  * outside [min, max] (overflow of long long included). *out is written only on success. */
 int util_parse_int(const char *s, long long min, long long max, long long *out);
 
-#endif /* WEFT_UTIL_H */
+#endif /* WEFT_UTIL_NUM_H */
