@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "controld.h"
+#include "methods.h"
 
 #define CTD_MONITOR_ID "weft-controld"
 
@@ -93,6 +94,22 @@ static void dp_connect(struct ctd_ctx *ctx, long long now)
 	ctx->removed_seen = ctx->removed_ack = 0;
 	CTD_INFO(ctx, "dataplane %s: connected", ctx->dp_path);
 	ctd_reconcile_want(ctx, true);
+}
+
+long long ctd_dp_call(struct ctd_ctx *ctx, const char *method, json_t *params, ctd_rpc_reply_fn *cb,
+                      void *arg)
+{
+	if (!ctx->dp) {
+		json_decref(params);
+		return -ENOTCONN;
+	}
+	if (!params && !(params = json_object()))
+		return -ENOMEM;
+	if (wf_rpc_check_request(method, params, ctx->dp_refused, sizeof(ctx->dp_refused)) < 0) {
+		json_decref(params);
+		return -EINVAL;
+	}
+	return ctd_rpc_call(ctx->dp, method, params, cb, arg);
 }
 
 void ctd_conn_run(struct ctd_ctx *ctx)

@@ -98,6 +98,7 @@ struct ctd_ctx {
 
 	/* Dataplane connection. */
 	struct ctd_rpc *dp;
+	char dp_refused[256]; /* why ctd_dp_call() last refused a request (-EINVAL) */
 	long long dp_retry_at;
 	bool dp_was_down;
 
@@ -155,6 +156,13 @@ void ctd_conn_run(struct ctd_ctx *);
 void ctd_conn_db_lost(struct ctd_ctx *, int err);
 void ctd_conn_dp_lost(struct ctd_ctx *, int err);
 void ctd_conn_close_all(struct ctd_ctx *);
+/* Queues a request to the dataplane after checking it against the method table
+ * (dataplane/ctl/methods.json, as weftctl does and as the dataplane will): 'params' is stolen.
+ * Returns the id, or -errno: -EINVAL when the request does not match the table (the reason,
+ * the dataplane's own wording, in ctx->dp_refused; nothing sent), -ENOTCONN without a
+ * dataplane, another -errno when the connection fails. */
+long long ctd_dp_call(struct ctd_ctx *, const char *method, json_t *params, ctd_rpc_reply_fn *cb,
+                      void *arg);
 
 /* reconcile.c */
 void ctd_reconcile_run(struct ctd_ctx *);     /* starts a pass when wanted and possible */

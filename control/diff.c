@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "methods_gen.h"
 #include "diff.h"
 #include "flowdb.h"
 
@@ -253,10 +254,13 @@ void ctd_plan_free(struct ctd_plan *plan)
 const char *ctd_op_method(const struct ctd_op *op)
 {
 	static const char *const names[] = {
-	    [CTD_OP_PORT_DEL] = "port-del",         [CTD_OP_BRIDGE_DEL] = "bridge-del",
-	    [CTD_OP_BRIDGE_ADD] = "bridge-add",     [CTD_OP_BRIDGE_SET] = "bridge-set",
-	    [CTD_OP_PORT_ADD] = "port-add",         [CTD_OP_PORT_SET] = "port-set",
-	    [CTD_OP_FLOW_REPLACE] = "flow-replace",
+	    [CTD_OP_PORT_DEL] = WF_RPC_METHOD_PORT_DEL,
+	    [CTD_OP_BRIDGE_DEL] = WF_RPC_METHOD_BRIDGE_DEL,
+	    [CTD_OP_BRIDGE_ADD] = WF_RPC_METHOD_BRIDGE_ADD,
+	    [CTD_OP_BRIDGE_SET] = WF_RPC_METHOD_BRIDGE_SET,
+	    [CTD_OP_PORT_ADD] = WF_RPC_METHOD_PORT_ADD,
+	    [CTD_OP_PORT_SET] = WF_RPC_METHOD_PORT_SET,
+	    [CTD_OP_FLOW_REPLACE] = WF_RPC_METHOD_FLOW_REPLACE,
 	};
 	return names[op->kind];
 }
@@ -291,36 +295,38 @@ json_t *ctd_op_params(const struct ctd_op *op)
 
 	switch (op->kind) {
 	case CTD_OP_PORT_DEL:
-		return json_pack("{s:s,s:s}", "name", op->port, "bridge", op->bridge);
+		return json_pack("{s:s,s:s}", WF_RPC_KEY_NAME, op->port, WF_RPC_KEY_BRIDGE,
+		                 op->bridge);
 	case CTD_OP_BRIDGE_DEL:
-		return json_pack("{s:s}", "name", op->bridge);
+		return json_pack("{s:s}", WF_RPC_KEY_NAME, op->bridge);
 	case CTD_OP_BRIDGE_ADD:
-		return json_pack("{s:s,s:o}", "name", op->bridge, "other_config",
+		return json_pack("{s:s,s:o}", WF_RPC_KEY_NAME, op->bridge, WF_RPC_KEY_OTHER_CONFIG,
 		                 ctd_smap_to_json(&op->want_br->other_config));
 	case CTD_OP_BRIDGE_SET:
-		return json_pack("{s:s,s:o}", "name", op->bridge, "other_config",
+		return json_pack("{s:s,s:o}", WF_RPC_KEY_NAME, op->bridge, WF_RPC_KEY_OTHER_CONFIG,
 		                 other_config_delta(op->want_br, op->have_br));
 	case CTD_OP_PORT_ADD:
-		j = json_pack("{s:s,s:s,s:o}", "bridge", op->bridge, "name", op->port, "options",
-		              ctd_smap_to_json(&w->options));
+		j = json_pack("{s:s,s:s,s:o}", WF_RPC_KEY_BRIDGE, op->bridge, WF_RPC_KEY_NAME,
+		              op->port, WF_RPC_KEY_OPTIONS, ctd_smap_to_json(&w->options));
 		if (j && w->type[0])
-			json_object_set_new(j, "type", json_string(w->type));
+			json_object_set_new(j, WF_RPC_KEY_TYPE, json_string(w->type));
 		if (j && w->tag >= 0)
-			json_object_set_new(j, "tag", json_integer(w->tag));
+			json_object_set_new(j, WF_RPC_KEY_TAG, json_integer(w->tag));
 		if (j && w->n_trunks)
-			json_object_set_new(j, "trunks", trunks_json(w));
+			json_object_set_new(j, WF_RPC_KEY_TRUNKS, trunks_json(w));
 		if (j && w->vlan_mode && w->vlan_mode[0])
-			json_object_set_new(j, "vlan_mode", json_string(w->vlan_mode));
+			json_object_set_new(j, WF_RPC_KEY_VLAN_MODE, json_string(w->vlan_mode));
 		if (j && w->ofport > 0)
-			json_object_set_new(j, "ofport", json_integer(w->ofport));
+			json_object_set_new(j, WF_RPC_KEY_OFPORT, json_integer(w->ofport));
 		return j;
 	case CTD_OP_PORT_SET:
-		j = json_pack("{s:s,s:o}", "name", op->port, "trunks", trunks_json(w));
+		j = json_pack("{s:s,s:o}", WF_RPC_KEY_NAME, op->port, WF_RPC_KEY_TRUNKS,
+		              trunks_json(w));
 		if (j)
-			json_object_set_new(j, "tag",
+			json_object_set_new(j, WF_RPC_KEY_TAG,
 			                    w->tag >= 0 ? json_integer(w->tag) : json_null());
 		if (j)
-			json_object_set_new(j, "vlan_mode",
+			json_object_set_new(j, WF_RPC_KEY_VLAN_MODE,
 			                    w->vlan_mode && w->vlan_mode[0]
 			                        ? json_string(w->vlan_mode)
 			                        : json_null());
@@ -332,7 +338,9 @@ json_t *ctd_op_params(const struct ctd_op *op)
 				json_decref(j);
 				j = NULL;
 			}
-		return j ? json_pack("{s:s,s:o}", "bridge", op->bridge, "flows", j) : NULL;
+		return j ? json_pack("{s:s,s:o}", WF_RPC_KEY_BRIDGE, op->bridge, WF_RPC_KEY_FLOWS,
+		                     j)
+		         : NULL;
 	case CTD_OP__COUNT:
 		break;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "methods_gen.h"
 #include "controld.h"
 #include "flowdb.h"
 #include "writeback.h"
@@ -199,8 +200,8 @@ static void refresh(struct ctd_ctx *ctx, bool need_show)
 	p->applied = true;
 	p->refreshed_show = !need_show;
 	if (need_show)
-		ctd_rpc_call(ctx->dp, "show", json_object(), refresh_show_reply, ctx);
-	ctd_rpc_call(ctx->dp, "stats", json_object(), stats_reply, ctx);
+		ctd_dp_call(ctx, WF_RPC_METHOD_SHOW, json_object(), refresh_show_reply, ctx);
+	ctd_dp_call(ctx, WF_RPC_METHOD_STATS, json_object(), stats_reply, ctx);
 }
 
 static const char *error_text(const json_t *error, char *buf, size_t n)
@@ -228,31 +229,37 @@ static const char *bridge_failure(struct ctd_ctx *ctx, const char *bridge)
 	return NULL;
 }
 
+/* Operation 'i' of the pass failed with 'why' (the dataplane's message): logged and kept as a
+ * failure (an interface's error column) until its inputs change. */
+static void op_failed(struct ctd_ctx *ctx, size_t i, const char *why)
+{
+	struct ctd_pass *p = &ctx->pass;
+	const struct ctd_op *op = &p->plan.ops[i];
+	const char *bf = op->kind == CTD_OP_PORT_ADD ? bridge_failure(ctx, op->bridge) : NULL;
+	char msg[700];
+
+	if (bf)
+		snprintf(msg, sizeof(msg), "bridge %s: %s", op->bridge, bf);
+	else
+		snprintf(msg, sizeof(msg), "%s", why);
+	CTD_WARN(ctx, "%s %s failed: %s", ctd_op_method(op), op->port ? op->port : op->bridge, msg);
+	failure_add(ctx, p->sigs[i],
+	            op->kind == CTD_OP_PORT_ADD || op->kind == CTD_OP_PORT_SET ? op->port : NULL,
+	            msg);
+	p->n_failed++;
+}
+
 static void op_reply(void *arg, const json_t *result, const json_t *error)
 {
 	struct ctd_op_cb *cb = arg;
 	struct ctd_ctx *ctx = cb->ctx;
 	struct ctd_pass *p = &ctx->pass;
-	const struct ctd_op *op = &p->plan.ops[cb->i];
-	char buf[512], msg[700];
+	char buf[512];
 	(void)result;
 
 	p->n_replied++;
-	if (error) {
-		const char *bf =
-		    op->kind == CTD_OP_PORT_ADD ? bridge_failure(ctx, op->bridge) : NULL;
-		if (bf)
-			snprintf(msg, sizeof(msg), "bridge %s: %s", op->bridge, bf);
-		else
-			snprintf(msg, sizeof(msg), "%s", error_text(error, buf, sizeof(buf)));
-		CTD_WARN(ctx, "%s %s failed: %s", ctd_op_method(op),
-		         op->port ? op->port : op->bridge, msg);
-		failure_add(ctx, p->sigs[cb->i],
-		            op->kind == CTD_OP_PORT_ADD || op->kind == CTD_OP_PORT_SET ? op->port
-		                                                                       : NULL,
-		            msg);
-		p->n_failed++;
-	}
+	if (error)
+		op_failed(ctx, cb->i, error_text(error, buf, sizeof(buf)));
 	if (p->n_replied == p->n_sent) {
 		CTD_INFO(ctx, "pass %llu: %zu operations applied, %zu failed", ctx->n_passes,
 		         p->n_sent, p->n_failed);
@@ -314,8 +321,15 @@ static void apply_plan(struct ctd_ctx *ctx)
 			CTD_INFO(ctx, "%s %s%s%s (%s)", ctd_op_method(op),
 			         op->port ? op->port : op->bridge, op->port ? " on " : "",
 			         op->port ? op->bridge : "", op->why);
-		if (ctd_rpc_call(ctx->dp, ctd_op_method(op), ctd_op_params(op), op_reply,
-		                 &p->cbs[i]) < 0)
+		long long id =
+		    ctd_dp_call(ctx, ctd_op_method(op), ctd_op_params(op), op_reply, &p->cbs[i]);
+		if (id == -EINVAL) { /* what the dataplane would answer, without asking it */
+			char why[300];
+			snprintf(why, sizeof(why), "EINVAL: %s", ctx->dp_refused);
+			op_failed(ctx, i, why);
+			continue;
+		}
+		if (id < 0)
 			break; /* the connection is failing: ctd_conn_dp_lost() follows */
 		p->n_sent++;
 		ctx->n_dp_ops++;
@@ -444,14 +458,15 @@ static void show_reply(void *arg, const json_t *result, const json_t *error)
 		if (!wanted || !br->flows_managed)
 			continue;
 		p->dump_cbs[i] = (struct ctd_op_cb){ctx, i};
-		if (ctd_rpc_call(ctx->dp, "flow-dump", json_pack("{s:s}", "bridge", br->name),
-		                 dump_reply, &p->dump_cbs[i]) < 0)
+		if (ctd_dp_call(ctx, WF_RPC_METHOD_FLOW_DUMP,
+		                json_pack("{s:s}", WF_RPC_KEY_BRIDGE, br->name), dump_reply,
+		                &p->dump_cbs[i]) < 0)
 			return; /* the connection is failing: ctd_conn_dp_lost() follows */
 		p->n_dumps++;
 	}
-	if (ctd_rpc_call(ctx->dp, "flow-removed",
-	                 json_pack("{s:I}", "ack", (json_int_t)ctx->removed_ack), removed_reply,
-	                 ctx) < 0)
+	if (ctd_dp_call(ctx, WF_RPC_METHOD_FLOW_REMOVED,
+	                json_pack("{s:I}", WF_RPC_KEY_ACK, (json_int_t)ctx->removed_ack),
+	                removed_reply, ctx) < 0)
 		return;
 	p->n_dumps++;
 }
@@ -483,7 +498,7 @@ void ctd_reconcile_run(struct ctd_ctx *ctx)
 		         p->desired.bad_flows.kv[i].value);
 	p->step = CTD_PASS_SHOW;
 	p->started_ms = ctd_now_ms();
-	ctd_rpc_call(ctx->dp, "show", json_object(), show_reply, ctx);
+	ctd_dp_call(ctx, WF_RPC_METHOD_SHOW, json_object(), show_reply, ctx);
 }
 
 void ctd_reconcile_abort(struct ctd_ctx *ctx)

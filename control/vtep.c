@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "methods_gen.h"
 #include "dbclient.h"
 #include "vtep.h"
 
@@ -523,9 +524,10 @@ json_t *ctd_vtep_fdb_ops(const struct ctd_vtep *v, const char *bridge, const jso
 		fdb_key(key, sizeof(key), vlan, mac, port);
 		json_object_set_new(have, key, json_true());
 		if (!json_object_get(want, key))
-			json_array_append_new(ops, json_pack("{s:s,s:{s:s,s:i,s:s}}", "method",
-			                                     "fdb-del", "params", "bridge", bridge,
-			                                     "vlan", vlan, "mac", mac));
+			json_array_append_new(
+			    ops, json_pack("{s:s,s:{s:s,s:i,s:s}}", "method", WF_RPC_METHOD_FDB_DEL,
+			                   "params", WF_RPC_KEY_BRIDGE, bridge, WF_RPC_KEY_VLAN,
+			                   vlan, WF_RPC_KEY_MAC, mac));
 	}
 	for (size_t j = 0; j < v->n_fdb; j++) {
 		const struct ctd_vtep_fdb *f = &v->fdb[j];
@@ -533,10 +535,11 @@ json_t *ctd_vtep_fdb_ops(const struct ctd_vtep *v, const char *bridge, const jso
 			continue;
 		fdb_key(key, sizeof(key), f->vlan, f->mac, f->port);
 		if (!json_object_get(have, key))
-			json_array_append_new(ops, json_pack("{s:s,s:{s:s,s:i,s:s,s:s}}", "method",
-			                                     "fdb-add", "params", "bridge", bridge,
-			                                     "vlan", f->vlan, "mac", f->mac, "port",
-			                                     f->port));
+			json_array_append_new(
+			    ops,
+			    json_pack("{s:s,s:{s:s,s:i,s:s,s:s}}", "method", WF_RPC_METHOD_FDB_ADD,
+			              "params", WF_RPC_KEY_BRIDGE, bridge, WF_RPC_KEY_VLAN, f->vlan,
+			              WF_RPC_KEY_MAC, f->mac, WF_RPC_KEY_PORT, f->port));
 	}
 	json_decref(want);
 	json_decref(have);

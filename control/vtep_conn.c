@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "methods_gen.h"
 #include "controld.h"
 
 #define CTD_VTEP_MONITOR_ID "weft-controld-vtep"
@@ -194,8 +195,8 @@ static void sync_apply(struct ctd_ctx *ctx)
 			         json_integer_value(json_object_get(pa, "vlan")), bridge,
 			         json_object_get(pa, "port") ? " -> " : "",
 			         json_string_value(json_object_get(pa, "port")) ?: "");
-			ctd_rpc_call(ctx->dp, json_string_value(json_object_get(op, "method")),
-			             json_incref(json_object_get(op, "params")), fdb_op_reply, ctx);
+			ctd_dp_call(ctx, json_string_value(json_object_get(op, "method")),
+			            json_incref(json_object_get(op, "params")), fdb_op_reply, ctx);
 		}
 		json_decref(ops);
 	}
@@ -266,16 +267,17 @@ void ctd_vtep_sync_run(struct ctd_ctx *ctx)
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n) {
 			ctx->vsync_cbs[n] = (struct ctd_op_cb){ctx, n};
-			if (ctd_rpc_call(ctx->dp, "stats", json_object(), show_reply,
-			                 &ctx->vsync_cbs[n]) >= 0)
+			if (ctd_dp_call(ctx, WF_RPC_METHOD_STATS, json_object(), show_reply,
+			                &ctx->vsync_cbs[n]) >= 0)
 				ctx->vsync_wait++;
 			break;
 		}
 		const char *br = ctx->vtep.ls[i].bridge;
 		json_array_append_new(ctx->vsync_bridges, json_string(br));
 		ctx->vsync_cbs[i] = (struct ctd_op_cb){ctx, i};
-		if (ctd_rpc_call(ctx->dp, "fdb-show", json_pack("{s:s}", "bridge", br), show_reply,
-		                 &ctx->vsync_cbs[i]) < 0)
+		if (ctd_dp_call(ctx, WF_RPC_METHOD_FDB_SHOW,
+		                json_pack("{s:s}", WF_RPC_KEY_BRIDGE, br), show_reply,
+		                &ctx->vsync_cbs[i]) < 0)
 			break; /* the connection is failing: ctd_conn_dp_lost() follows */
 		ctx->vsync_wait++;
 	}

@@ -24,8 +24,14 @@ import ctl_methods  # noqa: E402
 
 WINDOW = 256
 TABLE = ctl_methods.load()  # dataplane/ctl/methods.json: every request is checked before sending
-FDB_ADD = "fdb-add"
-assert FDB_ADD in TABLE.methods
+# The methods this helper builds requests for, and the keys it uses: checked against the table
+# at import, so a renamed method or key fails here, not in the middle of a benchmark.
+FDB_ADD, FLOW_REPLACE, FLOW_DUMP = "fdb-add", "flow-replace", "flow-dump"
+USES = {FDB_ADD: ("bridge", "port", "vlan", "mac"), FLOW_REPLACE: ("bridge", "flows"),
+        FLOW_DUMP: ("bridge",)}
+for _m, _keys in USES.items():
+    assert _m in TABLE.methods, _m
+    assert set(_keys) <= set(TABLE.keys(_m)), (_m, _keys)
 
 
 def mac(k):
@@ -96,11 +102,11 @@ def main(argv):
         with open(argv[4]) as f:
             flows = [ln.strip() for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
         t = time.monotonic()
-        c.send("flow-replace", {"bridge": argv[3], "flows": flows})
+        c.send(FLOW_REPLACE, {"bridge": argv[3], "flows": flows})
         c.recv()
         print("flow-replace: %d flows in %.1f s" % (len(flows), time.monotonic() - t))
     elif argv[2] == "--flows-hit":
-        c.send("flow-dump", {"bridge": argv[3]})
+        c.send(FLOW_DUMP, {"bridge": argv[3]})
         flows = [f for f in c.recv()["flows"] if not (f["priority"] == 0 and f["match"] == ""
                                                        and f["table"] == 0)]
         print(sum(1 for f in flows if f["n_packets"] > 0), len(flows))

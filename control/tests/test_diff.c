@@ -10,6 +10,7 @@
 
 #include "desired.h"
 #include "diff.h"
+#include "methods.h"
 #include "state.h"
 
 static struct ctd_port *port(struct ctd_bridge *br, const char *name, const char *type, int tag)
@@ -33,7 +34,8 @@ static void full_state(struct ctd_state *s)
 	assert_int_equal(ctd_port_set_trunks(p, trunks, 3), 0);
 }
 
-/* Checks op 'i' of 'plan': method and params (compared as JSON). */
+/* Checks op 'i' of 'plan': method and params (compared as JSON), and that the request matches
+ * the dataplane's method table (what ctd_dp_call() checks before sending). */
 static void check_op(const struct ctd_plan *plan, size_t i, const char *method, const char *params)
 {
 	json_error_t jerr;
@@ -45,6 +47,10 @@ static void check_op(const struct ctd_plan *plan, size_t i, const char *method, 
 	if (strcmp(ctd_op_method(&plan->ops[i]), method) || !json_equal(want, got))
 		fail_msg("op %zu: got %s %s, want %s %s", i, ctd_op_method(&plan->ops[i]), gs,
 		         method, params);
+	char err[256];
+	if (wf_rpc_check_request(ctd_op_method(&plan->ops[i]), got, err, sizeof(err)) < 0)
+		fail_msg("op %zu: %s %s does not match methods.json: %s", i,
+		         ctd_op_method(&plan->ops[i]), gs, err);
 	free(gs);
 	json_decref(got);
 	json_decref(want);

@@ -107,6 +107,10 @@ struct wf_txctx {
 struct wf_port_class {
 	const char *type; /* OVS Interface type; "" for replay ports */
 	bool replay_only; /* allowed only in replay mode (--replay) */
+	/* tx only queues frames on other ports and sends nothing itself (tunnels encapsulate onto
+	 * their uplink): a dry trace calls it to show what follows; for other classes a dry
+	 * trace's output ends at the port. */
+	bool tx_in_dry_run;
 	/* Validates the port's options (wf_port_option()), creates and starts the device,
 	 * sets n_rxq/n_txq/tx_shared and priv. 0 or -errno with a reason in 'err'. On failure
 	 * nothing is left behind. Main lcore. */

@@ -10,12 +10,13 @@ void wf_drop(struct wf_thread *t, struct wf_port *p, enum wf_drop reason, struct
 	rte_pktmbuf_free(m);
 }
 
-/* A dry trace's transmit: nothing leaves and nothing is counted. A tunnel still encapsulates
- * (its tx records the outer headers and queues on the uplink, whose flush ends here too). */
+/* A dry trace's transmit: nothing leaves and nothing is counted. A class whose tx only queues
+ * on other ports (a tunnel: it records the outer headers and queues on the uplink, whose
+ * flush ends here too) still runs it. */
 static void tx_dry(struct wf_thread *t, const struct wf_snap *s, struct wf_port *p,
                    struct rte_mbuf **pkts, uint16_t n)
 {
-	if (s->ports[p->index].tnl) {
+	if (p->cls->tx_in_dry_run) {
 		struct wf_txctx tx = {.t = t, .s = s, .q = t->txq};
 		uint16_t sent = p->cls->tx(p, &tx, pkts, n);
 		for (uint16_t i = sent + tx.n_dropped; i < n; i++)

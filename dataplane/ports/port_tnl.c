@@ -50,6 +50,7 @@ static bool tnl_link_up(struct wf_port *port)
 
 const struct wf_port_class wf_port_vxlan = {
     .type = "vxlan",
+    .tx_in_dry_run = true,
     .open = tnl_open,
     .close = tnl_close,
     .rx = tnl_rx,
