@@ -21,6 +21,8 @@
 #define WF_RX_DESC 1024
 #define WF_TX_DESC 1024
 
+extern const struct wf_port_class wf_port_dpdk; /* this file's class, defined at its end */
+
 /* The ethdev port id lives in port->priv itself (no allocation, no pointer to chase on the
  * fast path). */
 static uint16_t eth_pid(const struct wf_port *port)
@@ -41,6 +43,34 @@ static void eth_release(uint16_t pid)
 		rte_dev_remove(dev);
 }
 
+/* The other weft port that uses ethdev 'pid', or NULL. */
+static const struct wf_port *eth_owner(const struct wf_ctx *ctx, const struct wf_port *self,
+                                       uint16_t pid)
+{
+	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+		const struct wf_port *p = ctx->ports[i];
+		if (p && p != self && p->cls == &wf_port_dpdk && eth_pid(p) == pid)
+			return p;
+	}
+	return NULL;
+}
+
+/* -EEXIST with a reason when 'pid' is another port's device: a second port on one device would
+ * share (and, failing, release) the first one's queues. */
+static int eth_check_free(const struct wf_ctx *ctx, const struct wf_port *port, uint16_t pid,
+                          char *err, size_t errlen)
+{
+	const struct wf_port *owner = eth_owner(ctx, port, pid);
+	char name[RTE_ETH_NAME_MAX_LEN] = "?";
+
+	if (!owner)
+		return 0;
+	rte_eth_dev_get_name_by_port(pid, name);
+	snprintf(err, errlen, "port %s: device '%s' is already used by port %s", port->name, name,
+	         owner->name);
+	return -EEXIST;
+}
+
 /* Creates the device described by 'devargs', configures one rx queue (or options:n_rxq) and
  * one tx queue per forwarding thread, and starts it. */
 static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devargs, char *err,
@@ -51,8 +81,15 @@ static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devarg
 	struct rte_eth_conf conf;
 	uint16_t pid = RTE_MAX_ETHPORTS, nrx = WF_RX_DESC, ntx = WF_TX_DESC;
 	unsigned n_threads = ctx->replay || ctx->n_pmds == 0 ? 1 : ctx->n_pmds;
+	char name[128];
 	int ret;
 
+	snprintf(name, sizeof(name), "%s", devargs); /* the device name: devargs up to a ',' */
+	name[strcspn(name, ",")] = 0;
+	if (rte_eth_dev_get_port_by_name(name, &pid) == 0 &&
+	    (ret = eth_check_free(ctx, port, pid, err, errlen)) < 0)
+		return ret;
+	pid = RTE_MAX_ETHPORTS;
 	ret = rte_dev_probe(devargs);
 	if (ret < 0) {
 		snprintf(err, errlen,
@@ -67,9 +104,6 @@ static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devarg
 		rte_eth_iterator_cleanup(&it);
 	}
 	if (pid >= RTE_MAX_ETHPORTS) {
-		char name[128];
-		snprintf(name, sizeof(name), "%s", devargs);
-		name[strcspn(name, ",")] = 0;
 		if (rte_eth_dev_get_port_by_name(name, &pid) < 0) {
 			snprintf(err, errlen, "port %s: device '%s' has no ethdev", port->name,
 			         devargs);
@@ -77,6 +111,8 @@ static int eth_open(struct wf_ctx *ctx, struct wf_port *port, const char *devarg
 			return -ENODEV;
 		}
 	}
+	if ((ret = eth_check_free(ctx, port, pid, err, errlen)) < 0)
+		return ret; /* another name of a device in use (probe gave it back): keep it */
 	port->priv = (void *)(uintptr_t)pid;
 	if ((ret = rte_eth_dev_info_get(pid, &info)) < 0)
 		goto fail;

@@ -8,7 +8,9 @@
 #   2. refresh passes do not retry a failed interface (no log flood): the port-add count of
 #      bad0 stays 1 over 3 refreshes;
 #   3. fixing bad0 (options:dpdk-devargs=net_null0) creates it: error cleared, ofport > 0,
-#      type dpdk in the dataplane, status:driver_name=net_null.
+#      type dpdk in the dataplane, status:driver_name=net_null;
+#   4. a clash: dup0 on bad0's device (net_null0) is refused with EEXIST naming bad0, and bad0
+#      keeps its device (link up, still receiving), also after a later change retried dup0.
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
 set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
@@ -75,4 +77,29 @@ of=$(ct_iface ofport bad0)
 	wt_fail "bad0 driver_name $(vs get Interface bad0 status:driver_name)"
 [ "$(ct_iface error vx0)" != "[]" ] || wt_fail "vx0 error cleared though still bad"
 wt_log "bad0 fixed: created (ofport $of, driver net_null), error cleared"
+
+# 4. Two interfaces, one device.
+rx_grows() { # PORT: its rx_packets grows within 0.5 s
+	local a b
+	a=$(wt_stat "$1" rx_packets)
+	sleep 0.5
+	b=$(wt_stat "$1" rx_packets)
+	[ "${b:-0}" -gt "${a:-0}" ]
+}
+dup_refused() { # STEP: dup0 refused, bad0 intact
+	local e
+	e=$(ct_iface error dup0)
+	grep -q "EEXIST.*device 'net_null0' is already used by port bad0" <<<"$e" ||
+		wt_fail "$1: dup0 error: $e"
+	[ "$(ct_iface ofport dup0)" = -1 ] || wt_fail "$1: dup0 ofport $(ct_iface ofport dup0)"
+	wt_has_port dup0 && wt_fail "$1: dup0 in the dataplane"
+	wt_link_is bad0 up || wt_fail "$1: bad0's link went down"
+	rx_grows bad0 || wt_fail "$1: bad0 stopped receiving"
+}
+vs add-port br0 dup0 -- set Interface dup0 type=dpdk options:dpdk-devargs=net_null0 \
+	>/dev/null 2>&1
+dup_refused "after add-port dup0"
+vs set Interface dup0 options:dpdk-devargs=net_null0,size=128 >/dev/null 2>&1
+dup_refused "after a retry with other devargs"
+wt_log "dup0 on bad0's device: refused ($(ct_iface error dup0)); bad0 kept its device, twice"
 wt_log "PASS"
