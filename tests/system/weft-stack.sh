@@ -3,6 +3,7 @@
 # weft-controld (status exits 0, a second start changes nothing); the real ovs-vsctl WITHOUT
 # --no-wait configures a bridge with a vhost-user port that appears in the dataplane; `stop`
 # ends all three (status exits 1, no process of ours left, sockets gone).
+set -uo pipefail
 source "$(dirname "$0")/../tools/weft-test-lib.sh"
 wt_setup weft-stack
 export WEFT_RUNDIR=$T/run WEFT_DB=$T/db/conf.db WEFT_BUILD

@@ -144,6 +144,16 @@ diff -u "$T/show-A" "$T/show-weftctl" >&2 || wt_fail "weftctl show differs from 
 wt_log "weftctl show = ovs-vsctl show:"
 cat "$T/show-weftctl"
 
+# list and clear on the live stack: list prints what ovs-vsctl prints; clear is live on return.
+[ "$(w list Port vhu1)" = "$(vs list Port vhu1)" ] || wt_fail "list Port vhu1 differs"
+w list Interface vhu0 | grep -q '^ofport *: 1$' || wt_fail "list Interface vhu0: $(w list Interface vhu0)"
+w clear Port vhu1 trunks || wt_fail "clear Port vhu1 trunks"
+[ "$(ct_port_field vhu1 trunks)" = "[]" ] || wt_fail "trunks in the dataplane after clear: $(ct_port_field vhu1 trunks)"
+[ "$(vs get Port vhu1 trunks)" = "[]" ] || wt_fail "trunks in the DB after clear"
+w set Port vhu1 trunks=20,30 || wt_fail "set trunks back"
+[ "$(ct_port_field vhu1 trunks)" = "[20, 30]" ] || wt_fail "trunks back: $(ct_port_field vhu1 trunks)"
+wt_log "list = ovs-vsctl list; clear Port vhu1 trunks live on return (dataplane trunks [])"
+
 # 5. No weft-controld: the change is committed but never live -> timeout, exit 1; --no-wait
 #    returns at once.
 wt_stop "$CT_CTL_PID" TERM || wt_fail "weft-controld exited with status $?"
