@@ -31,8 +31,11 @@
  *   - lost chains: chains the library consumes but returns no frame for (len 0) are counted
  *     in rx_missed (its last_avail_idx against the frames it returned);
  *   - memory: new_device refuses a memory region that the file behind it does not fully back
- *     (DPDK maps it without looking at the file's size; touching the rest is a SIGBUS that kills
- *     the dataplane). A guest that shrinks its file after the check is not caught. */
+ *     (DPDK maps it without looking at the file's size; touching the rest is a SIGBUS). The
+ *     SIGBUS guard (vhost_guard.h) keeps the process alive when such a page is touched anyway
+ *     (rings past the end of the file, read by the library before new_device; a file that
+ *     shrinks after the check): a burst that faulted is dropped (rx_missed) and the device
+ *     reset; a fault in the library's own thread is matched to its device by address. */
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/virtio_net.h>
@@ -51,6 +54,7 @@
 #include "core/log.h"
 #include "util_num.h"
 #include "ports/port.h"
+#include "ports/vhost_guard.h"
 
 #define VHOST_GUEST_RXQ          0 /* we enqueue into the guest's receive ring */
 #define VHOST_GUEST_TXQ          1 /* we dequeue from the guest's transmit ring */
@@ -68,6 +72,8 @@ struct vhost_port {
 	unsigned tx_retries_max; /* options:tx-retries-max */
 	struct rte_mempool *pool;
 	_Atomic int vid;       /* -1: no device */
+	_Atomic int conn_vid;  /* the connection's device id, ready or not (-1: none) */
+	uint64_t faults_seen;  /* guard faults already matched (housekeeping) */
 	_Atomic bool ready;    /* device up: bursts allowed */
 	_Atomic unsigned busy; /* bursts in progress */
 	/* receive side: only the one PMD that polls the port writes these */
@@ -87,6 +93,7 @@ struct vhost_port {
 /* vhost-user ports by port index (ctx->vhost), for the callbacks. */
 struct wf_vhost_reg {
 	pthread_mutex_t lock;
+	struct wf_vguard_rec guard; /* the SIGBUS guard's record */
 	struct vhost_port *ports[WF_MAX_PORTS];
 };
 
@@ -180,6 +187,32 @@ static void destroy_device(int vid)
 	pthread_mutex_unlock(&vhost_ctx->vhost->lock);
 }
 
+/* The connection's device id, for matching guard faults before new_device (vhost thread). */
+static int new_connection(int vid)
+{
+	char path[PATH_MAX];
+	if (rte_vhost_get_ifname(vid, path, sizeof(path)) < 0)
+		return 0;
+	pthread_mutex_lock(&vhost_ctx->vhost->lock);
+	struct vhost_port *vp = find(path, -1);
+	if (vp)
+		atomic_store(&vp->conn_vid, vid);
+	pthread_mutex_unlock(&vhost_ctx->vhost->lock);
+	return 0;
+}
+
+static void destroy_connection(int vid)
+{
+	pthread_mutex_lock(&vhost_ctx->vhost->lock);
+	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+		struct vhost_port *vp = vhost_ctx->vhost->ports[i];
+		int v = vid;
+		if (vp)
+			atomic_compare_exchange_strong(&vp->conn_vid, &v, -1);
+	}
+	pthread_mutex_unlock(&vhost_ctx->vhost->lock);
+}
+
 static int vring_state_changed(int vid, uint16_t queue, int enable)
 {
 	(void)vid, (void)queue, (void)enable;
@@ -190,6 +223,8 @@ static const struct rte_vhost_device_ops vhost_ops = {
     .new_device = new_device,
     .destroy_device = destroy_device,
     .vring_state_changed = vring_state_changed,
+    .new_connection = new_connection,
+    .destroy_connection = destroy_connection,
 };
 
 /* Registers and starts vp's socket (open, and again after a reset). Main lcore. */
@@ -253,6 +288,9 @@ static int vhost_open(struct wf_ctx *ctx, struct wf_port *port, const char *path
 			return -ENOMEM;
 		}
 		pthread_mutex_init(&ctx->vhost->lock, NULL);
+		int g = wf_vguard_install(&ctx->vhost->guard);
+		if (g < 0)
+			WF_LOG(WARNING, "vhost-user: no SIGBUS guard (%s)", strerror(-g));
 	}
 	pthread_mutex_lock(&ctx->vhost->lock);
 	vhost_ctx = ctx;
@@ -281,6 +319,8 @@ static int vhost_open(struct wf_ctx *ctx, struct wf_port *port, const char *path
 	vp->tx_retries_max = (unsigned)retries;
 	vp->pool = ctx->pool;
 	vp->vid = -1;
+	vp->conn_vid = -1;
+	vp->faults_seen = atomic_load(&ctx->vhost->guard.n_faults);
 	pthread_mutex_lock(&ctx->vhost->lock);
 	ctx->vhost->ports[port->index] = vp;
 	pthread_mutex_unlock(&ctx->vhost->lock);
@@ -350,6 +390,18 @@ static void stall_check(struct vhost_port *vp, int vid)
 	}
 }
 
+/* The guard replaced guest memory under the last burst of 'vid' (vhost_guard.h): its frames
+ * may hold zeros where the guest's data was; drop them (rx_missed) and ask for a reset. */
+static uint16_t guard_tripped(struct vhost_port *vp, int vid, struct rte_mbuf **pkts, uint16_t got)
+{
+	int none = VHOST_RESET_NONE;
+	rte_pktmbuf_free_bulk(pkts, got);
+	atomic_fetch_add(&vp->missed, got);
+	atomic_store(&vp->reset_vid, vid);
+	atomic_compare_exchange_strong(&vp->reset_why, &none, VHOST_RESET_MEMORY);
+	return 0;
+}
+
 static uint16_t vhost_rx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vhost_port *vp = port->priv;
@@ -359,12 +411,17 @@ static uint16_t vhost_rx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkt
 	if (atomic_load(&vp->ready) &&
 	    atomic_load_explicit(&vp->reset_why, memory_order_relaxed) == VHOST_RESET_NONE) {
 		int vid = atomic_load_explicit(&vp->vid, memory_order_relaxed);
+		wf_vguard_hit = false;
 		got = rte_vhost_dequeue_burst(vid, VHOST_GUEST_TXQ, vp->pool, pkts, n);
-		count_lost(vp, vid, got);
-		if (got)
-			vp->stall_since = 0;
-		else
-			stall_check(vp, vid);
+		if (unlikely(wf_vguard_hit)) {
+			got = guard_tripped(vp, vid, pkts, got);
+		} else {
+			count_lost(vp, vid, got);
+			if (got)
+				vp->stall_since = 0;
+			else
+				stall_check(vp, vid);
+		}
 	}
 	atomic_fetch_sub_explicit(&vp->busy, 1, memory_order_release);
 	return got;
@@ -381,6 +438,7 @@ static uint16_t vhost_tx(struct wf_port *port, struct wf_txctx *tx, struct rte_m
 	atomic_fetch_add(&vp->busy, 1);
 	if (atomic_load(&vp->ready)) {
 		int vid = atomic_load_explicit(&vp->vid, memory_order_relaxed);
+		wf_vguard_hit = false;
 		for (;;) {
 			uint16_t k =
 			    rte_vhost_enqueue_burst(vid, VHOST_GUEST_RXQ, pkts + sent, n - sent);
@@ -389,6 +447,8 @@ static uint16_t vhost_tx(struct wf_port *port, struct wf_txctx *tx, struct rte_m
 				break;
 			retries++;
 		}
+		if (unlikely(wf_vguard_hit)) /* copied into replaced pages: the guest got nothing */
+			guard_tripped(vp, vid, NULL, 0);
 	}
 	atomic_fetch_sub_explicit(&vp->busy, 1, memory_order_release);
 	port->ctr[tx->t->slot].tx_retries += retries;
@@ -402,14 +462,48 @@ static bool vhost_link_up(struct wf_port *port)
 	return atomic_load(&vp->ready) && atomic_load(&vp->reset_why) == VHOST_RESET_NONE;
 }
 
+/* True when 'addr' lies in the memory the library mapped for device 'vid'. */
+static bool vid_maps(int vid, uintptr_t addr)
+{
+	struct rte_vhost_memory *mem;
+	bool in = false;
+	if (vid < 0 || rte_vhost_get_mem_table(vid, &mem) < 0)
+		return false;
+	for (uint32_t i = 0; i < mem->nregions && !in; i++) {
+		uintptr_t a = (uintptr_t)mem->regions[i].mmap_addr;
+		in = addr >= a && addr - a < mem->regions[i].mmap_size;
+	}
+	free(mem);
+	return in;
+}
+
+/* A guard fault since the last look whose address is in this port's device memory (a fault
+ * in the library's thread, which no PMD saw): ask for a reset of that device. */
+static void guard_match(struct wf_ctx *ctx, struct vhost_port *vp)
+{
+	uint64_t n = atomic_load(&ctx->vhost->guard.n_faults);
+	if (n == vp->faults_seen)
+		return;
+	vp->faults_seen = n;
+	uintptr_t addr = atomic_load(&ctx->vhost->guard.last_addr);
+	int vid = atomic_load(&vp->conn_vid);
+	if (!vid_maps(vid, addr))
+		return;
+	int none = VHOST_RESET_NONE;
+	atomic_store(&vp->reset_vid, vid);
+	atomic_compare_exchange_strong(&vp->reset_why, &none, VHOST_RESET_MEMORY);
+	WF_LOG(WARNING, "vhost-user %s: device %d touched memory its file no longer has", vp->path,
+	       vid);
+}
+
 /* Serves a reset a PMD or new_device asked for: drops the guest's connection by registering
  * the socket again (a client port reconnects; a server port listens again). */
 static void vhost_housekeep(struct wf_ctx *ctx, struct wf_port *port)
 {
 	struct vhost_port *vp = port->priv;
-	int why = atomic_load(&vp->reset_why);
 	char err[256];
-	(void)ctx;
+	guard_match(ctx, vp);
+	int why = atomic_load(&vp->reset_why);
 	if (why == VHOST_RESET_NONE)
 		return;
 	if (why == VHOST_RESET_MEMORY) {

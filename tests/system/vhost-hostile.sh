@@ -9,6 +9,8 @@
 #     weft), resets (connections weft dropped: a transmit ring stuck at a chain the library
 #     refuses, or guest memory its file does not back), rx_missed (the chains left in the stuck
 #     rings), and the evil's own view (used index, closed by the switch);
+#   - ring-past-eof and shrink touch guest memory past the end of its file (SIGBUS): the
+#     dataplane survives them through its SIGBUS guard (dataplane/ports/vhost_guard.h);
 #   - vhu0's link is down once the attacker is gone.
 # What the vhost library catches and what weft adds: dataplane/ports/README.md "Hostile guests".
 # Binaries from $WEFT_BUILD (default <repo>/build). Run as root. Exit 0 = pass.
@@ -23,7 +25,7 @@ RATE=3000
 MAC_A=02:00:00:00:0a:01
 MAC_B=02:00:00:00:0b:01
 RD=$T/run
-MODES=(bad-desc loop-chain huge-chain bad-mem bad-mem-eof bad-idx disconnect)
+MODES=(bad-desc loop-chain huge-chain bad-mem bad-mem-eof ring-past-eof shrink bad-idx disconnect)
 EVIL_N=20000 # frames of the disconnect mode's second connection
 
 t_start=$(date +%s)
@@ -135,6 +137,25 @@ for mode in "${MODES[@]}"; do
 		expect_ctr $mode rx_packets=0 resets=1 rx_missed=0
 		wt_log_has dataplane 'device [0-9]+ refused: memory region 0 .* of a file of 65536 bytes' ||
 			wt_fail "$mode: no 'refused: memory region' line in the dataplane log"
+		;;
+	ring-past-eof) # the library reads the rings past the file's end before any callback:
+		# the SIGBUS guard replaces the page, the device is refused and reset
+		expect $mode ring-past-eof "setup=ok"
+		expect_ctr $mode rx_packets=0 resets=1 rx_missed=0
+		wt_log_has dataplane 'device [0-9]+ refused: memory region 0 .* of a file of 4096 bytes' ||
+			wt_fail "$mode: no 'refused: memory region' line in the dataplane log"
+		wt_log_has dataplane 'touched memory its file no longer has' ||
+			wt_fail "$mode: the guard's fault was not matched to vhu0"
+		;;
+	shrink) # a good device, then its memfd cut to 4 KiB: the PMD's next dequeue faults, the
+		# guard replaces the pages, the burst is dropped (rx_missed, never forwarded: the
+		# A -> B counts above are exact) and the device reset
+		expect $mode shrink "used=1"
+		expect_ctr $mode rx_packets=1 resets=1
+		m=$(($(wt_stat vhu0 rx_missed) - ${base[rx_missed]}))
+		[ "$m" -ge 0 ] && [ "$m" -le 32 ] || wt_fail "$mode: rx_missed +$m, want 0..32 (one burst)"
+		wt_log_has dataplane 'touched memory its file no longer has' 2 ||
+			wt_fail "$mode: the guard's fault was not matched to vhu0"
 		;;
 	bad-idx) # avail idx 5000 ahead: DPDK dequeues the stale ring entries again (5000 copies)
 		expect $mode idx-ahead "setup=ok posted=2 used=5002 closed=0"

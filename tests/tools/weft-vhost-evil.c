@@ -28,9 +28,9 @@
  *   bad-mem     SET_MEM_TABLE with 9 regions / a zero-size region / an fd that cannot be
  *               mmapped / two overlapping regions; vring addresses outside every region; a
  *               region larger than its memfd (rings inside, buffers past the end of the file)
- *   ring-past-eof  (not in the system test) like region-past-eof, the file ending inside the
+ *   ring-past-eof  like region-past-eof, the file ending inside the
  *               descriptor table
- *   shrink      (not in the system test) a good device, then its memfd truncated to 4 KiB
+ *   shrink      a good device, then its memfd truncated to 4 KiB
  *   bad-idx     2 valid frames, then avail idx moved 5000 ahead (more than the queue size)
  *   disconnect  valid frames as fast as the switch takes them, the socket closed after N/2;
  *               reconnect, N more; prints "disconnect first=U1 second=U2" (consumed each time)
