@@ -12,7 +12,8 @@ DATAPATH = ["core/ctx.h", "core/ctx.c", "core/drop.h", "core/drop.c", "core/outp
             "l2/vlan.h", "l2/vlan.c", "l2/fdb.h", "l2/fdb.c", "vtep/vtep.h", "vtep/vtep.c",
             "vtep/neigh.h", "vtep/neigh.c", "capture/capture.h", "capture/capture.c", "ofp/ofp.h", "ofp/ofp.c",
             "core/trace.h", "core/trace.c", "core/csum.h", "core/csum.c", "ports/port.h",
-            "ports/port_eth.c", "ports/port_vhost.c", "ports/port_replay.c"]
+            "ports/port_eth.c", "ports/port_vhost.c", "ports/port_replay.c",
+            "ports/vhost_guard.h", "ports/vhost_guard.c"]
 # ports/port_tnl.c is control only: the vxlan class's tx is wf_tnl_tx in vtep/vtep.c.
 CONTROL = {"core/config.h", "ofp/ofp_cfg.h", "vtep/vtep_cfg.h", "ctl/ctl.h", "ctl/methods.h",
            "replay/replay.h", "core/eal_args.h", "capture/capture_cfg.h",
