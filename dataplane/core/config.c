@@ -13,6 +13,8 @@
 #include "ports/port.h"
 #include "vtep/neigh.h"
 #include "vtep/vtep_cfg.h"
+#include "l2/fdb_cfg.h"
+#include "vtep/neigh_cfg.h"
 
 struct wf_bridge *wf_bridge_find(const struct wf_ctx *ctx, const char *name)
 {

@@ -32,6 +32,7 @@
 #include "ofp/ofp.h"
 #include "ofp/ofp_cfg.h"
 #include "ctl/ctl.h"
+#include "l2/fdb_cfg.h"
 
 static struct wf_ctx *the_ctx; /* for the signal handler only */
 

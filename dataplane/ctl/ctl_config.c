@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "ctl/ctl.h"
 #include "replay/replay.h"
+#include "l2/fdb_cfg.h"
 
 static int bridge_add(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {

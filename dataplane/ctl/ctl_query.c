@@ -13,6 +13,7 @@
 #include "ofp/ofp.h"
 #include "ofp/ofp_cfg.h"
 #include "vxlan.h"
+#include "l2/fdb_cfg.h"
 
 static json_t *port_json(const struct wf_ctx *ctx, const struct wf_port *p)
 {

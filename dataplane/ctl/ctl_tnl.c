@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "ctl/ctl.h"
 #include "vtep/neigh.h"
+#include "vtep/neigh_cfg.h"
 
 /* The underlay bridge named in 'p' ("bridge"), or every one when absent and !required. */
 static int vtep_bridge(struct wf_ctx *ctx, const json_t *p, bool required, struct wf_bridge **br,

@@ -28,6 +28,7 @@
  * refreshing or moving at the same instant; the next frame learns it again.
  */
 #include "l2/fdb.h"
+#include "l2/fdb_cfg.h"
 
 #include <errno.h>
 #include <stdatomic.h>

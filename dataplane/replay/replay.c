@@ -14,6 +14,7 @@
 #include "ofp/ofp_cfg.h"
 #include "ports/port.h"
 #include "replay/replay.h"
+#include "l2/fdb_cfg.h"
 
 struct input {
 	struct wf_port *port;

@@ -2,6 +2,8 @@
 #ifndef WF_TEST_FDB_UTIL_H
 #define WF_TEST_FDB_UTIL_H
 
+#include "l2/fdb_cfg.h"
+
 #define AGING 300
 
 static inline struct wf_fdb *new_fdb(uint32_t max_entries, uint32_t aging_s)

@@ -20,6 +20,7 @@ static const uint8_t mac_b[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0b};
 static const uint8_t mac_c[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 
 #include "fdb_test_util.h"
+#include "l2/fdb_cfg.h"
 
 static void test_params(void **state)
 {

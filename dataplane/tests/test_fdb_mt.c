@@ -14,6 +14,7 @@
 #include "l2/fdb.h"
 
 #include "fdb_test_util.h"
+#include "l2/fdb_cfg.h"
 
 /* --- concurrency ------------------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "vtep/neigh.h"
+#include "vtep/neigh_cfg.h"
 
 static const uint8_t mac1[6] = {0x02, 0, 0, 0, 0x99, 0x02};
 static const uint8_t mac2[6] = {0x02, 0, 0, 0, 0x99, 0x22};

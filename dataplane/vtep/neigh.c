@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vtep/neigh.h"
+#include "vtep/neigh_cfg.h"
 
 struct wf_neigh *wf_neigh_create(uint32_t timeout_s)
 {

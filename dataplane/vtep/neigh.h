@@ -10,7 +10,9 @@
  * Policy: a frame whose next hop is unresolved is dropped and counted (drop_neigh_unresolved),
  * and an ARP request goes out at most once a second per neighbour. A dynamic entry older than
  * the timeout is still used while it is refreshed by ARP; older than three timeouts it is
- * unresolved again. */
+ * unresolved again.
+ *
+ * This header is the datapath side; vtep/neigh_cfg.h is the control side. */
 #ifndef WF_NEIGH_H
 #define WF_NEIGH_H
 
@@ -35,15 +37,7 @@ struct wf_neigh {
 	struct wf_neigh_entry e[WF_NEIGH_MAX];
 };
 
-struct wf_neigh *wf_neigh_create(uint32_t timeout_s);
-void wf_neigh_destroy(struct wf_neigh *);
-
-/* Main lcore: the entry for 'ip' (created unresolved if absent), NULL if the table is full. */
-struct wf_neigh_entry *wf_neigh_ensure(struct wf_neigh *, uint32_t ip);
-/* Main lcore: static entry. 0 or -ENOSPC. */
-int wf_neigh_set_static(struct wf_neigh *, uint32_t ip, const uint8_t mac[6], uint16_t port);
-/* Main lcore: makes dynamic entries (and static ones if 'all') unresolved. Returns how many. */
-unsigned wf_neigh_flush(struct wf_neigh *, bool all);
+/* PMD side; the main lcore's side (create, ensure, static entries, flush) is vtep/neigh_cfg.h. */
 
 /* PMD: records that 'ip' is at 'mac' behind 'port' (from an ARP packet). Updates an existing
  * dynamic entry, or creates one if 'create' and at most half the table is in use: the other

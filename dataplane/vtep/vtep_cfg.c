@@ -14,6 +14,7 @@
 #include "ports/port.h"
 #include "vtep/vtep.h"
 #include "vtep/vtep_cfg.h"
+#include "vtep/neigh_cfg.h"
 
 static int parse_ip(const char *s, uint32_t *ip)
 {
