@@ -13,13 +13,13 @@ static void db_notify(void *arg, const char *method, const json_t *params, const
 	struct ctd_ctx *ctx = arg;
 	bool changed = false;
 	(void)id;
-	if (strcmp(method, "update") || !ctx->db_monitoring)
+	if (strcmp(method, "update2") || !ctx->db_monitoring)
 		return;
 	if (strcmp(json_string_value(json_array_get(params, 0)) ?: "", CTD_MONITOR_ID))
 		return;
 	int ret = ctd_replica_update(&ctx->replica, json_array_get(params, 1), &changed);
 	if (ret < 0) {
-		CTD_ERR(ctx, "database: bad update notification (%s)", strerror(-ret));
+		CTD_ERR(ctx, "database: bad update2 notification (%s)", strerror(-ret));
 		ctx->db_failed = ret;
 		return;
 	}
@@ -33,7 +33,7 @@ static void monitor_reply(void *arg, const json_t *result, const json_t *error)
 	int ret;
 	if (error) {
 		char *s = json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY);
-		CTD_ERR(ctx, "database: monitor refused: %s", s ? s : "?");
+		CTD_ERR(ctx, "database: monitor_cond refused: %s", s ? s : "?");
 		free(s);
 		ctx->db_failed = -EPROTO;
 		return;
@@ -50,6 +50,28 @@ static void monitor_reply(void *arg, const json_t *result, const json_t *error)
 	         json_object_size(ctd_replica_table(&ctx->replica, "Port")),
 	         json_object_size(ctd_replica_table(&ctx->replica, "Interface")));
 	ctd_reconcile_want(ctx, true);
+}
+
+/* The schema is in: learn the monitored columns' types, then monitor them. */
+static void schema_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_ctx *ctx = arg;
+	json_t *req = ctd_replica_monitor_request(CTD_DB_NAME, CTD_MONITOR_ID);
+	int ret = error ? -EPROTO
+	          : req ? ctd_replica_set_schema(&ctx->replica, result, json_array_get(req, 2))
+	                : -ENOMEM;
+	if (ret < 0) {
+		char *s = error ? json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		const char *why = ret == -EPROTO ? CTD_REPLICA_SCHEMA_EPROTO : strerror(-ret);
+		CTD_ERR(ctx, "database: get_schema%s: %s", error ? " refused" : "", s ? s : why);
+		free(s);
+		json_decref(req);
+		ctx->db_failed = ret;
+		return;
+	}
+	long long id = ctd_rpc_call(ctd_db_rpc(ctx->db), "monitor_cond", req, monitor_reply, ctx);
+	if (id < 0)
+		ctx->db_failed = id;
 }
 
 static void db_connect(struct ctd_ctx *ctx, long long now)
@@ -70,9 +92,8 @@ static void db_connect(struct ctd_ctx *ctx, long long now)
 	ctx->db_was_down = false;
 	ctx->db_failed = 0;
 	CTD_INFO(ctx, "database %s: connected", ctx->db_target);
-	long long id = ctd_rpc_call(ctd_db_rpc(ctx->db), "monitor",
-	                            ctd_replica_monitor_request(CTD_DB_NAME, CTD_MONITOR_ID),
-	                            monitor_reply, ctx);
+	long long id = ctd_rpc_call(ctd_db_rpc(ctx->db), "get_schema",
+	                            json_pack("[s]", CTD_DB_NAME), schema_reply, ctx);
 	if (id < 0)
 		ctx->db_failed = id;
 }

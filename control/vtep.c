@@ -20,8 +20,8 @@
 json_t *ctd_vtep_monitor_request(const char *mon_id)
 {
 	return json_pack(
-	    "[s,s,{s:{s:[s,s,s,s]},s:{s:[s,s,s,s]},s:{s:[s,s]},s:{s:[s,s,s]},s:{s:[s,s,s]},"
-	    "s:{s:[s]},s:{s:[s,s]},s:{s:[s,s,s,s]},s:{s:[s,s,s,s]}}]",
+	    "[s,s,{s:[{s:[s,s,s,s]}],s:[{s:[s,s,s,s]}],s:[{s:[s,s]}],s:[{s:[s,s,s]}],"
+	    "s:[{s:[s,s,s]}],s:[{s:[s]}],s:[{s:[s,s]}],s:[{s:[s,s,s,s]}],s:[{s:[s,s,s,s]}]}]",
 	    CTD_VTEP_DB_NAME, mon_id, "Physical_Switch", "columns", "name", "ports", "tunnel_ips",
 	    "switch_fault_status", "Physical_Port", "columns", "name", "vlan_bindings",
 	    "vlan_stats", "port_fault_status", "Logical_Switch", "columns", "name", "tunnel_key",
@@ -49,10 +49,13 @@ bool ctd_vtep_update_is_config(const json_t *table_updates)
 			continue;
 		json_object_foreach(tu, uuid, ru)
 		{
-			const json_t *old = json_object_get(ru, "old");
-			if (!old || !json_object_get(ru, "new"))
-				return true; /* insert or delete */
-			json_object_foreach((json_t *)old, col, v)
+			/* update2 {"modify": diff}; RFC 7047 {"old": changed, "new": row} */
+			const json_t *cols = json_object_get(ru, "modify");
+			if (!cols && json_object_get(ru, "new"))
+				cols = json_object_get(ru, "old");
+			if (!cols)
+				return true; /* initial, insert or delete */
+			json_object_foreach((json_t *)cols, col, v)
 			{
 				if (!is_status_column(col))
 					return true;

@@ -62,12 +62,13 @@ struct ctd_vtep {
 	struct ctd_smap errors;      /* subject -> why */
 };
 
-/* The "monitor" params for the hardware_vtep database (new reference). */
+/* The "monitor_cond" params for the hardware_vtep database (new reference). */
 json_t *ctd_vtep_monitor_request(const char *mon_id);
 
-/* True when a monitor update changes what the configuration depends on: not only what
- * weft-controld writes itself (Ucast_Macs_Local and Logical_Binding_Stats rows, the
- * port_fault_status, vlan_stats and switch_fault_status columns). */
+/* True when a monitor update (<table-updates2>, or RFC 7047 <table-updates>) changes what the
+ * configuration depends on: not only what weft-controld writes itself (Ucast_Macs_Local and
+ * Logical_Binding_Stats rows, the port_fault_status, vlan_stats and switch_fault_status
+ * columns). */
 bool ctd_vtep_update_is_config(const json_t *table_updates);
 
 /* Builds 'v' (zeroed or freed before) from the VTEP replica and changes 'd' (the desired state

@@ -1,6 +1,7 @@
 /* VTEP mode (--vtep-db URL --vtep-ps NAME), the I/O part; the mapping itself is vtep.c.
  *
- * - Connection: the hardware_vtep database, one "monitor" (ctd_vtep_monitor_request) into
+ * - Connection: the hardware_vtep database: "get_schema" (the monitored columns' types), then
+ *   one "monitor_cond" (ctd_vtep_monitor_request; "update2" notifications) into
  *   ctx->vtep_replica, reconnected with back-off; the replica is kept while it is down.
  * - Passes: no pass runs before the first monitor reply (the dataplane's VTEP bridges would
  *   look unwanted); each pass adds the mapping to its desired state (ctd_vtep_pass), so the
@@ -25,13 +26,13 @@ static void vtep_notify(void *arg, const char *method, const json_t *params, con
 	struct ctd_ctx *ctx = arg;
 	bool changed = false;
 	(void)id;
-	if (strcmp(method, "update") || !ctx->vtep_monitoring ||
+	if (strcmp(method, "update2") || !ctx->vtep_monitoring ||
 	    strcmp(json_string_value(json_array_get(params, 0)) ?: "", CTD_VTEP_MONITOR_ID))
 		return;
 	const json_t *tu = json_array_get(params, 1);
 	int ret = ctd_replica_update(&ctx->vtep_replica, tu, &changed);
 	if (ret < 0) {
-		CTD_ERR(ctx, "vtep database: bad update notification (%s)", strerror(-ret));
+		CTD_ERR(ctx, "vtep database: bad update2 notification (%s)", strerror(-ret));
 		ctx->vtep_failed = ret;
 		return;
 	}
@@ -45,7 +46,7 @@ static void vtep_monitor_reply(void *arg, const json_t *result, const json_t *er
 	int ret;
 	if (error) {
 		char *s = json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY);
-		CTD_ERR(ctx, "vtep database: monitor refused: %s", s ? s : "?");
+		CTD_ERR(ctx, "vtep database: monitor_cond refused: %s", s ? s : "?");
 		free(s);
 		ctx->vtep_failed = -EPROTO;
 		return;
@@ -62,6 +63,30 @@ static void vtep_monitor_reply(void *arg, const json_t *result, const json_t *er
 	         json_object_size(ctd_replica_table(&ctx->vtep_replica, "Physical_Switch")),
 	         json_object_size(ctd_replica_table(&ctx->vtep_replica, "Logical_Switch")));
 	ctd_reconcile_want(ctx, true);
+}
+
+/* The schema is in: learn the monitored columns' types, then monitor them. */
+static void vtep_schema_reply(void *arg, const json_t *result, const json_t *error)
+{
+	struct ctd_ctx *ctx = arg;
+	json_t *req = ctd_vtep_monitor_request(CTD_VTEP_MONITOR_ID);
+	int ret = error ? -EPROTO
+	          : req ? ctd_replica_set_schema(&ctx->vtep_replica, result, json_array_get(req, 2))
+	                : -ENOMEM;
+	if (ret < 0) {
+		char *s = error ? json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		const char *why = ret == -EPROTO ? CTD_REPLICA_SCHEMA_EPROTO : strerror(-ret);
+		CTD_ERR(ctx, "vtep database: get_schema%s: %s", error ? " refused" : "",
+		        s ? s : why);
+		free(s);
+		json_decref(req);
+		ctx->vtep_failed = ret;
+		return;
+	}
+	long long id =
+	    ctd_rpc_call(ctd_db_rpc(ctx->vtep_db), "monitor_cond", req, vtep_monitor_reply, ctx);
+	if (id < 0)
+		ctx->vtep_failed = id;
 }
 
 static void backoff(struct ctd_ctx *ctx)
@@ -89,9 +114,8 @@ void ctd_vtep_conn_run(struct ctd_ctx *ctx)
 	ctx->vtep_was_down = false;
 	ctx->vtep_failed = 0;
 	CTD_INFO(ctx, "vtep database %s: connected", ctx->vtep_target);
-	long long id =
-	    ctd_rpc_call(ctd_db_rpc(ctx->vtep_db), "monitor",
-	                 ctd_vtep_monitor_request(CTD_VTEP_MONITOR_ID), vtep_monitor_reply, ctx);
+	long long id = ctd_rpc_call(ctd_db_rpc(ctx->vtep_db), "get_schema",
+	                            json_pack("[s]", CTD_VTEP_DB_NAME), vtep_schema_reply, ctx);
 	if (id < 0)
 		ctx->vtep_failed = id;
 }

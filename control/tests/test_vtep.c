@@ -485,6 +485,22 @@ static void test_update_is_config(void **state)
 	u = js("{'Ucast_Macs_Local': {'x': {'new': {}}}, 'Ucast_Macs_Remote': {'y': {}}}");
 	assert_true(ctd_vtep_update_is_config(u));
 	json_decref(u);
+	/* The same in update2's notation. */
+	u = js("{'Logical_Binding_Stats': {'s': {'insert': {}}}, 'Physical_Port': {'p': {'modify': "
+	       "{'vlan_stats': 1, 'port_fault_status': 'x'}}}, 'Physical_Switch': {'w': {'modify': "
+	       "{'switch_fault_status': 'y'}}}}");
+	assert_false(ctd_vtep_update_is_config(u));
+	json_decref(u);
+	u = js("{'Physical_Port': {'p': {'modify': {'vlan_bindings': ['map', [[0, ['uuid', "
+	       "'ls0']]]]}}}}");
+	assert_true(ctd_vtep_update_is_config(u));
+	json_decref(u);
+	u = js("{'Physical_Port': {'p': {'delete': null}}}");
+	assert_true(ctd_vtep_update_is_config(u));
+	json_decref(u);
+	u = js("{'Ucast_Macs_Remote': {'y': {'insert': {'MAC': '00:00:00:00:00:01'}}}}");
+	assert_true(ctd_vtep_update_is_config(u));
+	json_decref(u);
 }
 
 int main(void)
