@@ -102,8 +102,9 @@ json_t *odb_monitor_datum_diff(const struct odb_mon_column *col, const json_t *o
 	json_t *eo, *en, *out, *x;
 	size_t i;
 
-	/* ovsdb-server sends the new value, not a diff, when there is at most one element. */
-	if (col->kind == ODB_MON_SCALAR || (col->kind == ODB_MON_SET && col->max_one))
+	/* ovsdb-server sends the new value, not a diff, when a column holds at most one element
+	 * (a set or a map: its ovsdb_type_is_composite() is false). */
+	if (col->kind == ODB_MON_SCALAR || col->max_one)
 		return json_incref((json_t *)new);
 	eo = datum_elems(old);
 	en = datum_elems(new);

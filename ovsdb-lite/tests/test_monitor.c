@@ -25,7 +25,9 @@ static const char *schema_text =
     "\"tag\":{\"type\":{\"key\":\"integer\",\"min\":0,\"max\":1}},"
     "\"s\":{\"type\":{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}},"
     "\"m\":{\"type\":{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
-    "\"max\":\"unlimited\"}}}}}}";
+    "\"max\":\"unlimited\"}},"
+    "\"m1\":{\"type\":{\"key\":\"string\",\"value\":\"string\",\"min\":0,"
+    "\"max\":1}}}}}}";
 
 struct fixture {
 	char dir[64];
@@ -236,6 +238,24 @@ static void test_v2_updates(void **state)
 	    NULL);
 	u = odb_monitor_compose(m, ch);
 	snprintf(want, sizeof(want), "{\"B\":{\"%s\":{\"modify\":{\"tag\":[\"set\",[]]}}}}", uuid);
+	assert_json(u, want);
+	json_decref(u);
+	json_decref(ch);
+	odb_monitor_destroy(m);
+	/* A map of at most one pair is sent as its new value too (ovsdb-server: not composite). */
+	m = mon(fx, ODB_MONITOR_V2, "{\"B\":[{\"columns\":[\"m1\"]}]}");
+	json_decref(odb_monitor_initial(m, fx->db));
+	json_decref(txn(fx,
+	                "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"m1\":[\"map\","
+	                "[[\"a\",\"1\"]]]}}]",
+	                NULL));
+	ch = txn(fx,
+	         "[{\"op\":\"update\",\"table\":\"B\",\"where\":[],\"row\":{\"m1\":[\"map\","
+	         "[[\"b\",\"2\"]]]}}]",
+	         NULL);
+	u = odb_monitor_compose(m, ch);
+	snprintf(want, sizeof(want),
+	         "{\"B\":{\"%s\":{\"modify\":{\"m1\":[\"map\",[[\"b\",\"2\"]]]}}}}", uuid);
 	assert_json(u, want);
 	json_decref(u);
 	json_decref(ch);
