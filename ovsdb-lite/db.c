@@ -105,6 +105,7 @@ static int apply_rows(struct odb *db, const json_t *tables, bool allow_delete, c
 struct open_ctx {
 	struct odb *db;
 	const char *path;
+	const struct odb_shared_schema *ss; /* or NULL */
 };
 
 static void count_strong(struct odb *db)
@@ -150,9 +151,16 @@ static int open_cb(void *aux, const json_t *rec, bool first, char **errp)
 	struct odb *db = c->db;
 
 	if (first) {
-		db->schema = odb_schema_from_json(json_object_get(rec, "schema"), errp);
-		if (!db->schema)
-			return -EINVAL;
+		const json_t *sj = json_object_get(rec, "schema");
+
+		if (c->ss && sj == c->ss->known.json) { /* journal.c matched ss's text */
+			db->schema = c->ss->schema;
+		} else {
+			db->own_schema = odb_schema_from_json(sj, errp);
+			if (!db->own_schema)
+				return -EINVAL;
+			db->schema = db->own_schema;
+		}
 		db->tables = odb_xcalloc(db->schema->n_tables, sizeof *db->tables);
 		for (unsigned t = 0; t < db->schema->n_tables; t++)
 			odb_tbl_init(&db->tables[t], &db->schema->tables[t]);
@@ -197,10 +205,46 @@ static int lock_db(const char *db_path, char **errp)
 	return fd;
 }
 
+struct odb_shared_schema *odb_shared_schema_load(const char *schema_path, char **errp)
+{
+	struct odb_schema *s = odb_schema_from_file(schema_path, errp);
+	struct odb_shared_schema *ss;
+	char *text;
+
+	if (!s)
+		return NULL;
+	text = json_dumps(s->json, JSON_COMPACT);
+	if (!text) {
+		odb_schema_destroy(s);
+		set_err(errp, -ENOMEM,
+		        odb_xasprintf("%s: cannot serialize the schema", schema_path));
+		return NULL;
+	}
+	ss = odb_xcalloc(1, sizeof *ss);
+	ss->schema = s;
+	ss->known = (struct odb_journal_schema){text, strlen(text), s->json};
+	return ss;
+}
+
+void odb_shared_schema_destroy(struct odb_shared_schema *ss)
+{
+	if (!ss)
+		return;
+	free((char *)ss->known.text);
+	odb_schema_destroy(ss->schema);
+	free(ss);
+}
+
 int odb_open(const char *db_path, struct odb **dbp, char **errp)
 {
+	return odb_open_shared(db_path, NULL, dbp, errp);
+}
+
+int odb_open_shared(const char *db_path, const struct odb_shared_schema *ss, struct odb **dbp,
+                    char **errp)
+{
 	struct odb *db;
-	struct open_ctx c = {NULL, db_path};
+	struct open_ctx c = {NULL, db_path, ss};
 	int err;
 
 	*dbp = NULL;
@@ -217,7 +261,7 @@ int odb_open(const char *db_path, struct odb **dbp, char **errp)
 		odb_close(db);
 		return err;
 	}
-	err = odb_journal_open(&db->journal, db_path, open_cb, &c, errp);
+	err = odb_journal_open(&db->journal, db_path, ss ? &ss->known : NULL, open_cb, &c, errp);
 	if (err) {
 		odb_close(db);
 		return err;
@@ -240,7 +284,7 @@ void odb_close(struct odb *db)
 		for (unsigned t = 0; t < db->schema->n_tables; t++)
 			odb_tbl_destroy(&db->tables[t]);
 	free(db->tables);
-	odb_schema_destroy(db->schema);
+	odb_schema_destroy(db->own_schema); /* a shared schema stays with its owner */
 	odb_journal_close(&db->journal);
 	if (db->lock_fd >= 0)
 		close(db->lock_fd); /* releases the lock */

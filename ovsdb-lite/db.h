@@ -28,6 +28,25 @@ int odb_create_file(const char *db_path, const char *schema_path, char **errp);
 int odb_open(const char *db_path, struct odb **dbp, char **errp);
 void odb_close(struct odb *);
 
+/* A schema parsed once and shared read-only by the databases odb_open_shared() opens with
+ * it, for a process that opens many database files of one schema (the ovsdb-journal fuzz
+ * harness opens two per input; parsing the schema was most of an open's cost). */
+struct odb_shared_schema;
+/* Reads and parses the schema file 'schema_path' (as odb_create_file() does). Returns NULL
+ * on failure: unreadable file or bad schema (message in *errp). */
+struct odb_shared_schema *odb_shared_schema_load(const char *schema_path, char **errp);
+/* Frees 'ss' (NULL: nothing). Every database opened with it must be closed first. */
+void odb_shared_schema_destroy(struct odb_shared_schema *ss);
+/* odb_open() with a schema that is likely the file's: when the file's snapshot record holds
+ * 'ss''s schema byte for byte as odb_create_file() and compaction write it (compact JSON,
+ * first member), that copy is neither parsed as JSON nor as a schema, and the database uses
+ * 'ss' (which must outlive it; odb_schema() returns ss's JSON). Any other file, including one
+ * holding the same schema written differently, is opened as odb_open() opens it. Either way
+ * the outcome (rows, errors and their messages, truncation of a bad tail, the lock) is
+ * odb_open()'s. 'ss' NULL: odb_open(). */
+int odb_open_shared(const char *db_path, const struct odb_shared_schema *ss, struct odb **dbp,
+                    char **errp);
+
 /* Database name from the schema ("Open_vSwitch"). Borrowed. */
 const char *odb_name(const struct odb *);
 /* The schema as RFC 7047 JSON, exactly as get_schema must return it. Borrowed. */

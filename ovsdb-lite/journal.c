@@ -168,8 +168,33 @@ static int read_file(const char *path, char **bufp, size_t *lenp, char **errp)
 	return 0;
 }
 
-/* Parses the record at 'buf'[0..avail). Returns its total length, or 0 if torn/corrupt. */
-static size_t parse_record(const char *buf, size_t avail, json_t **recp)
+#define SCHEMA_PREFIX "{\"schema\":"
+
+/* Parses the snapshot body 'body' ('len' bytes, CRC checked) whose "schema" member, first, is
+ * known->text: the body with that text replaced by {} parses (or fails) exactly as the whole
+ * body does, since both are complete JSON objects and what follows is lexed the same after
+ * their closing brace; the member is then set to known->json. Returns the record or NULL. */
+static json_t *parse_known(const char *body, size_t len, const struct odb_journal_schema *known)
+{
+	size_t plen = strlen(SCHEMA_PREFIX), rest = len - plen - known->len;
+	char *copy = odb_xmalloc(plen + 2 + rest);
+	json_t *rec;
+
+	memcpy(copy, SCHEMA_PREFIX "{}", plen + 2);
+	memcpy(copy + plen + 2, body + plen + known->len, rest);
+	rec = json_loadb(copy, plen + 2 + rest, JSON_REJECT_DUPLICATES, NULL);
+	free(copy);
+	if (json_is_object(rec) && json_object_set(rec, "schema", known->json)) {
+		json_decref(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+/* Parses the record at 'buf'[0..avail) ('known': see odb_journal_open(), or NULL). Returns its
+ * total length, or 0 if torn/corrupt. */
+static size_t parse_record(const char *buf, size_t avail, const struct odb_journal_schema *known,
+                           json_t **recp)
 {
 	char hdr[MAX_HEADER + 1];
 	const char *nl = memchr(buf, '\n', avail < MAX_HEADER ? avail : MAX_HEADER);
@@ -192,7 +217,12 @@ static size_t parse_record(const char *buf, size_t avail, json_t **recp)
 		return 0;
 	if (odb_crc32_update(0, buf + hlen, len) != crc)
 		return 0;
-	*recp = json_loadb(buf + hlen, len, JSON_REJECT_DUPLICATES, NULL);
+	if (known && len >= strlen(SCHEMA_PREFIX) + known->len &&
+	    !memcmp(buf + hlen, SCHEMA_PREFIX, strlen(SCHEMA_PREFIX)) &&
+	    !memcmp(buf + hlen + strlen(SCHEMA_PREFIX), known->text, known->len))
+		*recp = parse_known(buf + hlen, len, known);
+	else
+		*recp = json_loadb(buf + hlen, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(*recp)) {
 		json_decref(*recp);
 		return 0;
@@ -201,6 +231,7 @@ static size_t parse_record(const char *buf, size_t avail, json_t **recp)
 }
 
 int odb_journal_open(struct odb_journal *j, const char *path,
+                     const struct odb_journal_schema *known,
                      int (*cb)(void *aux, const json_t *rec, bool first, char **errp), void *aux,
                      char **errp)
 {
@@ -215,7 +246,7 @@ int odb_journal_open(struct odb_journal *j, const char *path,
 		return err;
 	while (off < len) {
 		json_t *rec = NULL;
-		size_t n = parse_record(buf + off, len - off, &rec);
+		size_t n = parse_record(buf + off, len - off, off ? NULL : known, &rec);
 		if (!n) {
 			if (!off) {
 				free(buf);

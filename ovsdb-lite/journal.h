@@ -26,9 +26,23 @@ struct odb_journal {
 /* Creates 'path' (must not exist: -EEXIST) holding the single record 'snapshot'. */
 int odb_journal_create(const char *path, const json_t *snapshot, char **errp);
 
+/* A schema the caller has already parsed (db.c: odb_open_shared()): 'json' is a JSON object
+ * and 'text' ('len' bytes, no NUL needed) is 'json' as json_dumps(JSON_COMPACT) writes it,
+ * i.e. as a snapshot record written by ovsdb-lite holds it. */
+struct odb_journal_schema {
+	const char *text;
+	size_t len;
+	json_t *json;
+};
+
 /* Opens 'path', calling 'cb' for each valid record in order ('first' for the snapshot;
- * 'rec' borrowed). A non-zero return from 'cb' aborts the open with that error. */
-int odb_journal_open(struct odb_journal *, const char *path,
+ * 'rec' borrowed). A non-zero return from 'cb' aborts the open with that error.
+ * 'known' (may be NULL): when the snapshot's body begins with {"schema": followed by exactly
+ * known->text, that member is not parsed: the record is parsed with {} in its place (which
+ * parses, or fails, exactly as the whole body would) and 'cb' gets it with known->json
+ * (borrowed; compare the pointer) as its "schema" member. Otherwise, and for every later
+ * record, the body is parsed whole. */
+int odb_journal_open(struct odb_journal *, const char *path, const struct odb_journal_schema *known,
                      int (*cb)(void *aux, const json_t *rec, bool first, char **errp), void *aux,
                      char **errp);
 void odb_journal_close(struct odb_journal *);

@@ -12,8 +12,9 @@
 
 /* One open database: the per-process context of the core. */
 struct odb {
-	struct odb_schema *schema;
-	struct odb_tbl *tables; /* schema->n_tables */
+	const struct odb_schema *schema; /* own_schema, or an odb_shared_schema's (read-only) */
+	struct odb_schema *own_schema;   /* parsed from the file, freed by odb_close() */
+	struct odb_tbl *tables;          /* schema->n_tables */
 	struct odb_uuid_gen gen;
 	struct odb_journal journal;
 	int lock_fd; /* flock'ed "<dir>/.<name>.~lock~": one process per database file */
@@ -21,6 +22,12 @@ struct odb {
 	bool deferred_sync; /* odb_set_deferred_sync(): group commit, odb_sync() fsyncs */
 	unsigned long long compact_threshold;
 	unsigned long long default_threshold;
+};
+
+/* A schema parsed once for several odb_open_shared() (db.h). */
+struct odb_shared_schema {
+	struct odb_schema *schema;
+	struct odb_journal_schema known; /* its compact JSON text, as snapshots hold it */
 };
 
 /* A row touched by the current transaction. */

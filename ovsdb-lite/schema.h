@@ -1,5 +1,6 @@
 /* ovsdb-lite schema: parses and validates an RFC 7047 .ovsschema into typed tables/columns.
- * A schema is immutable once parsed; the struct odb that loaded it owns it. */
+ * A schema is immutable once parsed; the struct odb that loaded it owns it, or the
+ * odb_shared_schema (db.h) that the databases opened with it share. */
 #ifndef ODB_SCHEMA_H
 #define ODB_SCHEMA_H
 

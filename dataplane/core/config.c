@@ -16,9 +16,29 @@
 #include "l2/fdb_cfg.h"
 #include "vtep/neigh_cfg.h"
 
+/* Every write to ctx->ports[] and ctx->bridges[] goes through these two: they keep
+ * n_port_slots / n_bridge_slots, one past the highest slot in use. */
+static void set_port_slot(struct wf_ctx *ctx, unsigned idx, struct wf_port *port)
+{
+	ctx->ports[idx] = port;
+	if (port && idx >= ctx->n_port_slots)
+		ctx->n_port_slots = idx + 1;
+	while (ctx->n_port_slots && !ctx->ports[ctx->n_port_slots - 1])
+		ctx->n_port_slots--;
+}
+
+static void set_bridge_slot(struct wf_ctx *ctx, unsigned idx, struct wf_bridge *br)
+{
+	ctx->bridges[idx] = br;
+	if (br && idx >= ctx->n_bridge_slots)
+		ctx->n_bridge_slots = idx + 1;
+	while (ctx->n_bridge_slots && !ctx->bridges[ctx->n_bridge_slots - 1])
+		ctx->n_bridge_slots--;
+}
+
 struct wf_bridge *wf_bridge_find(const struct wf_ctx *ctx, const char *name)
 {
-	for (unsigned i = 0; i < WF_MAX_BRIDGES; i++)
+	for (unsigned i = 0; i < ctx->n_bridge_slots; i++)
 		if (ctx->bridges[i] && strcmp(ctx->bridges[i]->name, name) == 0)
 			return ctx->bridges[i];
 	return NULL;
@@ -26,7 +46,7 @@ struct wf_bridge *wf_bridge_find(const struct wf_ctx *ctx, const char *name)
 
 struct wf_port *wf_port_find(const struct wf_ctx *ctx, const char *name)
 {
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++)
+	for (unsigned i = 0; i < ctx->n_port_slots; i++)
 		if (ctx->ports[i] && strcmp(ctx->ports[i]->name, name) == 0)
 			return ctx->ports[i];
 	return NULL;
@@ -34,7 +54,7 @@ struct wf_port *wf_port_find(const struct wf_ctx *ctx, const char *name)
 
 static struct wf_port *port_by_ofport(const struct wf_ctx *ctx, uint16_t bridge, uint32_t ofport)
 {
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++)
+	for (unsigned i = 0; i < ctx->n_port_slots; i++)
 		if (ctx->ports[i] && ctx->ports[i]->bridge == bridge &&
 		    ctx->ports[i]->ofport == ofport)
 			return ctx->ports[i];
@@ -176,11 +196,11 @@ int wf_bridge_add(struct wf_ctx *ctx, const char *name, const json_t *other_conf
 	conf->vtep = vc;
 	br->fdb = fdb;
 	br->neigh = neigh;
-	ctx->bridges[idx] = br;
+	set_bridge_slot(ctx, idx, br);
 	if ((ret = wf_vtep_check(ctx, err, errlen)) < 0 || (ret = wf_config_publish(ctx)) < 0) {
 		if (ret == -ENOMEM)
 			snprintf(err, errlen, "out of memory publishing the configuration");
-		ctx->bridges[idx] = NULL;
+		set_bridge_slot(ctx, idx, NULL);
 		wf_fdb_destroy(fdb);
 		wf_neigh_destroy(neigh);
 		wf_ofp_bridge_fini(&conf->ofp);
@@ -291,9 +311,9 @@ static void port_free(struct wf_port *port)
 static int port_remove(struct wf_ctx *ctx, struct wf_port *port)
 {
 	struct wf_bridge *br = ctx->bridges[port->bridge];
-	ctx->ports[port->index] = NULL;
+	set_port_slot(ctx, port->index, NULL);
 	if (wf_config_publish(ctx) < 0) {
-		ctx->ports[port->index] = port;
+		set_port_slot(ctx, port->index, port);
 		return -ENOMEM;
 	}
 	/* No PMD references the port any more: forget what was learned on it, then close. */
@@ -311,14 +331,14 @@ int wf_bridge_del(struct wf_ctx *ctx, const char *name, char *err, size_t errlen
 		snprintf(err, errlen, "no bridge named '%s'", name ? name : "");
 		return -ENOENT;
 	}
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+	for (unsigned i = 0; i < ctx->n_port_slots; i++) {
 		if (ctx->ports[i] && ctx->ports[i]->bridge == br->index &&
 		    port_remove(ctx, ctx->ports[i]) < 0)
 			goto nomem;
 	}
-	ctx->bridges[br->index] = NULL;
+	set_bridge_slot(ctx, br->index, NULL);
 	if (wf_config_publish(ctx) < 0) {
-		ctx->bridges[br->index] = br;
+		set_bridge_slot(ctx, br->index, br);
 		goto nomem;
 	}
 	wf_fdb_destroy(br->fdb);
@@ -488,11 +508,11 @@ int wf_port_add(struct wf_ctx *ctx, const struct wf_port_req *req, char *err, si
 	if ((ret = cls->open(ctx, port, err, errlen)) < 0)
 		goto fail;
 	port->link = cls->link_up(port);
-	ctx->ports[idx] = port;
+	set_port_slot(ctx, idx, port);
 	if ((ret = wf_vtep_check(ctx, err, errlen)) < 0 || (ret = wf_config_publish(ctx)) < 0) {
 		if (ret == -ENOMEM)
 			snprintf(err, errlen, "out of memory publishing the configuration");
-		ctx->ports[idx] = NULL;
+		set_port_slot(ctx, idx, NULL);
 		cls->close(ctx, port);
 		goto fail;
 	}
@@ -576,7 +596,7 @@ int wf_port_set(struct wf_ctx *ctx, const struct wf_port_req *req, char *err, si
 void wf_config_clear(struct wf_ctx *ctx)
 {
 	char err[256];
-	for (unsigned i = 0; i < WF_MAX_BRIDGES; i++)
+	for (unsigned i = 0; i < ctx->n_bridge_slots; i++)
 		if (ctx->bridges[i])
 			wf_bridge_del(ctx, ctx->bridges[i]->name, err, sizeof(err));
 }

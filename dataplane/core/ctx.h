@@ -216,6 +216,7 @@ struct wf_rxq {
 struct wf_snap {
 	struct wf_snap_port ports[WF_MAX_PORTS];
 	struct wf_snap_bridge bridges[WF_MAX_BRIDGES];
+	unsigned n_port_slots, n_bridge_slots; /* the wf_ctx's when built: unused slots above */
 	uint16_t n_rxqs[WF_MAX_PMDS];
 	struct wf_rxq *rxqs[WF_MAX_PMDS];
 	struct vx_vni_table *vnis;   /* VNI -> overlay bridge index */
@@ -279,6 +280,10 @@ struct wf_ctx {
 	struct wf_snap *_Atomic snap;
 	struct wf_port *ports[WF_MAX_PORTS];
 	struct wf_bridge *bridges[WF_MAX_BRIDGES];
+	/* One past the highest index in use in ports[] / bridges[]: every slot from there up is
+	 * NULL, so scans of the configuration stop there (kept by core/config.c, which alone
+	 * fills and empties the slots; indexes are allocated lowest first). */
+	unsigned n_port_slots, n_bridge_slots;
 	struct wf_thread threads[WF_MAX_THREADS];
 	/* vhost-user ports by port index, for the vhost library's callbacks (ports/port_vhost.c).
 	 */

@@ -14,7 +14,7 @@ static void snap_free(struct wf_snap *s)
 	if (!s)
 		return;
 	wf_vtep_snap_free(s);
-	for (unsigned i = 0; i < WF_MAX_BRIDGES; i++) {
+	for (unsigned i = 0; i < s->n_bridge_slots; i++) {
 		free(s->bridges[i].ports);
 		free(s->bridges[i].ofports);
 	}
@@ -47,7 +47,10 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 
 	if (!s)
 		return NULL;
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+	/* Slots from n_*_slots up are unused (core/ctx.h): calloc left them empty. */
+	s->n_port_slots = ctx->n_port_slots;
+	s->n_bridge_slots = ctx->n_bridge_slots;
+	for (unsigned i = 0; i < s->n_port_slots; i++) {
 		const struct wf_port *p = ctx->ports[i];
 		if (!p)
 			continue;
@@ -58,7 +61,7 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 		n_br_ports[p->bridge]++;
 		n_rxq += p->n_rxq;
 	}
-	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
+	for (unsigned b = 0; b < s->n_bridge_slots; b++) {
 		struct wf_snap_bridge *sb = &s->bridges[b];
 		if (!ctx->bridges[b])
 			continue;
@@ -77,19 +80,19 @@ static struct wf_snap *snap_build(const struct wf_ctx *ctx)
 		     !(sb->ofports = malloc(n_br_ports[b] * sizeof(*sb->ofports)))))
 			goto nomem;
 	}
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+	for (unsigned i = 0; i < s->n_port_slots; i++) {
 		if (s->ports[i].port) {
 			struct wf_snap_bridge *sb = &s->bridges[s->ports[i].bridge];
 			sb->ports[sb->n_ports++] = i;
 		}
 	}
-	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++)
+	for (unsigned b = 0; b < s->n_bridge_slots; b++)
 		ofports_build(s, &s->bridges[b]);
 	/* Spread rx queues over PMDs round-robin, in port order. */
 	for (unsigned p = 0; p < ctx->n_pmds; p++)
 		if (n_rxq && !(s->rxqs[p] = malloc(n_rxq * sizeof(struct wf_rxq))))
 			goto nomem;
-	for (unsigned i = 0; i < WF_MAX_PORTS && ctx->n_pmds; i++) {
+	for (unsigned i = 0; i < s->n_port_slots && ctx->n_pmds; i++) {
 		const struct wf_port *p = ctx->ports[i];
 		for (uint16_t q = 0; p && q < p->n_rxq; q++) {
 			unsigned pmd = next_pmd++ % ctx->n_pmds;

@@ -216,7 +216,7 @@ int wf_vtep_check(const struct wf_ctx *ctx, char *err, size_t errlen)
 {
 	unsigned n_flow = 0;
 
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+	for (unsigned i = 0; i < ctx->n_port_slots; i++) {
 		const struct wf_port *p = ctx->ports[i];
 		if (!p)
 			continue;
@@ -235,7 +235,7 @@ int wf_vtep_check(const struct wf_ctx *ctx, char *err, size_t errlen)
 			         p->name, br->name);
 			return -EINVAL;
 		}
-		for (unsigned j = i + 1; is_tunnel(p) && j < WF_MAX_PORTS; j++) {
+		for (unsigned j = i + 1; is_tunnel(p) && j < ctx->n_port_slots; j++) {
 			const struct wf_port *q = ctx->ports[j];
 			if (!is_tunnel(q))
 				continue;
@@ -263,8 +263,8 @@ int wf_vtep_check(const struct wf_ctx *ctx, char *err, size_t errlen)
 			}
 		}
 	}
-	for (unsigned a = 0; a < WF_MAX_BRIDGES; a++)
-		for (unsigned b = a + 1; b < WF_MAX_BRIDGES; b++) {
+	for (unsigned a = 0; a < ctx->n_bridge_slots; a++)
+		for (unsigned b = a + 1; b < ctx->n_bridge_slots; b++) {
 			const struct wf_bridge *x = ctx->bridges[a], *y = ctx->bridges[b];
 			if (x && y && x->conf->vtep.enabled && y->conf->vtep.enabled &&
 			    x->conf->vtep.ip == y->conf->vtep.ip) {
@@ -284,7 +284,7 @@ static void vtep_mac(const struct wf_ctx *ctx, const struct wf_bridge *br, uint8
 		memcpy(mac, br->conf->vtep.mac, 6);
 		return;
 	}
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+	for (unsigned i = 0; i < ctx->n_port_slots; i++) {
 		struct wf_port *p = ctx->ports[i];
 		struct rte_ether_addr ea;
 		if (p && p->bridge == br->index && p->cls->get_mac(p, ea.addr_bytes) == 0 &&
@@ -307,7 +307,7 @@ static void vtep_mac(const struct wf_ctx *ctx, const struct wf_bridge *br, uint8
 static int tnl_route(const struct wf_snap *s, const struct wf_tnl_cfg *c, uint32_t *nh)
 {
 	for (int pass = 0; pass < 2; pass++)
-		for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
+		for (unsigned b = 0; b < s->n_bridge_slots; b++) {
 			const struct wf_vtep *v = s->bridges[b].vtep;
 			if (!v || (c->local_ip && c->local_ip != v->vx.ip))
 				continue;
@@ -328,7 +328,7 @@ int wf_vtep_snap_build(const struct wf_ctx *ctx, struct wf_snap *s)
 	struct vx_vni_entry *ents = NULL;
 	unsigned n_ents = 0;
 
-	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++) {
+	for (unsigned b = 0; b < s->n_bridge_slots; b++) {
 		const struct wf_bridge *br = ctx->bridges[b];
 		struct wf_snap_bridge *sb = &s->bridges[b];
 		if (!br || !br->conf->vtep.enabled || !br->neigh)
@@ -346,7 +346,7 @@ int wf_vtep_snap_build(const struct wf_ctx *ctx, struct wf_snap *s)
 		sb->vtep = v;
 		sb->input = wf_vtep_input;
 	}
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++) {
+	for (unsigned i = 0; i < s->n_port_slots; i++) {
 		const struct wf_port *p = ctx->ports[i];
 		if (!is_tunnel(p))
 			continue;
@@ -407,11 +407,11 @@ int wf_vtep_snap_build(const struct wf_ctx *ctx, struct wf_snap *s)
 
 void wf_vtep_snap_free(struct wf_snap *s)
 {
-	for (unsigned b = 0; b < WF_MAX_BRIDGES; b++)
+	for (unsigned b = 0; b < s->n_bridge_slots; b++)
 		free(s->bridges[b].vtep);
 	/* Few ports are tunnels: no free(NULL) for the others (2048 calls per snapshot were a
-	 * quarter of the dp-ctl fuzzer's time under ASan). */
-	for (unsigned i = 0; i < WF_MAX_PORTS; i++)
+	 * quarter of the dp-ctl fuzzer's time under ASan); none above n_port_slots. */
+	for (unsigned i = 0; i < s->n_port_slots; i++)
 		if (s->ports[i].tnl)
 			free(s->ports[i].tnl);
 	vx_vni_table_destroy(s->vnis);

@@ -1,5 +1,6 @@
 /* Unit tests of the ovsdb-lite journal and database file (journal.c, db.c): reopen, torn and
- * corrupt tails, compaction, bad files, and kill -9 during commits. */
+ * corrupt tails, compaction, bad files, opens with a shared schema, and kill -9 during
+ * commits. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "test_helpers.h"
+#include "util.h"
 
 static const char *const TABLES[] = {"Parent", "Child", "Grandchild", "Other"};
 
@@ -284,6 +286,141 @@ static void test_bad_files(void **state)
 	tenv_free(e);
 }
 
+/* Writes 'path' as one record whose body is 'body' (valid header and CRC). */
+static void write_record(const char *path, const char *body)
+{
+	char *text = NULL;
+
+	assert_true(asprintf(&text, "ODBL1 %zu %08x\n%s\n", strlen(body),
+	                     odb_crc32_update(0, body, strlen(body)), body) > 0);
+	write_file(path, text);
+	free(text);
+}
+
+/* odb_open() and odb_open_shared() of 'path' return the same error and message. */
+static void assert_same_failure(const char *path, struct odb_shared_schema *ss)
+{
+	struct odb *db = NULL;
+	char *err1 = NULL, *err2 = NULL;
+	int r1 = odb_open(path, &db, &err1);
+
+	assert_int_not_equal(r1, 0);
+	assert_int_equal(odb_open_shared(path, ss, &db, &err2), r1);
+	assert_null(db);
+	assert_non_null(err1);
+	assert_non_null(err2);
+	assert_string_equal(err1, err2);
+	free(err1);
+	free(err2);
+}
+
+/* odb_open_shared(): a file holding the shared schema's text uses the shared schema (same
+ * JSON object, rows, commits, compaction); anything else opens exactly as odb_open(). */
+static void test_open_shared(void **state)
+{
+	struct tenv *e = tenv_new(NULL), *other = tenv_new(NULL);
+	struct odb_shared_schema *ss;
+	struct odb *db, *db2;
+	const json_t *shared;
+	char *err = NULL, *before, *after, *text, *body, path[160];
+	(void)state;
+
+	populate(e);
+	before = db_dump(e->db);
+	odb_close(e->db);
+	e->db = NULL;
+	assert_null(odb_shared_schema_load("/nonexistent.ovsschema", &err));
+	assert_non_null(strstr(err, "/nonexistent.ovsschema"));
+	free(err);
+	err = NULL;
+	ss = odb_shared_schema_load(e->schema, &err);
+	assert_non_null(ss);
+
+	/* The shared schema, the same rows as odb_open(); it outlives the database. */
+	assert_int_equal(odb_open_shared(e->db_path, ss, &db, &err), 0);
+	shared = odb_schema(db);
+	assert_string_equal(odb_name(db), "Test");
+	after = db_dump(db);
+	assert_string_equal(before, after);
+	free(after);
+	odb_close(db);
+	assert_int_equal(odb_open(e->db_path, &db, &err), 0);
+	assert_ptr_not_equal(odb_schema(db), shared); /* parsed: its own copy */
+	assert_true(json_equal((json_t *)odb_schema(db), (json_t *)shared));
+	odb_close(db);
+	/* Commits, compaction (which writes the same text) and a reopen. */
+	assert_int_equal(odb_open_shared(e->db_path, ss, &db, &err), 0);
+	assert_ptr_equal(odb_schema(db), shared);
+	insert_other(db, 77);
+	assert_int_equal(odb_compact(db, NULL), 0);
+	free(before);
+	before = db_dump(db);
+	odb_close(db);
+	assert_int_equal(odb_open_shared(e->db_path, ss, &db, &err), 0);
+	assert_ptr_equal(odb_schema(db), shared);
+	after = db_dump(db);
+	assert_string_equal(before, after);
+	free(after);
+	/* Still one process per file. */
+	assert_int_equal(odb_open_shared(e->db_path, ss, &db2, &err), -EBUSY);
+	free(err);
+	err = NULL;
+	odb_close(db);
+
+	/* Another schema: parsed as odb_open() does. */
+	odb_close(other->db);
+	other->db = NULL;
+	write_file(other->schema, "{\"name\":\"Other\",\"tables\":{\"T\":{\"columns\":{\"c\":"
+	                          "{\"type\":\"integer\"}}}}}");
+	snprintf(path, sizeof path, "%s/other.db", other->dir);
+	assert_int_equal(odb_create_file(path, other->schema, &err), 0);
+	assert_int_equal(odb_open_shared(path, ss, &db, &err), 0);
+	assert_string_equal(odb_name(db), "Other");
+	assert_ptr_not_equal(odb_schema(db), shared);
+	odb_close(db);
+
+	/* The shared text followed by anything: the same outcome as odb_open(). */
+	text = json_dumps(shared, JSON_COMPACT);
+	static const char *const tails[] = {
+	    ",\"data\":{}}",               /* good, as odb_create_file() writes it */
+	    ",}",                          /* trailing comma */
+	    "}",                           /* no data: "table set is not an object" */
+	    ",\"data\":{},\"schema\":{}}", /* duplicate member */
+	    ".5,\"data\":{}}",             /* not JSON */
+	    ",\"data\":{\"Nope\":{}}}",    /* bad table */
+	    ",\"data\":[]} trailing",      /* not JSON */
+	};
+	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+		assert_true(asprintf(&body, "{\"schema\":%s%s", text, tails[i]) > 0);
+		write_record(path, body);
+		free(body);
+		if (i == 0) {
+			assert_int_equal(odb_open_shared(path, ss, &db, &err), 0);
+			assert_ptr_equal(odb_schema(db), shared);
+			assert_int_equal(table_size(db, "Other"), 0);
+			odb_close(db);
+		} else {
+			assert_same_failure(path, ss);
+		}
+	}
+	/* The same schema with a space: not the shared text, parsed. */
+	assert_true(asprintf(&body, "{\"schema\": %s,\"data\":{}}", text) > 0);
+	write_record(path, body);
+	free(body);
+	assert_int_equal(odb_open_shared(path, ss, &db, &err), 0);
+	assert_ptr_not_equal(odb_schema(db), shared);
+	assert_true(json_equal((json_t *)odb_schema(db), (json_t *)shared));
+	odb_close(db);
+	free(text);
+	assert_same_failure("/nonexistent.db", ss);
+
+	odb_shared_schema_destroy(ss);
+	odb_shared_schema_destroy(NULL);
+	free(before);
+	tenv_free(other);
+	tenv_free(e);
+}
+
 /* A child commits numbered rows and reports each acknowledged number through a pipe; the
  * parent kills it with SIGKILL at an arbitrary moment and checks that every acknowledged row
  * is in the reopened database. */
@@ -346,7 +483,7 @@ int main(void)
 	    cmocka_unit_test(test_reopen_equal),   cmocka_unit_test(test_torn_tail),
 	    cmocka_unit_test(test_corrupt_record), cmocka_unit_test(test_compaction),
 	    cmocka_unit_test(test_deferred_sync),  cmocka_unit_test(test_bad_files),
-	    cmocka_unit_test(test_kill9),
+	    cmocka_unit_test(test_open_shared),    cmocka_unit_test(test_kill9),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -224,6 +224,17 @@ def seeds_dp_ctl():
          ("flow-replace", {"bridge": "br0", "flows": ["priority=0 actions=NORMAL"]}),
          ("flow-del", {"bridge": "br0", "flow": "table=1"}),
          ("replay-run", None)],
+        # Empty port and bridge slots below the highest one in use (scans stop there):
+        # br3 and vx2 are added while slot 1 of each is free.
+        [br("br0"), br("br1"), br("br2"),
+         ("port-add", {"bridge": "br0", "name": "p1"}),
+         ("port-add", {"bridge": "br1", "name": "p2"}),
+         ("port-add", {"bridge": "br2", "name": "vx1", "type": "vxlan",
+                       "options": {"remote_ip": "192.168.99.2", "key": "5001"}}),
+         ("bridge-del", {"name": "br0"}), ("bridge-del", {"name": "br1"}), br("br3"),
+         ("port-add", {"bridge": "br3", "name": "vx2", "type": "vxlan",
+                       "options": {"remote_ip": "192.168.99.3", "key": "5002"}}),
+         ("show", None)],
     ]
     for seq in seqs:
         put("dp-ctl", "\n".join(req(m, p, i + 1) for i, (m, p) in enumerate(seq)))
