@@ -3,12 +3,12 @@
  *
  *   capture-start {port, path, direction, count, filter}
  *     -> pool + ring (capture.h), BPF filter compiled by libpcap, path opened only if it
- *        is a FIFO with a reader (non-blocking; never created, truncated or followed), pcapng section + interface written, snapshot
- *        published with the port marked
- *   main loop: wf_capture_poll -> records -> filter -> pcapng blocks -> buffered writes (a slow
- *        reader never blocks the main lcore: past 4 MiB of backlog records are dropped, counted)
- *   count reached, capture-stop, the port removed, or the reader gone -> snapshot without the
- *        mark, grace period, last records written, file closed, objects freed
+ *        is a FIFO with a reader (non-blocking; never created, truncated or followed), pcapng
+ * section + interface written, snapshot published with the port marked main loop: wf_capture_poll
+ * -> records -> filter -> pcapng blocks -> buffered writes (a slow reader never blocks the main
+ * lcore: past 4 MiB of backlog records are dropped, counted) count reached, capture-stop, the port
+ * removed, or the reader gone -> snapshot without the mark, grace period, last records written,
+ * file closed, objects freed
  *
  * DPDK 22.11's rte_pcapng describes ethdevs only (vhost-user ports are not ethdevs here), so
  * the pcapng blocks are written by capture_cfg.c: one interface per session, named after the
