@@ -12,17 +12,23 @@ its exported symbols, like Debian's librte_vhost) matches only the DSO rules of 
 net_pcap, kernel, ...), so a sample inside a static vhost copy routine walks up to the exported
 function that called it (rte_vhost_dequeue_burst or rte_vhost_enqueue_burst). If no frame
 matches, FALLBACK decides by the leaf's DSO (a stripped binary's own code, a vhost sample whose
-chain could not be unwound), else "unresolved". A named frame that no rule matches is placed by
-FALLBACK at once (a weft function missing from the table is "weft: other", not its caller's).
+chain could not be unwound), else "unresolved". A named leaf that no rule matches is placed by
+FALLBACK at once (a weft function missing from the table is "weft: other", not its caller's),
+except the helpers of WALK (vxlan/ checksum and hash helpers, PLT stubs), which walk up.
 
-A leaf in libc (memcpy/memmove, other) or in the vdso (clock_gettime) is counted in the group of
-its caller's stage (DPDK's or the switch's own).
+memcpy/memmove (libc) and clock_gettime (vdso) are stages of their own, counted in the group of
+their caller's stage; the rest of libc, and the kernel under a system call, count in their
+caller's stage (the pcap sink's fwrite/write are the pcap port's).
+
+--lines BIN (a -g build whose .text is the profiled binary's): wf_l2_input's own samples
+(l2_forward is inlined there) go to parse/VLAN, fdb learn, fdb lookup or output by the
+"/* Stage N:" comment of dataplane/l2/switch.c their source line falls under, and the hottest
+source lines of weft's own samples are printed.
 
 Output: a Markdown table: stage, group, samples, % of samples, cycles/packet = share x the
 switch's measured busy cycles per packet (weft dp-show, OVS pmd-stats-show), then the totals of
 the groups: "DPDK library" (work both switches do through the same DPDK code), "own" (the
-switch's own code) and "other" (timer interrupts and scheduling, unresolved). A kernel sample
-under a system call goes to the group of the user code that made the call.
+switch's own code) and "other" (timer interrupts and scheduling, unresolved).
 """
 import argparse
 import json
