@@ -57,14 +57,11 @@ static void schema_reply(void *arg, const json_t *result, const json_t *error)
 {
 	struct ctd_ctx *ctx = arg;
 	json_t *req = ctd_replica_monitor_request(CTD_DB_NAME, CTD_MONITOR_ID);
-	int ret = error ? -EPROTO
-	          : req ? ctd_replica_set_schema(&ctx->replica, result, json_array_get(req, 2))
-	                : -ENOMEM;
+	char *why = NULL;
+	int ret = req ? ctd_replica_schema_reply(&ctx->replica, result, error, req, &why) : -ENOMEM;
 	if (ret < 0) {
-		char *s = error ? json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-		const char *why = ret == -EPROTO ? CTD_REPLICA_SCHEMA_EPROTO : strerror(-ret);
-		CTD_ERR(ctx, "database: get_schema%s: %s", error ? " refused" : "", s ? s : why);
-		free(s);
+		CTD_ERR(ctx, "database: get_schema%s", why ? why : ": out of memory");
+		free(why);
 		json_decref(req);
 		ctx->db_failed = ret;
 		return;

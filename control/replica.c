@@ -1,5 +1,7 @@
 /* The database replica (see replica.h). */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "replica.h"
@@ -245,4 +247,23 @@ void ctd_replica_clear(struct ctd_replica *r)
 	json_decref(r->columns);
 	r->tables = NULL;
 	r->columns = NULL;
+}
+
+int ctd_replica_schema_reply(struct ctd_replica *r, const json_t *result, const json_t *error,
+                             const json_t *req, char **whyp)
+{
+	int ret = error ? -EPROTO : ctd_replica_set_schema(r, result, json_array_get(req, 2));
+	char *s;
+
+	*whyp = NULL;
+	if (ret == 0)
+		return 0;
+	s = error ? json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	if (asprintf(whyp, "%s: %s", error ? " refused" : "",
+	             s                ? s
+	             : ret == -EPROTO ? CTD_REPLICA_SCHEMA_EPROTO
+	                              : strerror(-ret)) < 0)
+		*whyp = NULL;
+	free(s);
+	return ret;
 }

@@ -42,6 +42,13 @@ json_t *ctd_replica_monitor_request(const char *db, const char *mon_id);
  * 0, -EPROTO (a table or column the schema lacks, a malformed type) or -ENOMEM. */
 int ctd_replica_set_schema(struct ctd_replica *, const json_t *schema, const json_t *mon_reqs);
 
+/* A "get_schema" reply ('result', or the server's 'error') for the monitor request 'req'
+ * (ctd_replica_monitor_request() or ctd_vtep_monitor_request(), borrowed): learns the column
+ * types as ctd_replica_set_schema() does. 0, or -errno with the end of a log line in *whyp
+ * (" refused: <error>" or ": <reason>", malloc'd, caller frees; NULL if out of memory). */
+int ctd_replica_schema_reply(struct ctd_replica *, const json_t *result, const json_t *error,
+                             const json_t *req, char **whyp);
+
 /* What -EPROTO from ctd_replica_set_schema() means, for log lines. */
 #define CTD_REPLICA_SCHEMA_EPROTO "the schema lacks a monitored column (or has a malformed type)"
 

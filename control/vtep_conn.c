@@ -70,15 +70,12 @@ static void vtep_schema_reply(void *arg, const json_t *result, const json_t *err
 {
 	struct ctd_ctx *ctx = arg;
 	json_t *req = ctd_vtep_monitor_request(CTD_VTEP_MONITOR_ID);
-	int ret = error ? -EPROTO
-	          : req ? ctd_replica_set_schema(&ctx->vtep_replica, result, json_array_get(req, 2))
-	                : -ENOMEM;
+	char *why = NULL;
+	int ret =
+	    req ? ctd_replica_schema_reply(&ctx->vtep_replica, result, error, req, &why) : -ENOMEM;
 	if (ret < 0) {
-		char *s = error ? json_dumps(error, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-		const char *why = ret == -EPROTO ? CTD_REPLICA_SCHEMA_EPROTO : strerror(-ret);
-		CTD_ERR(ctx, "vtep database: get_schema%s: %s", error ? " refused" : "",
-		        s ? s : why);
-		free(s);
+		CTD_ERR(ctx, "vtep database: get_schema%s", why ? why : ": out of memory");
+		free(why);
 		json_decref(req);
 		ctx->vtep_failed = ret;
 		return;

@@ -204,6 +204,32 @@ static void test_delete_and_errors(void **state)
 	ctd_replica_clear(&r);
 }
 
+/* The get_schema reply as the daemon handles it: a good schema, a refusal, a missing column. */
+static void test_schema_reply(void **state)
+{
+	struct ctd_replica r = {0};
+	json_t *schema = js(schema_json),
+	       *req = json_pack("[s,s,o]", "Open_vSwitch", "m", js(requests_json)),
+	       *err = js("{'error': 'unknown database'}");
+	char *why = (char *)"unset";
+	(void)state;
+	assert_non_null(req);
+	assert_int_equal(ctd_replica_schema_reply(&r, schema, NULL, req, &why), 0);
+	assert_null(why);
+	ctd_replica_clear(&r);
+	assert_int_equal(ctd_replica_schema_reply(&r, NULL, err, req, &why), -EPROTO);
+	assert_string_equal(why, " refused: {\"error\":\"unknown database\"}");
+	free(why);
+	json_array_set_new(req, 2, js("{'T': [{'columns': ['nope']}]}"));
+	assert_int_equal(ctd_replica_schema_reply(&r, schema, NULL, req, &why), -EPROTO);
+	assert_string_equal(why, ": " CTD_REPLICA_SCHEMA_EPROTO);
+	free(why);
+	ctd_replica_clear(&r);
+	json_decref(schema);
+	json_decref(req);
+	json_decref(err);
+}
+
 /* Only configuration changes ask for a reconcile pass; write-back columns do not. */
 static void test_config_changed(void **state)
 {
@@ -251,6 +277,7 @@ int main(void)
 	    cmocka_unit_test(test_delete_and_errors),
 	    cmocka_unit_test(test_config_changed),
 	    cmocka_unit_test(test_monitor_request),
+	    cmocka_unit_test(test_schema_reply),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
