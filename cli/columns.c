@@ -12,7 +12,8 @@ static const char *const iface_columns = "type, options";
 static const char *const bridge_columns = "other_config";
 
 static const char *const vlan_modes[] = {"access", "trunk", "native-tagged", "native-untagged"};
-static const char *const iface_types[] = {"dpdk", "dpdkvhostuser", "dpdkvhostuserclient", "vxlan"};
+static const char *const iface_types[] = {"dpdk", "dpdkvhostuser", "dpdkvhostuserclient", "system",
+                                          "vxlan"};
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -206,7 +207,7 @@ static int parse_type(const char *value, struct cli_cols *cols, char **errp)
 	if (!known) {
 		return cli_error(errp,
 		                 "unknown interface type '%s' (expected dpdk, dpdkvhostuser, "
-		                 "dpdkvhostuserclient, vxlan or \"\")",
+		                 "dpdkvhostuserclient, system, vxlan or \"\")",
 		                 value);
 	}
 	free(cols->type);

@@ -41,7 +41,8 @@ static const struct cli_verb_info verbs[] = {
                 "  -- set Interface PORT type=TYPE options:KEY=VALUE ...\n"
                 "  -- set Port PORT tag=N trunks=1,2 vlan_mode=MODE\n"
                 "Types: dpdk (options:dpdk-devargs=DEVARGS), dpdkvhostuser,\n"
-                "dpdkvhostuserclient (options:vhost-server-path=PATH), vxlan,\n"
+                "dpdkvhostuserclient (options:vhost-server-path=PATH), system (the Linux\n"
+                "interface named PORT), vxlan,\n"
                 "none (replay mode: a pcap replay port).\n"
                 "With --may-exist (before add-port), an existing port PORT on BR is not an\n"
                 "error (same type required); the other settings are then applied to it.",

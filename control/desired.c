@@ -99,6 +99,8 @@ static int add_port(struct ctd_desired *d, const struct ctd_replica *r, struct c
 		return add_iface(d, u, iname, br->name, CTD_IFACE_LOCAL, NULL);
 	if ((ret = add_iface(d, u, iname, br->name, CTD_IFACE_PORT, NULL)) < 0)
 		return ret;
+	if (!type || !type[0])
+		type = "system"; /* OVS: an empty type is the Linux interface of that name */
 	struct ctd_port *p = ctd_bridge_add_port(br, iname, type);
 	if (!p)
 		return -ENOMEM;

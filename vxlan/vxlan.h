@@ -371,4 +371,45 @@ enum vx_l4_csum vx_l4_partial(const uint8_t *frame, uint32_t len, struct vx_l4_f
  * and equal to the folded IPv4 pseudo-header sum. Reads the pseudo-header and the field only. */
 bool vx_udp4_partial(const struct vx_ipv4_hdr *ip, const void *udp, uint32_t udp_len);
 
+/* Software GSO (vx_gso.c). A Linux sender with TSO on a veth hands its peer TCP super-frames:
+ * one IP packet of up to 64 KiB, longer than the MTU, that the device was to cut into segments
+ * of 'gso_size' payload bytes. Read with a socket (af_packet), nobody did; vx_gso_plan() and
+ * vx_gso_write() cut it as the kernel's GSO would.
+ *
+ * vx_gso_plan(): parses frame[0..len) — Ethernet (up to two VLAN tags), IPv4 (any IHL, not a
+ * fragment) or IPv6 (no extension header), then TCP; or UDP to port 4789 with the VXLAN I flag
+ * carrying Ethernet, IPv4/IPv6 and TCP (a kernel VXLAN device's tunnel super-frame) — with
+ * every IP and UDP length ending exactly at 'len'. Plans segments of 'mss' payload bytes (the
+ * sender's gso_size), fewer if a segment's frame would exceed 'max_frame' bytes:
+ *   VX_GSO_OK: *g describes n_segs >= 1 segments (at most VX_GSO_MAX_SEGS);
+ *   VX_GSO_NOT_TCP: not IP, not TCP, UDP that is not VXLAN, or IPv6 extension headers;
+ *   VX_GSO_BAD: truncated, inconsistent lengths, a fragment, no payload, or fewer than 8
+ *     payload bytes per segment;
+ *   VX_GSO_TOO_MANY: more than VX_GSO_MAX_SEGS segments.
+ * Reads frame[0..len) only.
+ *
+ * vx_gso_seg_len(): the length of segment i (< n_segs) of a plan.
+ * vx_gso_write(): writes segment i of the planned 'frame' into out[0..vx_gso_seg_len(g, i)):
+ * the headers, then payload bytes [i * mss, ...), with IPv4 total length, id + i and header
+ * checksum, IPv6 payload length, UDP length (and its checksum, when the frame had one or the
+ * outer IP is IPv6), TCP sequence number + i * mss, FIN/PSH on the last segment only, CWR on
+ * the first only, and a complete TCP checksum. 'out' must not overlap 'frame'. */
+#define VX_GSO_MAX_SEGS 64
+enum vx_gso_result { VX_GSO_OK, VX_GSO_NOT_TCP, VX_GSO_BAD, VX_GSO_TOO_MANY };
+struct vx_gso {
+	uint32_t hdr_len;     /* bytes of headers each segment starts with (through TCP's) */
+	uint32_t payload_len; /* TCP payload bytes of the super-frame */
+	uint32_t mss;         /* payload bytes per segment, the last one may have fewer */
+	uint32_t n_segs;
+	uint16_t ip_off[2]; /* [0] outer (or only) IP header, [1] inner IP header (tunnel) */
+	uint8_t ip_ver[2];  /* 4 or 6 */
+	uint8_t n_ip;       /* 1: plain TCP; 2: TCP in VXLAN */
+	uint16_t udp_off;   /* the tunnel's UDP header (n_ip == 2) */
+	uint16_t tcp_off;
+};
+enum vx_gso_result vx_gso_plan(const uint8_t *frame, uint32_t len, uint32_t mss, uint32_t max_frame,
+                               struct vx_gso *g);
+uint32_t vx_gso_seg_len(const struct vx_gso *g, uint32_t i);
+void vx_gso_write(const struct vx_gso *g, const uint8_t *frame, uint32_t i, uint8_t *out);
+
 #endif

@@ -428,7 +428,7 @@ static void test_errors_set(void **state)
 	          "set: options: unterminated quoted string '\"x'");
 	check_err(ARGV("add-port", "b", "p1", "--", "set", "Interface", "p1", "type=internal"),
 	          "set: unknown interface type 'internal' (expected dpdk, dpdkvhostuser, "
-	          "dpdkvhostuserclient, vxlan or \"\")");
+	          "dpdkvhostuserclient, system, vxlan or \"\")");
 	check_err(ARGV("set", "Interface", "p1", "type=dpdk"),
 	          "set Interface p1: type can only be set when the port is added (add-port BR p1 "
 	          "-- set Interface p1 type=dpdk)");

@@ -102,6 +102,8 @@ struct wf_txctx {
 	uint64_t dropped_bytes; /* out */
 };
 
+typedef void (*wf_xstat_fn)(void *arg, const char *name, uint64_t value);
+
 /* One vtable per port type (like OVS's netdev_class); code outside ports/ uses ports only
  * through it. */
 struct wf_port_class {
@@ -139,6 +141,9 @@ struct wf_port_class {
 	/* Times the class reset its device because the peer made it unusable (stats "resets");
 	 * NULL: never. Main lcore. */
 	uint64_t (*resets)(struct wf_port *);
+	/* The class's own counters (stats), each given to emit(arg, name, value); NULL: none.
+	 * Main lcore. */
+	void (*xstats)(struct wf_port *, wf_xstat_fn emit, void *arg);
 };
 
 struct wf_port {

@@ -119,6 +119,11 @@ static int fdb_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 	return 0;
 }
 
+static void xstat_set(void *arg, const char *name, uint64_t value)
+{
+	json_object_set_new(arg, name, json_integer((json_int_t)value));
+}
+
 static json_t *port_stats(const struct wf_port *p)
 {
 	struct wf_port_ctr sum = {0};
@@ -155,6 +160,8 @@ static json_t *port_stats(const struct wf_port *p)
 	rx_dropped += missed;
 	uint64_t resets = p->cls->resets ? p->cls->resets((struct wf_port *)p) : 0;
 	json_object_set_new(j, "resets", json_integer(resets));
+	if (p->cls->xstats)
+		p->cls->xstats((struct wf_port *)p, xstat_set, j);
 	json_object_set_new(j, "rx_dropped", json_integer(rx_dropped));
 	json_object_set_new(j, "tx_dropped", json_integer(tx_dropped));
 	return j;

@@ -14,9 +14,11 @@ extern const struct wf_port_class wf_port_vhostuser;
 extern const struct wf_port_class wf_port_vhostuserclient;
 extern const struct wf_port_class wf_port_vxlan;
 extern const struct wf_port_class wf_port_replay;
+extern const struct wf_port_class wf_port_system;
 
 static const struct wf_port_class *const classes[] = {
-    &wf_port_vhostuser, &wf_port_vhostuserclient, &wf_port_dpdk, &wf_port_vxlan, &wf_port_replay,
+    &wf_port_vhostuser, &wf_port_vhostuserclient, &wf_port_dpdk,
+    &wf_port_system,    &wf_port_vxlan,           &wf_port_replay,
 };
 
 const struct wf_port_class *wf_port_class_find(const char *type)

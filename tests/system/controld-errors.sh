@@ -1,7 +1,8 @@
 #!/bin/bash
 # System test: interfaces the dataplane refuses. Through ovs-vsctl (waiting for cur_cfg):
-#   1. bad0 (type dpdk, dpdk-devargs=net_nonexistent0), vx0 (type vxlan without remote_ip) and
-#      int0 (type internal, not the bridge's own) next to a good vhu0: ovs-vsctl reports
+#   1. bad0 (type dpdk, dpdk-devargs=net_nonexistent0), vx0 (type vxlan without remote_ip),
+#      int0 (type internal, not the bridge's own) and nosys0 (no type: OVS's "system", and no
+#      such Linux interface) next to a good vhu0: ovs-vsctl reports
 #      OVS's "Error detected while setting up" from the error column and exits 0; each bad
 #      interface has ofport -1 and `error` = the dataplane's message; vhu0 works (ofport 1,
 #      in the dataplane, a VM's frames counted); br0's local port has no error;
@@ -27,11 +28,12 @@ wt_has_port vhu0 || wt_fail "vhu0 not in the dataplane"
 # 1. Three bad interfaces in one transaction.
 out=$(vs add-port br0 bad0 -- set Interface bad0 type=dpdk \
 	options:dpdk-devargs=net_nonexistent0 -- add-port br0 vx0 -- set Interface vx0 \
-	type=vxlan -- add-port br0 int0 -- set Interface int0 type=internal 2>&1)
+	type=vxlan -- add-port br0 int0 -- set Interface int0 type=internal \
+	-- add-port br0 nosys0 2>&1)
 rc=$?
 echo "$out"
 [ $rc = 0 ] || wt_fail "ovs-vsctl add-port of bad interfaces exited $rc"
-for i in bad0 vx0 int0; do
+for i in bad0 vx0 int0 nosys0; do
 	echo "$out" | grep -q "Error detected while setting up '$i'" ||
 		wt_fail "ovs-vsctl did not report the error of $i"
 	[ "$(ct_iface ofport $i)" = -1 ] || wt_fail "$i ofport $(ct_iface ofport $i), want -1"
@@ -44,10 +46,12 @@ err=$(ct_iface error vx0)
 [[ $err == *EINVAL* && $err == *remote_ip* ]] || wt_fail "vx0 error: $err"
 err=$(ct_iface error int0)
 [[ $err == *"unknown type 'internal'"* ]] || wt_fail "int0 error: $err"
+err=$(ct_iface error nosys0) # no type: OVS's "system", the Linux interface of that name
+[[ $err == *ENODEV*"no network interface 'nosys0' (type system)"* ]] || wt_fail "nosys0 error: $err"
 [ "$(ct_iface error br0)" = "[]" ] || wt_fail "br0 error $(ct_iface error br0)"
 [ "$(ct_iface ofport vhu0)" = 1 ] || wt_fail "vhu0 ofport $(ct_iface ofport vhu0)"
 [ "$(ct_iface error vhu0)" = "[]" ] || wt_fail "vhu0 error $(ct_iface error vhu0)"
-wt_log "bad0/vx0/int0: ofport -1 and the dataplane's error; vhu0 unaffected"
+wt_log "bad0/vx0/int0/nosys0: ofport -1 and the dataplane's error; vhu0 unaffected"
 
 # vhu0 still forwards: 500 frames from a VM are counted on it (flooded: no other port).
 wt_vmpeer vmA "$RD/vhu0.sock" 0 --send 500 --src 02:00:00:00:0a:01 --dst 02:00:00:00:0b:01 \

@@ -20,7 +20,11 @@
 # weft's counters: outside weft, cause not pinned down); weft
 # completed the partial inner checksums in both directions (br-phy inner_csum_completed for
 # the kernel's frames, vm1 rx_csum_completed for vmW's) and dropped none for checksums.
-# Takes about 16 s.
+# Phase 3, the same interfaces as type system ports (weft's AF_PACKET class, the veth peers'
+# TSO on): iperf3 both ways as above, both ports cut >= 10 super-frames into segments (vmW's
+# plain TCP, the kernel VXLAN's TCP in VXLAN) and dropped none; a missing interface and a
+# 16-byte name are refused; an interface that was down is brought up and down again.
+# Takes about 20 s.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/overlay-lib.sh"
@@ -119,6 +123,28 @@ head -n 3 <<<"$weft"
 ip netns exec "$VMW" ping -c 2 -W 1 -s 1422 -M "do" 10.100.0.2 >/dev/null || wt_fail "vmW -> vmK, 1450-byte packets"
 ip netns exec "$VMK" ping -c 2 -W 1 -s 1422 -M "do" 10.100.0.1 >/dev/null || wt_fail "vmK -> vmW, 1450-byte packets"
 
+# iperf3 TCP vmW -> vmK then vmK -> vmW, 2 s each: >= 20 Mbit/s, retransmissions < 10%.
+iperf_both_ways() {
+	local dir srv res bps retr segs what
+	for dir in "" -R; do
+		wt_spawn iperf3-server ip netns exec "$VMK" iperf3 -s -1 -B 10.100.0.2
+		srv=$WT_PID
+		wt_wait "iperf3 server" 10 sh -c "ip netns exec '$VMK' ss -ltn | grep -q ':5201 '"
+		res=$(ip netns exec "$VMW" timeout 20 iperf3 -c 10.100.0.2 $dir -t 2 -J 2>/dev/null | "$WT_PY" -c "
+import json, sys
+e = json.load(sys.stdin)['end']
+print(int(e['sum_received']['bits_per_second']), e['sum_sent'].get('retransmits', 0),
+      e['sum_sent']['bytes'] // 1398)" 2>/dev/null)
+		wt_stop "$srv" TERM
+		read -r bps retr segs <<<"${res:-0 0 0}"
+		[ -z "$dir" ] && what="vmW -> vmK" || what="vmK -> vmW"
+		wt_log "iperf3 $what ($1): $((bps / 1000000)) Mbit/s, $retr retransmissions of ~$segs segments"
+		[ "$bps" -ge 20000000 ] || wt_fail "iperf3 $what ($1): $bps bit/s (want >= 20 Mbit/s)"
+		[ $((retr * 10)) -lt "$segs" ] ||
+			wt_fail "iperf3 $what ($1): $retr retransmissions of ~$segs segments (>= 10%)"
+	done
+}
+
 # Phase 2: the same ports as AF_XDP; TCP both ways, offloads on at both ends.
 ovctl "$RD" del-port up0 || wt_fail "del-port up0"
 ovctl "$RD" del-port vm1 || wt_fail "del-port vm1"
@@ -128,22 +154,7 @@ ovctl "$RD" add-port br0 vm1 -- set Interface vm1 type=dpdk \
 	options:dpdk-devargs="net_af_xdp3,iface=vw0" || wt_fail "add-port vm1 (af_xdp)"
 ov_ping "$VMW" 10.100.0.2 1 || ov_ping "$VMW" 10.100.0.2 || wt_fail "vmW -> vmK over AF_XDP ports"
 inner0=$(ov_stat "$RD" br-phy inner_csum_completed)
-for dir in "" -R; do
-	wt_spawn iperf3-server ip netns exec "$VMK" iperf3 -s -1 -B 10.100.0.2
-	srv=$WT_PID
-	wt_wait "iperf3 server" 10 sh -c "ip netns exec '$VMK' ss -ltn | grep -q ':5201 '"
-	res=$(ip netns exec "$VMW" timeout 20 iperf3 -c 10.100.0.2 $dir -t 2 -J 2>/dev/null | "$WT_PY" -c "
-import json, sys
-e = json.load(sys.stdin)['end']
-print(int(e['sum_received']['bits_per_second']), e['sum_sent'].get('retransmits', 0),
-      e['sum_sent']['bytes'] // 1398)" 2>/dev/null)
-	wt_stop "$srv" TERM
-	read -r bps retr segs <<<"${res:-0 0 0}"
-	[ -z "$dir" ] && what="vmW -> vmK" || what="vmK -> vmW"
-	wt_log "iperf3 $what: $((bps / 1000000)) Mbit/s, $retr retransmissions of ~$segs segments"
-	[ "$bps" -ge 20000000 ] || wt_fail "iperf3 $what: $bps bit/s (want >= 20 Mbit/s)"
-	[ $((retr * 10)) -lt "$segs" ] || wt_fail "iperf3 $what: $retr retransmissions of ~$segs segments (>= 10%)"
-done
+iperf_both_ways "AF_XDP ports"
 inner=$(($(ov_stat "$RD" br-phy inner_csum_completed) - inner0))
 vmc=$(ov_stat "$RD" vm1 rx_csum_completed)
 wt_log "partial checksums completed: $inner inner (kernel VXLAN -> vmW), $vmc on vm1 (vmW -> kernel); drops: up0 rx $(ov_stat "$RD" up0 rx_dropped) tx $(ov_stat "$RD" up0 tx_dropped), vm1 rx $(ov_stat "$RD" vm1 rx_dropped) tx $(ov_stat "$RD" vm1 tx_dropped)"
@@ -153,5 +164,42 @@ for c in drop_vx_bad_udp_cksum drop_vx_bad_ip_len; do
 	[ "$(ov_stat "$RD" up0 $c)" = 0 ] || wt_fail "up0 $c=$(ov_stat "$RD" up0 $c)"
 done
 [ "$(ov_stat "$RD" vm1 drop_rx_truncated)" = 0 ] || wt_fail "vm1 drop_rx_truncated"
+
+# Phase 3: the Linux interfaces as type system ports (weft's own AF_PACKET class): the veth
+# peers keep TSO, so their bulk TCP arrives as super-frames (plain TCP from vmW, TCP in VXLAN
+# from the kernel's vxlan100), which the class cuts into MTU-sized segments.
+ovctl "$RD" del-port up0 || wt_fail "del-port up0"
+ovctl "$RD" del-port vm1 || wt_fail "del-port vm1"
+ovctl "$RD" add-port br-phy ul0 -- set Interface ul0 type=system || wt_fail "add-port ul0 (system)"
+ovctl "$RD" add-port br0 vw0 -- set Interface vw0 type=system || wt_fail "add-port vw0 (system)"
+ov_ping "$VMW" 10.100.0.2 1 || ov_ping "$VMW" 10.100.0.2 || wt_fail "vmW -> vmK over system ports"
+ip netns exec "$VMW" ping -c 2 -W 1 -s 1422 -M "do" 10.100.0.2 >/dev/null ||
+	wt_fail "vmW -> vmK, 1450-byte packets over system ports"
+iperf_both_ways "system ports"
+for p in ul0 vw0; do
+	g=$(ov_stat "$RD" $p rx_gso_frames) sg=$(ov_stat "$RD" $p rx_gso_segments)
+	wt_log "$p: $g super-frames cut into $sg segments; rx_gso_dropped $(ov_stat "$RD" $p rx_gso_dropped) rx_too_big $(ov_stat "$RD" $p rx_too_big) rx_no_mbuf $(ov_stat "$RD" $p rx_no_mbuf) rx_missed $(ov_stat "$RD" $p rx_missed)"
+	[ "$g" -ge 10 ] && [ "$sg" -gt "$g" ] || wt_fail "$p: rx_gso_frames=$g rx_gso_segments=$sg (want >= 10 cut)"
+	for c in rx_gso_dropped rx_too_big drop_rx_truncated drop_vx_bad_udp_cksum drop_vx_bad_ip_len; do
+		[ "$(ov_stat "$RD" $p $c)" = 0 ] || wt_fail "$p $c=$(ov_stat "$RD" $p $c)"
+	done
+done
+# Refusals change nothing; an interface that was down is brought up, and down again on removal.
+out=$(ovctl "$RD" add-port br0 nosuch0 -- set Interface nosuch0 type=system 2>&1) &&
+	wt_fail "system port on a missing interface accepted"
+grep -q "no network interface 'nosuch0'" <<<"$out" || wt_fail "missing interface: $out"
+out=$(ovctl "$RD" add-port br0 abcdefghijklmnop -- set Interface abcdefghijklmnop type=system 2>&1) &&
+	wt_fail "system port with a 16-byte name accepted"
+grep -q "at most 15 bytes" <<<"$out" || wt_fail "16-byte name: $out"
+ip -n "$W" link add dn0 type veth peer name dn1 || wt_fail "veth dn0"
+ovctl "$RD" add-port br0 dn0 -- set Interface dn0 type=system || wt_fail "add-port dn0 (system)"
+ip -n "$W" link show dn0 | grep -q '[<,]UP[,>]' || wt_fail "dn0 not brought up"
+ovctl "$RD" del-port dn0 || wt_fail "del-port dn0"
+ip -n "$W" link show dn0 | grep -q '[<,]UP[,>]' && wt_fail "dn0 left up after del-port"
+ports=$("$WT_CTL" --direct --rundir "$RD" --format=json show | "$WT_PY" -c "
+import json, sys
+print(' '.join(sorted(p['name'] for b in json.load(sys.stdin)['bridges'] if b['name'] == 'br0' for p in b['ports'])))")
+[ "$ports" = "vw0 vx1" ] || wt_fail "br0 ports after the refusals: '$ports'"
+wt_log "system ports: missing interface and 16-byte name refused; dn0 brought up and down again"
 wt_stop "$DP_PID" TERM || wt_fail "weft-dataplane exited with status $? on SIGTERM"
 wt_log "PASS"
