@@ -2,6 +2,8 @@
  * each, and the registry that finds them. Control plane (main lcore) except where noted.
  *
  *   ports/port_eth.c     "dpdk"                 DPDK ethdevs (options:dpdk-devargs)
+ *   ports/port_system.c  "system"               the Linux interface named like the port
+ *                                               (AF_PACKET; cuts TSO super-frames)
  *   ports/port_vhost.c   "dpdkvhostuser"        vhost-user server socket <rundir>/<name>.sock
  *                        "dpdkvhostuserclient"  vhost-user client (options:vhost-server-path)
  *   ports/port_tnl.c     "vxlan"                VXLAN tunnel: tx encapsulates (vtep/vtep.h)

@@ -1,20 +1,21 @@
-/* Ports that are Linux network interfaces: type "system" (OVS's name; OVS also takes an empty
- * type for it, which weft-controld maps to "system"). The interface is the one named like the
+/* Ports that are Linux network interfaces: type "system" (OVS's name; OVS also reads an empty
+ * type so, and weft-controld maps it to "system"). The interface is the one named like the
  * port, read and written with an AF_PACKET socket, as OVS's userspace datapath does:
  *
- *   Linux stack --veth/NIC--> [iface] --AF_PACKET, recvmmsg--> rx: one mbuf per frame;
- *                                                             a TCP super-frame (GSO) is cut
- *                                                             into segments (vxlan/ vx_gso_*)
- *   PMD tx --sendmmsg (one iovec per mbuf segment)--> [iface]
+ *   Linux stack --veth/NIC--> [iface] --AF_PACKET + virtio-net header, recvmmsg-->
+ *       rx: a frame whole into one mbuf (+ a 64 KiB spill buffer); a TCP super-frame (GSO,
+ *           from a peer with TSO on, a veth's default) cut into segments of the sender's
+ *           gso_size (vxlan/ vx_gso_*), plain TCP or TCP in VXLAN; a partial checksum
+ *           completed where the header says it is
+ *   PMD tx --sendmmsg, one iovec per mbuf segment (no offload asked)--> [iface]
  *
- * Unlike DPDK's net_af_packet (ring frames of a fixed size, cut GSO frames), each frame is
- * received whole into an mbuf plus a 64 KiB spill buffer: frames from a peer with TSO on (a
- * veth's default) are cut into MTU-sized segments, with their checksums complete; partial
- * checksums of other frames are completed by the PMD (rx_csum_partial, core/csum.h). The
- * interface is brought up if it was down (and down again at close). Counters of the class
- * (stats): rx_gso_frames, rx_gso_segments, rx_gso_dropped (super-frames that are not TCP,
- * malformed, or over VX_GSO_MAX_SEGS segments), rx_too_big (over one buffer, not TCP),
- * rx_no_mbuf; the kernel's ring drops and these drops add up to rx_missed. */
+ * Unlike DPDK's net_af_packet (ring frames of a fixed size: GSO frames cut off), nothing a
+ * Linux peer sends with its default offloads is lost. The interface is brought up if it was
+ * down (and down again at close). Counters of the class (stats): rx_gso_frames,
+ * rx_gso_segments, rx_gso_dropped (super-frames that are not TCP, malformed, over
+ * VX_GSO_MAX_SEGS segments, or a checksum position outside the frame), rx_too_big (over one
+ * buffer, not a super-frame), rx_no_mbuf; these and the kernel's ring drops are rx_missed.
+ * One rx queue (one PMD); tx is shared (locked by the caller) when there are several PMDs. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
