@@ -20,7 +20,7 @@ struct wf_tnl_cfg;
 /* The class of OVS Interface type 'type' ("" = replay), or NULL if there is none. */
 const struct wf_port_class *wf_port_class_find(const char *type);
 
-/* Writes the user-visible types ("dpdkvhostuser, dpdkvhostuserclient, dpdk, vxlan") into
+/* Writes the user-visible types ("dpdkvhostuser, dpdkvhostuserclient, dpdk, system, vxlan") into
  * 'buf' (classes allowed only in replay mode are left out). */
 void wf_port_class_list(char *buf, size_t len);
 

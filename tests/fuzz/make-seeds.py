@@ -282,8 +282,9 @@ def seeds_pipeline():
 
 
 def seeds_vxlan_decap():
-    """One flag byte (receive offload hints, bits 0-1) then an underlay frame: scapy frames
-    for the harness's VTEP (192.0.2.1, VNI 5001), then the vx-* pcap cases' frames."""
+    """One flag byte (receive offload hints, bits 0-1; GSO segment size, bits 4-7) then an
+    underlay frame: scapy frames for the harness's VTEP (192.0.2.1, VNI 5001), TCP
+    super-frames, then the vx-* pcap cases' frames."""
     from scapy.all import ARP, ICMP, IP, UDP, Ether, Raw
     from scapy.layers.vxlan import VXLAN
 
@@ -301,6 +302,17 @@ def seeds_vxlan_decap():
     ]
     for flags, f in enumerate(frames):
         put("vxlan-decap", bytes([flags & 3]) + bytes(f))
+    # TCP super-frames (what a TSO sender hands a veth peer), segment size 8 + 14 * 99 = 1394:
+    # plain IPv4, IPv6, and TCP in VXLAN.
+    from scapy.all import IPv6, TCP
+    tcp = TCP(sport=40000, dport=5201, flags="PA", seq=1000) / Raw(bytes(range(256)) * 16)
+    eth = Ether(dst=us, src=peer)
+    for f in [eth / IP(src="10.0.0.1", dst="10.0.0.2") / tcp,
+              eth / IPv6(src="fd00::1", dst="fd00::2") / tcp,
+              under / UDP(sport=50000, dport=4789) / VXLAN(vni=5001) /
+              Ether(dst="52:54:00:aa:bb:cc", src="52:54:00:11:22:33") /
+              IP(src="10.0.0.1", dst="10.0.0.2") / tcp]:
+        put("vxlan-decap", bytes([14 << 4]) + bytes(f))
     for path in sorted(glob.glob(os.path.join(TOP, "pcaps", "vx-*", "*.in.pcap"))):
         for n, frame in enumerate(pcap_frames(path)):
             if n >= 4:

@@ -6,7 +6,11 @@
  * unchanged and produces valid checksums. Built and run by tests/fuzz/run (target vxlan-decap;
  * README.md there).
  *
- * Input: one byte (bits 0-1: receive offload hints for vx_decap), then the underlay frame. */
+ * vx_gso_plan()/vx_gso_write() (software GSO) cut the frame when it is a TCP super-frame:
+ * check_gso() below says what is checked.
+ *
+ * Input: one byte (bits 0-3: receive flags for vx_decap; bits 4-7: the GSO segment size,
+ * 8 + 99 * n), then the underlay frame. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,33 @@ static void check(int cond)
 {
 	if (!cond)
 		abort();
+}
+
+/* Software GSO: a planned frame's segments are each at most 2048 bytes, carry the frame's
+ * payload in order, and plan again as one segment of the same headers (every length field
+ * consistent). */
+static void check_gso(const uint8_t *f, uint32_t len, uint32_t mss)
+{
+	struct vx_gso g, g1;
+	uint32_t total = 0;
+
+	if (vx_gso_plan(f, len, mss, 2048, &g) != VX_GSO_OK)
+		return;
+	check(g.n_segs >= 1 && g.n_segs <= VX_GSO_MAX_SEGS && g.mss <= mss && g.mss >= 8);
+	check(g.hdr_len + g.payload_len == len);
+	for (uint32_t i = 0; i < g.n_segs; i++) {
+		uint32_t n = vx_gso_seg_len(&g, i);
+		check(n > g.hdr_len && n <= 2048 && n - g.hdr_len <= g.mss);
+		uint8_t *s = malloc(n);
+		check(s != NULL);
+		vx_gso_write(&g, f, i, s);
+		check(memcmp(s + g.hdr_len, f + g.hdr_len + total, n - g.hdr_len) == 0);
+		total += n - g.hdr_len;
+		check(vx_gso_plan(s, n, mss, 2048, &g1) == VX_GSO_OK && g1.n_segs == 1 &&
+		      g1.hdr_len == g.hdr_len);
+		free(s);
+	}
+	check(total == g.payload_len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -77,6 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(fix.off >= VX_ETH_HLEN && fix.off + 2 <= len);
 	check(len == 0 || memcmp(b, c, len) == 0); /* decap/classify/l4_partial never write */
 	(void)vx_flow_hash(b, len);
+
+	check_gso(b, len, 8 + (data[0] >> 4) * 99u);
+	check(len == 0 || memcmp(b, c, len) == 0);
 
 	if (vx_arp_parse(b, len, &arp) == VX_R_OK && arp.op == VX_ARP_OP_REQUEST &&
 	    arp.tpa == vtep.ip)
