@@ -126,8 +126,9 @@ ov_nsvm() {
 	ov_veth "$hns" "$hif" "$vns" eth0
 	ip -n "$vns" addr add "$ip" dev eth0 || wt_fail "address $ip in $vns"
 	[ "${5:-}" = offload ] && return 0
-	# With offloads, veth hands af_packet GSO super-frames (up to 64 KiB) that its 2 KiB ring
-	# frames cut (drop_rx_truncated); partial checksums alone weft completes. So this VM
+	# With offloads, veth hands af_packet GSO super-frames (up to 64 KiB) that DPDK's
+	# net_af_packet cuts to its 2 KiB ring frames (drop_rx_truncated; weft's type=system ports
+	# take them: vx-kernel.sh phase 3); partial checksums alone weft completes. So this VM
 	# computes and segments itself, as a VM on a virtio NIC without offload would.
 	ip netns exec "$vns" ethtool -K eth0 tx off >/dev/null 2>&1 ||
 		wt_fail "ethtool -K eth0 tx off in $vns (ethtool missing? scripts/deps.sh)"
