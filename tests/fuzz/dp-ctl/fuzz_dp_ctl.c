@@ -9,7 +9,8 @@
  * "error"} shape with exactly one of result/error null, and clearing leaves no port behind.
  *
  * Not fuzzed: port types that reach outside the process (dpdk: rte_dev_probe() of fuzzed
- * devargs; dpdkvhostuser*: sockets at fuzzed paths). A line adding or changing a port with a
+ * devargs; dpdkvhostuser*: sockets at fuzzed paths; system: the host's Linux interfaces, which
+ * it would bring up). A line adding or changing a port with a
  * type other than "" (replay) or "vxlan" is skipped.
  *
  * Speed: a bridge-add without other_config:mac-table-size gets "1024" added (FUZZ_MAC_TABLE):
