@@ -288,8 +288,8 @@ static void sys_recv(struct sys_port *sp, uint16_t n)
 		sp->msgs[i].msg_hdr = (struct msghdr){.msg_iov = sp->iov[i], .msg_iovlen = 3};
 	}
 	int r = recvmmsg(sp->fd, sp->msgs, n, MSG_DONTWAIT, NULL);
-	if (r < 0 && errno != EAGAIN && errno != EINTR)
-		count(&sp->n_gso_dropped, 1); /* a frame the kernel cannot describe (EINVAL) */
+	if (r < 0 && errno == EINVAL)
+		count(&sp->n_gso_dropped, 1); /* a frame the vnet header cannot describe: gone */
 	for (int i = 0; i < r; i++) {
 		const struct virtio_net_hdr *vh = &sp->vh[i];
 		uint32_t len = sp->msgs[i].msg_len - (uint32_t)sizeof(*vh);
