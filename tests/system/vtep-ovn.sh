@@ -2,18 +2,20 @@
 # OVN drives weft as a hardware VTEP: OVN central (NB + SB ovsdb-server, ovn-northd) and
 # ovn-controller-vtep (Debian's ovn-central, ovn-controller-vtep) on the hardware_vtep database
 # that ovsdb-lite serves next to weft's Open_vSwitch database; weft-controld in VTEP mode.
-#   vmW (10.50.0.1/24) --veth-- [w: weft: br-phy (tunnel-ip 192.168.99.1/24, uplink up0 on
-#        ul0), vm1 (af_packet on vw0)]
+#   vmW (10.50.0.1/24) --veth-- [w: weft: br-phy (tunnel-ip 192.168.99.1/24, uplink ul0),
+#        vw0]: both added as OVS users do, `ovs-vsctl add-port BR IFACE` with no type (an
+#        Interface of type system: weft's AF_PACKET class), every veth keeping its offloads]
 #   ul0 <--underlay--> ul1 [far: 192.168.99.2 = OVN chassis hv1 (registered with ovn-sbctl),
 #        kernel vxlan with the VNI OVN assigned + vk0 in a bridge] --veth-- vmK (10.50.0.2/24)
-# vtep-ctl: add-ps ps0, add-port ps0 vm1, add-ls ls0, bind-ls ps0 vm1 0 ls0 (no tunnel_key, no
+# vtep-ctl: add-ps ps0, add-port ps0 vw0, add-ls ls0, bind-ls ps0 vw0 0 ls0 (no tunnel_key, no
 # tunnel_ips: weft writes tunnel_ips, ovn-controller-vtep the key and the remote MACs).
 # ovn-nbctl: ls0 with a vtep port (vtep-physical-switch=ps0, vtep-logical-switch=ls0) and
 # remote-vm (vmK's MAC) bound to hv1.
 # Passes when: OVN has chassis ps0 with encap vxlan 192.168.99.1 (from the tunnel_ips weft
 # wrote); ovn-controller-vtep set ls0's tunnel_key K and the remote MACs; the dataplane has
-# vtepK with vm1, vxK-192.168.99.2 and the static entry vmK MAC -> it; vmW pings vmK through
-# the kernel VXLAN (VNI K); vmW's MAC is in list-local-macs; deleting remote-vm in OVN removes
+# vtepK with vw0, vxK-192.168.99.2 and the static entry vmK MAC -> it; vmW pings vmK through
+# the kernel VXLAN (VNI K), also with full-size 1450-byte packets; vmW's MAC is in
+# list-local-macs; deleting remote-vm in OVN removes
 # the static entry and the tunnel port. Takes about 15 s.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,12 +41,11 @@ ov_ns vmW
 ov_ns vmK
 ov_veth "$W" ul0 "$FAR" ul1
 ip -n "$FAR" addr add 192.168.99.2/24 dev ul1
-ip netns exec "$FAR" ethtool -K ul1 tx off >/dev/null || wt_fail "ethtool -K ul1 tx off"
 ip -n "$FAR" link add brK type bridge
-ov_nsvm "$FAR" vk0 "$VMK" 10.50.0.2/24
+ov_nsvm "$FAR" vk0 "$VMK" 10.50.0.2/24 offload
 ip -n "$FAR" link set vk0 master brK
 ip -n "$FAR" link set brK up
-ov_nsvm "$W" vw0 "$VMW" 10.50.0.1/24
+ov_nsvm "$W" vw0 "$VMW" 10.50.0.1/24 offload
 ip -n "$VMW" link set eth0 mtu 1450
 ip -n "$VMK" link set eth0 mtu 1450
 VMW_MAC=$(ip netns exec "$VMW" cat /sys/class/net/eth0/address)
@@ -76,11 +77,11 @@ wt_spawn controld "$WEFT_BUILD/control/weft-controld" --db="$DB" --dataplane="$R
 OV_CFG=ovvs
 ovvs "$RD" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24 ||
 	wt_fail "add-br br-phy"
-ov_afpacket_port "$RD" br-phy up0 ul0 0
-ovvs "$RD" add-br br-local || wt_fail "add-br br-local"
-ov_afpacket_port "$RD" br-local vm1 vw0 1
+ovvs "$RD" add-port br-phy ul0 || wt_fail "ovs-vsctl add-port br-phy ul0"
+ovvs "$RD" add-br br-local -- add-port br-local vw0 || wt_fail "add-br br-local, add-port vw0"
+[ "$(ovvs "$RD" get Interface vw0 error)" = "[]" ] || wt_fail "vw0: $(ovvs "$RD" get Interface vw0 error)"
 
-vc add-ps ps0 && vc add-port ps0 vm1 && vc add-ls ls0 && vc bind-ls ps0 vm1 0 ls0 ||
+vc add-ps ps0 && vc add-port ps0 vw0 && vc add-ls ls0 && vc bind-ls ps0 vw0 0 ls0 ||
 	wt_fail "vtep-ctl"
 tips() { [ "$(vc get Physical_Switch ps0 tunnel_ips)" = '["192.168.99.1"]' ]; }
 wt_wait "weft writes tunnel_ips" 15 tips
@@ -117,12 +118,14 @@ port_on() { dpj "any(b['name']=='$1' and any(p['name']=='$2' for p in b['ports']
 not() { ! "$@"; }
 fdb_static() { dpj "any(e['port']=='$2' and e['mac'].lower()=='$3'.lower() and e['static'] for e in r['entries'])" fdb/show "$1" | grep -qx True; }
 TNL=vx$K-192.168.99.2
-wt_wait "vm1 on vtep$K" 15 port_on "vtep$K" vm1
+wt_wait "vw0 on vtep$K" 15 port_on "vtep$K" vw0
 wt_wait "tunnel port $TNL" 15 port_on "vtep$K" "$TNL"
 wt_wait "static entry $VMK_MAC -> $TNL" 15 fdb_static "vtep$K" "$TNL" "$VMK_MAC"
-wt_log "dataplane: vtep$K = vm1 + $TNL, $VMK_MAC -> $TNL (static)"
+wt_log "dataplane: vtep$K = vw0 + $TNL, $VMK_MAC -> $TNL (static)"
 ov_ping "$VMW" 10.50.0.2 || ov_ping "$VMW" 10.50.0.2 || wt_fail "vmW cannot ping vmK over OVN's VNI $K"
-wt_log "vmW -> vmK ping OK (VNI $K)"
+ip netns exec "$VMW" ping -c 2 -W 1 -s 1422 -M "do" 10.50.0.2 >/dev/null ||
+	wt_fail "vmW -> vmK, 1450-byte packets"
+wt_log "vmW -> vmK ping OK (VNI $K), 1450-byte packets too; ports of type system, offloads on"
 local_has() { vc list-local-macs ls0 | grep -qi "$VMW_MAC -> vxlan_over_ipv4/192.168.99.1"; }
 wt_wait "vmW's MAC in list-local-macs" 15 local_has
 
