@@ -22,8 +22,9 @@
 #        VM's veth (external_ids:iface-id=lsp1/lsp2); ovn-encap-type=vxlan.
 #        VMs: vm1 10.50.0.11 on hv1, vm2 10.50.0.12 and (added later) vm3 10.50.0.13 on hv2.
 #   w:   weft (ovsdb-lite serving Open_vSwitch + hardware_vtep, weft-dataplane, weft-controld
-#        --vtep-db --vtep-ps=ps0): br-phy tunnel-ip 192.168.99.1 (uplink af_packet on ul0),
-#        VM port vmw (af_packet) -> namespace VM vmW 10.50.0.1. vtep-ctl binds vmw to ls0 (the
+#        --vtep-db --vtep-ps=ps0): br-phy tunnel-ip 192.168.99.1 (uplink ul0), VM port vw0 ->
+#        namespace VM vmW 10.50.0.1, both added with `ovs-vsctl add-port BR IFACE` (no type:
+#        weft's type system, AF_PACKET; vmW keeps its veth offloads). vtep-ctl binds vw0 to ls0 (the
 #        switch's own configuration, as on a hardware VTEP); ovn-controller-vtep does the rest.
 # OVN is configured only with ovn-nbctl: ls0 with lsp1, lsp2 (MAC + IP), vtep-gw (type=vtep,
 # vtep-physical-switch=ps0, vtep-logical-switch=ls0, addresses unknown), router lr0 (lrp
@@ -217,7 +218,7 @@ ov_ns w
 ov_ns vmW
 ov_veth "$W" ul0 "$UL" u-w
 ip -n "$UL" link set u-w master brU
-ov_nsvm "$W" vw0 "$VMW" "${IP[vmW]}/24"
+ov_nsvm "$W" vw0 "$VMW" "${IP[vmW]}/24" offload
 ip -n "$VMW" link set eth0 mtu 1450
 ip -n "$VMW" route add 10.60.0.0/24 via 10.50.0.254 || wt_fail "vmW: route to ls1"
 MAC[vmW]=$(ip netns exec "$VMW" cat /sys/class/net/eth0/address)
@@ -236,10 +237,10 @@ wt_spawn weft-controld "$WEFT_BUILD/control/weft-controld" --db="$LDB" --datapla
 OV_CFG=ovvs
 ovvs "$RD" add-br br-phy -- set Bridge br-phy other_config:tunnel-ip=192.168.99.1/24 ||
 	wt_fail "weft: add-br br-phy"
-ov_afpacket_port "$RD" br-phy up0 ul0 0
+ovvs "$RD" add-port br-phy ul0 || wt_fail "weft: add-port br-phy ul0"
 ovvs "$RD" add-br br-local || wt_fail "weft: add-br br-local"
-ov_afpacket_port "$RD" br-local vmw vw0 1
-vc add-ps ps0 && vc add-port ps0 vmw && vc add-ls ls0 && vc bind-ls ps0 vmw 0 ls0 ||
+ovvs "$RD" add-port br-local vw0 || wt_fail "weft: add-port br-local vw0"
+vc add-ps ps0 && vc add-port ps0 vw0 && vc add-ls ls0 && vc bind-ls ps0 vw0 0 ls0 ||
 	wt_fail "vtep-ctl (the switch's own binding)"
 tips() { [ "$(vc get Physical_Switch ps0 tunnel_ips)" = '["192.168.99.1"]' ]; }
 wt_wait "weft writes tunnel_ips" 15 tips
