@@ -1,10 +1,12 @@
 /* fl_cls.c: tuple-space search classifier (see fl_cls.h and flow/README.md). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fl_cls.h"
+#include "fl_priv.h"
 
 /* One slot of a subtable's open-addressing (linear probing) hash table: the head of the list
  * of rules sharing one match, best first. head == NULL: empty. */
@@ -23,6 +25,7 @@ struct fl_subtable {
 	size_t n_used;    /* occupied slots (distinct matches) */
 	size_t cap;       /* power of two */
 	struct fl_slot *slots;
+	uint64_t pf_bit; /* its bit in the prefix filter's answers; 0: not filtered */
 };
 
 struct fl_cls {
@@ -30,6 +33,7 @@ struct fl_cls {
 	size_t n_subs, cap_subs;
 	size_t n_rules;
 	uint64_t next_seq;
+	struct fl_pfx *pf; /* nw_dst prefix filter (fl_cls_freeze()), or NULL */
 };
 
 /* Hash of 'key' masked by the subtable's mask (over its non-zero words only). */
@@ -122,10 +126,62 @@ struct fl_cls *fl_cls_create(void)
 	return calloc(1, sizeof(struct fl_cls));
 }
 
+/* Drops what fl_cls_freeze() built: the classifier is about to change. */
+static void thaw(struct fl_cls *cls)
+{
+	if (!cls->pf)
+		return;
+	fl_pfx_destroy(cls->pf);
+	cls->pf = NULL;
+	for (size_t i = 0; i < cls->n_subs; i++)
+		cls->subs[i]->pf_bit = 0;
+}
+
+/* The length of the nw_dst prefix subtable 'st' matches, or 0 if its nw_dst mask is not a
+ * prefix (or empty). */
+static unsigned dst_plen(const struct fl_subtable *st)
+{
+	uint32_t m = ntohl(st->mask.nw_dst);
+	unsigned n = (unsigned)__builtin_popcount(m);
+	return n && m == ~0u << (32 - n) ? n : 0;
+}
+
+int fl_cls_freeze(struct fl_cls *cls)
+{
+	size_t n = 0;
+	int ret = 0;
+
+	thaw(cls);
+	for (size_t i = 0; i < cls->n_subs && i < 64; i++)
+		n += dst_plen(cls->subs[i]) >= 17;
+	if (n < 2)
+		return 0; /* nothing to choose between */
+	if (!(cls->pf = fl_pfx_create()))
+		return -ENOMEM;
+	for (size_t i = 0; i < cls->n_subs && i < 64 && !ret; i++) {
+		const struct fl_subtable *st = cls->subs[i];
+		unsigned plen = dst_plen(st);
+		for (size_t j = 0; plen >= 17 && j < st->cap && !ret; j++)
+			if (st->slots[j].head)
+				ret = fl_pfx_add(cls->pf,
+				                 ntohl(st->slots[j].head->match.value.nw_dst), plen,
+				                 1ull << i);
+	}
+	if (ret < 0) {
+		thaw(cls);
+		return ret == -E2BIG ? 0 : ret; /* too many /16 blocks: no filter */
+	}
+	for (size_t i = 0; i < cls->n_subs && i < 64; i++)
+		if (dst_plen(cls->subs[i]) >= 17)
+			cls->subs[i]->pf_bit = 1ull << i;
+	return 0;
+}
+
 void fl_cls_destroy(struct fl_cls *cls)
 {
 	if (!cls)
 		return;
+	fl_pfx_destroy(cls->pf);
 	for (size_t i = 0; i < cls->n_subs; i++) {
 		free(cls->subs[i]->slots);
 		free(cls->subs[i]);
@@ -254,6 +310,7 @@ int fl_cls_insert(struct fl_cls *cls, struct fl_cls_rule *rule, struct fl_cls_ru
 		*replaced = NULL;
 	if (rule->st_)
 		return -EBUSY;
+	thaw(cls);
 	for (int w = 0; w < FL_KEY_WORDS; w++) {
 		if (rule->match.value.u64[w] & ~rule->match.mask.u64[w])
 			return -EINVAL;
@@ -312,6 +369,7 @@ int fl_cls_remove(struct fl_cls *cls, struct fl_cls_rule *rule)
 
 	if (!st || !sub_owned(cls, st))
 		return -ENOENT;
+	thaw(cls);
 	s = probe(st, &rule->match.value, hash_masked(st, &rule->match.value));
 	for (pp = &s->head; *pp && *pp != rule; pp = &(*pp)->next_)
 		;
@@ -339,6 +397,7 @@ int fl_cls_remove(struct fl_cls *cls, struct fl_cls_rule *rule)
 const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct fl_key *key)
 {
 	const struct fl_cls_rule *best = NULL;
+	uint64_t cand = cls->pf ? fl_pfx_candidates(cls->pf, ntohl(key->nw_dst)) : 0;
 
 	for (size_t i = 0; i < cls->n_subs; i++) {
 		const struct fl_subtable *st = cls->subs[i];
@@ -347,6 +406,8 @@ const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct f
 		if (best && (best->priority > st->max_pri ||
 		             (best->priority == st->max_pri && best->seq_ < st->min_seq)))
 			break;
+		if (st->pf_bit & ~cand)
+			continue; /* the filter: no rule of it covers key's nw_dst */
 		s = probe(st, key, hash_masked(st, key));
 		if (s->head && (!best || better(s->head, best)))
 			best = s->head;
@@ -378,6 +439,14 @@ size_t fl_cls_count(const struct fl_cls *cls)
 size_t fl_cls_subtables(const struct fl_cls *cls)
 {
 	return cls->n_subs;
+}
+
+size_t fl_cls_filtered_subtables(const struct fl_cls *cls)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cls->n_subs; i++)
+		n += cls->subs[i]->pf_bit != 0;
+	return n;
 }
 
 int fl_cls_for_each(const struct fl_cls *cls, int (*fn)(struct fl_cls_rule *rule, void *arg),

@@ -62,6 +62,14 @@ int fl_cls_insert(struct fl_cls *cls, struct fl_cls_rule *rule, struct fl_cls_ru
  * fails otherwise (no allocation). */
 int fl_cls_remove(struct fl_cls *cls, struct fl_cls_rule *rule);
 
+/* Builds the lookup accelerator of a classifier that will not change any more (the dataplane
+ * calls it on each table before publishing it): an nw_dst prefix filter (fl_pfx.c) when two or
+ * more of the first 64 subtables match nw_dst prefixes of /17../32, so that a lookup probes
+ * only the subtables with a rule in the key's /24. Lookups give the same answers with or
+ * without it. Any later insert or remove drops it. 0, or -ENOMEM (the classifier then works
+ * as before, without the filter). */
+int fl_cls_freeze(struct fl_cls *cls);
+
 /* The best rule matching 'key' (see "Winner" above), or NULL. No allocation, no locks, no
  * writes: safe for concurrent readers (see Threads). */
 const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct fl_key *key);
@@ -75,6 +83,9 @@ size_t fl_cls_count(const struct fl_cls *cls);
 
 /* Number of subtables (distinct masks), for statistics and tests. */
 size_t fl_cls_subtables(const struct fl_cls *cls);
+
+/* Number of subtables the prefix filter of fl_cls_freeze() covers (0: no filter). */
+size_t fl_cls_filtered_subtables(const struct fl_cls *cls);
 
 /* Calls fn(rule, arg) for every rule, in no particular order; stops at and returns the first
  * non-zero value fn returns, else 0. fn must not modify the classifier (collect the rules

@@ -68,4 +68,15 @@ void fl_print_actions(FILE *f, const struct fl_action *a, size_t n,
 /* Value of field 'fd' taken from key 'k' (integers only), host order. */
 uint64_t fl_key_get(const struct fl_key *k, const struct fl_field_desc *fd);
 
+/* The nw_dst prefix filter of a frozen classifier (fl_pfx.c). Addresses in host order.
+ * fl_pfx_add(): rules of prefix length 'plen' (17..32) at 'addr' are in the subtable of bit
+ * 'bit'; 0, -EINVAL, -ENOMEM or -E2BIG (over 1,024 /16 blocks: build no filter).
+ * fl_pfx_candidates(): the bits of the subtables that may hold a rule matching 'addr' (a
+ * superset of those that do). */
+struct fl_pfx;
+struct fl_pfx *fl_pfx_create(void);
+void fl_pfx_destroy(struct fl_pfx *p);
+int fl_pfx_add(struct fl_pfx *p, uint32_t addr, unsigned plen, uint64_t bit);
+uint64_t fl_pfx_candidates(const struct fl_pfx *p, uint32_t addr);
+
 #endif

@@ -198,6 +198,11 @@ static struct wf_ofp_pipe *pipe_build(struct wf_ofp_flow *const *flows, size_t n
 		if (fl_cls_insert(p->tables[fl->table], &r->rule, &replaced) < 0)
 			goto nomem;
 	}
+	/* Published tables never change: build their lookup accelerator (the nw_dst prefix
+	 * filter). Without it (-ENOMEM) lookups are slower, not wrong. */
+	for (unsigned t = 0; t < RTE_DIM(p->tables); t++)
+		if (p->tables[t])
+			fl_cls_freeze(p->tables[t]);
 	if (n == 1) {
 		const struct fl_flow *fl = &flows[0]->fl;
 		static const struct fl_key zero;

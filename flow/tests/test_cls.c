@@ -1,5 +1,6 @@
 /* Unit tests for the classifier: API contracts, the tie rule, and a randomized comparison with a
  * linear scan (10,000 rules of 16 mask shapes x 100,000 keys, then insert/remove churn). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -401,6 +402,10 @@ static void test_random_vs_linear(void **state)
 		model_insert(cls, &md, rand_rule());
 	assert_int_equal(fl_cls_subtables(cls), N_SHAPES);
 	compare(cls, &md, N_KEYS);
+	/* Frozen: the nw_dst prefix filter covers the /24 shape and the two /32 ones. */
+	assert_int_equal(fl_cls_freeze(cls), 0);
+	assert_int_equal(fl_cls_filtered_subtables(cls), 3);
+	compare(cls, &md, N_KEYS);
 
 	/* Churn: remove about half, insert new ones, three rounds. */
 	for (int round = 0; round < 3; round++) {
@@ -412,8 +417,11 @@ static void test_random_vs_linear(void **state)
 			}
 		}
 		compare(cls, &md, N_KEYS / 10);
+		assert_int_equal(fl_cls_freeze(cls), 0);
+		compare(cls, &md, N_KEYS / 10);
 		for (int i = 0; i < N_RULES / 2 && md.n < 3 * N_RULES; i++)
 			model_insert(cls, &md, rand_rule());
+		assert_int_equal(fl_cls_filtered_subtables(cls), 0); /* a change drops the filter */
 		compare(cls, &md, N_KEYS / 10);
 	}
 	/* Remove everything. */
@@ -429,12 +437,103 @@ static void test_random_vs_linear(void **state)
 	fl_cls_destroy(cls);
 }
 
+/* nw_dst prefixes of many lengths (overlapping, some ARP, some with a second field, one
+ * subtable with a mask that is not a prefix), keys near the rules and elsewhere: the frozen
+ * classifier (prefix filter) gives the linear scan's answer; then too many /16 blocks for a
+ * filter: none is built and the answers stay right. */
+static const struct fl_cls_rule *pf_rule(struct fl_cls *cls, struct model *md, unsigned plen,
+                                         uint32_t addr, uint32_t mask_override)
+{
+	struct fl_cls_rule *r = calloc(1, sizeof(*r));
+	uint32_t m = mask_override ? mask_override : plen ? ~0u << (32 - plen) : 0;
+
+	assert_non_null(r);
+	r->match.mask.dl_type = 0xffff;
+	r->match.value.dl_type = rnd() % 8 ? FL_ETH_IP : FL_ETH_ARP;
+	r->match.mask.nw_dst = htonl(m);
+	r->match.value.nw_dst = htonl(addr & m);
+	if (rnd() % 5 == 0) {
+		r->match.mask.nw_proto = 0xff;
+		r->match.value.nw_proto = 6;
+	}
+	r->priority = (uint16_t)(100 + plen + rnd() % 3);
+	model_insert(cls, md, r);
+	return r;
+}
+
+static void pf_compare(const struct fl_cls *cls, const struct model *md, int n_keys)
+{
+	struct lin *l = malloc(md->n * sizeof(*l));
+	size_t live, hits = 0;
+	bool tie;
+
+	assert_non_null(l);
+	live = lin_build(md, l);
+	for (int i = 0; i < n_keys; i++) {
+		struct fl_key k = {0};
+		uint32_t a = 0x0a000000u | (uint32_t)(rnd() % 8) << 16 | (uint32_t)(rnd() & 0xffff);
+		if (i % 2) { /* inside a random rule's prefix */
+			const struct fl_cls_rule *r = NULL;
+			while (!r)
+				r = md->order[rnd() % md->n];
+			uint32_t m = ntohl(r->match.mask.nw_dst);
+			a = (ntohl(r->match.value.nw_dst) & m) | ((uint32_t)rnd() & ~m);
+		}
+		k.dl_type = rnd() % 8 ? FL_ETH_IP : FL_ETH_ARP;
+		k.nw_proto = rnd() % 2 ? 6 : 17;
+		k.nw_dst = htonl(a);
+		const struct fl_cls_rule *want = linear(l, live, &k, &tie),
+		                         *got = fl_cls_lookup(cls, &k);
+		if (want != got)
+			fail_msg("key %d (nw_dst %08x): classifier pri %d, linear scan pri %d", i,
+			         a, got ? got->priority : -1, want ? want->priority : -1);
+		hits += got != NULL;
+	}
+	assert_true(hits > (size_t)n_keys / 4);
+	free(l);
+}
+
+static void test_prefix_filter(void **state)
+{
+	static const unsigned lens[] = {0, 8, 16, 17, 20, 23, 24, 25, 28, 31, 32};
+	struct fl_cls *cls = fl_cls_create();
+	struct model md = {calloc(8000, sizeof(*md.order)), 0};
+
+	(void)state;
+	assert_non_null(md.order);
+	for (int i = 0; i < 3000; i++)
+		pf_rule(cls, &md, lens[rnd() % 11],
+		        0x0a000000u | (uint32_t)(rnd() % 4) << 16 | (uint32_t)(rnd() & 0xffff), 0);
+	pf_rule(cls, &md, 0, 0x0a010203, 0xff00ff00); /* not a prefix: never filtered */
+	pf_compare(cls, &md, 100000);
+	assert_int_equal(fl_cls_freeze(cls), 0);
+	/* /17 /20 /23 /24 /25 /28 /31 /32, each with and without nw_proto */
+	assert_int_equal(fl_cls_filtered_subtables(cls), 16);
+	pf_compare(cls, &md, 200000);
+	assert_int_equal(fl_cls_freeze(cls), 0); /* again: the same */
+	pf_compare(cls, &md, 20000);
+
+	/* 1,100 more /16 blocks than the filter takes (1,024): no filter, same answers. */
+	for (uint32_t b = 0; b < 1100; b++)
+		pf_rule(cls, &md, 32, 0x20000000u | b << 16 | 7, 0);
+	assert_int_equal(fl_cls_freeze(cls), 0);
+	assert_int_equal(fl_cls_filtered_subtables(cls), 0);
+	pf_compare(cls, &md, 20000);
+
+	for (size_t i = 0; i < md.n; i++)
+		if (md.order[i])
+			free(md.order[i]);
+	free(md.order);
+	fl_cls_destroy(cls);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_basic),
 	    cmocka_unit_test(test_ties),
 	    cmocka_unit_test(test_random_vs_linear),
+	    cmocka_unit_test(test_prefix_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
