@@ -69,6 +69,14 @@ def summarize(meta, recs):
     oncpu = {}
     for s in per:
         oncpu[s] = {r["round"]: r.get("pmd_oncpu_pct") for r in recs if r["system"] == s}
+    # The headline where the generator caps Mpps: weft's PMD busy cycles per packet over OVS's
+    # processing cycles per packet, pair by pair (same round).
+    wc = {r["round"]: r.get("cycles_per_pkt") for r in recs if r["system"] == "weft"}
+    oc = {r["round"]: r.get("ovs_cycles_per_pkt") for r in recs if r["system"] == "ovs"}
+    cpairs = [wc[k] / oc[k] for k in sorted(wc) if wc.get(k) and oc.get(k)]
+    if cpairs:
+        out["ratios"]["cycles weft/ovs"] = {"pairs": cpairs, "median": med(cpairs),
+                                            "min": min(cpairs), "max": max(cpairs)}
     for other in ("ovs", "testpmd"):
         if "weft" not in per or other not in per:
             continue
@@ -110,14 +118,15 @@ def markdown(res):
                  env["duration_s"]))
     L.append("")
     L.append("Value: median over rounds (± half the min..max spread, in % of the median). "
-             "Ratios: median of pair-by-pair ratios (same round). cyc/pkt: weft PMD busy cycles "
+             "Ratios: median of pair-by-pair ratios (same round); the first column, cyc/pkt "
+             "weft/OVS, is the headline where the generator caps Mpps. cyc/pkt: weft PMD busy cycles "
              "per packet (dp-show); OVS: its pmd-stats-show 'avg processing cycles per packet'. "
              "PMD on-CPU: share of the window the switch's busiest thread (its PMD) actually ran "
              "(/proc utime+stime; below 100 = the machine's other tenants took the core). "
              "RSS: peak VmHWM of the switch process.")
     L.append("")
-    L.append("| workload | unit | weft | OVS-DPDK | testpmd | weft/OVS | weft/testpmd | weft cyc/pkt | weft PMD busy | OVS cyc/pkt | PMD on-CPU weft/OVS/testpmd | weft RSS MB | OVS RSS MB | testpmd RSS MB |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    L.append("| workload | cyc/pkt weft/OVS | unit | weft | OVS-DPDK | testpmd | weft/OVS | weft/testpmd | weft cyc/pkt | weft PMD busy | OVS cyc/pkt | PMD on-CPU weft/OVS/testpmd | weft RSS MB | OVS RSS MB | testpmd RSS MB |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for w in res["workloads"]:
         S = w["systems"]
 
@@ -137,8 +146,9 @@ def markdown(res):
         busy = wf.get("pmd_busy_pct")
         oncpu = "/".join("-" if S.get(s, {}).get("pmd_oncpu_pct") is None else
                          "%.0f" % S[s]["pmd_oncpu_pct"] for s in SYSTEMS)
-        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            w["name"], w["unit"], g("weft"), g("ovs"), g("testpmd"), ratio("weft/ovs"),
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            w["name"], ratio("cycles weft/ovs"), w["unit"], g("weft"), g("ovs"), g("testpmd"),
+            ratio("weft/ovs"),
             ratio("weft/testpmd"), fmt(wf.get("cycles_per_pkt"), 0),
             "-" if busy is None else "%.0f%%" % busy,
             fmt(S.get("ovs", {}).get("ovs_cycles_per_pkt"), 0),

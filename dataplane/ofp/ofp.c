@@ -417,27 +417,46 @@ static void run_table(struct exec *x, uint8_t table, unsigned depth)
 	run_actions(x, fr->actions, fr->n_actions, table, depth);
 }
 
-/* Table 0's best rule for x->key (NULL: a miss), through the thread's exact-match cache. */
+/* Table 0's best rule for x->key from the classifier. */
+static const struct wf_ofp_rule *table0_cls(struct exec *x, struct wf_ofp_tctr *tc)
+{
+	const struct fl_cls *t0 = x->pipe->tables[0];
+	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
+	const struct wf_ofp_rule *fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
+	tc->t[0].matched += fr != NULL;
+	return fr;
+}
+
+/* Table 0's best rule for x->key (NULL: a miss), through the thread's exact-match cache
+ * unless it is bypassed (ofp.h). */
 static const struct wf_ofp_rule *table0(struct exec *x)
 {
+	struct wf_ofp_emc *emc = x->t->emc;
+	struct wf_ofp_tctr *tc = &x->pipe->tctr[x->t->slot];
+	tc->t[0].lookups++;
+	if (emc->bypass) {
+		emc->bypass--;
+		return table0_cls(x, tc);
+	}
 	const uint64_t *w = x->key.u64;
 	uint64_t h = 0;
 	for (unsigned i = 0; i < FL_KEY_WORDS; i++)
 		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
-	struct wf_ofp_emc_entry *e = &x->t->emc->e[(h >> 40) & (WF_OFP_EMC_SIZE - 1)];
-	struct wf_ofp_tctr *tc = &x->pipe->tctr[x->t->slot];
-	tc->t[0].lookups++;
+	struct wf_ofp_emc_entry *e = &emc->e[(h >> 40) & (WF_OFP_EMC_SIZE - 1)];
+	if (++emc->n_probes == WF_OFP_EMC_WINDOW) {
+		if (emc->n_hits < WF_OFP_EMC_MIN_HITS)
+			emc->bypass = WF_OFP_EMC_BYPASS;
+		emc->n_probes = emc->n_hits = 0;
+	}
 	if (e->gen == x->pipe->gen && memcmp(&e->key, &x->key, sizeof(x->key)) == 0) {
+		emc->n_hits++;
 		tc->cache_hits++;
 		tc->t[0].matched += e->rule != NULL;
 		return e->rule;
 	}
-	const struct fl_cls *t0 = x->pipe->tables[0];
-	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
+	e->rule = table0_cls(x, tc);
 	e->key = x->key;
 	e->gen = x->pipe->gen;
-	e->rule = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
-	tc->t[0].matched += e->rule != NULL;
 	return e->rule;
 }
 

@@ -92,8 +92,17 @@ struct wf_ofp_emc_entry {
 	uint64_t gen; /* 0: empty */
 	const struct wf_ofp_rule *rule;
 };
+/* When the cache does not pay (fewer than WF_OFP_EMC_MIN_HITS hits in a window of
+ * WF_OFP_EMC_WINDOW lookups: many more keys than entries, e.g. one per destination), the thread
+ * bypasses it for the next WF_OFP_EMC_BYPASS lookups (no probe, no insertion: each would be a
+ * random 64-byte access for nothing), then measures again. */
+#define WF_OFP_EMC_WINDOW   1024
+#define WF_OFP_EMC_MIN_HITS 16
+#define WF_OFP_EMC_BYPASS   16384
 struct wf_ofp_emc {
 	struct wf_ofp_emc_entry e[WF_OFP_EMC_SIZE];
+	uint32_t n_probes, n_hits; /* in the current window */
+	uint32_t bypass;           /* lookups left to send straight to the classifier */
 };
 
 /* Port index of OpenFlow port 'ofport' of bridge 'b', or WF_PORT_NONE. */
