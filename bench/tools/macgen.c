@@ -3,7 +3,7 @@
  * macgen: the benchmark's traffic generator and sink (one DPDK process, one lcore).
  *
  *   macgen [EAL args] -- [--tx-port P] [--rx-port P] [--macs N] [--size B] [--stats FILE]
- *                        [--dst-ip A.B.C.D] [--ips M]
+ *                        [--dst-ip A.B.C.D] [--ips M] [--learn]
  *
  * Transmits UDP/IPv4 frames of B bytes (default 64, no FCS; 60..2000) on ethdev P (default 0)
  * as fast as the port takes them. Frame k goes to destination MAC 02:01:xx:xx:xx:xx where the
@@ -12,6 +12,11 @@
  * default 1; the sum wraps at 2^32), with a valid IPv4 header checksum; source 10.0.0.1, UDP
  * ports 1000 -> 2000. With --rx-port, every frame arriving on that port is counted and freed
  * (a "VM" sink). --tx-port -1 disables transmission (sink only).
+ *
+ * With --learn (needs --rx-port), before generating, every one of the N destination MACs is
+ * sent once as a SOURCE, out of the rx port (towards the switch, from the sink's side; to
+ * 02:00:00:00:03:01): a switch that learns only from traffic (OVS at a million MACs, where
+ * pre-learning with fdb/add takes too long) then knows where each destination is.
  *
  * Counters are written, after every burst, to FILE (mmap'd, created/truncated): four native
  * little-endian uint64: tx_packets, tx_retries (bursts the port did not take whole), rx_packets,
@@ -67,6 +72,7 @@ struct mg_ctx {
 	uint32_t dst_ip; /* host order */
 	uint32_t n_ips;
 	uint16_t size;
+	bool learn;
 	const char *stats_path;
 	struct mg_stats *stats; /* mmap'd file, or &local */
 	struct mg_stats local;
@@ -86,9 +92,10 @@ static void mg_on_signal(int sig)
 
 static void mg_usage(void)
 {
-	fprintf(stderr,
-	        "usage: macgen [EAL args] -- [--tx-port P|-1] [--rx-port P] [--macs N]\n"
-	        "              [--size BYTES] [--stats FILE] [--dst-ip A.B.C.D] [--ips M]\n");
+	fprintf(
+	    stderr,
+	    "usage: macgen [EAL args] -- [--tx-port P|-1] [--rx-port P] [--macs N]\n"
+	    "              [--size BYTES] [--stats FILE] [--dst-ip A.B.C.D] [--ips M] [--learn]\n");
 }
 
 /* Parses a decimal number in [lo, hi] into *out; 0 or -EINVAL. */
@@ -106,10 +113,15 @@ static int mg_parse_num(const char *s, long lo, long hi, long *out)
 static int mg_parse_args(struct mg_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"tx-port", required_argument, NULL, 't'}, {"rx-port", required_argument, NULL, 'r'},
-	    {"macs", required_argument, NULL, 'm'},    {"size", required_argument, NULL, 's'},
-	    {"stats", required_argument, NULL, 'S'},   {"dst-ip", required_argument, NULL, 'd'},
-	    {"ips", required_argument, NULL, 'i'},     {NULL, 0, NULL, 0},
+	    {"tx-port", required_argument, NULL, 't'},
+	    {"rx-port", required_argument, NULL, 'r'},
+	    {"macs", required_argument, NULL, 'm'},
+	    {"size", required_argument, NULL, 's'},
+	    {"stats", required_argument, NULL, 'S'},
+	    {"dst-ip", required_argument, NULL, 'd'},
+	    {"ips", required_argument, NULL, 'i'},
+	    {"learn", no_argument, NULL, 'l'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct in_addr a;
 	long v;
@@ -157,12 +169,15 @@ static int mg_parse_args(struct mg_ctx *ctx, int argc, char **argv)
 				goto bad;
 			ctx->n_ips = (uint32_t)v;
 			break;
+		case 'l':
+			ctx->learn = true;
+			break;
 		default:
 			mg_usage();
 			return -EINVAL;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (ctx->learn && ctx->rx_port < 0)) {
 		mg_usage();
 		return -EINVAL;
 	}
@@ -275,6 +290,33 @@ static uint64_t mg_fill(const struct mg_ctx *ctx, struct rte_mbuf **pkts, unsign
 	return k;
 }
 
+/* --learn: the n_macs destination MACs, once each, as sources out of the rx port (frames
+ * k = 0..n_macs-1 of mg_fill() with their MACs swapped). Returns how many were sent. */
+static uint64_t mg_learn(struct mg_ctx *ctx)
+{
+	struct rte_mbuf *b[MG_BURST];
+	uint64_t k = 0;
+
+	while (k < ctx->n_macs && !ctx->quit) {
+		unsigned n = (unsigned)RTE_MIN((uint64_t)MG_BURST, ctx->n_macs - k), sent = 0;
+		if (rte_pktmbuf_alloc_bulk(ctx->pool, b, n) != 0)
+			continue; /* the switch still holds the last ones: try again */
+		mg_fill(ctx, b, n, k);
+		for (unsigned i = 0; i < n; i++) {
+			struct rte_ether_hdr *eth = rte_pktmbuf_mtod(b[i], struct rte_ether_hdr *);
+			struct rte_ether_addr t = eth->src_addr;
+			eth->src_addr = eth->dst_addr;
+			eth->dst_addr = t;
+		}
+		while (sent < n && !ctx->quit)
+			sent += rte_eth_tx_burst(ctx->rx_port, 0, b + sent, n - sent);
+		if (sent < n)
+			rte_pktmbuf_free_bulk(b + sent, n - sent);
+		k += sent;
+	}
+	return k;
+}
+
 /* Generator/sink loop until SIGINT/SIGTERM. */
 static void mg_loop(struct mg_ctx *ctx)
 {
@@ -354,6 +396,10 @@ int main(int argc, char **argv)
 	       ctx.tx_port, ctx.rx_port, ctx.n_macs, ctx.n_ips, ctx.size);
 	fflush(stdout);
 
+	if (ctx.learn) {
+		printf("macgen: learning frames sent: %" PRIu64 "\n", mg_learn(&ctx));
+		fflush(stdout);
+	}
 	uint64_t t0 = rte_get_timer_cycles();
 	mg_loop(&ctx);
 	double secs = (double)(rte_get_timer_cycles() - t0) / rte_get_timer_hz();
