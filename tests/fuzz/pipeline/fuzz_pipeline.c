@@ -73,6 +73,8 @@ static const char *const setup[] = {
     "\"priority=5,in_port=f3 actions=push_vlan:0x8100,set_field:4098->vlan_tci,output:f1\","
     "\"priority=1 actions=NORMAL\","
     "\"table=1,priority=10,ip,nw_dst=10.0.0.2 actions=output:f2\","
+    "\"table=1,priority=8,ip,nw_dst=10.0.0.0/24 actions=output:f3\","
+    "\"table=1,priority=7,ip,nw_dst=10.0.16.0/20 actions=resubmit(,2)\","
     "\"table=1,priority=5,ip actions=mod_dl_dst:02:00:00:00:00:99,resubmit(,2)\","
     "\"table=2,priority=1 actions=output:f3,IN_PORT\","
     "\"table=3,priority=1 actions=resubmit(,3)\","
