@@ -159,21 +159,20 @@ int fl_cls_freeze(struct fl_cls *cls)
 	if (!(cls->pf = fl_pfx_create()))
 		return -ENOMEM;
 	for (size_t i = 0; i < cls->n_subs && i < 64 && !ret; i++) {
-		const struct fl_subtable *st = cls->subs[i];
+		struct fl_subtable *st = cls->subs[i];
 		unsigned plen = dst_plen(st);
-		for (size_t j = 0; plen >= 17 && j < st->cap && !ret; j++)
+		if (plen >= 17)
+			st->pf_bit = 1ull << i;
+		for (size_t j = 0; st->pf_bit && j < st->cap && !ret; j++)
 			if (st->slots[j].head)
 				ret = fl_pfx_add(cls->pf,
 				                 ntohl(st->slots[j].head->match.value.nw_dst), plen,
-				                 1ull << i);
+				                 st->pf_bit);
 	}
 	if (ret < 0) {
-		thaw(cls);
+		thaw(cls);                      /* also clears the bits set so far */
 		return ret == -E2BIG ? 0 : ret; /* too many /16 blocks: no filter */
 	}
-	for (size_t i = 0; i < cls->n_subs && i < 64; i++)
-		if (dst_plen(cls->subs[i]) >= 17)
-			cls->subs[i]->pf_bit = 1ull << i;
 	return 0;
 }
 
