@@ -17,41 +17,17 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "vxlan.h"
+#include "vx_priv.h"
 
 #define VX_GSO_VXLAN_PORT 4789
 #define TCP_FIN           0x01
 #define TCP_PSH           0x08
 #define TCP_CWR           0x80
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 static void wr16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
-}
-
-/* Skips Ethernet and up to two VLAN tags at f[*off]; the ethertype, or 0 if truncated. */
-static uint16_t parse_eth(const uint8_t *f, uint32_t len, uint32_t *off)
-{
-	uint32_t o = *off;
-	if (len < o + VX_ETH_HLEN)
-		return 0;
-	uint16_t et = rd16(f + o + 12);
-	o += VX_ETH_HLEN;
-	for (int tags = 0; tags < 2 && (et == VX_ETHERTYPE_VLAN || et == VX_ETHERTYPE_QINQ);
-	     tags++) {
-		if (len < o + 4)
-			return 0;
-		et = rd16(f + o + 2);
-		o += 4;
-	}
-	*off = o;
-	return et;
 }
 
 /* Parses the IP header at f[off], whose packet must end exactly at 'end'. Sets its version and
@@ -63,9 +39,9 @@ static enum vx_gso_result parse_ip(const uint8_t *f, uint32_t end, uint16_t et, 
 		if (end < off + VX_IPV4_HLEN || (f[off] >> 4) != 4)
 			return VX_GSO_BAD;
 		uint32_t ihl = (f[off] & 0xf) * 4u;
-		if (ihl < VX_IPV4_HLEN || end < off + ihl || rd16(f + off + 2) != end - off)
+		if (ihl < VX_IPV4_HLEN || end < off + ihl || vx_rd16(f + off + 2) != end - off)
 			return VX_GSO_BAD;
-		if (rd16(f + off + 6) & (VX_IPV4_MF | VX_IPV4_OFF_MASK))
+		if (vx_rd16(f + off + 6) & (VX_IPV4_MF | VX_IPV4_OFF_MASK))
 			return VX_GSO_BAD; /* a fragment is never a GSO frame */
 		*ver = 4;
 		*l4 = off + ihl;
@@ -73,7 +49,7 @@ static enum vx_gso_result parse_ip(const uint8_t *f, uint32_t end, uint16_t et, 
 		return VX_GSO_OK;
 	}
 	if (et == VX_ETHERTYPE_IPV6) {
-		if (end < off + 40 || (f[off] >> 4) != 6 || rd16(f + off + 4) != end - off - 40)
+		if (end < off + 40 || (f[off] >> 4) != 6 || vx_rd16(f + off + 4) != end - off - 40)
 			return VX_GSO_BAD;
 		*ver = 6;
 		*l4 = off + 40;
@@ -91,7 +67,7 @@ enum vx_gso_result vx_gso_plan(const uint8_t *f, uint32_t len, uint32_t mss, uin
 	enum vx_gso_result r;
 
 	memset(g, 0, sizeof(*g));
-	uint16_t et = parse_eth(f, len, &off);
+	uint16_t et = vx_eth_skip(f, len, &off);
 	if (!et)
 		return VX_GSO_BAD;
 	if ((r = parse_ip(f, len, et, off, &g->ip_ver[0], &l4, &proto)) != VX_GSO_OK)
@@ -102,13 +78,13 @@ enum vx_gso_result vx_gso_plan(const uint8_t *f, uint32_t len, uint32_t mss, uin
 		/* VXLAN (UDP to 4789, I flag) carrying Ethernet, IP, TCP: a tunnel super-frame. */
 		if (len < l4 + VX_UDP_HLEN + VX_VXLAN_HLEN)
 			return VX_GSO_BAD;
-		if (rd16(f + l4 + 2) != VX_GSO_VXLAN_PORT || !(f[l4 + 8] & VX_VXLAN_FLAG_I))
+		if (vx_rd16(f + l4 + 2) != VX_GSO_VXLAN_PORT || !(f[l4 + 8] & VX_VXLAN_FLAG_I))
 			return VX_GSO_NOT_TCP;
-		if (rd16(f + l4 + 4) != len - l4)
+		if (vx_rd16(f + l4 + 4) != len - l4)
 			return VX_GSO_BAD;
 		g->udp_off = (uint16_t)l4;
 		off = l4 + VX_UDP_HLEN + VX_VXLAN_HLEN;
-		if (!(et = parse_eth(f, len, &off)))
+		if (!(et = vx_eth_skip(f, len, &off)))
 			return VX_GSO_BAD;
 		if ((r = parse_ip(f, len, et, off, &g->ip_ver[1], &l4, &proto)) != VX_GSO_OK)
 			return r;
@@ -159,7 +135,7 @@ static void fix_ip(uint8_t *s, uint32_t ip, uint8_t ver, uint32_t seg_len, uint3
 	}
 	uint32_t ihl = (s[ip] & 0xf) * 4u;
 	wr16(s + ip + 2, (uint16_t)(seg_len - ip));
-	wr16(s + ip + 4, (uint16_t)(rd16(s + ip + 4) + i));
+	wr16(s + ip + 4, (uint16_t)(vx_rd16(s + ip + 4) + i));
 	wr16(s + ip + 10, 0);
 	wr16(s + ip + 10, vx_cksum_finish(vx_cksum_add(0, s + ip, ihl)));
 }
@@ -192,7 +168,7 @@ void vx_gso_write(const struct vx_gso *g, const uint8_t *f, uint32_t i, uint8_t 
 		return;
 	uint32_t u = g->udp_off;
 	wr16(s + u + 4, (uint16_t)(seg_len - u));
-	if (rd16(s + u + 6) || g->ip_ver[0] == 6) {
+	if (vx_rd16(s + u + 6) || g->ip_ver[0] == 6) {
 		wr16(s + u + 6, 0);
 		sum = pseudo_sum(s, g->ip_off[0], g->ip_ver[0], VX_IPPROTO_UDP, seg_len - u);
 		uint16_t c = vx_cksum_finish(vx_cksum_add(sum, s + u, seg_len - u));

@@ -13,12 +13,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "vxlan.h"
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
+#include "vx_priv.h"
 
 /* Folds a 32-bit sum of 16-bit words, without complementing: 1..0xffff unless sum is 0. */
 static uint16_t fold32(uint32_t s)
@@ -30,29 +25,19 @@ static uint16_t fold32(uint32_t s)
 
 enum vx_l4_csum vx_l4_partial(const uint8_t *f, uint32_t len, struct vx_l4_fix *fix)
 {
-	uint32_t off = VX_ETH_HLEN, l4, l4_len, sum;
-	uint16_t et;
+	uint32_t off = 0, l4, l4_len, sum;
+	uint16_t et = vx_eth_skip(f, len, &off);
 	uint8_t proto;
 
-	if (len < VX_ETH_HLEN)
-		return VX_L4_CSUM_NONE;
-	et = rd16(f + 12);
-	for (int tags = 0; tags < 2 && (et == VX_ETHERTYPE_VLAN || et == VX_ETHERTYPE_QINQ);
-	     tags++) {
-		if (len < off + 4)
-			return VX_L4_CSUM_NONE;
-		et = rd16(f + off + 2);
-		off += 4;
-	}
 	if (et == VX_ETHERTYPE_IP) {
 		if (len < off + VX_IPV4_HLEN || (f[off] >> 4) != 4)
 			return VX_L4_CSUM_NONE;
-		uint32_t ihl = (f[off] & 0xf) * 4u, tot = rd16(f + off + 2);
+		uint32_t ihl = (f[off] & 0xf) * 4u, tot = vx_rd16(f + off + 2);
 		if (ihl < VX_IPV4_HLEN || tot < ihl)
 			return VX_L4_CSUM_NONE;
 		if (len < off + tot)
 			return VX_L4_CSUM_TRUNCATED;
-		if (rd16(f + off + 6) & (VX_IPV4_MF | VX_IPV4_OFF_MASK))
+		if (vx_rd16(f + off + 6) & (VX_IPV4_MF | VX_IPV4_OFF_MASK))
 			return VX_L4_CSUM_NONE;
 		proto = f[off + 9];
 		l4 = off + ihl;
@@ -62,7 +47,7 @@ enum vx_l4_csum vx_l4_partial(const uint8_t *f, uint32_t len, struct vx_l4_fix *
 		/* Only TCP/UDP as the first next header: extension headers are left alone. */
 		if (len < off + 40 || (f[off] >> 4) != 6)
 			return VX_L4_CSUM_NONE;
-		l4_len = rd16(f + off + 4);
+		l4_len = vx_rd16(f + off + 4);
 		proto = f[off + 6];
 		l4 = off + 40;
 		if (len < l4 + l4_len)
@@ -78,7 +63,7 @@ enum vx_l4_csum vx_l4_partial(const uint8_t *f, uint32_t len, struct vx_l4_fix *
 		field = l4 + 6;
 	else
 		return VX_L4_CSUM_NONE;
-	uint16_t v = rd16(f + field);
+	uint16_t v = vx_rd16(f + field);
 	if (v == 0) /* UDP: no checksum. TCP: a pseudo-header sum is never 0 */
 		return VX_L4_CSUM_NONE;
 	sum += proto + (l4_len & 0xffff) + (l4_len >> 16);

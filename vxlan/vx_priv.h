@@ -32,4 +32,30 @@ static inline bool vx_ip_is_multicast(uint32_t ip)
 	return (b[0] & 0xf0) == 0xe0;
 }
 
+/* Big-endian 16-bit load. */
+static inline uint16_t vx_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Skips an Ethernet header and up to two VLAN tags (802.1Q, 802.1ad) at f[*off]: the ethertype
+ * after them, *off moved past them; 0 if the frame ends first (*off unchanged). */
+static inline uint16_t vx_eth_skip(const uint8_t *f, uint32_t len, uint32_t *off)
+{
+	uint32_t o = *off;
+	if (len < o + VX_ETH_HLEN)
+		return 0;
+	uint16_t et = vx_rd16(f + o + 12);
+	o += VX_ETH_HLEN;
+	for (int tags = 0; tags < 2 && (et == VX_ETHERTYPE_VLAN || et == VX_ETHERTYPE_QINQ);
+	     tags++) {
+		if (len < o + 4)
+			return 0;
+		et = vx_rd16(f + o + 2);
+		o += 4;
+	}
+	*off = o;
+	return et;
+}
+
 #endif
