@@ -3,7 +3,7 @@
  * macgen: the benchmark's traffic generator and sink (one DPDK process, one lcore).
  *
  *   macgen [EAL args] -- [--tx-port P] [--rx-port P] [--macs N] [--size B] [--stats FILE]
- *                        [--dst-ip A.B.C.D] [--ips M] [--learn]
+ *                        [--dst-ip A.B.C.D] [--ips M] [--learn] [--loop P]
  *
  * Transmits UDP/IPv4 frames of B bytes (default 64, no FCS; 60..2000) on ethdev P (default 0)
  * as fast as the port takes them. Frame k goes to destination MAC 02:01:xx:xx:xx:xx where the
@@ -17,6 +17,14 @@
  * sent once as a SOURCE, out of the rx port (towards the switch, from the sink's side; to
  * 02:00:00:00:03:01): a switch that learns only from traffic (OVS at a million MACs, where
  * pre-learning with fdb/add takes too long) then knows where each destination is.
+ *
+ * With --loop P (needs --rx-port; a closed loop, the "pre-filled ring" mode), the generator
+ * keeps P frames in flight and re-sends every frame it receives instead of making new ones:
+ * frames are made only to top the population up to P (at the start, and for any the switch
+ * dropped), and a received frame only gets its destination MAC/IP re-stamped for the next k
+ * (with --macs/--ips > 1) before it goes out again on the tx port. Per packet the generator
+ * then does one receive and one transmit (no allocation, fill or free of its own), so a switch
+ * that is slower than that, not the generator, sets the rate. rx_packets counts as before.
  *
  * Counters are written, after every burst, to FILE (mmap'd, created/truncated): four native
  * little-endian uint64: tx_packets, tx_retries (bursts the port did not take whole), rx_packets,
@@ -73,6 +81,7 @@ struct mg_ctx {
 	uint32_t n_ips;
 	uint16_t size;
 	bool learn;
+	uint32_t loop; /* --loop: frames kept in flight; 0: open loop (make every frame) */
 	const char *stats_path;
 	struct mg_stats *stats; /* mmap'd file, or &local */
 	struct mg_stats local;
@@ -95,7 +104,8 @@ static void mg_usage(void)
 	fprintf(
 	    stderr,
 	    "usage: macgen [EAL args] -- [--tx-port P|-1] [--rx-port P] [--macs N]\n"
-	    "              [--size BYTES] [--stats FILE] [--dst-ip A.B.C.D] [--ips M] [--learn]\n");
+	    "              [--size BYTES] [--stats FILE] [--dst-ip A.B.C.D] [--ips M] [--learn]\n"
+	    "              [--loop P]\n");
 }
 
 /* Parses a decimal number in [lo, hi] into *out; 0 or -EINVAL. */
@@ -113,15 +123,11 @@ static int mg_parse_num(const char *s, long lo, long hi, long *out)
 static int mg_parse_args(struct mg_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"tx-port", required_argument, NULL, 't'},
-	    {"rx-port", required_argument, NULL, 'r'},
-	    {"macs", required_argument, NULL, 'm'},
-	    {"size", required_argument, NULL, 's'},
-	    {"stats", required_argument, NULL, 'S'},
-	    {"dst-ip", required_argument, NULL, 'd'},
-	    {"ips", required_argument, NULL, 'i'},
-	    {"learn", no_argument, NULL, 'l'},
-	    {NULL, 0, NULL, 0},
+	    {"tx-port", required_argument, NULL, 't'}, {"rx-port", required_argument, NULL, 'r'},
+	    {"macs", required_argument, NULL, 'm'},    {"size", required_argument, NULL, 's'},
+	    {"stats", required_argument, NULL, 'S'},   {"dst-ip", required_argument, NULL, 'd'},
+	    {"ips", required_argument, NULL, 'i'},     {"learn", no_argument, NULL, 'l'},
+	    {"loop", required_argument, NULL, 'L'},    {NULL, 0, NULL, 0},
 	};
 	struct in_addr a;
 	long v;
@@ -172,12 +178,18 @@ static int mg_parse_args(struct mg_ctx *ctx, int argc, char **argv)
 		case 'l':
 			ctx->learn = true;
 			break;
+		case 'L':
+			if (mg_parse_num(optarg, MG_BURST, 65536, &v) < 0)
+				goto bad;
+			ctx->loop = (uint32_t)v;
+			break;
 		default:
 			mg_usage();
 			return -EINVAL;
 		}
 	}
-	if (optind != argc || (ctx->learn && ctx->rx_port < 0)) {
+	if (optind != argc || ((ctx->learn || ctx->loop) && ctx->rx_port < 0) ||
+	    (ctx->loop && ctx->tx_port < 0)) {
 		mg_usage();
 		return -EINVAL;
 	}
@@ -262,6 +274,24 @@ static int mg_port_init(struct mg_ctx *ctx, uint16_t port)
 	return 0;
 }
 
+/* Writes frame k's destination MAC and IP (and its IPv4 header checksum) into the frame at
+ * 'p', which already holds the template. */
+static void mg_stamp(const struct mg_ctx *ctx, uint8_t *p, uint64_t k)
+{
+	uint32_t mac = ctx->n_macs == 1 ? 0 : (uint32_t)(k % ctx->n_macs);
+
+	p[2] = mac >> 24;
+	p[3] = mac >> 16;
+	p[4] = mac >> 8;
+	p[5] = mac;
+	if (ctx->n_ips > 1) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + sizeof(struct rte_ether_hdr));
+		ip->dst_addr = rte_cpu_to_be_32(ctx->dst_ip + (uint32_t)(k % ctx->n_ips));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+}
+
 /* Fills 'n' fresh mbufs with frames k, k+1, ... (destination MAC and IP from k); returns the
  * next k. */
 static uint64_t mg_fill(const struct mg_ctx *ctx, struct rte_mbuf **pkts, unsigned n, uint64_t k)
@@ -269,23 +299,11 @@ static uint64_t mg_fill(const struct mg_ctx *ctx, struct rte_mbuf **pkts, unsign
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-		uint32_t mac = ctx->n_macs == 1 ? 0 : (uint32_t)(k % ctx->n_macs);
 
 		memcpy(p, ctx->hdr, MG_HDR_LEN);
-		p[2] = mac >> 24;
-		p[3] = mac >> 16;
-		p[4] = mac >> 8;
-		p[5] = mac;
-		if (ctx->n_ips > 1) {
-			struct rte_ipv4_hdr *ip =
-			    (struct rte_ipv4_hdr *)(p + sizeof(struct rte_ether_hdr));
-			ip->dst_addr = rte_cpu_to_be_32(ctx->dst_ip + (uint32_t)(k % ctx->n_ips));
-			ip->hdr_checksum = 0;
-			ip->hdr_checksum = rte_ipv4_cksum(ip);
-		}
+		mg_stamp(ctx, p, k++);
 		m->data_len = ctx->size;
 		m->pkt_len = ctx->size;
-		k++;
 	}
 	return k;
 }
@@ -317,50 +335,96 @@ static uint64_t mg_learn(struct mg_ctx *ctx)
 	return k;
 }
 
-/* Generator/sink loop until SIGINT/SIGTERM. */
+/* Frames waiting to be transmitted: new ones (open loop) or received ones (--loop). */
+struct mg_txq {
+	struct rte_mbuf *pkts[8 * MG_BURST];
+	unsigned n;
+	uint64_t k; /* the next frame number */
+};
+
+/* Makes up to 'want' new frames at the end of 'q' (fewer if the pool is short). */
+static void mg_make(struct mg_ctx *ctx, struct mg_txq *q, unsigned want)
+{
+	want = RTE_MIN(want, (unsigned)RTE_DIM(q->pkts) - q->n);
+	if (want && rte_pktmbuf_alloc_bulk(ctx->pool, q->pkts + q->n, want) == 0) {
+		q->k = mg_fill(ctx, q->pkts + q->n, want, q->k);
+		q->n += want;
+	}
+}
+
+/* Offers the queue to the tx port; what it did not take stays queued, in order. */
+static void mg_send(struct mg_ctx *ctx, struct mg_txq *q)
+{
+	uint16_t sent = rte_eth_tx_burst(ctx->tx_port, 0, q->pkts, (uint16_t)RTE_MIN(q->n, 256u));
+
+	if (sent < q->n) {
+		memmove(q->pkts, q->pkts + sent, (q->n - sent) * sizeof(q->pkts[0]));
+		ctx->stats->tx_retries++;
+	}
+	q->n -= sent;
+	ctx->stats->tx_packets += sent;
+}
+
+/* Drains up to four bursts of the rx port (the sink never lags); with --loop, appends the
+ * frames to 'q' re-stamped as the next frames, else frees them. */
+static void mg_sink(struct mg_ctx *ctx, struct mg_txq *q)
+{
+	struct rte_mbuf *rx[MG_BURST];
+
+	for (int b = 0; b < 4; b++) {
+		bool loop = ctx->loop && q->n + MG_BURST <= RTE_DIM(q->pkts);
+		uint16_t n = rte_eth_rx_burst(ctx->rx_port, 0, rx, MG_BURST);
+		uint64_t bytes = 0;
+
+		if (!n)
+			break;
+		for (uint16_t i = 0; i < n; i++) {
+			bytes += rx[i]->pkt_len;
+			if (loop && (ctx->n_macs > 1 || ctx->n_ips > 1))
+				mg_stamp(ctx, rte_pktmbuf_mtod(rx[i], uint8_t *), q->k++);
+		}
+		if (loop) {
+			memcpy(q->pkts + q->n, rx, n * sizeof(rx[0]));
+			q->n += n;
+		} else {
+			rte_pktmbuf_free_bulk(rx, n);
+		}
+		ctx->stats->rx_packets += n;
+		ctx->stats->rx_bytes += bytes;
+		if (n < MG_BURST)
+			break;
+	}
+}
+
+/* Generator/sink loop until SIGINT/SIGTERM. Open loop: a new burst whenever the queue is
+ * short of one. --loop: new frames only while fewer than P are in flight (sent and not yet
+ * received, or queued). */
 static void mg_loop(struct mg_ctx *ctx)
 {
-	struct rte_mbuf *tx[MG_BURST], *rx[MG_BURST];
-	unsigned n_pending = 0;
-	uint64_t k = 0;
+	struct mg_txq q = {.n = 0, .k = 0};
 
 	while (!ctx->quit) {
 		if (ctx->tx_port >= 0) {
-			if (n_pending < MG_BURST &&
-			    rte_pktmbuf_alloc_bulk(ctx->pool, tx + n_pending,
-			                           MG_BURST - n_pending) == 0) {
-				k = mg_fill(ctx, tx + n_pending, MG_BURST - n_pending, k);
-				n_pending = MG_BURST;
+			if (!ctx->loop) {
+				if (q.n < MG_BURST)
+					mg_make(ctx, &q, MG_BURST - q.n);
+			} else {
+				const struct mg_stats *st = ctx->stats;
+				uint64_t in_flight = q.n + (st->tx_packets > st->rx_packets
+				                                ? st->tx_packets - st->rx_packets
+				                                : 0);
+				if (in_flight < ctx->loop)
+					mg_make(ctx, &q,
+					        RTE_MIN(ctx->loop - in_flight, (uint64_t)MG_BURST));
 			}
-			if (n_pending) {
-				uint16_t sent = rte_eth_tx_burst(ctx->tx_port, 0, tx, n_pending);
-				if (sent < n_pending) {
-					memmove(tx, tx + sent, (n_pending - sent) * sizeof(tx[0]));
-					ctx->stats->tx_retries++;
-				}
-				n_pending -= sent;
-				ctx->stats->tx_packets += sent;
-			}
+			if (q.n)
+				mg_send(ctx, &q);
 		}
-		if (ctx->rx_port >= 0) {
-			/* Drain up to four bursts per transmitted burst: the sink never lags. */
-			for (int b = 0; b < 4; b++) {
-				uint16_t n = rte_eth_rx_burst(ctx->rx_port, 0, rx, MG_BURST);
-				if (!n)
-					break;
-				uint64_t bytes = 0;
-				for (uint16_t i = 0; i < n; i++)
-					bytes += rx[i]->pkt_len;
-				rte_pktmbuf_free_bulk(rx, n);
-				ctx->stats->rx_packets += n;
-				ctx->stats->rx_bytes += bytes;
-				if (n < MG_BURST)
-					break;
-			}
-		}
+		if (ctx->rx_port >= 0)
+			mg_sink(ctx, &q);
 	}
-	if (n_pending)
-		rte_pktmbuf_free_bulk(tx, n_pending);
+	if (q.n)
+		rte_pktmbuf_free_bulk(q.pkts, q.n);
 }
 
 int main(int argc, char **argv)
@@ -392,8 +456,9 @@ int main(int argc, char **argv)
 		goto fail;
 	signal(SIGINT, mg_on_signal);
 	signal(SIGTERM, mg_on_signal);
-	printf("macgen: tx port %d, rx port %d, %u dst MACs, %u dst IPs, %u-byte frames\n",
-	       ctx.tx_port, ctx.rx_port, ctx.n_macs, ctx.n_ips, ctx.size);
+	printf("macgen: tx port %d, rx port %d, %u dst MACs, %u dst IPs, %u-byte frames, %s\n",
+	       ctx.tx_port, ctx.rx_port, ctx.n_macs, ctx.n_ips, ctx.size,
+	       ctx.loop ? "closed loop" : "open loop");
 	fflush(stdout);
 
 	if (ctx.learn) {

@@ -68,7 +68,7 @@ for w in res["workloads"]:
             w["systems"]["ovs"].get("median") and "weft/ovs" not in w["ratios"]:
         missing.append("%s: no weft/OVS ratio" % w["name"])
 names = [w["name"] for w in res["workloads"]]
-for want in ("vm2vm", "vxlan-encap", "vxlan-decap", "ovsdb:1", "ovsdb:8"):
+for want in ("vm2vm", "vm2vm:loop", "vxlan-encap", "vxlan-decap", "ovsdb:1", "ovsdb:8"):
     if want not in names:
         missing.append("workload %s not run" % want)
 for g in ("macs", "size", "control", "flows"):
