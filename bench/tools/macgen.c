@@ -21,10 +21,11 @@
  * With --loop P (needs --rx-port; a closed loop, the "pre-filled ring" mode), the generator
  * keeps P frames in flight and re-sends every frame it receives instead of making new ones:
  * frames are made only to top the population up to P (at the start, and for any the switch
- * dropped), and a received frame only gets its destination MAC/IP re-stamped for the next k
- * (with --macs/--ips > 1) before it goes out again on the tx port. Per packet the generator
- * then does one receive and one transmit (no allocation, fill or free of its own), so a switch
- * that is slower than that, not the generator, sets the rate. rx_packets counts as before.
+ * dropped: frames not back after 20-40 ms count as lost, see mg_in_flight()), and a received frame
+ * only gets its destination MAC/IP re-stamped for the next k (with --macs/--ips > 1) before it goes
+ * out again on the tx port. Per packet the generator then does one receive and one transmit (no
+ * allocation, fill or free of its own), so a switch that is slower than that, not the generator,
+ * sets the rate. rx_packets counts as before.
  *
  * Counters are written, after every burst, to FILE (mmap'd, created/truncated): four native
  * little-endian uint64: tx_packets, tx_retries (bursts the port did not take whole), rx_packets,
@@ -396,12 +397,39 @@ static void mg_sink(struct mg_ctx *ctx, struct mg_txq *q)
 	}
 }
 
-/* Generator/sink loop until SIGINT/SIGTERM. Open loop: a new burst whenever the queue is
- * short of one. --loop: new frames only while fewer than P are in flight (sent and not yet
- * received, or queued). */
-static void mg_loop(struct mg_ctx *ctx)
+/* --loop: frames the switch dropped never come back. Every MG_LOSS_MS, the frames sent before
+ * the previous check that have still not been received are counted lost (a round trip takes
+ * well under a millisecond), so the population is topped up again. Returns the frames in
+ * flight: queued, or sent and neither received nor lost. */
+#define MG_LOSS_MS 20
+struct mg_flight {
+	uint64_t lost;
+	uint64_t mark_tx; /* tx_packets at the previous check */
+	uint64_t next;    /* TSC of the next check */
+};
+
+static uint64_t mg_in_flight(const struct mg_ctx *ctx, const struct mg_txq *q, struct mg_flight *f)
+{
+	const struct mg_stats *st = ctx->stats;
+	uint64_t now = rte_get_tsc_cycles(), back;
+
+	if (now >= f->next) {
+		if (st->rx_packets + f->lost < f->mark_tx)
+			f->lost = f->mark_tx - st->rx_packets;
+		f->mark_tx = st->tx_packets;
+		f->next = now + rte_get_tsc_hz() / 1000 * MG_LOSS_MS;
+	}
+	back = st->rx_packets + f->lost;
+	return q->n + (st->tx_packets > back ? st->tx_packets - back : 0);
+}
+
+/* Generator/sink loop until SIGINT/SIGTERM; returns the frames counted lost (--loop). Open
+ * loop: a new burst whenever the queue is short of one. --loop: new frames only while fewer
+ * than P are in flight. */
+static uint64_t mg_loop(struct mg_ctx *ctx)
 {
 	struct mg_txq q = {.n = 0, .k = 0};
+	struct mg_flight f = {0, 0, 0};
 
 	while (!ctx->quit) {
 		if (ctx->tx_port >= 0) {
@@ -409,10 +437,7 @@ static void mg_loop(struct mg_ctx *ctx)
 				if (q.n < MG_BURST)
 					mg_make(ctx, &q, MG_BURST - q.n);
 			} else {
-				const struct mg_stats *st = ctx->stats;
-				uint64_t in_flight = q.n + (st->tx_packets > st->rx_packets
-				                                ? st->tx_packets - st->rx_packets
-				                                : 0);
+				uint64_t in_flight = mg_in_flight(ctx, &q, &f);
 				if (in_flight < ctx->loop)
 					mg_make(ctx, &q,
 					        RTE_MIN(ctx->loop - in_flight, (uint64_t)MG_BURST));
@@ -425,6 +450,7 @@ static void mg_loop(struct mg_ctx *ctx)
 	}
 	if (q.n)
 		rte_pktmbuf_free_bulk(q.pkts, q.n);
+	return f.lost;
 }
 
 int main(int argc, char **argv)
@@ -466,10 +492,11 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	uint64_t t0 = rte_get_timer_cycles();
-	mg_loop(&ctx);
+	uint64_t lost = mg_loop(&ctx);
 	double secs = (double)(rte_get_timer_cycles() - t0) / rte_get_timer_hz();
-	printf("macgen: %.1f s: tx %" PRIu64 " (%" PRIu64 " retried bursts), rx %" PRIu64 "\n",
-	       secs, ctx.stats->tx_packets, ctx.stats->tx_retries, ctx.stats->rx_packets);
+	printf("macgen: %.1f s: tx %" PRIu64 " (%" PRIu64 " retried bursts), rx %" PRIu64
+	       ", lost in the closed loop %" PRIu64 "\n",
+	       secs, ctx.stats->tx_packets, ctx.stats->tx_retries, ctx.stats->rx_packets, lost);
 	uint16_t pid;
 	RTE_ETH_FOREACH_DEV(pid)
 	{

@@ -9,10 +9,19 @@
 # macgen port 1. Each setup checks that frames really hit the flows (weft flow-dump / OVS
 # dump-flows: every flow's n_packets > 0) and fails with the count otherwise. testpmd io-forwards
 # the same frames without any lookup: the ceiling of the path.
-case $WL_ARG in
-wild | exact) FLOWS_KIND=$WL_ARG ;;
-*) die "flows: bad argument '$WL_ARG' (wild or exact)" ;;
-esac
+# flows:wild,loop[=P] / flows:exact,loop[=P]: the generator in its closed loop (as vm2vm:loop).
+FLOWS_KIND="" LOOP=""
+IFS=, read -r -a wl_args <<<"$WL_ARG"
+for a in "${wl_args[@]}"; do
+	case $a in
+	wild | exact) FLOWS_KIND=$a ;;
+	loop) LOOP=1024 ;;
+	loop=*) LOOP=${a#loop=} ;;
+	*) die "flows: bad argument '$a' (wild or exact, then optionally loop[=P])" ;;
+	esac
+done
+[ -n "$FLOWS_KIND" ] || die "flows: say wild or exact"
+[[ ${LOOP:-0} =~ ^[0-9]+$ ]] || die "flows: '$LOOP' is not a number"
 WL_GROUP=flows
 if [ "$FLOWS_KIND" = wild ]; then
 	WL_DESC="VM->VM through 1,000 wildcard flows over 10 nw_dst masks (/23../32), 64-byte frames over 102,300 destinations"
@@ -23,6 +32,7 @@ FLOWS_FILE=$W/flows-$FLOWS_KIND.txt
 # macgen arguments (--dst-ip A --ips M) whose frames hit the flows.
 FLOWS_GEN=$("$PY" "$BENCH_DIR/tools/mkflows.py" "$FLOWS_KIND" vhu1 "$FLOWS_FILE") ||
 	die "flows: mkflows.py failed"
+[ -n "$LOOP" ] && FLOWS_GEN="$FLOWS_GEN --loop $LOOP" WL_DESC="$WL_DESC, generator closed loop of $LOOP frames"
 FLOWS_N=$(($(wc -l <"$FLOWS_FILE") - 1)) # without the default flow
 # How long the switch may take until every flow was hit (OVS installs a megaflow per upcall).
 FLOWS_HIT_WAIT=$((QUICK ? 30 : 60))
