@@ -78,8 +78,9 @@ def summarize(meta, recs):
         out["ratios"]["cycles weft/ovs"] = {"pairs": cpairs, "median": med(cpairs),
                                             "min": min(cpairs), "max": max(cpairs)}
     # Each system's fastest round against the other's: the host copies memory at two speeds,
-    # run to run (docs/performance.md, "Closed-loop generator and the two copy speeds"), so a pair can compare a fast run with a
-    # slow one; over rotated rounds each system's best is most likely a fast-mode run.
+    # run to run (docs/performance.md, "Closed-loop generator and the two copy speeds"), so a
+    # pair can compare a fast run with a slow one; over rotated rounds each system's best is
+    # most likely a fast-mode run.
     wbest = [v for v in wc.values() if v]
     obest = [v for v in oc.values() if v]
     if wbest and obest:
