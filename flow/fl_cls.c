@@ -393,6 +393,13 @@ int fl_cls_remove(struct fl_cls *cls, struct fl_cls_rule *rule)
 	return 0;
 }
 
+/* Does 'best' beat every rule subtable 'st' can hold? (fl_cls_lookup()'s stopping rule.) */
+static inline bool beaten(const struct fl_cls_rule *best, const struct fl_subtable *st)
+{
+	return best && (best->priority > st->max_pri ||
+	                (best->priority == st->max_pri && best->seq_ < st->min_seq));
+}
+
 const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct fl_key *key)
 {
 	const struct fl_cls_rule *best = NULL;
@@ -402,8 +409,7 @@ const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct f
 		const struct fl_subtable *st = cls->subs[i];
 		const struct fl_slot *s;
 
-		if (best && (best->priority > st->max_pri ||
-		             (best->priority == st->max_pri && best->seq_ < st->min_seq)))
+		if (beaten(best, st))
 			break;
 		if (st->pf_bit & ~cand)
 			continue; /* the filter: no rule of it covers key's nw_dst */
@@ -412,6 +418,51 @@ const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct f
 			best = s->head;
 	}
 	return best;
+}
+
+void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, size_t n,
+                         const struct fl_cls_rule **best)
+{
+	uint64_t cand[FL_CLS_BATCH];
+	uint32_t h[FL_CLS_BATCH];
+	uint8_t live[FL_CLS_BATCH];
+
+	for (size_t i = 0; i < n; i++) {
+		best[i] = NULL;
+		cand[i] = cls->pf ? fl_pfx_candidates(cls->pf, ntohl(keys[i].nw_dst)) : 0;
+	}
+	for (size_t si = 0; si < cls->n_subs; si++) {
+		const struct fl_subtable *st = cls->subs[si];
+		size_t m = st->cap - 1, n_live = 0, n_beaten = 0;
+
+		/* 1: hash every key still in the race, prefetch its home slot. */
+		for (size_t i = 0; i < n; i++) {
+			if (beaten(best[i], st)) {
+				n_beaten++;
+				continue;
+			}
+			if (st->pf_bit & ~cand[i])
+				continue;
+			h[i] = hash_masked(st, &keys[i]);
+			__builtin_prefetch(&st->slots[h[i] & m]);
+			live[n_live++] = (uint8_t)i;
+		}
+		if (n_beaten == n)
+			break; /* subtables are in order: no later one can do better either */
+		/* 2: the slots are (being) loaded: prefetch the rule a matching hash points to. */
+		for (size_t j = 0; j < n_live; j++) {
+			const struct fl_slot *s = &st->slots[h[live[j]] & m];
+			if (s->head && s->hash == h[live[j]])
+				__builtin_prefetch(&s->head->match.value);
+		}
+		/* 3: probe and compare, as fl_cls_lookup(). */
+		for (size_t j = 0; j < n_live; j++) {
+			size_t i = live[j];
+			const struct fl_slot *s = probe(st, &keys[i], h[i]);
+			if (s->head && (!best[i] || better(s->head, best[i])))
+				best[i] = s->head;
+		}
+	}
 }
 
 struct fl_cls_rule *fl_cls_find_exact(const struct fl_cls *cls, const struct fl_match *match,

@@ -417,28 +417,33 @@ static void run_table(struct exec *x, uint8_t table, unsigned depth)
 	run_actions(x, fr->actions, fr->n_actions, table, depth);
 }
 
-/* Table 0's best rule for x->key from the classifier. */
-static const struct wf_ofp_rule *table0_cls(struct exec *x, struct wf_ofp_tctr *tc)
+/* Table 0's best rules for keys[0..n) (n <= FL_CLS_BATCH) from the classifier, all at once
+ * (fl_cls_lookup_batch(): the misses of a large table overlap). */
+static void table0_cls(struct exec *x, struct wf_ofp_tctr *tc, const struct fl_key *keys,
+                       uint16_t n, const struct wf_ofp_rule **fr)
 {
 	const struct fl_cls *t0 = x->pipe->tables[0];
-	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
-	const struct wf_ofp_rule *fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
-	tc->t[0].matched += fr != NULL;
-	return fr;
+	const struct fl_cls_rule *r[FL_CLS_BATCH] = {0};
+
+	if (t0)
+		fl_cls_lookup_batch(t0, keys, n, r);
+	for (uint16_t i = 0; i < n; i++) {
+		fr[i] = r[i] ? container_of(r[i], struct wf_ofp_rule, rule) : NULL;
+		tc->t[0].matched += fr[i] != NULL;
+	}
 }
 
-/* Table 0's best rule for x->key (NULL: a miss), through the thread's exact-match cache
- * unless it is bypassed (ofp.h). */
-static const struct wf_ofp_rule *table0(struct exec *x)
+/* The thread's exact-match cache entry for 'key', or NULL when the cache is bypassed (ofp.h);
+ * *hit tells whether the entry holds key's answer under the current pipeline. */
+static struct wf_ofp_emc_entry *emc_probe(struct exec *x, const struct fl_key *key, bool *hit)
 {
 	struct wf_ofp_emc *emc = x->t->emc;
-	struct wf_ofp_tctr *tc = &x->pipe->tctr[x->t->slot];
-	tc->t[0].lookups++;
+	*hit = false;
 	if (emc->bypass) {
 		emc->bypass--;
-		return table0_cls(x, tc);
+		return NULL;
 	}
-	const uint64_t *w = x->key.u64;
+	const uint64_t *w = key->u64;
 	uint64_t h = 0;
 	for (unsigned i = 0; i < FL_KEY_WORDS; i++)
 		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
@@ -448,46 +453,72 @@ static const struct wf_ofp_rule *table0(struct exec *x)
 			emc->bypass = WF_OFP_EMC_BYPASS;
 		emc->n_probes = emc->n_hits = 0;
 	}
-	if (e->gen == x->pipe->gen && memcmp(&e->key, &x->key, sizeof(x->key)) == 0) {
+	if (e->gen == x->pipe->gen && memcmp(&e->key, key, sizeof(*key)) == 0) {
 		emc->n_hits++;
-		tc->cache_hits++;
-		tc->t[0].matched += e->rule != NULL;
-		return e->rule;
+		*hit = true;
 	}
-	e->rule = table0_cls(x, tc);
-	e->key = x->key;
-	e->gen = x->pipe->gen;
-	return e->rule;
+	return e;
 }
 
-static void one_frame(struct exec *x, struct rte_mbuf *m)
+/* Table 0's best rule (NULL: a miss) for each of keys[0..n) (n <= FL_CLS_BATCH): the
+ * thread's exact-match cache first (unless bypassed), then the classifier for every key it
+ * did not answer, in one batch; the cache learns those answers. */
+static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
+                   const struct wf_ofp_rule **fr)
 {
-	struct wf_port *ip = x->s->ports[x->in].port;
+	struct wf_ofp_tctr *tc = &x->pipe->tctr[x->t->slot];
+	struct wf_ofp_emc_entry *ent[FL_CLS_BATCH];
+	struct fl_key miss_key[FL_CLS_BATCH];
+	const struct wf_ofp_rule *miss_fr[FL_CLS_BATCH];
+	uint8_t miss[FL_CLS_BATCH];
+	uint16_t n_miss = 0;
+
+	tc->t[0].lookups += n;
+	for (uint16_t i = 0; i < n; i++) {
+		bool hit;
+		struct wf_ofp_emc_entry *e = emc_probe(x, &keys[i], &hit);
+		if (hit) {
+			tc->cache_hits++;
+			tc->t[0].matched += e->rule != NULL;
+			fr[i] = e->rule;
+			continue;
+		}
+		ent[n_miss] = e;
+		miss_key[n_miss] = keys[i];
+		miss[n_miss++] = (uint8_t)i;
+	}
+	if (!n_miss)
+		return;
+	table0_cls(x, tc, miss_key, n_miss, miss_fr);
+	for (uint16_t j = 0; j < n_miss; j++) {
+		fr[miss[j]] = miss_fr[j];
+		if (ent[j]) {
+			ent[j]->rule = miss_fr[j];
+			ent[j]->key = miss_key[j];
+			ent[j]->gen = x->pipe->gen;
+		}
+	}
+}
+
+/* Frame m's key (received on x->in) into *key. */
+static void frame_key(struct exec *x, struct rte_mbuf *m, struct fl_key *key)
+{
 	uint32_t n = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)WF_OFP_EXTRACT_MAX);
 	const uint8_t *d = rte_pktmbuf_read(m, 0, n, x->t->scratch);
+	const struct wf_tnl *tnl = x->s->ports[x->in].tnl;
+	uint32_t tun = !tnl ? 0 : tnl->cfg->key_flow ? *wf_tun_id(x->t, m) : tnl->cfg->vni;
+	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tun, key);
+}
+
+/* Runs frame m, whose key is x->key and table 0's answer 'fr', through the flow's actions. */
+static void one_frame(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_rule *fr)
+{
+	struct wf_port *ip = x->s->ports[x->in].port;
 
 	x->m = m;
 	x->len = rte_pktmbuf_pkt_len(m);
 	x->pend = PEND_NONE;
 	x->sent = x->stopped = false;
-	const struct wf_tnl *tnl = x->s->ports[x->in].tnl;
-	uint32_t tun = !tnl ? 0 : tnl->cfg->key_flow ? *wf_tun_id(x->t, m) : tnl->cfg->vni;
-	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tun, &x->key);
-
-	const struct wf_ofp_rule *fr;
-	if (likely(!x->tr)) {
-		fr = table0(x);
-	} else { /* traced: the classifier itself, no cache entry; counted unless dry */
-		const struct fl_cls *t0 = x->pipe->tables[0];
-		const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
-		fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
-		trace_table(x, 0, 0, fr);
-		if (likely(!x->dry)) {
-			struct wf_ofp_tbl_ctr *tc = &x->pipe->tctr[x->t->slot].t[0];
-			tc->lookups++;
-			tc->matched += fr != NULL;
-		}
-	}
 	if (!fr) {
 		wf_drop(x->t, ip, WF_DROP_NO_FLOW, m);
 		return;
@@ -512,6 +543,44 @@ static void one_frame(struct exec *x, struct rte_mbuf *m)
 	}
 }
 
+/* A traced frame: the classifier itself, no cache entry; counted unless dry. */
+static void traced_frame(struct exec *x, struct rte_mbuf *m)
+{
+	frame_key(x, m, &x->key);
+	const struct fl_cls *t0 = x->pipe->tables[0];
+	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
+	const struct wf_ofp_rule *fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
+	trace_table(x, 0, 0, fr);
+	if (likely(!x->dry)) {
+		struct wf_ofp_tbl_ctr *tc = &x->pipe->tctr[x->t->slot].t[0];
+		tc->lookups++;
+		tc->matched += fr != NULL;
+	}
+	one_frame(x, m, fr);
+}
+
+/* Frames pkts[0..n) (n <= FL_CLS_BATCH): keys, table 0 for all of them, then each frame's
+ * actions in order, its flow's counter and actions prefetched meanwhile. */
+static void frames(struct exec *x, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct fl_key keys[FL_CLS_BATCH];
+	const struct wf_ofp_rule *fr[FL_CLS_BATCH];
+
+	for (uint16_t i = 0; i < n; i++)
+		frame_key(x, pkts[i], &keys[i]);
+	table0(x, keys, n, fr);
+	for (uint16_t i = 0; i < n; i++) {
+		if (fr[i]) {
+			rte_prefetch0(&WF_OFP_CTR(fr[i]->ctr, x->t->slot));
+			rte_prefetch0(fr[i]->actions);
+		}
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		x->key = keys[i];
+		one_frame(x, pkts[i], fr[i]);
+	}
+}
+
 void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
                   uint16_t n)
 {
@@ -521,12 +590,22 @@ void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, str
 
 	x.pipe = x.b->ofp;
 	x.dry = wf_trace_dry(t);
-	for (uint16_t i = 0; i < n; i++) {
-		if (likely(!x.dry)) {
-			ic->rx_packets++;
-			ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	if (unlikely(x.tr != NULL)) {
+		for (uint16_t i = 0; i < n; i++) {
+			if (likely(!x.dry)) {
+				ic->rx_packets++;
+				ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+			}
+			traced_frame(&x, pkts[i]);
 		}
-		one_frame(&x, pkts[i]);
+		wf_flush(t, s);
+		return;
 	}
+	for (uint16_t i = 0; i < n; i++) {
+		ic->rx_packets++;
+		ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	}
+	for (uint16_t i = 0; i < n; i += FL_CLS_BATCH)
+		frames(&x, pkts + i, RTE_MIN((uint16_t)(n - i), (uint16_t)FL_CLS_BATCH));
 	wf_flush(t, s);
 }

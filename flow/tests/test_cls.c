@@ -351,10 +351,45 @@ static void model_insert(struct fl_cls *cls, struct model *md, struct fl_cls_rul
 	}
 }
 
+/* Batches of keys for fl_cls_lookup_batch(), of random sizes 1..FL_CLS_BATCH, each key with
+ * the answer fl_cls_lookup() must give (the linear scan's). */
+struct batch {
+	struct fl_key keys[FL_CLS_BATCH];
+	const struct fl_cls_rule *want[FL_CLS_BATCH];
+	size_t n, size;
+};
+
+/* Runs the batch and checks every answer. */
+static void batch_flush(const struct fl_cls *cls, struct batch *b)
+{
+	const struct fl_cls_rule *got[FL_CLS_BATCH];
+
+	fl_cls_lookup_batch(cls, b->keys, b->n, got);
+	for (size_t i = 0; i < b->n; i++) {
+		if (got[i] != b->want[i])
+			fail_msg("batch of %zu, key %zu: batch lookup pri %d, linear scan pri %d",
+			         b->n, i, got[i] ? got[i]->priority : -1,
+			         b->want[i] ? b->want[i]->priority : -1);
+	}
+	b->n = 0;
+	b->size = 1 + rnd() % FL_CLS_BATCH;
+}
+
+static void batch_add(const struct fl_cls *cls, struct batch *b, const struct fl_key *k,
+                      const struct fl_cls_rule *want)
+{
+	b->keys[b->n] = *k;
+	b->want[b->n++] = want;
+	if (b->n >= b->size)
+		batch_flush(cls, b);
+}
+
 static void compare(const struct fl_cls *cls, const struct model *md, int n_keys)
 {
 	struct lin *l = malloc(md->n * sizeof(*l));
 	size_t live, hits = 0, ties = 0;
+
+	struct batch b = {.size = FL_CLS_BATCH};
 
 	assert_non_null(l);
 	live = lin_build(md, l);
@@ -382,7 +417,9 @@ static void compare(const struct fl_cls *cls, const struct model *md, int n_keys
 			         (void *)got, got ? got->priority : -1, (void *)want,
 			         want ? want->priority : -1);
 		hits += got != NULL;
+		batch_add(cls, &b, &k, want);
 	}
+	batch_flush(cls, &b);
 	print_message("%d keys, %zu rules: %zu hits, %zu decided by the tie rule\n", n_keys, live,
 	              hits, ties);
 	/* The test exercises matches and the tie rule (misses: test_basic). */
@@ -465,6 +502,7 @@ static void pf_compare(const struct fl_cls *cls, const struct model *md, int n_k
 {
 	struct lin *l = malloc(md->n * sizeof(*l));
 	size_t live, hits = 0;
+	struct batch b = {.size = 1};
 	bool tie;
 
 	assert_non_null(l);
@@ -488,7 +526,9 @@ static void pf_compare(const struct fl_cls *cls, const struct model *md, int n_k
 			fail_msg("key %d (nw_dst %08x): classifier pri %d, linear scan pri %d", i,
 			         a, got ? got->priority : -1, want ? want->priority : -1);
 		hits += got != NULL;
+		batch_add(cls, &b, &k, want);
 	}
+	batch_flush(cls, &b);
 	assert_true(hits > (size_t)n_keys / 4);
 	free(l);
 }
