@@ -423,6 +423,8 @@ const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct f
 void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, size_t n,
                          const struct fl_cls_rule **best)
 {
+	for (; n > FL_CLS_BATCH; n -= FL_CLS_BATCH, keys += FL_CLS_BATCH, best += FL_CLS_BATCH)
+		fl_cls_lookup_batch(cls, keys, FL_CLS_BATCH, best);
 	uint64_t cand[FL_CLS_BATCH];
 	uint32_t h[FL_CLS_BATCH];
 	uint8_t live[FL_CLS_BATCH];

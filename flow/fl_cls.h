@@ -14,7 +14,8 @@
  * its index (allocated on insert, freed on remove/destroy).
  *
  * Threads: all functions that change a classifier (insert, remove, destroy) must be called by
- * one thread at a time (the control thread). fl_cls_lookup(), fl_cls_find_exact(),
+ * one thread at a time (the control thread). fl_cls_lookup(), fl_cls_lookup_batch(),
+ * fl_cls_find_exact(),
  * fl_cls_count() and fl_cls_for_each() only read: any number of threads may call them at once
  * on a classifier that nobody modifies meanwhile. The dataplane builds a classifier on the
  * control thread, publishes it by RCU and never modifies a published one (it builds a new one
@@ -77,10 +78,12 @@ const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct f
 /* The most keys fl_cls_lookup_batch() takes at once. */
 #define FL_CLS_BATCH 32
 
-/* best[i] = fl_cls_lookup(cls, &keys[i]) for i < n (n <= FL_CLS_BATCH): the same answers,
- * with each subtable's slots and rules for all n keys prefetched before any is read, so that
- * the cache misses of a large table overlap instead of following one another. Same thread
- * rules as fl_cls_lookup(). */
+/* best[i] = fl_cls_lookup(cls, &keys[i]) for i < n: the same answers, FL_CLS_BATCH keys at
+ * a time. Per subtable, the home slot of every key still in the race is prefetched before any
+ * is read, then the rule a slot with the key's hash points to, so that the cache misses of a
+ * large table overlap instead of following one another (a key whose slot was displaced by
+ * linear probing is probed further without prefetch). Same thread rules as
+ * fl_cls_lookup(). */
 void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, size_t n,
                          const struct fl_cls_rule **best);
 

@@ -462,7 +462,9 @@ static struct wf_ofp_emc_entry *emc_probe(struct exec *x, const struct fl_key *k
 
 /* Table 0's best rule (NULL: a miss) for each of keys[0..n) (n <= FL_CLS_BATCH): the
  * thread's exact-match cache first (unless bypassed), then the classifier for every key it
- * did not answer, in one batch; the cache learns those answers. */
+ * did not answer, in one batch; the cache learns those answers. Counted as one frame at a
+ * time would be: a key repeated within the batch, whose first occurrence missed and would
+ * have filled the entry, is a cache hit and takes that answer. */
 static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
                    const struct wf_ofp_rule **fr)
 {
@@ -470,8 +472,8 @@ static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
 	struct wf_ofp_emc_entry *ent[FL_CLS_BATCH];
 	struct fl_key miss_key[FL_CLS_BATCH];
 	const struct wf_ofp_rule *miss_fr[FL_CLS_BATCH];
-	uint8_t miss[FL_CLS_BATCH];
-	uint16_t n_miss = 0;
+	uint8_t miss[FL_CLS_BATCH], rep[FL_CLS_BATCH], rep_of[FL_CLS_BATCH];
+	uint16_t n_miss = 0, n_rep = 0;
 
 	tc->t[0].lookups += n;
 	for (uint16_t i = 0; i < n; i++) {
@@ -481,6 +483,16 @@ static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
 			tc->cache_hits++;
 			tc->t[0].matched += e->rule != NULL;
 			fr[i] = e->rule;
+			continue;
+		}
+		int j = n_miss - 1; /* the miss that wrote e last, if any */
+		while (e && j >= 0 && ent[j] != e)
+			j--;
+		if (e && j >= 0 && memcmp(&miss_key[j], &keys[i], sizeof(keys[i])) == 0) {
+			x->t->emc->n_hits++;
+			tc->cache_hits++;
+			rep[n_rep] = (uint8_t)i;
+			rep_of[n_rep++] = (uint8_t)j;
 			continue;
 		}
 		ent[n_miss] = e;
@@ -497,6 +509,10 @@ static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
 			ent[j]->key = miss_key[j];
 			ent[j]->gen = x->pipe->gen;
 		}
+	}
+	for (uint16_t r = 0; r < n_rep; r++) {
+		fr[rep[r]] = miss_fr[rep_of[r]];
+		tc->t[0].matched += fr[rep[r]] != NULL;
 	}
 }
 

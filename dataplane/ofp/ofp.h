@@ -1,10 +1,12 @@
 /* The flow-table input stage of a learning bridge (OpenFlow tables, OVS semantics).
  *
  *   wf_ofp_input(burst from port 'in')
- *     per frame: count rx, fl_key_extract, table 0: fl_cls_lookup -> the flow's actions, in
- *     order, on the frame and its key (resubmit/goto_table recurse, bounded by
- *     WF_OFP_MAX_DEPTH); output actions send the frame as it is (no port VLAN rules);
- *     NORMAL hands it, as modified, to the learning switch (l2/switch.h: wf_l2_normal)
+ *     count rx; per 32 frames: fl_key_extract each, table 0 for all of them (the thread's
+ *     exact-match cache, then fl_cls_lookup_batch for the keys it did not answer); then per
+ *     frame, in order: the flow's actions on the frame and its key (resubmit/goto_table
+ *     recurse through fl_cls_lookup, bounded by WF_OFP_MAX_DEPTH); output actions send the
+ *     frame as it is (no port VLAN rules); NORMAL hands it, as modified, to the learning
+ *     switch (l2/switch.h: wf_l2_normal). A traced frame goes alone (fl_cls_lookup, no cache).
  *
  * A bridge whose only flow is "priority=0,actions=NORMAL" does not use this stage: snap.c
  * keeps wf_l2_input, which counts that flow's packets through wf_snap_bridge.normal_ctr.

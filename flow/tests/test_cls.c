@@ -351,18 +351,20 @@ static void model_insert(struct fl_cls *cls, struct model *md, struct fl_cls_rul
 	}
 }
 
-/* Batches of keys for fl_cls_lookup_batch(), of random sizes 1..FL_CLS_BATCH, each key with
- * the answer fl_cls_lookup() must give (the linear scan's). */
+/* Batches of keys for fl_cls_lookup_batch(), of random sizes 1..2 * FL_CLS_BATCH (it takes
+ * FL_CLS_BATCH at a time), each key with the answer fl_cls_lookup() must give (the linear
+ * scan's). */
+#define BATCH_MAX (2 * FL_CLS_BATCH)
 struct batch {
-	struct fl_key keys[FL_CLS_BATCH];
-	const struct fl_cls_rule *want[FL_CLS_BATCH];
+	struct fl_key keys[BATCH_MAX];
+	const struct fl_cls_rule *want[BATCH_MAX];
 	size_t n, size;
 };
 
 /* Runs the batch and checks every answer. */
 static void batch_flush(const struct fl_cls *cls, struct batch *b)
 {
-	const struct fl_cls_rule *got[FL_CLS_BATCH];
+	const struct fl_cls_rule *got[BATCH_MAX];
 
 	fl_cls_lookup_batch(cls, b->keys, b->n, got);
 	for (size_t i = 0; i < b->n; i++) {
@@ -372,7 +374,7 @@ static void batch_flush(const struct fl_cls *cls, struct batch *b)
 			         b->want[i] ? b->want[i]->priority : -1);
 	}
 	b->n = 0;
-	b->size = 1 + rnd() % FL_CLS_BATCH;
+	b->size = 1 + rnd() % BATCH_MAX;
 }
 
 static void batch_add(const struct fl_cls *cls, struct batch *b, const struct fl_key *k,
@@ -389,7 +391,7 @@ static void compare(const struct fl_cls *cls, const struct model *md, int n_keys
 	struct lin *l = malloc(md->n * sizeof(*l));
 	size_t live, hits = 0, ties = 0;
 
-	struct batch b = {.size = FL_CLS_BATCH};
+	struct batch b = {.size = BATCH_MAX};
 
 	assert_non_null(l);
 	live = lin_build(md, l);
