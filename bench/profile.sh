@@ -163,6 +163,6 @@ awk -v b="$BUSY" 'BEGIN { exit !(b < 95) }' &&
 perf script -i "$W/perf.data" -F comm,tid,event,ip,sym,symoff,dso 2>/dev/null | gzip -1 >"$OUT/samples.txt.gz"
 zcat "$OUT/samples.txt.gz" | "$PY" "$BENCH_DIR/lib/stages.py" --system "$SYS" \
 	--cycles-per-packet "$CPP" --json "$OUT/stages.json" ${LINES[@]+"${LINES[@]}"} \
-	--title "$SYS, $WL: $MPPS Mpps, $CPP busy cycles/packet (PMD busy $BUSY%, on-CPU $ONCPU%), event $EVENT, load $LOAD, weft $(git -C "$TOP" rev-parse --short HEAD)$NOTE" |
+	--title "$SYS, $WL: $MPPS Mpps, $CPP busy cycles/packet (PMD busy $BUSY%, on-CPU $ONCPU%), event $EVENT, load $LOAD, weft $(weft_rev)$NOTE" |
 	tee "$OUT/stages.md"
 log "profile: $OUT"

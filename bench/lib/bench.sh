@@ -71,6 +71,15 @@ wait_for() {
 # Peak resident set (VmHWM, kB) of a PID, or empty.
 peak_rss() { awk '/^VmHWM:/{print $2}' "/proc/$1/status" 2>/dev/null; }
 
+# weft_rev: the weft revision under test: that of the source tree $BUILD was configured from
+# (BUILD=... runs another worktree's build), "+dirty" when its tracked files have changes.
+weft_rev() {
+	local src
+	src=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["directories"]["source"])' \
+		"$BUILD/meson-info/meson-info.json" 2>/dev/null) || src=$TOP
+	echo "$(git -C "$src" rev-parse --short HEAD 2>/dev/null)$(git -C "$src" diff --quiet HEAD 2>/dev/null || echo +dirty)"
+}
+
 # ------------------------------------------------------------------------------ generator
 # gen_start [macgen args...]: macgen on GEN_CORE with two virtio_user ports in server mode:
 # $W/vm0.sock (port 0: transmits) and $W/vm1.sock (port 1: drained, counted). Counters in
