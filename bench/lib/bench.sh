@@ -44,7 +44,8 @@ bench_kill() {
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+	# (not "kill -0 && kill -9": under errexit a process gone in between would end the caller)
+	if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
 	wait "$pid" 2>/dev/null || true
 	bench_untrack "$pid"
 }

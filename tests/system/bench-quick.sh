@@ -22,9 +22,13 @@ trap cleanup EXIT
 BUILD=${BENCH_BUILD:-$TOP/build-release}
 export BUILD
 
-# bench/run has twice (2 of ~10 runs, CI and a loaded dev machine) ended silently between two
-# measurements, cause not found yet (no signal logged, no error): the first failure is shown
-# in full and the run is made once more; a second failure fails the test.
+# bench/run used to end silently between two measurements now and then on a loaded machine
+# (2 of ~10 runs, then twice in a row on 2026-12-07 after vxlan-encap's OVS round with a fuzzer
+# beside it): a run that failed without an "error" line in runs.log made run_one's
+# `grep | tail | cut` fail under pipefail, which ended bench/run with nothing logged. It now
+# records the run as FAILED, and each run's ERR trap names the command that ended it. Which
+# command that was in those runs is not known yet. The first failure is shown in full and the
+# run is made once more; a second failure fails the test.
 report() {
 	tail -30 "$OUT/run.log"
 	local s
