@@ -58,9 +58,9 @@ send_recv many vhu2.sock $N2 $N1 --src $MAC_A --random-src
 st=$(wctl --format=json stats) || wt_fail "stats"
 py() { echo "$st" | "$WT_PY" -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
 t0="[t for t in r['bridges']['br0']['tables'] if t['table'] == 0][0]"
-lookups=$(py "$t0['lookups']")
-matched=$(py "$t0['matched']")
-hits=$(py "$t0['cache_hits']")
+lookups=$(py "${t0}['lookups']")
+matched=$(py "${t0}['matched']")
+hits=$(py "${t0}['cache_hits']")
 ppb=$(py "max(p['packets_per_burst'] for p in r['pmds'])")
 tx1=$(py "r['ports']['vhu1'].get('tx_packets', 0)")
 tx2=$(py "r['ports']['vhu2'].get('tx_packets', 0)")
