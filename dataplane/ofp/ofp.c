@@ -606,22 +606,16 @@ void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, str
 
 	x.pipe = x.b->ofp;
 	x.dry = wf_trace_dry(t);
-	if (unlikely(x.tr != NULL)) {
-		for (uint16_t i = 0; i < n; i++) {
-			if (likely(!x.dry)) {
-				ic->rx_packets++;
-				ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
-			}
-			traced_frame(&x, pkts[i]);
-		}
-		wf_flush(t, s);
-		return;
-	}
-	for (uint16_t i = 0; i < n; i++) {
+	for (uint16_t i = 0; likely(!x.dry) && i < n; i++) {
 		ic->rx_packets++;
 		ic->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	}
-	for (uint16_t i = 0; i < n; i += FL_CLS_BATCH)
-		frames(&x, pkts + i, RTE_MIN((uint16_t)(n - i), (uint16_t)FL_CLS_BATCH));
+	if (unlikely(x.tr != NULL)) {
+		for (uint16_t i = 0; i < n; i++)
+			traced_frame(&x, pkts[i]);
+	} else {
+		for (uint16_t i = 0; i < n; i += FL_CLS_BATCH)
+			frames(&x, pkts + i, RTE_MIN((uint16_t)(n - i), (uint16_t)FL_CLS_BATCH));
+	}
 	wf_flush(t, s);
 }
