@@ -136,6 +136,7 @@ struct ctd_ctx {
 	json_t *vsync_bridges;  /* [bridge]: the LS bridges asked, by callback index */
 	json_t *vsync_stats;    /* the `stats` result (callback index n_bridges) */
 	struct ctd_op_cb *vsync_cbs;
+	unsigned long long vsync_pass; /* n_passes when it started: its mapping's pass */
 	bool want_vsync;
 	long long next_vsync_at;
 

@@ -10,7 +10,9 @@
  *   `stats`, then fdb-add/fdb-del of the static remote entries (ctd_vtep_fdb_ops) and one
  *   transaction of Ucast_Macs_Local rows (ctd_vtep_local_ops), fault status and binding
  *   statistics (ctd_vtep_status_ops). One sync at a time; the next one starts after
- *   the transaction's reply, so it sees the rows it wrote.
+ *   the transaction's reply, so it sees the rows it wrote. A sync that a pass overtook
+ *   (the answers arrive after a new pass has begun) is dropped, not applied: the new
+ *   mapping's tunnel ports may not exist yet; the pass asks for a fresh sync.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -202,6 +204,15 @@ static void sync_apply(struct ctd_ctx *ctx)
 	size_t i;
 	json_t *op;
 
+	/* A pass began since the fdb-show calls: ctx->vtep is its mapping now, whose tunnel
+	 * ports may not be in the dataplane yet (fdb-add would be refused, "no port"), and the
+	 * answers may predate its port removals. Drop this sync; the pass asks for a new one. */
+	if (ctx->pass.step != CTD_PASS_IDLE || ctx->n_passes != ctx->vsync_pass) {
+		sync_reset(ctx);
+		ctx->vsync_busy = false;
+		ctx->want_vsync = true;
+		return;
+	}
 	json_object_foreach(ctx->vsync_learned, bridge, res)
 	{
 		if (!ctd_vtep_ls_by_bridge(&ctx->vtep, bridge) ||
@@ -284,6 +295,7 @@ void ctd_vtep_sync_run(struct ctd_ctx *ctx)
 		return;
 	}
 	ctx->vsync_busy = true;
+	ctx->vsync_pass = ctx->n_passes;
 	/* Every LS bridge's MAC table, then the counters (index n). */
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n) {
