@@ -4,7 +4,7 @@
 #
 #   bench/profile.sh [--secs S] [--warmup S] [--freq HZ] [--out DIR] SYSTEM WORKLOAD[:ARG]
 #
-#   SYSTEM       weft or ovs
+#   SYSTEM       weft, ovs or testpmd
 #   WORKLOAD     as for bench/run: vm2vm, vm2vm:size=1518, vm2vm:macs=1000, vxlan-encap, ...
 #   --secs S     perf sampling window (default 12)
 #   --warmup S   traffic discarded before sampling (default 3)
@@ -14,17 +14,21 @@
 #
 # The system, its generator and frames are bench/run's: the workload file's setup_<sys>, the
 # helpers of bench/lib/bench.sh (PMD on core 1, generator and other threads on core 0). The PMD
-# thread is found by name (weft: DPDK's rte-worker-<PMD_CORE>; OVS: pmd-c*), else as the
+# thread is found by name (weft, testpmd: DPDK's rte-worker-<PMD_CORE>; OVS: pmd-c*), else as the
 # busiest thread. perf runs on core 0: `perf record -e cycles -t TID --call-graph dwarf`, or
 # `-e cpu-clock` where the machine has no hardware cycle counter (a VM without a vPMU; the
 # table says which). The switch's own counters are read around the same window: weft dp-show
-# (busy cycles / packets), OVS pmd-stats-show (processing cycles per packet).
+# (busy cycles / packets), OVS pmd-stats-show (processing cycles per packet), testpmd "show fwd
+# stats all" (--record-core-cycles: cycles of the forwarding calls that received frames per
+# frame; its busy share = those cycles / the window's TSC cycles).
 # bench/lib/stages.py folds each sample's call chain into a stage (its table says which symbol
 # or library goes where) and prints: stage, % of samples, cycles/packet (share x busy cycles per
 # packet). DWARF call chains are needed to tell vhost dequeue from enqueue: Debian's DPDK
 # libraries keep only their exported symbols, so a sample inside a static vhost function is
 # placed by the exported function above it (rte_vhost_dequeue_burst, rte_vhost_enqueue_burst).
-# Debian's ovs-vswitchd-dpdk is stripped: OVS's own code shows as one "OVS (stripped)" stage.
+# Debian's ovs-vswitchd-dpdk and dpdk-testpmd are stripped: their own code shows as one stage
+# each ("OVS (stripped ...)", "testpmd: io forwarding (stripped binary)"); testpmd's vhost ports
+# are the net_vhost ethdev driver over the same vhost library ("testpmd: net_vhost driver").
 #
 # Env: BUILD (default <repo>/build-release: built like bench/run, --buildtype=release), BUILD_G
 # (default $BUILD-g: the same with -Dc_args=-g, for the source lines of wf_l2_input).
@@ -55,7 +59,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#ARGS[@]} = 2 ] || usage 2
 SYS=${ARGS[0]} WL=${ARGS[1]}
-case $SYS in weft | ovs) ;; *) echo "profile.sh: SYSTEM is weft or ovs" >&2; exit 2 ;; esac
+case $SYS in weft | ovs | testpmd) ;; *) echo "profile.sh: SYSTEM is weft, ovs or testpmd" >&2; exit 2 ;; esac
 [ -f "$BENCH_DIR/workloads/${WL%%:*}.sh" ] || { echo "profile.sh: no bench/workloads/${WL%%:*}.sh" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "profile.sh: run as root" >&2; exit 2; }
 command -v perf >/dev/null || { echo "profile.sh: perf is not installed (linux-perf)" >&2; exit 2; }
@@ -115,6 +119,7 @@ for task in /proc/"$SWITCH_PID"/task/*; do
 	comm=$(cat "$task/comm" 2>/dev/null) || continue
 	case $SYS:$comm in
 	weft:rte-worker-"$PMD_CORE" | weft:lcore-worker-"$PMD_CORE" | ovs:pmd-c*) TID=${task##*/}; break ;;
+	testpmd:rte-worker-"$PMD_CORE" | testpmd:lcore-worker-"$PMD_CORE") TID=${task##*/}; break ;;
 	esac
 done
 if [ -z "$TID" ]; then # the busiest thread over one second
@@ -127,6 +132,7 @@ log "  PMD thread $TID ($(cat /proc/"$SWITCH_PID"/task/"$TID"/comm))"
 case $SYS in
 weft) p0=$(weft_pmd) ;;
 ovs) ovs_pmd_clear ;;
+testpmd) tp_fwd_clear ;;
 esac
 c0=$("count_$SYS")
 t0=$(now)
@@ -147,6 +153,10 @@ ovs)
 	ovs-appctl dpif-netdev/pmd-stats-show >"$OUT/pmd-stats.txt"
 	CPP=$(awk '/avg processing cycles per packet/{print $6; exit}' "$OUT/pmd-stats.txt")
 	BUSY=$(sed -n 's/.*processing cycles: [0-9]* (\([0-9.]*\)%).*/\1/p' "$OUT/pmd-stats.txt" | head -1)
+	;;
+testpmd)
+	read -r CPP BUSY < <(tp_cpp | awk -v s="$t0 $t1" '{split(s, t, " ");
+		b = 100 * $2 / ($3 * 1e6 * (t[2] - t[1])); printf "%.1f %.1f\n", $1, (b > 100 ? 100 : b)}')
 	;;
 esac
 MPPS=$(echo "$c0 $c1 $t0 $t1" | awk '{printf "%.2f", ($2-$1)/($4-$3)/1e6}')

@@ -236,7 +236,8 @@ ovs_pmd_cpp() {
 
 # ------------------------------------------------------------------------------ testpmd
 # tp_start VDEV... -- TESTPMD-ARGS: dpdk-testpmd as the switch (forwarding lcore PMD_CORE, main
-# GEN_CORE), interactive on a fifo so counters can be read on demand (tp_cmd).
+# GEN_CORE), interactive on a fifo so counters can be read on demand (tp_cmd); with
+# --record-core-cycles, so that it counts the cycles of its forwarding calls (tp_cpp).
 TP_PID=""
 tp_start() {
 	local eal=()
@@ -247,7 +248,7 @@ tp_start() {
 	exec 7<>"$W/tp.fifo"
 	stdbuf -o0 dpdk-testpmd -l "$GEN_CORE,$PMD_CORE" --main-lcore "$GEN_CORE" --no-huge -m 1024 --no-pci \
 		--file-prefix="wb-tp-$$" --log-level='*:error' "${eal[@]}" -- -i --nb-cores=1 \
-		--total-num-mbufs=32768 --rxd=1024 --txd=1024 "$@" <&7 >"$W/tp.log" 2>&1 &
+		--total-num-mbufs=32768 --rxd=1024 --txd=1024 --record-core-cycles "$@" <&7 >"$W/tp.log" 2>&1 &
 	TP_PID=$!
 	bench_track "$TP_PID"
 	SWITCH_PID=$TP_PID
@@ -261,6 +262,22 @@ tp_stop() {
 	bench_kill "$TP_PID"
 	exec 7>&-
 	TP_PID=""
+}
+# testpmd's forwarding statistics restart from zero (its cycle count too).
+tp_fwd_clear() { tp_cmd "clear fwd stats all"; }
+# "CPP BUSY_CYCLES MHZ" since tp_fwd_clear, from "show fwd stats all": with --record-core-cycles
+# testpmd (22.11, io mode) adds the TSC cycles of each forwarding call that received frames
+# (a call that receives none returns before the count) and prints cycles/packet = those cycles
+# / received packets: the busy cycles per packet weft's dp-show gives (busy/packets).
+tp_cpp() {
+	local n
+	n=$(grep -c 'CPU cycles/packet=.*MHz Clock' "$W/tp.log" || true)
+	tp_cmd "show fwd stats all"
+	# The line's end, not its start: testpmd writes it unbuffered, in pieces.
+	wait_for "[ \$(grep -c 'CPU cycles/packet=.*MHz Clock' '$W/tp.log') -gt $n ]" 5 ||
+		{ echo "testpmd printed no 'CPU cycles/packet' (no frames?)" >&2; return 1; }
+	grep 'CPU cycles/packet=.*MHz Clock' "$W/tp.log" | tail -1 |
+		sed -n 's/.*cycles\/packet=\([0-9.]*\) (total cycles=\([0-9]*\) .* at \([0-9]*\) MHz.*/\1 \2 \3/p'
 }
 # TX packets of testpmd port $1, read with "show port stats".
 tp_port_tx() {

@@ -6,7 +6,8 @@
   report.py --from-json DIR/STAMP.json      rewrites DIR/STAMP.{json,md,png} from its records
 
 RAW: one record per (workload, system, round): value (Mpps or the workload's unit) or error,
-cycles_per_pkt / pmd_busy_pct (weft's PMD counters), ovs_cycles_per_pkt, rss_kb (VmHWM).
+cycles_per_pkt / pmd_busy_pct (weft's PMD counters), ovs_cycles_per_pkt, tp_cycles_per_pkt
+(testpmd's --record-core-cycles), rss_kb (VmHWM).
 Ratios are taken pair by pair (same round, consecutive runs), then their median is reported:
 the machine's speed drifts, consecutive runs see nearly the same machine.
 """
@@ -49,8 +50,8 @@ def summarize(meta, recs):
             m = med(vals)
             d.update(median=m, min=min(vals), max=max(vals),
                      spread_pct=(100.0 * (max(vals) - min(vals)) / m) if m else None)
-        for k in ("cycles_per_pkt", "pmd_busy_pct", "ovs_cycles_per_pkt", "pmd_oncpu_pct",
-                  "gen_oncpu_pct"):
+        for k in ("cycles_per_pkt", "pmd_busy_pct", "ovs_cycles_per_pkt", "tp_cycles_per_pkt",
+                  "pmd_oncpu_pct", "gen_oncpu_pct"):
             xs = [r[k] for r in rs if r.get(k) is not None]
             if xs:
                 d[k] = med(xs)
@@ -77,6 +78,14 @@ def summarize(meta, recs):
     if cpairs:
         out["ratios"]["cycles weft/ovs"] = {"pairs": cpairs, "median": med(cpairs),
                                             "min": min(cpairs), "max": max(cpairs)}
+    # testpmd's own count (--record-core-cycles: cycles of the forwarding calls that received
+    # frames, per received frame), pair by pair: how much more weft spends than a forwarder
+    # that does nothing but move the frames.
+    tc = {r["round"]: r.get("tp_cycles_per_pkt") for r in recs if r["system"] == "testpmd"}
+    tpairs = [wc[k] / tc[k] for k in sorted(wc) if wc.get(k) and tc.get(k)]
+    if tpairs:
+        out["ratios"]["cycles weft/testpmd"] = {"pairs": tpairs, "median": med(tpairs),
+                                                "min": min(tpairs), "max": max(tpairs)}
     # Each system's fastest round against the other's: the host copies memory at two speeds,
     # run to run (docs/performance.md, "Closed-loop generator and the two copy speeds"), so a
     # pair can compare a fast run with a slow one; over rotated rounds each system's best is
@@ -95,6 +104,13 @@ def summarize(meta, recs):
         if pairs:
             out["ratios"]["weft/" + other] = {"pairs": pairs, "median": med(pairs),
                                               "min": min(pairs), "max": max(pairs)}
+        # Each one's fastest round (the two copy speeds, as for "cycles weft/ovs best").
+        wv = [v for v in per["weft"].values() if v]
+        ov = [v for v in per[other].values() if v]
+        if wv and ov:
+            out["ratios"]["weft/" + other + " best"] = {"pairs": [max(wv) / max(ov)],
+                                                       "median": max(wv) / max(ov),
+                                                       "weft": max(wv), other: max(ov)}
         npairs = [(per["weft"][k] / oncpu["weft"][k]) / (per[other][k] / oncpu[other][k])
                   for k in sorted(per["weft"])
                   if per["weft"].get(k) and per[other].get(k) and oncpu["weft"].get(k)
@@ -130,15 +146,18 @@ def markdown(res):
     L.append("Value: median over rounds (± half the min..max spread, in % of the median). "
              "Ratios: median of pair-by-pair ratios (same round); the first column, cyc/pkt "
              "weft/OVS, is the headline where the generator caps Mpps; 'best' divides each system's "
-             "fewest cycles/packet of any round (the host ran copies at two speeds run to run). "
+             "fewest cycles/packet of any round (the host ran copies at two speeds run to run); "
+             "'best weft/testpmd' each one's highest Mpps of any round. "
              "cyc/pkt: weft PMD busy cycles "
-             "per packet (dp-show); OVS: its pmd-stats-show 'avg processing cycles per packet'. "
+             "per packet (dp-show); OVS: its pmd-stats-show 'avg processing cycles per packet'; "
+             "testpmd: its 'CPU cycles/packet' (--record-core-cycles: cycles of the forwarding "
+             "calls that received frames, per frame). "
              "PMD on-CPU: share of the window the switch's busiest thread (its PMD) actually ran "
              "(/proc utime+stime; below 100 = the machine's other tenants took the core). "
              "RSS: peak VmHWM of the switch process.")
     L.append("")
-    L.append("| workload | cyc/pkt weft/OVS | best cyc/pkt weft/OVS | unit | weft | OVS-DPDK | testpmd | weft/OVS | weft/testpmd | weft cyc/pkt | weft PMD busy | OVS cyc/pkt | PMD on-CPU weft/OVS/testpmd | weft RSS MB | OVS RSS MB | testpmd RSS MB |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    L.append("| workload | cyc/pkt weft/OVS | best cyc/pkt weft/OVS | unit | weft | OVS-DPDK | testpmd | weft/OVS | weft/testpmd | best weft/testpmd | cyc/pkt weft/testpmd | weft cyc/pkt | weft PMD busy | OVS cyc/pkt | testpmd cyc/pkt | PMD on-CPU weft/OVS/testpmd | weft RSS MB | OVS RSS MB | testpmd RSS MB |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for w in res["workloads"]:
         S = w["systems"]
 
@@ -159,14 +178,18 @@ def markdown(res):
         oncpu = "/".join("-" if S.get(s, {}).get("pmd_oncpu_pct") is None else
                          "%.0f" % S[s]["pmd_oncpu_pct"] for s in SYSTEMS)
         best = w["ratios"].get("cycles weft/ovs best")
-        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        tbest = w["ratios"].get("weft/testpmd best")
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             w["name"], ratio("cycles weft/ovs"),
             "-" if not best else "%s (%s/%s)" % (fmt(best["median"]), fmt(best["weft"], 0), fmt(best["ovs"], 0)),
             w["unit"], g("weft"), g("ovs"), g("testpmd"),
             ratio("weft/ovs"),
-            ratio("weft/testpmd"), fmt(wf.get("cycles_per_pkt"), 0),
+            ratio("weft/testpmd"),
+            "-" if not tbest else "%s (%s/%s)" % (fmt(tbest["median"]), fmt(tbest["weft"]), fmt(tbest["testpmd"])),
+            ratio("cycles weft/testpmd"), fmt(wf.get("cycles_per_pkt"), 0),
             "-" if busy is None else "%.0f%%" % busy,
             fmt(S.get("ovs", {}).get("ovs_cycles_per_pkt"), 0),
+            fmt(S.get("testpmd", {}).get("tp_cycles_per_pkt"), 0),
             "-" if oncpu == "-/-/-" else oncpu + "%", rss("weft"), rss("ovs"), rss("testpmd")))
     L.append("")
     L.append("The same packet workloads normalized by the CPU the switch's PMD thread was "

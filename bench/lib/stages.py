@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Folds perf samples of a switch's PMD thread into stages (bench/profile.sh).
 
-  perf script -F comm,tid,event,ip,sym,symoff,dso | stages.py --system weft|ovs \
+  perf script -F comm,tid,event,ip,sym,symoff,dso | stages.py --system weft|ovs|testpmd \
       --cycles-per-packet C [--json FILE] [--title T]
 
 Input: samples with DWARF call chains (perf record --call-graph dwarf), one frame a line, leaf
@@ -26,7 +26,8 @@ caller's stage (the pcap sink's fwrite/write are the pcap port's).
 source lines of weft's own samples are printed.
 
 Output: a Markdown table: stage, group, samples, % of samples, cycles/packet = share x the
-switch's measured busy cycles per packet (weft dp-show, OVS pmd-stats-show), then the totals of
+switch's measured busy cycles per packet (weft dp-show, OVS pmd-stats-show, testpmd's
+--record-core-cycles count), then the totals of
 the groups: "DPDK library" (work both switches do through the same DPDK code), "own" (the
 switch's own code) and "other" (timer interrupts and scheduling, unresolved).
 """
@@ -88,6 +89,9 @@ RULES = [
     # untag, source check), learn loop (the repeat-source test) and output loop are one symbol.
     ("weft: L2 stage (ingress/learn/output loops)", OWN, "sym", r"^(wf_l2_input|wf_l2_normal|flood|set_tun_ids)$"),
     ("weft: capture/trace hooks", OWN, "sym", r"^(wf_capture_\w+|wf_trace_\w+)$"),
+    # testpmd: its vhost ports are the net_vhost ethdev driver (its rx/tx burst functions are
+    # static: unnamed in Debian's library, placed by DSO) over the same vhost library calls.
+    ("testpmd: net_vhost driver", OWN, "dso", r"librte_net_vhost"),
     # OVS 3.1 (names used when ovs-vswitchd has symbols; Debian's binary is stripped).
     ("OVS: PMD loop", OWN, "sym", r"^(pmd_thread_main|pmd_perf_\w+|dp_netdev_pmd_try_optimize)$"),
     ("OVS: netdev-dpdk vhost glue", OWN, "sym",
@@ -106,6 +110,7 @@ RULES = [
 FALLBACK = [
     ("weft: other", OWN, "dso", r"weft-dataplane$"),
     ("OVS (stripped binary: own code, not split)", OWN, "dso", r"ovs-vswitchd"),
+    ("testpmd: io forwarding (stripped binary)", OWN, "dso", r"dpdk-testpmd"),
     ("vhost (caller unresolved)", LIB, "dso", r"librte_vhost"),
     ("other DPDK", LIB, "dso", r"librte_"),
     ("libc (other)", None, "dso", r"libc\.so|libc-|^inlined$"),  # perf names some libc frames "(inlined)"

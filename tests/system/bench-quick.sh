@@ -2,7 +2,7 @@
 # System test: `bench/run --quick` (every workload, one short round) produces every number.
 # Checks, in the JSON it writes, that each workload has a numeric value for each of its systems
 # (a run may only lack one when the workload reports the component "not available", e.g.
-# ovsdb-lite not built), a weft/OVS ratio, weft cycles per packet for the packet workloads, a
+# ovsdb-lite not built), a weft/OVS ratio, weft's and testpmd's cycles per packet for the packet workloads, a
 # peak RSS for every measured run, and that the Markdown table and the PNG plot were written.
 # Never checks a speed. Takes ~3.5 minutes (flows:wild adds ~40 s). Needs root (DPDK, network namespaces).
 # bench/run stops everything it started (by PID) on exit; this script removes its output dir.
@@ -64,6 +64,8 @@ for w in res["workloads"]:
                 missing.append("%s/%s: no peak RSS" % (w["name"], s))
             if s == "weft" and w["unit"] == "Mpps" and d.get("cycles_per_pkt") is None:
                 missing.append("%s/weft: no cycles per packet" % w["name"])
+            if s == "testpmd" and w["unit"] == "Mpps" and d.get("tp_cycles_per_pkt") is None:
+                missing.append("%s/testpmd: no cycles per packet" % w["name"])
         elif all(e.startswith("not available") for e in d.get("errors", [])) and d.get("errors"):
             print("note: %s/%s %s" % (w["name"], s, "; ".join(d["errors"])))
         else:
