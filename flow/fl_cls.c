@@ -420,36 +420,68 @@ const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct f
 	return best;
 }
 
+/* The keys among keys[0..n) that subtable si must be probed for: every key, or with the
+ * prefix filter and a filtered subtable, those whose candidates name it (by[si], listed in
+ * fl_cls_lookup_batch()). */
+struct batch_keys {
+	uint8_t all[FL_CLS_BATCH];
+	uint8_t by[64][FL_CLS_BATCH];
+	uint8_t n_by[64];
+};
+
+/* Lists each key under the filtered subtables its nw_dst may match: a key is then visited
+ * only by its candidate subtables (usually one or two), not tested by all of them. */
+static void batch_filter(const struct fl_cls *cls, const struct fl_key *keys, size_t n,
+                         struct batch_keys *bk)
+{
+	size_t n_f = cls->n_subs < 64 ? cls->n_subs : 64;
+	memset(bk->n_by, 0, n_f);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t c = fl_pfx_candidates(cls->pf, ntohl(keys[i].nw_dst));
+		while (c) {
+			unsigned b = (unsigned)__builtin_ctzll(c);
+			c &= c - 1;
+			bk->by[b][bk->n_by[b]++] = (uint8_t)i;
+		}
+	}
+}
+
 void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, size_t n,
                          const struct fl_cls_rule **best)
 {
 	for (; n > FL_CLS_BATCH; n -= FL_CLS_BATCH, keys += FL_CLS_BATCH, best += FL_CLS_BATCH)
 		fl_cls_lookup_batch(cls, keys, FL_CLS_BATCH, best);
-	uint64_t cand[FL_CLS_BATCH];
+	struct batch_keys bk;
 	uint32_t h[FL_CLS_BATCH];
 	uint8_t live[FL_CLS_BATCH];
 
 	for (size_t i = 0; i < n; i++) {
 		best[i] = NULL;
-		cand[i] = cls->pf ? fl_pfx_candidates(cls->pf, ntohl(keys[i].nw_dst)) : 0;
+		bk.all[i] = (uint8_t)i;
 	}
+	if (cls->pf)
+		batch_filter(cls, keys, n, &bk);
 	for (size_t si = 0; si < cls->n_subs; si++) {
 		const struct fl_subtable *st = cls->subs[si];
-		size_t m = st->cap - 1, n_live = 0, n_beaten = 0;
+		size_t m = st->cap - 1, n_live = 0, n_beaten = 0, nk = n;
+		const uint8_t *ks = bk.all;
 
+		if (st->pf_bit) { /* its bit is 1 << si (fl_cls_freeze()) */
+			ks = bk.by[si];
+			nk = bk.n_by[si];
+		}
 		/* 1: hash every key still in the race, prefetch its home slot. */
-		for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < nk; k++) {
+			size_t i = ks[k];
 			if (beaten(best[i], st)) {
 				n_beaten++;
 				continue;
 			}
-			if (st->pf_bit & ~cand[i])
-				continue;
 			h[i] = hash_masked(st, &keys[i]);
 			__builtin_prefetch(&st->slots[h[i] & m]);
 			live[n_live++] = (uint8_t)i;
 		}
-		if (n_beaten == n)
+		if (!st->pf_bit && n_beaten == n)
 			break; /* subtables are in order: no later one can do better either */
 		/* 2: the slots are (being) loaded: prefetch the rule a matching hash points to. */
 		for (size_t j = 0; j < n_live; j++) {

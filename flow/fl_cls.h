@@ -82,7 +82,9 @@ const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct f
  * a time. Per subtable, the home slot of every key still in the race is prefetched before any
  * is read, then the rule a slot with the key's hash points to, so that the cache misses of a
  * large table overlap instead of following one another (a key whose slot was displaced by
- * linear probing is probed further without prefetch). Same thread rules as
+ * linear probing is probed further without prefetch). With the prefix filter, each key is
+ * first listed under its candidate subtables, so a filtered subtable visits only its keys (one
+ * or two subtables per key instead of a test by each). Same thread rules as
  * fl_cls_lookup(). */
 void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, size_t n,
                          const struct fl_cls_rule **best);
