@@ -77,7 +77,7 @@ RULES = [
     ("weft: fdb lookup", OWN, "sym", r"^wf_fdb_lookup_bulk$"),
     ("weft: output", OWN, "sym", r"^(wf_output|wf_output_raw|wf_flush|tx_port|tx_dry|wf_drop)$"),
     ("weft: ofp flow stage", OWN, "sym",
-     r"^(wf_ofp_\w+|fl_\w+|frames|frame_key|traced_frame|one_frame|emc_probe|run_actions|run_table|"
+     r"^(wf_ofp_\w+|fl_\w+|frames|frame_key|traced_frame|one_frame|emc_probe|emc_slot|run_actions|run_table|"
      r"table0|table0_cls|output_port|flush_pending|"
      r"set_field|write_l3|push_tag|strip_tag|set_tci)$"),
     ("weft: tunnel encap", OWN, "sym", r"^(wf_tnl_tx|tnl_encap|vx_encap|arp_request|tnl_drop_all)$"),
