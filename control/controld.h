@@ -136,7 +136,8 @@ struct ctd_ctx {
 	json_t *vsync_bridges;  /* [bridge]: the LS bridges asked, by callback index */
 	json_t *vsync_stats;    /* the `stats` result (callback index n_bridges) */
 	struct ctd_op_cb *vsync_cbs;
-	unsigned long long vsync_pass; /* n_passes when it started: its mapping's pass */
+	unsigned long long vtep_gen;  /* rebuilds of ctx->vtep (ctd_vtep_pass) */
+	unsigned long long vsync_gen; /* vtep_gen when the running MAC sync started */
 	bool want_vsync;
 	long long next_vsync_at;
 

@@ -213,7 +213,9 @@ static void run(struct ctd_ctx *ctx)
 		} else if (ctx->vtep_target) {
 			timeout = min_timeout(timeout, ctx->vtep_retry_at, now);
 		}
-		if (ctx->vtep_target && ctx->dp && !ctx->vsync_busy)
+		/* (No MAC sync starts during a pass: waking for one then would only spin.) */
+		if (ctx->vtep_target && ctx->dp && !ctx->vsync_busy &&
+		    ctx->pass.step == CTD_PASS_IDLE)
 			timeout =
 			    min_timeout(timeout, ctx->want_vsync ? now : ctx->next_vsync_at, now);
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {

@@ -143,6 +143,7 @@ int ctd_vtep_pass(struct ctd_ctx *ctx, struct ctd_desired *d, bool log_errors)
 {
 	if (!ctx->vtep_target)
 		return 0;
+	ctx->vtep_gen++; /* a MAC sync started before this must not apply the new mapping */
 	ctd_vtep_free(&ctx->vtep);
 	int ret = ctd_vtep_build(&ctx->vtep, &ctx->vtep_replica, ctx->vtep_ps, d);
 	if (ret < 0)
@@ -204,10 +205,11 @@ static void sync_apply(struct ctd_ctx *ctx)
 	size_t i;
 	json_t *op;
 
-	/* A pass began since the fdb-show calls: ctx->vtep is its mapping now, whose tunnel
-	 * ports may not be in the dataplane yet (fdb-add would be refused, "no port"), and the
-	 * answers may predate its port removals. Drop this sync; the pass asks for a new one. */
-	if (ctx->pass.step != CTD_PASS_IDLE || ctx->n_passes != ctx->vsync_pass) {
+	/* A pass began since the fdb-show calls: ctx->vtep is its mapping now (or half of one,
+	 * if building it failed), whose tunnel ports may not be in the dataplane yet (fdb-add
+	 * would be refused, "no port"), and the answers may predate its port removals. Drop
+	 * this sync; the pass asks for a new one. */
+	if (ctx->pass.step != CTD_PASS_IDLE || ctx->vtep_gen != ctx->vsync_gen) {
 		sync_reset(ctx);
 		ctx->vsync_busy = false;
 		ctx->want_vsync = true;
@@ -295,7 +297,7 @@ void ctd_vtep_sync_run(struct ctd_ctx *ctx)
 		return;
 	}
 	ctx->vsync_busy = true;
-	ctx->vsync_pass = ctx->n_passes;
+	ctx->vsync_gen = ctx->vtep_gen;
 	/* Every LS bridge's MAC table, then the counters (index n). */
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n) {
