@@ -156,7 +156,8 @@ ovs)
 	;;
 testpmd)
 	read -r CPP BUSY < <(tp_cpp | awk -v s="$t0 $t1" '{split(s, t, " ");
-		b = 100 * $2 / ($3 * 1e6 * (t[2] - t[1])); printf "%.1f %.1f\n", $1, (b > 100 ? 100 : b)}')
+		b = 100 * $2 / ($3 * 1e6 * (t[2] - t[1])); printf "%.1f %.1f\n", $1, (b > 100 ? 100 : b)}') ||
+		die "testpmd gave no cycle count ('show fwd stats all')"
 	;;
 esac
 MPPS=$(echo "$c0 $c1 $t0 $t1" | awk '{printf "%.2f", ($2-$1)/($4-$3)/1e6}')
