@@ -575,6 +575,26 @@ static void one_frame(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_ru
 	}
 }
 
+/* Frame m of flow 'fr' (NULL: a miss), received on ofport in_port, if its only action is an
+ * output to another port of the bridge (the common "match, output:N" flow): counted and
+ * queued on that port as run_actions() and flush_pending() would, without their per-frame
+ * machinery. false (nothing done) otherwise: one_frame() runs it. Untraced frames only. */
+static bool output_only(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_rule *fr,
+                        uint32_t in_port)
+{
+	if (!fr || fr->n_actions != 1 || fr->actions[0].type != FL_ACT_OUTPUT || x->b->flow_tnl ||
+	    x->dry)
+		return false;
+	uint32_t ofport = fr->actions[0].port;
+	uint16_t idx = wf_ofp_port_index(x->b, ofport);
+	if (idx == WF_PORT_NONE || ofport == in_port)
+		return false; /* a no-op output: the frame is dropped, as one_frame() counts it */
+	WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
+	WF_OFP_CTR(fr->ctr, x->t->slot).bytes += rte_pktmbuf_pkt_len(m);
+	wf_output_raw(x->t, x->s, idx, m);
+	return true;
+}
+
 /* A traced frame: the classifier itself, no cache entry; counted unless dry. */
 static void traced_frame(struct exec *x, struct rte_mbuf *m)
 {
@@ -592,7 +612,8 @@ static void traced_frame(struct exec *x, struct rte_mbuf *m)
 }
 
 /* Frames pkts[0..n) (n <= FL_CLS_BATCH): keys, table 0 for all of them, then each frame's
- * actions in order, its flow's counter and actions prefetched meanwhile. */
+ * actions in order (output_only() or one_frame()), its flow's counter and actions prefetched
+ * meanwhile. */
 static void frames(struct exec *x, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct fl_key keys[FL_CLS_BATCH];
@@ -608,6 +629,8 @@ static void frames(struct exec *x, struct rte_mbuf **pkts, uint16_t n)
 		}
 	}
 	for (uint16_t i = 0; i < n; i++) {
+		if (output_only(x, pkts[i], fr[i], keys[i].in_port))
+			continue;
 		x->key = keys[i];
 		one_frame(x, pkts[i], fr[i]);
 	}
