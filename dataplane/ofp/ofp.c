@@ -504,7 +504,7 @@ static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
 		int j = n_miss - 1; /* the miss that wrote e last, if any */
 		while (e && j >= 0 && ent[j] != e)
 			j--;
-		if (e && j >= 0 && memcmp(&miss_key[j], &keys[i], sizeof(keys[i])) == 0) {
+		if (e && j >= 0 && memcmp(&keys[miss[j]], &keys[i], sizeof(keys[i])) == 0) {
 			emc->n_hits++;
 			tc->cache_hits++;
 			rep[n_rep] = (uint8_t)i;
@@ -512,17 +512,24 @@ static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
 			continue;
 		}
 		ent[n_miss] = e;
-		miss_key[n_miss] = keys[i];
 		miss[n_miss++] = (uint8_t)i;
 	}
 	if (!n_miss)
 		return;
-	table0_cls(x, tc, miss_key, n_miss, miss_fr);
+	/* The classifier's keys: all of them as they are when none was answered (a bypassed
+	 * cache: the usual case with many keys), else the misses gathered. */
+	const struct fl_key *in = keys;
+	if (n_miss < n) {
+		for (uint16_t j = 0; j < n_miss; j++)
+			miss_key[j] = keys[miss[j]];
+		in = miss_key;
+	}
+	table0_cls(x, tc, in, n_miss, miss_fr);
 	for (uint16_t j = 0; j < n_miss; j++) {
 		fr[miss[j]] = miss_fr[j];
 		if (ent[j]) {
 			ent[j]->rule = miss_fr[j];
-			ent[j]->key = miss_key[j];
+			ent[j]->key = keys[miss[j]];
 			ent[j]->gen = x->pipe->gen;
 		}
 	}
