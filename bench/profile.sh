@@ -77,13 +77,18 @@ BUILD_G=${BUILD_G:-$BUILD-g}
 LINES=()
 if [ "$SYS" = weft ]; then
 	[ -f "$BUILD_G/build.ninja" ] || meson setup --buildtype=release -Dc_args=-g "$BUILD_G" "$TOP" >/dev/null
+	# (Through files: objcopy into a pipe that cmp stopped reading at the first difference
+	# was seen to hang, blocked, after the script had ended.)
+	text_a=$(mktemp /tmp/weft-profile-text.XXXXXX) text_b=$(mktemp /tmp/weft-profile-text.XXXXXX)
 	if ninja -C "$BUILD_G" dataplane/weft-dataplane >>"$BUILD/profile-build.log" 2>&1 &&
-		cmp -s <(objcopy -O binary --only-section=.text "$BUILD/dataplane/weft-dataplane" /dev/stdout) \
-			<(objcopy -O binary --only-section=.text "$BUILD_G/dataplane/weft-dataplane" /dev/stdout); then
+		objcopy -O binary --only-section=.text "$BUILD/dataplane/weft-dataplane" "$text_a" &&
+		objcopy -O binary --only-section=.text "$BUILD_G/dataplane/weft-dataplane" "$text_b" &&
+		cmp -s "$text_a" "$text_b"; then
 		LINES=(--lines "$BUILD_G/dataplane/weft-dataplane")
 	else
 		echo "profile.sh: $BUILD_G's .text differs from $BUILD's: wf_l2_input is not split" >&2
 	fi
+	rm -f "$text_a" "$text_b"
 fi
 
 OUT=${OUT:-$BENCH_DIR/results/profile-$(date -u +%Y-%m-%dT%H%M%SZ)-$SYS-${WL//[:=]/-}}
