@@ -589,8 +589,9 @@ static void one_frame(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_ru
 static bool output_only(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_rule *fr,
                         uint32_t in_port)
 {
+	/* A traced frame (a dry one too) goes through one_frame(), which traces each step. */
 	if (!fr || fr->n_actions != 1 || fr->actions[0].type != FL_ACT_OUTPUT || x->b->flow_tnl ||
-	    x->dry)
+	    x->tr)
 		return false;
 	uint32_t ofport = fr->actions[0].port;
 	uint16_t idx = wf_ofp_port_index(x->b, ofport);
