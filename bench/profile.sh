@@ -77,18 +77,15 @@ BUILD_G=${BUILD_G:-$BUILD-g}
 LINES=()
 if [ "$SYS" = weft ]; then
 	[ -f "$BUILD_G/build.ninja" ] || meson setup --buildtype=release -Dc_args=-g "$BUILD_G" "$TOP" >/dev/null
-	# (Through files: objcopy into a pipe that cmp stopped reading at the first difference
-	# was seen to hang, blocked, after the script had ended.)
-	text_a=$(mktemp /tmp/weft-profile-text.XXXXXX) text_b=$(mktemp /tmp/weft-profile-text.XXXXXX)
+	# (Whole .text read by a hash, not by `cmp` on two pipes: cmp stops at the first
+	# difference, and the objcopy writing into its closed pipe was seen to stay blocked.)
+	text() { objcopy -O binary --only-section=.text "$1/dataplane/weft-dataplane" /dev/stdout | sha256sum; }
 	if ninja -C "$BUILD_G" dataplane/weft-dataplane >>"$BUILD/profile-build.log" 2>&1 &&
-		objcopy -O binary --only-section=.text "$BUILD/dataplane/weft-dataplane" "$text_a" &&
-		objcopy -O binary --only-section=.text "$BUILD_G/dataplane/weft-dataplane" "$text_b" &&
-		cmp -s "$text_a" "$text_b"; then
+		[ "$(text "$BUILD")" = "$(text "$BUILD_G")" ]; then
 		LINES=(--lines "$BUILD_G/dataplane/weft-dataplane")
 	else
 		echo "profile.sh: $BUILD_G's .text differs from $BUILD's: wf_l2_input is not split" >&2
 	fi
-	rm -f "$text_a" "$text_b"
 fi
 
 OUT=${OUT:-$BENCH_DIR/results/profile-$(date -u +%Y-%m-%dT%H%M%SZ)-$SYS-${WL//[:=]/-}}

@@ -205,11 +205,12 @@ static void sync_apply(struct ctd_ctx *ctx)
 	size_t i;
 	json_t *op;
 
-	/* A pass began since the fdb-show calls: ctx->vtep is its mapping now (or half of one,
-	 * if building it failed), whose tunnel ports may not be in the dataplane yet (fdb-add
-	 * would be refused, "no port"), and the answers may predate its port removals. Drop
-	 * this sync; the pass asks for a new one. */
-	if (ctx->pass.step != CTD_PASS_IDLE || ctx->vtep_gen != ctx->vsync_gen) {
+	/* A pass began since the fdb-show calls (every pass rebuilds ctx->vtep first, and a
+	 * sync starts only between passes): ctx->vtep is its mapping now (or half of one, if
+	 * building it failed), whose tunnel ports may not be in the dataplane yet (fdb-add would
+	 * be refused, "no port"), and the answers may predate its port removals. Drop this
+	 * sync; the pass asks for a new one. */
+	if (ctx->vtep_gen != ctx->vsync_gen) {
 		sync_reset(ctx);
 		ctx->vsync_busy = false;
 		ctx->want_vsync = true;

@@ -420,9 +420,9 @@ const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct f
 	return best;
 }
 
-/* The keys among keys[0..n) that subtable si must be probed for: every key, or with the
- * prefix filter and a filtered subtable, those whose candidates name it (by[si], listed in
- * fl_cls_lookup_batch()). */
+/* The keys (indices into keys[0..n)) that subtable si must be probed for: all of them, or,
+ * for a subtable of the prefix filter, those whose candidates name it (by[si], n_by[si]:
+ * listed by batch_filter()). */
 struct batch_keys {
 	uint8_t all[FL_CLS_BATCH];
 	uint8_t by[64][FL_CLS_BATCH];
