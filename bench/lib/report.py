@@ -118,6 +118,39 @@ def summarize(meta, recs):
         if npairs:
             out["ratios"]["weft/" + other + " per-cpu"] = {
                 "pairs": npairs, "median": med(npairs), "min": min(npairs), "max": max(npairs)}
+    out["by_state"] = by_state(recs)
+    return out
+
+
+# A run's host state from bench/tools/hostprobe: the share of its window in which the VM's two
+# vCPUs were far apart on the host (docs/performance.md, "The two copy speeds are the host's
+# vCPU placement"). Runs in between are "mixed" and left out of the state-matched ratios.
+def host_state(r):
+    far = r.get("host_far_pct")
+    if far is None:
+        return None
+    return "near" if far <= 10 else "far" if far >= 90 else "mixed"
+
+
+# Ratios between runs of the same host state: the median of weft's runs over the median of the
+# other system's (pairs of one round rarely share a state, so these are not pair by pair).
+def by_state(recs):
+    out = {}
+    for st in ("near", "far", "mixed"):
+        rs = [r for r in recs if host_state(r) == st]
+        if not rs:
+            continue
+
+        def vals(sysname, key):
+            return [r[key] for r in rs if r["system"] == sysname and r.get(key)]
+        d = {"runs": {s: len([r for r in rs if r["system"] == s]) for s in SYSTEMS}}
+        for name, a, b in (("cycles weft/ovs", vals("weft", "cycles_per_pkt"),
+                            vals("ovs", "ovs_cycles_per_pkt")),
+                           ("weft/testpmd", vals("weft", "value"), vals("testpmd", "value"))):
+            if a and b:
+                d[name] = {"median": med(a) / med(b), "weft": med(a), "other": med(b),
+                           "n": [len(a), len(b)]}
+        out[st] = d
     return out
 
 
@@ -192,6 +225,7 @@ def markdown(res):
             fmt(S.get("testpmd", {}).get("tp_cycles_per_pkt"), 0),
             "-" if oncpu == "-/-/-" else oncpu + "%", rss("weft"), rss("ovs"), rss("testpmd")))
     L.append("")
+    L.extend(state_table(res))
     L.append("The same packet workloads normalized by the CPU the switch's PMD thread was "
              "actually given (Mpps ÷ PMD on-CPU share): closer to what each switch does per "
              "core-second on a quiet machine; an upper-bound estimate when the generator, not "
@@ -232,6 +266,35 @@ def markdown(res):
         L.append("- `%s`: %s" % (w["name"], w["desc"]))
     L.append("")
     return "\n".join(L)
+
+
+def state_table(res):
+    rows = [w for w in res["workloads"] if w.get("by_state")]
+    if not rows:
+        return []
+    L = ["By host state (bench/tools/hostprobe, sampled 5 times a second through every window: "
+         "'near' = the VM's two vCPUs close on the host in ≥ 90% of the samples, 'far' = apart in "
+         "≥ 90%; each system's median over its runs in that state, so a ratio compares like "
+         "with like; n = runs).",
+         "",
+         "| workload | near: cyc/pkt weft/OVS (weft/OVS, n) | far: cyc/pkt weft/OVS (weft/OVS, n) "
+         "| near: Mpps weft/testpmd (n) | far: Mpps weft/testpmd (n) | runs near/far/mixed |",
+         "|---|---|---|---|---|---|"]
+
+    def c(d, k, nd):
+        r = d.get(k) if d else None
+        if not r:
+            return "-"
+        return "%s (%s/%s, %d/%d)" % (fmt(r["median"]), fmt(r["weft"], nd), fmt(r["other"], nd),
+                                      r["n"][0], r["n"][1])
+    for w in rows:
+        b = w["by_state"]
+        n = "/".join(str(sum(b.get(st, {}).get("runs", {}).values())) for st in ("near", "far", "mixed"))
+        L.append("| %s | %s | %s | %s | %s | %s |" % (
+            w["name"], c(b.get("near"), "cycles weft/ovs", 0), c(b.get("far"), "cycles weft/ovs", 0),
+            c(b.get("near"), "weft/testpmd", 2), c(b.get("far"), "weft/testpmd", 2), n))
+    L.append("")
+    return L
 
 
 def plot(res, png, tmpdir):

@@ -66,6 +66,10 @@ for w in res["workloads"]:
                 missing.append("%s/weft: no cycles per packet" % w["name"])
             if s == "testpmd" and w["unit"] == "Mpps" and d.get("tp_cycles_per_pkt") is None:
                 missing.append("%s/testpmd: no cycles per packet" % w["name"])
+            if w["unit"] == "Mpps" and not any(
+                    r.get("host_far_pct") is not None for r in res["records"]
+                    if r["workload"] == w["name"] and r["system"] == s):
+                missing.append("%s/%s: no host probe (host_far_pct)" % (w["name"], s))
         elif all(e.startswith("not available") for e in d.get("errors", [])) and d.get("errors"):
             print("note: %s/%s %s" % (w["name"], s, "; ".join(d["errors"])))
         else:

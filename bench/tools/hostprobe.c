@@ -1,0 +1,171 @@
+/* hostprobe: the host's core-to-core latency between two CPUs of this VM, sampled through a
+ * benchmark's measurement window.
+ *
+ *   hostprobe CPU_A CPU_B SECS
+ *
+ * Five times a second both threads (one pinned to each CPU) wake at the same instant and
+ * bounce one cache line 200 times; a sample is the first quartile of those one-way latencies
+ * in ns (a round trip's half; the quartile, not the mean, so a trip that waited for the other
+ * thread to be scheduled does not count). Prints one line per sample ("ms ns"), then
+ *
+ *   samples=N median_ns=X far_pct=P
+ *
+ * where far_pct is the share of samples at or above FAR_NS. Why: the VM's two vCPUs are host
+ * threads that the host places near each other (one-way ~40-60 ns here) or far apart
+ * (~95-120 ns), and moves every few seconds; every vhost frame's data crosses between the
+ * generator's CPU and the switch's, so a run's copy cost follows that placement
+ * (docs/performance.md, "The two copy speeds are the host's vCPU placement"). A sample costs
+ * each CPU ~0.1 ms a second. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <x86intrin.h>
+
+#define HZ      5
+#define TRIPS   200
+#define FAR_NS  75.0
+#define SPIN_NS 2000000ull /* a thread gives up on its peer after 2 ms */
+#define STOP    UINT64_MAX
+
+struct probe {
+	int cpu_a, cpu_b, n_samples;
+	struct timespec start;
+	double tsc_per_ns;
+	volatile uint64_t line __attribute__((aligned(64)));
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int pin(int cpu)
+{
+	cpu_set_t s;
+	CPU_ZERO(&s);
+	CPU_SET(cpu, &s);
+	return pthread_setaffinity_np(pthread_self(), sizeof(s), &s);
+}
+
+/* Sleep until sample 'k''s instant (the same for both threads). */
+static void wait_sample(const struct probe *p, int k)
+{
+	uint64_t ns = (uint64_t)p->start.tv_nsec + (uint64_t)(k + 1) * (1000000000ull / HZ);
+	struct timespec ts = {.tv_sec = p->start.tv_sec + (time_t)(ns / 1000000000ull),
+	                      .tv_nsec = (long)(ns % 1000000000ull)};
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
+		;
+}
+
+/* The echoing side: in sample k (the line's high half), turns every odd value into the next
+ * even one until the sample's trips are done (the measuring side writes k:2*TRIPS) or the time
+ * runs out. */
+static void *echo(void *arg)
+{
+	struct probe *p = arg;
+	if (pin(p->cpu_a))
+		return NULL;
+	for (int k = 0; k < p->n_samples; k++) {
+		wait_sample(p, k);
+		uint64_t deadline = mono_ns() + SPIN_NS, n = 0, base = (uint64_t)k << 32;
+		for (;;) {
+			uint64_t v = p->line;
+			if (v == base + 2 * TRIPS || v == STOP ||
+			    (++n % 1024 == 0 && mono_ns() > deadline))
+				break;
+			if ((v >> 32) == (uint64_t)k && (v & 1))
+				p->line = v + 1;
+		}
+	}
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sample 'k': TRIPS round trips, timed one by one; the first quartile's half in ns, or -1
+ * when the peer did not answer enough of them. */
+static double sample(struct probe *p, int k)
+{
+	uint64_t t[TRIPS], deadline = __rdtsc() + (uint64_t)(SPIN_NS * p->tsc_per_ns);
+	int n = 0;
+	for (uint64_t v = (uint64_t)k << 32; v < ((uint64_t)k << 32) + 2 * TRIPS; v += 2) {
+		uint64_t t0 = __rdtsc();
+		p->line = v + 1;
+		while (p->line != v + 2 && __rdtsc() < deadline)
+			;
+		if (p->line != v + 2)
+			break;
+		t[n++] = __rdtsc() - t0;
+	}
+	p->line = ((uint64_t)k << 32) + 2 * TRIPS;
+	if (n < TRIPS / 2)
+		return -1;
+	qsort(t, (size_t)n, sizeof(t[0]), cmp_u64);
+	return (double)t[n / 4] / 2 / p->tsc_per_ns;
+}
+
+static double tsc_per_ns(void)
+{
+	uint64_t n0 = mono_ns(), c0 = __rdtsc();
+	struct timespec ts = {0, 50000000};
+	nanosleep(&ts, NULL);
+	return (double)(__rdtsc() - c0) / (double)(mono_ns() - n0);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	static struct probe p;
+	pthread_t peer;
+	if (argc != 4 || (p.n_samples = atoi(argv[3]) * HZ) <= 0) {
+		fprintf(stderr, "usage: hostprobe CPU_A CPU_B SECS\n");
+		return 2;
+	}
+	p.cpu_a = atoi(argv[1]);
+	p.cpu_b = atoi(argv[2]);
+	p.tsc_per_ns = tsc_per_ns();
+	clock_gettime(CLOCK_MONOTONIC, &p.start);
+	if (pin(p.cpu_b) || pthread_create(&peer, NULL, echo, &p)) {
+		fprintf(stderr, "hostprobe: cannot pin to CPU %d or start the peer thread\n",
+		        p.cpu_b);
+		return 1;
+	}
+	double *ns = calloc((size_t)p.n_samples, sizeof(*ns));
+	int n = 0, far = 0;
+	for (int k = 0; k < p.n_samples && ns; k++) {
+		wait_sample(&p, k);
+		double s = sample(&p, k);
+		if (s < 0)
+			continue;
+		printf("%d %.0f\n", (k + 1) * 1000 / HZ, s);
+		ns[n++] = s;
+		far += s >= FAR_NS;
+	}
+	p.line = STOP;
+	pthread_join(peer, NULL);
+	if (!n) {
+		fprintf(stderr, "hostprobe: no sample (the two threads never ran together)\n");
+		return 1;
+	}
+	qsort(ns, (size_t)n, sizeof(*ns), cmp_double);
+	printf("samples=%d median_ns=%.0f far_pct=%.0f\n", n, ns[n / 2], 100.0 * far / n);
+	free(ns);
+	return 0;
+}
