@@ -67,7 +67,7 @@ command -v perf >/dev/null || { echo "profile.sh: perf is not installed (linux-p
 # Build as bench/run does (release), only what is needed.
 BUILD=${BUILD:-$TOP/build-release}
 [ -f "$BUILD/build.ninja" ] || meson setup --buildtype=release "$BUILD" "$TOP" >/dev/null
-ninja -C "$BUILD" dataplane/weft-dataplane bench/macgen >"$BUILD/profile-build.log" 2>&1 ||
+ninja -C "$BUILD" dataplane/weft-dataplane bench/macgen bench/hostprobe >"$BUILD/profile-build.log" 2>&1 ||
 	{ tail -30 "$BUILD/profile-build.log"; echo "profile.sh: build failed" >&2; exit 1; }
 export MACGEN=$BUILD/bench/macgen
 # A twin build with -g (GCC's -g does not change the code): its line table splits the samples of
@@ -139,10 +139,19 @@ esac
 c0=$("count_$SYS")
 t0=$(now)
 ticks0=$(awk '{print $14 + $15}' "/proc/$SWITCH_PID/task/$TID/stat")
+# The host's state through the window (bench/tools/hostprobe: its vCPUs near or far apart).
+"$BUILD/bench/hostprobe" "$GEN_CORE" "$PMD_CORE" "$SECS" >"$W/hostprobe" 2>&1 &
+PROBE_PID=$!
+bench_track "$PROBE_PID"
 taskset -c "$GEN_CORE" perf record -q -e "$EVENT" -F "$FREQ" --call-graph dwarf,16384 \
 	-t "$TID" -o "$W/perf.data" -- sleep "$SECS" 2>"$W/perf.err" ||
 	{ cat "$W/perf.err" >&2; die "perf record failed"; }
 ticks1=$(awk '{print $14 + $15}' "/proc/$SWITCH_PID/task/$TID/stat")
+HOST="host probe failed"
+if wait "$PROBE_PID"; then
+	HOST=$(sed -n 's/^samples=.* median_ns=\([0-9]*\) far_pct=\([0-9]*\)$/host vCPUs far apart \2% of the window (median \1 ns)/p' "$W/hostprobe")
+fi
+bench_untrack "$PROBE_PID"
 c1=$("count_$SYS")
 t1=$(now)
 case $SYS in
@@ -166,7 +175,7 @@ MPPS=$(echo "$c0 $c1 $t0 $t1" | awk '{printf "%.2f", ($2-$1)/($4-$3)/1e6}')
 ONCPU=$(echo "$ticks0 $ticks1 $t0 $t1 $(getconf CLK_TCK)" | awk '{printf "%.0f", 100 * ($2-$1) / $5 / ($4-$3)}')
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 "teardown_$SYS"
-log "  $MPPS Mpps, $CPP busy cycles/packet, PMD busy $BUSY%, on-CPU $ONCPU%, load $LOAD"
+log "  $MPPS Mpps, $CPP busy cycles/packet, PMD busy $BUSY%, on-CPU $ONCPU%, load $LOAD, $HOST"
 NOTE=""
 [ "${ONCPU:-0}" -ge 95 ] || NOTE="$NOTE; WARNING: the PMD had only $ONCPU% of its core: cycles/packet (TSC) count descheduled time"
 awk -v b="$BUSY" 'BEGIN { exit !(b < 95) }' &&
@@ -176,6 +185,6 @@ awk -v b="$BUSY" 'BEGIN { exit !(b < 95) }' &&
 perf script -i "$W/perf.data" -F comm,tid,event,ip,sym,symoff,dso 2>/dev/null | gzip -1 >"$OUT/samples.txt.gz"
 zcat "$OUT/samples.txt.gz" | "$PY" "$BENCH_DIR/lib/stages.py" --system "$SYS" \
 	--cycles-per-packet "$CPP" --json "$OUT/stages.json" ${LINES[@]+"${LINES[@]}"} \
-	--title "$SYS, $WL: $MPPS Mpps, $CPP busy cycles/packet (PMD busy $BUSY%, on-CPU $ONCPU%), event $EVENT, load $LOAD, weft $(weft_rev)$NOTE" |
+	--title "$SYS, $WL: $MPPS Mpps, $CPP busy cycles/packet (PMD busy $BUSY%, on-CPU $ONCPU%), event $EVENT, load $LOAD, $HOST, weft $(weft_rev)$NOTE" |
 	tee "$OUT/stages.md"
 log "profile: $OUT"
