@@ -130,16 +130,36 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A whole number in [lo, hi] from 'arg', or -1. */
+static int parse_int(const char *arg, int lo, int hi)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	return end != arg && !*end && v >= lo && v <= hi ? (int)v : -1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct probe p;
 	pthread_t peer;
-	if (argc != 4 || (p.n_samples = atoi(argv[3]) * HZ) <= 0) {
-		fprintf(stderr, "usage: hostprobe CPU_A CPU_B SECS\n");
+	cpu_set_t allowed;
+	int secs = argc == 4 ? parse_int(argv[3], 1, 3600) : -1;
+	if (argc == 4) {
+		p.cpu_a = parse_int(argv[1], 0, CPU_SETSIZE - 1);
+		p.cpu_b = parse_int(argv[2], 0, CPU_SETSIZE - 1);
+	}
+	if (secs < 0 || p.cpu_a < 0 || p.cpu_b < 0 || p.cpu_a == p.cpu_b) {
+		fprintf(stderr, "usage: hostprobe CPU_A CPU_B SECS (two different CPU numbers, "
+		                "1..3600 seconds)\n");
 		return 2;
 	}
-	p.cpu_a = atoi(argv[1]);
-	p.cpu_b = atoi(argv[2]);
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) || !CPU_ISSET(p.cpu_a, &allowed) ||
+	    !CPU_ISSET(p.cpu_b, &allowed)) {
+		fprintf(stderr, "hostprobe: CPU %d or %d is not available to this process\n",
+		        p.cpu_a, p.cpu_b);
+		return 2;
+	}
+	p.n_samples = secs * HZ;
 	p.tsc_per_ns = tsc_per_ns();
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	if (pin(p.cpu_b) || pthread_create(&peer, NULL, echo, &p)) {

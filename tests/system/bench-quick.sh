@@ -2,7 +2,9 @@
 # System test: `bench/run --quick` (every workload, one short round) produces every number.
 # Checks, in the JSON it writes, that each workload has a numeric value for each of its systems
 # (a run may only lack one when the workload reports the component "not available", e.g.
-# ovsdb-lite not built), a weft/OVS ratio, weft's and testpmd's cycles per packet for the packet workloads, a
+# ovsdb-lite not built), a weft/OVS ratio, weft's and testpmd's cycles per packet for the packet workloads, the
+# host probe's record of every packet run and the report's "By host state" table (and that hostprobe
+# refuses bad arguments), a
 # peak RSS for every measured run, and that the Markdown table and the PNG plot were written.
 # Never checks a speed. Takes ~3.5 minutes (flows:wild adds ~40 s). Needs root (DPDK, network namespaces).
 # bench/run stops everything it started (by PID) on exit; this script removes its output dir.
@@ -84,6 +86,9 @@ for want in ("vm2vm", "vm2vm:loop", "vxlan-encap", "vxlan-decap", "ovsdb:1", "ov
 for g in ("macs", "size", "control", "flows"):
     if not any(w["group"] == g for w in res["workloads"]):
         missing.append("no %s workload" % g)
+if not any(w.get("by_state") for w in res["workloads"]) or \
+        "By host state" not in open(sys.argv[1][:-len(".json")] + ".md").read():
+    missing.append("no 'By host state' summary")
 if missing:
     print("FAIL: %d number(s) missing:" % len(missing))
     for m in missing:
@@ -91,3 +96,15 @@ if missing:
     sys.exit(1)
 print("PASS: %d values from %d workloads" % (n, len(names)))
 PY
+
+# hostprobe refuses bad arguments (usage, exit 2) and changes nothing.
+H=$BUILD/bench/hostprobe
+for args in "0 0 1" "0 1 x" "0 1 0" "a 1 1" "0 1"; do
+	# shellcheck disable=SC2086 # the words are the arguments
+	if "$H" $args >/dev/null 2>"$OUT/probe.err"; then
+		echo "FAIL: hostprobe $args was accepted"
+		exit 1
+	fi
+	grep -q usage "$OUT/probe.err" || { echo "FAIL: hostprobe $args: no usage message"; exit 1; }
+done
+echo "PASS: hostprobe refuses bad arguments"
