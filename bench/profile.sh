@@ -147,10 +147,11 @@ taskset -c "$GEN_CORE" perf record -q -e "$EVENT" -F "$FREQ" --call-graph dwarf,
 	-t "$TID" -o "$W/perf.data" -- sleep "$SECS" 2>"$W/perf.err" ||
 	{ cat "$W/perf.err" >&2; die "perf record failed"; }
 ticks1=$(awk '{print $14 + $15}' "/proc/$SWITCH_PID/task/$TID/stat")
-HOST="host probe failed"
+HOST=""
 if wait "$PROBE_PID"; then
 	HOST=$(sed -n 's/^samples=.* median_ns=\([0-9]*\) far_pct=\([0-9]*\)$/host vCPUs far apart \2% of the window (median \1 ns)/p' "$W/hostprobe")
 fi
+HOST=${HOST:-host state unknown (hostprobe failed)}
 bench_untrack "$PROBE_PID"
 c1=$("count_$SYS")
 t1=$(now)

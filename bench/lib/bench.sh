@@ -33,7 +33,10 @@ bench_track() {
 	BENCH_PIDS="$BENCH_PIDS $1"
 	echo "$1" >>"$W/pids"
 }
-bench_untrack() { BENCH_PIDS=$(echo " $BENCH_PIDS " | sed "s/ $1 / /g"); }
+bench_untrack() {
+	BENCH_PIDS=$(echo " $BENCH_PIDS " | sed "s/ $1 / /g")
+	sed -i "/^$1\$/d" "$W/pids" 2>/dev/null || true
+}
 
 # Stops PID (SIGTERM, then SIGKILL after ~5 s) and waits for it to be gone.
 bench_kill() {

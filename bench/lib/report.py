@@ -124,7 +124,8 @@ def summarize(meta, recs):
 
 # A run's host state from bench/tools/hostprobe: the share of its window in which the VM's two
 # vCPUs were far apart on the host (docs/performance.md, "The two copy speeds are the host's
-# vCPU placement"). Runs in between are "mixed" and left out of the state-matched ratios.
+# vCPU placement"). Runs in between are "mixed": by_state() reports them apart (in the JSON),
+# the markdown table counts them only.
 def host_state(r):
     far = r.get("host_far_pct")
     if far is None:

@@ -99,6 +99,7 @@ PY
 
 # hostprobe refuses bad arguments (usage, exit 2) and changes nothing.
 H=$BUILD/bench/hostprobe
+[ -x "$H" ] || H=$BUILD/bench-tools/hostprobe # bench/run's own build of it (older BUILD dirs)
 for args in "0 0 1" "0 1 x" "0 1 0" "a 1 1" "0 1"; do
 	# shellcheck disable=SC2086 # the words are the arguments
 	if "$H" $args >/dev/null 2>"$OUT/probe.err"; then
