@@ -30,11 +30,12 @@
 #include <time.h>
 #include <x86intrin.h>
 
-#define HZ      5
-#define TRIPS   200
-#define FAR_NS  75.0
-#define SPIN_NS 2000000ull /* a thread gives up on its peer after 2 ms */
-#define STOP    UINT64_MAX
+#define HZ       5
+#define TRIPS    200
+#define FAR_NS   75.0
+#define SPIN_NS  2000000ull /* a thread gives up on its peer after 2 ms */
+#define STOP     UINT64_MAX
+#define MAX_SECS 3600
 
 struct probe {
 	int cpu_a, cpu_b, n_samples;
@@ -149,9 +150,10 @@ static int parse_int(const char *arg, int lo, int hi)
 int main(int argc, char **argv)
 {
 	static struct probe p;
+	static double ns[MAX_SECS * HZ];
 	pthread_t peer;
 	cpu_set_t allowed;
-	int secs = argc == 4 ? parse_int(argv[3], 1, 3600) : -1;
+	int secs = argc == 4 ? parse_int(argv[3], 1, MAX_SECS) : -1;
 	if (argc == 4) {
 		p.cpu_a = parse_int(argv[1], 0, CPU_SETSIZE - 1);
 		p.cpu_b = parse_int(argv[2], 0, CPU_SETSIZE - 1);
@@ -168,11 +170,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	p.n_samples = secs * HZ;
-	double *ns = calloc((size_t)p.n_samples, sizeof(*ns));
-	if (!ns) {
-		fprintf(stderr, "hostprobe: out of memory\n");
-		return 1;
-	}
 	/* Both threads wake at the sample's instant, not up to 50 us later (the default slack;
 	 * a new thread inherits it). */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
@@ -205,7 +202,6 @@ int main(int argc, char **argv)
 	}
 	qsort(ns, (size_t)n, sizeof(*ns), cmp_double);
 	printf("samples=%d median_ns=%.0f far_pct=%.0f\n", n, ns[n / 2], 100.0 * far / n);
-	free(ns);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "hostprobe: cannot write the samples\n");
 		return 1;
