@@ -64,6 +64,20 @@ static inline bool eq_masked(const struct fl_subtable *st, const struct fl_key *
 	return true;
 }
 
+/* Do keys a and b agree on every bit of the subtable's mask (so a probe gives both the same
+ * slot)? */
+static inline bool same_masked(const struct fl_subtable *st, const struct fl_key *a,
+                               const struct fl_key *b)
+{
+	for (unsigned i = 0; i < st->n_words; i++) {
+		unsigned w = st->words[i];
+
+		if ((a->u64[w] ^ b->u64[w]) & st->mask.u64[w])
+			return false;
+	}
+	return true;
+}
+
 /* Slot holding the rules whose value matches 'key', or the empty slot where they would go. */
 static struct fl_slot *probe(const struct fl_subtable *st, const struct fl_key *key, uint32_t h)
 {
@@ -453,7 +467,8 @@ void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, si
 		fl_cls_lookup_batch(cls, keys, FL_CLS_BATCH, best);
 	struct batch_keys bk;
 	uint32_t h[FL_CLS_BATCH];
-	uint8_t live[FL_CLS_BATCH];
+	uint8_t live[FL_CLS_BATCH], twin[FL_CLS_BATCH], twin_of[FL_CLS_BATCH];
+	const struct fl_slot *found[FL_CLS_BATCH];
 
 	for (size_t i = 0; i < n; i++) {
 		best[i] = NULL;
@@ -463,18 +478,25 @@ void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, si
 		batch_filter(cls, keys, n, &bk);
 	for (size_t si = 0; si < cls->n_subs; si++) {
 		const struct fl_subtable *st = cls->subs[si];
-		size_t m = st->cap - 1, n_live = 0, n_beaten = 0, nk = n;
+		size_t m = st->cap - 1, n_live = 0, n_twins = 0, n_beaten = 0, nk = n;
 		const uint8_t *ks = bk.all;
 
 		if (st->pf_bit) { /* its bit is 1 << si (fl_cls_freeze()) */
 			ks = bk.by[si];
 			nk = bk.n_by[si];
 		}
-		/* 1: hash every key still in the race, prefetch its home slot. */
+		/* 1: hash every key still in the race, prefetch its home slot. A key equal to the
+		 * previous one under this subtable's mask (frames of one flow, or of one prefix,
+		 * arrive together) is its twin: it will get the same slot, unprobed. */
 		for (size_t k = 0; k < nk; k++) {
 			size_t i = ks[k];
 			if (beaten(best[i], st)) {
 				n_beaten++;
+				continue;
+			}
+			if (n_live && same_masked(st, &keys[i], &keys[live[n_live - 1]])) {
+				twin[n_twins] = (uint8_t)i;
+				twin_of[n_twins++] = (uint8_t)(n_live - 1);
 				continue;
 			}
 			h[i] = hash_masked(st, &keys[i]);
@@ -489,10 +511,16 @@ void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, si
 			if (s->head && s->hash == h[live[j]])
 				__builtin_prefetch(&s->head->match.value);
 		}
-		/* 3: probe and compare, as fl_cls_lookup(). */
+		/* 3: probe and compare, as fl_cls_lookup(); then the twins, with their slots. */
 		for (size_t j = 0; j < n_live; j++) {
 			size_t i = live[j];
-			const struct fl_slot *s = probe(st, &keys[i], h[i]);
+			const struct fl_slot *s = found[j] = probe(st, &keys[i], h[i]);
+			if (s->head && (!best[i] || better(s->head, best[i])))
+				best[i] = s->head;
+		}
+		for (size_t t = 0; t < n_twins; t++) {
+			size_t i = twin[t];
+			const struct fl_slot *s = found[twin_of[t]];
 			if (s->head && (!best[i] || better(s->head, best[i])))
 				best[i] = s->head;
 		}

@@ -569,6 +569,61 @@ static void test_prefix_filter(void **state)
 	fl_cls_destroy(cls);
 }
 
+/* Keys that come in runs, as a switch's frames do: consecutive nw_dst addresses (so many keys
+ * of a batch agree under a prefix subtable's mask: fl_cls_lookup_batch() probes the first of
+ * each run and gives the others its slot), now and then another nw_proto or dl_type, or a jump
+ * elsewhere. Every answer is the linear scan's, before and after the prefix filter. */
+static void twin_compare(const struct fl_cls *cls, const struct model *md, int n_keys)
+{
+	struct lin *l = malloc(md->n * sizeof(*l));
+	size_t live, hits = 0;
+	struct batch b = {.size = BATCH_MAX};
+	struct fl_key k = {.dl_type = FL_ETH_IP, .nw_proto = 6};
+	uint32_t a = 0x0a000000u;
+	bool tie;
+
+	assert_non_null(l);
+	live = lin_build(md, l);
+	for (int i = 0; i < n_keys; i++) {
+		unsigned r = (unsigned)rnd() % 64;
+		if (r == 0)
+			a = 0x0a000000u | (uint32_t)(rnd() % 4) << 16 | (uint32_t)(rnd() & 0xffff);
+		else if (r == 1)
+			k.nw_proto = k.nw_proto == 6 ? 17 : 6;
+		else if (r == 2)
+			k.dl_type = k.dl_type == FL_ETH_IP ? FL_ETH_ARP : FL_ETH_IP;
+		k.nw_dst = htonl(a++);
+		const struct fl_cls_rule *want = linear(l, live, &k, &tie);
+		hits += want != NULL;
+		batch_add(cls, &b, &k, want);
+	}
+	batch_flush(cls, &b);
+	assert_true(hits > (size_t)n_keys / 4);
+	free(l);
+}
+
+static void test_batch_twins(void **state)
+{
+	static const unsigned lens[] = {0, 16, 20, 23, 24, 25, 28, 32};
+	struct fl_cls *cls = fl_cls_create();
+	struct model md = {calloc(2000, sizeof(*md.order)), 0};
+
+	(void)state;
+	assert_non_null(md.order);
+	for (int i = 0; i < 1500; i++)
+		pf_rule(cls, &md, lens[rnd() % 8],
+		        0x0a000000u | (uint32_t)(rnd() % 4) << 16 | (uint32_t)(rnd() & 0xffff), 0);
+	twin_compare(cls, &md, 100000);
+	assert_int_equal(fl_cls_freeze(cls), 0);
+	assert_true(fl_cls_filtered_subtables(cls) > 0);
+	twin_compare(cls, &md, 100000);
+	for (size_t i = 0; i < md.n; i++)
+		if (md.order[i])
+			free(md.order[i]);
+	free(md.order);
+	fl_cls_destroy(cls);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +631,7 @@ int main(void)
 	    cmocka_unit_test(test_ties),
 	    cmocka_unit_test(test_random_vs_linear),
 	    cmocka_unit_test(test_prefix_filter),
+	    cmocka_unit_test(test_batch_twins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
