@@ -158,7 +158,7 @@ t1=$(now)
 case $SYS in
 weft)
 	p1=$(weft_pmd)
-	read -r CPP BUSY < <(echo "$p0 $p1" | awk '{db=$4-$1; dp=$5-$2; di=$6-$3;
+	read -r CPP BUSY < <(echo "$p0 $p1" | awk '{db=$5-$1; dp=$6-$2; di=$7-$3;
 		printf "%.1f %.1f\n", dp ? db / dp : 0, 100 * db / (db + di)}')
 	;;
 ovs)

@@ -156,10 +156,11 @@ weft_port_ctr() { # port counter
 	weft_rpc stats "{\"name\":\"$1\"}" | "$PY" -c "import json,sys; print(json.load(sys.stdin)['ports']['$1']['$2'])"
 }
 # "busy_cycles packets idle_cycles" of the PMD.
+# weft_pmd: the first PMD's busy cycles, packets, idle cycles and bursts (dp-show), one line.
 weft_pmd() {
 	weft_rpc dp-show | "$PY" -c "
 import json,sys; d=json.load(sys.stdin); p=d['pmds'][0]
-print(p['busy_cycles'], p['packets'], p['idle_cycles'])"
+print(p['busy_cycles'], p['packets'], p['idle_cycles'], p['bursts'])"
 }
 weft_vm2vm() { # [bridge other_config json]: br0 with vhu0 (from vm0.sock) and vhu1 (to vm1.sock)
 	weft_rpc bridge-add "{\"name\":\"br0\",\"other_config\":${1:-{\}}}" >/dev/null

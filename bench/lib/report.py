@@ -50,8 +50,8 @@ def summarize(meta, recs):
             m = med(vals)
             d.update(median=m, min=min(vals), max=max(vals),
                      spread_pct=(100.0 * (max(vals) - min(vals)) / m) if m else None)
-        for k in ("cycles_per_pkt", "pmd_busy_pct", "ovs_cycles_per_pkt", "tp_cycles_per_pkt",
-                  "pmd_oncpu_pct", "gen_oncpu_pct"):
+        for k in ("cycles_per_pkt", "pmd_busy_pct", "pkts_per_burst", "ovs_cycles_per_pkt",
+                  "tp_cycles_per_pkt", "pmd_oncpu_pct", "gen_oncpu_pct"):
             xs = [r[k] for r in rs if r.get(k) is not None]
             if xs:
                 d[k] = med(xs)
@@ -145,6 +145,9 @@ def by_state(recs):
         def vals(sysname, key):
             return [r[key] for r in rs if r["system"] == sysname and r.get(key)]
         d = {"runs": {s: len([r for r in rs if r["system"] == s]) for s in SYSTEMS}}
+        ppb = vals("weft", "pkts_per_burst")
+        if ppb:
+            d["weft_pkts_per_burst"] = med(ppb)
         for name, a, b in (("cycles weft/ovs", vals("weft", "cycles_per_pkt"),
                             vals("ovs", "ovs_cycles_per_pkt")),
                            ("weft/testpmd", vals("weft", "value"), vals("testpmd", "value"))):
@@ -279,8 +282,9 @@ def state_table(res):
          "with like; n = runs).",
          "",
          "| workload | near: cyc/pkt weft/OVS (weft/OVS, n) | far: cyc/pkt weft/OVS (weft/OVS, n) "
-         "| near: Mpps weft/testpmd (n) | far: Mpps weft/testpmd (n) | runs near/far/mixed |",
-         "|---|---|---|---|---|---|"]
+         "| near: Mpps weft/testpmd (n) | far: Mpps weft/testpmd (n) | runs near/far/mixed "
+         "| weft packets/burst near/far |",
+         "|---|---|---|---|---|---|---|"]
 
     def c(d, k, nd):
         r = d.get(k) if d else None
@@ -291,9 +295,10 @@ def state_table(res):
     for w in rows:
         b = w["by_state"]
         n = "/".join(str(sum(b.get(st, {}).get("runs", {}).values())) for st in ("near", "far", "mixed"))
-        L.append("| %s | %s | %s | %s | %s | %s |" % (
+        ppb = "/".join(fmt(b.get(st, {}).get("weft_pkts_per_burst"), 1) for st in ("near", "far"))
+        L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
             w["name"], c(b.get("near"), "cycles weft/ovs", 0), c(b.get("far"), "cycles weft/ovs", 0),
-            c(b.get("near"), "weft/testpmd", 2), c(b.get("far"), "weft/testpmd", 2), n))
+            c(b.get("near"), "weft/testpmd", 2), c(b.get("far"), "weft/testpmd", 2), n, ppb))
     L.append("")
     return L
 
