@@ -480,6 +480,21 @@ static void test_random_vs_linear(void **state)
  * subtable with a mask that is not a prefix), keys near the rules and elsewhere: the frozen
  * classifier (prefix filter) gives the linear scan's answer; then too many /16 blocks for a
  * filter: none is built and the answers stay right. */
+/* A random address in 10.0.0.0/14 (the rules of the prefix tests live there). */
+static uint32_t rand_net4(void)
+{
+	return 0x0a000000u | (uint32_t)(rnd() % 4) << 16 | (uint32_t)(rnd() & 0xffff);
+}
+
+/* Frees the model's rules (NULL: removed) and the classifier. */
+static void model_destroy(struct fl_cls *cls, struct model *md)
+{
+	for (size_t i = 0; i < md->n; i++)
+		free(md->order[i]);
+	free(md->order);
+	fl_cls_destroy(cls);
+}
+
 static const struct fl_cls_rule *pf_rule(struct fl_cls *cls, struct model *md, unsigned plen,
                                          uint32_t addr, uint32_t mask_override)
 {
@@ -544,8 +559,7 @@ static void test_prefix_filter(void **state)
 	(void)state;
 	assert_non_null(md.order);
 	for (int i = 0; i < 3000; i++)
-		pf_rule(cls, &md, lens[rnd() % 11],
-		        0x0a000000u | (uint32_t)(rnd() % 4) << 16 | (uint32_t)(rnd() & 0xffff), 0);
+		pf_rule(cls, &md, lens[rnd() % 11], rand_net4(), 0);
 	pf_rule(cls, &md, 0, 0x0a010203, 0xff00ff00); /* not a prefix: never filtered */
 	pf_compare(cls, &md, 100000);
 	assert_int_equal(fl_cls_freeze(cls), 0);
@@ -562,11 +576,7 @@ static void test_prefix_filter(void **state)
 	assert_int_equal(fl_cls_filtered_subtables(cls), 0);
 	pf_compare(cls, &md, 20000);
 
-	for (size_t i = 0; i < md.n; i++)
-		if (md.order[i])
-			free(md.order[i]);
-	free(md.order);
-	fl_cls_destroy(cls);
+	model_destroy(cls, &md);
 }
 
 /* Keys that come in runs, as a switch's frames do: consecutive nw_dst addresses (so many keys
@@ -587,7 +597,7 @@ static void twin_compare(const struct fl_cls *cls, const struct model *md, int n
 	for (int i = 0; i < n_keys; i++) {
 		unsigned r = (unsigned)rnd() % 64;
 		if (r == 0)
-			a = 0x0a000000u | (uint32_t)(rnd() % 4) << 16 | (uint32_t)(rnd() & 0xffff);
+			a = rand_net4();
 		else if (r == 1)
 			k.nw_proto = k.nw_proto == 6 ? 17 : 6;
 		else if (r == 2)
@@ -611,17 +621,12 @@ static void test_batch_twins(void **state)
 	(void)state;
 	assert_non_null(md.order);
 	for (int i = 0; i < 1500; i++)
-		pf_rule(cls, &md, lens[rnd() % 8],
-		        0x0a000000u | (uint32_t)(rnd() % 4) << 16 | (uint32_t)(rnd() & 0xffff), 0);
+		pf_rule(cls, &md, lens[rnd() % 8], rand_net4(), 0);
 	twin_compare(cls, &md, 100000);
 	assert_int_equal(fl_cls_freeze(cls), 0);
 	assert_true(fl_cls_filtered_subtables(cls) > 0);
 	twin_compare(cls, &md, 100000);
-	for (size_t i = 0; i < md.n; i++)
-		if (md.order[i])
-			free(md.order[i]);
-	free(md.order);
-	fl_cls_destroy(cls);
+	model_destroy(cls, &md);
 }
 
 int main(void)
