@@ -449,9 +449,16 @@ static void batch_filter(const struct fl_cls *cls, const struct fl_key *keys, si
                          struct batch_keys *bk)
 {
 	size_t n_f = cls->n_subs < 64 ? cls->n_subs : 64;
+	uint32_t prev24 = 0;
+	uint64_t prev_c = 0;
 	memset(bk->n_by, 0, n_f);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t c = fl_pfx_candidates(cls->pf, ntohl(keys[i].nw_dst));
+		/* The filter answers per /24 (fl_pfx.c): a key in the previous key's /24 (frames
+		 * of one flow or of neighbouring addresses arrive together) reuses its answer. */
+		uint32_t a = ntohl(keys[i].nw_dst);
+		uint64_t c = i && a >> 8 == prev24 ? prev_c : fl_pfx_candidates(cls->pf, a);
+		prev24 = a >> 8;
+		prev_c = c;
 		while (c) {
 			unsigned b = (unsigned)__builtin_ctzll(c);
 			c &= c - 1;

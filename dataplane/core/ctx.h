@@ -240,9 +240,10 @@ struct wf_txbuf {
 struct wf_thread {
 	unsigned slot; /* counter slot, 0..WF_MAX_THREADS-1 */
 	unsigned lcore;
-	uint16_t txq;   /* transmit queue this thread uses on every port */
-	uint32_t now;   /* dataplane clock, seconds */
-	uint16_t ip_id; /* outer IPv4 id of encapsulated frames */
+	uint16_t txq;          /* transmit queue this thread uses on every port */
+	uint32_t now;          /* dataplane clock, seconds */
+	uint64_t now_next_tsc; /* PMD loop: the TSC at which 'now' next changes */
+	uint16_t ip_id;        /* outer IPv4 id of encapsulated frames */
 	struct rte_mempool *pool;
 	struct wf_txbuf *txbufs; /* [WF_MAX_PORTS] */
 	uint8_t *scratch;        /* WF_SCRATCH_SIZE bytes: contiguous copy of a chained frame */

@@ -19,12 +19,16 @@ int wf_pmd_main(void *arg)
 
 	rte_rcu_qsbr_thread_register(ctx->qsbr, t->slot);
 	rte_rcu_qsbr_thread_online(ctx->qsbr, t->slot);
+	/* One clock read per iteration: an iteration starts when the previous one ended. */
+	uint64_t t0 = rte_rdtsc();
 	while (!atomic_load_explicit(&ctx->quit, memory_order_relaxed)) {
-		uint64_t t0 = rte_rdtsc();
 		const struct wf_snap *s = atomic_load_explicit(&ctx->snap, memory_order_acquire);
 		unsigned n_total = 0;
 
-		t->now = (t0 - ctx->start_tsc) / ctx->tsc_hz;
+		if (unlikely(t0 >= t->now_next_tsc)) { /* a division once a second, not per poll */
+			t->now = (t0 - ctx->start_tsc) / ctx->tsc_hz;
+			t->now_next_tsc = ctx->start_tsc + (t->now + 1) * ctx->tsc_hz;
+		}
 		for (uint16_t i = 0; s && i < s->n_rxqs[pmd]; i++) {
 			const struct wf_rxq *q = &s->rxqs[pmd][i];
 			struct wf_port *p = s->ports[q->port].port;
@@ -49,15 +53,18 @@ int wf_pmd_main(void *arg)
 			t->busy_cycles += t1 - t0;
 			t->n_packets += n_total;
 			sleep_us = 0;
+			t0 = t1;
 			continue;
 		}
 		t->idle_cycles += t1 - t0;
+		t0 = t1;
 		if (ctx->pmd_sleep_max_us) {
 			/* Back off while idle so guests and other dataplanes get the core. */
 			sleep_us = sleep_us ? RTE_MIN(sleep_us * 2, ctx->pmd_sleep_max_us) : 1;
 			rte_rcu_qsbr_thread_offline(ctx->qsbr, t->slot);
 			usleep(sleep_us);
 			rte_rcu_qsbr_thread_online(ctx->qsbr, t->slot);
+			t0 = rte_rdtsc(); /* the sleep is neither busy nor idle polling */
 		}
 	}
 	rte_rcu_qsbr_thread_offline(ctx->qsbr, t->slot);

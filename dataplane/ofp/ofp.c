@@ -30,6 +30,13 @@ struct exec {
 	bool stopped;        /* depth exceeded or the frame was dropped */
 	struct wf_trace *tr; /* the frame is traced (core/trace.h), else NULL */
 	bool dry;            /* a dry trace: no counter changes */
+	/* output_only()'s last port lookup: ofport -> port index in this snapshot */
+	bool out_memo;
+	uint32_t out_ofport;
+	uint16_t out_idx;
+	/* output_only()'s frames of one flow in a row, not counted yet (run_count()) */
+	const struct wf_ofp_rule *run_fr;
+	uint64_t run_packets, run_bytes;
 };
 
 uint16_t wf_ofp_port_index(const struct wf_snap_bridge *b, uint32_t ofport)
@@ -478,6 +485,11 @@ static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
 	uint16_t n_miss = 0, n_rep = 0;
 
 	tc->t[0].lookups += n;
+	if (emc->bypass >= n) { /* the whole batch skips the cache (many keys: the usual case) */
+		emc->bypass -= n;
+		table0_cls(x, tc, keys, n, fr);
+		return;
+	}
 	/* Every key's slot first, prefetched: the cache (128 KiB) is mostly out of L1/L2 when
 	 * it is probed only in the windows between bypasses, so the misses overlap. Skipped
 	 * when the whole batch is bypassed. */
@@ -582,10 +594,23 @@ static void one_frame(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_ru
 	}
 }
 
+/* Adds the frames output_only() sent for flow x->run_fr since it was set to that flow's
+ * counter, and starts a new run (a burst's frames of one flow, in a row, cost one update). */
+static void run_count(struct exec *x)
+{
+	if (x->run_fr) {
+		WF_OFP_CTR(x->run_fr->ctr, x->t->slot).packets += x->run_packets;
+		WF_OFP_CTR(x->run_fr->ctr, x->t->slot).bytes += x->run_bytes;
+	}
+	x->run_fr = NULL;
+	x->run_packets = x->run_bytes = 0;
+}
+
 /* Frame m of flow 'fr' (NULL: a miss), received on ofport in_port, if its only action is an
  * output to another port of the bridge (the common "match, output:N" flow): counted and
  * queued on that port as run_actions() and flush_pending() would, without their per-frame
- * machinery. false (nothing done) otherwise: one_frame() runs it. Untraced frames only. */
+ * machinery (the count is added by run_count(): frames() calls it before it returns). false
+ * (nothing done) otherwise: one_frame() runs it. Untraced frames only. */
 static bool output_only(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_rule *fr,
                         uint32_t in_port)
 {
@@ -594,11 +619,20 @@ static bool output_only(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_
 	    x->tr)
 		return false;
 	uint32_t ofport = fr->actions[0].port;
-	uint16_t idx = wf_ofp_port_index(x->b, ofport);
+	if (!x->out_memo || x->out_ofport != ofport) { /* frames of a burst share their ports */
+		x->out_idx = wf_ofp_port_index(x->b, ofport);
+		x->out_ofport = ofport;
+		x->out_memo = true;
+	}
+	uint16_t idx = x->out_idx;
 	if (idx == WF_PORT_NONE || ofport == in_port)
 		return false; /* a no-op output: the frame is dropped, as one_frame() counts it */
-	WF_OFP_CTR(fr->ctr, x->t->slot).packets++;
-	WF_OFP_CTR(fr->ctr, x->t->slot).bytes += rte_pktmbuf_pkt_len(m);
+	if (fr != x->run_fr) {
+		run_count(x);
+		x->run_fr = fr;
+	}
+	x->run_packets++;
+	x->run_bytes += rte_pktmbuf_pkt_len(m);
 	wf_output_raw(x->t, x->s, idx, m);
 	return true;
 }
@@ -642,6 +676,7 @@ static void frames(struct exec *x, struct rte_mbuf **pkts, uint16_t n)
 		x->key = keys[i];
 		one_frame(x, pkts[i], fr[i]);
 	}
+	run_count(x);
 }
 
 void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,

@@ -62,7 +62,8 @@
 #define VHOST_TX_RETRIES_MAX     32
 #define VHOST_STALL_MS           1000 /* chains available, nothing dequeued: a stuck ring */
 #define VHOST_STALL_CHECK_MS     10   /* how often an idle PMD looks at the ring */
-#define VHOST_STALL_MIN_MBUFS    512  /* fewer free buffers than this: not the guest's fault */
+#define VHOST_STALL_POLLS        32  /* empty polls between two looks at the clock (a power of 2) */
+#define VHOST_STALL_MIN_MBUFS    512 /* fewer free buffers than this: not the guest's fault */
 
 enum vhost_reset_why { VHOST_RESET_NONE, VHOST_RESET_STALL, VHOST_RESET_MEMORY };
 
@@ -78,8 +79,9 @@ struct vhost_port {
 	_Atomic unsigned busy; /* bursts in progress */
 	/* receive side: only the one PMD that polls the port writes these */
 	uint64_t stall_since, stall_checked; /* TSC; stall_since 0: not stalled */
-	uint16_t last_avail;                 /* the library's last_avail_idx after a dequeue */
-	bool have_last;                      /* last_avail is valid (reset by new_device) */
+	uint32_t n_empty;    /* empty polls (stall_check() every VHOST_STALL_POLLS) */
+	uint16_t last_avail; /* the library's last_avail_idx after a dequeue */
+	bool have_last;      /* last_avail is valid (reset by new_device) */
 	/* a reset asked for by a PMD or a callback, done by housekeeping (main lcore) */
 	_Atomic int reset_why;         /* enum vhost_reset_why */
 	_Atomic int reset_vid;         /* the device (connection) it is about */
@@ -419,8 +421,8 @@ static uint16_t vhost_rx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkt
 			count_lost(vp, vid, got);
 			if (got)
 				vp->stall_since = 0;
-			else
-				stall_check(vp, vid);
+			else if ((++vp->n_empty & (VHOST_STALL_POLLS - 1)) == 0)
+				stall_check(vp, vid); /* not the clock on every empty poll */
 		}
 	}
 	atomic_fetch_sub_explicit(&vp->busy, 1, memory_order_release);
