@@ -8,9 +8,11 @@
  *
  * Threads: the vhost library calls new_device/destroy_device/vring_state_changed on its own
  * thread, with only a device id. Those callbacks find the port in ctx->vhost (a registry
- * guarded by its own lock: control path only). PMDs never lock: a burst announces itself in
- * an atomic 'busy' count, and destroy_device clears 'ready' then waits for 'busy' to drain, so
- * no burst ever runs on a device that is going away.
+ * guarded by its own lock: control path only). PMDs never lock and write nothing shared for
+ * it: a burst runs only while 'ready' is set, and destroy_device clears 'ready' then waits for
+ * an RCU grace period (ctx->qsbr: every PMD reports a quiescent state between two loop
+ * iterations, never inside a burst), so no burst ever runs on a device that is going away.
+ * Bursts run on PMDs only (a dry trace on the main lcore sends nothing to a vhost port).
  *
  * Transmit retries (like OVS's options:tx-retries-max): when the guest's receive ring takes
  * part of a burst, the rest is offered again, at most tx-retries-max times (0..32, default 8);
@@ -72,11 +74,10 @@ struct vhost_port {
 	bool client;
 	unsigned tx_retries_max; /* options:tx-retries-max */
 	struct rte_mempool *pool;
-	_Atomic int vid;       /* -1: no device */
-	_Atomic int conn_vid;  /* the connection's device id, ready or not (-1: none) */
-	uint64_t faults_seen;  /* guard faults already matched (housekeeping) */
-	_Atomic bool ready;    /* device up: bursts allowed */
-	_Atomic unsigned busy; /* bursts in progress */
+	_Atomic int vid;      /* -1: no device */
+	_Atomic int conn_vid; /* the connection's device id, ready or not (-1: none) */
+	uint64_t faults_seen; /* guard faults already matched (housekeeping) */
+	_Atomic bool ready;   /* device up: bursts allowed */
 	/* receive side: only the one PMD that polls the port writes these */
 	uint64_t stall_since, stall_checked; /* TSC; stall_since 0: not stalled */
 	uint32_t n_empty;    /* empty polls (stall_check() every VHOST_STALL_POLLS) */
@@ -176,8 +177,8 @@ static void destroy_device(int vid)
 	struct vhost_port *vp = find(NULL, vid);
 	if (vp) {
 		atomic_store(&vp->ready, false);
-		while (atomic_load(&vp->busy))
-			rte_pause();
+		/* A PMD that saw 'ready' is in that burst until its next quiescent state. */
+		rte_rcu_qsbr_synchronize(vhost_ctx->qsbr, RTE_QSBR_THRID_INVALID);
 		atomic_store(&vp->vid, -1);
 		/* A guest that left with its ring stuck: no reset needed, its chains are lost. */
 		int stall = VHOST_RESET_STALL;
@@ -347,7 +348,7 @@ static void vhost_close(struct wf_ctx *ctx, struct wf_port *port)
 	pthread_mutex_lock(&ctx->vhost->lock);
 	ctx->vhost->ports[port->index] = NULL;
 	pthread_mutex_unlock(&ctx->vhost->lock);
-	/* No PMD uses the port any more (grace period passed): no need to drain 'busy'. */
+	/* No PMD uses the port any more (grace period passed). */
 	vhost_stop(vp);
 	free(vp);
 	port->priv = NULL;
@@ -409,8 +410,7 @@ static uint16_t vhost_rx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkt
 	struct vhost_port *vp = port->priv;
 	uint16_t got = 0;
 	(void)q;
-	atomic_fetch_add(&vp->busy, 1);
-	if (atomic_load(&vp->ready) &&
+	if (atomic_load_explicit(&vp->ready, memory_order_acquire) &&
 	    atomic_load_explicit(&vp->reset_why, memory_order_relaxed) == VHOST_RESET_NONE) {
 		int vid = atomic_load_explicit(&vp->vid, memory_order_relaxed);
 		wf_vguard_hit = false;
@@ -425,7 +425,6 @@ static uint16_t vhost_rx(struct wf_port *port, uint16_t q, struct rte_mbuf **pkt
 				stall_check(vp, vid); /* not the clock on every empty poll */
 		}
 	}
-	atomic_fetch_sub_explicit(&vp->busy, 1, memory_order_release);
 	return got;
 }
 
@@ -437,8 +436,7 @@ static uint16_t vhost_tx(struct wf_port *port, struct wf_txctx *tx, struct rte_m
 	struct vhost_port *vp = port->priv;
 	uint16_t sent = 0;
 	unsigned retries = 0;
-	atomic_fetch_add(&vp->busy, 1);
-	if (atomic_load(&vp->ready)) {
+	if (atomic_load_explicit(&vp->ready, memory_order_acquire)) {
 		int vid = atomic_load_explicit(&vp->vid, memory_order_relaxed);
 		wf_vguard_hit = false;
 		for (;;) {
@@ -452,7 +450,6 @@ static uint16_t vhost_tx(struct wf_port *port, struct wf_txctx *tx, struct rte_m
 		if (unlikely(wf_vguard_hit)) /* copied into replaced pages: the guest got nothing */
 			guard_tripped(vp, vid, NULL, 0);
 	}
-	atomic_fetch_sub_explicit(&vp->busy, 1, memory_order_release);
 	port->ctr[tx->t->slot].tx_retries += retries;
 	rte_pktmbuf_free_bulk(pkts, sent);
 	return sent;
