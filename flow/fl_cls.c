@@ -434,37 +434,42 @@ const struct fl_cls_rule *fl_cls_lookup(const struct fl_cls *cls, const struct f
 	return best;
 }
 
-/* The keys (indices into keys[0..n)) that subtable si must be probed for: all of them, or,
- * for a subtable of the prefix filter, those whose candidates name it (by[si], n_by[si]:
- * listed by batch_filter()). */
-struct batch_keys {
-	uint8_t all[FL_CLS_BATCH];
-	uint8_t by[64][FL_CLS_BATCH];
-	uint8_t n_by[64];
+/* The prefix filter's answers for a batch of keys, by runs: keys[start[r] .. start[r + 1])
+ * share the candidates c[r] (fl_pfx_candidates()) since their nw_dst share a /24 (the filter
+ * answers per /24, fl_pfx.c). Frames of one flow, or of neighbouring addresses, arrive
+ * together: a burst is usually a few runs, so most keys cost one comparison here. */
+struct batch_runs {
+	size_t n;
+	uint8_t start[FL_CLS_BATCH + 1];
+	uint64_t c[FL_CLS_BATCH];
 };
 
-/* Lists each key under the filtered subtables its nw_dst may match: a key is then visited
- * only by its candidate subtables (usually one or two), not tested by all of them. */
 static void batch_filter(const struct fl_cls *cls, const struct fl_key *keys, size_t n,
-                         struct batch_keys *bk)
+                         struct batch_runs *br)
 {
-	size_t n_f = cls->n_subs < 64 ? cls->n_subs : 64;
 	uint32_t prev24 = 0;
-	uint64_t prev_c = 0;
-	memset(bk->n_by, 0, n_f);
+	br->n = 0;
 	for (size_t i = 0; i < n; i++) {
-		/* The filter answers per /24 (fl_pfx.c): a key in the previous key's /24 (frames
-		 * of one flow or of neighbouring addresses arrive together) reuses its answer. */
 		uint32_t a = ntohl(keys[i].nw_dst);
-		uint64_t c = i && a >> 8 == prev24 ? prev_c : fl_pfx_candidates(cls->pf, a);
+		if (i && a >> 8 == prev24)
+			continue;
 		prev24 = a >> 8;
-		prev_c = c;
-		while (c) {
-			unsigned b = (unsigned)__builtin_ctzll(c);
-			c &= c - 1;
-			bk->by[b][bk->n_by[b]++] = (uint8_t)i;
-		}
+		br->start[br->n] = (uint8_t)i;
+		br->c[br->n++] = fl_pfx_candidates(cls->pf, a);
 	}
+	br->start[br->n] = (uint8_t)n;
+}
+
+/* The keys (indices into keys[0..n)) subtable 'st' must be probed for, into ks: those whose
+ * candidates name it. Returns their number. */
+static size_t batch_select(const struct batch_runs *br, const struct fl_subtable *st, uint8_t *ks)
+{
+	size_t nk = 0;
+	for (size_t r = 0; r < br->n; r++)
+		if (br->c[r] & st->pf_bit)
+			for (size_t i = br->start[r]; i < br->start[r + 1]; i++)
+				ks[nk++] = (uint8_t)i;
+	return nk;
 }
 
 void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, size_t n,
@@ -472,25 +477,26 @@ void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, si
 {
 	for (; n > FL_CLS_BATCH; n -= FL_CLS_BATCH, keys += FL_CLS_BATCH, best += FL_CLS_BATCH)
 		fl_cls_lookup_batch(cls, keys, FL_CLS_BATCH, best);
-	struct batch_keys bk;
+	struct batch_runs br = {.n = 0};
+	uint8_t all[FL_CLS_BATCH], sel[FL_CLS_BATCH];
 	uint32_t h[FL_CLS_BATCH];
 	uint8_t live[FL_CLS_BATCH], twin[FL_CLS_BATCH], twin_of[FL_CLS_BATCH];
 	const struct fl_slot *found[FL_CLS_BATCH];
 
 	for (size_t i = 0; i < n; i++) {
 		best[i] = NULL;
-		bk.all[i] = (uint8_t)i;
+		all[i] = (uint8_t)i;
 	}
 	if (cls->pf)
-		batch_filter(cls, keys, n, &bk);
+		batch_filter(cls, keys, n, &br);
 	for (size_t si = 0; si < cls->n_subs; si++) {
 		const struct fl_subtable *st = cls->subs[si];
 		size_t m = st->cap - 1, n_live = 0, n_twins = 0, n_beaten = 0, nk = n;
-		const uint8_t *ks = bk.all;
+		const uint8_t *ks = all;
 
-		if (st->pf_bit) { /* its bit is 1 << si (fl_cls_freeze()) */
-			ks = bk.by[si];
-			nk = bk.n_by[si];
+		if (st->pf_bit) { /* a subtable of the prefix filter: its candidate keys only */
+			nk = batch_select(&br, st, sel);
+			ks = sel;
 		}
 		/* 1: hash every key still in the race, prefetch its home slot. A key equal to the
 		 * previous one under this subtable's mask (frames of one flow, or of one prefix,
