@@ -75,10 +75,11 @@ RULES = [
     ("weft: fdb learn", OWN, "sym",
      r"^(wf_fdb_learn|fdb_find_or_insert|fdb_update|fdb_reserve|fdb_unreserve)$"),
     ("weft: fdb lookup", OWN, "sym", r"^wf_fdb_lookup_bulk$"),
-    ("weft: output", OWN, "sym", r"^(wf_output|wf_output_raw|wf_flush|tx_port|tx_dry|wf_drop)$"),
+    ("weft: output", OWN, "sym",
+     r"^(wf_output|wf_output_raw|wf_output_full|wf_flush|tx_port|tx_dry|wf_drop)$"),
     ("weft: ofp flow stage", OWN, "sym",
      r"^(wf_ofp_\w+|fl_\w+|frames|frame_key|traced_frame|one_frame|emc_probe|emc_slot|run_actions|run_table|"
-     r"table0|table0_cls|output_port|flush_pending|"
+     r"table0|table0_cls|output_port|flush_pending|output_only|run_count|batch_filter|batch_select|"
      r"set_field|write_l3|push_tag|strip_tag|set_tci)$"),
     ("weft: tunnel encap", OWN, "sym", r"^(wf_tnl_tx|tnl_encap|vx_encap|arp_request|tnl_drop_all)$"),
     ("weft: tunnel decap", OWN, "sym",

@@ -84,28 +84,7 @@ void wf_flush(struct wf_thread *t, const struct wf_snap *s)
 	t->n_touched = 0;
 }
 
-void wf_output(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struct rte_mbuf *m,
-               const struct wf_vlan_meta *meta)
+void wf_output_full(struct wf_thread *t, const struct wf_snap *s, uint16_t out)
 {
-	const struct wf_snap_port *op = &s->ports[out];
-
-	if (wf_vlan_egress_tagged(op->vlan, meta->vlan) && wf_vlan_push(m, meta) < 0) {
-		wf_drop(t, op->port, WF_DROP_NO_MBUF, m);
-		return;
-	}
-	wf_output_raw(t, s, out, m);
-}
-
-void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struct rte_mbuf *m)
-{
-	const struct wf_snap_port *op = &s->ports[out];
-	struct wf_txbuf *tb = &t->txbufs[out];
-
-	if (!tb->touched) {
-		tb->touched = true;
-		t->touched[t->n_touched++] = out;
-	}
-	tb->pkts[tb->n++] = m;
-	if (tb->n == WF_BURST)
-		tx_port(t, s, op->port, tb);
+	tx_port(t, s, s->ports[out].port, &t->txbufs[out]);
 }

@@ -27,17 +27,42 @@ static inline void wf_drop_count(struct wf_thread *t, struct wf_port *p, enum wf
 /* Counts a drop of 'm' on port 'p' for 'reason' and frees it. */
 void wf_drop(struct wf_thread *t, struct wf_port *p, enum wf_drop reason, struct rte_mbuf *m);
 
-/* Queues 'm' (owned, unshared, untagged, of VLAN meta->vlan) to leave by port 'out', tagged
- * if the port's VLAN rules say so. A full buffer is transmitted at once. */
-void wf_output(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struct rte_mbuf *m,
-               const struct wf_vlan_meta *meta);
+/* Transmits the full buffer of port 'out' (wf_output_raw()'s slow path). */
+void wf_output_full(struct wf_thread *t, const struct wf_snap *s, uint16_t out);
 
 /* Queues 'm' (owned, unshared) to leave by port 'out' exactly as it is: no VLAN egress
- * processing (OpenFlow output actions send the frame as the flow left it). */
-void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, uint16_t out, struct rte_mbuf *m);
+ * processing (OpenFlow output actions send the frame as the flow left it). Inline: it runs
+ * once per frame. */
+static inline void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, uint16_t out,
+                                 struct rte_mbuf *m)
+{
+	struct wf_txbuf *tb = &t->txbufs[out];
+
+	if (!tb->touched) {
+		tb->touched = true;
+		t->touched[t->n_touched++] = out;
+	}
+	tb->pkts[tb->n++] = m;
+	if (tb->n == WF_BURST)
+		wf_output_full(t, s, out);
+}
 
 /* Transmits everything queued by wf_output() since the last flush, including what a port's
  * tx queues on other ports while being flushed (a tunnel onto its uplink). */
 void wf_flush(struct wf_thread *t, const struct wf_snap *s);
+
+/* Queues 'm' (owned, unshared, untagged, of VLAN meta->vlan) to leave by port 'out', tagged
+ * if the port's VLAN rules say so. A full buffer is transmitted at once. */
+static inline void wf_output(struct wf_thread *t, const struct wf_snap *s, uint16_t out,
+                             struct rte_mbuf *m, const struct wf_vlan_meta *meta)
+{
+	const struct wf_snap_port *op = &s->ports[out];
+
+	if (wf_vlan_egress_tagged(op->vlan, meta->vlan) && wf_vlan_push(m, meta) < 0) {
+		wf_drop(t, op->port, WF_DROP_NO_MBUF, m);
+		return;
+	}
+	wf_output_raw(t, s, out, m);
+}
 
 #endif

@@ -64,34 +64,6 @@ int wf_vlan_cfg_build(struct wf_vlan_cfg *cfg, int tag, const char *mode, const 
 	return 0;
 }
 
-bool wf_vlan_member(const struct wf_vlan_cfg *c, uint16_t vlan)
-{
-	switch (c->mode) {
-	case WF_VLAN_ACCESS:
-		return vlan == c->tag;
-	case WF_VLAN_TRUNK:
-		return wf_vlan_in_trunks(c, vlan);
-	case WF_VLAN_NATIVE_TAGGED:
-	case WF_VLAN_NATIVE_UNTAGGED:
-		return vlan == c->tag || wf_vlan_in_trunks(c, vlan);
-	}
-	return false;
-}
-
-bool wf_vlan_egress_tagged(const struct wf_vlan_cfg *c, uint16_t vlan)
-{
-	switch (c->mode) {
-	case WF_VLAN_ACCESS:
-		return false;
-	case WF_VLAN_TRUNK:
-	case WF_VLAN_NATIVE_TAGGED:
-		return vlan != 0;
-	case WF_VLAN_NATIVE_UNTAGGED:
-		return vlan != c->tag;
-	}
-	return false;
-}
-
 enum wf_drop wf_vlan_ingress(const struct wf_vlan_cfg *c, struct rte_mbuf *m,
                              struct wf_vlan_meta *meta)
 {

@@ -51,8 +51,21 @@ static inline bool wf_vlan_in_trunks(const struct wf_vlan_cfg *c, uint16_t vlan)
 	return c->all_trunks || (c->trunks[vlan >> 6] >> (vlan & 63)) & 1;
 }
 
-/* True if a frame of VLAN 'vlan' may leave (or enter) a port with config 'c'. */
-bool wf_vlan_member(const struct wf_vlan_cfg *c, uint16_t vlan);
+/* True if a frame of VLAN 'vlan' may leave (or enter) a port with config 'c'. Inline, as
+ * wf_vlan_egress_tagged(): the switch asks once per frame. */
+static inline bool wf_vlan_member(const struct wf_vlan_cfg *c, uint16_t vlan)
+{
+	switch (c->mode) {
+	case WF_VLAN_ACCESS:
+		return vlan == c->tag;
+	case WF_VLAN_TRUNK:
+		return wf_vlan_in_trunks(c, vlan);
+	case WF_VLAN_NATIVE_TAGGED:
+	case WF_VLAN_NATIVE_UNTAGGED:
+		return vlan == c->tag || wf_vlan_in_trunks(c, vlan);
+	}
+	return false;
+}
 
 /* Ingress: validates the Ethernet header of 'm' (arrived on a port with config 'c'), strips an
  * 802.1Q tag if present and fills 'meta'. Returns WF_DROP_NONE to forward, or the drop reason
@@ -62,7 +75,19 @@ enum wf_drop wf_vlan_ingress(const struct wf_vlan_cfg *c, struct rte_mbuf *m,
 
 /* Egress: true if a frame of 'vlan' must leave a port with config 'c' tagged. Only meaningful
  * when wf_vlan_member(c, vlan). */
-bool wf_vlan_egress_tagged(const struct wf_vlan_cfg *c, uint16_t vlan);
+static inline bool wf_vlan_egress_tagged(const struct wf_vlan_cfg *c, uint16_t vlan)
+{
+	switch (c->mode) {
+	case WF_VLAN_ACCESS:
+		return false;
+	case WF_VLAN_TRUNK:
+	case WF_VLAN_NATIVE_TAGGED:
+		return vlan != 0;
+	case WF_VLAN_NATIVE_UNTAGGED:
+		return vlan != c->tag;
+	}
+	return false;
+}
 
 /* Pushes an 802.1Q tag (TCI = pcp << 13 | vlan) onto 'm', which must not be shared. 0, or
  * -ENOSPC when there is no headroom. */
