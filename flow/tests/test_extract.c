@@ -223,6 +223,50 @@ static void test_truncated(void **state)
 	assert_int_equal(k.nw_proto, 0);
 }
 
+/* A VLAN tag changes nothing but vlan_tci: for random IPv4 headers (TOS, protocol, fragment
+ * fields, options, a broken version/IHL now and then), random addresses, ports and lengths,
+ * the key and result of an untagged frame equal those of the same frame priority-tagged, but
+ * for vlan_tci. (A fast path for untagged IPv4 was tried against this test and not kept: its
+ * key built on the stack and copied cost the flow stage 30 cycles/packet of store-forwarding
+ * stalls.) */
+static void test_tag_changes_only_tci(void **state)
+{
+	static const uint8_t protos[] = {6, 17, 132, 1, 47, 0};
+	/* none, DF, MF, then offsets: bits of the 13-bit field alone, and a random one */
+	static const uint16_t frags[] = {0, 0x4000, 0x2000, 0x1000, 0x0800, 0x0001, 0x8000};
+	uint8_t u[96], t[100];
+	struct fl_key ku, kt;
+
+	(void)state;
+	srand(7);
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t n = eth(u, -1, 0x0800);
+		int fi = rand() % 8;
+		uint16_t frag = fi < 7 ? frags[fi] : (uint16_t)rand();
+		size_t hl = ipv4(u + n, (uint8_t)rand(), protos[rand() % 6], frag,
+		                 rand() % 5 ? 0 : 4 * (rand() % 3));
+		for (size_t i = 0; i < 8; i++) /* addresses, then L4 ports and more */
+			u[n + 12 + i] = (uint8_t)rand();
+		for (size_t i = n + hl; i < sizeof(u); i++)
+			u[i] = (uint8_t)rand();
+		if (rand() % 8 == 0)
+			u[n] = (uint8_t)rand(); /* version and IHL: anything */
+		size_t len = (size_t)rand() % (sizeof(u) + 1);
+		size_t tn = eth(t, 0, 0x0800); /* priority tag: vlan_tci = CFI */
+		memcpy(t + tn, u + n, sizeof(u) - n);
+		int ru = fl_key_extract(u, len, 5, 77, &ku);
+		int rt = fl_key_extract(t, len < 14 ? len : len + 4, 5, 77, &kt);
+		if (len >= 14) {
+			assert_int_equal(kt.vlan_tci, FL_VLAN_CFI);
+			kt.vlan_tci = 0;
+		} else {
+			assert_int_equal(kt.vlan_tci, 0);
+		}
+		assert_int_equal(ru, rt);
+		assert_memory_equal(&ku, &kt, sizeof(ku));
+	}
+}
+
 static void test_other_l2(void **state)
 {
 	uint8_t f[64] = {0};
@@ -293,7 +337,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tcp_udp_icmp), cmocka_unit_test(test_arp),
 	    cmocka_unit_test(test_truncated),    cmocka_unit_test(test_other_l2),
-	    cmocka_unit_test(test_match_parsed),
+	    cmocka_unit_test(test_match_parsed), cmocka_unit_test(test_tag_changes_only_tci),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
