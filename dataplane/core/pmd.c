@@ -48,16 +48,15 @@ int wf_pmd_main(void *arg)
 			}
 		}
 		rte_rcu_qsbr_quiescent(ctx->qsbr, t->slot);
-		uint64_t t1 = rte_rdtsc();
+		uint64_t t1 = rte_rdtsc(), dt = t1 - t0;
+		t0 = t1;
 		if (n_total) {
-			t->busy_cycles += t1 - t0;
+			t->busy_cycles += dt;
 			t->n_packets += n_total;
 			sleep_us = 0;
-			t0 = t1;
 			continue;
 		}
-		t->idle_cycles += t1 - t0;
-		t0 = t1;
+		t->idle_cycles += dt;
 		if (ctx->pmd_sleep_max_us) {
 			/* Back off while idle so guests and other dataplanes get the core. */
 			sleep_us = sleep_us ? RTE_MIN(sleep_us * 2, ctx->pmd_sleep_max_us) : 1;

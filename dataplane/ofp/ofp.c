@@ -490,11 +490,10 @@ static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
 		table0_cls(x, tc, keys, n, fr);
 		return;
 	}
-	/* Every key's slot first, prefetched: the cache (128 KiB) is mostly out of L1/L2 when
-	 * it is probed only in the windows between bypasses, so the misses overlap. Skipped
-	 * when the whole batch is bypassed. */
-	bool pre = emc->bypass < n;
-	for (uint16_t i = 0; pre && i < n; i++) {
+	/* The slot of every key that will be probed (all but the first emc->bypass) first,
+	 * prefetched: the cache (128 KiB) is mostly out of L1/L2 when it is probed only in the
+	 * windows between bypasses, so the misses overlap. */
+	for (uint16_t i = (uint16_t)emc->bypass; i < n; i++) {
 		slot[i] = emc_slot(emc, &keys[i]);
 		rte_prefetch0(slot[i]);
 	}
@@ -504,7 +503,7 @@ static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
 		if (emc->bypass) {
 			emc->bypass--;
 		} else {
-			e = pre ? slot[i] : emc_slot(emc, &keys[i]);
+			e = slot[i];
 			hit = emc_probe(x, &keys[i], e);
 		}
 		if (hit) {

@@ -476,10 +476,6 @@ static void test_random_vs_linear(void **state)
 	fl_cls_destroy(cls);
 }
 
-/* nw_dst prefixes of many lengths (overlapping, some ARP, some with a second field, one
- * subtable with a mask that is not a prefix), keys near the rules and elsewhere: the frozen
- * classifier (prefix filter) gives the linear scan's answer; then too many /16 blocks for a
- * filter: none is built and the answers stay right. */
 /* A random address in 10.0.0.0/14 (the rules of the prefix tests live there). */
 static uint32_t rand_net4(void)
 {
@@ -550,6 +546,10 @@ static void pf_compare(const struct fl_cls *cls, const struct model *md, int n_k
 	free(l);
 }
 
+/* nw_dst prefixes of many lengths (overlapping, some ARP, some with a second field, one
+ * subtable with a mask that is not a prefix), keys near the rules and elsewhere: the frozen
+ * classifier (prefix filter) gives the linear scan's answer; then too many /16 blocks for a
+ * filter: none is built and the answers stay right. */
 static void test_prefix_filter(void **state)
 {
 	static const unsigned lens[] = {0, 8, 16, 17, 20, 23, 24, 25, 28, 31, 32};
