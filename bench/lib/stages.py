@@ -76,7 +76,8 @@ RULES = [
      r"^(wf_fdb_learn|fdb_find_or_insert|fdb_update|fdb_reserve|fdb_unreserve)$"),
     ("weft: fdb lookup", OWN, "sym", r"^wf_fdb_lookup_bulk$"),
     ("weft: output", OWN, "sym",
-     r"^(wf_output|wf_output_raw|wf_output_full|wf_flush|tx_port|tx_dry|wf_drop)$"),
+     r"^(wf_output|wf_output_raw|wf_output_raw_bulk|wf_output_full|wf_flush|tx_port|tx_dry|wf_drop|"
+     r"output_run)$"),
     ("weft: ofp flow stage", OWN, "sym",
      r"^(wf_ofp_\w+|fl_\w+|frames|frame_key|traced_frame|one_frame|emc_probe|emc_slot|run_actions|run_table|"
      r"table0|table0_cls|output_port|flush_pending|output_only|run_count|batch_filter|batch_select|"

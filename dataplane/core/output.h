@@ -8,6 +8,8 @@
 #ifndef WF_OUTPUT_H
 #define WF_OUTPUT_H
 
+#include <string.h>
+
 #include "core/ctx.h"
 #include "core/trace.h"
 
@@ -45,6 +47,29 @@ static inline void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, u
 	tb->pkts[tb->n++] = m;
 	if (tb->n == WF_BURST)
 		wf_output_full(t, s, out);
+}
+
+/* Queues the 'n' frames 'pkts' (owned, unshared) to leave by port 'out' exactly as they are,
+ * as n calls of wf_output_raw() would, but copying the pointers into the buffer in blocks. */
+static inline void wf_output_raw_bulk(struct wf_thread *t, const struct wf_snap *s, uint16_t out,
+                                      struct rte_mbuf *const *pkts, uint16_t n)
+{
+	struct wf_txbuf *tb = &t->txbufs[out];
+
+	if (!tb->touched) {
+		tb->touched = true;
+		t->touched[t->n_touched++] = out;
+	}
+	while (n) {
+		uint16_t c = WF_BURST - tb->n < n ? WF_BURST - tb->n : n;
+
+		memcpy(&tb->pkts[tb->n], pkts, c * sizeof(*pkts));
+		tb->n += c;
+		pkts += c;
+		n -= c;
+		if (tb->n == WF_BURST)
+			wf_output_full(t, s, out);
+	}
 }
 
 /* Transmits everything queued by wf_output() since the last flush, including what a port's

@@ -76,6 +76,43 @@ static void trace_mac(struct wf_trace *tr, enum wf_trace_kind k, uint16_t vlan, 
 	}
 }
 
+/* The port a frame to 'dst' in 'vlan' from port 'ip' goes to, given the fdb's answer 'out':
+ * 'out' itself if it is a live member of the VLAN on the same bridge, else WF_PORT_NONE
+ * (flood); 'why' says which. */
+static inline uint16_t unicast_port(const struct wf_snap *s, const struct wf_snap_port *ip,
+                                    uint16_t out, const uint8_t *dst, uint16_t vlan,
+                                    enum wf_trace_lookup *why)
+{
+	if (dst[0] & 1) {
+		*why = WF_TRL_MULTICAST; /* broadcast and multicast always flood */
+		return WF_PORT_NONE;
+	}
+	if (out == WF_PORT_NONE) {
+		*why = WF_TRL_MISS;
+		return WF_PORT_NONE;
+	}
+	if (out >= WF_MAX_PORTS || !s->ports[out].port || s->ports[out].bridge != ip->bridge ||
+	    !wf_vlan_member(s->ports[out].vlan, vlan)) {
+		*why = WF_TRL_STALE; /* the port left or changed VLANs */
+		return WF_PORT_NONE;
+	}
+	*why = WF_TRL_HIT;
+	return out;
+}
+
+/* Queues 'n' unicast frames of one VLAN (meta[0].vlan) on port 'out': one by one where the
+ * port tags that VLAN (each frame keeps its priority), else in one block. */
+static void output_run(struct wf_thread *t, const struct wf_snap *s, uint16_t out,
+                       struct rte_mbuf **pkts, const struct wf_vlan_meta *meta, uint16_t n)
+{
+	if (wf_vlan_egress_tagged(s->ports[out].vlan, meta[0].vlan)) {
+		for (uint16_t i = 0; i < n; i++)
+			wf_output(t, s, out, pkts[i], &meta[i]);
+		return;
+	}
+	wf_output_raw_bulk(t, s, out, pkts, n);
+}
+
 /* NORMAL over a burst; 'input': the frames were just received (count them on the port and
  * on the default flow) and are flushed at the end, else they come from a flow's NORMAL
  * action (counted already; the flow stage flushes). 'traced' (a constant: two instances):
@@ -153,30 +190,28 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 	/* Stage 3: destination lookup, in bulk. */
 	wf_fdb_lookup_bulk(b->fdb, vlans, dst, k, t->now, outs);
 
-	/* Stage 4: output — unicast to a live member port, else flood. */
-	for (uint16_t i = 0; i < k; i++) {
-		uint16_t out = outs[i];
-		enum wf_trace_lookup why = out == WF_PORT_NONE ? WF_TRL_MISS : WF_TRL_HIT;
-		if (dst[i][0] & 1) {
-			out = WF_PORT_NONE; /* broadcast and multicast always flood */
-			why = WF_TRL_MULTICAST;
-		}
-		if (out != WF_PORT_NONE && (out >= WF_MAX_PORTS || !s->ports[out].port ||
-		                            s->ports[out].bridge != ip->bridge ||
-		                            !wf_vlan_member(s->ports[out].vlan, vlans[i]))) {
-			out = WF_PORT_NONE; /* stale entry: the port left or changed VLANs */
-			why = WF_TRL_STALE;
-		}
+	/* Stage 4: output — unicast to a live member port, else flood. The frames after a
+	 * unicast one that go to the same port in the same VLAN share its verdict: queued and
+	 * counted together (a burst from one VM to another is one such run). */
+	for (uint16_t i = 0; i < k;) {
+		enum wf_trace_lookup why;
+		uint16_t out = unicast_port(s, ip, outs[i], dst[i], vlans[i], &why);
 		if (traced)
 			trace_mac(tr, WF_TR_LOOKUP, vlans[i], dst[i], out, why);
 		if (out == in) {
-			wf_drop(t, ip->port, WF_DROP_SAME_PORT, fwd[i]);
-		} else if (out != WF_PORT_NONE) {
-			if (!dry)
-				b->br->ctr[t->slot].forwarded++;
-			wf_output(t, s, out, fwd[i], &meta[i]);
-		} else {
+			wf_drop(t, ip->port, WF_DROP_SAME_PORT, fwd[i++]);
+		} else if (out == WF_PORT_NONE) {
 			flood(t, s, b, in, fwd[i], &meta[i], tr);
+			i++;
+		} else {
+			uint16_t j = i + 1;
+			while (!traced && j < k && outs[j] == out && vlans[j] == vlans[i] &&
+			       !(dst[j][0] & 1))
+				j++;
+			if (!dry)
+				b->br->ctr[t->slot].forwarded += j - i;
+			output_run(t, s, out, &fwd[i], &meta[i], j - i);
+			i = j;
 		}
 	}
 	if (input)

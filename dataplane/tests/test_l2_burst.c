@@ -1,0 +1,357 @@
+/* The learning switch (l2/switch.c) takes frames in bursts: it learns every source of a burst,
+ * looks every destination up at once, and queues the frames after a unicast one that share its
+ * port and VLAN as one run. This test checks that a burst leaves exactly as the same frames one
+ * at a time do: same frames, bytes and order on every port, same counters.
+ *
+ * Two identical bridges run in one replay-mode dataplane (the pipeline in-process, as
+ * tests/fuzz/pipeline does; replay ports write what they send to pcap files):
+ *
+ *   brA: a-vm1 a-vm2 (trunks, all VLANs)  a-t1 (trunks 10,20)  a-a10 (access 10)
+ *        a-nu (native-untagged 20, trunks 10)  a-nt (native-tagged 20, trunks 10)
+ *   brB: the same with the prefix b-
+ *
+ * Both learn the same MACs on vm2, t1, a10, nu and nt first, one frame at a time; then t1 is
+ * narrowed to VLAN 10, so its VLAN-20 entries are stale. Random bursts from vm1 (1..32
+ * frames, a seeded generator) go into brA as bursts and into brB frame by frame. A frame's
+ * destination is a learned MAC, a source of vm1 (same port), an unknown MAC, broadcast or
+ * multicast; its VLAN untagged, priority-tagged, 10, 20 or 30, its priority random; most
+ * frames repeat the previous destination and VLAN with another priority (runs to a tagging
+ * port, where each frame must keep its own priority); a few are runts or truncated tags.
+ * The sources of vm1 are learned there beforehand and never used elsewhere, so learning a
+ * burst's sources first changes nothing that one at a time would see. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <pcap/pcap.h>
+#include <rte_mbuf.h>
+
+#include "../../tests/fuzz/common/fuzz_dp.h"
+#include "ports/port.h"
+
+#define N_BURSTS 400
+#define MAX_N    32
+
+static struct wf_ctx *ctx;
+static const char *const ports[] = {"vm1", "vm2", "t1", "a10", "nu", "nt"};
+#define N_PORTS (sizeof(ports) / sizeof(ports[0]))
+
+static void req(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (fuzz_dp_request(ctx, line, strlen(line)) != 0)
+		fail_msg("request failed: %s", line);
+}
+
+/* Both bridges, identically. */
+static void setup_bridges(void)
+{
+	for (char p = 'a'; p <= 'b'; p++) {
+		req("{\"id\":1,\"method\":\"bridge-add\",\"params\":{\"name\":\"br%c\"}}", p - 32);
+		req("{\"id\":2,\"method\":\"port-add\",\"params\":{\"bridge\":\"br%c\",\"name\":\"%"
+		    "c-vm1\"}}",
+		    p - 32, p);
+		req("{\"id\":3,\"method\":\"port-add\",\"params\":{\"bridge\":\"br%c\",\"name\":\"%"
+		    "c-vm2\"}}",
+		    p - 32, p);
+		req("{\"id\":4,\"method\":\"port-add\",\"params\":{\"bridge\":\"br%c\",\"name\":\"%"
+		    "c-t1\","
+		    "\"trunks\":[10,20]}}",
+		    p - 32, p);
+		req("{\"id\":5,\"method\":\"port-add\",\"params\":{\"bridge\":\"br%c\",\"name\":\"%"
+		    "c-a10\","
+		    "\"tag\":10}}",
+		    p - 32, p);
+		req("{\"id\":6,\"method\":\"port-add\",\"params\":{\"bridge\":\"br%c\",\"name\":\"%"
+		    "c-nu\","
+		    "\"tag\":20,\"vlan_mode\":\"native-untagged\",\"trunks\":[10]}}",
+		    p - 32, p);
+		req("{\"id\":7,\"method\":\"port-add\",\"params\":{\"bridge\":\"br%c\",\"name\":\"%"
+		    "c-nt\","
+		    "\"tag\":20,\"vlan_mode\":\"native-tagged\",\"trunks\":[10]}}",
+		    p - 32, p);
+	}
+}
+
+static uint16_t port_index(char bridge, const char *name)
+{
+	char full[32];
+	struct wf_port *p;
+
+	snprintf(full, sizeof(full), "%c-%s", bridge, name);
+	p = wf_port_find(ctx, full);
+	assert_non_null(p);
+	return p->index;
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/* A frame: dst, src, an 802.1Q tag if vid >= 0 (vid 0: priority-tagged), ethertype 0x88b5,
+ * 'pay' payload bytes. 'len' < 0: the frame is cut to -len bytes (runt or truncated tag). */
+struct frame {
+	uint8_t b[128];
+	unsigned len;
+};
+
+static void frame_build(struct frame *f, const uint8_t dst[6], const uint8_t src[6], int vid,
+                        unsigned pcp, unsigned pay)
+{
+	unsigned o = 12;
+
+	memcpy(f->b, dst, 6);
+	memcpy(f->b + 6, src, 6);
+	if (vid >= 0) {
+		f->b[o++] = 0x81;
+		f->b[o++] = 0x00;
+		f->b[o++] = (uint8_t)(pcp << 5 | (unsigned)vid >> 8);
+		f->b[o++] = (uint8_t)vid;
+	}
+	f->b[o++] = 0x88;
+	f->b[o++] = 0xb5;
+	for (unsigned i = 0; i < pay; i++)
+		f->b[o++] = (uint8_t)rnd(256);
+	f->len = o;
+}
+
+static struct rte_mbuf *frame_mbuf(const struct frame *f)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ctx->pool);
+
+	assert_non_null(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)f->len), f->b, f->len);
+	return m;
+}
+
+/* Sends 'n' frames in on port 'name' of bridge 'p': as one burst, or one at a time. */
+static void offer(char p, const char *name, const struct frame *f, unsigned n, bool burst)
+{
+	struct wf_thread *t = &ctx->threads[0];
+	const struct wf_snap *s = atomic_load_explicit(&ctx->snap, memory_order_acquire);
+	uint16_t in = port_index(p, name);
+	struct rte_mbuf *pkts[MAX_N];
+
+	for (unsigned i = 0; i < n; i++) {
+		pkts[i] = frame_mbuf(&f[i]);
+		pkts[i]->port = in;
+	}
+	if (burst) {
+		s->bridges[s->ports[in].bridge].input(t, s, in, pkts, (uint16_t)n);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		s->bridges[s->ports[in].bridge].input(t, s, in, &pkts[i], 1);
+}
+
+static void offer_both(const char *name, const struct frame *f, unsigned n)
+{
+	offer('a', name, f, n, false);
+	offer('b', name, f, n, false);
+}
+
+static void mac(uint8_t m[6], uint8_t kind, uint8_t i)
+{
+	const uint8_t v[6] = {0x02, 0, 0, 0, kind, i};
+	memcpy(m, v, 6);
+}
+
+/* Learned MACs: on vm2 (VLANs 0, 10, 20, 30), t1 (10, 20), a10 (10), nu (20 untagged, 10),
+ * nt (20 untagged, 10). Then t1 allows only VLAN 10: its VLAN-20 entries are stale. */
+#define N_DST 5
+static const char *const dst_port[N_DST] = {"vm2", "t1", "a10", "nu", "nt"};
+
+static void learn_all(void)
+{
+	static const int vids[N_DST][4] = {{-1, 10, 20, 30},
+	                                   {10, 20, -2, -2},
+	                                   {-1, -2, -2, -2},
+	                                   {-1, 10, -2, -2},
+	                                   {-1, 10, -2, -2}};
+	uint8_t src[6], bc[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct frame f;
+
+	for (unsigned p = 0; p < N_DST; p++)
+		for (unsigned i = 0; i < 4 && vids[p][i] != -2; i++) {
+			mac(src, 0xd0, (uint8_t)p);
+			frame_build(&f, bc, src, vids[p][i], 0, 20);
+			offer_both(dst_port[p], &f, 1);
+		}
+	/* vm1's own sources, in every VLAN a burst uses. */
+	for (uint8_t k = 0; k < 2; k++) {
+		static const int v1[] = {-1, 10, 20, 30};
+		for (unsigned i = 0; i < 4; i++) {
+			mac(src, 0x51, k);
+			frame_build(&f, bc, src, v1[i], 0, 20);
+			offer_both("vm1", &f, 1);
+		}
+	}
+	req("{\"id\":8,\"method\":\"port-set\",\"params\":{\"name\":\"a-t1\",\"trunks\":[10]}}");
+	req("{\"id\":9,\"method\":\"port-set\",\"params\":{\"name\":\"b-t1\",\"trunks\":[10]}}");
+}
+
+/* A random burst from vm1; counts the frames that repeat the previous one's destination and
+ * VLAN to a learned MAC (a run of at least two). */
+static unsigned burst_gen(struct frame *f, unsigned n)
+{
+	static const int vids[] = {-1, 0, 10, 20, 30};
+	uint8_t dst[6], src[6];
+	int vid = -1;
+	unsigned repeats = 0;
+	bool known = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (i == 0 || rnd(4) == 0) {
+			unsigned c = rnd(10);
+			known = c < N_DST;
+			if (known)
+				mac(dst, 0xd0, (uint8_t)c);
+			else if (c == 5)
+				mac(dst, 0x51, (uint8_t)rnd(2)); /* vm1's own: same port */
+			else if (c == 6)
+				mac(dst, 0xee, (uint8_t)rnd(3)); /* never learned: flood */
+			else if (c == 7)
+				memset(dst, 0xff, 6);
+			else {
+				const uint8_t mc[6] = {0x01, 0x00, 0x5e, 0, 0, (uint8_t)rnd(4)};
+				memcpy(dst, mc, 6);
+			}
+			vid = vids[rnd(5)];
+		} else if (known) {
+			repeats++;
+		}
+		mac(src, 0x51, (uint8_t)rnd(2));
+		frame_build(&f[i], dst, src, vid, rnd(8), rnd(50));
+		if (rnd(50) == 0)
+			f[i].len = vid >= 0 ? 12 + rnd(6) : rnd(14); /* runt or truncated tag */
+	}
+	return repeats;
+}
+
+/* Every frame port a-NAME sent equals, in order, what b-NAME sent; returns how many. */
+static unsigned compare_port(const char *name)
+{
+	char pa[PATH_MAX + 64], pb[PATH_MAX + 64], err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *ha, *hb;
+	const u_char *da, *db;
+	pcap_t *a, *b;
+	unsigned n = 0;
+	int ra, rb;
+
+	wf_port_replay_flush(wf_port_find(ctx, (snprintf(pa, sizeof(pa), "a-%s", name), pa)));
+	wf_port_replay_flush(wf_port_find(ctx, (snprintf(pb, sizeof(pb), "b-%s", name), pb)));
+	snprintf(pa, sizeof(pa), "%s/a-%s.out.pcap", ctx->replay_out, name);
+	snprintf(pb, sizeof(pb), "%s/b-%s.out.pcap", ctx->replay_out, name);
+	a = pcap_open_offline(pa, err);
+	b = pcap_open_offline(pb, err);
+	assert_non_null(a);
+	assert_non_null(b);
+	for (;;) {
+		ra = pcap_next_ex(a, &ha, &da);
+		rb = pcap_next_ex(b, &hb, &db);
+		if (ra != 1 || rb != 1)
+			break;
+		if (ha->caplen != hb->caplen || memcmp(da, db, ha->caplen) != 0)
+			fail_msg("port %s: frame %u differs (burst %u bytes, one at a time %u)",
+			         name, n, ha->caplen, hb->caplen);
+		n++;
+	}
+	if (ra != rb)
+		fail_msg("port %s: the burst sent %s frames than one at a time (after %u)", name,
+		         ra == 1 ? "more" : "fewer", n);
+	pcap_close(a);
+	pcap_close(b);
+	return n;
+}
+
+/* The counters of port or bridge 'name' ("stats" returns {"ports": {NAME: ...}, "bridges":
+ * {NAME: ...}}). */
+static json_t *stats_of(const char *name)
+{
+	char line[256];
+	json_t *r, *res, *o;
+
+	snprintf(line, sizeof(line), "{\"id\":1,\"method\":\"stats\",\"params\":{\"name\":\"%s\"}}",
+	         name);
+	r = wf_ctl_dispatch(ctx, line, strlen(line));
+	assert_non_null(r);
+	res = json_object_get(r, "result");
+	o = json_object_get(json_object_get(res, "ports"), name);
+	if (!o)
+		o = json_object_get(json_object_get(res, "bridges"), name);
+	if (!o)
+		fail_msg("no counters for %s", name);
+	o = json_deep_copy(o);
+	json_decref(r);
+	return o;
+}
+
+static void compare_stats(const char *a, const char *b)
+{
+	json_t *ja = stats_of(a), *jb = stats_of(b);
+
+	if (!json_equal(ja, jb)) {
+		char *sa = json_dumps(ja, JSON_SORT_KEYS), *sb = json_dumps(jb, JSON_SORT_KEYS);
+		fail_msg("counters of %s differ from %s:\n%s\n%s", a, b, sa, sb);
+	}
+	json_decref(ja);
+	json_decref(jb);
+}
+
+static void test_burst_equals_one_at_a_time(void **state)
+{
+	struct frame f[MAX_N];
+	unsigned repeats = 0, frames = 0, sent = 0, pool_full;
+
+	(void)state;
+	pool_full = rte_mempool_avail_count(ctx->pool);
+	ctx->threads[0].now = 1000;
+	setup_bridges();
+	learn_all();
+	for (unsigned k = 0; k < N_BURSTS; k++) {
+		unsigned n = 1 + rnd(MAX_N);
+
+		repeats += burst_gen(f, n);
+		frames += n;
+		offer('a', "vm1", f, n, true);
+		offer('b', "vm1", f, n, false);
+	}
+	for (unsigned i = 0; i < N_PORTS; i++) {
+		char a[16], b[16];
+
+		sent += compare_port(ports[i]);
+		snprintf(a, sizeof(a), "a-%s", ports[i]);
+		snprintf(b, sizeof(b), "b-%s", ports[i]);
+		compare_stats(a, b);
+	}
+	compare_stats("brA", "brB");
+	/* The test exercised what it is about: many runs, and more frames out than in (floods). */
+	print_message("%u frames in %u bursts, %u repeating the previous destination, %u sent\n",
+	              frames, N_BURSTS, repeats, sent);
+	assert_true(repeats > frames / 4);
+	assert_true(sent > frames);
+	assert_int_equal(rte_mempool_avail_count(ctx->pool), pool_full); /* none leaked */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_burst_equals_one_at_a_time),
+	};
+
+	ctx = fuzz_dp_init("l2-burst");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
