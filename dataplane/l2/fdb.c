@@ -70,10 +70,17 @@ struct wf_fdb {
 
 static inline uint64_t fdb_key(uint16_t vlan, const uint8_t mac[6])
 {
-	uint64_t m = (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 | (uint64_t)mac[2] << 24 |
-	             (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 | (uint64_t)mac[5];
+	uint32_t hi;
+	uint16_t lo;
 
-	return FDB_KEY_MARK | (uint64_t)vlan << 48 | m;
+	/* Two loads, not six: the MAC's first four bytes, then its last two, big-endian. */
+	memcpy(&hi, mac, 4);
+	memcpy(&lo, mac + 4, 2);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	hi = __builtin_bswap32(hi);
+	lo = __builtin_bswap16(lo);
+#endif
+	return FDB_KEY_MARK | (uint64_t)vlan << 48 | (uint64_t)hi << 16 | lo;
 }
 
 static inline bool fdb_key_valid(uint64_t k)
@@ -120,15 +127,20 @@ static inline bool fdb_val_live(uint64_t v, uint32_t now, uint32_t aging_s)
 	return v != 0 && !fdb_val_expired(v, now, aging_s);
 }
 
-/* Murmur3 64-bit finalizer: every key bit affects every hash bit. */
+/* CRC32-C of the key where the CPU has it (one instruction; the low bits used as the slot
+ * depend on every key bit), else the Murmur3 64-bit finalizer. */
 static inline uint64_t fdb_hash(uint64_t k)
 {
+#ifdef __SSE4_2__
+	return __builtin_ia32_crc32di(0, k);
+#else
 	k ^= k >> 33;
 	k *= UINT64_C(0xff51afd7ed558ccd);
 	k ^= k >> 33;
 	k *= UINT64_C(0xc4ceb9fe1a85ec53);
 	k ^= k >> 33;
 	return k;
+#endif
 }
 
 /* --- life cycle ---------------------------------------------------------------------------- */
