@@ -76,6 +76,16 @@ static void trace_mac(struct wf_trace *tr, enum wf_trace_kind k, uint16_t vlan, 
 	}
 }
 
+/* (VLAN, source MAC) of a frame as one number, for equality only: two loads. */
+static inline uint64_t l2_src_token(const struct rte_ether_hdr *eh, uint16_t vlan)
+{
+	uint32_t hi;
+	uint16_t lo;
+	memcpy(&hi, eh->src_addr.addr_bytes, 4);
+	memcpy(&lo, eh->src_addr.addr_bytes + 4, 2);
+	return UINT64_C(1) << 63 | (uint64_t)vlan << 48 | (uint64_t)lo << 32 | hi;
+}
+
 /* The port a frame to 'dst' in 'vlan' from port 'ip' goes to, given the fdb's answer 'out':
  * 'out' itself if it is a live member of the VLAN on the same bridge, else WF_PORT_NONE
  * (flood); 'why' says which. */
@@ -130,8 +140,8 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 	struct wf_vlan_meta meta[WF_BURST];
 	struct rte_mbuf *fwd[WF_BURST];
 	const uint8_t *dst[WF_BURST];
-	uint16_t vlans[WF_BURST], outs[WF_BURST], k = 0;
-	uint64_t bytes = 0;
+	uint16_t vlans[WF_BURST], outs[WF_BURST], learn[WF_BURST], k = 0, n_learn = 0;
+	uint64_t bytes = 0, prev_src = 0; /* 0: no (VLAN, source) yet (a real one has bit 63) */
 
 	/* Stage 1: ingress — count, validate, classify into a VLAN, untag. */
 	for (uint16_t i = 0; i < n; i++) {
@@ -152,6 +162,13 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 			wf_drop(t, ip->port, WF_DROP_SRC_MULTICAST, m);
 			continue;
 		}
+		/* Learn each (VLAN, source) of the burst once per change: a burst from one VM
+		 * mostly repeats one source. */
+		uint64_t src = l2_src_token(eh, meta[k].vlan);
+		if (src != prev_src) {
+			learn[n_learn++] = k;
+			prev_src = src;
+		}
 		fwd[k] = m;
 		vlans[k] = meta[k].vlan;
 		dst[k] = eh->dst_addr.addr_bytes;
@@ -169,13 +186,10 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 		}
 	}
 
-	/* Stage 2: learn sources; a burst from one VM mostly repeats one source. */
-	const uint8_t *prev_src = NULL;
-	uint16_t prev_vlan = 0;
-	for (uint16_t i = 0; i < k; i++) {
+	/* Stage 2: learn the sources stage 1 listed. */
+	for (uint16_t l = 0; l < n_learn; l++) {
+		uint16_t i = learn[l];
 		const uint8_t *src = dst[i] + RTE_ETHER_ADDR_LEN;
-		if (prev_src && prev_vlan == vlans[i] && memcmp(prev_src, src, 6) == 0)
-			continue;
 		if (dry)
 			trace_mac(tr, WF_TR_LEARN, vlans[i], src, in, UINT32_MAX);
 		else if (traced)
@@ -183,12 +197,11 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 			          wf_fdb_learn(b->fdb, vlans[i], src, in, t->now));
 		else
 			wf_fdb_learn(b->fdb, vlans[i], src, in, t->now);
-		prev_src = src;
-		prev_vlan = vlans[i];
 	}
 
 	/* Stage 3: destination lookup, in bulk. */
-	wf_fdb_lookup_bulk(b->fdb, vlans, dst, k, t->now, outs);
+	if (k)
+		wf_fdb_lookup_bulk(b->fdb, vlans, dst, k, t->now, outs);
 
 	/* Stage 4: output — unicast to a live member port, else flood. The frames after a
 	 * unicast one that go to the same port in the same VLAN share its verdict: queued and
@@ -205,8 +218,8 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 			i++;
 		} else {
 			uint16_t j = i + 1;
-			while (!traced && j < k && outs[j] == out && vlans[j] == vlans[i] &&
-			       !(dst[j][0] & 1))
+			/* (The MAC table never holds a multicast address: same answer, unicast.) */
+			while (!traced && j < k && outs[j] == out && vlans[j] == vlans[i])
 				j++;
 			if (!dry)
 				b->br->ctr[t->slot].forwarded += j - i;

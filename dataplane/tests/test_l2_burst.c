@@ -203,9 +203,12 @@ static void learn_all(void)
 	req("{\"id\":9,\"method\":\"port-set\",\"params\":{\"name\":\"b-t1\",\"trunks\":[10]}}");
 }
 
-/* A random burst from vm1; counts the frames that repeat the previous one's destination and
- * VLAN to a learned MAC (a run of at least two). */
-static unsigned burst_gen(struct frame *f, unsigned n)
+/* A random burst from vm1 ('from_vm2' false) or vm2; counts the frames that repeat the
+ * previous one's destination and VLAN to a learned MAC (a run of at least two). vm1's sources
+ * are its two learned MACs (0x51); vm2's are 64 new ones (0xf0), learned by these bursts, so a
+ * burst from vm2 never sends to them (a burst learns its sources before it looks up, one frame
+ * at a time does not), while later bursts from vm1 do. */
+static unsigned burst_gen(struct frame *f, unsigned n, bool from_vm2)
 {
 	static const int vids[] = {-1, 0, 10, 20, 30};
 	uint8_t dst[6], src[6];
@@ -215,16 +218,18 @@ static unsigned burst_gen(struct frame *f, unsigned n)
 
 	for (unsigned i = 0; i < n; i++) {
 		if (i == 0 || rnd(4) == 0) {
-			unsigned c = rnd(10);
-			known = c < N_DST;
-			if (known)
+			unsigned c = rnd(11);
+			known = c < N_DST || c == 5;
+			if (c < N_DST)
 				mac(dst, 0xd0, (uint8_t)c);
 			else if (c == 5)
-				mac(dst, 0x51, (uint8_t)rnd(2)); /* vm1's own: same port */
+				mac(dst, 0x51, (uint8_t)rnd(2)); /* vm1's own */
 			else if (c == 6)
 				mac(dst, 0xee, (uint8_t)rnd(3)); /* never learned: flood */
 			else if (c == 7)
 				memset(dst, 0xff, 6);
+			else if (c == 8 && !from_vm2)
+				mac(dst, 0xf0, (uint8_t)rnd(64)); /* learned from vm2, or not yet */
 			else {
 				const uint8_t mc[6] = {0x01, 0x00, 0x5e, 0, 0, (uint8_t)rnd(4)};
 				memcpy(dst, mc, 6);
@@ -233,7 +238,12 @@ static unsigned burst_gen(struct frame *f, unsigned n)
 		} else if (known) {
 			repeats++;
 		}
-		mac(src, 0x51, (uint8_t)rnd(2));
+		if (from_vm2) {
+			if (i == 0 || rnd(3) == 0)
+				mac(src, 0xf0, (uint8_t)rnd(64));
+		} else {
+			mac(src, 0x51, (uint8_t)rnd(2));
+		}
 		frame_build(&f[i], dst, src, vid, rnd(8), rnd(50));
 		if (rnd(50) == 0)
 			f[i].len = vid >= 0 ? 12 + rnd(6) : rnd(14); /* runt or truncated tag */
@@ -311,6 +321,39 @@ static void compare_stats(const char *a, const char *b)
 	json_decref(jb);
 }
 
+/* Both bridges' MAC tables hold the same entries (port names but their prefix); returns how
+ * many. */
+static unsigned compare_fdb(void)
+{
+	const char *line_a = "{\"id\":1,\"method\":\"fdb-show\",\"params\":{\"bridge\":\"brA\"}}";
+	const char *line_b = "{\"id\":1,\"method\":\"fdb-show\",\"params\":{\"bridge\":\"brB\"}}";
+	json_t *ra = wf_ctl_dispatch(ctx, line_a, strlen(line_a));
+	json_t *rb = wf_ctl_dispatch(ctx, line_b, strlen(line_b));
+	json_t *ea = json_object_get(json_object_get(ra, "result"), "entries");
+	json_t *eb = json_object_get(json_object_get(rb, "result"), "entries");
+	json_t *va, *vb;
+	size_t i;
+
+	assert_true(json_is_array(ea) && json_is_array(eb));
+	assert_int_equal(json_array_size(ea), json_array_size(eb));
+	json_array_foreach(ea, i, va)
+	{
+		vb = json_array_get(eb, i);
+		const char *pa = json_string_value(json_object_get(va, "port"));
+		const char *pb = json_string_value(json_object_get(vb, "port"));
+		assert_true(pa && pb && pa[0] == 'a' && pb[0] == 'b');
+		assert_string_equal(pa + 1, pb + 1);
+		json_object_del(va, "port");
+		json_object_del(vb, "port");
+		if (!json_equal(va, vb))
+			fail_msg("MAC table entry %zu differs", i);
+	}
+	i = json_array_size(ea);
+	json_decref(ra);
+	json_decref(rb);
+	return (unsigned)i;
+}
+
 static void test_burst_equals_one_at_a_time(void **state)
 {
 	struct frame f[MAX_N];
@@ -324,10 +367,12 @@ static void test_burst_equals_one_at_a_time(void **state)
 	for (unsigned k = 0; k < N_BURSTS; k++) {
 		unsigned n = 1 + rnd(MAX_N);
 
-		repeats += burst_gen(f, n);
+		const char *from = rnd(3) == 0 ? "vm2" : "vm1";
+
+		repeats += burst_gen(f, n, from[2] == '2');
 		frames += n;
-		offer('a', "vm1", f, n, true);
-		offer('b', "vm1", f, n, false);
+		offer('a', from, f, n, true);
+		offer('b', from, f, n, false);
 	}
 	for (unsigned i = 0; i < N_PORTS; i++) {
 		char a[16], b[16];
@@ -338,9 +383,12 @@ static void test_burst_equals_one_at_a_time(void **state)
 		compare_stats(a, b);
 	}
 	compare_stats("brA", "brB");
+	unsigned entries = compare_fdb();
 	/* The test exercised what it is about: many runs, and more frames out than in (floods). */
-	print_message("%u frames in %u bursts, %u repeating the previous destination, %u sent\n",
-	              frames, N_BURSTS, repeats, sent);
+	print_message("%u frames in %u bursts, %u repeating the previous destination, %u sent, %u "
+	              "MAC table entries\n",
+	              frames, N_BURSTS, repeats, sent, entries);
+	assert_true(entries > 64); /* vm2's sources were learned */
 	assert_true(repeats > frames / 4);
 	assert_true(sent > frames);
 	assert_int_equal(rte_mempool_avail_count(ctx->pool), pool_full); /* none leaked */
