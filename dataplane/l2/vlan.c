@@ -64,8 +64,8 @@ int wf_vlan_cfg_build(struct wf_vlan_cfg *cfg, int tag, const char *mode, const 
 	return 0;
 }
 
-enum wf_drop wf_vlan_ingress(const struct wf_vlan_cfg *c, struct rte_mbuf *m,
-                             struct wf_vlan_meta *meta)
+enum wf_drop wf_vlan_ingress_tag(const struct wf_vlan_cfg *c, struct rte_mbuf *m,
+                                 struct wf_vlan_meta *meta)
 {
 	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))
 		return WF_DROP_RUNT;

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_byteorder.h>
+#include <rte_ether.h>
 #include <rte_mbuf.h>
 
 #include "core/drop.h"
@@ -67,11 +69,27 @@ static inline bool wf_vlan_member(const struct wf_vlan_cfg *c, uint16_t vlan)
 	return false;
 }
 
+/* Ingress, tagged or short frames (wf_vlan_ingress()'s out-of-line part). */
+enum wf_drop wf_vlan_ingress_tag(const struct wf_vlan_cfg *c, struct rte_mbuf *m,
+                                 struct wf_vlan_meta *meta);
+
 /* Ingress: validates the Ethernet header of 'm' (arrived on a port with config 'c'), strips an
  * 802.1Q tag if present and fills 'meta'. Returns WF_DROP_NONE to forward, or the drop reason
- * (WF_DROP_RUNT, WF_DROP_VLAN_TRUNCATED, WF_DROP_VLAN_NOT_ALLOWED). */
-enum wf_drop wf_vlan_ingress(const struct wf_vlan_cfg *c, struct rte_mbuf *m,
-                             struct wf_vlan_meta *meta);
+ * (WF_DROP_RUNT, WF_DROP_VLAN_TRUNCATED, WF_DROP_VLAN_NOT_ALLOWED). Inline for the untagged
+ * frame (the switch asks once per frame). */
+static inline enum wf_drop wf_vlan_ingress(const struct wf_vlan_cfg *c, struct rte_mbuf *m,
+                                           struct wf_vlan_meta *meta)
+{
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	if (unlikely(rte_pktmbuf_data_len(m) < sizeof(*eh) ||
+	             eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)))
+		return wf_vlan_ingress_tag(c, m, meta);
+	/* Untagged: the port's native VLAN (0 on a plain trunk). */
+	meta->vlan = c->mode == WF_VLAN_TRUNK ? 0 : c->tag;
+	meta->pcp = 0;
+	return WF_DROP_NONE;
+}
 
 /* Egress: true if a frame of 'vlan' must leave a port with config 'c' tagged. Only meaningful
  * when wf_vlan_member(c, vlan). */
