@@ -40,7 +40,7 @@ struct fl_cls {
  * the CPU has it (one instruction per word), else a multiply-xorshift per word. */
 static inline uint32_t hash_masked(const struct fl_subtable *st, const struct fl_key *key)
 {
-#ifdef __SSE4_2__
+#if defined(__SSE4_2__) && defined(__x86_64__)
 	uint64_t h = 0;
 
 	for (unsigned i = 0; i < st->n_words; i++) {

@@ -127,11 +127,12 @@ static inline bool fdb_val_live(uint64_t v, uint32_t now, uint32_t aging_s)
 	return v != 0 && !fdb_val_expired(v, now, aging_s);
 }
 
-/* CRC32-C of the key where the CPU has it (one instruction; the low bits used as the slot
- * depend on every key bit), else the Murmur3 64-bit finalizer. */
+/* CRC32-C of the key where the CPU has it (one instruction), else the Murmur3 64-bit
+ * finalizer. Neither is keyed: a guest choosing its source MACs can make them share home
+ * slots (with CRC32-C, a linear map, by algebra); mac-table-size bounds what that costs. */
 static inline uint64_t fdb_hash(uint64_t k)
 {
-#ifdef __SSE4_2__
+#if defined(__SSE4_2__) && defined(__x86_64__)
 	return __builtin_ia32_crc32di(0, k);
 #else
 	k ^= k >> 33;
@@ -390,7 +391,9 @@ int wf_fdb_add_static(struct wf_fdb *fdb, uint16_t vlan, const uint8_t mac[6], u
 	struct wf_fdb_slot *s;
 	bool inserted;
 
-	if (vlan > FDB_VLAN_MAX || port == WF_FDB_PORT_NONE)
+	/* Never a group address: multicast and broadcast always flood, and the learning
+	 * switch relies on the table holding none (l2/switch.c, runs of one verdict). */
+	if (vlan > FDB_VLAN_MAX || port == WF_FDB_PORT_NONE || (mac[0] & 1))
 		return -EINVAL;
 	s = fdb_find_or_insert(fdb, fdb_key(vlan, mac), &inserted);
 	if (s == NULL)

@@ -17,7 +17,7 @@ void wf_fdb_get_params(const struct wf_fdb *, struct wf_fdb_params *);
 void wf_fdb_set_aging(struct wf_fdb *, uint32_t aging_s);
 
 /* Adds or replaces a static entry (never ages, never moves). 0, -ENOSPC when full, -EINVAL if
- * vlan > 4095 or port is WF_FDB_PORT_NONE. */
+ * vlan > 4095, port is WF_FDB_PORT_NONE or mac is a group (multicast, broadcast) address. */
 int wf_fdb_add_static(struct wf_fdb *, uint16_t vlan, const uint8_t mac[6], uint16_t port);
 /* Removes one entry (static or dynamic). 0 or -ENOENT. */
 int wf_fdb_del(struct wf_fdb *, uint16_t vlan, const uint8_t mac[6]);

@@ -105,6 +105,8 @@ static void test_invalid(void **state)
 	assert_int_equal(wf_fdb_learn(fdb, 1, bcast, 1, 10), WF_FDB_INVALID);
 	assert_int_equal(wf_fdb_add_static(fdb, 4096, mac_a, 1), -EINVAL);
 	assert_int_equal(wf_fdb_add_static(fdb, 1, mac_a, WF_FDB_PORT_NONE), -EINVAL);
+	assert_int_equal(wf_fdb_add_static(fdb, 1, mcast, 1), -EINVAL);
+	assert_int_equal(wf_fdb_add_static(fdb, 1, bcast, 1), -EINVAL);
 	assert_int_equal(wf_fdb_count(fdb), 0);
 	assert_int_equal(wf_fdb_lookup(fdb, 4096, mac_a, 10), WF_FDB_PORT_NONE);
 	assert_int_equal(wf_fdb_del(fdb, 4096, mac_a), -ENOENT);

@@ -10,15 +10,21 @@
  *        a-nu (native-untagged 20, trunks 10)  a-nt (native-tagged 20, trunks 10)
  *   brB: the same with the prefix b-
  *
- * Both learn the same MACs on vm2, t1, a10, nu and nt first, one frame at a time; then t1 is
- * narrowed to VLAN 10, so its VLAN-20 entries are stale. Random bursts from vm1 (1..32
- * frames, a seeded generator) go into brA as bursts and into brB frame by frame. A frame's
- * destination is a learned MAC, a source of vm1 (same port), an unknown MAC, broadcast or
+ * Both learn the same MACs on vm2, t1, a10, nu and nt first, one frame at a time; t1's MAC is
+ * then made static in VLANs 10 and 20 and t1 narrowed to VLAN 10 (the narrowing flushes the
+ * port's learned entries, not its static ones), so the VLAN-20 entry is stale. Random bursts from
+ * vm1 (1..32 frames, a seeded generator) go into brA as bursts and into brB frame by frame. A
+ * frame's destination is a learned MAC, a source of vm1 (same port), an unknown MAC, broadcast or
  * multicast; its VLAN untagged, priority-tagged, 10, 20 or 30, its priority random; most
  * frames repeat the previous destination and VLAN with another priority (runs to a tagging
  * port, where each frame must keep its own priority); a few are runts or truncated tags.
  * The sources of vm1 are learned there beforehand and never used elsewhere, so learning a
- * burst's sources first changes nothing that one at a time would see. */
+ * burst's sources first changes nothing that one at a time would see.
+ *
+ * Since both bridges run the same code (one frame is a run of one), a last burst is also
+ * checked against what OVS would send: eight frames of VLAN 10 with priorities 0..7 to t1's
+ * MAC must leave t1 as they came, tagged VLAN 10, each with its own priority, in order; the
+ * two VLAN-20 frames after them (t1's entry there is stale) are flooded, to vm2 and not t1. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -199,6 +205,12 @@ static void learn_all(void)
 			offer_both("vm1", &f, 1);
 		}
 	}
+	for (char p = 'A'; p <= 'B'; p++)
+		for (int v = 10; v <= 20; v += 10)
+			req("{\"id\":7,\"method\":\"fdb-add\",\"params\":{\"bridge\":\"br%c\","
+			    "\"vlan\":%d,"
+			    "\"mac\":\"02:00:00:00:d0:01\",\"port\":\"%c-t1\"}}",
+			    p, v, p + 32);
 	req("{\"id\":8,\"method\":\"port-set\",\"params\":{\"name\":\"a-t1\",\"trunks\":[10]}}");
 	req("{\"id\":9,\"method\":\"port-set\",\"params\":{\"name\":\"b-t1\",\"trunks\":[10]}}");
 }
@@ -285,6 +297,35 @@ static unsigned compare_port(const char *name)
 	pcap_close(a);
 	pcap_close(b);
 	return n;
+}
+
+/* The last 'n' frames port 'name' sent are f[0..n), byte for byte. */
+static void check_tail(const char *name, const struct frame *f, unsigned n)
+{
+	char path[PATH_MAX + 64], err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	struct frame got[64];
+	unsigned total = 0;
+	pcap_t *pc;
+
+	wf_port_replay_flush(wf_port_find(ctx, name));
+	snprintf(path, sizeof(path), "%s/%s.out.pcap", ctx->replay_out, name);
+	pc = pcap_open_offline(path, err);
+	assert_non_null(pc);
+	while (pcap_next_ex(pc, &h, &d) == 1) {
+		struct frame *g = &got[total++ % 64];
+		g->len = h->caplen < sizeof(g->b) ? h->caplen : sizeof(g->b);
+		memcpy(g->b, d, g->len);
+	}
+	pcap_close(pc);
+	assert_true(total >= n);
+	for (unsigned i = 0; i < n; i++) {
+		const struct frame *g = &got[(total - n + i) % 64];
+		if (g->len != f[i].len || memcmp(g->b, f[i].b, g->len) != 0)
+			fail_msg("%s: frame %u of the last burst is not as sent (priority %u)",
+			         name, i, i);
+	}
 }
 
 /* The counters of port or bridge 'name' ("stats" returns {"ports": {NAME: ...}, "bridges":
@@ -374,6 +415,16 @@ static void test_burst_equals_one_at_a_time(void **state)
 		offer('a', from, f, n, true);
 		offer('b', from, f, n, false);
 	}
+	/* The last burst, with an expectation of its own (see the top comment). */
+	uint8_t d1[6], s0[6];
+	mac(d1, 0xd0, 1);
+	mac(s0, 0x51, 0);
+	for (unsigned i = 0; i < 10; i++)
+		frame_build(&f[i], d1, s0, i < 8 ? 10 : 20, i & 7, 20 + i);
+	offer('a', "vm1", f, 10, true);
+	offer('b', "vm1", f, 10, false);
+	check_tail("a-t1", f, 8);      /* VLAN 10: unicast, each with its priority */
+	check_tail("a-vm2", f + 8, 2); /* VLAN 20: t1's entry is stale, flooded (not to t1) */
 	for (unsigned i = 0; i < N_PORTS; i++) {
 		char a[16], b[16];
 
