@@ -32,11 +32,8 @@ void wf_drop(struct wf_thread *t, struct wf_port *p, enum wf_drop reason, struct
 /* Transmits the full buffer of port 'out' (wf_output_raw()'s slow path). */
 void wf_output_full(struct wf_thread *t, const struct wf_snap *s, uint16_t out);
 
-/* Queues 'm' (owned, unshared) to leave by port 'out' exactly as it is: no VLAN egress
- * processing (OpenFlow output actions send the frame as the flow left it). Inline: it runs
- * once per frame. */
-static inline void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, uint16_t out,
-                                 struct rte_mbuf *m)
+/* The transmit buffer of port 'out', listed for the next wf_flush() if it was not yet. */
+static inline struct wf_txbuf *wf_txbuf_touch(struct wf_thread *t, uint16_t out)
 {
 	struct wf_txbuf *tb = &t->txbufs[out];
 
@@ -44,6 +41,17 @@ static inline void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, u
 		tb->touched = true;
 		t->touched[t->n_touched++] = out;
 	}
+	return tb;
+}
+
+/* Queues 'm' (owned, unshared) to leave by port 'out' exactly as it is: no VLAN egress
+ * processing (OpenFlow output actions send the frame as the flow left it). Inline: it runs
+ * once per frame. */
+static inline void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, uint16_t out,
+                                 struct rte_mbuf *m)
+{
+	struct wf_txbuf *tb = wf_txbuf_touch(t, out);
+
 	tb->pkts[tb->n++] = m;
 	if (tb->n == WF_BURST)
 		wf_output_full(t, s, out);
@@ -54,12 +62,8 @@ static inline void wf_output_raw(struct wf_thread *t, const struct wf_snap *s, u
 static inline void wf_output_raw_bulk(struct wf_thread *t, const struct wf_snap *s, uint16_t out,
                                       struct rte_mbuf *const *pkts, uint16_t n)
 {
-	struct wf_txbuf *tb = &t->txbufs[out];
+	struct wf_txbuf *tb = wf_txbuf_touch(t, out);
 
-	if (!tb->touched) {
-		tb->touched = true;
-		t->touched[t->n_touched++] = out;
-	}
 	while (n) {
 		uint16_t c = WF_BURST - tb->n < n ? WF_BURST - tb->n : n;
 

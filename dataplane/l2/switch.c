@@ -88,17 +88,14 @@ static inline uint64_t l2_src_token(const struct rte_ether_hdr *eh, uint16_t vla
 
 /* The port a frame to 'dst' in 'vlan' from port 'ip' goes to, given the fdb's answer 'out':
  * 'out' itself if it is a live member of the VLAN on the same bridge, else WF_PORT_NONE
- * (flood); 'why' says which. */
+ * (flood); 'why' says which. A multicast or broadcast 'dst' is always a miss: the MAC table
+ * holds no group address (wf_fdb_learn() and wf_fdb_add_static() refuse them). */
 static inline uint16_t unicast_port(const struct wf_snap *s, const struct wf_snap_port *ip,
                                     uint16_t out, const uint8_t *dst, uint16_t vlan,
                                     enum wf_trace_lookup *why)
 {
-	if (dst[0] & 1) {
-		*why = WF_TRL_MULTICAST; /* broadcast and multicast always flood */
-		return WF_PORT_NONE;
-	}
 	if (out == WF_PORT_NONE) {
-		*why = WF_TRL_MISS;
+		*why = dst[0] & 1 ? WF_TRL_MULTICAST : WF_TRL_MISS;
 		return WF_PORT_NONE;
 	}
 	if (out >= WF_MAX_PORTS || !s->ports[out].port || s->ports[out].bridge != ip->bridge ||
@@ -218,7 +215,6 @@ static inline __attribute__((always_inline)) void l2_forward(struct wf_thread *t
 			i++;
 		} else {
 			uint16_t j = i + 1;
-			/* (The MAC table never holds a multicast address: same answer, unicast.) */
 			while (!traced && j < k && outs[j] == out && vlans[j] == vlans[i])
 				j++;
 			if (!dry)
