@@ -37,7 +37,9 @@ struct fl_cls {
 };
 
 /* Hash of 'key' masked by the subtable's mask (over its non-zero words only): CRC32-C where
- * the CPU has it (one instruction per word), else a multiply-xorshift per word. */
+ * the CPU has it (one instruction per word), else a multiply-xorshift per word. Not keyed,
+ * unlike the MAC table's (l2/fdb.c): what fills a subtable is the controller's flows; a
+ * packet only looks up, and finds its slot's chain as the rules made it. */
 static inline uint32_t hash_masked(const struct fl_subtable *st, const struct fl_key *key)
 {
 #if defined(__SSE4_2__) && defined(__x86_64__)

@@ -34,6 +34,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #define FDB_KEY_EMPTY  UINT64_C(0)
 #define FDB_KEY_TOMB   UINT64_MAX
@@ -51,7 +53,8 @@ struct wf_fdb_slot {
 struct wf_fdb {
 	/* Read-mostly: shared by all PMDs. */
 	struct wf_fdb_slot *slots;
-	uint64_t mask; /* number of slots - 1 */
+	uint64_t mask;   /* number of slots - 1 */
+	uint64_t secret; /* odd, random per table: see fdb_home() */
 	uint32_t max_entries;
 	_Atomic uint32_t aging_s;
 
@@ -127,21 +130,44 @@ static inline bool fdb_val_live(uint64_t v, uint32_t now, uint32_t aging_s)
 	return v != 0 && !fdb_val_expired(v, now, aging_s);
 }
 
-/* CRC32-C of the key where the CPU has it (one instruction), else the Murmur3 64-bit
- * finalizer. Neither is keyed: a guest choosing its source MACs can make them share home
- * slots (with CRC32-C, a linear map, by algebra); mac-table-size bounds what that costs. */
-static inline uint64_t fdb_hash(uint64_t k)
+/* Home slot of 'key': CRC32-C (one instruction where the CPU has it, else the Murmur3 64-bit
+ * finalizer) of the key multiplied by the table's secret, an odd number drawn at random when
+ * the table is created. Without the secret the hash is public, and a guest choosing its
+ * source MACs could give them all one home slot: CRC32-C is linear, so such a set is a few
+ * lines of algebra away, and each of its MACs then costs a walk as long as the set. Multiplying
+ * by an unknown odd number (a bijection, so distinct keys stay distinct) makes the home slots
+ * unpredictable; on any key set (sequential, strided, one MAC on every VLAN, that algebraic
+ * set) probe lengths measure as with a random function (test_fdb test_hostile_keys). Open
+ * vSwitch's MAC table and Linux's bridge also hash with a per-table random secret. */
+static inline uint64_t fdb_home(const struct wf_fdb *fdb, uint64_t key)
 {
+	uint64_t k = key * fdb->secret;
+
 #if defined(__SSE4_2__) && defined(__x86_64__)
-	return __builtin_ia32_crc32di(0, k);
+	k = __builtin_ia32_crc32di(0, k);
 #else
 	k ^= k >> 33;
 	k *= UINT64_C(0xff51afd7ed558ccd);
 	k ^= k >> 33;
 	k *= UINT64_C(0xc4ceb9fe1a85ec53);
 	k ^= k >> 33;
-	return k;
 #endif
+	return k & fdb->mask;
+}
+
+/* An odd 64-bit number from the kernel's random source; should that fail (no getrandom(2)
+ * in a sandbox), one from the clock and the table's address: weaker, never the same twice. */
+static uint64_t fdb_secret(const struct wf_fdb *fdb)
+{
+	struct timespec ts;
+	uint64_t s;
+
+	if (getrandom(&s, sizeof(s), 0) != (ssize_t)sizeof(s)) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		s = (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 32 ^ (uint64_t)(uintptr_t)fdb;
+		s *= UINT64_C(0x9e3779b97f4a7c15);
+	}
+	return s | 1;
 }
 
 /* --- life cycle ---------------------------------------------------------------------------- */
@@ -175,6 +201,7 @@ struct wf_fdb *wf_fdb_create(const struct wf_fdb_params *params)
 		return NULL;
 	}
 	fdb->mask = n_slots - 1;
+	fdb->secret = fdb_secret(fdb);
 	fdb->max_entries = params->max_entries;
 	atomic_init(&fdb->aging_s, params->aging_s);
 	return fdb;
@@ -225,7 +252,7 @@ uint16_t wf_fdb_lookup(const struct wf_fdb *fdb, uint16_t vlan, const uint8_t ma
 	if (vlan > FDB_VLAN_MAX)
 		return WF_FDB_PORT_NONE;
 	key = fdb_key(vlan, mac);
-	v = fdb_probe(fdb, key, fdb_hash(key) & fdb->mask);
+	v = fdb_probe(fdb, key, fdb_home(fdb, key));
 	if (!fdb_val_live(v, now, atomic_load_explicit(&fdb->aging_s, memory_order_relaxed)))
 		return WF_FDB_PORT_NONE;
 	return fdb_val_port(v);
@@ -244,7 +271,7 @@ unsigned wf_fdb_lookup_bulk(const struct wf_fdb *fdb, const uint16_t *vlans,
 		/* Pass 1: hash every key and start fetching its home slot. */
 		for (unsigned j = 0; j < m; j++) {
 			keys[j] = fdb_key(vlans[base + j], macs[base + j]);
-			idx[j] = fdb_hash(keys[j]) & fdb->mask;
+			idx[j] = fdb_home(fdb, keys[j]);
 			__builtin_prefetch(&fdb->slots[idx[j]], 0, 3);
 		}
 		/* Pass 2: probe; the home slots are (mostly) in cache by now. */
@@ -293,7 +320,7 @@ static void fdb_unreserve(struct wf_fdb *fdb)
  * slot left in the chain). */
 static struct wf_fdb_slot *fdb_find_or_insert(struct wf_fdb *fdb, uint64_t key, bool *inserted)
 {
-	uint64_t i = fdb_hash(key) & fdb->mask;
+	uint64_t i = fdb_home(fdb, key);
 	bool reserved = false;
 
 	*inserted = false;
@@ -421,7 +448,7 @@ int wf_fdb_del(struct wf_fdb *fdb, uint16_t vlan, const uint8_t mac[6])
 	if (vlan > FDB_VLAN_MAX)
 		return -ENOENT;
 	key = fdb_key(vlan, mac);
-	i = fdb_hash(key) & fdb->mask;
+	i = fdb_home(fdb, key);
 	for (uint64_t n = 0; n <= fdb->mask; n++, i = (i + 1) & fdb->mask) {
 		struct wf_fdb_slot *s = &fdb->slots[i];
 		uint64_t k = atomic_load_explicit(&s->key, memory_order_acquire);
@@ -547,6 +574,22 @@ unsigned wf_fdb_copy(struct wf_fdb *dst, const struct wf_fdb *src, uint32_t now)
 	atomic_fetch_add(&dst->n_full, atomic_load(&src->n_full));
 	dst->n_aged += src->n_aged;
 	return n_copied;
+}
+
+unsigned wf_fdb_probe_max(const struct wf_fdb *fdb)
+{
+	uint64_t longest = 0;
+
+	for (uint64_t i = 0; i <= fdb->mask; i++) {
+		uint64_t k = atomic_load_explicit(&fdb->slots[i].key, memory_order_acquire);
+
+		if (fdb_key_valid(k)) {
+			uint64_t d = (i - fdb_home(fdb, k)) & fdb->mask;
+
+			longest = d > longest ? d : longest;
+		}
+	}
+	return (unsigned)longest;
 }
 
 bool wf_fdb_needs_rebuild(const struct wf_fdb *fdb)

@@ -37,6 +37,11 @@ void wf_fdb_walk(const struct wf_fdb *, uint32_t now,
  * Returns the number copied; entries beyond dst's limit are dropped. */
 unsigned wf_fdb_copy(struct wf_fdb *dst, const struct wf_fdb *src, uint32_t now);
 
+/* The longest distance, in slots, from a stored key's home slot to the slot that holds it: the
+ * most slots a lookup walks past its first. Small (tens) at any size unless keys collide; a
+ * whole-table scan, for tests and diagnostics. */
+unsigned wf_fdb_probe_max(const struct wf_fdb *);
+
 /* True when removals have left enough dead slots that lookups slow down; the control thread
  * then rebuilds: wf_fdb_create() + wf_fdb_copy() + RCU publish + wf_fdb_destroy(old). */
 bool wf_fdb_needs_rebuild(const struct wf_fdb *);
