@@ -25,6 +25,7 @@ enum cli_cmd_verb {
 	CLI_CMD_SHOW,            /* show */
 	CLI_CMD_FDB_SHOW,        /* fdb/show BR */
 	CLI_CMD_FDB_FLUSH,       /* fdb/flush [BR] */
+	CLI_CMD_FDB_STATS,       /* fdb/stats-show BR */
 	CLI_CMD_FDB_ADD,         /* fdb/add BR PORT VLAN MAC */
 	CLI_CMD_FDB_DEL,         /* fdb/del BR VLAN MAC */
 	CLI_CMD_DP_SHOW,         /* dp/show */

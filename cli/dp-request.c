@@ -18,6 +18,7 @@ static const char *const methods[CLI_CMD__COUNT] = {
     [CLI_CMD_SHOW] = WF_RPC_METHOD_SHOW,
     [CLI_CMD_FDB_SHOW] = WF_RPC_METHOD_FDB_SHOW,
     [CLI_CMD_FDB_FLUSH] = WF_RPC_METHOD_FDB_FLUSH,
+    [CLI_CMD_FDB_STATS] = WF_RPC_METHOD_FDB_STATS,
     [CLI_CMD_FDB_ADD] = WF_RPC_METHOD_FDB_ADD,
     [CLI_CMD_FDB_DEL] = WF_RPC_METHOD_FDB_DEL,
     [CLI_CMD_DP_SHOW] = WF_RPC_METHOD_DP_SHOW,
@@ -120,6 +121,7 @@ int cli_dp_request(const struct cli_cmd *cmd, const char **method, json_t **para
 		put_map(p, WF_RPC_KEY_OPTIONS, cmd->cols.options, &ok);
 		break;
 	case CLI_CMD_FDB_SHOW:
+	case CLI_CMD_FDB_STATS:
 	case CLI_CMD_FDB_FLUSH:
 	case CLI_CMD_TNL_NEIGH_SHOW:
 	case CLI_CMD_TNL_NEIGH_FLUSH:

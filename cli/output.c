@@ -437,6 +437,24 @@ static long long int_of(const json_t *obj, const char *key)
 	return (long long)json_integer_value(json_object_get(obj, key));
 }
 
+void cli_output_fdb_stats(FILE *f, const char *bridge, const json_t *result)
+{
+	fputs("Statistics for bridge ", f);
+	cli_output_quoted(f, bridge);
+	fprintf(f, ":\n");
+	fprintf(f, "  Current/maximum MAC entries in the table: %lld/%lld\n",
+	        int_of(result, "entries"), int_of(result, "max_entries"));
+	fprintf(f, "  Current static MAC entries in the table : %lld\n", int_of(result, "static"));
+	fprintf(f, "  Total number of learned MAC entries     : %lld\n", int_of(result, "learned"));
+	fprintf(f, "  Total number of expired MAC entries     : %lld\n", int_of(result, "aged"));
+	fprintf(f, "  Total number of port moved MAC entries  : %lld\n", int_of(result, "moved"));
+	fprintf(f, "  Total number of refused MAC entries     : %lld (table full)\n",
+	        int_of(result, "full"));
+	fprintf(f, "  MAC aging time (seconds)                : %lld\n", int_of(result, "aging_s"));
+	fprintf(f, "  Longest lookup walk (slots)             : %lld\n",
+	        int_of(result, "probe_max"));
+}
+
 void cli_output_dp_show(FILE *f, const json_t *result)
 {
 	const json_t *pmds = json_object_get(result, "pmds");
@@ -570,6 +588,7 @@ int cli_output_result(FILE *f, const struct cli_cmd *cmd, const json_t *result, 
 	switch (cmd->verb) {
 	case CLI_CMD_SHOW:
 	case CLI_CMD_FDB_SHOW:
+	case CLI_CMD_FDB_STATS:
 	case CLI_CMD_STATS:
 	case CLI_CMD_DP_SHOW:
 	case CLI_CMD_FDB_FLUSH:
@@ -592,6 +611,8 @@ int cli_output_result(FILE *f, const struct cli_cmd *cmd, const json_t *result, 
 		cli_output_flows(f, result, cmd->no_stats);
 	} else if (cmd->verb == CLI_CMD_FDB_SHOW) {
 		cli_output_fdb(f, result);
+	} else if (cmd->verb == CLI_CMD_FDB_STATS) {
+		cli_output_fdb_stats(f, cmd->bridge, result);
 	} else if (cmd->verb == CLI_CMD_STATS) {
 		cli_output_stats(f, result, cmd->all);
 	} else if (cmd->verb == CLI_CMD_DP_SHOW) {

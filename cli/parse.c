@@ -379,6 +379,7 @@ static int build_cmd(const struct raw_cmd *raw, struct cli_cmd *cmd, char **errp
 	case CLI_CMD_ADD_BR:
 	case CLI_CMD_DEL_BR:
 	case CLI_CMD_FDB_SHOW:
+	case CLI_CMD_FDB_STATS:
 		return check_name(raw, a[0], "bridge", &cmd->bridge, errp);
 	case CLI_CMD_FDB_FLUSH:
 		return n ? check_name(raw, a[0], "bridge", &cmd->bridge, errp) : 0;

@@ -95,6 +95,15 @@ static const struct cli_verb_info verbs[] = {
         .summary = "print the MAC learning table of bridge BR",
     },
     {
+        .name = "fdb/stats-show",
+        .verb = CLI_CMD_FDB_STATS,
+        .synopsis = "BR",
+        .min_args = 1,
+        .max_args = 1,
+        .has_output = true,
+        .summary = "print the MAC table's counters and sizes of bridge BR",
+    },
+    {
         .name = "fdb/flush",
         .verb = CLI_CMD_FDB_FLUSH,
         .synopsis = "[BR]",

@@ -50,6 +50,7 @@ static void test_methods(void **state)
 	    {CLI_CMD_SHOW, "show"},
 	    {CLI_CMD_FDB_SHOW, "fdb-show"},
 	    {CLI_CMD_FDB_FLUSH, "fdb-flush"},
+	    {CLI_CMD_FDB_STATS, "fdb-stats"},
 	    {CLI_CMD_FDB_ADD, "fdb-add"},
 	    {CLI_CMD_FDB_DEL, "fdb-del"},
 	    {CLI_CMD_DP_SHOW, "dp-show"},

@@ -96,6 +96,32 @@ static void test_fdb(void **state)
 	      " port  VLAN  MAC                Age\n");
 }
 
+static void test_fdb_stats(void **state)
+{
+	struct cli_cmd cmd = {.verb = CLI_CMD_FDB_STATS, .bridge = "br0"};
+	json_t *result = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "entries", 3,
+	                           "max_entries", 8192, "static", 1, "learned", 7, "aged", 2,
+	                           "moved", 1, "full", 4, "aging_s", 300, "probe_max", 2);
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+
+	(void)state;
+	assert_int_equal(cli_output_result(f, &cmd, result, CLI_FMT_TABLE), 0);
+	fclose(f);
+	assert_string_equal(out, "Statistics for bridge \"br0\":\n"
+	                         "  Current/maximum MAC entries in the table: 3/8192\n"
+	                         "  Current static MAC entries in the table : 1\n"
+	                         "  Total number of learned MAC entries     : 7\n"
+	                         "  Total number of expired MAC entries     : 2\n"
+	                         "  Total number of port moved MAC entries  : 1\n"
+	                         "  Total number of refused MAC entries     : 4 (table full)\n"
+	                         "  MAC aging time (seconds)                : 300\n"
+	                         "  Longest lookup walk (slots)             : 2\n");
+	free(out);
+	json_decref(result);
+}
+
 static const char stats_result[] =
     "{\"ports\": {"
     " \"p2\": {\"rx_packets\": 0, \"tx_packets\": 7},"
@@ -294,10 +320,11 @@ static void test_ovs_string(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_show),       cmocka_unit_test(test_fdb),
-	    cmocka_unit_test(test_stats),      cmocka_unit_test(test_stats_tables),
-	    cmocka_unit_test(test_dp_show),    cmocka_unit_test(test_misc_and_json),
-	    cmocka_unit_test(test_ovs_string), cmocka_unit_test(test_tnl_neigh),
+	    cmocka_unit_test(test_show),          cmocka_unit_test(test_fdb),
+	    cmocka_unit_test(test_fdb_stats),     cmocka_unit_test(test_stats),
+	    cmocka_unit_test(test_stats_tables),  cmocka_unit_test(test_dp_show),
+	    cmocka_unit_test(test_misc_and_json), cmocka_unit_test(test_ovs_string),
+	    cmocka_unit_test(test_tnl_neigh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

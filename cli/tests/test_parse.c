@@ -128,6 +128,8 @@ static void test_appctl_verbs(void **state)
 	check_req(ARGV("show"), "{\"method\":\"show\",\"params\":{}}");
 	check_req(ARGV("fdb/show", "br0"),
 	          "{\"method\":\"fdb-show\",\"params\":{\"bridge\":\"br0\"}}");
+	check_req(ARGV("fdb/stats-show", "br0"),
+	          "{\"method\":\"fdb-stats\",\"params\":{\"bridge\":\"br0\"}}");
 	check_req(ARGV("fdb/flush"), "{\"method\":\"fdb-flush\",\"params\":{}}");
 	check_req(ARGV("fdb/flush", "br0"),
 	          "{\"method\":\"fdb-flush\",\"params\":{\"bridge\":\"br0\"}}");
@@ -319,6 +321,9 @@ static void test_errors_commands(void **state)
 	check_err(ARGV("set", "Port", "p1"),
 	          "set: expected at least 3 arguments (TABLE RECORD COLUMN[:KEY]=VALUE...), got 2");
 	check_err(ARGV("show", "x"), "show: expected 0 arguments (), got 1");
+	check_err(ARGV("fdb/stats-show"), "fdb/stats-show: expected 1 argument (BR), got 0");
+	check_err(ARGV("fdb/stats-show", "br0", "br1"),
+	          "fdb/stats-show: expected 1 argument (BR), got 2");
 	check_err(ARGV("fdb/add", "br0", "p1", "1"),
 	          "fdb/add: expected 4 arguments (BR PORT VLAN MAC), got 3");
 	check_err(ARGV("fdb/del", "br0", "1"),

@@ -1,4 +1,4 @@
-/* Control methods that only read: show, fdb-show, stats, dp-show. */
+/* Control methods that only read: show, fdb-show, fdb-stats, stats, dp-show. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,17 +80,27 @@ static int row_cmp(const void *a, const void *b)
 	              json_string_value(json_array_get(y, 2)));
 }
 
-static int fdb_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+/* The bridge named by the request's required 'bridge': 0, or -errno with 'err' set. */
+static int bridge_param(struct wf_ctx *ctx, const json_t *p, const struct wf_bridge **br, char *err,
+                        size_t el)
 {
 	const char *bname;
 	int ret;
 	if ((ret = wf_ctl_get_str(p, WF_RPC_KEY_BRIDGE, true, &bname, err, el)) < 0)
 		return ret;
-	const struct wf_bridge *br = wf_bridge_find(ctx, bname);
-	if (!br) {
+	if (!(*br = wf_bridge_find(ctx, bname))) {
 		snprintf(err, el, "no bridge named '%s'", bname);
 		return -ENOENT;
 	}
+	return 0;
+}
+
+static int fdb_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	const struct wf_bridge *br;
+	int ret;
+	if ((ret = bridge_param(ctx, p, &br, err, el)) < 0)
+		return ret;
 	json_t *rows = json_array();
 	wf_fdb_walk(br->fdb, wf_ctx_now(ctx), fdb_collect, rows);
 	size_t n = json_array_size(rows);
@@ -117,6 +127,35 @@ static int fdb_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 	json_decref(rows);
 	*res = json_pack("{s:o}", "entries", entries);
 	return 0;
+}
+
+static int count_static(const struct wf_fdb_entry *e, void *arg)
+{
+	*(unsigned *)arg += e->is_static;
+	return 0;
+}
+
+/* The figures of ovs-appctl fdb/stats-show, and the longest walk a lookup makes in the table
+ * (l2/fdb.c: keyed home slots keep it short whatever MACs the guests send). */
+static int fdb_stats(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
+{
+	struct wf_fdb_params fp;
+	struct wf_fdb_stats fs;
+	const struct wf_bridge *br;
+	unsigned n_static = 0;
+	int ret;
+
+	if ((ret = bridge_param(ctx, p, &br, err, el)) < 0)
+		return ret;
+	wf_fdb_get_params(br->fdb, &fp);
+	wf_fdb_get_stats(br->fdb, &fs);
+	wf_fdb_walk(br->fdb, wf_ctx_now(ctx), count_static, &n_static);
+	*res = json_pack("{s:i,s:i,s:i,s:I,s:I,s:I,s:I,s:i,s:i}", "entries", wf_fdb_count(br->fdb),
+	                 "max_entries", (int)fp.max_entries, "static", (int)n_static, "learned",
+	                 (json_int_t)fs.n_learned, "aged", (json_int_t)fs.n_aged, "moved",
+	                 (json_int_t)fs.n_moved, "full", (json_int_t)fs.n_full, "aging_s",
+	                 (int)fp.aging_s, "probe_max", (int)wf_fdb_probe_max(br->fdb));
+	return *res ? 0 : -ENOMEM;
 }
 
 static void xstat_set(void *arg, const char *name, uint64_t value)
@@ -315,10 +354,13 @@ static int dp_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err,
 	return 0;
 }
 
+/* clang-format off */
 const struct wf_ctl_method wf_ctl_query_methods[] = {
     {WF_RPC_METHOD_SHOW, show},
     {WF_RPC_METHOD_FDB_SHOW, fdb_show},
+    {WF_RPC_METHOD_FDB_STATS, fdb_stats},
     {WF_RPC_METHOD_STATS, stats},
     {WF_RPC_METHOD_DP_SHOW, dp_show},
     {NULL, NULL},
 };
+/* clang-format on */

@@ -153,6 +153,18 @@ expect_rc 0
 expect_out ' port  VLAN  MAC                Age
    p0    10  02:00:00:00:00:aa  static
   vh1     0  02:00:00:00:00:bb  static'
+run fdb/stats-show br0
+expect_rc 0
+[ "$(head -3 "$D/out")" = 'Statistics for bridge "br0":
+  Current/maximum MAC entries in the table: 2/1024
+  Current static MAC entries in the table : 2' ] || fail "fdb/stats-show: $(cat "$D/out")"
+grep -Eq '^  Total number of refused MAC entries     : 0 \(table full\)$' "$D/out" &&
+	grep -Eq '^  MAC aging time \(seconds\)                : 10$' "$D/out" &&
+	grep -Eq '^  Longest lookup walk \(slots\)             : [01]$' "$D/out" ||
+	fail "fdb/stats-show figures"
+run fdb/stats-show nobr
+expect_rc 1
+expect_err_re "^weftctl: fdb/stats-show: .*'nobr'.*"
 ok fdb/del br0 10 02:00:00:00:00:aa
 run fdb/show br0 --format=json
 /usr/bin/python3 -c '

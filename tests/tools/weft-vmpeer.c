@@ -4,7 +4,7 @@
  * vhost-user socket of the switch) sends or receives numbered test frames.
  *
  *   weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] [--rate PPS] [--seq-start K]
- *                        [--announce] [--hold] [--timeout S] [--random-src]
+ *                        [--announce] [--hold] [--timeout S] [--random-src | --src-file F]
  *   weft-vmpeer [EAL] -- --recv N [--seq-start K] [--src MAC --announce] [--src-filter MAC]
  *                        [--timeout S] [--grace MS] [--before-ok] [--rx-ring D]
  *
@@ -16,6 +16,9 @@
  * --random-src: each test frame's source MAC is 06:xx:xx:xx:xx:xx, the low 40 bits a bijective
  * scramble of its seq (seq * an odd constant mod 2^40): N frames carry N distinct, random-looking
  * source MACs (a MAC flood), none equal to a 02:... test MAC. --src still sources the announce.
+ * --src-file F: test frame i (from --seq-start) comes from the MAC on line i mod L of F (L lines
+ * of xx:xx:xx:xx:xx:xx, at most 2^20): a guest that chooses its sources (tests/system/
+ * mac-collide.sh). --src still sources the announce.
  *
  * Send: waits for link up, sends exactly N frames (seq K..K+N-1) at --rate (0: as fast as the
  * ring takes them), prints "sent=N total=T", lingers 1 s for the switch to drain the ring.
@@ -53,6 +56,7 @@
 #define VMP_MAGIC     0x57454654u /* "WEFT" */
 #define VMP_BURST     32
 #define VMP_MAX_N     (1u << 26)
+#define VMP_MAX_SRCS  (1u << 20)
 #define VMP_HDR_LEN   (sizeof(struct rte_ether_hdr) + sizeof(struct vmp_payload))
 
 struct vmp_payload {
@@ -75,8 +79,10 @@ struct vmp_ctx {
 	/* receive accounting */
 	uint8_t *seen; /* one byte per expected seq */
 	uint64_t n_sink, n_rx, n_match, n_ooo, n_dup, n_unexpected, n_corrupt, n_distinct;
-	uint64_t n_before; /* seq < seq_start with --before-ok */
-	uint64_t seq_end;  /* highest seq seen + 1 */
+	uint64_t n_before;           /* seq < seq_start with --before-ok */
+	uint64_t seq_end;            /* highest seq seen + 1 */
+	struct rte_ether_addr *srcs; /* --src-file: the test frames' sources, n_srcs of them */
+	uint32_t n_srcs;
 };
 
 static volatile sig_atomic_t vmp_quit;
@@ -111,6 +117,39 @@ static int vmp_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/* Reads --src-file 'path' into c->srcs: one MAC per line, 1..VMP_MAX_SRCS lines. 0 or -EINVAL
+ * (message printed). */
+static int vmp_read_srcs(struct vmp_ctx *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[64];
+	unsigned lineno = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "weft-vmpeer: %s: %s\n", path, strerror(errno));
+		return -EINVAL;
+	}
+	free(c->srcs);
+	c->n_srcs = 0;
+	c->srcs = calloc(VMP_MAX_SRCS, sizeof(*c->srcs));
+	while (c->srcs && fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = 0;
+		if (c->n_srcs == VMP_MAX_SRCS ||
+		    rte_ether_unformat_addr(line, &c->srcs[c->n_srcs]) != 0) {
+			fprintf(stderr, "weft-vmpeer: %s:%u: not a MAC, or more than %u lines\n",
+			        path, lineno, VMP_MAX_SRCS);
+			c->n_srcs = 0;
+			break;
+		}
+		c->n_srcs++;
+	}
+	fclose(f);
+	if (lineno == 0)
+		fprintf(stderr, "weft-vmpeer: %s: no MAC read\n", path);
+	return c->n_srcs ? 0 : -EINVAL;
+}
+
 /* Parses the application arguments (after "--"); returns 0 or -EINVAL (message printed). */
 static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 {
@@ -120,7 +159,8 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 		{"size", 1, 0, 'z'}, {"rate", 1, 0, 'R'}, {"seq-start", 1, 0, 'k'},
 		{"announce", 0, 0, 'a'}, {"hold", 0, 0, 'h'}, {"timeout", 1, 0, 't'},
 		{"grace", 1, 0, 'g'}, {"src-filter", 1, 0, 'f'}, {"random-src", 0, 0, 'x'},
-		{"before-ok", 0, 0, 'b'}, {"rx-ring", 1, 0, 'q'}, {0, 0, 0, 0},
+		{"before-ok", 0, 0, 'b'}, {"rx-ring", 1, 0, 'q'}, {"src-file", 1, 0, 'F'},
+		{0, 0, 0, 0},
 	};
 	/* clang-format on */
 	uint64_t v;
@@ -183,6 +223,9 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 		case 'b':
 			c->before_ok = true;
 			break;
+		case 'F':
+			bad = vmp_read_srcs(c, optarg) < 0;
+			break;
 		case 'q':
 			bad = vmp_parse_u64(optarg, 4096, &v) || v < 64;
 			c->rx_ring = v;
@@ -198,6 +241,10 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 	}
 	if (optind != argc || !!c->n_send == !!c->n_recv) {
 		fprintf(stderr, "weft-vmpeer: exactly one of --send N or --recv N is required\n");
+		return -EINVAL;
+	}
+	if (c->random_src && c->n_srcs) {
+		fprintf(stderr, "weft-vmpeer: --random-src and --src-file exclude each other\n");
 		return -EINVAL;
 	}
 	if ((c->n_send && (!c->has_src || !c->has_dst)) || (c->announce && !c->has_src)) {
@@ -261,6 +308,8 @@ static struct rte_mbuf *vmp_frame(struct vmp_ctx *c, struct rte_mbuf *m, bool an
 		for (int i = 5; i >= 1; i--, r >>= 8)
 			eh->src_addr.addr_bytes[i] = (uint8_t)r;
 	}
+	if (!announce && c->n_srcs)
+		eh->src_addr = c->srcs[(seq - c->seq_start) % c->n_srcs];
 	if (announce)
 		memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
 	else
@@ -513,7 +562,7 @@ int main(int argc, char **argv)
 		    stderr,
 		    "usage: weft-vmpeer [EAL] -- --send N --src MAC --dst MAC [--size B] "
 		    "[--rate PPS] [--seq-start K] [--announce] [--hold] [--timeout S] "
-		    "[--random-src]\n"
+		    "[--random-src | --src-file F]\n"
 		    "       weft-vmpeer [EAL] -- --recv N [--seq-start K] [--src MAC --announce] "
 		    "[--src-filter MAC] [--timeout S] [--grace MS] [--before-ok] [--rx-ring D]\n");
 		return 2;
