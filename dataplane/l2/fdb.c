@@ -137,7 +137,8 @@ static inline bool fdb_val_live(uint64_t v, uint32_t now, uint32_t aging_s)
  * lines of algebra away, and each of its MACs then costs a walk as long as the set. Multiplying
  * by an unknown odd number (a bijection, so distinct keys stay distinct) makes the home slots
  * unpredictable; on any key set (sequential, strided, one MAC on every VLAN, that algebraic
- * set) probe lengths measure as with a random function (test_fdb test_hostile_keys). Open
+ * set) probe lengths measure as with a random function (dataplane/tests/test_fdb_hash.c,
+ * tests/system/mac-collide.sh). Open
  * vSwitch's MAC table and Linux's bridge also hash with a per-table random secret. */
 static inline uint64_t fdb_home(const struct wf_fdb *fdb, uint64_t key)
 {
@@ -155,14 +156,15 @@ static inline uint64_t fdb_home(const struct wf_fdb *fdb, uint64_t key)
 	return k & fdb->mask;
 }
 
-/* An odd 64-bit number from the kernel's random source; should that fail (no getrandom(2)
- * in a sandbox), one from the clock and the table's address: weaker, never the same twice. */
+/* An odd 64-bit number from the kernel's random source, without waiting for it; should that
+ * fail (a pool not yet ready early at boot, no getrandom(2) in a sandbox), one from the clock
+ * and the table's address: weaker, never the same twice. */
 static uint64_t fdb_secret(const struct wf_fdb *fdb)
 {
 	struct timespec ts;
 	uint64_t s;
 
-	if (getrandom(&s, sizeof(s), 0) != (ssize_t)sizeof(s)) {
+	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		s = (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 32 ^ (uint64_t)(uintptr_t)fdb;
 		s *= UINT64_C(0x9e3779b97f4a7c15);
