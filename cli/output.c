@@ -439,20 +439,26 @@ static long long int_of(const json_t *obj, const char *key)
 
 void cli_output_fdb_stats(FILE *f, const char *bridge, const json_t *result)
 {
+	static const struct {
+		const char *label, *key, *suffix;
+	} lines[] = {
+	    {"Current static MAC entries in the table", "static", ""},
+	    {"Total number of learned MAC entries", "learned", ""},
+	    {"Total number of expired MAC entries", "aged", ""},
+	    {"Total number of evicted MAC entries", "evicted", ""},
+	    {"Total number of port moved MAC entries", "moved", ""},
+	    {"Total number of refused MAC entries", "full", " (table full)"},
+	    {"MAC aging time (seconds)", "aging_s", ""},
+	    {"Longest entry displacement (slots)", "displacement_max", ""},
+	};
+
 	fputs("Statistics for bridge ", f);
 	cli_output_quoted(f, bridge);
-	fprintf(f, ":\n");
-	fprintf(f, "  Current/maximum MAC entries in the table: %lld/%lld\n",
+	fprintf(f, ":\n  Current/maximum MAC entries in the table: %lld/%lld\n",
 	        int_of(result, "entries"), int_of(result, "max_entries"));
-	fprintf(f, "  Current static MAC entries in the table : %lld\n", int_of(result, "static"));
-	fprintf(f, "  Total number of learned MAC entries     : %lld\n", int_of(result, "learned"));
-	fprintf(f, "  Total number of expired MAC entries     : %lld\n", int_of(result, "aged"));
-	fprintf(f, "  Total number of port moved MAC entries  : %lld\n", int_of(result, "moved"));
-	fprintf(f, "  Total number of refused MAC entries     : %lld (table full)\n",
-	        int_of(result, "full"));
-	fprintf(f, "  MAC aging time (seconds)                : %lld\n", int_of(result, "aging_s"));
-	fprintf(f, "  Longest lookup walk (slots)             : %lld\n",
-	        int_of(result, "probe_max"));
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		fprintf(f, "  %-40s: %lld%s\n", lines[i].label, int_of(result, lines[i].key),
+		        lines[i].suffix);
 }
 
 void cli_output_dp_show(FILE *f, const json_t *result)

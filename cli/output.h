@@ -24,7 +24,8 @@ int cli_output_result(FILE *f, const struct cli_cmd *cmd, const json_t *result,
  * tables ("tables") and one of the PMDs ("pmds"). */
 void cli_output_show(FILE *f, const json_t *result);
 void cli_output_fdb(FILE *f, const json_t *result);
-/* fdb/stats-show: ovs-appctl's lines for bridge 'bridge', then weft's own (refused, probe). */
+/* fdb/stats-show: ovs-appctl's lines for bridge 'bridge', then weft's own (refused learns,
+ * aging time, longest entry displacement). */
 void cli_output_fdb_stats(FILE *f, const char *bridge, const json_t *result);
 void cli_output_stats(FILE *f, const json_t *result, bool all);
 void cli_output_dp_show(FILE *f, const json_t *result);

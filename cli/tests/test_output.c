@@ -99,9 +99,10 @@ static void test_fdb(void **state)
 static void test_fdb_stats(void **state)
 {
 	struct cli_cmd cmd = {.verb = CLI_CMD_FDB_STATS, .bridge = "br0"};
-	json_t *result = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "entries", 3,
-	                           "max_entries", 8192, "static", 1, "learned", 7, "aged", 2,
-	                           "moved", 1, "full", 4, "aging_s", 300, "probe_max", 2);
+	json_t *result =
+	    json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "entries", 3, "max_entries",
+	              8192, "static", 1, "learned", 7, "aged", 2, "evicted", 0, "moved", 1, "full",
+	              4, "aging_s", 300, "displacement_max", 2);
 	char *out = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&out, &size);
@@ -114,10 +115,11 @@ static void test_fdb_stats(void **state)
 	                         "  Current static MAC entries in the table : 1\n"
 	                         "  Total number of learned MAC entries     : 7\n"
 	                         "  Total number of expired MAC entries     : 2\n"
+	                         "  Total number of evicted MAC entries     : 0\n"
 	                         "  Total number of port moved MAC entries  : 1\n"
 	                         "  Total number of refused MAC entries     : 4 (table full)\n"
 	                         "  MAC aging time (seconds)                : 300\n"
-	                         "  Longest lookup walk (slots)             : 2\n");
+	                         "  Longest entry displacement (slots)      : 2\n");
 	free(out);
 	json_decref(result);
 }

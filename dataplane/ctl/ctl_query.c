@@ -129,32 +129,28 @@ static int fdb_show(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err
 	return 0;
 }
 
-static int count_static(const struct wf_fdb_entry *e, void *arg)
-{
-	*(unsigned *)arg += e->is_static;
-	return 0;
-}
-
-/* The figures of ovs-appctl fdb/stats-show, and the longest walk a lookup makes in the table
- * (l2/fdb.c: keyed home slots keep it short whatever MACs the guests send). */
+/* The figures of ovs-appctl fdb/stats-show (evicted: always 0, weft refuses instead), and the
+ * longest displacement of an entry from its home slot (wf_fdb_scan(): one pass over the
+ * table; keyed home slots keep it short whatever MACs the guests send). */
 static int fdb_stats(struct wf_ctx *ctx, const json_t *p, json_t **res, char *err, size_t el)
 {
 	struct wf_fdb_params fp;
 	struct wf_fdb_stats fs;
 	const struct wf_bridge *br;
-	unsigned n_static = 0;
+	struct wf_fdb_scan_result sc;
 	int ret;
 
 	if ((ret = bridge_param(ctx, p, &br, err, el)) < 0)
 		return ret;
 	wf_fdb_get_params(br->fdb, &fp);
 	wf_fdb_get_stats(br->fdb, &fs);
-	wf_fdb_walk(br->fdb, wf_ctx_now(ctx), count_static, &n_static);
-	*res = json_pack("{s:i,s:i,s:i,s:I,s:I,s:I,s:I,s:i,s:i}", "entries", wf_fdb_count(br->fdb),
-	                 "max_entries", (int)fp.max_entries, "static", (int)n_static, "learned",
-	                 (json_int_t)fs.n_learned, "aged", (json_int_t)fs.n_aged, "moved",
-	                 (json_int_t)fs.n_moved, "full", (json_int_t)fs.n_full, "aging_s",
-	                 (int)fp.aging_s, "probe_max", (int)wf_fdb_probe_max(br->fdb));
+	wf_fdb_scan(br->fdb, &sc);
+	*res =
+	    json_pack("{s:i,s:i,s:i,s:I,s:I,s:i,s:I,s:I,s:i,s:i}", "entries", wf_fdb_count(br->fdb),
+	              "max_entries", (int)fp.max_entries, "static", (int)sc.n_static, "learned",
+	              (json_int_t)fs.n_learned, "aged", (json_int_t)fs.n_aged, "evicted", 0,
+	              "moved", (json_int_t)fs.n_moved, "full", (json_int_t)fs.n_full, "aging_s",
+	              (int)fp.aging_s, "displacement_max", (int)sc.displacement_max);
 	return *res ? 0 : -ENOMEM;
 }
 

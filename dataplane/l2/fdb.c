@@ -135,11 +135,11 @@ static inline bool fdb_val_live(uint64_t v, uint32_t now, uint32_t aging_s)
  * the table is created. Without the secret the hash is public, and a guest choosing its
  * source MACs could give them all one home slot: CRC32-C is linear, so such a set is a few
  * lines of algebra away, and each of its MACs then costs a walk as long as the set. Multiplying
- * by an unknown odd number (a bijection, so distinct keys stay distinct) makes the home slots
- * unpredictable; on any key set (sequential, strided, one MAC on every VLAN, that algebraic
- * set) probe lengths measure as with a random function (dataplane/tests/test_fdb_hash.c,
- * tests/system/mac-collide.sh). Open
- * vSwitch's MAC table and Linux's bridge also hash with a per-table random secret. */
+ * by an odd number the guest does not know (a bijection, so distinct keys stay distinct) hides
+ * the home slots; on the key sets tested (sequential, strided, one MAC on every VLAN, and that
+ * algebraic set: dataplane/tests/test_fdb_hash.c, tests/system/mac-collide.sh) probe lengths
+ * measure as with a random function. Open vSwitch's MAC table and Linux's bridge also hash
+ * with a per-table random secret. */
 static inline uint64_t fdb_home(const struct wf_fdb *fdb, uint64_t key)
 {
 	uint64_t k = key * fdb->secret;
@@ -158,7 +158,7 @@ static inline uint64_t fdb_home(const struct wf_fdb *fdb, uint64_t key)
 
 /* An odd 64-bit number from the kernel's random source, without waiting for it; should that
  * fail (a pool not yet ready early at boot, no getrandom(2) in a sandbox), one from the clock
- * and the table's address: weaker, never the same twice. */
+ * and the table's address: weaker, and unlikely to repeat. */
 static uint64_t fdb_secret(const struct wf_fdb *fdb)
 {
 	struct timespec ts;
@@ -578,20 +578,23 @@ unsigned wf_fdb_copy(struct wf_fdb *dst, const struct wf_fdb *src, uint32_t now)
 	return n_copied;
 }
 
-unsigned wf_fdb_probe_max(const struct wf_fdb *fdb)
+void wf_fdb_scan(const struct wf_fdb *fdb, struct wf_fdb_scan_result *res)
 {
 	uint64_t longest = 0;
 
+	res->n_static = 0;
 	for (uint64_t i = 0; i <= fdb->mask; i++) {
 		uint64_t k = atomic_load_explicit(&fdb->slots[i].key, memory_order_acquire);
 
 		if (fdb_key_valid(k)) {
 			uint64_t d = (i - fdb_home(fdb, k)) & fdb->mask;
+			uint64_t v = atomic_load_explicit(&fdb->slots[i].val, memory_order_acquire);
 
 			longest = d > longest ? d : longest;
+			res->n_static += fdb_val_static(v);
 		}
 	}
-	return (unsigned)longest;
+	res->displacement_max = (unsigned)longest;
 }
 
 bool wf_fdb_needs_rebuild(const struct wf_fdb *fdb)

@@ -37,10 +37,16 @@ void wf_fdb_walk(const struct wf_fdb *, uint32_t now,
  * Returns the number copied; entries beyond dst's limit are dropped. */
 unsigned wf_fdb_copy(struct wf_fdb *dst, const struct wf_fdb *src, uint32_t now);
 
-/* The longest distance, in slots, from a stored key's home slot to the slot that holds it: the
- * most slots a lookup walks past its first. Small (tens) at any size unless keys collide; a
- * whole-table scan, for tests and diagnostics. */
-unsigned wf_fdb_probe_max(const struct wf_fdb *);
+/* One pass over the table (16 bytes a slot, two slots per entry of the limit: 128 MiB at the
+ * largest size; control thread): the static entries, and the longest displacement of a stored
+ * entry from its home slot, which is the most slots a lookup that finds its key walks past the
+ * first. A lookup that misses walks on to the end of its run of occupied slots (tombstones
+ * included), which can be longer. Both small (tens) at any size unless keys collide. */
+struct wf_fdb_scan_result {
+	unsigned n_static;
+	unsigned displacement_max;
+};
+void wf_fdb_scan(const struct wf_fdb *, struct wf_fdb_scan_result *);
 
 /* True when removals have left enough dead slots that lookups slow down; the control thread
  * then rebuilds: wf_fdb_create() + wf_fdb_copy() + RCU publish + wf_fdb_destroy(old). */

@@ -14,7 +14,7 @@
 enum {
 	MAX_ENTRIES = 8192, /* 16384 slots: 14 bits of home slot */
 	SLOT_BITS = 14,
-	N_KEYS = 4096, /* load 1/4: a run of 64 occupied slots is ~1e-17 likely at random */
+	N_KEYS = 4096, /* load 1/4: a walk of 64 has odds ~1e-13 per table at random */
 	PROBE_LIMIT = 64,
 };
 
@@ -92,11 +92,12 @@ static void colliding_keys(uint64_t *keys)
 	}
 }
 
-/* Learns every key, checks each is found at its port, and returns the table's longest probe. */
+/* Learns every key, checks each is found at its port, and returns the table's longest
+ * displacement of an entry from its home slot. */
 static unsigned learn_all(const uint64_t *keys, unsigned n)
 {
 	struct wf_fdb *fdb = new_fdb(MAX_ENTRIES, AGING);
-	unsigned longest;
+	struct wf_fdb_scan_result sc;
 	uint8_t mac[6];
 
 	for (unsigned i = 0; i < n; i++) {
@@ -111,9 +112,10 @@ static unsigned learn_all(const uint64_t *keys, unsigned n)
 		assert_int_equal(wf_fdb_lookup(fdb, (uint16_t)(keys[i] >> 48 & 0xfff), mac, 11),
 		                 i % 5);
 	}
-	longest = wf_fdb_probe_max(fdb);
+	wf_fdb_scan(fdb, &sc);
+	assert_int_equal(sc.n_static, 0);
 	wf_fdb_destroy(fdb);
-	return longest;
+	return sc.displacement_max;
 }
 
 /* 4096 MACs that an unkeyed CRC32-C puts on one home slot: a table without the secret walks
@@ -141,7 +143,7 @@ static void test_hostile_keys(void **state)
 		    (uint32_t)__builtin_ia32_crc32di(0, keys[i] * 0x9e3779b97f4a7c15ull));
 #endif
 	for (int round = 0; round < 3; round++) /* three tables, three secrets */
-		assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT);
+		assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT - 1);
 }
 
 /* Key sets with structure, which some keyed hashes (multiply-shift alone among them) spread
@@ -155,46 +157,66 @@ static void test_structured_keys(void **state)
 	(void)state;
 	for (unsigned i = 0; i < N_KEYS; i++) /* sequential MACs */
 		keys[i] = base + i;
-	assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT);
+	assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT - 1);
 	for (unsigned i = 0; i < N_KEYS; i++) /* stride 256: the last byte fixed */
 		keys[i] = base + ((uint64_t)i << 8);
-	assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT);
+	assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT - 1);
 	for (unsigned i = 0; i < N_KEYS; i++) /* stride 2^24: the last three bytes fixed */
 		keys[i] = base + ((uint64_t)i << 24);
-	assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT);
+	assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT - 1);
 	for (unsigned i = 0; i < N_KEYS; i++) /* one MAC on VLANs 0..4095 */
 		keys[i] = (base & ~(UINT64_C(0xfff) << 48)) | (uint64_t)i << 48;
-	assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT);
+	assert_in_range(learn_all(keys, N_KEYS), 0, PROBE_LIMIT - 1);
 }
 
-static int walk_first(const struct wf_fdb_entry *e, void *arg)
+/* The walk's order (slot order) of a table's entries, as the MACs' last two bytes. */
+struct order {
+	uint16_t id[256];
+	unsigned n;
+};
+
+static int walk_order(const struct wf_fdb_entry *e, void *arg)
 {
-	memcpy(arg, e->mac, 6);
-	return 1;
+	struct order *o = arg;
+
+	if (o->n < 256)
+		o->id[o->n] = (uint16_t)(e->mac[4] << 8 | e->mac[5]);
+	o->n++;
+	return 0;
 }
 
-/* Each table draws its own secret: the same keys land in different slots, so the first entry
- * a walk (slot order) meets differs between tables. */
+/* Each table draws its own secret: the same 256 keys, learned in the same order, lie in a
+ * different slot order in each of 8 tables (the same order twice is ~1/256! likely). Also
+ * checks wf_fdb_scan()'s count of static entries. */
 static void test_secret_per_table(void **state)
 {
-	uint8_t first[8][6], mac[6];
-	unsigned n_same = 0;
+	static struct order order[8];
+	struct wf_fdb_scan_result sc;
+	uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0};
 
 	(void)state;
 	for (int t = 0; t < 8; t++) {
 		struct wf_fdb *fdb = new_fdb(1024, AGING);
 
 		for (unsigned i = 0; i < 256; i++) {
-			mac_of(i, mac);
+			mac[5] = (uint8_t)i;
 			assert_int_equal(wf_fdb_learn(fdb, 1, mac, 0, 10), WF_FDB_LEARNED);
 		}
-		wf_fdb_walk(fdb, 10, walk_first, first[t]);
+		wf_fdb_walk(fdb, 10, walk_order, &order[t]);
+		assert_int_equal(order[t].n, 256);
+		for (unsigned i = 0; i < 3; i++) {
+			mac[5] = (uint8_t)i;
+			assert_int_equal(wf_fdb_add_static(fdb, 1, mac, 1), 0);
+		}
+		wf_fdb_scan(fdb, &sc);
+		assert_int_equal(sc.n_static, 3);
 		wf_fdb_destroy(fdb);
 	}
 	for (int t = 1; t < 8; t++)
-		n_same += memcmp(first[t], first[0], 6) == 0;
-	/* With random secrets each match is ~1/256 likely (256 keys, the lowest home slot). */
-	assert_true(n_same < 3);
+		for (int u = 0; u < t; u++)
+			if (memcmp(order[t].id, order[u].id, sizeof(order[t].id)) == 0)
+				fail_msg("tables %d and %d hold the keys in the same slot order", u,
+				         t);
 }
 
 int main(void)

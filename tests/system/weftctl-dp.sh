@@ -160,7 +160,8 @@ expect_rc 0
   Current static MAC entries in the table : 2' ] || fail "fdb/stats-show: $(cat "$D/out")"
 grep -Eq '^  Total number of refused MAC entries     : 0 \(table full\)$' "$D/out" &&
 	grep -Eq '^  MAC aging time \(seconds\)                : 10$' "$D/out" &&
-	grep -Eq '^  Longest lookup walk \(slots\)             : [01]$' "$D/out" ||
+	grep -Eq '^  Longest entry displacement \(slots\)      : [01]$' "$D/out" &&
+	grep -Eq '^  Total number of evicted MAC entries     : 0$' "$D/out" ||
 	fail "fdb/stats-show figures"
 run fdb/stats-show nobr
 expect_rc 1

@@ -117,37 +117,55 @@ static int vmp_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/* Reads --src-file 'path' into c->srcs: one MAC per line, 1..VMP_MAX_SRCS lines. 0 or -EINVAL
- * (message printed). */
+/* Reads --src-file 'path' into c->srcs: one MAC per line (blank lines skipped), 1..VMP_MAX_SRCS
+ * of them. 0 or -EINVAL (message printed). */
 static int vmp_read_srcs(struct vmp_ctx *c, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char line[64];
-	unsigned lineno = 0;
+	unsigned lineno = 0, cap = 0;
+	int ret = 0;
 
 	if (f == NULL) {
 		fprintf(stderr, "weft-vmpeer: %s: %s\n", path, strerror(errno));
 		return -EINVAL;
 	}
 	free(c->srcs);
+	c->srcs = NULL;
 	c->n_srcs = 0;
-	c->srcs = calloc(VMP_MAX_SRCS, sizeof(*c->srcs));
-	while (c->srcs && fgets(line, sizeof(line), f)) {
+	while (ret == 0 && fgets(line, sizeof(line), f)) {
 		lineno++;
 		line[strcspn(line, "\r\n")] = 0;
-		if (c->n_srcs == VMP_MAX_SRCS ||
-		    rte_ether_unformat_addr(line, &c->srcs[c->n_srcs]) != 0) {
-			fprintf(stderr, "weft-vmpeer: %s:%u: not a MAC, or more than %u lines\n",
-			        path, lineno, VMP_MAX_SRCS);
-			c->n_srcs = 0;
-			break;
+		if (line[0] == 0)
+			continue;
+		if (c->n_srcs == cap) {
+			struct rte_ether_addr *n = NULL;
+
+			cap = cap ? 2 * cap : 1024;
+			if (cap <= VMP_MAX_SRCS)
+				n = realloc(c->srcs, cap * sizeof(*n));
+			if (n == NULL) {
+				fprintf(stderr,
+				        "weft-vmpeer: %s: more than %u MACs, or out of memory\n",
+				        path, VMP_MAX_SRCS);
+				ret = -EINVAL;
+				break;
+			}
+			c->srcs = n;
+		}
+		if (rte_ether_unformat_addr(line, &c->srcs[c->n_srcs]) != 0) {
+			fprintf(stderr, "weft-vmpeer: %s:%u: not a MAC: '%s'\n", path, lineno,
+			        line);
+			ret = -EINVAL;
 		}
 		c->n_srcs++;
 	}
 	fclose(f);
-	if (lineno == 0)
-		fprintf(stderr, "weft-vmpeer: %s: no MAC read\n", path);
-	return c->n_srcs ? 0 : -EINVAL;
+	if (ret == 0 && c->n_srcs == 0) {
+		fprintf(stderr, "weft-vmpeer: %s: no MAC in the file\n", path);
+		ret = -EINVAL;
+	}
+	return ret;
 }
 
 /* Parses the application arguments (after "--"); returns 0 or -EINVAL (message printed). */
@@ -245,6 +263,10 @@ static int vmp_parse_args(struct vmp_ctx *c, int argc, char **argv)
 	}
 	if (c->random_src && c->n_srcs) {
 		fprintf(stderr, "weft-vmpeer: --random-src and --src-file exclude each other\n");
+		return -EINVAL;
+	}
+	if (c->n_recv && (c->random_src || c->n_srcs)) {
+		fprintf(stderr, "weft-vmpeer: --random-src and --src-file are for --send\n");
 		return -EINVAL;
 	}
 	if ((c->n_send && (!c->has_src || !c->has_dst)) || (c->announce && !c->has_src)) {
@@ -588,5 +610,6 @@ int main(int argc, char **argv)
 	 */
 	if (ctx.n_link_down == 0)
 		rte_eal_cleanup();
+	free(ctx.srcs);
 	return ret;
 }
