@@ -491,7 +491,7 @@ void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, si
 {
 	for (; n > FL_CLS_BATCH; n -= FL_CLS_BATCH, keys += FL_CLS_BATCH, best += FL_CLS_BATCH)
 		fl_cls_lookup_batch(cls, keys, FL_CLS_BATCH, best);
-	struct batch_runs br = {.n = 0};
+	struct batch_runs br; /* only br.n is read before it is written */
 	uint8_t all[FL_CLS_BATCH], sel[FL_CLS_BATCH];
 	uint32_t h[FL_CLS_BATCH];
 	uint8_t live[FL_CLS_BATCH], twin[FL_CLS_BATCH], twin_of[FL_CLS_BATCH];
@@ -501,6 +501,7 @@ void fl_cls_lookup_batch(const struct fl_cls *cls, const struct fl_key *keys, si
 		best[i] = NULL;
 		all[i] = (uint8_t)i;
 	}
+	br.n = 0;
 	if (cls->pf)
 		batch_filter(cls, keys, n, &br);
 	for (size_t si = 0; si < cls->n_subs; si++) {

@@ -68,6 +68,8 @@ RULES = [
     ("clock_gettime (vdso)", None, "dso", r"\[vdso\]"),
     # weft (release build: not stripped, static functions named).
     ("weft: PMD loop", OWN, "sym", r"^wf_pmd_main$"),
+    # The free of transmitted frames, weft's inline copy of rte_pktmbuf_free_bulk (core/mbuf.h).
+    ("weft: mbuf free (core/mbuf.h)", OWN, "sym", r"^wf_mbuf_free_bulk$"),
     ("weft: vhost port glue", OWN, "sym",
      r"^(vhost_rx|vhost_tx|count_lost|stall_check|guard_tripped)$"),
     ("weft: eth port glue", OWN, "sym", r"^(eth_rx|eth_tx|eth_pid)$"),

@@ -54,6 +54,7 @@
 #include <rte_vhost.h>
 
 #include "core/log.h"
+#include "core/mbuf.h"
 #include "util_num.h"
 #include "ports/port.h"
 #include "ports/vhost_guard.h"
@@ -451,7 +452,7 @@ static uint16_t vhost_tx(struct wf_port *port, struct wf_txctx *tx, struct rte_m
 			guard_tripped(vp, vid, NULL, 0);
 	}
 	port->ctr[tx->t->slot].tx_retries += retries;
-	rte_pktmbuf_free_bulk(pkts, sent);
+	wf_mbuf_free_bulk(pkts, sent);
 	return sent;
 }
 
