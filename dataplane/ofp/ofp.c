@@ -30,13 +30,10 @@ struct exec {
 	bool stopped;        /* depth exceeded or the frame was dropped */
 	struct wf_trace *tr; /* the frame is traced (core/trace.h), else NULL */
 	bool dry;            /* a dry trace: no counter changes */
-	/* output_only()'s last port lookup: ofport -> port index in this snapshot */
+	/* output_port_of()'s last port lookup: ofport -> port index in this snapshot */
 	bool out_memo;
 	uint32_t out_ofport;
 	uint16_t out_idx;
-	/* output_only()'s frames of one flow in a row, not counted yet (run_count()) */
-	const struct wf_ofp_rule *run_fr;
-	uint64_t run_packets, run_bytes;
 };
 
 uint16_t wf_ofp_port_index(const struct wf_snap_bridge *b, uint32_t ofport)
@@ -593,47 +590,41 @@ static void one_frame(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_ru
 	}
 }
 
-/* Adds the frames output_only() sent for flow x->run_fr since it was set to that flow's
- * counter, and starts a new run (a burst's frames of one flow, in a row, cost one update). */
-static void run_count(struct exec *x)
+/* A run of frames of flow 'fr' (NULL: none) that output_port_of() sent on: 'n_packets' frames
+ * of 'n_bytes' in all, added to the flow's counter at once. */
+struct run {
+	const struct wf_ofp_rule *fr;
+	uint32_t n_packets;
+	uint64_t n_bytes;
+};
+
+static void run_count(struct exec *x, const struct run *r)
 {
-	if (x->run_fr) {
-		WF_OFP_CTR(x->run_fr->ctr, x->t->slot).packets += x->run_packets;
-		WF_OFP_CTR(x->run_fr->ctr, x->t->slot).bytes += x->run_bytes;
+	if (r->fr) {
+		WF_OFP_CTR(r->fr->ctr, x->t->slot).packets += r->n_packets;
+		WF_OFP_CTR(r->fr->ctr, x->t->slot).bytes += r->n_bytes;
 	}
-	x->run_fr = NULL;
-	x->run_packets = x->run_bytes = 0;
 }
 
-/* Frame m of flow 'fr' (NULL: a miss), received on ofport in_port, if its only action is an
- * output to another port of the bridge (the common "match, output:N" flow): counted and
- * queued on that port as run_actions() and flush_pending() would, without their per-frame
- * machinery (the count is added by run_count(): frames() calls it before it returns). false
- * (nothing done) otherwise: one_frame() runs it. Untraced frames only. */
-static bool output_only(struct exec *x, struct rte_mbuf *m, const struct wf_ofp_rule *fr,
-                        uint32_t in_port)
+/* The port index flow 'fr' (NULL: a miss) sends a frame received on ofport in_port to, if its
+ * only action is an output to another port of the bridge (the common "match, output:N" flow):
+ * frames() then queues the frame there and counts it in its run, as run_actions() and
+ * flush_pending() would, without their per-frame machinery. WF_PORT_NONE otherwise: one_frame()
+ * runs it. Untraced frames only. */
+static uint16_t output_port_of(struct exec *x, const struct wf_ofp_rule *fr, uint32_t in_port)
 {
 	/* A traced frame (a dry one too) goes through one_frame(), which traces each step. */
 	if (!fr || fr->n_actions != 1 || fr->actions[0].type != FL_ACT_OUTPUT || x->b->flow_tnl ||
 	    x->tr)
-		return false;
+		return WF_PORT_NONE;
 	uint32_t ofport = fr->actions[0].port;
 	if (!x->out_memo || x->out_ofport != ofport) { /* frames of a burst share their ports */
 		x->out_idx = wf_ofp_port_index(x->b, ofport);
 		x->out_ofport = ofport;
 		x->out_memo = true;
 	}
-	uint16_t idx = x->out_idx;
-	if (idx == WF_PORT_NONE || ofport == in_port)
-		return false; /* a no-op output: the frame is dropped, as one_frame() counts it */
-	if (fr != x->run_fr) {
-		run_count(x);
-		x->run_fr = fr;
-	}
-	x->run_packets++;
-	x->run_bytes += rte_pktmbuf_pkt_len(m);
-	wf_output_raw(x->t, x->s, idx, m);
-	return true;
+	/* A no-op output (no such port, or the input port): one_frame() drops and counts it. */
+	return ofport == in_port ? WF_PORT_NONE : x->out_idx;
 }
 
 /* A traced frame: the classifier itself, no cache entry; counted unless dry. */
@@ -653,8 +644,8 @@ static void traced_frame(struct exec *x, struct rte_mbuf *m)
 }
 
 /* Frames pkts[0..n) (n <= FL_CLS_BATCH): keys, table 0 for all of them, then each frame's
- * actions in order (output_only() or one_frame()), its flow's counter and actions prefetched
- * meanwhile. */
+ * actions in order (queued straight to output_port_of()'s port, or one_frame()), its flow's
+ * counter and actions prefetched meanwhile. */
 static void frames(struct exec *x, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct fl_key keys[FL_CLS_BATCH];
@@ -669,13 +660,23 @@ static void frames(struct exec *x, struct rte_mbuf **pkts, uint16_t n)
 			rte_prefetch0(fr[i]->actions);
 		}
 	}
+	struct run run = {.fr = NULL}; /* in registers: one counter update per run */
 	for (uint16_t i = 0; i < n; i++) {
-		if (output_only(x, pkts[i], fr[i], keys[i].in_port))
+		uint16_t out = output_port_of(x, fr[i], keys[i].in_port);
+		if (out == WF_PORT_NONE) {
+			x->key = keys[i];
+			one_frame(x, pkts[i], fr[i]);
 			continue;
-		x->key = keys[i];
-		one_frame(x, pkts[i], fr[i]);
+		}
+		if (fr[i] != run.fr) {
+			run_count(x, &run);
+			run = (struct run){.fr = fr[i]};
+		}
+		run.n_packets++;
+		run.n_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		wf_output_raw(x->t, x->s, out, pkts[i]);
 	}
-	run_count(x);
+	run_count(x, &run);
 }
 
 void wf_ofp_input(struct wf_thread *t, const struct wf_snap *s, uint16_t in, struct rte_mbuf **pkts,
