@@ -82,7 +82,7 @@ RULES = [
      r"output_run)$"),
     ("weft: ofp flow stage", OWN, "sym",
      r"^(wf_ofp_\w+|fl_\w+|frames|frame_key|traced_frame|one_frame|emc_probe|emc_slot|run_actions|run_table|"
-     r"table0|table0_cls|output_port|flush_pending|output_only|run_count|batch_filter|batch_select|"
+     r"table0|table0_cls|output_port|flush_pending|output_only|output_port_of|run_count|batch_filter|batch_select|"
      r"set_field|write_l3|push_tag|strip_tag|set_tci)$"),
     ("weft: tunnel encap", OWN, "sym", r"^(wf_tnl_tx|tnl_encap|vx_encap|arp_request|tnl_drop_all)$"),
     ("weft: tunnel decap", OWN, "sym",
