@@ -660,7 +660,7 @@ static void frames(struct exec *x, struct rte_mbuf **pkts, uint16_t n)
 			rte_prefetch0(fr[i]->actions);
 		}
 	}
-	struct run run = {.fr = NULL}; /* in registers: one counter update per run */
+	struct run run = {.fr = NULL}; /* one counter update per run of a flow's frames */
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t out = output_port_of(x, fr[i], keys[i].in_port);
 		if (out == WF_PORT_NONE) {

@@ -75,13 +75,7 @@ for p in vhu0 vhu1 vhu2; do
 	wctl add-port br0 $p -- set Interface $p type=dpdkvhostuser || wt_fail "add-port $p"
 done
 
-wt_vmpeer vmB "$RD/vhu1.sock" 0 --recv 1 --timeout 300 --src $MAC_B --announce
-# C's ring holds all N frames: a receiver descheduled on a busy machine still loses none.
-WT_VMPEER_QSIZE=4096 wt_vmpeer vmC "$RD/vhu2.sock" 0 --recv "$N" --timeout 300 --src $MAC_C \
-	--announce --rx-ring 4096
-C_PID=$WT_PID
-wt_wait "vmB, vmC ready" 30 eval "wt_log_has vmB '^ready' && wt_log_has vmC '^ready'"
-wt_wait "B and C learned" 10 eval "wt_fdb_has br0 vhu1 $MAC_B && wt_fdb_has br0 vhu2 $MAC_C"
+wt_bc_guests "$RD" "$N" 300 $MAC_B $MAC_C
 
 snap() {
 	wt_json "' '.join(map(str, (r['ports']['vhu0']['rx_packets'], r['ports']['vhu1']['tx_packets'],

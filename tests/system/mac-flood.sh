@@ -30,12 +30,7 @@ for p in vhu0 vhu1 vhu2; do
 done
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$WT_DP_PID/status"; }
 
-wt_vmpeer vmB "$RD/vhu1.sock" 0 --recv 1 --timeout 600 --src $MAC_B --announce
-WT_VMPEER_QSIZE=4096 wt_vmpeer vmC "$RD/vhu2.sock" 0 --recv $FLOOD --timeout 600 --src $MAC_C \
-	--announce --rx-ring 4096
-C_PID=$WT_PID
-wt_wait "vmB, vmC ready" 30 eval "wt_log_has vmB '^ready' && wt_log_has vmC '^ready'"
-wt_wait "B and C learned" 10 eval "wt_fdb_has br0 vhu1 $MAC_B && wt_fdb_has br0 vhu2 $MAC_C"
+wt_bc_guests "$RD" $FLOOD 600 $MAC_B $MAC_C
 
 # Counters of interest, one line.
 snap() {

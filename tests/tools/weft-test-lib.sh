@@ -205,6 +205,21 @@ wt_vmpeer() {
 		--file-prefix="$WT_TAG-vm$WT_N_DPDK" --vdev "$dev" -- "$@"
 }
 
+# wt_bc_guests RD NC TIMEOUT MAC_B MAC_C: the two receiving guests of the MAC-table tests on br0
+# (rundir RD): B on vhu1 receives 1 frame, C on vhu2 receives NC with a 4096-entry ring (a
+# receiver descheduled on a busy machine loses nothing), both announcing their MAC; returns once
+# br0 has learned both. Sets C_PID.
+wt_bc_guests() {
+	local rd=$1 nc=$2 secs=$3 mac_b=$4 mac_c=$5
+	wt_vmpeer vmB "$rd/vhu1.sock" 0 --recv 1 --timeout "$secs" --src "$mac_b" --announce
+	WT_VMPEER_QSIZE=4096 wt_vmpeer vmC "$rd/vhu2.sock" 0 --recv "$nc" --timeout "$secs" \
+		--src "$mac_c" --announce --rx-ring 4096
+	C_PID=$WT_PID
+	wt_wait "vmB, vmC ready" 30 eval "wt_log_has vmB '^ready' && wt_log_has vmC '^ready'"
+	wt_wait "B and C learned" 10 \
+		eval "wt_fdb_has br0 vhu1 $mac_b && wt_fdb_has br0 vhu2 $mac_c"
+}
+
 # True when log $1 has a line matching the extended regex $2 ($3 times at least, default 1).
 wt_log_has() {
 	[ "$(grep -caE "$2" "$T/$1.log" 2>/dev/null)" -ge "${3:-1}" ]
