@@ -1,12 +1,9 @@
-/* fl_extract.c: frame -> struct fl_key (fast path: no allocation, no global state). */
+/* fl_extract.c: frame -> struct fl_key, for any frame (fast path: no allocation, no global
+ * state); fl_key_extract() in flow.h reads the most common frame inline and calls this for
+ * the others. */
 #include <string.h>
 
 #include "flow.h"
-
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /* L4 of an IPv4 packet: 'p' .. 'end'. Returns 0, or 1 if truncated. */
 static int extract_l4(const uint8_t *p, const uint8_t *end, struct fl_key *k)
@@ -17,8 +14,8 @@ static int extract_l4(const uint8_t *p, const uint8_t *end, struct fl_key *k)
 	case 132: /* SCTP */
 		if (end - p < 4)
 			return 1;
-		k->tp_src = rd16(p);
-		k->tp_dst = rd16(p + 2);
+		k->tp_src = fl_rd16_(p);
+		k->tp_dst = fl_rd16_(p + 2);
 		return 0;
 	case 1: /* ICMP */
 		if (end - p < 2)
@@ -43,7 +40,7 @@ static int extract_ipv4(const uint8_t *p, const uint8_t *end, struct fl_key *k)
 	k->nw_proto = p[9];
 	memcpy(&k->nw_src, p + 12, 4);
 	memcpy(&k->nw_dst, p + 16, 4);
-	frag = rd16(p + 6) & 0x1fff;
+	frag = fl_rd16_(p + 6) & 0x1fff;
 	if (frag) /* not the first fragment: no L4 header here */
 		return 0;
 	return extract_l4(p + ihl, end, k);
@@ -54,9 +51,10 @@ static int extract_arp(const uint8_t *p, const uint8_t *end, struct fl_key *k)
 	uint16_t op;
 
 	/* htype 1 (Ethernet), ptype 0x0800, hlen 6, plen 4: 28 bytes. */
-	if (end - p < 28 || rd16(p) != 1 || rd16(p + 2) != FL_ETH_IP || p[4] != 6 || p[5] != 4)
+	if (end - p < 28 || fl_rd16_(p) != 1 || fl_rd16_(p + 2) != FL_ETH_IP || p[4] != 6 ||
+	    p[5] != 4)
 		return 1;
-	op = rd16(p + 6);
+	op = fl_rd16_(p + 6);
 	if (op <= 0xff)
 		k->nw_proto = (uint8_t)op;
 	memcpy(&k->nw_src, p + 14, 4);
@@ -64,8 +62,8 @@ static int extract_arp(const uint8_t *p, const uint8_t *end, struct fl_key *k)
 	return 0;
 }
 
-int fl_key_extract(const uint8_t *frame, size_t len, uint32_t in_port, uint64_t tun_id,
-                   struct fl_key *k)
+int fl_key_extract_any(const uint8_t *frame, size_t len, uint32_t in_port, uint64_t tun_id,
+                       struct fl_key *k)
 {
 	const uint8_t *p = frame, *end;
 	uint16_t type;
@@ -78,13 +76,13 @@ int fl_key_extract(const uint8_t *frame, size_t len, uint32_t in_port, uint64_t 
 	end = frame + len; /* not before: 'frame' may be NULL when 'len' is 0 */
 	memcpy(k->dl_dst, p, 6);
 	memcpy(k->dl_src, p + 6, 6);
-	type = rd16(p + 12);
+	type = fl_rd16_(p + 12);
 	p += 14;
 	if (type == FL_ETH_VLAN) {
 		if (end - p < 4) /* a truncated tag: no dl_type, as OVS */
 			return 1;
-		k->vlan_tci = rd16(p) | FL_VLAN_CFI;
-		type = rd16(p + 2);
+		k->vlan_tci = fl_rd16_(p) | FL_VLAN_CFI;
+		type = fl_rd16_(p + 2);
 		p += 4;
 	}
 	if (type < 0x600) {

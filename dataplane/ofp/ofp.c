@@ -427,10 +427,12 @@ static void table0_cls(struct exec *x, struct wf_ofp_tctr *tc, const struct fl_k
                        uint16_t n, const struct wf_ofp_rule **fr)
 {
 	const struct fl_cls *t0 = x->pipe->tables[0];
-	const struct fl_cls_rule *r[FL_CLS_BATCH] = {0};
+	const struct fl_cls_rule *r[FL_CLS_BATCH];
 
 	if (t0)
-		fl_cls_lookup_batch(t0, keys, n, r);
+		fl_cls_lookup_batch(t0, keys, n, r); /* writes r[0..n) */
+	else
+		memset(r, 0, n * sizeof(r[0]));
 	for (uint16_t i = 0; i < n; i++) {
 		fr[i] = r[i] ? container_of(r[i], struct wf_ofp_rule, rule) : NULL;
 		tc->t[0].matched += fr[i] != NULL;
@@ -547,14 +549,22 @@ static void table0(struct exec *x, const struct fl_key *keys, uint16_t n,
 	}
 }
 
-/* Frame m's key (received on x->in) into *key. */
-static void frame_key(struct exec *x, struct rte_mbuf *m, struct fl_key *key)
+/* The keys of frames pkts[0..n), all received on x->in, into keys[0..n): the input port's
+ * number and tunnel are read once for them all. */
+static void frame_keys(struct exec *x, struct rte_mbuf **pkts, uint16_t n, struct fl_key *keys)
 {
-	uint32_t n = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)WF_OFP_EXTRACT_MAX);
-	const uint8_t *d = rte_pktmbuf_read(m, 0, n, x->t->scratch);
-	const struct wf_tnl *tnl = x->s->ports[x->in].tnl;
-	uint32_t tun = !tnl ? 0 : tnl->cfg->key_flow ? *wf_tun_id(x->t, m) : tnl->cfg->vni;
-	fl_key_extract(d, d ? n : 0, x->s->ports[x->in].ofport, tun, key);
+	const struct wf_snap_port *sp = &x->s->ports[x->in];
+	const struct wf_tnl *tnl = sp->tnl;
+	bool tun_of_frame = tnl && tnl->cfg->key_flow; /* else the port's own VNI, or none */
+	uint32_t tun = tnl && !tnl->cfg->key_flow ? tnl->cfg->vni : 0, ofport = sp->ofport;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint32_t len = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)WF_OFP_EXTRACT_MAX);
+		const uint8_t *d = rte_pktmbuf_read(m, 0, len, x->t->scratch);
+		fl_key_extract(d, d ? len : 0, ofport, tun_of_frame ? *wf_tun_id(x->t, m) : tun,
+		               &keys[i]);
+	}
 }
 
 /* Runs frame m, whose key is x->key and table 0's answer 'fr', through the flow's actions. */
@@ -630,7 +640,7 @@ static uint16_t output_port_of(struct exec *x, const struct wf_ofp_rule *fr, uin
 /* A traced frame: the classifier itself, no cache entry; counted unless dry. */
 static void traced_frame(struct exec *x, struct rte_mbuf *m)
 {
-	frame_key(x, m, &x->key);
+	frame_keys(x, &m, 1, &x->key);
 	const struct fl_cls *t0 = x->pipe->tables[0];
 	const struct fl_cls_rule *r = t0 ? fl_cls_lookup(t0, &x->key) : NULL;
 	const struct wf_ofp_rule *fr = r ? container_of(r, struct wf_ofp_rule, rule) : NULL;
@@ -645,24 +655,26 @@ static void traced_frame(struct exec *x, struct rte_mbuf *m)
 
 /* Frames pkts[0..n) (n <= FL_CLS_BATCH): keys, table 0 for all of them, then each frame's
  * actions in order (queued straight to output_port_of()'s port, or one_frame()), its flow's
- * counter and actions prefetched meanwhile. */
+ * counter and actions prefetched meanwhile. Frames of one flow usually follow one another:
+ * what depends only on the flow is done once per such run. */
 static void frames(struct exec *x, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct fl_key keys[FL_CLS_BATCH];
 	const struct wf_ofp_rule *fr[FL_CLS_BATCH];
 
-	for (uint16_t i = 0; i < n; i++)
-		frame_key(x, pkts[i], &keys[i]);
+	frame_keys(x, pkts, n, keys);
 	table0(x, keys, n, fr);
 	for (uint16_t i = 0; i < n; i++) {
-		if (fr[i]) {
+		if (fr[i] && (i == 0 || fr[i] != fr[i - 1])) {
 			rte_prefetch0(&WF_OFP_CTR(fr[i]->ctr, x->t->slot));
 			rte_prefetch0(fr[i]->actions);
 		}
 	}
 	struct run run = {.fr = NULL}; /* one counter update per run of a flow's frames */
+	uint16_t out = WF_PORT_NONE;
 	for (uint16_t i = 0; i < n; i++) {
-		uint16_t out = output_port_of(x, fr[i], keys[i].in_port);
+		if (i == 0 || fr[i] != fr[i - 1]) /* all frames came in on x->in */
+			out = output_port_of(x, fr[i], keys[i].in_port);
 		if (out == WF_PORT_NONE) {
 			x->key = keys[i];
 			one_frame(x, pkts[i], fr[i]);
