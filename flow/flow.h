@@ -59,6 +59,15 @@ struct fl_key {
 };
 #define FL_KEY_WORDS 6
 _Static_assert(sizeof(struct fl_key) == FL_KEY_WORDS * 8, "struct fl_key is 6 words");
+/* fl_key_extract() writes the key word by word: the byte offsets it assumes. */
+_Static_assert(offsetof(struct fl_key, in_port) == 8 && offsetof(struct fl_key, vlan_tci) == 12 &&
+                   offsetof(struct fl_key, dl_type) == 14 &&
+                   offsetof(struct fl_key, dl_src) == 16 && offsetof(struct fl_key, dl_dst) == 22 &&
+                   offsetof(struct fl_key, nw_src) == 28 && offsetof(struct fl_key, nw_dst) == 32 &&
+                   offsetof(struct fl_key, nw_proto) == 36 &&
+                   offsetof(struct fl_key, nw_tos) == 37 && offsetof(struct fl_key, tp_src) == 38 &&
+                   offsetof(struct fl_key, tp_dst) == 40,
+               "struct fl_key's layout, as fl_key_extract() writes it");
 
 #define FL_VLAN_CFI     0x1000
 #define FL_VLAN_VID     0x0fff
@@ -129,7 +138,7 @@ static inline int fl_key_extract(const uint8_t *p, size_t len, uint32_t in_port,
 		uint64_t dst = fl_ld64_(p) & 0xffffffffffffull,
 		         src = fl_ld64_(p + 6) & 0xffffffffffffull;
 
-		/* The words of struct fl_key, in its field order (flow.h). */
+		/* The words of struct fl_key, in its field order (checked below). */
 		k->u64[0] = tun_id;
 		k->u64[1] = in_port | (uint64_t)FL_ETH_IP << 48; /* vlan_tci 0 */
 		k->u64[2] = src | dst << 48;

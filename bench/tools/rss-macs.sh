@@ -22,7 +22,7 @@ BUILD=${BUILD:-$TOP/build-release}
 PY=/usr/bin/python3
 [ -f "$BUILD/build.ninja" ] || meson setup --buildtype=release "$BUILD" "$TOP" >/dev/null
 ninja -C "$BUILD" dataplane/weft-dataplane >/dev/null
-W=$(mktemp -d /tmp/weft-rss.XXXXXX)
+W=$(mktemp -d) # scratch: the dataplane's run dir
 # shellcheck source=bench/lib/bench.sh
 . "$BENCH_DIR/lib/bench.sh"
 trap 'bench_cleanup; rm -rf "$W"' EXIT
